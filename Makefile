@@ -1,0 +1,59 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_FOUND = $(shell scripts/find-python)
+DEMO_DB ?= var/demo.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test venv browser-deps lint typecheck check-django unit clean bench
+
+$(BIN)/.installed: pyproject.toml
+	@py="$(PYTHON_FOUND)"; test -n "$$py" || exit 1; \
+	  test -x $(BIN)/python || "$$py" -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Debian's chromium and a CJK font for the browser tests; never a downloaded browser.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium and fonts-wqy-microhei: sudo apt-get install chromium fonts-wqy-microhei" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: venv
+	$(BIN)/mypy
+
+check-django: venv
+	$(BIN)/lingting makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-but-long-enough-for-the-check \
+	  ALLOWED_HOSTS=lingting.example LINGTING_SECURE=1 $(BIN)/lingting check --deploy --fail-level WARNING
+
+unit: venv browser-deps
+	$(BIN)/pytest
+
+test: lint typecheck check-django unit
+
+demo: venv
+	mkdir -p var
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lingting migrate --no-input
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lingting demo --seed 20261001
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) scripts/serve-demo $(HOST) $(PORT)
+
+bench: venv
+	$(BIN)/python benchmarks/score_throughput.py
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,30 @@
+"""The one `lingting` command.
+
+Engine commands (`score`, `scorecard test|diff`) run without Django or a database, so
+they work on any machine and in distributed workers; every other command is a Django
+management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENGINE_COMMANDS = {"score", "scorecard"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ENGINE_COMMANDS:
+        from lingting.engine_cli import run_engine_command
+
+        return run_engine_command(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lingting.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lingting", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

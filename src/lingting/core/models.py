@@ -1,0 +1,74 @@
+"""Users and their roles, teams, agents, and the append-only audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("坐席")
+    TEAM_LEADER = "team_leader", _("班组长")
+    QA_ANALYST = "qa_analyst", _("质检员")
+    QA_SUPERVISOR = "qa_supervisor", _("质检主管")
+    TRAINER = "trainer", _("培训师")
+    OPERATIONS_MANAGER = "operations_manager", _("运营经理")
+    WFM_PLANNER = "wfm_planner", _("排班")
+    ADMIN = "admin", _("管理员")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.AGENT)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    code = models.CharField(_("编号"), max_length=64, unique=True)
+    name = models.CharField(_("班组"), max_length=128)
+    leader = models.ForeignKey(
+        User, verbose_name=_("班组长"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_teams",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agent(models.Model):
+    """A person who handles contacts, known to the switch by `code` (the CDR's agent_id)."""
+
+    code = models.CharField(_("工号"), max_length=64, unique=True)
+    name = models.CharField(_("姓名"), max_length=128, blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("班组"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="agents",
+    )
+    user = models.OneToOneField(
+        User, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="agent",
+    )
+    hired_on = models.DateField(_("入职日期"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name or self.code} ({self.code})"
+
+
+class AuditEvent(models.Model):
+    """One change to something that matters (a score, a scorecard), never edited or deleted."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=128)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        ordering = ["-at"]

@@ -1,0 +1,268 @@
+"""The transcript model: one contact (a call, a chat, a message thread) and its turns.
+
+`contact_from_record` turns one decoded line of the interaction format
+(`shared/design/FORMATS.md`) into a `Contact`, or raises `ContactError` with a reason a
+person can act on. The same function serves the CLI, the web import and workers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
+
+# Fields the model reads; everything else in a record is kept verbatim in `Contact.extra`.
+_KNOWN_FIELDS = frozenset(
+    {
+        "id",
+        "channel",
+        "direction",
+        "queue",
+        "agent_id",
+        "customer_id",
+        "queued_at",
+        "started_at",
+        "answered_at",
+        "ended_at",
+        "disposition",
+        "hangup_by",
+        "tags",
+        "turns",
+        "rings",
+        "wait_s",
+        "talk_s",
+        "hold_s",
+        "acw_s",
+        "holds",
+        "recording",
+    }
+)
+_TIME_FIELDS = ("queued_at", "started_at", "answered_at", "ended_at")
+_SECONDS_FIELDS = ("wait_s", "talk_s", "hold_s", "acw_s")
+_TEXT_FIELDS = ("channel", "direction", "queue", "agent_id", "customer_id", "disposition")
+
+
+class ContactError(ValueError):
+    """A record that cannot be a contact; the message says why, for a person to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    index: int
+    speaker: str
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A period the agent put the customer on hold, in seconds from the contact's start."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: str
+    turns: tuple[Turn, ...] = ()
+    channel: str | None = None
+    direction: str | None = None
+    queue: str | None = None
+    agent_id: str | None = None
+    customer_id: str | None = None
+    queued_at: datetime | None = None
+    started_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    disposition: str | None = None
+    hangup_by: str | None = None
+    tags: tuple[str, ...] = ()
+    rings: int | None = None
+    wait_s: float | None = None
+    talk_s: float | None = None
+    hold_s: float | None = None
+    acw_s: float | None = None
+    holds: tuple[Hold, ...] = ()
+    recording: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_timed(self) -> bool:
+        """True when every turn carries start and end times (a call transcript)."""
+        return bool(self.turns) and all(t.start is not None for t in self.turns)
+
+
+def contact_from_record(record: Any, *, tz: tzinfo) -> Contact:
+    """Validate one decoded record and build its `Contact`.
+
+    Times without an offset are read in `tz`. Raises `ContactError` naming the field.
+    """
+    if not isinstance(record, dict):
+        raise ContactError(f"a contact must be a JSON object, not {_json_type(record)}")
+    contact_id = record.get("id")
+    if contact_id is None or contact_id == "":
+        raise ContactError("missing 'id'")
+    if not isinstance(contact_id, str | int) or isinstance(contact_id, bool):
+        raise ContactError(f"'id' must be a string, not {_json_type(contact_id)}")
+
+    values: dict[str, Any] = {"id": str(contact_id)}
+    for name in _TEXT_FIELDS:
+        values[name] = _optional_text(record, name)
+    hangup_by = _optional_text(record, "hangup_by")
+    values["hangup_by"] = hangup_by
+    for name in _TIME_FIELDS:
+        values[name] = _optional_time(record, name, tz)
+    for name in _SECONDS_FIELDS:
+        values[name] = _optional_seconds(record, name)
+    values["rings"] = _optional_rings(record)
+    values["tags"] = _tags(record)
+    values["turns"] = _turns(record.get("turns"))
+    values["holds"] = _holds(record.get("holds"))
+    recording = record.get("recording")
+    values["recording"] = recording if isinstance(recording, str) else None
+    values["extra"] = {k: v for k, v in record.items() if k not in _KNOWN_FIELDS}
+    if recording is not None and not isinstance(recording, str):
+        values["extra"]["recording"] = recording
+    return Contact(**values)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+def _optional_text(record: dict[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ContactError(f"'{name}' must be a string, not {_json_type(value)}")
+
+
+def _optional_time(record: dict[str, Any], name: str, tz: tzinfo) -> datetime | None:
+    value = record.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ContactError(f"'{name}' must be an ISO 8601 time string, not {_json_type(value)}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ContactError(
+            f"'{name}' is not an ISO 8601 time: {value[:40]!r} (e.g. 2026-10-01T09:00:05+08:00)"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ContactError(f"{where} must be a number of seconds, not {_json_type(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ContactError(f"{where} must be a finite number")
+    if number < 0:
+        raise ContactError(f"{where} is negative ({value})")
+    return number
+
+
+def _optional_seconds(record: dict[str, Any], name: str) -> float | None:
+    value = record.get(name)
+    return None if value is None else _number(value, f"'{name}'")
+
+
+def _optional_rings(record: dict[str, Any]) -> int | None:
+    value = record.get("rings")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ContactError(f"'rings' must be a whole number ≥ 0, not {value!r}")
+    return value
+
+
+def _tags(record: dict[str, Any]) -> tuple[str, ...]:
+    tags = record.get("tags")
+    if tags is None:
+        return ()
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ContactError("'tags' must be an array of strings")
+    return tuple(tags)
+
+
+def _turns(raw: Any) -> tuple[Turn, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ContactError(f"'turns' must be an array, not {_json_type(raw)}")
+    turns: list[Turn] = []
+    last_start = 0.0
+    speaking_until: dict[str, float] = {}
+    for index, item in enumerate(raw):
+        where = f"turn {index}"
+        if not isinstance(item, dict):
+            raise ContactError(f"{where} must be an object, not {_json_type(item)}")
+        speaker = item.get("speaker")
+        if speaker not in SPEAKERS:
+            raise ContactError(
+                f"{where}: 'speaker' must be one of agent, customer, system, bot, not {speaker!r}"
+            )
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise ContactError(f"{where}: 'text' must be a string, not {_json_type(text)}")
+        start, end = item.get("start"), item.get("end")
+        if start is None and end is None:
+            turns.append(Turn(index, speaker, text))
+            continue
+        if start is None or end is None:
+            raise ContactError(f"{where}: give both 'start' and 'end', or neither")
+        start_s, end_s = _number(start, f"{where}: 'start'"), _number(end, f"{where}: 'end'")
+        if end_s < start_s:
+            raise ContactError(f"{where}: 'end' ({end}) is before 'start' ({start})")
+        if start_s < last_start:
+            raise ContactError(
+                f"{where}: starts at {start}s, before the previous turn's start ({last_start}s);"
+                " turns must be in time order"
+            )
+        # The other party may talk over a speaker (that is an interruption), but one speaker
+        # cannot say two things at once: that is a broken transcript.
+        if start_s < speaking_until.get(speaker, 0.0):
+            raise ContactError(
+                f"{where}: overlaps the previous {speaker} turn, which ends at "
+                f"{speaking_until[speaker]}s"
+            )
+        speaking_until[speaker] = end_s
+        last_start = start_s
+        turns.append(Turn(index, speaker, text, start_s, end_s))
+    timed = [t.start is not None for t in turns]
+    if any(timed) and not all(timed):
+        raise ContactError("some turns have times and some do not: give times for all or none")
+    return tuple(turns)
+
+
+def _holds(raw: Any) -> tuple[Hold, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ContactError(f"'holds' must be an array, not {_json_type(raw)}")
+    holds: list[Hold] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise ContactError(f"hold {index} must be an object with 'start' and 'end'")
+        start = _number(item.get("start"), f"hold {index}: 'start'")
+        end = _number(item.get("end"), f"hold {index}: 'end'")
+        if end < start:
+            raise ContactError(f"hold {index}: 'end' is before 'start'")
+        holds.append(Hold(start, end))
+    return tuple(holds)

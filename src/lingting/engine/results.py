@@ -1,0 +1,81 @@
+"""What scoring a contact produces: the `lingting score` result contract of FORMATS.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Outcome = Literal["pass", "fail", "na", "manual"]
+SEVERITIES = ("A", "B", "C")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The exact words behind an outcome: characters [start_char, end_char) of one turn."""
+
+    turn: int
+    speaker: str
+    start_char: int
+    end_char: int
+    text: str
+    time: float | None = None  # seconds from the contact's start, when the turn is timed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turn": self.turn,
+            "speaker": self.speaker,
+            "start_char": self.start_char,
+            "end_char": self.end_char,
+            "text": self.text,
+            "time": self.time,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    item: str
+    title: str
+    result: Outcome
+    points_lost: float
+    evidence: tuple[Evidence, ...] = ()
+    severity: str | None = None
+    fatal: bool = False
+    detail: str = ""  # a sentence for the reviewer, e.g. which order-flow steps were missed
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "item": self.item,
+            "title": self.title,
+            "result": self.result,
+            "points_lost": self.points_lost,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.severity:
+            out["severity"] = self.severity
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ContactResult:
+    id: str
+    scorecard: str
+    scorecard_version: str
+    score: float
+    passed: bool
+    fatal: bool
+    severity_counts: dict[str, int]
+    items: tuple[ItemResult, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "scorecard": self.scorecard,
+            "scorecard_version": self.scorecard_version,
+            "score": self.score,
+            "passed": self.passed,
+            "fatal": self.fatal,
+            "severity_counts": self.severity_counts,
+            "items": [i.to_dict() for i in self.items],
+        }

@@ -1,0 +1,101 @@
+"""Contacts as they arrive from switches, ACD, recording and ASR platforms (FORMATS.md)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lingting.core.models import Agent
+
+
+class Queue(models.Model):
+    """An ACD group (ACD组): where the switch queues contacts for a set of agents."""
+
+    code = models.CharField(_("编号"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=128, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class Customer(models.Model):
+    code = models.CharField(_("客户编号"), max_length=128, unique=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Contact(models.Model):
+    """One call, chat or message thread; CDR fields plus what the file carried beyond them."""
+
+    external_id = models.CharField(_("编号"), max_length=128, unique=True)
+    channel = models.CharField(_("渠道"), max_length=32, blank=True)
+    direction = models.CharField(_("方向"), max_length=16, blank=True)
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("ACD组"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("坐席"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("应答时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    disposition = models.CharField(_("结果"), max_length=32, blank=True)
+    hangup_by = models.CharField(_("挂机方"), max_length=16, blank=True)
+    tags = models.JSONField(_("标签"), default=list, blank=True)
+    rings = models.PositiveSmallIntegerField(_("响铃次数"), null=True, blank=True)
+    wait_s = models.FloatField(_("等待秒数"), null=True, blank=True)
+    talk_s = models.FloatField(_("通话秒数"), null=True, blank=True)
+    hold_s = models.FloatField(_("保持秒数"), null=True, blank=True)
+    acw_s = models.FloatField(_("话后处理秒数"), null=True, blank=True)
+    holds = models.JSONField(_("保持时段"), default=list, blank=True)
+    turn_count = models.PositiveIntegerField(_("轮次"), default=0)
+    extra = models.JSONField(_("其他字段"), default=dict, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    current_score = models.OneToOneField(
+        "quality.ContactScore", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="current_for",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["-started_at", "-id"], name="contact_started_idx"),
+            models.Index(fields=["agent", "-started_at"], name="contact_agent_started_idx"),
+            models.Index(fields=["queue", "-started_at"], name="contact_queue_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class Turn(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="turns")
+    index = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=16)
+    text = models.TextField()
+    start = models.FloatField(null=True, blank=True)
+    end = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contact", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "index"], name="turn_unique_index"),
+        ]
+
+
+class Recording(models.Model):
+    """Where the audio of a call lives (a path or URI on the recording platform)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="recordings")
+    uri = models.CharField(max_length=1024)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "uri"], name="recording_unique_uri"),
+        ]

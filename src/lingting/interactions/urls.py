@@ -1,0 +1,9 @@
+from django.urls import path
+
+from lingting.interactions import views
+
+app_name = "interactions"
+
+urlpatterns = [
+    path("", views.contact_list, name="contact_list"),
+]
