@@ -30,7 +30,11 @@ class Team(models.Model):
     code = models.CharField(_("编号"), max_length=64, unique=True)
     name = models.CharField(_("班组"), max_length=128)
     leader = models.ForeignKey(
-        User, verbose_name=_("班组长"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("班组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_teams",
     )
 
@@ -44,11 +48,19 @@ class Agent(models.Model):
     code = models.CharField(_("工号"), max_length=64, unique=True)
     name = models.CharField(_("姓名"), max_length=128, blank=True)
     team = models.ForeignKey(
-        Team, verbose_name=_("班组"), null=True, blank=True, on_delete=models.SET_NULL,
+        Team,
+        verbose_name=_("班组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="agents",
     )
     user = models.OneToOneField(
-        User, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="agent",
     )
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
@@ -72,3 +84,6 @@ class AuditEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

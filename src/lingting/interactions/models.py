@@ -58,7 +58,10 @@ class Contact(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     current_score = models.OneToOneField(
-        "quality.ContactScore", null=True, blank=True, on_delete=models.SET_NULL,
+        "quality.ContactScore",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="current_for",
     )
 
@@ -88,6 +91,9 @@ class Turn(models.Model):
             models.UniqueConstraint(fields=["contact", "index"], name="turn_unique_index"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:30]}"
+
 
 class Recording(models.Model):
     """Where the audio of a call lives (a path or URI on the recording platform)."""
@@ -99,3 +105,6 @@ class Recording(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contact", "uri"], name="recording_unique_uri"),
         ]
+
+    def __str__(self) -> str:
+        return self.uri

@@ -36,7 +36,8 @@ class ScorecardVersion(models.Model):
                 fields=["scorecard", "fingerprint"], name="version_unique_fingerprint"
             ),
             models.UniqueConstraint(
-                fields=["scorecard"], condition=models.Q(is_active=True),
+                fields=["scorecard"],
+                condition=models.Q(is_active=True),
                 name="version_one_active",
             ),
         ]
@@ -68,6 +69,9 @@ class ContactScore(models.Model):
             models.Index(fields=["fatal"], name="score_fatal_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.score:g} ({self.version.label})"
+
 
 class ItemFailure(models.Model):
     """A failed item of a score, kept as a row so lists can filter on it quickly."""
@@ -79,3 +83,6 @@ class ItemFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["item", "score"], name="failure_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item} −{self.points_lost:g}"

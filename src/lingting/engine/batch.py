@@ -1,0 +1,194 @@
+"""`lingting score` over a whole file, on every core.
+
+The input is cut into byte ranges on line boundaries; each worker process reads only its
+own range, scores it and writes its results and rejected lines to temporary files. The
+parent then joins the parts in input order and turns each worker's local line numbers
+into file line numbers (it knows how many lines every earlier part held), so no process
+ever holds more than one line at a time: a 1 GB file is scored in constant memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from lingting.engine.reader import LineError, NumberedLines, parse_json_line
+from lingting.engine.results import ContactResult
+
+# Below this size one process is faster than starting workers.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+Scorer = Callable[..., ContactResult]
+
+
+@dataclass(frozen=True, slots=True)
+class PartOutcome:
+    lines: int  # every line of the part, blank ones included, for numbering the next part
+    scored: int
+    passed: int
+    rejected: int
+    skipped: int  # CDR-only records: counted for KPIs, never scored
+    results_path: str
+    errors_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSummary:
+    read: int
+    scored: int
+    rejected: int
+    skipped: int
+    passed: int
+    seconds: float
+    encoding: str
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.scored if self.scored else None
+
+    @property
+    def contacts_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_status(self) -> int:
+        if self.rejected and not self.scored and not self.skipped:
+            return 2
+        return 1 if self.rejected else 0
+
+    def describe(self) -> str:
+        rate = "n/a" if self.pass_rate is None else f"{self.pass_rate:.1%}"
+        return (
+            f"read {self.read} · scored {self.scored} · rejected {self.rejected} · "
+            f"skipped (CDR-only, no turns) {self.skipped} · pass rate {rate} · "
+            f"{self.seconds:.2f} s · {self.contacts_per_second:,.0f} contacts/s"
+            + ("" if self.encoding.startswith("utf-8") else f" · read as {self.encoding}")
+        )
+
+
+def line_aligned_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """Cut the file into at most `parts` byte ranges that each start at a line start."""
+    size = path.stat().st_size
+    if size == 0:
+        return [(0, 0)]
+    bounds = [0]
+    with path.open("rb") as stream:
+        for part in range(1, parts):
+            stream.seek(max(size * part // parts, bounds[-1]))
+            if stream.tell() > 0:
+                stream.readline()  # finish the line we landed in; the next part starts after
+            position = stream.tell()
+            if position >= size:
+                break
+            if position > bounds[-1]:
+                bounds.append(position)
+    bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+# Set in the parent before the workers fork, so each worker inherits the compiled scorecard
+# instead of compiling it again (or pickling it across).
+_score: Scorer | None = None
+
+
+def _score_part(
+    path: str, start: int, end: int, encoding: str, tz: tzinfo, workdir: str, index: int
+) -> PartOutcome:
+    assert _score is not None, "the scorer is set before workers start"
+    results_path = os.path.join(workdir, f"results-{index:04d}.jsonl")
+    errors_path = os.path.join(workdir, f"errors-{index:04d}.jsonl")
+    scored = passed = rejected = skipped = 0
+    dumps = orjson.dumps
+    with (
+        open(path, "rb") as source,
+        open(results_path, "wb") as results,
+        open(errors_path, "wb") as errors,
+    ):
+        source.seek(start)
+        # Numbering restarts at 1 in every part (the parent shifts it); only the first part
+        # can start with a BOM.
+        if index > 0 and encoding == "utf-8-sig":
+            encoding = "utf-8"
+        lines = NumberedLines(source, encoding=encoding, limit=end - start)
+        for number, text in lines:
+            parsed = text if isinstance(text, LineError) else parse_json_line(number, text, tz=tz)
+            if isinstance(parsed, LineError):
+                rejected += 1
+                errors.write(dumps(parsed.to_dict()) + b"\n")
+            elif not parsed.contact.turns:
+                skipped += 1
+            else:
+                result = _score(parsed.contact)
+                scored += 1
+                passed += result.passed
+                results.write(dumps(result.to_dict()) + b"\n")
+    return PartOutcome(
+        lines.lines_read, scored, passed, rejected, skipped, results_path, errors_path
+    )
+
+
+def score_file(
+    path: Path,
+    *,
+    out: IO[bytes],
+    errors_out: IO[bytes] | None,
+    score: Scorer,
+    tz: tzinfo,
+    encoding: str,
+    workers: int,
+) -> ScoreSummary:
+    """Score every line of `path`, writing results in input order to `out`."""
+    global _score
+    began = time.perf_counter()
+    _score = score
+    parts = 1 if path.stat().st_size < PARALLEL_MIN_BYTES else max(1, workers)
+    ranges = line_aligned_ranges(path, parts)
+    with tempfile.TemporaryDirectory(prefix="lingting-score-") as workdir:
+        jobs = [(str(path), s, e, encoding, tz, workdir, i) for i, (s, e) in enumerate(ranges)]
+        if len(jobs) == 1:
+            outcomes = [_score_part(*jobs[0])]
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+                outcomes = list(pool.map(_score_part, *zip(*jobs, strict=True)))
+        _join_parts(outcomes, out=out, errors_out=errors_out)
+    scored = sum(o.scored for o in outcomes)
+    rejected = sum(o.rejected for o in outcomes)
+    skipped = sum(o.skipped for o in outcomes)
+    return ScoreSummary(
+        read=scored + rejected + skipped,
+        scored=scored,
+        rejected=rejected,
+        skipped=skipped,
+        passed=sum(o.passed for o in outcomes),
+        seconds=time.perf_counter() - began,
+        encoding=encoding,
+    )
+
+
+def _join_parts(
+    outcomes: list[PartOutcome], *, out: IO[bytes], errors_out: IO[bytes] | None
+) -> None:
+    lines_before = 0
+    for outcome in outcomes:
+        with open(outcome.results_path, "rb") as part:
+            shutil.copyfileobj(part, out)
+        if errors_out is not None and outcome.rejected:
+            with open(outcome.errors_path, "rb") as part:
+                for raw in part:
+                    error = orjson.loads(raw)
+                    error["line"] += lines_before
+                    errors_out.write(orjson.dumps(error) + b"\n")
+        lines_before += outcome.lines

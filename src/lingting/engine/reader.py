@@ -1,0 +1,225 @@
+"""Streaming readers for interaction files: JSON lines and CDR-only CSV.
+
+Every reader yields, line by line and in constant memory, either a parsed `Contact` with
+its line number or a `LineError` saying which line is broken and why; a broken line never
+stops the rest. The encoding is sniffed once from the head of the file: UTF-8 (with or
+without BOM) is read as is, GBK/GB18030 (common from older Chinese switches) is detected
+and read, anything else is refused with `UnreadableFileError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import IO, Any
+
+import orjson
+
+from lingting.engine.contacts import Contact, ContactError, contact_from_record
+
+SNIFF_BYTES = 256 * 1024
+_SHOWN_CHARS = 200
+
+
+class UnreadableFileError(ValueError):
+    """The whole file cannot be read (not text, unknown encoding); nothing was processed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    reason: str
+    text: str  # the start of the offending line, for a person to find it
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "id": self.id, "reason": self.reason, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    line: int
+    contact: Contact
+
+
+def sniff_encoding(head: bytes) -> str:
+    """Name the codec for a file starting with `head`: utf-8, utf-8-sig or gb18030."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFileError("the file is UTF-16; save it as UTF-8 (or GBK) and try again")
+    if b"\x00" in head:
+        raise UnreadableFileError("the file is binary, not a text file of contacts")
+    # A multi-byte character may be cut at the end of the sample: judge whole lines only.
+    complete = head[: head.rfind(b"\n") + 1] if len(head) >= SNIFF_BYTES else head
+    if _decodes(complete, "utf-8"):
+        return "utf-8"
+    if _decodes(complete, "gb18030"):
+        return "gb18030"
+    raise UnreadableFileError(
+        "the file is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"
+    )
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff_file_encoding(path: str) -> str:
+    with open(path, "rb") as stream:
+        return sniff_encoding(stream.read(SNIFF_BYTES))
+
+
+def _decode_line(raw: bytes, encoding: str, line: int) -> str | LineError:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        shown = raw[:_SHOWN_CHARS].decode(encoding, errors="replace")
+        name = "UTF-8" if encoding.startswith("utf-8") else "GBK/GB18030"
+        return LineError(
+            line,
+            f"wrong encoding: byte {exc.start + 1} is not valid {name}, "
+            "though the rest of the file is; re-save this line in the file's encoding",
+            shown,
+        )
+
+
+class NumberedLines:
+    """The non-blank lines of a byte stream as (line number, text or `LineError`).
+
+    `limit` stops after that many bytes (a worker's share of a file); `lines_read` counts
+    every line passed, blank ones too, so a later part can continue the numbering.
+    """
+
+    def __init__(
+        self, stream: IO[bytes], *, encoding: str, first_line: int = 1, limit: int | None = None
+    ) -> None:
+        self._stream = stream
+        self._bom = encoding == "utf-8-sig" and first_line == 1
+        self._encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+        self._first_line = first_line
+        self._limit = limit
+        self.lines_read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str | LineError]]:
+        consumed = 0
+        for raw in self._stream:
+            number = self._first_line + self.lines_read
+            self.lines_read += 1
+            consumed += len(raw)
+            if number == 1 and self._bom:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if raw.strip():
+                yield number, _decode_line(raw, self._encoding, number)
+            if self._limit is not None and consumed >= self._limit:
+                return
+
+
+def parse_json_line(number: int, text: str, *, tz: tzinfo) -> ParsedLine | LineError:
+    try:
+        record = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return LineError(number, f"not JSON: {exc}", text[:_SHOWN_CHARS])
+    try:
+        return ParsedLine(number, contact_from_record(record, tz=tz))
+    except ContactError as exc:
+        record_id = record.get("id") if isinstance(record, dict) else None
+        return LineError(
+            number,
+            str(exc),
+            text[:_SHOWN_CHARS],
+            str(record_id) if isinstance(record_id, str | int) else None,
+        )
+
+
+def read_jsonl(
+    stream: IO[bytes],
+    *,
+    tz: tzinfo,
+    encoding: str,
+    first_line: int = 1,
+    limit: int | None = None,
+) -> Iterator[ParsedLine | LineError]:
+    """Contacts from a JSON-lines stream, one result per non-blank line."""
+    lines = NumberedLines(stream, encoding=encoding, first_line=first_line, limit=limit)
+    for number, text in lines:
+        if isinstance(text, LineError):
+            yield text
+        else:
+            yield parse_json_line(number, text, tz=tz)
+
+
+# CSV columns are all text; these FORMATS.md fields are numbers.
+_CSV_NUMBERS = frozenset({"wait_s", "talk_s", "hold_s", "acw_s"})
+_CSV_WHOLE_NUMBERS = frozenset({"rings"})
+
+
+def csv_row_to_record(row: dict[str, str | None]) -> dict[str, Any]:
+    """A CDR-only CSV row as an interaction record: empty cells are absent, tags split on ';'."""
+    record: dict[str, Any] = {}
+    for name, value in row.items():
+        if name is None or value is None or value.strip() == "":
+            continue
+        name, value = name.strip(), value.strip()
+        if name in _CSV_NUMBERS:
+            record[name] = _csv_number(name, value, float)
+        elif name in _CSV_WHOLE_NUMBERS:
+            record[name] = _csv_number(name, value, int)
+        elif name == "tags":
+            record[name] = [tag.strip() for tag in value.split(";") if tag.strip()]
+        else:
+            record[name] = value
+    return record
+
+
+def _csv_number(name: str, value: str, kind: type[float] | type[int]) -> float | int:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ContactError(f"'{name}' must be a number, not {value[:40]!r}") from None
+
+
+def read_csv(stream: IO[bytes], *, tz: tzinfo, encoding: str) -> Iterator[ParsedLine | LineError]:
+    """Contacts from a CDR-only CSV with a header row naming FORMATS.md fields."""
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    try:
+        reader = csv.DictReader(text)
+        if not reader.fieldnames or "id" not in [f.strip() for f in reader.fieldnames]:
+            raise UnreadableFileError("the CSV header has no 'id' column")
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                yield LineError(number, "more cells than header columns", str(row[None])[:200])
+                continue
+            try:
+                contact = contact_from_record(csv_row_to_record(row), tz=tz)
+            except ContactError as exc:
+                yield LineError(number, str(exc), ",".join(v or "" for v in row.values())[:200])
+                continue
+            yield ParsedLine(number, contact)
+    except UnicodeDecodeError:
+        raise UnreadableFileError(
+            "the CSV has bytes that are not valid in its encoding; convert it to UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise UnreadableFileError(f"the CSV cannot be parsed: {exc}") from None
+    finally:
+        text.detach()
+
+
+def read_contacts_file(path: str, *, tz: tzinfo) -> Iterator[ParsedLine | LineError]:
+    """Contacts from a .jsonl or .csv file, whichever its name says."""
+    encoding = sniff_file_encoding(path)
+    with open(path, "rb") as stream:
+        if path.lower().endswith(".csv"):
+            yield from read_csv(stream, tz=tz, encoding=encoding)
+        else:
+            yield from read_jsonl(stream, tz=tz, encoding=encoding)

@@ -1,0 +1,122 @@
+"""The transcript model accepts what FORMATS.md allows and names what is wrong otherwise."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from lingting.engine.contacts import ContactError, contact_from_record
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def record(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "C1",
+        "turns": [
+            {"speaker": "agent", "start": 0.0, "end": 3.1, "text": "您好，很高兴为您服务"},
+            {"speaker": "customer", "start": 3.4, "end": 7.9, "text": "我想问一下话费"},
+        ],
+    }
+    base.update(fields)
+    return base
+
+
+def test_formats_example_becomes_a_timed_contact() -> None:
+    contact = contact_from_record(
+        record(started_at="2026-10-01T09:00:05+08:00", queue="ACD-01", tags=["5G套餐"]),
+        tz=SHANGHAI,
+    )
+    assert contact.id == "C1"
+    assert contact.queue == "ACD-01"
+    assert contact.is_timed
+    assert [t.speaker for t in contact.turns] == ["agent", "customer"]
+    assert contact.started_at == datetime(2026, 10, 1, 1, 0, 5, tzinfo=UTC)
+
+
+def test_time_without_offset_is_read_in_the_configured_zone() -> None:
+    contact = contact_from_record(record(started_at="2026-10-01T09:00:05"), tz=SHANGHAI)
+    assert contact.started_at is not None
+    assert contact.started_at.utcoffset() is not None
+    assert contact.started_at.astimezone(UTC).hour == 1
+
+
+def test_unknown_fields_are_kept() -> None:
+    contact = contact_from_record(record(ivr_path="1-3-2", priority=2), tz=SHANGHAI)
+    assert contact.extra == {"ivr_path": "1-3-2", "priority": 2}
+
+
+def test_chat_without_times_is_untimed_not_an_error() -> None:
+    contact = contact_from_record(
+        {"id": 7, "turns": [{"speaker": "customer", "text": "在吗"}]}, tz=SHANGHAI
+    )
+    assert contact.id == "7"
+    assert not contact.is_timed
+
+
+def test_cdr_only_record_has_no_turns() -> None:
+    contact = contact_from_record({"id": "X", "disposition": "abandoned"}, tz=SHANGHAI)
+    assert contact.turns == ()
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({"turns": []}, "missing 'id'"),
+        (record(id=None), "missing 'id'"),
+        (record(id=["a"]), "'id' must be a string"),
+        (record(queue=5.5), "'queue' must be a string"),
+        (record(turns="hello"), "'turns' must be an array"),
+        (record(turns=[{"speaker": "robot", "text": "x"}]), "'speaker' must be one of"),
+        (record(turns=[{"speaker": "agent", "text": 3}]), "'text' must be a string"),
+        (
+            record(turns=[{"speaker": "agent", "start": -1, "end": 2, "text": "x"}]),
+            "negative",
+        ),
+        (
+            record(turns=[{"speaker": "agent", "start": 5, "end": 2, "text": "x"}]),
+            "'end' (2) is before 'start' (5)",
+        ),
+        (
+            record(
+                turns=[
+                    {"speaker": "agent", "start": 0, "end": 5, "text": "a"},
+                    {"speaker": "agent", "start": 4, "end": 6, "text": "b"},
+                ]
+            ),
+            "overlaps the previous agent turn",
+        ),
+        (
+            record(
+                turns=[
+                    {"speaker": "agent", "start": 5, "end": 6, "text": "a"},
+                    {"speaker": "customer", "start": 1, "end": 2, "text": "b"},
+                ]
+            ),
+            "turns must be in time order",
+        ),
+        (record(turns=[{"speaker": "agent", "start": 1, "text": "x"}]), "give both"),
+        (record(started_at="yesterday"), "'started_at' is not an ISO 8601 time"),
+        (record(wait_s="12"), "'wait_s' must be a number"),
+        (record(rings=-1), "'rings' must be a whole number"),
+        (record(tags="a,b"), "'tags' must be an array of strings"),
+        ([1, 2], "must be a JSON object"),
+    ],
+)
+def test_broken_record_names_its_problem(bad: object, reason: str) -> None:
+    with pytest.raises(ContactError, match=None) as caught:
+        contact_from_record(bad, tz=SHANGHAI)
+    assert reason in str(caught.value)
+
+
+def test_customer_talking_over_the_agent_is_allowed() -> None:
+    contact = contact_from_record(
+        record(
+            turns=[
+                {"speaker": "customer", "start": 0, "end": 5, "text": "我的宽带一直断"},
+                {"speaker": "agent", "start": 4, "end": 6, "text": "您别急"},
+            ]
+        ),
+        tz=SHANGHAI,
+    )
+    assert len(contact.turns) == 2
