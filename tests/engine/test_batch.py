@@ -1,6 +1,7 @@
 """Scoring a whole file on several processes keeps input order and true line numbers."""
 
 import io
+import itertools
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -128,7 +129,7 @@ def test_ranges_start_on_line_boundaries_and_cover_the_file(tmp_path: Path) -> N
     ranges = line_aligned_ranges(source, 7)
     assert ranges[0][0] == 0
     assert ranges[-1][1] == len(data)
-    for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(ranges):
         assert end == start
         assert data[start - 1 : start] == b"\n"
 
