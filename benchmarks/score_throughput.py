@@ -1,0 +1,112 @@
+"""How fast is `lingting score` end to end, against the least any phrase engine must do?
+
+Builds N real-sized contacts (the JDDC chats in ../shared/data repeated with fresh ids, or
+demo calls where the data is absent), then times in the same run:
+
+- `lingting score` as a user runs it: a new process, all cores, results written in order;
+- the floor: one process that reads the same file, parses each line with orjson and makes
+  one pyahocorasick pass over the agent turns with the scorecard's phrases.
+
+Prints contacts/s for both and the ratio of times. Targets (issue 2, 2-core machine):
+≥ 10,000 contacts/s end to end and ≤ 3× the floor's time.
+
+    .venv/bin/python benchmarks/score_throughput.py [--contacts 50000] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+REPO = Path(__file__).resolve().parents[1]
+JDDC = REPO.parent / "shared" / "data" / "jddc" / "jddc_2019_sample.jsonl"
+
+
+def source_records() -> tuple[str, list[dict[str, object]]]:
+    if JDDC.exists():
+        with JDDC.open("rb") as stream:
+            return "JDDC chats", [orjson.loads(line) for line in stream if line.strip()]
+    from lingting.engine.demo import demo_org, generate_contacts
+
+    org = demo_org(7)
+    records = generate_contacts(org, seed=7, start=date(2026, 10, 1), days=3)
+    return "demo calls", [r for r in records if r.get("turns")]
+
+
+def repeated(records: list[dict[str, object]], count: int) -> Iterator[bytes]:
+    for number in range(count):
+        record = dict(records[number % len(records)])
+        record["id"] = f"{record['id']}-{number}"
+        yield orjson.dumps(record) + b"\n"
+
+
+def floor_pass(path: str) -> int:
+    """The least a phrase-based engine must do: read, parse, one automaton pass."""
+    import ahocorasick
+
+    from lingting.engine.scorecard import builtin_scorecard
+
+    automaton = ahocorasick.Automaton()
+    for phrase in builtin_scorecard().compile().phrases_for_floor():
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    hits = contacts = 0
+    with open(path, "rb") as stream:
+        for line in stream:
+            record = orjson.loads(line)
+            contacts += 1
+            for turn in record["turns"]:
+                if turn["speaker"] == "agent":
+                    for _ in automaton.iter(turn["text"]):
+                        hits += 1
+    return contacts
+
+
+def timed(command: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--floor", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        floor_pass(args.floor)
+        return
+
+    what, records = source_records()
+    lingting = str(Path(sys.executable).with_name("lingting"))
+    with tempfile.TemporaryDirectory() as workdir:
+        source = Path(workdir) / "contacts.jsonl"
+        with source.open("wb") as out:
+            out.writelines(repeated(records, args.contacts))
+        size_mb = source.stat().st_size / 1e6
+        print(f"input: {args.contacts:,} contacts from {len(records):,} {what} ({size_mb:.0f} MB)")
+        floor_s = timed([sys.executable, __file__, "--floor", str(source)])
+        score_s = timed(
+            [lingting, "score", str(source), "--out", os.devnull, "--workers", str(args.workers)]
+        )
+    floor_rate, score_rate = args.contacts / floor_s, args.contacts / score_s
+    print(f"floor (1 process: read + parse + 1 Aho-Corasick pass): {floor_s:6.2f} s "
+          f"{floor_rate:10,.0f} contacts/s")
+    print(f"lingting score --workers {args.workers} (whole process):      {score_s:6.2f} s "
+          f"{score_rate:10,.0f} contacts/s")
+    print(f"ratio lingting/floor (time): {score_s / floor_s:.2f}×   "
+          f"targets: ≥ 10,000 contacts/s, ≤ 3.00×")
+
+
+if __name__ == "__main__":
+    main()
