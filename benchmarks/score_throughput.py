@@ -52,7 +52,6 @@ def repeated(records: list[dict[str, object]], count: int) -> Iterator[bytes]:
 def floor_pass(path: str) -> int:
     """The least a phrase-based engine must do: read, parse, one automaton pass."""
     import ahocorasick
-
     from lingting.engine.scorecard import builtin_scorecard
 
     automaton = ahocorasick.Automaton()
@@ -100,12 +99,18 @@ def main() -> None:
             [lingting, "score", str(source), "--out", os.devnull, "--workers", str(args.workers)]
         )
     floor_rate, score_rate = args.contacts / floor_s, args.contacts / score_s
-    print(f"floor (1 process: read + parse + 1 Aho-Corasick pass): {floor_s:6.2f} s "
-          f"{floor_rate:10,.0f} contacts/s")
-    print(f"lingting score --workers {args.workers} (whole process):      {score_s:6.2f} s "
-          f"{score_rate:10,.0f} contacts/s")
-    print(f"ratio lingting/floor (time): {score_s / floor_s:.2f}×   "
-          f"targets: ≥ 10,000 contacts/s, ≤ 3.00×")
+    print(
+        f"floor (1 process: read + parse + 1 Aho-Corasick pass): {floor_s:6.2f} s "
+        f"{floor_rate:10,.0f} contacts/s"
+    )
+    print(
+        f"lingting score --workers {args.workers} (whole process):      {score_s:6.2f} s "
+        f"{score_rate:10,.0f} contacts/s"
+    )
+    print(
+        f"ratio lingting/floor (time): {score_s / floor_s:.2f}×   "
+        f"targets: ≥ 10,000 contacts/s, ≤ 3.00×"
+    )
 
 
 if __name__ == "__main__":

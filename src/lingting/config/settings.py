@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.utils.csp import CSP  # type: ignore[attr-defined]
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 
