@@ -84,6 +84,7 @@ def _score(args: argparse.Namespace) -> int:
             out=out,
             errors_out=errors,
             score=compiled.score,
+            encode=compiled.encode,
             tz=ZoneInfo(args.time_zone),
             encoding=encoding,
             workers=max(1, args.workers),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 
-from lingting.engine.contacts import Contact, Turn
+from lingting.engine.contacts import Contact, Turn, contact_from_record
+from lingting.engine.demo import demo_org, generate_contacts
 from lingting.engine.scorecard import (
     CompiledScorecard,
     ScorecardError,
@@ -319,3 +323,17 @@ def test_results_serialize_to_the_format_contract(demo: CompiledScorecard) -> No
             "time": None,
         }
     ]
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_fast_encoding_is_byte_for_byte_the_formats_result() -> None:
+    compiled = builtin_scorecard().compile()
+    org = demo_org(3)
+    records = generate_contacts(org, seed=3, start=date(2026, 10, 1), days=1)
+    contacts = [contact_from_record(r, tz=SHANGHAI) for r in records if r.get("turns")]
+    assert contacts
+    for contact in contacts:
+        result = compiled.score(contact)
+        assert compiled.encode(result) == orjson.dumps(result.to_dict())

@@ -24,13 +24,19 @@ from typing import IO
 
 import orjson
 
+from lingting.engine.contacts import Contact
 from lingting.engine.reader import LineError, NumberedLines, parse_json_line
 from lingting.engine.results import ContactResult
 
 # Below this size one process is faster than starting workers.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
-Scorer = Callable[..., ContactResult]
+Scorer = Callable[[Contact], ContactResult]
+Encoder = Callable[[ContactResult], bytes]
+
+
+def encode_result(result: ContactResult) -> bytes:
+    return orjson.dumps(result.to_dict())
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +107,14 @@ def line_aligned_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
 # Set in the parent before the workers fork, so each worker inherits the compiled scorecard
 # instead of compiling it again (or pickling it across).
 _score: Scorer | None = None
+_encode: Encoder = encode_result
 
 
 def _score_part(
     path: str, start: int, end: int, encoding: str, tz: tzinfo, workdir: str, index: int
 ) -> PartOutcome:
     assert _score is not None, "the scorer is set before workers start"
+    score, encode = _score, _encode
     results_path = os.path.join(workdir, f"results-{index:04d}.jsonl")
     errors_path = os.path.join(workdir, f"errors-{index:04d}.jsonl")
     scored = passed = rejected = skipped = 0
@@ -130,10 +138,10 @@ def _score_part(
             elif not parsed.contact.turns:
                 skipped += 1
             else:
-                result = _score(parsed.contact)
+                result = score(parsed.contact)
                 scored += 1
                 passed += result.passed
-                results.write(dumps(result.to_dict()) + b"\n")
+                results.write(encode(result) + b"\n")
     return PartOutcome(
         lines.lines_read, scored, passed, rejected, skipped, results_path, errors_path
     )
@@ -148,11 +156,12 @@ def score_file(
     tz: tzinfo,
     encoding: str,
     workers: int,
+    encode: Encoder = encode_result,
 ) -> ScoreSummary:
     """Score every line of `path`, writing results in input order to `out`."""
-    global _score
+    global _score, _encode
     began = time.perf_counter()
-    _score = score
+    _score, _encode = score, encode
     parts = 1 if path.stat().st_size < PARALLEL_MIN_BYTES else max(1, workers)
     ranges = line_aligned_ranges(path, parts)
     with tempfile.TemporaryDirectory(prefix="lingting-score-") as workdir:

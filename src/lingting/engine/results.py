@@ -68,8 +68,8 @@ class ContactResult:
     severity_counts: dict[str, int]
     items: tuple[ItemResult, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, with_items: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "id": self.id,
             "scorecard": self.scorecard,
             "scorecard_version": self.scorecard_version,
@@ -77,5 +77,7 @@ class ContactResult:
             "passed": self.passed,
             "fatal": self.fatal,
             "severity_counts": self.severity_counts,
-            "items": [i.to_dict() for i in self.items],
         }
+        if with_items:
+            out["items"] = [i.to_dict() for i in self.items]
+        return out

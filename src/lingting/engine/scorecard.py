@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import yaml
 
 from lingting.engine.contacts import Contact, ContactError, contact_from_record
@@ -488,10 +489,20 @@ def _fingerprint(document: Mapping[str, Any]) -> str:
 class _CompiledItem:
     """One automatic item, ready to turn its rule's verdicts into results."""
 
-    __slots__ = ("_settled", "evaluate", "fatal", "item", "per_hit_points", "points", "severity")
+    __slots__ = (
+        "_encoded",
+        "_settled",
+        "evaluate",
+        "fatal",
+        "item",
+        "per_hit_points",
+        "points",
+        "severity",
+    )
 
-    def __init__(self, item: Item, rule: Rule) -> None:
+    def __init__(self, item: Item, rule: Rule, encoded: dict[int, bytes]) -> None:
         self.item = item
+        self._encoded = encoded
         self.evaluate = rule.evaluate
         # Copied out of the item: the scoring loop reads them for every contact.
         self.points = item.points
@@ -509,6 +520,7 @@ class _CompiledItem:
             shared = self._result(verdict, 0.0)
             if len(self._settled) < _RESULT_CACHE_LIMIT:
                 self._settled[verdict] = shared
+                self._encoded[id(shared)] = orjson.dumps(shared.to_dict())
         return shared
 
     def failed(self, verdict: Verdict) -> ItemResult:
@@ -543,13 +555,17 @@ class CompiledScorecard:
         self._auto: list[tuple[int, _CompiledItem]] = []
         rules: list[Rule] = []
         self._manual_points = 0.0
+        # JSON of the results shared between contacts, by identity: they stay alive as long
+        # as this scorecard, so no other object can take their id while it is cached here.
+        self._encoded: dict[int, bytes] = {}
         for slot, item in enumerate(scorecard.items):
+            manual = _manual_result(item)
+            self._template.append(manual)
+            self._encoded[id(manual)] = orjson.dumps(manual.to_dict())
             if item.check is None:
                 self._manual_points += item.points
-                self._template.append(_manual_result(item))
             else:
-                self._template.append(_manual_result(item))
-                self._auto.append((slot, _CompiledItem(item, item.check)))
+                self._auto.append((slot, _CompiledItem(item, item.check, self._encoded)))
                 rules.append(item.check)
         self._phrases = sorted({p for rule in rules for p in rule.literals()})
         self._index = PhraseIndex(self._phrases)
@@ -596,6 +612,19 @@ class CompiledScorecard:
             severity_counts=counts,
             items=tuple(results),
         )
+
+    def encode(self, result: ContactResult) -> bytes:
+        """`result` as one FORMATS.md JSON line (no newline), reusing the JSON of shared items.
+
+        Same bytes as `orjson.dumps(result.to_dict())`; most items of most contacts are
+        shared pass/na/manual results, and encoding them again was as slow as scoring.
+        """
+        encoded = self._encoded
+        items = b",".join(
+            encoded.get(id(item)) or orjson.dumps(item.to_dict()) for item in result.items
+        )
+        head = orjson.dumps(result.to_dict(with_items=False))
+        return head[:-1] + b',"items":[' + items + b"]}"
 
 
 def _score(applicable: float, lost: float, fatal: bool) -> float:
