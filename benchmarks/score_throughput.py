@@ -52,6 +52,7 @@ def repeated(records: list[dict[str, object]], count: int) -> Iterator[bytes]:
 def floor_pass(path: str) -> int:
     """The least a phrase-based engine must do: read, parse, one automaton pass."""
     import ahocorasick
+
     from lingting.engine.scorecard import builtin_scorecard
 
     automaton = ahocorasick.Automaton()

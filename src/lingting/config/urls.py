@@ -1,7 +1,12 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="interactions:contact_list"), name="home"),
     path("", include("lingting.core.urls")),
     path("contacts/", include("lingting.interactions.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to anonymous users so the login page can switch language; POST with CSRF only.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

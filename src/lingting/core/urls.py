@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lingting.core import views
+
 app_name = "core"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    # Django's LogoutView answers POST only: a link or an image cannot sign anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

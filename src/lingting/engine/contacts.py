@@ -54,7 +54,9 @@ class Turn(NamedTuple):
     """One utterance. A named tuple, not a dataclass: a contact is built per line of input
     and turns are the bulk of it, and a tuple is several times cheaper to make."""
 
-    index: int
+    # The position in the conversation, as FORMATS.md evidence names it; it hides the tuple
+    # method `index`, which nothing uses on a turn.
+    index: int  # type: ignore[assignment]
     speaker: str
     text: str
     start: float | None = None

@@ -1,5 +1,40 @@
+"""Contact pages: parse the request, ask a selector, render."""
+
+from __future__ import annotations
+
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from lingting.core.permissions import request_user
+from lingting.interactions.forms import ContactFilterForm
+from lingting.interactions.selectors import contact_detail_page_for, contact_page_for
+
+LIST_TEMPLATE = "interactions/contact_list.html"
+# Sent by contact_list.js when a filter changes: only the results are re-rendered.
+FRAGMENT_HEADER = "X-Lingting-Fragment"
 
 
+@require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("contacts")
+    user = request_user(request)
+    params = request.GET.copy()
+    params.pop("page", None)
+    form = ContactFilterForm(params or None, user=user)
+    filters = form.filters()
+    page = contact_page_for(user=user, filters=filters, page_number=request.GET.get("page"))
+    fragment = request.headers.get(FRAGMENT_HEADER) == "results"
+    response = render(
+        request,
+        f"{LIST_TEMPLATE}#results" if fragment else LIST_TEMPLATE,
+        {"form": form, "filters": filters, "contacts": page},
+    )
+    patch_vary_headers(response, [FRAGMENT_HEADER])
+    return response
+
+
+@require_GET
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    detail = contact_detail_page_for(user=request_user(request), contact_id=contact_id)
+    return render(request, "interactions/contact_detail.html", {"detail": detail})
