@@ -1,0 +1,68 @@
+"""Who may see what: the role rules of Lingting, in one place.
+
+- An agent sees the contacts handled by their own `Agent` (``User.agent``).
+- A team leader sees the contacts of the agents in the teams they lead (and their own).
+- QA analysts and supervisors, trainers, operations managers and admins see every contact.
+- Anyone else (a WFM planner, a user with no role rule) sees none.
+- Personal numbers (phones, ID cards, bank cards) are shown in full only to QA supervisors
+  and admins; everyone else sees them masked.
+
+Other apps ask these functions; they never test roles themselves.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from lingting.core.models import Agent, Role, User
+
+ROLES_SEEING_ALL_CONTACTS = frozenset(
+    {
+        Role.QA_ANALYST,
+        Role.QA_SUPERVISOR,
+        Role.TRAINER,
+        Role.OPERATIONS_MANAGER,
+        Role.ADMIN,
+    }
+)
+ROLES_SEEING_PERSONAL_NUMBERS = frozenset({Role.QA_SUPERVISOR, Role.ADMIN})
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in Lingting user of a request (LoginRequiredMiddleware guarantees one)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def sees_all_contacts(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_SEEING_ALL_CONTACTS
+
+
+def may_see_personal_numbers(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_SEEING_PERSONAL_NUMBERS
+
+
+def visible_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose contacts `user` may see."""
+    if sees_all_contacts(user):
+        return Agent.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.AGENT:
+        return Agent.objects.filter(user=user)
+    return Agent.objects.none()
+
+
+def contact_scope(user: User, *, agent_field: str = "agent") -> Q:
+    """A filter for any model that points at an `Agent` through `agent_field`.
+
+    Everything for roles that see all contacts; otherwise only rows whose agent is one of
+    `visible_agents(user)` (a subquery, so the database can use the (agent, time) index).
+    """
+    if sees_all_contacts(user):
+        return Q()
+    return Q(**{f"{agent_field}__in": visible_agents(user).values("pk")})

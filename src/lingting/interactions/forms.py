@@ -1,0 +1,95 @@
+"""The contact list's filter form: GET parameters in, `ContactFilters` out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lingting.core.models import Agent, Team, User
+from lingting.core.permissions import visible_agents
+from lingting.interactions.models import Queue
+from lingting.interactions.selectors import ContactFilters, ScoreBand
+
+# The built-in scorecard's stable item ids (FORMATS.md); titles may be translated.
+STANDARD_ITEMS = [
+    ("opening", _("开头语")),
+    ("closing", _("结束语")),
+    ("forbidden_phrases", _("服务禁语")),
+    ("insults", _("侮辱攻击语言")),
+    ("filler_words", _("口头禅")),
+    ("polite_words", _("礼貌用语")),
+    ("thanks", _("致谢语")),
+    ("apology", _("致歉语")),
+    ("identity_check", _("核实信息")),
+    ("order_flow", _("订单流程")),
+    ("answer_speed", _("应答时限")),
+    ("speech_rate", _("语速")),
+    ("dead_air", _("冷场/静默")),
+    ("interruption", _("打断客户")),
+    ("hold", _("保持时长")),
+    ("agent_hangup_first", _("先于客户挂机")),
+]
+
+
+class AgentChoiceField(forms.ModelChoiceField[Agent]):
+    def label_from_instance(self, obj: Agent) -> str:
+        return f"{obj.code} {obj.name}".strip()
+
+
+class ContactFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    queue = forms.ModelChoiceField(
+        label=_("ACD组"), queryset=Queue.objects.none(), required=False, empty_label=_("全部")
+    )
+    team = forms.ModelChoiceField(
+        label=_("班组"), queryset=Team.objects.none(), required=False, empty_label=_("全部")
+    )
+    agent = AgentChoiceField(
+        label=_("坐席"), queryset=Agent.objects.none(), required=False, empty_label=_("全部")
+    )
+    score_band = forms.ChoiceField(
+        label=_("得分段"),
+        required=False,
+        choices=[("", _("全部")), *((band.value, band.label) for band in ScoreBand)],
+    )
+    failed_item = forms.ChoiceField(
+        label=_("扣分项"), required=False, choices=[("", _("全部")), *STANDARD_ITEMS]
+    )
+    fatal_only = forms.BooleanField(label=_("仅致命项"), required=False)
+    unscored = forms.BooleanField(label=_("仅未评分"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agents = visible_agents(user)
+        self.fields["queue"].queryset = Queue.objects.order_by("code")  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+            pk__in=agents.values("team")
+        ).order_by("code")
+        self.fields["agent"].queryset = agents.order_by("code")  # type: ignore[attr-defined]
+
+    def filters(self) -> ContactFilters:
+        """The valid part of the input; a field that does not validate filters nothing."""
+        if not self.is_bound:
+            return ContactFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        queue, team, agent = data.get("queue"), data.get("team"), data.get("agent")
+        band = data.get("score_band")
+        return ContactFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            queue_id=queue.pk if queue else None,
+            team_id=team.pk if team else None,
+            agent_id=agent.pk if agent else None,
+            score_band=ScoreBand(band) if band else None,
+            failed_item=data.get("failed_item") or "",
+            fatal_only=bool(data.get("fatal_only")),
+            unscored=bool(data.get("unscored")),
+        )
