@@ -111,3 +111,12 @@ def test_gbk_csv_is_read(tmp_path: Path) -> None:
     [parsed] = list(read_contacts_file(str(path), tz=SHANGHAI))
     assert isinstance(parsed, ParsedLine)
     assert parsed.contact.queue == "投诉组"
+
+
+def test_one_stray_byte_in_a_small_utf8_file_rejects_only_that_line() -> None:
+    data = jsonl(GOOD, {**GOOD, "id": "C2"}) + b'{"id": "C3", "turns": "caf\xe9"}\n' + jsonl(GOOD)
+    assert sniff_encoding(data) == "utf-8"
+    results = read(data)
+    rejected = [r.line for r in results if isinstance(r, LineError)]
+    assert rejected == [3]
+    assert sum(isinstance(r, ParsedLine) for r in results) == 3

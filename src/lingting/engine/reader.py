@@ -56,9 +56,16 @@ def sniff_encoding(head: bytes) -> str:
         raise UnreadableFileError("the file is binary, not a text file of contacts")
     # A multi-byte character may be cut at the end of the sample: judge whole lines only.
     complete = head[: head.rfind(b"\n") + 1] if len(head) >= SNIFF_BYTES else head
-    if _decodes(complete, "utf-8"):
+    # Judge line by line, so that one stray byte in a UTF-8 file is that line's error
+    # rather than a reason to read the whole file as GBK (and garble every other line).
+    non_ascii = [line for line in complete.splitlines() if not line.isascii()]
+    if not non_ascii:
         return "utf-8"
-    if _decodes(complete, "gb18030"):
+    utf8_lines = sum(_decodes(line, "utf-8") for line in non_ascii)
+    if utf8_lines * 2 >= len(non_ascii):
+        return "utf-8"
+    gbk_lines = sum(_decodes(line, "gb18030") for line in non_ascii)
+    if gbk_lines * 2 >= len(non_ascii) and gbk_lines > utf8_lines:
         return "gb18030"
     raise UnreadableFileError(
         "the file is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"

@@ -1,0 +1,195 @@
+"""`lingting demo`: a contact center to click through, scored before the server starts.
+
+Idempotent for a seed: running it again updates the same teams, agents, users and
+contacts (contact ids are deterministic) and scores only what is not scored yet.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import batched
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+from django.utils import timezone
+
+from lingting.core.models import Agent, Role, Team, User
+from lingting.engine.contacts import ContactError, contact_from_record
+from lingting.engine.demo import DemoOrg, demo_org, generate_contacts
+from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
+from lingting.engine.scorecard import builtin_scorecard
+from lingting.interactions.models import Contact, Queue
+from lingting.interactions.services import ImportReport, contacts_import
+from lingting.quality.models import ScorecardVersion
+from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
+
+SCORE_CHUNK = 2000
+FIRST_AGENT = "A1001"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    username: str
+    role: Role
+    name: str
+
+    @property
+    def password(self) -> str:
+        # Plain on purpose: printed for the person trying the demo, never used elsewhere.
+        return f"{self.username}-demo"
+
+
+ACCOUNTS = (
+    DemoAccount("admin", Role.ADMIN, "系统管理员"),
+    DemoAccount("qa_zhao", Role.QA_SUPERVISOR, "赵敏"),
+    DemoAccount("qa_sun", Role.QA_ANALYST, "孙丽"),
+    DemoAccount("leader_wang", Role.TEAM_LEADER, "王磊"),
+    DemoAccount("agent_li", Role.AGENT, ""),  # named after agent A1001, whom it logs in as
+    DemoAccount("trainer_zhou", Role.TRAINER, "周婷"),
+    DemoAccount("manager_chen", Role.OPERATIONS_MANAGER, "陈刚"),
+    DemoAccount("planner_wu", Role.WFM_PLANNER, "吴倩"),
+)
+
+
+def jddc_sample_path() -> Path:
+    """The JDDC sample in the `shared` folder beside the repository root."""
+    return (
+        Path(settings.BASE_DIR).parents[2] / "shared" / "data" / "jddc" / "jddc_2019_sample.jsonl"
+    )
+
+
+def first_day_of_last_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a demo contact center (teams, agents, queues, one login per "
+        "role, a month of scored contacts); safe to run again."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=int, default=20261001)
+        parser.add_argument("--days", type=int, default=30)
+        parser.add_argument("--calls-per-agent-day", type=int, default=10)
+        parser.add_argument(
+            "--no-jddc", action="store_true", help="leave out the JDDC sample of real chats"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = first_day_of_last_month(timezone.localdate())
+        org = demo_org(options["seed"], as_of=start)
+        users = self._accounts()
+        self._organization(org, users)
+        records = generate_contacts(
+            org,
+            seed=options["seed"],
+            start=start,
+            days=options["days"],
+            calls_per_agent_day=options["calls_per_agent_day"],
+        )
+        self._report(
+            f"generated contacts from {start}", contacts_import(lines=_parsed(records), score=False)
+        )
+        if not options["no_jddc"]:
+            self._import_jddc()
+        version = scorecard_load(scorecard=builtin_scorecard(), actor=users["admin"])
+        # Scored right here, with progress, rather than by the worker after start-up.
+        scorecard_version_activate(version=version, actor=users["admin"], rescore=False)
+        self._score(version)
+        self._print_logins()
+
+    def _accounts(self) -> dict[str, User]:
+        users = {}
+        for account in ACCOUNTS:
+            user, _ = User.objects.get_or_create(username=account.username)
+            user.role = account.role
+            user.first_name = account.name
+            user.is_staff = user.is_superuser = account.role == Role.ADMIN
+            user.set_password(account.password)
+            user.save()
+            users[account.username] = user
+        return users
+
+    def _organization(self, org: DemoOrg, users: dict[str, User]) -> None:
+        for queue in org.queues:
+            Queue.objects.update_or_create(code=queue.id, defaults={"name": queue.name})
+        first = next(a for a in org.agents if a.id == FIRST_AGENT)
+        teams = {}
+        for team in org.teams:
+            defaults: dict[str, Any] = {"name": team.name}
+            if team.id == first.team:
+                defaults["leader"] = users["leader_wang"]
+            teams[team.id], _ = Team.objects.update_or_create(code=team.id, defaults=defaults)
+        for agent in org.agents:
+            defaults = {
+                "name": agent.name,
+                "team": teams[agent.team],
+                "hired_on": agent.hired_on,
+            }
+            if agent.id == FIRST_AGENT:
+                defaults["user"] = users["agent_li"]
+            Agent.objects.update_or_create(code=agent.id, defaults=defaults)
+        # The login shows the name of the agent it is, not a made-up one.
+        User.objects.filter(pk=users["agent_li"].pk).update(first_name=first.name)
+        self.stdout.write(
+            f"{len(org.queues)} queues, {len(org.teams)} teams, {len(org.agents)} agents; "
+            f"agent_li is {first.name} ({FIRST_AGENT}), leader_wang leads {teams[first.team]}"
+        )
+
+    def _import_jddc(self) -> None:
+        path = jddc_sample_path()
+        if not path.exists():
+            self.stdout.write(f"JDDC sample not found at {path}: skipped")
+            return
+        tz = timezone.get_default_timezone()
+        self._report(
+            f"JDDC sample {path}",
+            contacts_import(lines=read_contacts_file(str(path), tz=tz), score=False),
+        )
+
+    def _report(self, what: str, report: ImportReport) -> None:
+        self.stdout.write(
+            f"{what}: read {report.read}, imported {report.imported}, updated {report.updated}, "
+            f"rejected {report.rejected} ({report.contacts_per_second:,.0f} contacts/s)"
+        )
+        for error in report.errors[:10]:
+            self.stderr.write(f"  line {error.line}: {error.reason}")
+
+    def _score(self, version: ScorecardVersion) -> None:
+        """Score every transcript the active version has not scored yet."""
+        pending = (
+            Contact.objects.filter(turn_count__gt=0)
+            .exclude(current_score__version=version)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        ids = list(pending)
+        done = 0
+        for chunk in batched(ids, SCORE_CHUNK):
+            done += contacts_score(contact_ids=chunk, version=version)
+            self.stdout.write(f"scored {done}/{len(ids)} contacts with {version}")
+        scored = Contact.objects.filter(current_score__version=version).count()
+        self.stdout.write(f"{scored} contacts carry a score of {version}")
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\nSign in at http://127.0.0.1:8000{reverse('core:login')}")
+        for account in ACCOUNTS:
+            self.stdout.write(
+                f"  {account.username:<14} {account.password:<20} {account.role.label}"
+            )
+
+
+def _parsed(records: Iterable[dict[str, Any]]) -> Iterator[ParsedLine | LineError]:
+    tz = timezone.get_default_timezone()
+    for number, record in enumerate(records, start=1):
+        try:
+            yield ParsedLine(number, contact_from_record(record, tz=tz))
+        except ContactError as exc:
+            yield LineError(number, str(exc), "", str(record.get("id")))

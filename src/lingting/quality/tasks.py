@@ -1,0 +1,38 @@
+"""Background scoring, run by the database-backed task worker (`lingting db_worker`)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from lingting.interactions.models import Contact
+from lingting.quality.models import ScorecardVersion
+from lingting.quality.services import active_scorecard_version, contacts_score
+
+RESCORE_CHUNK = 2000
+
+
+@task()
+def score_contacts(contact_ids: list[int]) -> int:
+    """Score these contacts with the active standard scorecard."""
+    return contacts_score(contact_ids=contact_ids, version=active_scorecard_version())
+
+
+@task()
+def rescore_all(version_id: int) -> int:
+    """Score every contact that has a transcript with `version`, a chunk per transaction."""
+    version = ScorecardVersion.objects.get(pk=version_id)
+    scored = 0
+    last_id = 0
+    while version.is_active:
+        chunk = list(
+            Contact.objects.filter(id__gt=last_id, turn_count__gt=0)
+            .order_by("id")
+            .values_list("id", flat=True)[:RESCORE_CHUNK]
+        )
+        if not chunk:
+            break
+        scored += contacts_score(contact_ids=chunk, version=version)
+        last_id = chunk[-1]
+        # A newer activation enqueues its own re-score: stop this one as soon as it is stale.
+        version.refresh_from_db(fields=["is_active"])
+    return scored

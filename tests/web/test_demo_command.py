@@ -1,0 +1,77 @@
+"""`lingting demo`: an organisation, one login per role, and every transcript scored."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+
+from lingting.core.management.commands.demo import ACCOUNTS, FIRST_AGENT
+from lingting.core.models import Agent, Role, Team, User
+from lingting.interactions.models import Contact, Queue
+from lingting.quality.models import ContactScore, ScorecardVersion
+
+pytestmark = pytest.mark.django_db
+
+SMALL = ("--days", "1", "--calls-per-agent-day", "2", "--no-jddc")
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "teams": Team.objects.count(),
+        "agents": Agent.objects.count(),
+        "queues": Queue.objects.count(),
+        "contacts": Contact.objects.count(),
+        "scores": ContactScore.objects.count(),
+        "versions": ScorecardVersion.objects.count(),
+    }
+
+
+def test_the_demo_scores_every_transcript_and_running_it_again_changes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("demo", *SMALL)
+    first = counts()
+    call_command("demo", *SMALL)
+
+    assert counts() == first
+    assert first["contacts"] > 0
+    transcripts = Contact.objects.filter(turn_count__gt=0)
+    assert transcripts.exists()
+    assert not transcripts.filter(current_score=None).exists()
+    assert ScorecardVersion.objects.get(is_active=True).scorecard.name == "standard"
+    out = capsys.readouterr().out
+    assert "JDDC" not in out
+    assert "/login/" in out
+
+
+def test_every_printed_demo_login_works_and_passes_the_password_validators(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("demo", *SMALL)
+    out = capsys.readouterr().out
+
+    assert {account.role for account in ACCOUNTS} == set(Role)
+    for account in ACCOUNTS:
+        assert f"{account.username}" in out
+        assert account.password in out
+        validate_password(account.password)
+        user = authenticate(username=account.username, password=account.password)
+        assert user is not None
+        assert user.role == account.role
+
+
+def test_agent_li_is_agent_a1001_and_leader_wang_leads_that_agents_team() -> None:
+    call_command("demo", *SMALL)
+
+    agent = Agent.objects.select_related("user", "team__leader").get(code=FIRST_AGENT)
+    assert agent.name
+    assert agent.user is not None
+    assert agent.user.username == "agent_li"
+    assert agent.user.display_name == agent.name
+    assert agent.team is not None
+    assert agent.team.leader is not None
+    assert agent.team.leader.username == "leader_wang"
+    assert Queue.objects.exclude(name="").count() == Queue.objects.count()

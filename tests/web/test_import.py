@@ -1,0 +1,322 @@
+"""Importing interaction files: idempotent by id, every bad line named, the rest stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection
+from django.utils.timezone import get_default_timezone
+
+from lingting.engine.contacts import Turn
+from lingting.engine.reader import SNIFF_BYTES, read_contacts_file
+from lingting.interactions import services
+from lingting.interactions.models import Contact, Recording
+from lingting.interactions.services import ImportReport, contacts_import
+
+pytestmark = pytest.mark.django_db
+
+CALL = {
+    "id": "C1",
+    "channel": "voice",
+    "direction": "inbound",
+    "queue": "ACD-01",
+    "agent_id": "A1001",
+    "customer_id": "U88812",
+    "started_at": "2026-10-01T09:00:05+08:00",
+    "disposition": "answered",
+    "tags": ["5G套餐"],
+    "turns": [
+        {"speaker": "agent", "start": 0.0, "end": 3.1, "text": "您好,很高兴为您服务"},
+        {"speaker": "customer", "start": 3.4, "end": 7.9, "text": "我想问一下这个月的话费。"},
+    ],
+}
+
+
+def line(record: Any) -> bytes:
+    return orjson.dumps(record) + b"\n"
+
+
+def write(tmp_path: Path, *lines: bytes, name: str = "contacts.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def import_file(path: Path, *, score: bool = False, batch_size: int = 2000) -> ImportReport:
+    lines = read_contacts_file(str(path), tz=get_default_timezone())
+    return contacts_import(lines=lines, score=score, batch_size=batch_size)
+
+
+def texts(contact: Contact) -> list[str]:
+    return list(contact.turns.order_by("index").values_list("text", flat=True))
+
+
+def test_importing_the_same_id_again_updates_the_contact_and_never_duplicates_it(
+    tmp_path: Path,
+) -> None:
+    import_file(write(tmp_path, line(CALL)))
+    changed = {
+        **CALL,
+        "channel": "chat",
+        "turns": [{"speaker": "agent", "start": 0.0, "end": 1.0, "text": "您好"}],
+    }
+    report = import_file(write(tmp_path, line(changed)))
+
+    assert (report.read, report.imported, report.updated, report.rejected) == (1, 0, 1, 0)
+    contact = Contact.objects.get()
+    assert contact.channel == "chat"
+    assert contact.turn_count == 1
+    assert texts(contact) == ["您好"]
+
+
+def test_a_later_line_with_the_same_id_wins(tmp_path: Path) -> None:
+    report = import_file(write(tmp_path, line(CALL), line({**CALL, "disposition": "abandoned"})))
+
+    assert (report.imported, report.updated) == (1, 1)
+    assert Contact.objects.get().disposition == "abandoned"
+
+
+def test_cdr_fields_queue_agent_and_customer_are_stored(tmp_path: Path) -> None:
+    import_file(write(tmp_path, line(CALL)))
+
+    codes = Contact.objects.values_list("queue__code", "agent__code", "customer__code")
+    assert list(codes) == [("ACD-01", "A1001", "U88812")]
+    contact = Contact.objects.get()
+    assert contact.tags == ["5G套餐"]
+    assert contact.started_at == datetime(2026, 10, 1, 1, 0, 5, tzinfo=UTC)
+    assert list(contact.turns.values_list("speaker", "start", "end")) == [
+        ("agent", 0.0, 3.1),
+        ("customer", 3.4, 7.9),
+    ]
+
+
+def test_unknown_fields_are_kept_and_the_recording_becomes_a_recording_row(
+    tmp_path: Path,
+) -> None:
+    record = {**CALL, "recording": "nas://rec/2026/10/01/C1.wav", "ivr_path": ["1", "3"], "x": 1}
+    import_file(write(tmp_path, line(record)))
+
+    contact = Contact.objects.get()
+    assert contact.extra == {"ivr_path": ["1", "3"], "x": 1}
+    assert list(Recording.objects.values_list("uri", flat=True)) == ["nas://rec/2026/10/01/C1.wav"]
+
+
+def test_bad_lines_are_reported_with_line_numbers_while_good_lines_land(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        line(CALL),
+        b"{not json\n",
+        line({**CALL, "id": "C3", "rings": "three"}),
+        line({"turns": CALL["turns"]}),
+        line(
+            {
+                "id": "C5",
+                "turns": [
+                    {"speaker": "agent", "start": 0, "end": 5, "text": "您好"},
+                    {"speaker": "agent", "start": 3, "end": 6, "text": "请讲"},
+                ],
+            }
+        ),
+        line({"id": "C6", "turns": [{"speaker": "agent", "start": -1, "end": 2, "text": "您好"}]}),
+        line({**CALL, "id": "C7"}),
+    )
+    report = import_file(path)
+
+    assert (report.read, report.imported, report.rejected) == (7, 2, 5)
+    assert [e.line for e in report.errors] == [2, 3, 4, 5, 6]
+    reasons = {e.line: e.reason for e in report.errors}
+    assert reasons[2].startswith("not JSON")
+    assert "rings" in reasons[3]
+    assert "missing 'id'" in reasons[4]
+    assert "overlaps" in reasons[5]
+    assert "negative" in reasons[6]
+    assert sorted(Contact.objects.values_list("external_id", flat=True)) == ["C1", "C7"]
+
+
+def test_a_latin1_byte_in_a_utf8_file_rejects_only_its_line(tmp_path: Path) -> None:
+    # Enough good lines that the encoding is judged (as UTF-8) before the broken line.
+    good = [line({**CALL, "id": f"G{n}"}) for n in range(SNIFF_BYTES // len(line(CALL)) + 10)]
+    broken = '{"id": "L1", "turns": [{"speaker": "agent", "text": "café"}]}\n'.encode("latin-1")
+    report = import_file(write(tmp_path, *good, broken, line(CALL)))
+
+    assert (report.imported, report.rejected) == (len(good) + 1, 1)
+    assert report.errors[0].line == len(good) + 1
+    assert "wrong encoding" in report.errors[0].reason
+    assert Contact.objects.filter(external_id="C1").exists()
+
+
+def test_a_gbk_file_is_read_and_its_chinese_text_lands_intact(tmp_path: Path) -> None:
+    record = {**CALL, "tags": ["宽带报修"]}
+    text = orjson.dumps(record).decode() + "\n" + orjson.dumps({**record, "id": "C2"}).decode()
+    report = import_file(write(tmp_path, text.encode("gbk")))
+
+    assert (report.imported, report.rejected) == (2, 0)
+    contact = Contact.objects.get(external_id="C1")
+    assert texts(contact) == ["您好,很高兴为您服务", "我想问一下这个月的话费。"]
+    assert contact.tags == ["宽带报修"]
+
+
+def test_a_cdr_only_csv_imports_contacts_without_turns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        b"id,queue,agent_id,started_at,disposition,wait_s,tags,switch_node\n",
+        "K1,ACD-02,A1002,2026-10-01 09:00:05,answered,12.5,投诉;宽带,SW-3\n".encode(),
+        b"K2,ACD-02,,2026-10-01 09:01:00,abandoned,oops,,SW-3\n",
+        name="cdr.csv",
+    )
+    report = import_file(path)
+
+    assert (report.imported, report.rejected) == (1, 1)
+    assert (report.errors[0].line, "wait_s" in report.errors[0].reason) == (3, True)
+    contact = Contact.objects.get()
+    assert (contact.turn_count, contact.wait_s, contact.tags) == (0, 12.5, ["投诉", "宽带"])
+    assert contact.extra == {"switch_node": "SW-3"}
+
+
+def test_a_cdr_line_without_turns_keeps_the_stored_transcript(tmp_path: Path) -> None:
+    import_file(write(tmp_path, line({**CALL, "recording": "nas://C1.wav"})))
+    cdr = {key: value for key, value in CALL.items() if key != "turns"}
+    import_file(write(tmp_path, line({**cdr, "disposition": "transferred"})))
+
+    contact = Contact.objects.get()
+    assert contact.disposition == "transferred"
+    assert contact.turn_count == 2
+    assert len(texts(contact)) == 2
+    assert contact.recordings.count() == 1
+
+
+def test_a_rejected_line_leaves_the_stored_contact_untouched(tmp_path: Path) -> None:
+    import_file(write(tmp_path, line(CALL)))
+    broken = {**CALL, "channel": "chat", "turns": [{"speaker": "robot", "text": "?"}]}
+    report = import_file(write(tmp_path, line(broken)))
+
+    assert (report.rejected, report.errors[0].id) == (1, "C1")
+    contact = Contact.objects.get()
+    assert contact.channel == "voice"
+    assert len(texts(contact)) == 2
+
+
+def test_a_value_too_long_for_its_column_is_rejected_on_every_database(tmp_path: Path) -> None:
+    report = import_file(write(tmp_path, line({**CALL, "channel": "x" * 40}), line(CALL)))
+
+    assert report.rejected == 1
+    assert "'channel' is longer than 32 characters" in report.errors[0].reason
+    assert Contact.objects.filter(external_id="C1").exists()
+
+
+def test_a_database_error_rolls_back_only_the_line_that_caused_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_file(write(tmp_path, line({**CALL, "id": "C2", "channel": "voice"})))
+    insert_turns = services._insert_turns
+
+    def refuse_boom(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
+        insert_turns(transcripts)
+        if any(t.text == "boom" for _, turns in transcripts for t in turns):
+            raise IntegrityError("refused")
+
+    monkeypatch.setattr(services, "_insert_turns", refuse_boom)
+    boom = {**CALL, "id": "C2", "channel": "chat", "turns": [{"speaker": "agent", "text": "boom"}]}
+    path = write(tmp_path, line(CALL), line(boom), line({**CALL, "id": "C3"}))
+    report = import_file(path, batch_size=2)
+
+    assert (report.imported, report.rejected) == (2, 1)
+    assert report.errors[0].line == 2
+    assert "refused" in report.errors[0].reason
+    c2 = Contact.objects.get(external_id="C2")
+    assert (c2.channel, len(texts(c2))) == ("voice", 2)
+    assert Contact.objects.count() == 3
+
+
+class RecordingTask:
+    """Stands in for the `score_contacts` task: records what would be enqueued."""
+
+    def __init__(self) -> None:
+        self.enqueued: list[int] = []
+
+    def enqueue(self, contact_ids: list[int]) -> None:
+        self.enqueued.extend(contact_ids)
+
+
+def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    task = RecordingTask()
+    monkeypatch.setattr(services, "score_contacts", task)
+    cdr_only = {"id": "K1", "queue": "ACD-01"}
+    path = write(tmp_path, line(CALL), line({**CALL, "id": "C2"}), line(cdr_only))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(path, score=True)
+    ids = dict(Contact.objects.values_list("external_id", "id"))
+    assert sorted(task.enqueued) == sorted([ids["C1"], ids["C2"]])
+
+    task.enqueued.clear()
+    changed = {**CALL, "id": "C2", "turns": [{"speaker": "agent", "text": "您好"}]}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(write(tmp_path, line(CALL), line(changed), line(cdr_only)), score=True)
+    assert task.enqueued == [ids["C2"]]
+
+
+def test_nothing_is_sent_for_scoring_before_the_batch_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    task = RecordingTask()
+    monkeypatch.setattr(services, "score_contacts", task)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        import_file(write(tmp_path, line(CALL)), score=True)
+
+    assert task.enqueued == []
+    assert len(callbacks) == 1
+
+
+def test_the_import_command_writes_each_bad_line_to_the_errors_file_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, line(CALL), b"{oops\n", line({"turns": []}))
+    errors = tmp_path / "errors.jsonl"
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(path), "--errors", str(errors), "--no-score")
+
+    assert raised.value.returncode == 1
+    rows = [orjson.loads(row) for row in errors.read_bytes().splitlines()]
+    assert [(row["line"], row["id"]) for row in rows] == [(2, None), (3, None)]
+    assert set(rows[0]) == {"line", "id", "reason", "text"}
+    out = capsys.readouterr()
+    assert "read 3 · imported 1 · updated 0 · rejected 2" in out.out
+    assert "line 2: not JSON" in out.err
+
+
+def test_the_import_command_exits_0_when_every_line_is_imported(tmp_path: Path) -> None:
+    call_command("import", str(write(tmp_path, line(CALL))), "--no-score")
+
+    assert Contact.objects.count() == 1
+
+
+def test_the_import_command_exits_2_when_the_file_cannot_be_read(tmp_path: Path) -> None:
+    path = write(tmp_path, line(CALL).decode().encode("utf-16"))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(path), "--no-score")
+
+    assert raised.value.returncode == 2
+    assert "UTF-16" in str(raised.value)
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_row_postgresql_refuses_during_copy_rejects_only_its_line(tmp_path: Path) -> None:
+    nul = {**CALL, "id": "N1", "turns": [{"speaker": "agent", "text": "您\u0000好"}]}
+    report = import_file(write(tmp_path, line(CALL), line(nul), line({**CALL, "id": "C3"})))
+
+    assert (report.imported, report.rejected) == (2, 1)
+    assert report.errors[0].line == 2
+    assert "database refused" in report.errors[0].reason

@@ -1,0 +1,290 @@
+"""Scorecard versions and automatic scores of stored contacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils.timezone import get_default_timezone
+
+from lingting.core.models import AuditEvent, Role, User
+from lingting.engine.reader import read_contacts_file
+from lingting.engine.scorecard import Scorecard as EngineScorecard
+from lingting.engine.scorecard import parse_scorecard
+from lingting.interactions.models import Contact
+from lingting.interactions.services import contacts_import
+from lingting.quality import services
+from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
+from lingting.quality.services import (
+    active_scorecard_version,
+    contacts_score,
+    scorecard_load,
+    scorecard_version_activate,
+)
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE_TASKS = override_settings(
+    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+)
+
+SCORECARD = """
+scorecard: standard
+version: "1.0"
+title: 测试评分表
+pass_mark: 80
+sections:
+  - id: service
+    title: 服务规范
+    items:
+      - id: opening
+        title: 开头语
+        points: 10
+        severity: C
+        rule: {kind: phrases, mode: required, phrases: ["您好"], within: {first_turns: 2}}
+      - id: forbidden_phrases
+        title: 服务禁语
+        points: 20
+        severity: A
+        rule: {kind: phrases, mode: forbidden, phrases: ["FORBIDDEN"]}
+      - id: attitude
+        title: 服务态度
+        points: 10
+        severity: B
+"""
+
+POLITE = {"id": "P1", "turns": [{"speaker": "agent", "text": "您好，请问有什么可以帮您"}]}
+RUDE = {"id": "R1", "turns": [{"speaker": "agent", "text": "您好，不知道，自己查"}]}
+CDR_ONLY = {"id": "K1", "queue": "ACD-01", "disposition": "abandoned"}
+
+
+def scorecard(forbidden: str = "不知道") -> EngineScorecard:
+    return parse_scorecard(SCORECARD.replace("FORBIDDEN", forbidden))
+
+
+def store(tmp_path: Path, *records: dict[str, Any], score: bool = False) -> dict[str, int]:
+    path = tmp_path / "contacts.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    lines = read_contacts_file(str(path), tz=get_default_timezone())
+    contacts_import(lines=lines, score=score)
+    return dict(Contact.objects.values_list("external_id", "id"))
+
+
+def active_version(forbidden: str = "不知道") -> ScorecardVersion:
+    version = scorecard_load(scorecard=scorecard(forbidden), actor=None)
+    scorecard_version_activate(version=version, actor=None, rescore=False)
+    version.refresh_from_db()
+    return version
+
+
+@pytest.fixture
+def qa_zhao() -> User:
+    return User.objects.create_user("qa_zhao", role=Role.QA_SUPERVISOR)
+
+
+def test_loading_the_same_scorecard_again_keeps_one_version(qa_zhao: User) -> None:
+    first = scorecard_load(scorecard=scorecard(), actor=qa_zhao)
+    again = scorecard_load(scorecard=scorecard(), actor=qa_zhao)
+    changed = scorecard_load(scorecard=scorecard("没办法"), actor=qa_zhao)
+
+    assert again == first
+    assert (first.number, changed.number) == (1, 2)
+    assert not first.is_active
+    assert first.label == scorecard().version_label
+    assert first.source_text == scorecard().source_text
+    created = AuditEvent.objects.filter(action="scorecard_version.create", actor=qa_zhao)
+    assert created.count() == 2
+
+
+def test_scoring_writes_the_score_its_failed_items_and_the_current_score(
+    tmp_path: Path,
+) -> None:
+    ids = store(tmp_path, POLITE, RUDE)
+    version = active_version()
+
+    scored = contacts_score(contact_ids=ids.values(), version=version)
+
+    assert scored == 2
+    rude = ContactScore.objects.get(contact_id=ids["R1"], version=version)
+    assert (rude.score, rude.passed, rude.fatal, rude.severity_a) == (50.0, False, False, 1)
+    assert {i["item"]: i["result"] for i in rude.items} == {
+        "opening": "pass",
+        "forbidden_phrases": "fail",
+        "attitude": "manual",
+    }
+    failure = ItemFailure.objects.get()
+    assert (failure.score, failure.item, failure.severity, failure.points_lost) == (
+        rude,
+        "forbidden_phrases",
+        "A",
+        20.0,
+    )
+    assert Contact.objects.get(id=ids["R1"]).current_score == rude
+    assert Contact.objects.get(id=ids["P1"]).current_score.passed  # type: ignore[union-attr]
+
+
+def test_cdr_only_contacts_are_not_scored(tmp_path: Path) -> None:
+    ids = store(tmp_path, CDR_ONLY)
+
+    assert contacts_score(contact_ids=ids.values(), version=active_version()) == 0
+    assert not ContactScore.objects.exists()
+
+
+def test_scoring_again_replaces_the_score_and_its_failed_items(tmp_path: Path) -> None:
+    ids = store(tmp_path, RUDE)
+    version = active_version()
+
+    contacts_score(contact_ids=ids.values(), version=version)
+    contacts_score(contact_ids=ids.values(), version=version)
+
+    assert ContactScore.objects.count() == 1
+    assert ItemFailure.objects.count() == 1
+
+
+def test_an_inactive_version_scores_without_changing_the_current_score(tmp_path: Path) -> None:
+    ids = store(tmp_path, RUDE)
+    active = active_version()
+    contacts_score(contact_ids=ids.values(), version=active)
+    trial = scorecard_load(scorecard=scorecard("自己查"), actor=None)
+
+    contacts_score(contact_ids=ids.values(), version=trial)
+
+    assert ContactScore.objects.filter(version=trial).count() == 1
+    current = Contact.objects.get().current_score
+    assert current is not None
+    assert current.version == active
+
+
+@IMMEDIATE_TASKS
+def test_imported_transcripts_are_scored_by_the_task_once_their_batch_commits(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    active_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = store(tmp_path, POLITE, RUDE, CDR_ONLY, score=True)
+
+    scored = dict(Contact.objects.values_list("external_id", "current_score__score"))
+    assert scored == {"P1": 100.0, "R1": 50.0, "K1": None}
+    assert set(ids) == set(scored)
+
+
+@IMMEDIATE_TASKS
+def test_a_changed_transcript_is_scored_again_on_import(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    active_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        store(tmp_path, {**POLITE, "id": "X1"}, score=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        store(tmp_path, {**RUDE, "id": "X1"}, score=True)
+
+    contact = Contact.objects.get()
+    assert contact.current_score is not None
+    assert contact.current_score.score == 50.0
+    assert ContactScore.objects.count() == 1
+
+
+@IMMEDIATE_TASKS
+def test_activating_a_new_version_scores_every_contact_again(
+    tmp_path: Path, qa_zhao: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    ids = store(tmp_path, POLITE, RUDE, CDR_ONLY)
+    first = active_version()
+    contacts_score(contact_ids=ids.values(), version=first)
+    second = scorecard_load(scorecard=scorecard("请问"), actor=qa_zhao)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        scorecard_version_activate(version=second, actor=qa_zhao)
+
+    current = dict(Contact.objects.values_list("external_id", "current_score__version"))
+    assert current == {"P1": second.pk, "R1": second.pk, "K1": None}
+    assert Contact.objects.get(external_id="P1").current_score.score == 50.0  # type: ignore[union-attr]
+    first.refresh_from_db()
+    assert not first.is_active
+
+
+def test_the_audit_trail_records_who_activated_which_version(qa_zhao: User) -> None:
+    first = active_version()
+    second = scorecard_load(scorecard=scorecard("请问"), actor=qa_zhao)
+
+    scorecard_version_activate(version=second, actor=qa_zhao, rescore=False)
+
+    event = AuditEvent.objects.get(action="scorecard_version.activate", actor=qa_zhao)
+    assert event.object_type == "scorecard_version"
+    assert event.object_id == str(second.pk)
+    assert event.before is not None
+    assert event.after is not None
+    assert (event.before["number"], event.after["number"]) == (first.number, second.number)
+
+
+def test_activating_the_active_version_again_changes_nothing(qa_zhao: User) -> None:
+    version = active_version()
+
+    scorecard_version_activate(version=version, actor=qa_zhao)
+
+    assert not AuditEvent.objects.filter(actor=qa_zhao).exists()
+
+
+def test_the_builtin_scorecard_is_loaded_and_activated_when_none_is_active(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr(services, "builtin_scorecard", scorecard)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version = active_scorecard_version()
+
+    assert version.is_active
+    assert version.fingerprint == scorecard().fingerprint
+    assert len(callbacks) == 1  # the re-score of every contact, once this commits
+    assert active_scorecard_version() == version
+
+
+def test_the_scorecard_load_command_stores_and_activates_a_yaml_file(tmp_path: Path) -> None:
+    path = tmp_path / "standard.yaml"
+    path.write_text(SCORECARD.replace("FORBIDDEN", "不知道"), encoding="utf-8")
+
+    call_command("scorecard_load", str(path), "--activate")
+
+    version = ScorecardVersion.objects.get()
+    assert version.is_active
+    assert version.scorecard.title == "测试评分表"
+
+
+def test_the_import_command_with_sync_scores_without_a_worker(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    active_version()
+    path = tmp_path / "contacts.jsonl"
+    path.write_bytes(orjson.dumps(RUDE) + b"\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", str(path), "--sync")
+
+    contact = Contact.objects.get()
+    assert contact.current_score is not None
+    assert contact.current_score.score == 50.0
+
+
+def test_another_scorecard_scores_alongside_without_taking_over_the_current_score(
+    tmp_path: Path,
+) -> None:
+    ids = store(tmp_path, RUDE)
+    standard = active_version()
+    contacts_score(contact_ids=ids.values(), version=standard)
+    trial = scorecard_load(
+        scorecard=parse_scorecard(SCORECARD.replace("scorecard: standard", "scorecard: trial")),
+        actor=None,
+    )
+    scorecard_version_activate(version=trial, actor=None, rescore=False)
+    trial.refresh_from_db()
+
+    contacts_score(contact_ids=ids.values(), version=trial)
+
+    assert ContactScore.objects.filter(version=trial).count() == 1
+    current = Contact.objects.get().current_score
+    assert current is not None
+    assert current.version == standard
