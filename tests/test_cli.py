@@ -1,0 +1,196 @@
+"""`lingting score` and `lingting scorecard` as a user runs them (FORMATS.md contract)."""
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from lingting.cli import main
+from lingting.engine.scorecard import builtin_scorecard
+
+GOOD_CALL = {
+    "id": "C20261001-000123",
+    "channel": "voice",
+    "direction": "inbound",
+    "queue": "ACD-01",
+    "agent_id": "A1001",
+    "started_at": "2026-10-01T09:00:05+08:00",
+    "answered_at": "2026-10-01T09:00:11+08:00",
+    "ended_at": "2026-10-01T09:05:40+08:00",
+    "hangup_by": "customer",
+    "rings": 2,
+    "turns": [
+        {
+            "speaker": "agent",
+            "start": 0.0,
+            "end": 3.1,
+            "text": "您好，很高兴为您服务，请问有什么可以帮您？",
+        },
+        {"speaker": "customer", "start": 3.4, "end": 7.9, "text": "我想问一下这个月的话费。"},
+        {"speaker": "agent", "start": 8.2, "end": 12.0, "text": "好的，请您稍等，我帮您查询一下。"},
+        {"speaker": "customer", "start": 12.5, "end": 14.0, "text": "好的，谢谢。"},
+        {
+            "speaker": "agent",
+            "start": 14.5,
+            "end": 19.0,
+            "text": "感谢您的耐心等待，本月话费是58元。",
+        },
+        {
+            "speaker": "agent",
+            "start": 19.5,
+            "end": 23.0,
+            "text": "请问还有其他可以帮您的吗？感谢您的来电，再见。",
+        },
+    ],
+}
+BRUSH_OFF = {
+    "id": "C2",
+    "channel": "chat",
+    "turns": [
+        {"speaker": "customer", "text": "我的快递怎么还没到"},
+        {"speaker": "agent", "text": "这个我不清楚"},
+    ],
+}
+
+
+def write_lines(path: Path, *lines: bytes) -> Path:
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_score_writes_one_formats_result_per_contact(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "in.jsonl", orjson.dumps(GOOD_CALL), orjson.dumps(BRUSH_OFF))
+    out = tmp_path / "out.jsonl"
+
+    status = main(["score", str(source), "--out", str(out), "--workers", "1"])
+
+    assert status == 0
+    good, brush_off = read_jsonl(out)
+    assert good["id"] == "C20261001-000123"
+    assert good["scorecard"] == "standard"
+    assert good["scorecard_version"] == builtin_scorecard().version_label
+    assert good["passed"] is True
+    assert set(good) >= {"score", "fatal", "severity_counts", "items"}
+    forbidden = next(i for i in brush_off["items"] if i["item"] == "forbidden_phrases")
+    assert forbidden["result"] == "fail"
+    [evidence] = forbidden["evidence"]
+    assert evidence["text"] == "不清楚"
+    assert (evidence["turn"], evidence["start_char"], evidence["end_char"]) == (1, 3, 6)
+    assert brush_off["passed"] is False
+
+
+def test_broken_lines_go_to_the_errors_file_and_the_rest_is_scored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        orjson.dumps(GOOD_CALL),
+        b"{oops",
+        orjson.dumps({"turns": []}),
+        orjson.dumps(
+            {"id": "T", "turns": [{"speaker": "agent", "start": 5, "end": 1, "text": "x"}]}
+        ),
+        orjson.dumps(BRUSH_OFF),
+    )
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+
+    status = main(["score", str(source), "--out", str(out), "--errors", str(errors)])
+
+    assert status == 1
+    assert [r["id"] for r in read_jsonl(out)] == ["C20261001-000123", "C2"]
+    rejected = read_jsonl(errors)
+    assert [e["line"] for e in rejected] == [2, 3, 4]
+    assert "not JSON" in str(rejected[0]["reason"])
+    assert rejected[1]["reason"] == "missing 'id'"
+    assert "before 'start'" in str(rejected[2]["reason"])
+    summary = capsys.readouterr().err
+    assert "read 5 · scored 2 · rejected 3" in summary
+    assert "contacts/s" in summary
+
+
+def test_unreadable_input_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes("x".encode("utf-16"))
+    assert main(["score", str(source), "--out", str(tmp_path / "out.jsonl")]) == 2
+    assert "UTF-16" in capsys.readouterr().err
+    assert main(["score", str(tmp_path / "missing.jsonl"), "--out", "-"]) == 2
+
+
+def test_gbk_input_is_scored(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(orjson.dumps(BRUSH_OFF).decode().encode("gbk") + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["score", str(source), "--out", str(out)]) == 0
+    [result] = read_jsonl(out)
+    assert result["passed"] is False
+
+
+def test_a_broken_scorecard_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scorecard = tmp_path / "bad.yaml"
+    scorecard.write_text("scorecard: x\nversion: '1'\nsections: nope\n", encoding="utf-8")
+    source = write_lines(tmp_path / "in.jsonl", orjson.dumps(BRUSH_OFF))
+    status = main(["score", str(source), "--out", "-", "--scorecard", str(scorecard)])
+    assert status == 2
+    assert "bad.yaml" in capsys.readouterr().err
+
+
+STRICT = """
+scorecard: center
+version: "{version}"
+sections:
+  - id: language
+    title: 服务用语
+    items:
+      - id: forbidden_phrases
+        title: 服务禁语
+        points: 10
+        severity: A
+        rule:
+          kind: phrases
+          mode: forbidden
+          phrases: [{phrases}]
+        examples:
+          must_trigger: [这个我不清楚]
+          must_not_trigger: [我帮您查一下]
+"""
+
+
+def test_scorecard_test_runs_the_examples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(STRICT.format(version="1", phrases="不清楚"), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(STRICT.format(version="1", phrases="不知道"), encoding="utf-8")
+
+    assert main(["scorecard", "test", str(good)]) == 0
+    assert "2 examples, all pass" in capsys.readouterr().out
+    assert main(["scorecard", "test", str(broken)]) == 1
+    report = capsys.readouterr().out
+    assert "item 'forbidden_phrases': expected to fail on “agent: 这个我不清楚”" in report
+
+
+def test_scorecard_diff_lists_the_contacts_that_would_flip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text(STRICT.format(version="1", phrases="不清楚"), encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(STRICT.format(version="2", phrases="不清楚, 查询"), encoding="utf-8")
+    contacts = write_lines(
+        tmp_path / "past.jsonl", orjson.dumps(GOOD_CALL), orjson.dumps(BRUSH_OFF)
+    )
+
+    assert main(["scorecard", "diff", str(old), str(new), "--contacts", str(contacts)]) == 0
+    captured = capsys.readouterr()
+    assert "C20261001-000123: 100 → 0 (合格 → 不合格)" in captured.out
+    assert "forbidden_phrases 服务禁语: pass → fail −10" in captured.out
+    assert "C2:" not in captured.out
+    assert "1 of 2 contacts would change" in captured.err
