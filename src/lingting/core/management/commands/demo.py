@@ -179,7 +179,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{scored} contacts carry a score of {version}")
 
     def _print_logins(self) -> None:
-        self.stdout.write(f"\nSign in at http://127.0.0.1:8000{reverse('core:login')}")
+        self.stdout.write(f"\nDemo accounts (sign in at {reverse('core:login')}):")
         for account in ACCOUNTS:
             self.stdout.write(
                 f"  {account.username:<14} {account.password:<20} {account.role.label}"
