@@ -8,17 +8,20 @@ from typing import Any
 import orjson
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils.timezone import get_default_timezone
 
 from lingting.core.models import AuditEvent, Role, User
-from lingting.engine.reader import read_contacts_file
+from lingting.engine.contacts import Contact as EngineContact
+from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.engine.scorecard import parse_scorecard
 from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import
 from lingting.quality import services
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
+from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.services import (
     active_scorecard_version,
     contacts_score,
@@ -288,3 +291,131 @@ def test_another_scorecard_scores_alongside_without_taking_over_the_current_scor
     current = Contact.objects.get().current_score
     assert current is not None
     assert current.version == standard
+
+
+# A contact with every field the scorer reads, and turns whose text holds what JSON and
+# COPY escape: backslashes, quotes, a tab and a line break.
+FULL = {
+    "id": "F1",
+    "channel": "voice",
+    "direction": "inbound",
+    "queue": "ACD-01",
+    "agent_id": "A1001",
+    "customer_id": "U88812",
+    "queued_at": "2026-10-01T09:00:00+08:00",
+    "started_at": "2026-10-01T09:00:05+08:00",
+    "answered_at": "2026-10-01T09:00:09.250000+08:00",
+    "ended_at": "2026-10-01T09:03:00+08:00",
+    "disposition": "answered",
+    "hangup_by": "customer",
+    "tags": ["5G套餐", "投诉"],
+    "rings": 2,
+    "wait_s": 4.5,
+    "talk_s": 170.75,
+    "hold_s": 10.0,
+    "acw_s": 15.0,
+    "holds": [{"start": 20.0, "end": 30.0}],
+    "recording": "nas://rec/F1-retake.wav",
+    "ivr_path": ["1", "3"],
+    "score_hint": {"nested": [1, 2.5, None, True]},
+    "turns": [
+        {"speaker": "agent", "start": 0.0, "end": 3.1, "text": "您好，请问有什么可以帮您"},
+        {"speaker": "customer", "start": 3.4, "end": 7.9, "text": 'C:\\账单\\十月 "话费"\t多了'},
+        {"speaker": "agent", "start": 8.0, "end": 9.5, "text": '不知道\\n，自己查\n"再见"'},
+    ],
+}
+
+
+def parsed(tmp_path: Path, *records: dict[str, Any]) -> list[EngineContact]:
+    path = tmp_path / "parsed.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    lines = read_contacts_file(str(path), tz=get_default_timezone())
+    return [line.contact for line in lines if isinstance(line, ParsedLine)]
+
+
+def test_stored_contacts_are_read_back_as_the_engine_read_them(tmp_path: Path) -> None:
+    store(tmp_path, {**FULL, "recording": "nas://rec/F1.wav"})
+    ids = store(tmp_path, FULL, {**POLITE, "channel": ""}, CDR_ONLY)
+    unknown = max(ids.values()) + 1
+
+    read = dict(engine_contacts_for(contact_ids=[*ids.values(), unknown, ids["F1"]]))
+
+    assert list(read) == sorted(ids.values())
+    # Blank text columns read back as absent, and the latest recording is the one.
+    expected = parsed(tmp_path, FULL, POLITE, CDR_ONLY)
+    assert [read[ids[c.id]] for c in expected] == expected
+    full = read[ids["F1"]]
+    assert full.started_at is not None
+    assert full.started_at.utcoffset() is not None
+    assert full.extra == {"ivr_path": ["1", "3"], "score_hint": {"nested": [1, 2.5, None, True]}}
+
+
+def test_any_number_of_ids_can_be_read_in_one_call(tmp_path: Path) -> None:
+    ids = store(tmp_path, POLITE, RUDE)
+
+    read = engine_contacts_for(contact_ids=[*range(1, 40_000), *ids.values()])
+
+    assert [contact_id for contact_id, _ in read] == sorted(ids.values())
+
+
+def test_stored_items_are_the_engine_result_whatever_their_text_holds(tmp_path: Path) -> None:
+    ids = store(tmp_path, FULL)
+    # A title with what JSON and COPY escape: a backslash, quotes, a tab and a line break.
+    text = SCORECARD.replace("FORBIDDEN", "自己查").replace(
+        "title: 开头语", r'title: "开头\\语 \"引号\"\t换\n行"'
+    )
+    version = scorecard_load(scorecard=parse_scorecard(text), actor=None)
+    scorecard_version_activate(version=version, actor=None, rescore=False)
+    version.refresh_from_db()
+    [contact] = parsed(tmp_path, FULL)
+    result = parse_scorecard(version.source_text).compile().score(contact)
+
+    contacts_score(contact_ids=ids.values(), version=version)
+
+    score = ContactScore.objects.get()
+    assert score.items == [item.to_dict() for item in result.items]
+    assert score.items[0]["title"] == '开头\\语 "引号"\t换\n行'
+    assert score.items[1]["evidence"][0]["text"] == "自己查"
+    assert (score.score, score.passed, score.fatal) == (result.score, result.passed, result.fatal)
+    assert (score.severity_a, score.severity_b, score.severity_c) == (1, 0, 0)
+    failures = list(ItemFailure.objects.values_list("score", "item", "severity", "points_lost"))
+    assert failures == [(score.pk, "forbidden_phrases", "A", 20.0)]
+
+
+def test_scoring_new_and_scored_contacts_together_keeps_each_score_row(tmp_path: Path) -> None:
+    ids = store(tmp_path, POLITE, RUDE)
+    version = active_version()
+    contacts_score(contact_ids=[ids["R1"]], version=version)
+    rude = ContactScore.objects.get()
+    ItemFailure.objects.create(score=rude, item="stale", severity="C", points_lost=1.0)
+    ids.update(store(tmp_path, {**FULL, "id": "F2"}))
+
+    assert contacts_score(contact_ids=ids.values(), version=version) == 3
+
+    scores = dict(ContactScore.objects.values_list("contact_id", "id"))
+    assert scores[ids["R1"]] == rude.pk
+    current = dict(Contact.objects.values_list("id", "current_score"))
+    assert current == scores
+    failed = ItemFailure.objects.values_list("score__contact__external_id", "item")
+    assert sorted(failed) == [("F2", "forbidden_phrases"), ("R1", "forbidden_phrases")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_score_inserted_meanwhile_sends_the_chunk_through_the_upsert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = store(tmp_path, POLITE, RUDE)
+    version = active_version()
+    contacts_score(contact_ids=[ids["R1"]], version=version)
+    rude = ContactScore.objects.get()
+    # As if another worker scored R1 between the look-up and the COPY.
+    unseen = services._PG["existing"].replace("WHERE", "WHERE false AND")
+    monkeypatch.setitem(services._PG, "existing", unseen)
+
+    assert contacts_score(contact_ids=ids.values(), version=version) == 2
+
+    assert ContactScore.objects.count() == 2
+    assert ContactScore.objects.get(contact_id=ids["R1"]).pk == rude.pk
+    assert ItemFailure.objects.get().score_id == rude.pk
+    current = dict(Contact.objects.values_list("external_id", "current_score__score"))
+    assert current == {"P1": 100.0, "R1": 50.0}

@@ -1,84 +1,192 @@
-"""Reading stored contacts back as the engine's `Contact`, ready to be scored."""
+"""Reading stored contacts back as the engine's `Contact`, ready to be scored.
+
+Raw SQL, not the ORM: scoring reads thousands of contacts and a dozen turns each per
+chunk, and compiling a 2,000-id `IN` list, decoding JSON with the standard library and
+converting values row by row through querysets took longer than scoring them.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cache, partial
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, cast
 
-from django.db.models import OuterRef, Subquery
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
 
+from lingting.core.models import Agent
 from lingting.engine.contacts import Contact, Hold, Turn
 from lingting.interactions.models import Contact as ContactRow
-from lingting.interactions.models import Recording
+from lingting.interactions.models import Customer, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
 
-_TEXT_FIELDS = ("channel", "direction", "disposition", "hangup_by")
-_COPIED_FIELDS = (
-    "queued_at",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "rings",
-    "wait_s",
-    "talk_s",
-    "hold_s",
-    "acw_s",
-)
+_CONTACT_SQL = """
+SELECT c.id, c.external_id, q.code, a.code, cu.code, c.tags, c.holds, c.extra,
+    (SELECT r.uri FROM {recording} r WHERE r.contact_id = c.id ORDER BY r.id DESC LIMIT 1),
+    c.channel, c.direction, c.disposition, c.hangup_by,
+    c.queued_at, c.started_at, c.answered_at, c.ended_at,
+    c.rings, c.wait_s, c.talk_s, c.hold_s, c.acw_s
+FROM {contact} c
+LEFT JOIN {queue} q ON q.id = c.queue_id
+LEFT JOIN {agent} a ON a.id = c.agent_id
+LEFT JOIN {customer} cu ON cu.id = c.customer_id
+WHERE c.id {ids}
+ORDER BY c.id
+"""
+_TURN_SQL = """
+SELECT contact_id, "index", speaker, text, start, "end" FROM {turn}
+WHERE contact_id {ids}
+ORDER BY contact_id, "index"
+"""
+
+
+# `Turn._make` without its Python-level length check: each row sliced is a turn's fields.
+_turn = cast(Callable[[tuple[Any, ...]], Turn], partial(tuple.__new__, Turn))
 
 
 def engine_contacts_for(*, contact_ids: Iterable[int]) -> list[tuple[int, Contact]]:
     """(row id, engine contact) for each stored contact, in id order, in two queries."""
-    ids = sorted(set(contact_ids))
-    turns = _turns_by_contact(ids)
-    # The engine holds one recording; the latest one imported is the one that counts.
-    latest_recording = Recording.objects.filter(contact=OuterRef("pk")).order_by("-id")
-    rows = (
-        ContactRow.objects.filter(id__in=ids)
-        .annotate(recording=Subquery(latest_recording.values("uri")[:1]))
-        .order_by("id")
-        .values(
-            "id",
-            "external_id",
-            "queue__code",
-            "agent__code",
-            "customer__code",
-            "tags",
-            "holds",
-            "extra",
-            "recording",
-            *_TEXT_FIELDS,
-            *_COPIED_FIELDS,
+    ids = sorted({int(i) for i in contact_ids})
+    if not ids:
+        return []
+    ids_sql, ids_params = ids_condition(ids)
+    turn_sql, contact_sql = _queries(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(turn_sql.format(ids=ids_sql), ids_params)
+        turns = {
+            contact_id: tuple([_turn(row[1:]) for row in rows])
+            for contact_id, rows in groupby(cursor.fetchall(), itemgetter(0))
+        }
+        cursor.execute(contact_sql.format(ids=ids_sql), ids_params)
+        rows = cursor.fetchall()
+    stamp = _datetime_reader()
+    return [
+        (
+            contact_id,
+            Contact(
+                id=external_id,
+                turns=turns.get(contact_id, ()),
+                # Blank text columns stand for "absent" in the file: None to the engine.
+                channel=channel or None,
+                direction=direction or None,
+                queue=queue,
+                agent_id=agent,
+                customer_id=customer,
+                queued_at=stamp(queued_at),
+                started_at=stamp(started_at),
+                answered_at=stamp(answered_at),
+                ended_at=stamp(ended_at),
+                disposition=disposition or None,
+                hangup_by=hangup_by or None,
+                tags=tuple(_json(tags)),
+                rings=rings,
+                wait_s=wait_s,
+                talk_s=talk_s,
+                hold_s=hold_s,
+                acw_s=acw_s,
+                holds=tuple(Hold(h["start"], h["end"]) for h in _json(holds)),
+                # The engine holds one recording; the latest one imported is the one that counts.
+                recording=recording,
+                extra=_json(extra),
+            ),
         )
+        for (
+            contact_id,
+            external_id,
+            queue,
+            agent,
+            customer,
+            tags,
+            holds,
+            extra,
+            recording,
+            channel,
+            direction,
+            disposition,
+            hangup_by,
+            queued_at,
+            started_at,
+            answered_at,
+            ended_at,
+            rings,
+            wait_s,
+            talk_s,
+            hold_s,
+            acw_s,
+        ) in rows
+    ]
+
+
+def ids_condition(ids: list[int]) -> tuple[str, list[Any]]:
+    """The SQL to put after a column to keep the rows whose value is among `ids` (any
+    number of them), and its parameters: one array or JSON text, not a placeholder per id."""
+    if connection.vendor == "postgresql":
+        # A bigint[]: psycopg sends a list of ints as the smallest array type that holds
+        # them (int4[]), and a bigint column compared with that searches the whole array for
+        # each row where a bigint[] is hashed (seen: 220 ms instead of 9 for 2,000 ids).
+        return "= ANY(%s::bigint[])", [pg_array(ids)]
+    if connection.vendor == "sqlite":
+        return "IN (SELECT value FROM json_each(%s))", [orjson.dumps(ids).decode()]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def pg_array(ids: Iterable[int]) -> str:
+    """A PostgreSQL array literal of these integers."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
+@cache
+def _queries(vendor: str) -> tuple[str, str]:
+    """The turn and contact queries, with `{ids}` left for `ids_condition`."""
+    turn = _TURN_SQL.format(turn=_table(TurnRow), ids="{ids}")
+    contact = _CONTACT_SQL.format(
+        recording=_table(Recording),
+        contact=_table(ContactRow),
+        queue=_table(Queue),
+        agent=_table(Agent),
+        customer=_table(Customer),
+        ids="{ids}",
     )
-    return [(row["id"], _engine_contact(row, turns.get(row["id"], ()))) for row in rows]
+    return turn, contact
 
 
-def _turns_by_contact(ids: list[int]) -> dict[int, tuple[Turn, ...]]:
-    grouped: defaultdict[int, list[Turn]] = defaultdict(list)
-    rows = (
-        TurnRow.objects.filter(contact_id__in=ids)
-        .order_by("contact_id", "index")
-        .values_list("contact_id", "index", "speaker", "text", "start", "end")
-    )
-    for contact_id, index, speaker, text, start, end in rows:
-        grouped[contact_id].append(Turn(index, speaker, text, start, end))
-    return {contact_id: tuple(turns) for contact_id, turns in grouped.items()}
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _engine_contact(row: dict[str, Any], turns: tuple[Turn, ...]) -> Contact:
-    # Blank text columns stand for "absent" in the file, which the engine spells None.
-    texts = {name: row[name] or None for name in _TEXT_FIELDS}
-    return Contact(
-        id=row["external_id"],
-        turns=turns,
-        queue=row["queue__code"],
-        agent_id=row["agent__code"],
-        customer_id=row["customer__code"],
-        tags=tuple(row["tags"]),
-        holds=tuple(Hold(h["start"], h["end"]) for h in row["holds"]),
-        recording=row["recording"],
-        extra=row["extra"],
-        **texts,
-        **{name: row[name] for name in _COPIED_FIELDS},
-    )
+def _json(value: Any) -> Any:
+    """A JSON column's value: the backends hand Django its text, which it decodes itself."""
+    if not isinstance(value, str | bytes):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        # What orjson refuses and the standard library (which wrote it) reads: NaN, or an
+        # integer beyond 64 bits.
+        return json.loads(value)
+
+
+def _datetime_reader() -> Callable[[Any], datetime | None]:
+    """PostgreSQL gives aware datetimes; SQLite naive ones in UTC (or their text), which
+    Django makes aware in the connection's time zone."""
+    if connection.vendor != "sqlite":
+        return _same
+    tz = connection.timezone if settings.USE_TZ else None
+
+    def read(value: datetime | str | None) -> datetime | None:
+        if value is None:
+            return None
+        stamp = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        return stamp if tz is None or stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
+
+    return read
+
+
+def _same(value: Any) -> Any:
+    return value
