@@ -17,7 +17,7 @@ import gc
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -35,7 +35,12 @@ from django.utils.timezone import get_default_timezone  # noqa: E402
 
 from lingting.engine.demo import demo_org, generate_contacts  # noqa: E402
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file  # noqa: E402
-from lingting.interactions.services import contacts_import  # noqa: E402
+from lingting.interactions.services import (  # noqa: E402
+    ImportReport,
+    contacts_import,
+    contacts_import_file,
+    default_import_workers,
+)
 
 AGENTS = 40
 CALLS_PER_AGENT_DAY = 10
@@ -84,8 +89,18 @@ def read_file(path: Path) -> Iterator[ParsedLine | LineError]:
     return read_contacts_file(str(path), tz=get_default_timezone())
 
 
-def timed(what: str, lines: Iterable[ParsedLine | LineError], batch_size: int) -> None:
-    report = contacts_import(lines=lines, batch_size=batch_size, score=False)
+def import_file(path: Path, args: argparse.Namespace) -> ImportReport:
+    """What `lingting import` does: read in worker processes when the file is big."""
+    return contacts_import_file(
+        str(path),
+        tz=get_default_timezone(),
+        workers=args.workers,
+        batch_size=args.batch_size,
+        score=False,
+    )
+
+
+def timed(what: str, report: ImportReport) -> None:
     assert report.rejected == 0, report.errors[:3]
     print(
         f"{what:<44} {report.seconds:6.2f} s = {report.contacts_per_second:7,.0f} contacts/s"
@@ -98,6 +113,13 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=20000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="reading processes for the file imports (0: none; default: as `lingting import`,"
+        f" {default_import_workers()} here for a file of 4 MB or more)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,11 +141,14 @@ def main() -> None:
                 f"{'reading and validating the file alone':<44} {seconds:6.2f} s = "
                 f"{contacts / seconds:7,.0f} contacts/s"
             )
-            timed("storing already-read contacts (all new)", parsed, args.batch_size)
+            timed(
+                "storing already-read contacts (all new)",
+                contacts_import(lines=parsed, batch_size=args.batch_size, score=False),
+            )
             del parsed
             call_command("flush", interactive=False, verbosity=0)
-            timed("file to database, like `lingting import`", read_file(path), args.batch_size)
-            timed("the same file again (all updates)", read_file(path), args.batch_size)
+            timed("file to database, like `lingting import`", import_file(path, args))
+            timed("the same file again (all updates)", import_file(path, args))
         finally:
             connection.creation.destroy_test_db(original_name, verbosity=0)
 

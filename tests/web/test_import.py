@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import codecs
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,19 @@ from django.db import IntegrityError, connection
 from django.utils.timezone import get_default_timezone
 
 from lingting.engine.contacts import Turn
+from lingting.engine.demo import demo_org, generate_contacts
 from lingting.engine.reader import SNIFF_BYTES, read_contacts_file
 from lingting.interactions import services
 from lingting.interactions.models import Contact, Recording
-from lingting.interactions.services import ImportReport, contacts_import
+from lingting.interactions.models import Turn as TurnRow
+from lingting.interactions.services import ImportReport, contacts_import, contacts_import_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Tests fork import workers many times over in one process: the threads of the previous
+    # pool, already joined, may not be gone yet at the OS level when the next one forks.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 
 CALL = {
     "id": "C1",
@@ -214,14 +222,24 @@ def test_a_database_error_rolls_back_only_the_line_that_caused_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_file(write(tmp_path, line({**CALL, "id": "C2", "channel": "voice"})))
-    insert_turns = services._insert_turns
+    if connection.vendor == "postgresql":
+        copy_turns = services._copy_turns
 
-    def refuse_boom(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
-        insert_turns(transcripts)
-        if any(t.text == "boom" for _, turns in transcripts for t in turns):
-            raise IntegrityError("refused")
+        def refuse_boom_copy(cursor: Any, statement: str, rows: list[Any], ids: Any) -> None:
+            copy_turns(cursor, statement, rows, ids)
+            if any(b"\tboom\t" in row.turns for row in rows):
+                raise IntegrityError("refused")
 
-    monkeypatch.setattr(services, "_insert_turns", refuse_boom)
+        monkeypatch.setattr(services, "_copy_turns", refuse_boom_copy)
+    else:
+        insert_turns = services._insert_turns
+
+        def refuse_boom(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
+            insert_turns(transcripts)
+            if any(t.text == "boom" for _, turns in transcripts for t in turns):
+                raise IntegrityError("refused")
+
+        monkeypatch.setattr(services, "_insert_turns", refuse_boom)
     boom = {**CALL, "id": "C2", "channel": "chat", "turns": [{"speaker": "agent", "text": "boom"}]}
     path = write(tmp_path, line(CALL), line(boom), line({**CALL, "id": "C3"}))
     report = import_file(path, batch_size=2)
@@ -320,3 +338,188 @@ def test_a_row_postgresql_refuses_during_copy_rejects_only_its_line(tmp_path: Pa
     assert (report.imported, report.rejected) == (2, 1)
     assert report.errors[0].line == 2
     assert "database refused" in report.errors[0].reason
+
+
+# --- `contacts_import_file`: on PostgreSQL a file is read by worker processes, chunk by chunk
+# (tiny chunks here, so that lines, ids and batches cross chunk boundaries); elsewhere, and
+# with workers=0, it is read in this process. Either way the outcome is the same.
+
+
+def import_path(
+    path: Path,
+    *,
+    workers: int = 2,
+    chunk_bytes: int = 300,
+    batch_size: int = 3,
+    score: bool = False,
+) -> ImportReport:
+    return contacts_import_file(
+        str(path),
+        tz=get_default_timezone(),
+        workers=workers,
+        chunk_bytes=chunk_bytes,
+        batch_size=batch_size,
+        score=score,
+    )
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_bad_lines_keep_their_file_line_numbers_across_chunks(tmp_path: Path, workers: int) -> None:
+    lines = [
+        line(CALL),  # 1
+        b"\n",  # 2: blank lines are counted, never reported
+        b"{not json\n",  # 3
+        *[line({**CALL, "id": f"G{n}"}) for n in range(4, 9)],  # 4-8
+        b"   \n",  # 9
+        line({**CALL, "id": "C10", "rings": "three"}),  # 10
+        line({**CALL, "id": "C11", "channel": "x" * 40}),  # 11: too long for its column
+        *[line({**CALL, "id": f"G{n}"}) for n in range(12, 20)],  # 12-19
+        line({"turns": CALL["turns"]}),  # 20
+        line({**CALL, "id": "C21"}).rstrip(b"\n"),  # 21: the last line has no line break
+    ]
+    report = import_path(write(tmp_path, *lines), workers=workers)
+
+    assert [e.line for e in report.errors] == [3, 10, 11, 20]
+    assert report.errors[1].id == "C10"
+    assert "'channel' is longer than 32" in report.errors[2].reason
+    assert (report.read, report.imported, report.rejected) == (19, 15, 4)
+    stored = set(Contact.objects.values_list("external_id", flat=True))
+    assert stored == {"C1", "C21"} | {f"G{n}" for n in [*range(4, 9), *range(12, 20)]}
+
+
+@pytest.mark.parametrize(("workers", "batch_size"), [(0, 3), (2, 3), (2, 2000)])
+def test_a_later_line_wins_across_chunks_and_batches(
+    tmp_path: Path, workers: int, batch_size: int
+) -> None:
+    cdr = {key: value for key, value in CALL.items() if key != "turns"}
+    lines = [
+        line({**CALL, "recording": "nas://C1.wav"}),
+        *[line({**CALL, "id": f"G{n}"}) for n in range(8)],
+        line({**cdr, "disposition": "transferred"}),  # no turns, no recording: both stay
+        line({**CALL, "id": "G3", "turns": [{"speaker": "agent", "text": "再见"}]}),
+    ]
+    report = import_path(write(tmp_path, *lines), workers=workers, batch_size=batch_size)
+
+    assert (report.read, report.imported, report.updated, report.rejected) == (11, 9, 2, 0)
+    c1 = Contact.objects.get(external_id="C1")
+    assert (c1.disposition, c1.turn_count, len(texts(c1))) == ("transferred", 2, 2)
+    assert list(c1.recordings.values_list("uri", flat=True)) == ["nas://C1.wav"]
+    g3 = Contact.objects.get(external_id="G3")
+    assert (g3.turn_count, texts(g3)) == (1, ["再见"])
+
+
+def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    contacts = Contact.objects.order_by("external_id").values_list(
+        "external_id", "channel", "direction", "queue__code", "agent__code", "customer__code",
+        "queued_at", "started_at", "answered_at", "ended_at", "disposition", "hangup_by",
+        "tags", "rings", "wait_s", "talk_s", "hold_s", "acw_s", "holds", "turn_count", "extra",
+    )  # fmt: skip
+    turns = TurnRow.objects.order_by("contact__external_id", "index").values_list(
+        "contact__external_id", "index", "speaker", "text", "start", "end"
+    )
+    return list(contacts), list(turns)
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path: Path) -> None:
+    org = demo_org(3, agents=8)
+    records = list(generate_contacts(org, seed=3, start=date(2026, 3, 1), days=3))
+    records[5]["extra_field"] = {"b": 1, "a": [1.5, "制表\t符"]}
+    records[7]["turns"][0]["text"] = "反斜杠 \\ 换行\n回车\r制表\t结束"
+    records[9] = {
+        "id": "T\t9\\",
+        "channel": "网\n聊",
+        "queue": "Q\\1",
+        "queued_at": "2026-03-01 09:00:00.123456",  # no offset: read in the default zone
+        "started_at": "2026-03-01T01:00:01Z",
+        "turns": [{"speaker": "bot", "text": "无时间"}, {"speaker": "customer", "text": "\\N"}],
+        "holds": [{"start": 1, "end": 2.5}],
+        "rings": 3,
+        "wait_s": 1e-7,
+        "talk_s": 12345678.125,
+        "recording": "nas://rec/T 9.wav",
+    }
+    path = write(tmp_path, *[line(record) for record in records])
+
+    one = import_file(path)
+    expected = snapshot()
+    Contact.objects.all().delete()
+    assert not TurnRow.objects.exists()  # the contact's turns go with it
+    many = import_path(path, chunk_bytes=4096, batch_size=50)
+
+    assert (many.read, many.imported, many.rejected) == (one.read, one.imported, 0)
+    assert snapshot() == expected
+    assert len(expected[0]) == len(records)
+    assert len(expected[1]) == sum(len(record.get("turns", ())) for record in records)
+    # What needs escaping or converting on the way in arrives as it was.
+    odd = Contact.objects.get(external_id="T\t9\\")
+    assert (odd.channel, odd.queue.code if odd.queue else None) == ("网\n聊", "Q\\1")
+    assert odd.queued_at == datetime(2026, 3, 1, 1, 0, 0, 123456, tzinfo=UTC)
+    assert (odd.wait_s, odd.talk_s, odd.holds) == (1e-7, 12345678.125, [{"start": 1, "end": 2.5}])
+    assert list(odd.turns.order_by("index").values_list("text", "start", "end")) == [
+        ("无时间", None, None),
+        ("\\N", None, None),
+    ]
+    assert list(odd.recordings.values_list("uri", flat=True)) == ["nas://rec/T 9.wav"]
+    assert Contact.objects.get(external_id=records[5]["id"]).extra["extra_field"] == {
+        "b": 1,
+        "a": [1.5, "制表\t符"],
+    }
+    assert (
+        texts(Contact.objects.get(external_id=records[7]["id"]))[0]
+        == records[7]["turns"][0]["text"]
+    )
+
+
+def test_reading_again_what_is_stored_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    task = RecordingTask()
+    monkeypatch.setattr(services, "score_contacts", task)
+    record = {**CALL, "holds": [{"start": 1.0, "end": 2.5}], "ivr": {"path": [1, 3], "node": "A"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_path(write(tmp_path, line(record)), score=True)
+    assert len(task.enqueued) == 1
+
+    # The same contact: the same instant in another zone, JSON keys in another order.
+    same = {**record, "started_at": "2026-10-01T01:00:05Z", "ivr": {"node": "A", "path": [1, 3]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_path(write(tmp_path, line(same)), score=True)
+    assert (report.updated, task.enqueued) == (1, [Contact.objects.get().pk])
+
+    changed = {**same, "ivr": {"node": "B", "path": [1, 3]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_path(write(tmp_path, line(changed)), score=True)
+    assert task.enqueued == [Contact.objects.get().pk] * 2
+
+
+def test_a_file_with_a_byte_order_mark_is_read_in_chunks(tmp_path: Path) -> None:
+    lines = [line({**CALL, "id": f"B{n}"}) for n in range(6)]
+    report = import_path(write(tmp_path, codecs.BOM_UTF8, *lines, b"{oops\n"))
+
+    assert (report.imported, [e.line for e in report.errors]) == (6, [7])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_row_postgresql_refuses_in_a_worker_chunk_rejects_only_its_line(
+    tmp_path: Path,
+) -> None:
+    nul = {**CALL, "id": "N1", "turns": [{"speaker": "agent", "text": "您\u0000好"}]}
+    lines = [line({**CALL, "id": f"G{n}"}) for n in range(7)]
+    report = import_path(write(tmp_path, *lines[:4], line(nul), *lines[4:]))
+
+    assert (report.imported, report.rejected) == (7, 1)
+    assert (report.errors[0].line, report.errors[0].id) == (5, "N1")
+    assert "database refused" in report.errors[0].reason
+
+
+def test_the_import_command_reads_with_workers_and_reports_file_line_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, line(CALL), b"\n", b"{oops\n", line({**CALL, "id": "C2"}))
+    errors = tmp_path / "errors.jsonl"
+
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--workers", "2", "--errors", str(errors), "--no-score")
+
+    assert [orjson.loads(row)["line"] for row in errors.read_bytes().splitlines()] == [3]
+    assert "read 3 · imported 2 · updated 0 · rejected 1" in capsys.readouterr().out

@@ -2,26 +2,51 @@
 
 Each batch is one transaction: a database error rolls back that batch only, and its lines
 are then retried one by one so that only the offending line is rejected. Importing an id
-that is already stored updates that contact; it never duplicates it. On PostgreSQL the
-rows go in with COPY (see benchmarks/import_throughput.py for what that buys).
+that is already stored updates that contact; it never duplicates it.
+
+On PostgreSQL each good line is turned, where it is read, into the text COPY takes (a
+`_Row`), so the process that writes to the database does almost no work per field: the
+batch goes in with COPY and a few set-based statements. `contacts_import_file` reads a big
+JSON-lines file in worker processes (chunks of lines in flight, a bounded number at a time,
+in file order) while this process writes; see benchmarks/import_throughput.py for figures.
+
+Each batch is committed with `synchronous_commit = off`: a commit returns before its WAL
+reaches the disk, so a crash of the database server within a fraction of a second of it can
+lose the last batches (never corrupt anything). The import is idempotent, so running the
+file again puts them back; everything a lost batch enqueued for scoring is lost with it.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from functools import partial
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+import orjson
 from django.db import DataError, IntegrityError, connection, models, transaction
-from django.utils import timezone
-from psycopg.types.json import Jsonb
+from django.db.backends.utils import CursorWrapper
 
 from lingting.core.models import Agent
+from lingting.engine.batch import line_aligned_ranges
 from lingting.engine.contacts import Contact, Turn
-from lingting.engine.reader import LineError, ParsedLine
+from lingting.engine.reader import (
+    LineError,
+    NumberedLines,
+    ParsedLine,
+    parse_json_line,
+    read_contacts_file,
+    sniff_file_encoding,
+)
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Customer, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
@@ -41,9 +66,17 @@ _BLANKABLE = (
     "agent_id",
     "customer_id",
 )
-_JSON_COLUMNS = frozenset({"tags", "holds", "extra"})
-_SCRATCH = "lingting_contact_import"
 _SMALLINT_MAX = 32767
+
+# PostgreSQL, JSON lines: files at least this big are read by worker processes; smaller ones
+# are done before the workers would have started.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# What a worker reads at a time (about 500 contacts with transcripts): small enough that
+# the first batch reaches the database soon, big enough that passing chunks costs nothing.
+CHUNK_BYTES = 1024 * 1024
+# Chunks read ahead of the database: enough that the readers never wait for a batch to be
+# written, few enough that memory stays small.
+IN_FLIGHT_BYTES = 16 * 1024 * 1024
 
 ErrorSink = Callable[[LineError], None]
 
@@ -68,6 +101,13 @@ class _Scoring:
     in_process: bool
 
 
+def default_import_workers() -> int:
+    """Processes that read the file while this one writes. On two cores one is best: the
+    writer and PostgreSQL need the other (benchmarks/import_throughput.py --workers)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) - 1)
+
+
 def contacts_import(
     *,
     lines: Iterable[ParsedLine | LineError],
@@ -84,8 +124,13 @@ def contacts_import(
     may point at words no longer there) and, with `score`, the contact is scored again
     once its batch commits: by the task worker, or here with `score_in_process`.
     """
-    report = ImportReport()
     scoring = _Scoring(enabled=score, in_process=score_in_process)
+    if connection.vendor == "postgresql":
+        importer = _RowImporter(batch_size=batch_size, scoring=scoring, on_error=on_error)
+        for item in lines:
+            importer.add(item if isinstance(item, LineError) else _compact(item))
+        return importer.finish()
+    report = ImportReport()
     began = time.perf_counter()
     for chunk in itertools.batched(lines, batch_size):
         parsed: list[ParsedLine] = []
@@ -100,12 +145,526 @@ def contacts_import(
     return report
 
 
+def contacts_import_file(
+    path: str,
+    *,
+    tz: tzinfo,
+    workers: int | None = None,
+    batch_size: int = 2000,
+    score: bool = True,
+    score_in_process: bool = False,
+    on_error: ErrorSink | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> ImportReport:
+    """`contacts_import` of a .jsonl or .csv file (`lingting import`).
+
+    On PostgreSQL a JSON-lines file of PARALLEL_MIN_BYTES or more is read and checked by
+    `workers` processes (default: `default_import_workers()`; 0 reads it here), chunk by
+    chunk in file order, while this process writes what they send back. Raises
+    `UnreadableFileError` (or OSError) before anything is stored if the file cannot be read.
+    """
+    encoding = sniff_file_encoding(path)
+    if workers is None:
+        big = os.path.getsize(path) >= PARALLEL_MIN_BYTES
+        workers = default_import_workers() if big else 0
+    if workers < 1 or connection.vendor != "postgresql" or path.lower().endswith(".csv"):
+        return contacts_import(
+            lines=read_contacts_file(path, tz=tz),
+            batch_size=batch_size,
+            score=score,
+            score_in_process=score_in_process,
+            on_error=on_error,
+        )
+    importer = _RowImporter(
+        batch_size=batch_size,
+        scoring=_Scoring(enabled=score, in_process=score_in_process),
+        on_error=on_error,
+    )
+    lines_before = 0
+    for lines, items, more_ready in _read_in_workers(path, encoding, tz, workers, chunk_bytes):
+        # A worker numbers the lines of its chunk from 1; the chunks before it held
+        # `lines_before` lines (blank ones included).
+        for item in items:
+            if isinstance(item, LineError):
+                importer.add(replace(item, line=item.line + lines_before))
+            else:
+                importer.add(item._replace(line=item.line + lines_before))
+        lines_before += lines
+        if not more_ready:
+            # The readers are behind: store what there is rather than wait for them
+            # with the database idle.
+            importer.flush(minimum=batch_size // 4)
+    return importer.finish()
+
+
 def _reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:
     report.rejected += 1
     if len(report.errors) < MAX_KEPT_ERRORS:
         report.errors.append(error)
     if on_error is not None:
         on_error(error)
+
+
+_Chunk = tuple[int, list["_Row | LineError"]]
+
+
+def _read_in_workers(
+    path: str, encoding: str, tz: tzinfo, workers: int, chunk_bytes: int
+) -> Iterator[tuple[int, list[_Row | LineError], bool]]:
+    """Each chunk of the file as (lines in it, rows and errors, whether the next chunk is
+    ready), in file order. At most IN_FLIGHT_BYTES of the file are being read or waiting
+    at a time, so memory stays flat however big the file and however slow the database."""
+    parts = max(1, os.path.getsize(path) // max(1, chunk_bytes))
+    ranges = iter(line_aligned_ranges(Path(path), parts))
+    # Fork: the workers inherit the loaded apps (and `_LIMITS`); they never use the
+    # database connection they inherit, and they exit without closing it.
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+    )
+    pending: deque[Future[_Chunk]] = deque()
+
+    def submit() -> None:
+        for start, end in itertools.islice(ranges, 1):
+            # Only the first chunk can start with a byte-order mark.
+            chunk_encoding = "utf-8" if start > 0 and encoding == "utf-8-sig" else encoding
+            pending.append(pool.submit(_read_chunk, path, start, end, chunk_encoding, tz))
+
+    try:
+        for _ in range(max(2 * workers + 1, IN_FLIGHT_BYTES // max(1, chunk_bytes))):
+            submit()
+        while pending:
+            lines, items = pending.popleft().result()
+            submit()
+            yield lines, items, bool(pending) and pending[0].done()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_chunk(path: str, start: int, end: int, encoding: str, tz: tzinfo) -> _Chunk:
+    """In a worker: read, check and encode the lines of one chunk, numbered from 1."""
+    items: list[_Row | LineError] = []
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        lines = NumberedLines(stream, encoding=encoding, limit=end - start)
+        for number, text in lines:
+            if isinstance(text, LineError):
+                items.append(text)
+                continue
+            parsed = parse_json_line(number, text, tz=tz)
+            if isinstance(parsed, LineError):
+                items.append(parsed)
+            else:
+                # JSON spells a backslash, tab or line break in a string with a backslash:
+                # without one in the line, none of its strings needs escaping for COPY.
+                items.append(_compact(parsed, plain="\\" not in text))
+    return lines.lines_read, items
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: lines as COPY text, written batch by batch
+# ---------------------------------------------------------------------------------------------
+
+
+class _Row(NamedTuple):
+    """A good line as COPY text, made where the line is read (a worker process)."""
+
+    line: int
+    id: str
+    cells: bytes  # the contact's columns, _SCRATCH_COLUMNS from `external_id` to `extra`
+    turns: bytes  # one line per turn, each starting with a tab: the contact's row id goes first
+    turn_count: int
+    recording: str | None
+
+
+_N = "\\N"  # NULL in COPY text
+
+
+def _copy_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _copy_plain(text: str) -> bool:
+    """True when `text` needs no escaping for COPY (nearly always)."""
+    return not ("\\" in text or "\t" in text or "\n" in text or "\r" in text)
+
+
+def _copy_json(value: Any) -> str:
+    # JSON spells a tab or line break in a string with a backslash: only those need escaping.
+    text = orjson.dumps(value).decode()
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def _copy_values(values: list[Any]) -> list[str]:
+    """Times, numbers and None as COPY text, all in one call: orjson writes a time in ISO
+    8601 with its offset and a float as the shortest text that reads back as that float,
+    several times faster than `isoformat` and `repr` one by one."""
+    return orjson.dumps(values).decode()[1:-1].replace('"', "").replace("null", _N).split(",")
+
+
+def _encode(contact: Contact, *, plain: bool = False) -> tuple[bytes, bytes]:
+    """(cells, turns) of a contact as COPY text. Every line goes through here: text is
+    escaped only when some of it needs it (`plain`: the caller knows none does), and there
+    is no function call per turn."""
+    c = contact
+    texts = [
+        c.id,
+        c.channel or "",
+        c.direction or "",
+        c.queue or "",
+        c.agent_id or "",
+        c.customer_id or "",
+        c.disposition or "",
+        c.hangup_by or "",
+    ]
+    if not plain and not _copy_plain("".join(texts)):
+        texts = [_copy_text(text) for text in texts]
+    contact_id, channel, direction, queue, agent, customer, disposition, hangup_by = texts
+    queued, started, answered, ended, rings, wait, talk, hold, acw = _copy_values(
+        [
+            c.queued_at,
+            c.started_at,
+            c.answered_at,
+            c.ended_at,
+            c.rings,
+            c.wait_s,
+            c.talk_s,
+            c.hold_s,
+            c.acw_s,
+        ]
+    )
+    cells = "\t".join(
+        (
+            contact_id,
+            channel,
+            direction,
+            queue or _N,  # blank and absent codes alike are no queue, agent or customer
+            agent or _N,
+            customer or _N,
+            queued,
+            started,
+            answered,
+            ended,
+            disposition,
+            hangup_by,
+            _copy_json(c.tags),
+            rings,
+            wait,
+            talk,
+            hold,
+            acw,
+            _copy_json([{"start": h.start, "end": h.end} for h in c.holds]),
+            _copy_json(c.extra),
+        )
+    )
+    turns = c.turns
+    if not turns:
+        return cells.encode(), b""
+    starts = _copy_values([t.start for t in turns])
+    ends = _copy_values([t.end for t in turns])
+    if plain or _copy_plain("".join([t.speaker + t.text for t in turns])):
+        lines = [
+            f"\t{t.index}\t{t.speaker}\t{t.text}\t{start}\t{end}\n"
+            for t, start, end in zip(turns, starts, ends, strict=True)
+        ]
+    else:
+        lines = [
+            f"\t{t.index}\t{_copy_text(t.speaker)}\t{_copy_text(t.text)}\t{start}\t{end}\n"
+            for t, start, end in zip(turns, starts, ends, strict=True)
+        ]
+    return cells.encode(), "".join(lines).encode()
+
+
+def _compact(parsed: ParsedLine, *, plain: bool = False) -> _Row | LineError:
+    """The line as a `_Row`, or why it cannot be stored."""
+    contact = parsed.contact
+    problem = _column_problem(contact)
+    if problem is not None:
+        return LineError(parsed.line, problem, "", contact.id)
+    cells, turns = _encode(contact, plain=plain)
+    return _Row(parsed.line, contact.id, cells, turns, len(contact.turns), contact.recording)
+
+
+class _RowImporter:
+    """Collects rows into batches and stores each batch in one transaction."""
+
+    def __init__(self, *, batch_size: int, scoring: _Scoring, on_error: ErrorSink | None) -> None:
+        self.report = ImportReport()
+        self._batch_size = batch_size
+        self._scoring = scoring
+        self._on_error = on_error
+        self._rows: list[_Row] = []
+        self._began = time.perf_counter()
+
+    def add(self, item: _Row | LineError) -> None:
+        self.report.read += 1
+        if isinstance(item, LineError):
+            _reject(self.report, item, self._on_error)
+            return
+        self._rows.append(item)
+        if len(self._rows) >= self._batch_size:
+            self.flush()
+
+    def finish(self) -> ImportReport:
+        self.flush()
+        self.report.seconds = time.perf_counter() - self._began
+        return self.report
+
+    def flush(self, minimum: int = 1) -> None:
+        """Store the rows collected so far, if there are at least `minimum`."""
+        if len(self._rows) >= max(1, minimum):
+            _import_rows(
+                self._rows, report=self.report, scoring=self._scoring, on_error=self._on_error
+            )
+            self._rows = []
+
+
+def _import_rows(
+    rows: list[_Row], *, report: ImportReport, scoring: _Scoring, on_error: ErrorSink | None
+) -> None:
+    try:
+        with transaction.atomic():
+            created, updated, contacts = _store_rows(rows, scoring)
+    except (DataError, IntegrityError) as exc:
+        # As in `_import_batch`: find the offending line(s) and store every other one.
+        if len(rows) == 1:
+            reason = f"the database refused this contact: {str(exc).strip().splitlines()[0]}"
+            _reject(report, LineError(rows[0].line, reason, "", rows[0].id), on_error)
+            return
+        for row in rows:
+            _import_rows([row], report=report, scoring=scoring, on_error=on_error)
+        return
+    report.imported += created
+    report.updated += updated + len(rows) - contacts
+
+
+def _kept_row(row: _Row, earlier: _Row) -> _Row:
+    """`row`, keeping the earlier line's transcript and recording when it has none."""
+    if not row.turns and earlier.turns:
+        row = row._replace(turns=earlier.turns, turn_count=earlier.turn_count)
+    if row.recording is None and earlier.recording is not None:
+        row = row._replace(recording=earlier.recording)
+    return row
+
+
+_SCRATCH = "lingting_import_contacts"
+_SCRATCH_TURNS = "lingting_import_turns"
+_SCRATCH_COLUMNS = """
+    n integer, external_id text, channel text, direction text, queue text, agent text,
+    customer text, queued_at timestamptz, started_at timestamptz, answered_at timestamptz,
+    ended_at timestamptz, disposition text, hangup_by text, tags jsonb, rings integer,
+    wait_s double precision, talk_s double precision, hold_s double precision,
+    acw_s double precision, holds jsonb, extra jsonb, turn_count integer, recording text
+"""
+# Contact columns a line sets as they are; its codes become queue, agent and customer ids.
+_PLAIN_COLUMNS = (
+    "channel",
+    "direction",
+    "queued_at",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "disposition",
+    "hangup_by",
+    "tags",
+    "rings",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "acw_s",
+    "holds",
+    "extra",
+)
+_TURN_COLUMNS = 'contact_id, "index", speaker, text, start, "end"'
+
+
+def _sql() -> dict[str, str]:
+    contact, turn, recording = (m._meta.db_table for m in (ContactRow, TurnRow, Recording))
+    queue, agent, customer = (m._meta.db_table for m in (Queue, Agent, Customer))
+    plain = ", ".join(_PLAIN_COLUMNS)
+    # The scratch rows with their codes turned into row ids (NULL: none).
+    with_ids = (
+        f"{_SCRATCH} s LEFT JOIN {queue} q ON q.code = s.queue"
+        f" LEFT JOIN {agent} a ON a.code = s.agent LEFT JOIN {customer} u ON u.code = s.customer"
+    )
+    latest_recording = (
+        f"(SELECT r.uri FROM {recording} r WHERE r.contact_id = c.id ORDER BY r.id DESC LIMIT 1)"
+    )
+    # What a line sets replaces what is stored; `imported_at` and `current_score` stay, and
+    # so do the stored transcript's turn count when the line has no turns.
+    compared = (*_PLAIN_COLUMNS, "queue_id", "agent_id", "customer_id")
+    updates = ", ".join(f"{col} = EXCLUDED.{col}" for col in compared)
+    return {
+        "scratch": (
+            f"CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH} ({_SCRATCH_COLUMNS})"
+            " ON COMMIT DELETE ROWS;"
+            f" CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH_TURNS}"
+            ' (contact_id bigint, "index" integer, speaker text, text text,'
+            f' start double precision, "end" double precision) ON COMMIT DELETE ROWS;'
+            f" TRUNCATE {_SCRATCH}, {_SCRATCH_TURNS}"
+        ),
+        "copy_contacts": f"COPY {_SCRATCH} FROM STDIN",
+        "stored": (
+            f"SELECT external_id, id, turn_count FROM {contact} WHERE external_id = ANY(%s)"
+        ),
+        # A concurrent import may create the same codes: the conflict is ignored.
+        "codes": (
+            f"INSERT INTO {queue} (code, name) SELECT DISTINCT queue, '' FROM {_SCRATCH}"
+            " WHERE queue IS NOT NULL ON CONFLICT (code) DO NOTHING;"
+            f" INSERT INTO {agent} (code, name) SELECT DISTINCT agent, '' FROM {_SCRATCH}"
+            " WHERE agent IS NOT NULL ON CONFLICT (code) DO NOTHING;"
+            f" INSERT INTO {customer} (code) SELECT DISTINCT customer FROM {_SCRATCH}"
+            " WHERE customer IS NOT NULL ON CONFLICT (code) DO NOTHING"
+        ),
+        # Stored contacts to which a line brings a recording they do not have as their latest.
+        "changed_recordings": (
+            f"SELECT c.id FROM {_SCRATCH} s JOIN {contact} c ON c.external_id = s.external_id"
+            f" WHERE s.recording IS NOT NULL AND s.recording IS DISTINCT FROM {latest_recording}"
+        ),
+        "copy_new_turns": f"COPY {turn} ({_TURN_COLUMNS}) FROM STDIN",
+        "copy_stored_turns": f"COPY {_SCRATCH_TURNS} ({_TURN_COLUMNS}) FROM STDIN",
+        # Stored contacts whose transcript a line changes (the lines' turns are in the scratch
+        # table): a turn on one side only, or one that differs.
+        "changed_turns": (
+            f"SELECT DISTINCT coalesce(n.contact_id, o.contact_id) FROM {_SCRATCH_TURNS} n"
+            f" FULL JOIN (SELECT {_TURN_COLUMNS} FROM {turn} WHERE contact_id = ANY(%(ids)s)) o"
+            ' ON o.contact_id = n.contact_id AND o."index" = n."index"'
+            " WHERE n.contact_id IS NULL OR o.contact_id IS NULL"
+            ' OR (n.speaker, n.text, n.start, n."end")'
+            ' IS DISTINCT FROM (o.speaker, o.text, o.start, o."end")'
+        ),
+        # A stored contact is written only when the line changes it, as the database compares
+        # values (times as instants, JSON as JSON); `changed` names those whose transcript or
+        # recording changes. Only written rows come back.
+        "upsert": (
+            f"INSERT INTO {contact} AS c (external_id, {plain}, queue_id, agent_id, customer_id,"
+            " turn_count, imported_at, updated_at)"
+            f" SELECT s.external_id, {', '.join(f's.{col}' for col in _PLAIN_COLUMNS)},"
+            f" q.id, a.id, u.id, s.turn_count, now(), now() FROM {with_ids} ORDER BY s.n"
+            f" ON CONFLICT (external_id) DO UPDATE SET {updates},"
+            " turn_count = CASE WHEN EXCLUDED.turn_count > 0 THEN EXCLUDED.turn_count"
+            " ELSE c.turn_count END, updated_at = EXCLUDED.updated_at"
+            f" WHERE ({', '.join(f'c.{col}' for col in compared)})"
+            f" IS DISTINCT FROM ({', '.join(f'EXCLUDED.{col}' for col in compared)})"
+            " OR c.id = ANY(%(changed)s)"
+            " RETURNING external_id, id"
+        ),
+        "replace_turns": (
+            f"DELETE FROM {turn} WHERE contact_id = ANY(%(ids)s);"
+            f" INSERT INTO {turn} ({_TURN_COLUMNS}) SELECT {_TURN_COLUMNS} FROM {_SCRATCH_TURNS}"
+            " WHERE contact_id = ANY(%(ids)s)"
+        ),
+        # As `bulk_create(ignore_conflicts=True)`: a recording the contact has is kept as it is.
+        "recordings": (
+            f"INSERT INTO {recording} (contact_id, uri) SELECT c.id, s.recording"
+            f" FROM {_SCRATCH} s JOIN {contact} c ON c.external_id = s.external_id"
+            f" WHERE s.recording IS NOT NULL AND s.recording IS DISTINCT FROM {latest_recording}"
+            " ON CONFLICT DO NOTHING"
+        ),
+        "unscore": f"UPDATE {contact} SET current_score_id = NULL WHERE id = ANY(%s)",
+    }
+
+
+_SQL = _sql()
+
+
+def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
+    """Write one batch; returns (created, updated, contacts).
+
+    The comparison with what is stored happens in the database, set by set: nothing stored
+    is read back here. New contacts' turns are copied straight into their table; the turns
+    of stored contacts go to a scratch table first, and replace the stored ones only where
+    they differ.
+    """
+    latest: dict[str, _Row] = {}
+    for row in rows:
+        earlier = latest.get(row.id)
+        latest[row.id] = row if earlier is None else _kept_row(row, earlier)
+    # COPY's errors come from psycopg itself: wrap them into Django's DataError & co., so
+    # that a refused row is handled like any other and only its batch is rolled back.
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        # See the module's docstring: a crash may lose this batch, which a rerun restores.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(_SQL["stored"], [list(latest)])
+        stored = {external_id: (row_id, count) for external_id, row_id, count in cursor.fetchall()}
+        # One pair of scratch tables per session, emptied at commit; batches that share a
+        # transaction (an outer atomic block) empty them themselves.
+        cursor.execute(_SQL["scratch"])
+        _copy_scratch(cursor, latest.values())
+        cursor.execute(_SQL["codes"])
+
+        different: list[int] = []  # stored contacts whose turns are replaced
+        recorded: list[int] = []  # stored contacts with a new latest recording
+        new_turns = [row for row in latest.values() if row.turns and row.id not in stored]
+        stored_turns = [row for row in latest.values() if row.turns and row.id in stored]
+        if stored_turns:
+            ids = {row.id: stored[row.id][0] for row in stored_turns}
+            _copy_turns(cursor, _SQL["copy_stored_turns"], stored_turns, ids)
+            cursor.execute(_SQL["changed_turns"], {"ids": list(ids.values())})
+            different = [row_id for (row_id,) in cursor.fetchall()]
+        has_recordings = any(row.recording is not None for row in latest.values())
+        if stored and has_recordings:
+            cursor.execute(_SQL["changed_recordings"])
+            recorded = [row_id for (row_id,) in cursor.fetchall()]
+
+        cursor.execute(_SQL["upsert"], {"changed": different + recorded})
+        written: dict[str, int] = dict(cursor.fetchall())
+        row_ids = {external_id: row_id for external_id, (row_id, _) in stored.items()} | written
+        changed = [row_id for external_id, row_id in written.items() if external_id in stored]
+        if new_turns:
+            _copy_turns(cursor, _SQL["copy_new_turns"], new_turns, row_ids)
+        if different:
+            cursor.execute(_SQL["replace_turns"], {"ids": different})
+        if has_recordings:
+            cursor.execute(_SQL["recordings"])
+        if changed:
+            cursor.execute(_SQL["unscore"], [changed])
+
+    # New contacts with a transcript, and changed ones that have one (theirs or the stored).
+    rescored = set(changed)
+    to_score = [row_ids[row.id] for row in new_turns] + [
+        row_id
+        for external_id, (row_id, count) in stored.items()
+        if row_id in rescored and (count or latest[external_id].turns)
+    ]
+    if scoring.enabled and to_score:
+        transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))
+    return len(latest) - len(stored), len(stored), len(latest)
+
+
+def _copy_scratch(cursor: CursorWrapper, rows: Iterable[_Row]) -> None:
+    data = b"".join(
+        [
+            b"%d\t%s\t%d\t%s\n"
+            % (
+                n,
+                row.cells,
+                row.turn_count,
+                _N.encode() if row.recording is None else _copy_text(row.recording).encode(),
+            )
+            for n, row in enumerate(rows)
+        ]
+    )
+    with cursor.copy(_SQL["copy_contacts"]) as copy:
+        copy.write(data)
+
+
+def _copy_turns(
+    cursor: CursorWrapper, statement: str, rows: list[_Row], row_ids: dict[str, int]
+) -> None:
+    """COPY the turns of these rows, each line led by its contact's row id."""
+    parts = []
+    for row in rows:
+        row_id = b"%d" % row_ids[row.id]
+        parts.append(row_id + row.turns.replace(b"\n\t", b"\n" + row_id + b"\t"))
+    with cursor.copy(statement) as copy:
+        copy.write(b"".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite: the ORM, batch by batch
+# ---------------------------------------------------------------------------------------------
 
 
 def _import_batch(
@@ -262,8 +821,6 @@ def _upsert_contacts(contacts: list[Contact]) -> dict[str, int]:
     values = _contact_values(contacts)
     # What a line sets replaces what is stored; `imported_at` and `current_score` stay.
     updated = [column for column in values[0] if column != "external_id"] + ["updated_at"]
-    if connection.vendor == "postgresql":
-        return _copy_upsert_contacts(values, updated)
     rows = [ContactRow(**row) for row in values]
     ContactRow.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["external_id"], update_fields=updated
@@ -304,32 +861,6 @@ def _contact_values(contacts: list[Contact]) -> list[dict[str, Any]]:
     ]
 
 
-def _copy_upsert_contacts(values: list[dict[str, Any]], updated: list[str]) -> dict[str, int]:
-    """PostgreSQL: COPY the batch into a scratch table and upsert from it in one statement.
-    Building bulk_create's SQL, value by value, took half the time of a whole import."""
-    table = ContactRow._meta.db_table
-    columns = ", ".join([*values[0], "imported_at", "updated_at"])
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
-    now = timezone.now()
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        # One scratch table per session, emptied at commit; batches that share a
-        # transaction (an outer atomic block) empty it themselves.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH} ON COMMIT DELETE ROWS"
-            f" AS SELECT * FROM {table} WITH NO DATA"
-        )
-        cursor.execute(f"DELETE FROM {_SCRATCH}")
-        with cursor.copy(f"COPY {_SCRATCH} ({columns}) FROM STDIN") as copy:
-            for row in values:
-                cells = [Jsonb(v) if k in _JSON_COLUMNS else v for k, v in row.items()]
-                copy.write_row([*cells, now, now])
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_SCRATCH}"
-            f" ON CONFLICT (external_id) DO UPDATE SET {updates} RETURNING external_id, id"
-        )
-        return dict(cursor.fetchall())
-
-
 def _ids_by_code(manager: models.Manager[Any], codes: set[str]) -> dict[str, int]:
     """Row ids for codes, creating the rows that are missing (a concurrent import may
     create the same ones: the conflict is ignored and the row read back)."""
@@ -352,13 +883,5 @@ def _insert_turns(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
         for t in turns
     ]
     columns = f'{TurnRow._meta.db_table} (contact_id, "index", speaker, text, start, "end")'
-    # COPY's errors come from psycopg itself: wrap them into Django's DataError & co., so
-    # that a refused row is handled like any other and only its batch is rolled back.
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams rows several times faster than any INSERT.
-            with cursor.copy(f"COPY {columns} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s, %s, %s, %s)", rows)

@@ -11,8 +11,8 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import get_default_timezone
 
-from lingting.engine.reader import LineError, UnreadableFileError, read_contacts_file
-from lingting.interactions.services import ImportReport, contacts_import
+from lingting.engine.reader import LineError, UnreadableFileError
+from lingting.interactions.services import ImportReport, contacts_import_file
 
 SHOWN_ERRORS = 10
 
@@ -52,6 +52,13 @@ class Command(BaseCommand):
             action="store_true",
             help="score in this process instead of leaving it to the task worker",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            help="processes that read a big JSON-lines file while this one writes to "
+            "PostgreSQL (0: read it here; default: one less than the cores, at least one)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: str = options["file"]
@@ -67,8 +74,10 @@ class Command(BaseCommand):
 
     def _import(self, path: str, options: dict[str, Any], sink: _ErrorSink) -> ImportReport:
         try:
-            return contacts_import(
-                lines=read_contacts_file(path, tz=get_default_timezone()),
+            return contacts_import_file(
+                path,
+                tz=get_default_timezone(),
+                workers=options["workers"],
                 score=not options["no_score"],
                 score_in_process=options["sync"],
                 on_error=sink,
