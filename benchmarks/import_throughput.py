@@ -8,6 +8,11 @@ it (PostgreSQL: `<name>_bench` on the same server; SQLite: a temporary file with
 production settings, WAL and all), migrates it, imports N generated demo contacts twice —
 first all new, then the same file again (all updates, transcripts unchanged) — and drops
 it. Scoring is left out (`score=False`): it runs in the task worker, not in the import.
+
+The two file imports go through `contacts_import_file`, as `lingting import` does: on
+PostgreSQL, a file of 4 MB or more is read by `--workers` processes (default: one less
+than the cores) while this one writes. The machine is often shared: run it a few times,
+and compare figures taken while nothing else runs.
 """
 
 from __future__ import annotations
