@@ -19,7 +19,6 @@ from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.engine.scorecard import parse_scorecard
 from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import
-from lingting.quality import services
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
 from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.services import (
@@ -28,6 +27,7 @@ from lingting.quality.services import (
     scorecard_load,
     scorecard_version_activate,
 )
+from lingting.quality.services import scoring as services
 
 pytestmark = pytest.mark.django_db
 

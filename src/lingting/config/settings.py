@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lingting.core.context_processors.navigation",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],

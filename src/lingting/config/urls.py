@@ -7,6 +7,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="interactions:contact_list"), name="home"),
     path("", include("lingting.core.urls")),
     path("contacts/", include("lingting.interactions.urls")),
+    path("quality/", include("lingting.quality.urls")),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

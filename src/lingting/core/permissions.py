@@ -6,6 +6,8 @@
 - Anyone else (a WFM planner, a user with no role rule) sees none.
 - Personal numbers (phones, ID cards, bank cards) are shown in full only to QA supervisors
   and admins; everyone else sees them masked.
+- QA supervisors (and admins) run sampling plans and calibration; QA analysts and
+  supervisors review the contacts assigned to them.
 
 Other apps ask these functions; they never test roles themselves.
 """
@@ -66,3 +68,23 @@ def contact_scope(user: User, *, agent_field: str = "agent") -> Q:
     if sees_all_contacts(user):
         return Q()
     return Q(**{f"{agent_field}__in": visible_agents(user).values("pk")})
+
+
+ROLES_MANAGING_QA = frozenset({Role.QA_SUPERVISOR, Role.ADMIN})
+ROLES_REVIEWING = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR})
+
+
+def may_manage_qa(user: User) -> bool:
+    """Sampling plans, draws, calibration: the QA supervisor's tools (002 §二)."""
+    return user.is_superuser or user.role in ROLES_MANAGING_QA
+
+
+def may_review(user: User) -> bool:
+    """Whether `user` scores contacts (a review queue is theirs only if they may)."""
+    return user.role in ROLES_REVIEWING
+
+
+def require(allowed: bool) -> None:
+    """Stop a request that its user may not make (403)."""
+    if not allowed:
+        raise PermissionDenied

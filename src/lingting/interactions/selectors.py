@@ -118,7 +118,7 @@ def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact
         .values("n")
     )
     return (
-        _matching_contacts(user=user, filters=filters)
+        contacts_matching(user=user, filters=filters)
         .select_related("queue", "agent", "current_score")
         .defer("extra", "holds", "current_score__items")
         .annotate(failed_count=Coalesce(Subquery(failures), 0))
@@ -127,8 +127,9 @@ def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact
     )
 
 
-def _matching_contacts(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
-    """Only the WHERE clause: what both the page and its (capped) count need."""
+def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
+    """Only the WHERE clause: what the page, its (capped) count and sampling plans
+    (reverse checks from a saved list filter) need."""
     contacts = Contact.objects.filter(contact_scope(user))
     if filters.date_from:
         contacts = contacts.filter(started_at__gte=_local_midnight(filters.date_from))
@@ -216,7 +217,7 @@ def contact_page_for(
     paginator = CappedPaginator(
         contact_list_for(user=user, filters=filters),
         PAGE_SIZE,
-        matching=_matching_contacts(user=user, filters=filters),
+        matching=contacts_matching(user=user, filters=filters),
     )
     page = paginator.get_page(page_number)
     rows = [

@@ -13,13 +13,14 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 from django.utils import timezone
 
-from lingting.core.models import AuditEvent, User
+from lingting.core.models import User
+from lingting.core.services import audit_record
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard, parse_scorecard
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, Scorecard, ScorecardVersion
-from lingting.quality.selectors import engine_contacts_for, ids_condition, pg_array
+from lingting.quality.selectors.scoring import engine_contacts_for, ids_condition, pg_array
 
 # Compiling (YAML, phrase automata) costs far more than scoring a contact: compile each
 # version once per process. Keyed by fingerprint, which names the content, not by row id,
@@ -139,6 +140,11 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
         else:
             break
     return len(contacts)
+
+
+def scorecard_of(version: ScorecardVersion) -> EngineScorecard:
+    """The engine's scorecard for a stored version (compiled once per process)."""
+    return _compiled_scorecard(version).scorecard
 
 
 def _compiled_scorecard(version: ScorecardVersion) -> CompiledScorecard:
@@ -459,11 +465,11 @@ def _audit(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    AuditEvent.objects.create(
+    audit_record(
         actor=actor,
         action=action,
         object_type="scorecard_version",
-        object_id=str(version.pk),
+        object_id=version.pk,
         before=before,
         after=after,
     )

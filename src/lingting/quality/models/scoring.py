@@ -1,4 +1,4 @@
-"""Scorecards (versioned) and the scores they gave each contact."""
+"""Scorecards (versioned) and the automatic scores they gave each contact."""
 
 from __future__ import annotations
 

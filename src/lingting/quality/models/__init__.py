@@ -1,0 +1,37 @@
+"""The quality app's models, one module per part of the QA work."""
+
+from lingting.quality.models.reviews import Evaluation, Finding, FindingScope, ReviewedItem
+from lingting.quality.models.sampling import (
+    Allocation,
+    AssignmentKind,
+    AssignmentStatus,
+    PlanReviewer,
+    ReviewAssignment,
+    SampleDraw,
+    SamplingMethod,
+    SamplingPlan,
+    Schedule,
+    StratifyBy,
+)
+from lingting.quality.models.scoring import ContactScore, ItemFailure, Scorecard, ScorecardVersion
+
+__all__ = [
+    "Allocation",
+    "AssignmentKind",
+    "AssignmentStatus",
+    "ContactScore",
+    "Evaluation",
+    "Finding",
+    "FindingScope",
+    "ItemFailure",
+    "PlanReviewer",
+    "ReviewAssignment",
+    "ReviewedItem",
+    "SampleDraw",
+    "SamplingMethod",
+    "SamplingPlan",
+    "Schedule",
+    "Scorecard",
+    "ScorecardVersion",
+    "StratifyBy",
+]

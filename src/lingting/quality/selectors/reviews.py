@@ -1,0 +1,78 @@
+"""Reading reviews: a reviewer's assignment with what the review page shows, and the
+monitoring records each role may read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lingting.core.models import Role, User
+from lingting.core.permissions import contact_scope, may_manage_qa
+from lingting.engine.scorecard import Item
+from lingting.interactions.selectors import ContactDetail, contact_detail_page_for
+from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
+from lingting.quality.services.reviews import auto_results_of, review_version
+from lingting.quality.services.scoring import scorecard_of
+
+ROLES_READING_ALL_RECORDS = frozenset(
+    {Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    assignment: ReviewAssignment
+    detail: ContactDetail
+    items: list[Item]
+    auto_results: dict[str, str]
+
+
+def assignment_for(*, user: User, assignment_id: int) -> ReviewAssignment:
+    """An assignment of `user`'s (a supervisor may open any); Http404 otherwise."""
+    assignments = ReviewAssignment.objects.select_related(
+        "contact__current_score__version", "draw__plan", "reviewer"
+    )
+    if not may_manage_qa(user):
+        assignments = assignments.filter(reviewer=user)
+    assignment = assignments.filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("no such assignment")
+    return assignment
+
+
+def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
+    assignment = assignment_for(user=user, assignment_id=assignment_id)
+    version, auto = review_version(assignment)
+    return ReviewPage(
+        assignment=assignment,
+        detail=contact_detail_page_for(user=user, contact_id=assignment.contact_id),
+        items=list(scorecard_of(version).items),
+        auto_results=auto_results_of(auto),
+    )
+
+
+def evaluations_for(user: User) -> QuerySet[Evaluation]:
+    """The monitoring records `user` may read.
+
+    An agent and a team leader read the records of the contacts they may see — never a
+    calibration record, which is reviewers' practice, not a judgement of the agent.
+    """
+    evaluations = Evaluation.objects.select_related(
+        "contact__agent", "contact__queue", "reviewer", "version__scorecard"
+    )
+    if user.is_superuser or user.role in ROLES_READING_ALL_RECORDS:
+        return evaluations
+    return evaluations.filter(
+        Q(contact_scope(user, agent_field="contact__agent")) & Q(kind=AssignmentKind.SAMPLE)
+    )
+
+
+def evaluation_for(*, user: User, evaluation_id: int) -> Evaluation:
+    evaluation = (
+        evaluations_for(user).prefetch_related("items", "findings").filter(pk=evaluation_id).first()
+    )
+    if evaluation is None:
+        raise Http404("no such evaluation")
+    return evaluation

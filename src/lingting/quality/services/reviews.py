@@ -1,0 +1,200 @@
+"""Reviewing a contact: the monitoring record, its findings, and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lingting.core.models import User
+from lingting.core.services import audit_record
+from lingting.engine.evaluation import Answer, EvaluationError, evaluate_answers
+from lingting.quality.models import (
+    AssignmentKind,
+    AssignmentStatus,
+    ContactScore,
+    Evaluation,
+    Finding,
+    FindingScope,
+    ReviewAssignment,
+    ReviewedItem,
+    ScorecardVersion,
+)
+from lingting.quality.services.scoring import active_scorecard_version, scorecard_of
+
+
+@dataclass(frozen=True, slots=True)
+class FindingInput:
+    """A reviewer's comment on the words of the contact (a span of one turn) or, with no
+    turn, on the contact as a whole."""
+
+    note: str
+    scope: str  # FindingScope
+    item: str = ""
+    turn: int | None = None
+    start_char: int | None = None
+    end_char: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInput:
+    """What the review form sends: one answer per item, findings, and the reviewer's
+    overall view (with coaching and training proposals, 002 §四 steps 3–7)."""
+
+    answers: Mapping[str, Answer]
+    findings: Sequence[FindingInput] = ()
+    summary: str = ""
+    coaching_proposed: bool = False
+    coaching_note: str = ""
+    training_need: str = ""
+
+
+def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, ContactScore | None]:
+    """The scorecard version a review uses — that of the contact's automatic score, so
+    auto items can be confirmed or overturned — and that score (None when unscored)."""
+    auto = assignment.contact.current_score
+    if auto is not None:
+        return auto.version, auto
+    return active_scorecard_version(), None
+
+
+def auto_results_of(score: ContactScore | None) -> dict[str, str]:
+    """Item id → the engine's pass/fail/na for the automatic items of a stored score."""
+    if score is None or not isinstance(score.items, list):
+        return {}
+    return {
+        str(item["item"]): str(item["result"])
+        for item in score.items
+        if isinstance(item, dict) and item.get("result") in {"pass", "fail", "na"}
+    }
+
+
+def evaluation_submit(
+    *, reviewer: User, assignment: ReviewAssignment, record: RecordInput
+) -> Evaluation:
+    """Turn a reviewer's answers into the contact's monitoring record.
+
+    Only the assigned reviewer may submit, once. The record is scored by the engine against
+    the same scorecard version as the automatic score; a sample review becomes the
+    contact's reviewed score and lands in the audit trail with every overturned item and
+    its reason. ValidationError lists every problem of the answers at once.
+    """
+    with transaction.atomic():
+        assignment = (
+            ReviewAssignment.objects.select_for_update(of=("self",))
+            .select_related("contact__current_score__version")
+            .get(pk=assignment.pk)
+        )
+        if assignment.reviewer_id != reviewer.pk:
+            raise PermissionDenied(_("这条联络没有分配给你"))
+        if assignment.status != AssignmentStatus.PENDING:
+            raise ValidationError(_("这条联络已经评过分了"))
+        version, auto = review_version(assignment)
+        try:
+            outcome = evaluate_answers(
+                scorecard_of(version), record.answers, auto_results=auto_results_of(auto)
+            )
+        except EvaluationError as error:
+            raise ValidationError(list(error.problems)) from None
+        findings = _checked_findings(record.findings, assignment)
+        evaluation = Evaluation.objects.create(
+            contact=assignment.contact,
+            reviewer=reviewer,
+            assignment=assignment,
+            kind=assignment.kind,
+            version=version,
+            auto_score=auto,
+            score=outcome.score,
+            passed=outcome.passed,
+            fatal=outcome.fatal,
+            severity_a=outcome.severity_counts["A"],
+            severity_b=outcome.severity_counts["B"],
+            severity_c=outcome.severity_counts["C"],
+            summary=record.summary.strip(),
+            coaching_proposed=record.coaching_proposed,
+            coaching_note=record.coaching_note.strip(),
+            training_need=record.training_need.strip(),
+        )
+        ReviewedItem.objects.bulk_create(
+            ReviewedItem(
+                evaluation=evaluation,
+                position=position,
+                item=item.item,
+                title=item.title,
+                section=item.section,
+                severity=item.severity,
+                fatal=item.fatal,
+                points=item.points,
+                result=item.result,
+                points_lost=item.points_lost,
+                auto_result=item.auto_result,
+                overturned=item.overturned,
+                reason=item.reason,
+                note=item.note,
+            )
+            for position, item in enumerate(outcome.items)
+        )
+        for finding in findings:
+            finding.evaluation = evaluation
+        Finding.objects.bulk_create(findings)
+        assignment.status = AssignmentStatus.SUBMITTED
+        assignment.save(update_fields=["status"])
+        if assignment.kind == AssignmentKind.SAMPLE:
+            overturned = [i for i in outcome.items if i.overturned]
+            audit_record(
+                actor=reviewer,
+                action="evaluation.submit",
+                object_type="contact",
+                object_id=assignment.contact_id,
+                before=_score_state(auto.score, auto.passed, "auto") if auto else None,
+                after=_score_state(outcome.score, outcome.passed, "review")
+                | {
+                    "evaluation": evaluation.pk,
+                    "overturned": {i.item: [i.auto_result, i.result] for i in overturned},
+                },
+                note="\n".join(f"{i.title}：{i.reason}" for i in overturned),
+            )
+    return evaluation
+
+
+def _score_state(score: float, passed: bool, source: str) -> dict[str, object]:
+    return {"score": score, "passed": passed, "source": source}
+
+
+def _checked_findings(
+    findings: Sequence[FindingInput], assignment: ReviewAssignment
+) -> list[Finding]:
+    """Unsaved findings quoting the words they point at; every problem reported at once."""
+    problems: list[str] = []
+    turns = dict(assignment.contact.turns.values_list("index", "text"))
+    checked: list[Finding] = []
+    for number, finding in enumerate(findings, start=1):
+        if not finding.note.strip():
+            problems.append(_("第 %d 条问题：请写明问题") % number)
+        if finding.scope not in FindingScope.values:
+            problems.append(_("第 %d 条问题：请选择共性问题或个性问题") % number)
+        quote = ""
+        if finding.turn is not None:
+            text = turns.get(finding.turn)
+            start, end = finding.start_char or 0, finding.end_char
+            if text is None or end is None or not 0 <= start < end <= len(text):
+                problems.append(_("第 %d 条问题：引用的对话位置不存在") % number)
+            else:
+                quote = text[start:end]
+        checked.append(
+            Finding(
+                note=finding.note.strip(),
+                scope=finding.scope,
+                item=finding.item,
+                turn=finding.turn,
+                start_char=finding.start_char if finding.turn is not None else None,
+                end_char=finding.end_char if finding.turn is not None else None,
+                quote=quote,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    return checked

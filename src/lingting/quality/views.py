@@ -1,0 +1,136 @@
+"""QA pages: sampling plans and draws, the sample-size helper, reviewing, the records.
+
+Views parse the request, check the role, call one service or selector, and render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lingting.core.permissions import may_manage_qa, may_review, request_user, require
+from lingting.engine.sampling import daily_sample_advice
+from lingting.quality.forms import ReviewForm, SampleSizeForm, SamplingPlanForm
+from lingting.quality.models import SamplingPlan
+from lingting.quality.selectors.reviews import evaluation_for, review_page_for
+from lingting.quality.selectors.sampling import (
+    TargetCriteria,
+    pending_assignments_for,
+    plan_draws,
+)
+from lingting.quality.services.reviews import evaluation_submit
+from lingting.quality.services.sampling import sample_draw, sampling_plan_save
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    require(may_manage_qa(request_user(request)))
+    plans = SamplingPlan.objects.prefetch_related("quotas__reviewer")
+    return render(request, "quality/plan_list.html", {"plans": plans})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
+    user = request_user(request)
+    require(may_manage_qa(user))
+    plan = get_object_or_404(SamplingPlan, pk=plan_id) if plan_id else None
+    form = SamplingPlanForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = sampling_plan_save(actor=user, spec=form.spec(), plan=plan)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("抽检方案已保存"))
+            return redirect("quality:plan_detail", plan_id=plan.pk)
+    return render(request, "quality/plan_form.html", {"form": form, "plan": plan})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    require(may_manage_qa(request_user(request)))
+    plan = get_object_or_404(SamplingPlan.objects.prefetch_related("quotas__reviewer"), pk=plan_id)
+    return render(
+        request,
+        "quality/plan_detail.html",
+        {
+            "plan": plan,
+            "targets": TargetCriteria.from_json(plan.targets).describe(),
+            "draws": plan_draws(plan)[:30],
+        },
+    )
+
+
+@require_POST
+def plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(may_manage_qa(user))
+    plan = get_object_or_404(SamplingPlan, pk=plan_id)
+    draw = sample_draw(plan=plan, actor=user)
+    messages.success(
+        request,
+        _("已从 %(candidates)d 条候选联络中抽取 %(drawn)d 条，分配给质检员")
+        % {"candidates": draw.candidates, "drawn": draw.drawn},
+    )
+    return redirect("quality:plan_detail", plan_id=plan.pk)
+
+
+@require_GET
+def sample_size(request: HttpRequest) -> HttpResponse:
+    form = SampleSizeForm(request.GET or None)
+    advice = None
+    if form.is_valid():
+        data = form.cleaned_data
+        advice = daily_sample_advice(
+            avg_daily_volume=data["avg_daily_volume"],
+            avg_handle_s=data["avg_handle_s"],
+            reviewers=data["reviewers"],
+            effective_hours=data["effective_hours"],
+            overhead_s=data["overhead_s"],
+            margin=data["margin"] / 100,
+            confidence=data["confidence"],
+            expected_rate=data["expected_rate"] / 100,
+        )
+    return render(request, "quality/sample_size.html", {"form": form, "advice": advice})
+
+
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_review(user))
+    return render(
+        request, "quality/review_queue.html", {"assignments": pending_assignments_for(user.pk)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    user = request_user(request)
+    page = review_page_for(user=user, assignment_id=assignment_id)
+    form = ReviewForm(request.POST or None, items=page.items, auto_results=page.auto_results)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = evaluation_submit(
+                reviewer=user, assignment=page.assignment, record=form.record()
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("监督记录已提交"))
+            following = pending_assignments_for(user.pk).first()
+            if following is not None:
+                return redirect("quality:review", assignment_id=following.pk)
+            return redirect("quality:evaluation_detail", evaluation_id=evaluation.pk)
+    return render(request, "quality/review.html", {"page": page, "form": form})
+
+
+@require_GET
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
+    return render(request, "quality/evaluation_detail.html", {"evaluation": evaluation})

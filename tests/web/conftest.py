@@ -1,0 +1,48 @@
+"""Fixtures for the QA workflow tests: the real standard scorecard, scored contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from lingting.engine.scorecard import builtin_scorecard
+from lingting.interactions.models import Contact
+from lingting.quality.models import ScorecardVersion
+from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
+from tests.conftest import SHANGHAI
+
+DRAW_DAY = date(2026, 10, 2)  # samples the contacts of 2026-10-01
+BRUSH_OFF = (
+    ("agent", "您好，很高兴为您服务。", 0.0, 2.0),
+    ("customer", "我的宽带又断了，你们到底管不管？", 2.5, 6.0),
+    ("agent", "这个我不清楚，你自己去营业厅问吧。", 6.5, 10.0),
+    ("customer", "什么态度！", 10.5, 11.5),
+)
+
+
+@pytest.fixture
+def standard_version(db: None) -> ScorecardVersion:
+    version = scorecard_load(scorecard=builtin_scorecard(), actor=None)
+    scorecard_version_activate(version=version, actor=None, rescore=False)
+    return version
+
+
+ScoredContact = Callable[..., Contact]
+
+
+@pytest.fixture
+def scored_contact(make_contact: Any, standard_version: ScorecardVersion) -> ScoredContact:
+    """A contact of 2026-10-01 scored by the real engine with the standard scorecard."""
+
+    def made(external_id: str | None = None, *, hour: int = 9, **fields: Any) -> Contact:
+        fields.setdefault("started_at", datetime(2026, 10, 1, hour, 0, tzinfo=SHANGHAI))
+        fields["started_at"] += timedelta(seconds=make_contact.count)
+        contact: Contact = make_contact(external_id, **fields)
+        contacts_score(contact_ids=[contact.pk], version=standard_version)
+        contact.refresh_from_db()
+        return contact
+
+    return made
