@@ -1,5 +1,8 @@
 """The quality app's models, one module per part of the QA work."""
 
+from lingting.quality.models.calibration import AgreedAnswer, CalibrationSession, CalibrationStatus
+from lingting.quality.models.cases import Case, CaseKind
+from lingting.quality.models.disputes import Dispute, DisputeStatus
 from lingting.quality.models.reviews import Evaluation, Finding, FindingScope, ReviewedItem
 from lingting.quality.models.sampling import (
     Allocation,
@@ -16,10 +19,17 @@ from lingting.quality.models.sampling import (
 from lingting.quality.models.scoring import ContactScore, ItemFailure, Scorecard, ScorecardVersion
 
 __all__ = [
+    "AgreedAnswer",
     "Allocation",
     "AssignmentKind",
     "AssignmentStatus",
+    "CalibrationSession",
+    "CalibrationStatus",
+    "Case",
+    "CaseKind",
     "ContactScore",
+    "Dispute",
+    "DisputeStatus",
     "Evaluation",
     "Finding",
     "FindingScope",

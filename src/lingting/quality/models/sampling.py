@@ -127,6 +127,14 @@ class ReviewAssignment(models.Model):
         SampleDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
     )
     kind = models.CharField(max_length=16, choices=AssignmentKind.choices)
+    # The calibration session a calibration assignment belongs to.
+    session = models.ForeignKey(
+        "quality.CalibrationSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     status = models.CharField(
         max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
     )
@@ -141,7 +149,9 @@ class ReviewAssignment(models.Model):
                 name="sample_review_once_per_contact",
             ),
             models.UniqueConstraint(
-                fields=["contact", "reviewer", "kind"], name="assignment_once_per_reviewer"
+                fields=["session", "contact", "reviewer"],
+                condition=models.Q(kind="calibration"),
+                name="calibration_once_per_reviewer",
             ),
         ]
         indexes = [models.Index(fields=["reviewer", "status"], name="assignment_queue_idx")]

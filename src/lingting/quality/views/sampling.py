@@ -1,7 +1,4 @@
-"""QA pages: sampling plans and draws, the sample-size helper, reviewing, the records.
-
-Views parse the request, check the role, call one service or selector, and render.
-"""
+"""Sampling pages: plans, draws and the daily sample-size helper."""
 
 from __future__ import annotations
 
@@ -12,17 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lingting.core.permissions import may_manage_qa, may_review, request_user, require
+from lingting.core.permissions import may_manage_qa, request_user, require
 from lingting.engine.sampling import daily_sample_advice
-from lingting.quality.forms import ReviewForm, SampleSizeForm, SamplingPlanForm
+from lingting.quality.forms import SampleSizeForm, SamplingPlanForm
 from lingting.quality.models import SamplingPlan
-from lingting.quality.selectors.reviews import evaluation_for, review_page_for
 from lingting.quality.selectors.sampling import (
     TargetCriteria,
-    pending_assignments_for,
     plan_draws,
 )
-from lingting.quality.services.reviews import evaluation_submit
 from lingting.quality.services.sampling import sample_draw, sampling_plan_save
 
 
@@ -97,40 +91,3 @@ def sample_size(request: HttpRequest) -> HttpResponse:
             expected_rate=data["expected_rate"] / 100,
         )
     return render(request, "quality/sample_size.html", {"form": form, "advice": advice})
-
-
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    require(may_review(user))
-    return render(
-        request, "quality/review_queue.html", {"assignments": pending_assignments_for(user.pk)}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    user = request_user(request)
-    page = review_page_for(user=user, assignment_id=assignment_id)
-    form = ReviewForm(request.POST or None, items=page.items, auto_results=page.auto_results)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = evaluation_submit(
-                reviewer=user, assignment=page.assignment, record=form.record()
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("监督记录已提交"))
-            following = pending_assignments_for(user.pk).first()
-            if following is not None:
-                return redirect("quality:review", assignment_id=following.pk)
-            return redirect("quality:evaluation_detail", evaluation_id=evaluation.pk)
-    return render(request, "quality/review.html", {"page": page, "form": form})
-
-
-@require_GET
-def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    evaluation = evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
-    return render(request, "quality/evaluation_detail.html", {"evaluation": evaluation})
