@@ -198,6 +198,12 @@ def test_invalid_yaml_names_the_line() -> None:
         )
 
 
+def test_invalid_yaml_is_worded_the_same_with_or_without_libyaml() -> None:
+    # libyaml would say "did not find expected ',' or ']'"; the message stays PyYAML's.
+    with pytest.raises(ScorecardError, match=r"line 2, column 2: not valid YAML: expected ','"):
+        parse_scorecard("a: [1, 2\nb: 3\n", source="bad.yaml")
+
+
 def test_misspelt_setting_is_an_error_not_silently_ignored() -> None:
     with pytest.raises(ScorecardError) as error:
         parse_scorecard(CARD.replace("phrases: [神经病]", "phrase: [神经病]"))
