@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from lingting.core.models import User
-from lingting.core.permissions import may_manage_qa, may_review
+from lingting.core.permissions import may_manage_qa, may_read_qa_reports, may_review
 
 
 def navigation(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
-    return {"nav_manage_qa": may_manage_qa(user), "nav_review": may_review(user)}
+    return {
+        "nav_manage_qa": may_manage_qa(user),
+        "nav_review": may_review(user),
+        "nav_qa_reports": may_read_qa_reports(user),
+    }

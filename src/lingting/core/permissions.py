@@ -88,3 +88,13 @@ def require(allowed: bool) -> None:
     """Stop a request that its user may not make (403)."""
     if not allowed:
         raise PermissionDenied
+
+
+ROLES_READING_QA_REPORTS = frozenset(
+    {Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
+)
+
+
+def may_read_qa_reports(user: User) -> bool:
+    """Figures across agents (trust in the machine, case library admin): QA and managers."""
+    return user.is_superuser or user.role in ROLES_READING_QA_REPORTS

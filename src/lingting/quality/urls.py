@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.quality.views import reviews, sampling
+from lingting.quality.views import reviews, sampling, trust
 
 app_name = "quality"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("reviews/<int:assignment_id>/", reviews.review, name="review"),
     path("records/<int:evaluation_id>/", reviews.evaluation_detail, name="evaluation_detail"),
+    path("trust/", trust.trust, name="trust"),
 ]
