@@ -9,11 +9,14 @@ supervisor: its rule needs work before anyone relies on it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from lingting.quality.models import AssignmentKind, ReviewedItem
 
@@ -87,17 +90,24 @@ def trust_report(*, date_from: date | None = None, date_to: date | None = None) 
     if date_to:
         rows = rows.filter(evaluation__submitted_at__date__lte=date_to)
     titles = dict(rows.values_list("item", "title").distinct())
-    overall = [
-        ItemTrust(title=titles.get(row["item"], row["item"]), month=None, **row)
-        for row in rows.values("item").annotate(**_counts()).order_by("item")
-    ]
-    monthly = [
-        ItemTrust(
+
+    def trust_of(row: Mapping[str, Any], month: date | None) -> ItemTrust:
+        return ItemTrust(
             item=row["item"],
             title=titles.get(row["item"], row["item"]),
-            month=row["month"].date() if hasattr(row["month"], "date") else row["month"],
-            **{k: row[k] for k in ("reviewed", "hits", "confirmed", "false_hits", "misses")},
+            month=month,
+            reviewed=row["reviewed"],
+            hits=row["hits"],
+            confirmed=row["confirmed"],
+            false_hits=row["false_hits"],
+            misses=row["misses"],
         )
+
+    overall = [
+        trust_of(row, None) for row in rows.values("item").annotate(**_counts()).order_by("item")
+    ]
+    monthly = [
+        trust_of(row, timezone.localdate(row["month"]))
         for row in rows.annotate(month=TruncMonth("evaluation__submitted_at"))
         .values("item", "month")
         .annotate(**_counts())
