@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.quality.views import reviews, sampling, trust
+from lingting.quality.views import calibration, reviews, sampling, trust
 
 app_name = "quality"
 
@@ -15,4 +15,20 @@ urlpatterns = [
     path("reviews/<int:assignment_id>/", reviews.review, name="review"),
     path("records/<int:evaluation_id>/", reviews.evaluation_detail, name="evaluation_detail"),
     path("trust/", trust.trust, name="trust"),
+    path("calibration/", calibration.session_list, name="calibration_list"),
+    path("calibration/new/", calibration.session_create, name="calibration_create"),
+    path("calibration/<int:session_id>/", calibration.session_detail, name="calibration_detail"),
+    path(
+        "calibration/<int:session_id>/contacts/<int:contact_id>/agree/",
+        calibration.session_agree,
+        name="calibration_agree",
+    ),
+    path(
+        "calibration/<int:session_id>/close/", calibration.session_close, name="calibration_close"
+    ),
+    path(
+        "calibration/<int:session_id>/examples.yaml",
+        calibration.session_examples,
+        name="calibration_examples",
+    ),
 ]

@@ -13,6 +13,10 @@ from lingting.core.permissions import contact_scope, may_manage_qa
 from lingting.engine.scorecard import Item
 from lingting.interactions.selectors import ContactDetail, contact_detail_page_for
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
+from lingting.quality.selectors.calibration import (
+    blind_calibration_records,
+    without_machine_findings,
+)
 from lingting.quality.services.reviews import auto_results_of, review_version
 from lingting.quality.services.scoring import scorecard_of
 
@@ -28,11 +32,16 @@ class ReviewPage:
     items: list[Item]
     auto_results: dict[str, str]
 
+    @property
+    def blind(self) -> bool:
+        """A calibration review: no automatic results, nothing pre-filled."""
+        return self.assignment.kind == AssignmentKind.CALIBRATION
+
 
 def assignment_for(*, user: User, assignment_id: int) -> ReviewAssignment:
     """An assignment of `user`'s (a supervisor may open any); Http404 otherwise."""
     assignments = ReviewAssignment.objects.select_related(
-        "contact__current_score__version", "draw__plan", "reviewer"
+        "contact__current_score__version", "draw__plan", "reviewer", "session__version"
     )
     if not may_manage_qa(user):
         assignments = assignments.filter(reviewer=user)
@@ -44,10 +53,13 @@ def assignment_for(*, user: User, assignment_id: int) -> ReviewAssignment:
 
 def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
     assignment = assignment_for(user=user, assignment_id=assignment_id)
-    version, auto = review_version(assignment)
+    version, auto = review_version(assignment)  # a calibration review has no `auto`
+    detail = contact_detail_page_for(user=user, contact_id=assignment.contact_id)
+    if assignment.kind == AssignmentKind.CALIBRATION:
+        detail = without_machine_findings(detail)
     return ReviewPage(
         assignment=assignment,
-        detail=contact_detail_page_for(user=user, contact_id=assignment.contact_id),
+        detail=detail,
         items=list(scorecard_of(version).items),
         auto_results=auto_results_of(auto),
     )
@@ -57,13 +69,14 @@ def evaluations_for(user: User) -> QuerySet[Evaluation]:
     """The monitoring records `user` may read.
 
     An agent and a team leader read the records of the contacts they may see — never a
-    calibration record, which is reviewers' practice, not a judgement of the agent.
+    calibration record, which is reviewers' practice, not a judgement of the agent. A
+    reviewer still scoring a calibration session does not read the others' records of it.
     """
     evaluations = Evaluation.objects.select_related(
         "contact__agent", "contact__queue", "reviewer", "version__scorecard"
     )
     if user.is_superuser or user.role in ROLES_READING_ALL_RECORDS:
-        return evaluations
+        return evaluations.exclude(blind_calibration_records(user))
     return evaluations.filter(
         Q(contact_scope(user, agent_field="contact__agent")) & Q(kind=AssignmentKind.SAMPLE)
     )

@@ -15,6 +15,7 @@ from lingting.engine.evaluation import Answer, EvaluationError, evaluate_answers
 from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
+    CalibrationStatus,
     ContactScore,
     Evaluation,
     Finding,
@@ -54,8 +55,17 @@ class RecordInput:
 
 def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, ContactScore | None]:
     """The scorecard version a review uses — that of the contact's automatic score, so
-    auto items can be confirmed or overturned — and that score (None when unscored)."""
+    auto items can be confirmed or overturned — and that score (None when unscored).
+
+    A calibration review is blind: it uses its session's version and no automatic score,
+    so the machine's answers neither show nor anchor the reviewer, and nothing can be
+    "overturned" (no reason is asked for).
+    """
     auto = assignment.contact.current_score
+    if assignment.kind == AssignmentKind.CALIBRATION:
+        if assignment.session is not None:
+            return assignment.session.version, None
+        return (auto.version if auto is not None else active_scorecard_version()), None
     if auto is not None:
         return auto.version, auto
     return active_scorecard_version(), None
@@ -85,13 +95,15 @@ def evaluation_submit(
     with transaction.atomic():
         assignment = (
             ReviewAssignment.objects.select_for_update(of=("self",))
-            .select_related("contact__current_score__version")
+            .select_related("contact__current_score__version", "session__version")
             .get(pk=assignment.pk)
         )
         if assignment.reviewer_id != reviewer.pk:
             raise PermissionDenied(_("这条联络没有分配给你"))
         if assignment.status != AssignmentStatus.PENDING:
             raise ValidationError(_("这条联络已经评过分了"))
+        if assignment.session is not None and assignment.session.status != CalibrationStatus.OPEN:
+            raise ValidationError(_("这次校准已经结束"))
         version, auto = review_version(assignment)
         try:
             outcome = evaluate_answers(
