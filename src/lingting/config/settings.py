@@ -119,6 +119,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("LINGTING_TIME_ZONE", "Asia/Shanghai")
+LINGTING_DISPUTE_DAYS = int(os.environ.get("LINGTING_DISPUTE_DAYS", "7"))  # 申诉期限
 USE_TZ = True
 
 STATIC_URL = "static/"

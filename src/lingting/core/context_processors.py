@@ -6,9 +6,11 @@ from django.http import HttpRequest
 
 from lingting.core.models import User
 from lingting.core.permissions import may_manage_qa, may_read_qa_reports, may_review
+from lingting.core.selectors import notifications_unread_count
+from lingting.quality.selectors.disputes import may_see_disputes
 
 
-def navigation(request: HttpRequest) -> dict[str, bool]:
+def navigation(request: HttpRequest) -> dict[str, bool | int]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
@@ -16,4 +18,6 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "nav_manage_qa": may_manage_qa(user),
         "nav_review": may_review(user),
         "nav_qa_reports": may_read_qa_reports(user),
+        "nav_disputes": may_see_disputes(user),
+        "unread_notifications": notifications_unread_count(user),
     }

@@ -1,10 +1,12 @@
-"""Writes every app shares: the audit trail."""
+"""Writes every app shares: the audit trail, in-app notifications."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from lingting.core.models import AuditEvent, User
+from django.utils import timezone
+
+from lingting.core.models import AuditEvent, Notification, User
 
 
 def audit_record(
@@ -29,4 +31,24 @@ def audit_record(
         before=before,
         after=after,
         note=note,
+    )
+
+
+def notification_send(*, user: User, text: str, url: str = "") -> Notification:
+    """Leave `user` a message inside Lingting; `url` is a path of this site ("" for none).
+
+    Call it inside the transaction of what it announces, so no one hears of a change that
+    did not happen.
+    """
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValueError(f"a notification links inside Lingting only, not to {url!r}")
+    if len(text) > 500:  # Notification.text's max_length
+        text = text[:499] + "…"
+    return Notification.objects.create(user=user, text=text, url=url)
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; how many there were."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.quality.views import calibration, reviews, sampling, trust
+from lingting.quality.views import calibration, disputes, reviews, sampling, trust
 
 app_name = "quality"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("reviews/", reviews.review_queue, name="review_queue"),
     path("reviews/<int:assignment_id>/", reviews.review, name="review"),
     path("records/<int:evaluation_id>/", reviews.evaluation_detail, name="evaluation_detail"),
+    path("records/<int:evaluation_id>/dispute/", disputes.dispute_create, name="dispute_create"),
+    path("disputes/", disputes.dispute_list, name="dispute_list"),
+    path("disputes/<int:dispute_id>/", disputes.dispute_detail, name="dispute_detail"),
+    path("disputes/report/", disputes.report, name="dispute_report"),
     path("trust/", trust.trust, name="trust"),
     path("calibration/", calibration.session_list, name="calibration_list"),
     path("calibration/new/", calibration.session_create, name="calibration_create"),
