@@ -6,55 +6,17 @@ pytest-django's live server. Screenshots go to test-results/ (gitignored).
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from lingting.core.models import User
+from tests.browser.conftest import screenshot
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-# where a loop is running unless told it is safe (it is: the loop is Playwright's own).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-RESULTS = Path("test-results")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 FORBIDDEN = "你自己去查吧"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is missing: make browser-deps")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(
-        viewport={"width": 1440, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    yield context.new_page()
-    context.close()
 
 
 def test_forbidden_phrase_is_highlighted_and_linked_from_its_item(
@@ -112,7 +74,6 @@ def test_forbidden_phrase_is_highlighted_and_linked_from_its_item(
         disposition="answered",
         tags=["宽带", "投诉"],
     )
-    RESULTS.mkdir(exist_ok=True)
 
     page.goto(live_server.url + "/")
     page.get_by_label("用户名").fill(agent_li.username)
@@ -120,7 +81,7 @@ def test_forbidden_phrase_is_highlighted_and_linked_from_its_item(
     page.get_by_role("button", name="登录").click()
 
     expect(page.get_by_role("heading", name="联络记录")).to_be_visible()
-    page.screenshot(path=str(RESULTS / "contact-list.png"), full_page=True)
+    screenshot(page, "contact-list")
     page.get_by_role("link", name=contact.external_id).click()
 
     mark = page.locator("mark#ev-forbidden_phrases-0")
@@ -128,7 +89,7 @@ def test_forbidden_phrase_is_highlighted_and_linked_from_its_item(
     expect(mark).to_have_text(FORBIDDEN)
     expect(page.locator(".turn-agent mark")).to_have_count(1)
     expect(page.get_by_text("138****5678")).to_be_visible()
-    page.screenshot(path=str(RESULTS / "contact-detail.png"), full_page=True)
+    screenshot(page, "contact-detail")
 
     link = page.locator("#item-forbidden_phrases a.ev-link")
     expect(link).to_have_attribute("href", "#ev-forbidden_phrases-0")

@@ -10,7 +10,15 @@ from django.core.management import call_command
 from lingting.core.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.core.models import Agent, Role, Team, User
 from lingting.interactions.models import Contact, Queue
-from lingting.quality.models import ContactScore, ScorecardVersion
+from lingting.quality.models import (
+    AssignmentStatus,
+    Case,
+    ContactScore,
+    Evaluation,
+    ReviewAssignment,
+    SamplingPlan,
+    ScorecardVersion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +34,8 @@ def counts() -> dict[str, int]:
         "contacts": Contact.objects.count(),
         "scores": ContactScore.objects.count(),
         "versions": ScorecardVersion.objects.count(),
+        "assignments": ReviewAssignment.objects.count(),
+        "evaluations": Evaluation.objects.count(),
     }
 
 
@@ -75,3 +85,18 @@ def test_agent_li_is_agent_a1001_and_leader_wang_leads_that_agents_team() -> Non
     assert agent.team.leader is not None
     assert agent.team.leader.username == "leader_wang"
     assert Queue.objects.exclude(name="").count() == Queue.objects.count()
+
+
+def test_the_demo_month_has_plans_draws_reviews_and_shared_cases() -> None:
+    call_command("demo", "--days", "4", "--calls-per-agent-day", "2", "--no-jddc")
+
+    assert SamplingPlan.objects.filter(schedule="daily").get().draws.count() == 4
+    pending = ReviewAssignment.objects.filter(status=AssignmentStatus.PENDING)
+    assert pending.exists()  # the last days wait in the reviewers' queues
+    assert (
+        Evaluation.objects.count()
+        == ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED).count()
+        > 0
+    )
+    assert Evaluation.objects.filter(items__overturned=True).exists()
+    assert Case.objects.filter(shared=True).count() == 2

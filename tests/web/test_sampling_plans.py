@@ -300,3 +300,20 @@ def test_sample_size_helper_shows_capacity_and_need(client_for: ClientFor, qa_su
     assert response.status_code == 200
     assert "<strong>180</strong>" in page  # 3 × 6 h / (240 s + 120 s)
     assert "<strong>357</strong>" in page  # ±5 points at 95 % over 5,000 calls a day
+
+
+def test_the_daily_command_draws_due_plans(
+    day_of_calls: list[Contact], qa_zhao: User, qa_sun: User
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    plan_for(qa_zhao, {qa_sun: 1}, name="每日", sample_size=2, schedule=Schedule.DAILY)
+    out = StringIO()
+
+    call_command("sampling_run", "--day", DRAW_DAY.isoformat(), stdout=out)
+    call_command("sampling_run", "--day", DRAW_DAY.isoformat(), stdout=out)
+
+    assert "每日: 2 of 8 candidates for 2026-10-02" in out.getvalue()
+    assert "no daily plan is due" in out.getvalue()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # only for its templates and static files: the API docs page, no CDN
     "lingting.core",
     "lingting.interactions",
     "lingting.quality",

@@ -3,11 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from lingting.config.api import api_urlpatterns
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="interactions:contact_list"), name="home"),
     path("", include("lingting.core.urls")),
     path("contacts/", include("lingting.interactions.urls")),
     path("quality/", include("lingting.quality.urls")),
+    path("api/", api_urlpatterns()),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from lingting.core.models import User
-from lingting.core.permissions import may_manage_qa, may_read_qa_reports, may_review
+from lingting.core.permissions import (
+    may_curate_cases,
+    may_manage_qa,
+    may_read_qa_reports,
+    may_review,
+)
 from lingting.core.selectors import notifications_unread_count
 from lingting.quality.selectors.disputes import may_see_disputes
 
@@ -18,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_manage_qa": may_manage_qa(user),
         "nav_review": may_review(user),
         "nav_qa_reports": may_read_qa_reports(user),
+        "nav_curate_cases": may_curate_cases(user),
         "nav_disputes": may_see_disputes(user),
         "unread_notifications": notifications_unread_count(user),
     }

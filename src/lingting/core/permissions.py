@@ -98,3 +98,11 @@ ROLES_READING_QA_REPORTS = frozenset(
 def may_read_qa_reports(user: User) -> bool:
     """Figures across agents (trust in the machine, case library admin): QA and managers."""
     return user.is_superuser or user.role in ROLES_READING_QA_REPORTS
+
+
+ROLES_CURATING_CASES = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.ADMIN})
+
+
+def may_curate_cases(user: User) -> bool:
+    """Filing and sharing cases (002 §一.6 案例分析; 003 good and bad recordings)."""
+    return user.is_superuser or user.role in ROLES_CURATING_CASES

@@ -1,12 +1,14 @@
-"""Writes every app shares: the audit trail, in-app notifications."""
+"""Writes every app shares: the audit trail, in-app notifications, API keys."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.utils import timezone
 
-from lingting.core.models import AuditEvent, Notification, User
+from lingting.core.models import ApiToken, AuditEvent, Notification, User
 
 
 def audit_record(
@@ -52,3 +54,17 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API key for `user`: the key is returned once and only its digest is stored."""
+    key = f"lt_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=api_key_digest(key), prefix=key[:8]
+    )
+    audit_record(actor=user, action="api_token.create", object_type="api_token", object_id=token.pk)
+    return token, key
+
+
+def api_key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()

@@ -331,10 +331,7 @@ class ContactDetail:
 def contact_detail_for(*, user: User, contact_id: int) -> Contact:
     """One contact `user` may see, with what its page shows; Http404 for any other id."""
     contact = (
-        Contact.objects.filter(contact_scope(user))
-        .select_related("queue", "agent__team", "customer", "current_score__version__scorecard")
-        .prefetch_related(models.Prefetch("turns", queryset=Turn.objects.order_by("index")))
-        .fetch_mode(models.FETCH_PEERS)
+        _with_page_relations(Contact.objects.filter(contact_scope(user)))
         .filter(pk=contact_id)
         .first()
     )
@@ -343,13 +340,35 @@ def contact_detail_for(*, user: User, contact_id: int) -> Contact:
     return contact
 
 
+def _with_page_relations(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return (
+        contacts.select_related(
+            "queue", "agent__team", "customer", "current_score__version__scorecard"
+        )
+        .prefetch_related(models.Prefetch("turns", queryset=Turn.objects.order_by("index")))
+        .fetch_mode(models.FETCH_PEERS)
+    )
+
+
 def contact_detail_page_for(*, user: User, contact_id: int) -> ContactDetail:
     """`contact_detail_for` laid out for reading: segmented transcript, items, facts.
 
     Personal numbers are masked unless `user` may see them.
     """
     contact = contact_detail_for(user=user, contact_id=contact_id)
-    reveal = may_see_personal_numbers(user)
+    return _laid_out(contact, reveal=may_see_personal_numbers(user))
+
+
+def contact_training_page(*, contact_id: int) -> ContactDetail:
+    """A contact laid out as training material (a shared case): personal numbers always
+    masked. No role check here: the caller has decided the reader may see this contact."""
+    contact = _with_page_relations(Contact.objects.all()).filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404("no such contact")
+    return _laid_out(contact, reveal=False)
+
+
+def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
     score = contact.current_score
     raw_items: list[dict[str, Any]] = [
         item

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from lingting.core.permissions import request_user
 from lingting.interactions.forms import ContactFilterForm
 from lingting.interactions.selectors import contact_detail_page_for, contact_page_for
+from lingting.quality.selectors.reviews import evaluations_for
 
 LIST_TEMPLATE = "interactions/contact_list.html"
 # Sent by contact_list.js when a filter changes: only the results are re-rendered.
@@ -36,5 +37,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    detail = contact_detail_page_for(user=request_user(request), contact_id=contact_id)
-    return render(request, "interactions/contact_detail.html", {"detail": detail})
+    user = request_user(request)
+    detail = contact_detail_page_for(user=user, contact_id=contact_id)
+    records = evaluations_for(user).filter(contact_id=contact_id).order_by("-submitted_at")
+    return render(
+        request, "interactions/contact_detail.html", {"detail": detail, "records": records}
+    )

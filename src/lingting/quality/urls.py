@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.quality.views import calibration, disputes, reviews, sampling, trust
+from lingting.quality.views import calibration, cases, disputes, reviews, sampling, trust
 
 app_name = "quality"
 
@@ -35,4 +35,8 @@ urlpatterns = [
         calibration.session_examples,
         name="calibration_examples",
     ),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/new/", cases.case_edit, name="case_create"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
 ]

@@ -26,6 +26,7 @@ from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
+from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 
@@ -103,6 +104,10 @@ class Command(BaseCommand):
         # Scored right here, with progress, rather than by the worker after start-up.
         scorecard_version_activate(version=version, actor=users["admin"], rescore=False)
         self._score(version)
+        assigned, reviewed = demo_qa_month(
+            users=users, start=start, days=options["days"], seed=options["seed"]
+        )
+        self.stdout.write(f"QA: {assigned} contacts sampled, {reviewed} reviewed")
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:

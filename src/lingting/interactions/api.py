@@ -1,0 +1,148 @@
+"""Contacts in the HTTP API: the list a user may see, and one contact with its score.
+
+Same selectors as the pages, so the same role rules and the same masking of personal
+numbers apply.
+"""
+
+
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from lingting.core.permissions import request_user
+from lingting.interactions.models import Contact
+from lingting.interactions.selectors import (
+    ContactFilters,
+    contact_detail_page_for,
+    contacts_matching,
+)
+
+router = Router(tags=["contacts"])
+
+
+class ContactFields(Schema):
+    id: int
+    external_id: str
+    channel: str
+    started_at: datetime | None
+    queue: str | None
+    agent: str | None
+    score: float | None
+    passed: bool | None
+    fatal: bool | None
+
+
+class ContactOut(ContactFields):
+    """A contact read from the database: related rows resolved to codes and figures."""
+
+    @staticmethod
+    def resolve_queue(contact: Contact) -> str | None:
+        return contact.queue.code if contact.queue else None
+
+    @staticmethod
+    def resolve_agent(contact: Contact) -> str | None:
+        return contact.agent.code if contact.agent else None
+
+    @staticmethod
+    def resolve_score(contact: Contact) -> float | None:
+        return contact.current_score.score if contact.current_score else None
+
+    @staticmethod
+    def resolve_passed(contact: Contact) -> bool | None:
+        return contact.current_score.passed if contact.current_score else None
+
+    @staticmethod
+    def resolve_fatal(contact: Contact) -> bool | None:
+        return contact.current_score.fatal if contact.current_score else None
+
+
+class ContactQuery(Schema):
+    date_from: date | None = None
+    date_to: date | None = None
+    queue_id: int | None = None
+    agent_id: int | None = None
+    failed_item: str = ""
+    fatal_only: bool = False
+
+
+class TurnOut(Schema):
+    index: int
+    speaker: str
+    text: str  # personal numbers masked unless the user may see them
+
+
+class EvidenceOut(Schema):
+    text: str
+    speaker: str
+    clock: str
+
+
+class ItemOut(Schema):
+    item: str
+    title: str
+    result: str
+    points_lost: float
+    severity: str
+    detail: str
+    evidence: list[EvidenceOut]
+
+
+class ContactDetailOut(ContactFields):
+    turns: list[TurnOut]
+    items: list[ItemOut]
+    personal_numbers_shown: bool
+
+
+@router.get("", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> QuerySet[Contact]:
+    filters = ContactFilters(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        queue_id=query.queue_id,
+        agent_id=query.agent_id,
+        failed_item=query.failed_item,
+        fatal_only=query.fatal_only,
+    )
+    return (
+        contacts_matching(user=request_user(request), filters=filters)
+        .select_related("queue", "agent", "current_score")
+        .defer("extra", "holds", "current_score__items")
+        .order_by("-started_at", "-id")
+    )
+
+
+@router.get("/{contact_id}", response=ContactDetailOut)
+def contact_detail(request: HttpRequest, contact_id: int) -> ContactDetailOut:
+    detail = contact_detail_page_for(user=request_user(request), contact_id=contact_id)
+    head = ContactOut.from_orm(detail.contact)
+    return ContactDetailOut(
+        **head.model_dump(),
+        turns=[
+            TurnOut(
+                index=turn.index,
+                speaker=turn.speaker,
+                text="".join(segment.text for segment in turn.segments),
+            )
+            for turn in detail.turns
+        ],
+        items=[
+            ItemOut(
+                item=item.item,
+                title=item.title,
+                result=item.result,
+                points_lost=item.points_lost,
+                severity=item.severity,
+                detail=item.detail,
+                evidence=[
+                    EvidenceOut(text=ev.text, speaker=ev.speaker_label, clock=ev.clock)
+                    for ev in item.evidence
+                ],
+            )
+            for item in detail.items
+        ],
+        personal_numbers_shown=detail.personal_numbers_shown,
+    )

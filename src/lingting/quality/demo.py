@@ -1,0 +1,151 @@
+"""The QA team's month for the demo: plans, daily draws, reviews, a few shared cases.
+
+Reviewers are simulated deterministically from the seed: they accept most automatic
+results, overturn some of the phrase items (the kind of call a person judges better), and
+find a few manual problems, so every page of the workflow has something true to show.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from lingting.core.models import User
+from lingting.engine.evaluation import Answer
+from lingting.quality.models import (
+    Allocation,
+    AssignmentStatus,
+    Case,
+    CaseKind,
+    FindingScope,
+    ReviewAssignment,
+    SamplingMethod,
+    SamplingPlan,
+    Schedule,
+    StratifyBy,
+)
+from lingting.quality.selectors.sampling import TargetCriteria
+from lingting.quality.services.cases import CaseInput, case_save
+from lingting.quality.services.reviews import (
+    FindingInput,
+    RecordInput,
+    auto_results_of,
+    evaluation_submit,
+    review_version,
+)
+from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
+from lingting.quality.services.scoring import scorecard_of
+
+DAILY_PLAN = "每日分层抽检"
+NEW_AGENTS_PLAN = "新员工定向抽检"
+# Automatic items a person sometimes judges differently (context the rule cannot see).
+OFTEN_OVERTURNED = {"forbidden_phrases": 0.2, "filler_words": 0.15, "polite_words": 0.1}
+MANUAL_FAIL_RATE = 0.06
+
+
+def demo_qa_month(
+    *, users: dict[str, User], start: date, days: int, seed: int, pending_days: int = 2
+) -> tuple[int, int]:
+    """Plans, a draw for every day of the month, and records for all but the last
+    `pending_days` (left in the reviewers' queues). Returns (assigned, reviewed)."""
+    supervisor, analyst = users["qa_zhao"], users["qa_sun"]
+    daily = _plan(
+        supervisor,
+        PlanSpec(
+            name=DAILY_PLAN,
+            method=SamplingMethod.STRATIFIED,
+            stratify_by=StratifyBy.QUEUE,
+            allocation=Allocation.PROPORTIONAL,
+            sample_size=16,
+            min_per_agent_month=3,
+            schedule=Schedule.DAILY,
+            reviewers={analyst: 2, supervisor: 1},
+            description="按 ACD 组分层，按话务量比例分配；每名坐席每月至少 3 条。",
+        ),
+    )
+    targeted = _plan(
+        supervisor,
+        PlanSpec(
+            name=NEW_AGENTS_PLAN,
+            method=SamplingMethod.RANDOM,
+            sample_size=4,
+            lookback_days=7,
+            reviewers={analyst: 1},
+            targets=TargetCriteria(new_agents_days=90),
+            description="新员工加入，侧重新员工录音的监听（002 §六）。",
+        ),
+    )
+    if daily.draws.exists():
+        return ReviewAssignment.objects.count(), _reviewed()
+    for offset in range(1, days + 1):
+        day = start + timedelta(days=offset)
+        sample_draw(plan=daily, actor=None, day=day, seed=seed + offset)
+        if offset % 7 == 0:
+            sample_draw(plan=targeted, actor=supervisor, day=day, seed=seed + 1000 + offset)
+    last_reviewed = start + timedelta(days=days - pending_days)
+    rng = random.Random(seed)
+    for assignment in (
+        ReviewAssignment.objects.filter(draw__day__lte=last_reviewed)
+        .select_related("contact__current_score__version", "reviewer")
+        .order_by("id")
+    ):
+        _review(assignment, rng)
+    _cases(analyst)
+    return ReviewAssignment.objects.count(), _reviewed()
+
+
+def _plan(supervisor: User, spec: PlanSpec) -> SamplingPlan:
+    existing = SamplingPlan.objects.filter(name=spec.name).first()
+    return existing or sampling_plan_save(actor=supervisor, spec=spec)
+
+
+def _reviewed() -> int:
+    return ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED).count()
+
+
+def _review(assignment: ReviewAssignment, rng: random.Random) -> None:
+    version, auto_score = review_version(assignment)
+    auto = auto_results_of(auto_score)
+    answers: dict[str, Answer] = {}
+    findings: list[FindingInput] = []
+    for item in scorecard_of(version).items:
+        machine = auto.get(item.id)
+        if machine is None:  # a manual item: the reviewer's own judgement
+            failed = rng.random() < MANUAL_FAIL_RATE
+            answers[item.id] = Answer("fail" if failed else "pass")
+            if failed:
+                scope = FindingScope.COMMON if rng.random() < 0.4 else FindingScope.INDIVIDUAL
+                findings.append(FindingInput(note=f"{item.title}不到位", scope=scope, item=item.id))
+        elif machine == "fail" and rng.random() < OFTEN_OVERTURNED.get(item.id, 0.0):
+            answers[item.id] = Answer("pass", reason="结合上下文，该用语并非问题")
+        else:
+            answers[item.id] = Answer(machine)  # type: ignore[arg-type]
+    evaluation_submit(
+        reviewer=assignment.reviewer,
+        assignment=assignment,
+        record=RecordInput(
+            answers=answers,
+            findings=findings,
+            summary="整体服务规范" if not findings else "存在需改进之处，见问题记录",
+            coaching_proposed=bool(findings) and rng.random() < 0.5,
+            training_need="业务知识" if any(f.scope == "common" for f in findings) else "",
+        ),
+    )
+
+
+def _cases(analyst: User) -> None:
+    if Case.objects.exists():
+        return
+    reviewed = ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
+    best = reviewed.order_by("-evaluation__score", "id").first()
+    worst = reviewed.order_by("evaluation__score", "id").first()
+    for assignment, kind, title in [
+        (best, CaseKind.EXCELLENT, "规范服务示范：开头、核实、致谢完整"),
+        (worst, CaseKind.POOR, "问题录音：服务用语与态度"),
+    ]:
+        if assignment is not None:
+            case_save(
+                actor=analyst,
+                contact=assignment.contact,
+                case_input=CaseInput(kind=kind, title=title, tags=["月度案例"], shared=True),
+            )
