@@ -4,7 +4,6 @@ Same selectors as the pages, so the same role rules and the same masking of pers
 numbers apply.
 """
 
-
 from datetime import date, datetime
 
 from django.db.models import QuerySet
