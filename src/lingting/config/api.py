@@ -57,11 +57,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from lingting.core.api import router as notifications
     from lingting.interactions.api import router as contacts
     from lingting.quality.api import router as quality
 
     api.add_router("/contacts", contacts)
     api.add_router("/quality", quality)
+    api.add_router("/notifications", notifications)
 
 
 _register_routers()

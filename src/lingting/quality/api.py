@@ -1,5 +1,6 @@
 """The QA workflow in the HTTP API: sampling plans and draws, the review queue and the
-monitoring records, the case library and trust in the machine.
+monitoring records, disputes, calibration sessions, the case library and trust in the
+machine.
 
 Every endpoint calls the same services and selectors as the pages, with the same role
 checks; a refused request answers 403, a record the user may not see 404, and input the
@@ -7,10 +8,13 @@ service rejects 422 with its messages.
 """
 
 from datetime import date, datetime
+from typing import Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from lingting.core.models import User
 from lingting.core.permissions import (
@@ -22,8 +26,38 @@ from lingting.core.permissions import (
 )
 from lingting.engine.evaluation import Answer, ReviewResult
 from lingting.engine.sampling import daily_sample_advice
-from lingting.quality.models import Case, Evaluation, ReviewAssignment, SampleDraw, SamplingPlan
+from lingting.interactions.models import Contact
+from lingting.quality.models import (
+    AgreedAnswer,
+    CalibrationSession,
+    Case,
+    Dispute,
+    Evaluation,
+    ReviewAssignment,
+    ReviewedItem,
+    SampleDraw,
+    SamplingPlan,
+)
+from lingting.quality.selectors.calibration import (
+    CalibrationPage,
+    ContactAnswers,
+    calibration_examples_yaml,
+    calibration_page_for,
+    calibration_session_for,
+    calibration_sessions_for,
+    examples_filename,
+)
 from lingting.quality.selectors.cases import CaseFilters, case_page_for, cases_for
+from lingting.quality.selectors.disputes import (
+    ReviewerDisputes,
+    dispute_for,
+    dispute_report,
+    disputed_item,
+    disputes_for,
+    may_see_disputes,
+    open_disputes_for,
+    record_disputes,
+)
 from lingting.quality.selectors.reviews import (
     evaluation_for,
     evaluations_for,
@@ -31,7 +65,14 @@ from lingting.quality.selectors.reviews import (
 )
 from lingting.quality.selectors.sampling import TargetCriteria, pending_assignments_for
 from lingting.quality.selectors.trust import trust_report
+from lingting.quality.services.calibration import (
+    AgreedInput,
+    calibration_agree,
+    calibration_session_close,
+    calibration_session_create,
+)
 from lingting.quality.services.cases import CaseInput, case_save
+from lingting.quality.services.disputes import dispute_decide, dispute_raise
 from lingting.quality.services.reviews import FindingInput, RecordInput, evaluation_submit
 from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
 
@@ -181,8 +222,6 @@ def sample_size(request: HttpRequest, query: Query[SampleSizeQuery]) -> object:
     try:
         return daily_sample_advice(**query.model_dump())
     except ValueError as error:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(str(error)) from None
 
 
@@ -358,6 +397,498 @@ def evaluation_list(
 @router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> Evaluation:
     return evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
+
+
+# --- disputes (申诉) ---------------------------------------------------------------------
+
+DisputeStatusName = Literal["open", "upheld", "overturned"]
+DISPUTE_LIST_LENGTH = 200  # as many as the disputes page lists
+
+
+class DisputeIn(Schema):
+    item: str  # the item id on the record, e.g. "forbidden_phrases"
+    reason: str
+
+
+class DecisionIn(Schema):
+    overturn: bool  # true: the item passes and the record is scored again; false: upheld
+    note: str = Field(max_length=2000)
+
+
+class DisputeOut(Schema):
+    id: int
+    evaluation_id: int
+    contact_id: int
+    external_id: str
+    agent: str | None  # the agent's code
+    reviewer: str  # who scored the record
+    item: str
+    item_title: str
+    reason: str
+    raised_by: str
+    raised_at: datetime
+    status: DisputeStatusName
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+    score_before: float | None
+    score_after: float | None
+    record_score: float  # the record's score now
+
+    @staticmethod
+    def resolve_contact_id(dispute: Dispute) -> int:
+        return dispute.evaluation.contact_id
+
+    @staticmethod
+    def resolve_external_id(dispute: Dispute) -> str:
+        return dispute.evaluation.contact.external_id
+
+    @staticmethod
+    def resolve_agent(dispute: Dispute) -> str | None:
+        agent = dispute.evaluation.contact.agent
+        return agent.code if agent else None
+
+    @staticmethod
+    def resolve_reviewer(dispute: Dispute) -> str:
+        return dispute.evaluation.reviewer.username
+
+    @staticmethod
+    def resolve_item_title(dispute: Dispute) -> str:
+        return getattr(dispute, "item_title", None) or dispute.item
+
+    @staticmethod
+    def resolve_raised_by(dispute: Dispute) -> str:
+        return dispute.raised_by.username
+
+    @staticmethod
+    def resolve_decided_by(dispute: Dispute) -> str | None:
+        return dispute.decided_by.username if dispute.decided_by else None
+
+    @staticmethod
+    def resolve_record_score(dispute: Dispute) -> float:
+        return dispute.evaluation.score
+
+
+class DisputedItemOut(Schema):
+    """The disputed item on the record as it stands now."""
+
+    result: str
+    points_lost: float
+    overturned: bool
+    reason: str
+    note: str
+
+
+class DisputeDetailOut(DisputeOut):
+    current: DisputedItemOut
+
+    @staticmethod
+    def resolve_current(dispute: Dispute) -> ReviewedItem:
+        return disputed_item(dispute)
+
+
+class RecordDisputesOut(Schema):
+    deadline: datetime | None  # until when the viewer may dispute (only for the record's agent)
+    raisable: list[str]  # the items the viewer may dispute now
+    disputes: list[DisputeOut]
+
+
+class ReviewerDisputesOut(Schema):
+    reviewer: str
+    records: int
+    disputes: int
+    overturned: int
+    dispute_rate: float | None
+    overturn_rate: float | None
+
+    @staticmethod
+    def resolve_reviewer(row: ReviewerDisputes) -> str:
+        return row.reviewer.username
+
+
+class ItemDisputesOut(Schema):
+    item: str
+    title: str
+    disputes: int
+    overturned: int
+    upheld: int
+    open: int
+    overturn_share: float | None
+
+
+class DisputeReportOut(Schema):
+    date_from: date | None
+    date_to: date | None
+    reviewers: list[ReviewerDisputesOut]  # most overturned first
+    items: list[ItemDisputesOut]  # most disputed first
+
+
+@router.get("/evaluations/{evaluation_id}/disputes", response=RecordDisputesOut, tags=["disputes"])
+def record_dispute_list(request: HttpRequest, evaluation_id: int) -> dict[str, object]:
+    """The disputes of one record, and the items the viewer (its agent) may still dispute."""
+    user = request_user(request)
+    evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
+    state = record_disputes(user=user, evaluation=evaluation)
+    return {
+        "deadline": state.deadline,
+        "raisable": sorted(state.raisable),
+        "disputes": list(disputes_for(user).filter(evaluation=evaluation)),
+    }
+
+
+@router.post("/evaluations/{evaluation_id}/disputes", response={201: DisputeOut}, tags=["disputes"])
+def dispute_create(request: HttpRequest, evaluation_id: int, body: DisputeIn) -> Status[Dispute]:
+    """The record's agent disputes one item that cost points (once per item, in time)."""
+    user = request_user(request)
+    evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
+    dispute = dispute_raise(
+        agent_user=user, evaluation=evaluation, item=body.item, reason=body.reason
+    )
+    return Status(201, dispute_for(user=user, dispute_id=dispute.pk))
+
+
+@router.get("/disputes", response=list[DisputeOut], tags=["disputes"])
+def dispute_list(request: HttpRequest, status: DisputeStatusName | None = None) -> list[Dispute]:
+    """The disputes the user may read, newest first; the open ones oldest first (the
+    supervisor's queue)."""
+    user = request_user(request)
+    require(may_see_disputes(user))
+    if status == "open":
+        return list(open_disputes_for(user))
+    disputes = disputes_for(user)
+    if status is not None:
+        disputes = disputes.filter(status=status)
+    return list(disputes[:DISPUTE_LIST_LENGTH])
+
+
+@router.get("/disputes/report", response=DisputeReportOut, tags=["disputes"])
+def dispute_report_read(
+    request: HttpRequest, date_from: date | None = None, date_to: date | None = None
+) -> dict[str, object]:
+    """Disputes of the sample records submitted between the dates, per reviewer and item."""
+    require(may_read_qa_reports(request_user(request)))
+    report = dispute_report(date_from=date_from, date_to=date_to)
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "reviewers": report.reviewers,
+        "items": report.items,
+    }
+
+
+@router.get("/disputes/{dispute_id}", response=DisputeDetailOut, tags=["disputes"])
+def dispute_detail(request: HttpRequest, dispute_id: int) -> Dispute:
+    return dispute_for(user=request_user(request), dispute_id=dispute_id)
+
+
+@router.post("/disputes/{dispute_id}/decision", response=DisputeDetailOut, tags=["disputes"])
+def dispute_decision(request: HttpRequest, dispute_id: int, body: DecisionIn) -> Dispute:
+    """A QA supervisor upholds the record or overturns the item, with the reason."""
+    user = request_user(request)
+    dispute = dispute_for(user=user, dispute_id=dispute_id)
+    require(may_manage_qa(user))
+    dispute_decide(supervisor=user, dispute=dispute, overturn=body.overturn, note=body.note)
+    return dispute_for(user=user, dispute_id=dispute_id)
+
+
+# --- calibration (校准) ------------------------------------------------------------------
+
+
+class CalibrationIn(Schema):
+    title: str = Field(max_length=200)
+    contact_ids: list[int]
+    reviewers: list[str]  # usernames of QA analysts or supervisors, at least two
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    status: Literal["open", "closed"]
+    version: str  # the scorecard version's label
+    created_by: str
+    created_at: datetime
+    closed_at: datetime | None
+    note: str
+    contact_count: int
+    reviewer_count: int
+    submitted_count: int  # records in
+
+    @staticmethod
+    def resolve_version(session: CalibrationSession) -> str:
+        return session.version.label
+
+    @staticmethod
+    def resolve_created_by(session: CalibrationSession) -> str:
+        return session.created_by.username
+
+
+class ReviewerProgressOut(Schema):
+    reviewer: str
+    scored: int
+    assigned: int
+    # against the consensus; null until the viewer may see the figures, or with nothing to
+    # compare
+    mean_abs_deviation: float | None
+    mean_signed_deviation: float | None  # < 0 harsher than the consensus, > 0 more lenient
+    item_disagreements: int | None
+    compared_contacts: int | None
+
+
+class ItemAgreementOut(Schema):
+    item: str
+    title: str
+    percent_agreement: float | None  # share of contacts every reviewer answered alike
+    alpha: float | None  # Krippendorff's alpha, nominal
+    units: int  # contacts scored by two reviewers or more
+    reliability: str  # reliable | tentative | unreliable | unanimous | undefined
+
+
+class CalibrationContactOut(Schema):
+    id: int
+    external_id: str
+
+
+class CellOut(Schema):
+    reviewer: str
+    result: str  # pass | fail | na; "" not scored yet
+    points_lost: float
+    note: str
+    differs: bool  # from the consensus
+
+
+class AgreedOut(Schema):
+    contact_id: int
+    item: str
+    result: str
+    points_lost: float
+    note: str
+
+
+class AnswerRowOut(Schema):
+    item: str
+    title: str
+    consensus: str | None  # the agreed answer, else the majority; null on a tie
+    agreed: AgreedOut | None
+    auto: str  # the engine's result ("" for a manual item)
+    rule_disagrees: bool
+    cells: list[CellOut]
+
+
+class ContactAnswersOut(Schema):
+    contact_id: int
+    external_id: str
+    totals: dict[str, float | None]  # reviewer → total (null: not scored yet)
+    consensus_total: float | None
+    agreed_total: float | None
+    agreed_items: int
+    rows: list[AnswerRowOut]
+
+
+class CalibrationSummaryOut(Schema):
+    session: SessionOut
+    manages: bool
+    answers_visible: bool  # false for a reviewer with contacts still to score
+    submitted: int
+    expected: int
+    own_pending: list[int]  # the viewer's assignments still to score
+    contacts: list[CalibrationContactOut]
+    progress: list[ReviewerProgressOut]
+    items: list[ItemAgreementOut]
+    total_alpha: float | None  # Krippendorff's alpha, interval, on the total scores
+    total_reliability: str
+    examples: int  # agreed answers on automatic items
+    examples_against_rule: int
+    answers: list[ContactAnswersOut]
+
+
+class AgreedAnswerIn(Schema):
+    result: ReviewResult
+    points_lost: float | None = None  # a fail: none means the item's full points
+    note: str = Field(default="", max_length=500)
+
+
+class AgreeIn(Schema):
+    answers: dict[str, AgreedAnswerIn]  # item id → the agreed answer
+
+
+class CloseIn(Schema):
+    note: str = Field(default="", max_length=5000)  # the conclusion
+
+
+def _contact_answers(answers: ContactAnswers, reviewers: list[User]) -> dict[str, object]:
+    return {
+        "contact_id": answers.contact.pk,
+        "external_id": answers.contact.external_id,
+        "totals": {
+            reviewer.username: total
+            for reviewer, total in zip(reviewers, answers.totals, strict=True)
+        },
+        "consensus_total": answers.consensus_total,
+        "agreed_total": answers.agreed_total,
+        "agreed_items": answers.agreed_items,
+        "rows": [
+            {
+                "item": row.item.id,
+                "title": row.item.title,
+                "consensus": row.consensus,
+                "agreed": row.agreed,
+                "auto": row.auto,
+                "rule_disagrees": row.rule_disagrees,
+                "cells": [
+                    {
+                        "reviewer": cell.reviewer.username,
+                        "result": cell.result,
+                        "points_lost": cell.points_lost,
+                        "note": cell.note,
+                        "differs": cell.differs,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in answers.rows
+        ],
+    }
+
+
+def _summary(page: CalibrationPage) -> dict[str, object]:
+    return {
+        "session": page.session,
+        "manages": page.manages,
+        "answers_visible": page.answers_visible,
+        "submitted": page.submitted,
+        "expected": page.expected,
+        "own_pending": [a.pk for a in page.own_pending],
+        "contacts": page.contacts,
+        "progress": [
+            {
+                "reviewer": p.reviewer.username,
+                "scored": p.scored,
+                "assigned": p.assigned,
+                "mean_abs_deviation": p.deviation.mean_abs_deviation if p.deviation else None,
+                "mean_signed_deviation": p.deviation.mean_signed_deviation if p.deviation else None,
+                "item_disagreements": p.deviation.item_disagreements if p.deviation else None,
+                "compared_contacts": p.deviation.units if p.deviation else None,
+            }
+            for p in page.progress
+        ],
+        "items": [
+            {
+                "item": f.item.id,
+                "title": f.item.title,
+                "percent_agreement": f.agreement.percent_agreement if f.agreement else None,
+                "alpha": f.agreement.alpha if f.agreement else None,
+                "units": f.agreement.units if f.agreement else 0,
+                "reliability": f.reliability.value,
+            }
+            for f in page.items
+        ],
+        "total_alpha": page.total_alpha,
+        "total_reliability": page.total_reliability.value,
+        "examples": page.examples,
+        "examples_against_rule": page.examples_against_rule,
+        "answers": [_contact_answers(a, page.reviewers) for a in page.answers],
+    }
+
+
+@router.get("/calibrations", response=list[SessionOut], tags=["calibration"])
+def calibration_list(request: HttpRequest) -> list[CalibrationSession]:
+    """The sessions the user may open: a supervisor all, a reviewer their own."""
+    user = request_user(request)
+    require(may_manage_qa(user) or may_review(user))
+    return list(calibration_sessions_for(user))
+
+
+@router.post("/calibrations", response={201: SessionOut}, tags=["calibration"])
+def calibration_create(request: HttpRequest, body: CalibrationIn) -> Status[CalibrationSession]:
+    """A QA supervisor opens a session: every contact goes to every reviewer's queue, to be
+    scored blind through `POST /api/quality/reviews/{assignment_id}`."""
+    user = request_user(request)
+    require(may_manage_qa(user))
+    contacts = Contact.objects.in_bulk(body.contact_ids)
+    reviewers = User.objects.in_bulk(body.reviewers, field_name="username")
+    problems: list[str] = []
+    if missing := [str(pk) for pk in body.contact_ids if pk not in contacts]:
+        problems.append(_("找不到这些联络：%s") % "、".join(missing))
+    if unknown := [name for name in body.reviewers if name not in reviewers]:
+        problems.append(_("找不到这些用户：%s") % "、".join(unknown))
+    if problems:
+        raise ValidationError(problems)
+    session = calibration_session_create(
+        supervisor=user,
+        title=body.title,
+        contacts=[contacts[pk] for pk in body.contact_ids],
+        reviewers=[reviewers[name] for name in body.reviewers],
+    )
+    return Status(201, calibration_session_for(user=user, session_id=session.pk))
+
+
+@router.get("/calibrations/{session_id}", response=CalibrationSummaryOut, tags=["calibration"])
+def calibration_detail(request: HttpRequest, session_id: int) -> dict[str, object]:
+    """Progress, per-item agreement and alpha, alpha on totals, reviewers' deviations and
+    everyone's answers. A reviewer of the session sees the figures and answers only once
+    they have scored all their contacts, or once the session is closed."""
+    user = request_user(request)
+    require(may_manage_qa(user) or may_review(user))
+    return _summary(calibration_page_for(user=user, session_id=session_id))
+
+
+@router.put(
+    "/calibrations/{session_id}/contacts/{contact_id}/agreed",
+    response=list[AgreedOut],
+    tags=["calibration"],
+)
+def calibration_agreed(
+    request: HttpRequest, session_id: int, contact_id: int, body: AgreeIn
+) -> list[AgreedAnswer]:
+    """Record the agreed answers of one contact, replacing those agreed before; items left
+    out have none (their consensus is the reviewers' majority)."""
+    user = request_user(request)
+    require(may_manage_qa(user))
+    session = calibration_session_for(user=user, session_id=session_id)
+    contact = get_object_or_404(session.contacts.all(), pk=contact_id)
+    return calibration_agree(
+        supervisor=user,
+        session=session,
+        contact=contact,
+        answers={
+            item: AgreedInput(a.result, a.points_lost, a.note) for item, a in body.answers.items()
+        },
+    )
+
+
+@router.post("/calibrations/{session_id}/close", response=SessionOut, tags=["calibration"])
+def calibration_close(request: HttpRequest, session_id: int, body: CloseIn) -> CalibrationSession:
+    """Close the session with the conclusion; contacts still unscored leave the queues."""
+    user = request_user(request)
+    require(may_manage_qa(user))
+    session = calibration_session_for(user=user, session_id=session_id)
+    calibration_session_close(supervisor=user, session=session, note=body.note)
+    return calibration_session_for(user=user, session_id=session.pk)
+
+
+@router.get(
+    "/calibrations/{session_id}/examples",
+    tags=["calibration"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The scorecard with the agreed answers as examples",
+                "content": {"text/yaml": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def calibration_examples(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The session's scorecard version with the agreed answers on automatic items added as
+    examples (personal numbers masked), ready for `lingting scorecard test`."""
+    user = request_user(request)
+    require(may_manage_qa(user))
+    session = calibration_session_for(user=user, session_id=session_id)
+    response = HttpResponse(
+        calibration_examples_yaml(session=session), content_type="text/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{examples_filename(session)}"'
+    return response
 
 
 # --- case library -----------------------------------------------------------------------
