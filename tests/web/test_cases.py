@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lingting.core.models import AuditEvent, User
 from lingting.interactions.models import Contact
-from lingting.quality.models import Case
+from lingting.quality.models import Case, ReviewAssignment
 from lingting.quality.selectors.cases import CaseFilters, cases_for
 from lingting.quality.services.cases import CaseInput, case_save
 
@@ -34,6 +34,8 @@ def zhang_call(make_contact: Any) -> Contact:
 def test_qa_files_a_contact_as_a_case_from_its_page(
     client_for: ClientFor, zhang_call: Contact, qa_sun: User
 ) -> None:
+    # A QA analyst files the contacts they reviewed (they see only those, and granted ones).
+    ReviewAssignment.objects.create(contact=zhang_call, reviewer=qa_sun, kind="sample")
     client = client_for(qa_sun)
     detail = client.get(reverse("interactions:contact_detail", args=[zhang_call.pk]))
     assert f"{reverse('quality:case_create')}?contact={zhang_call.pk}" in detail.content.decode()

@@ -2,7 +2,9 @@
 
 - An agent sees the contacts handled by their own `Agent` (``User.agent``).
 - A team leader sees the contacts of the agents in the teams they lead (and their own).
-- QA analysts and supervisors, trainers, operations managers and admins see every contact.
+- A QA analyst sees the contacts assigned to them for review (sampling, calibration) and
+  those of the teams and queues a QA supervisor granted them (`AccessGrant`).
+- QA supervisors, trainers, operations managers and admins see every contact.
 - Anyone else (a WFM planner, a user with no role rule) sees none.
 - Personal numbers (phones, ID cards, bank cards) are shown in full only to QA supervisors
   and admins; everyone else sees them masked.
@@ -14,6 +16,9 @@ Other apps ask these functions; they never test roles themselves.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -22,7 +27,6 @@ from lingting.core.models import Agent, Role, User
 
 ROLES_SEEING_ALL_CONTACTS = frozenset(
     {
-        Role.QA_ANALYST,
         Role.QA_SUPERVISOR,
         Role.TRAINER,
         Role.OPERATIONS_MANAGER,
@@ -54,20 +58,41 @@ def visible_agents(user: User) -> QuerySet[Agent]:
         return Agent.objects.all()
     if user.role == Role.TEAM_LEADER:
         return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.QA_ANALYST:
+        return Agent.objects.filter(pk__in=_reviewer_contacts(user).values("agent"))
     if user.role == Role.AGENT:
         return Agent.objects.filter(user=user)
     return Agent.objects.none()
 
 
-def contact_scope(user: User, *, agent_field: str = "agent") -> Q:
-    """A filter for any model that points at an `Agent` through `agent_field`.
+def contact_scope(user: User, *, via: str = "") -> Q:
+    """A filter on contacts (`via` "") or on any model that reaches its contact through
+    `via` (e.g. "contact", "evaluation__contact"): the rows of contacts `user` may see.
 
-    Everything for roles that see all contacts; otherwise only rows whose agent is one of
-    `visible_agents(user)` (a subquery, so the database can use the (agent, time) index).
+    Built from small subqueries (agents, assignments, grants), so the database can use
+    the (agent, time) index on 1 M contacts.
     """
     if sees_all_contacts(user):
         return Q()
-    return Q(**{f"{agent_field}__in": visible_agents(user).values("pk")})
+    prefix = f"{via}__" if via else ""
+    if user.role == Role.QA_ANALYST:
+        contacts = _reviewer_contacts(user).values("pk")
+        return Q(**{f"{via}__in" if via else "pk__in": contacts})
+    return Q(**{f"{prefix}agent__in": visible_agents(user).values("pk")})
+
+
+def _reviewer_contacts(user: User) -> QuerySet[Any]:
+    # The models live in the apps that build on core: looked up, not imported.
+    contact = apps.get_model("interactions", "Contact")
+    grant = apps.get_model("interactions", "AccessGrant")
+    assignment = apps.get_model("quality", "ReviewAssignment")
+    grants = grant.objects.filter(user=user)
+    granted_agents = Agent.objects.filter(team__in=grants.values("team"))
+    return contact.objects.filter(
+        Q(pk__in=assignment.objects.filter(reviewer=user).values("contact"))
+        | Q(queue__in=grants.values("queue"))
+        | Q(agent__in=granted_agents.values("pk"))
+    )
 
 
 ROLES_MANAGING_QA = frozenset({Role.QA_SUPERVISOR, Role.ADMIN})

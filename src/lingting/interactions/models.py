@@ -119,3 +119,33 @@ class Recording(models.Model):
 
     def __str__(self) -> str:
         return self.uri
+
+
+class AccessGrant(models.Model):
+    """A QA analyst's standing access to a team's or a queue's contacts, beyond the
+    contacts their review assignments give them (granted by a QA supervisor)."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="access_grants")
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    queue = models.ForeignKey(
+        Queue, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        "core.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) ^ models.Q(queue__isnull=True),
+                name="grant_team_or_queue",
+            ),
+            models.UniqueConstraint(fields=["user", "team"], name="grant_team_once"),
+            models.UniqueConstraint(fields=["user", "queue"], name="grant_queue_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.team or self.queue}"

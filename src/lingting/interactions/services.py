@@ -35,8 +35,10 @@ from typing import Any, NamedTuple
 import orjson
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import QuerySet
 
-from lingting.core.models import Agent
+from lingting.core.models import Agent, Team, User
+from lingting.core.services import audit_record
 from lingting.engine.batch import line_aligned_ranges
 from lingting.engine.contacts import Contact, Turn
 from lingting.engine.reader import (
@@ -47,8 +49,8 @@ from lingting.engine.reader import (
     read_contacts_file,
     sniff_file_encoding,
 )
+from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
-from lingting.interactions.models import Customer, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
 from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.tasks import score_contacts
@@ -885,3 +887,35 @@ def _insert_turns(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
     columns = f'{TurnRow._meta.db_table} (contact_id, "index", speaker, text, start, "end")'
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s, %s, %s, %s)", rows)
+
+
+def access_grants_set(
+    *, actor: User, user: User, teams: Iterable[Team], queues: Iterable[Queue]
+) -> None:
+    """Give `user` (a QA analyst) exactly these teams' and queues' contacts, audited."""
+    with transaction.atomic():
+        current = AccessGrant.objects.filter(user=user)
+        before = _grant_codes(current)
+        current.delete()
+        AccessGrant.objects.bulk_create(
+            [AccessGrant(user=user, team=team, granted_by=actor) for team in teams]
+            + [AccessGrant(user=user, queue=queue, granted_by=actor) for queue in queues]
+        )
+        after = _grant_codes(AccessGrant.objects.filter(user=user))
+        if before != after:
+            audit_record(
+                actor=actor,
+                action="access_grant.set",
+                object_type="user",
+                object_id=user.pk,
+                before=before,
+                after=after,
+            )
+
+
+def _grant_codes(grants: QuerySet[AccessGrant]) -> dict[str, list[str]]:
+    rows = list(grants.select_related("team", "queue"))
+    return {
+        "teams": sorted(g.team.code for g in rows if g.team),
+        "queues": sorted(g.queue.code for g in rows if g.queue),
+    }

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from lingting.core.models import User
+from lingting.core.models import Agent, User
 from lingting.engine.evaluation import Answer
+from lingting.interactions.services import access_grants_set
 from lingting.quality.models import (
     Allocation,
     AssignmentStatus,
@@ -75,6 +76,10 @@ def demo_qa_month(
             description="新员工加入，侧重新员工录音的监听（002 §六）。",
         ),
     )
+    # The analyst also reads the whole of agent_li's team (a standing grant).
+    agent = Agent.objects.filter(user=users["agent_li"]).select_related("team").first()
+    if agent is not None and agent.team is not None:
+        access_grants_set(actor=supervisor, user=analyst, teams=[agent.team], queues=[])
     if daily.draws.exists():
         return ReviewAssignment.objects.count(), _reviewed()
     for offset in range(1, days + 1):

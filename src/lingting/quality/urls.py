@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.quality.views import calibration, cases, disputes, reviews, sampling, trust
+from lingting.quality.views import access, calibration, cases, disputes, reviews, sampling, trust
 
 app_name = "quality"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("disputes/<int:dispute_id>/", disputes.dispute_detail, name="dispute_detail"),
     path("disputes/report/", disputes.report, name="dispute_report"),
     path("trust/", trust.trust, name="trust"),
+    path("access/", access.access, name="access"),
     path("calibration/", calibration.session_list, name="calibration_list"),
     path("calibration/new/", calibration.session_create, name="calibration_create"),
     path("calibration/<int:session_id>/", calibration.session_detail, name="calibration_detail"),

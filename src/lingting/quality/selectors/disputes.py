@@ -26,9 +26,9 @@ from lingting.quality.models import (
 )
 from lingting.quality.services.disputes import disputable, dispute_deadline
 
-# Besides the roles that see every contact, those with contacts of their own (or their
-# team's) see the disputes of those contacts.
-ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER})
+# Besides the roles that see every contact, those who see some (their own, their team's,
+# a QA analyst's assigned and granted ones) see the disputes of those contacts.
+ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANALYST})
 
 
 def may_see_disputes(user: User) -> bool:
@@ -43,7 +43,7 @@ def disputes_for(user: User) -> QuerySet[Dispute]:
         evaluation_id=OuterRef("evaluation_id"), item=OuterRef("item")
     ).values("title")[:1]
     return (
-        Dispute.objects.filter(contact_scope(user, agent_field="evaluation__contact__agent"))
+        Dispute.objects.filter(contact_scope(user, via="evaluation__contact"))
         .select_related(
             "evaluation__contact__agent", "evaluation__reviewer", "raised_by", "decided_by"
         )

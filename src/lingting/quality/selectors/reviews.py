@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import contact_scope, may_manage_qa
+from lingting.core.permissions import contact_scope, may_manage_qa, may_review
 from lingting.engine.scorecard import Item
 from lingting.interactions.selectors import ContactDetail, contact_detail_page_for
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
@@ -20,8 +20,9 @@ from lingting.quality.selectors.calibration import (
 from lingting.quality.services.reviews import auto_results_of, review_version
 from lingting.quality.services.scoring import scorecard_of
 
+# A QA analyst reads the records of the contacts they may see, and their own.
 ROLES_READING_ALL_RECORDS = frozenset(
-    {Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
+    {Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
 )
 
 
@@ -77,9 +78,15 @@ def evaluations_for(user: User) -> QuerySet[Evaluation]:
     )
     if user.is_superuser or user.role in ROLES_READING_ALL_RECORDS:
         return evaluations.exclude(blind_calibration_records(user))
-    return evaluations.filter(
-        Q(contact_scope(user, agent_field="contact__agent")) & Q(kind=AssignmentKind.SAMPLE)
-    )
+    sample_records = Q(contact_scope(user, via="contact")) & Q(kind=AssignmentKind.SAMPLE)
+    if not may_review(user):
+        return evaluations.filter(sample_records)
+    # A reviewer also reads their own records and, once no longer blind, those of the
+    # calibration sessions they took part in.
+    fellow_calibrators = Q(
+        kind=AssignmentKind.CALIBRATION, assignment__session__reviewers=user
+    ) & ~blind_calibration_records(user)
+    return evaluations.filter(sample_records | Q(reviewer=user) | fellow_calibrators).distinct()
 
 
 def evaluation_for(*, user: User, evaluation_id: int) -> Evaluation:
