@@ -120,3 +120,15 @@ def test_customer_talking_over_the_agent_is_allowed() -> None:
         tz=SHANGHAI,
     )
     assert len(contact.turns) == 2
+
+
+def test_the_first_problem_in_field_order_is_named_whatever_the_key_order() -> None:
+    bad = {"id": "C1", "turns": "hello", "wait_s": "12", "queue": 5.5}
+    with pytest.raises(ContactError, match="'queue' must be a string"):
+        contact_from_record(bad, tz=SHANGHAI)
+
+
+def test_a_recording_that_is_not_a_path_is_kept_last_among_unknown_fields() -> None:
+    contact = contact_from_record({"id": "X", "recording": 5, "a": 1, "b": None}, tz=SHANGHAI)
+    assert contact.recording is None
+    assert list(contact.extra.items()) == [("a", 1), ("b", None), ("recording", 5)]

@@ -8,42 +8,12 @@ person can act on. The same function serves the CLI, the web import and workers.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
 SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
-
-# Fields the model reads; everything else in a record is kept verbatim in `Contact.extra`.
-_KNOWN_FIELDS = frozenset(
-    {
-        "id",
-        "channel",
-        "direction",
-        "queue",
-        "agent_id",
-        "customer_id",
-        "queued_at",
-        "started_at",
-        "answered_at",
-        "ended_at",
-        "disposition",
-        "hangup_by",
-        "tags",
-        "turns",
-        "rings",
-        "wait_s",
-        "talk_s",
-        "hold_s",
-        "acw_s",
-        "holds",
-        "recording",
-    }
-)
-_TIME_FIELDS = ("queued_at", "started_at", "answered_at", "ended_at")
-_SECONDS_FIELDS = ("wait_s", "talk_s", "hold_s", "acw_s")
-_TEXT_FIELDS = ("channel", "direction", "queue", "agent_id", "customer_id", "disposition")
 
 
 class ContactError(ValueError):
@@ -116,24 +86,29 @@ def contact_from_record(record: Any, *, tz: tzinfo) -> Contact:
         raise ContactError(f"'id' must be a string, not {_json_type(contact_id)}")
 
     values: dict[str, Any] = {"id": str(contact_id)}
-    for name in _TEXT_FIELDS:
-        values[name] = _optional_text(record, name)
-    hangup_by = _optional_text(record, "hangup_by")
-    values["hangup_by"] = hangup_by
-    for name in _TIME_FIELDS:
-        values[name] = _optional_time(record, name, tz)
-    for name in _SECONDS_FIELDS:
-        values[name] = _optional_seconds(record, name)
-    values["rings"] = _optional_rings(record)
-    values["tags"] = _tags(record)
-    values["turns"] = _turns(record.get("turns"))
-    values["holds"] = _holds(record.get("holds"))
+    extra: dict[str, Any] = {}
+    # Only the fields the record has are read (most records have few of them)...
+    try:
+        for name, value in record.items():
+            read = _READERS.get(name)
+            if read is not None:
+                if value is not None:
+                    values[name] = read(name, value, tz)
+            elif name not in _READ_APART:
+                extra[name] = value
+    except ContactError:
+        # ...but a record with several problems is told the first one in `_READERS` order,
+        # whatever the order of its keys.
+        for name, read in _READERS.items():
+            if record.get(name) is not None:
+                read(name, record[name], tz)
+        raise
     recording = record.get("recording")
-    values["recording"] = recording if isinstance(recording, str) else None
-    values["extra"] = {k: v for k, v in record.items() if k not in _KNOWN_FIELDS}
-    if recording is not None and not isinstance(recording, str):
-        values["extra"]["recording"] = recording
-    return Contact(**values)
+    if isinstance(recording, str):
+        values["recording"] = recording
+    elif recording is not None:
+        extra["recording"] = recording
+    return Contact(**values, extra=extra)
 
 
 def _json_type(value: Any) -> str:
@@ -145,10 +120,7 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _optional_text(record: dict[str, Any], name: str) -> str | None:
-    value = record.get(name)
-    if value is None:
-        return None
+def _text(name: str, value: Any, tz: tzinfo) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -156,9 +128,8 @@ def _optional_text(record: dict[str, Any], name: str) -> str | None:
     raise ContactError(f"'{name}' must be a string, not {_json_type(value)}")
 
 
-def _optional_time(record: dict[str, Any], name: str, tz: tzinfo) -> datetime | None:
-    value = record.get(name)
-    if value is None or value == "":
+def _time(name: str, value: Any, tz: tzinfo) -> datetime | None:
+    if value == "":
         return None
     if not isinstance(value, str):
         raise ContactError(f"'{name}' must be an ISO 8601 time string, not {_json_type(value)}")
@@ -182,39 +153,32 @@ def _number(value: Any, where: str) -> float:
     return number
 
 
-def _optional_seconds(record: dict[str, Any], name: str) -> float | None:
-    value = record.get(name)
-    return None if value is None else _number(value, f"'{name}'")
+def _seconds(name: str, value: Any, tz: tzinfo) -> float:
+    return _number(value, f"'{name}'")
 
 
-def _optional_rings(record: dict[str, Any]) -> int | None:
-    value = record.get("rings")
-    if value is None:
-        return None
+def _rings(name: str, value: Any, tz: tzinfo) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ContactError(f"'rings' must be a whole number ≥ 0, not {value!r}")
     return value
 
 
-def _tags(record: dict[str, Any]) -> tuple[str, ...]:
-    tags = record.get("tags")
-    if tags is None:
-        return ()
+def _tags(name: str, tags: Any, tz: tzinfo) -> tuple[str, ...]:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ContactError("'tags' must be an array of strings")
     return tuple(tags)
 
 
-def _turns(raw: Any) -> tuple[Turn, ...]:
-    if raw is None:
-        return ()
+def _turns(name: str, raw: Any, tz: tzinfo) -> tuple[Turn, ...]:
     if not isinstance(raw, list):
         raise ContactError(f"'turns' must be an array, not {_json_type(raw)}")
     turns: list[Turn] = []
+    timed = 0
     last_start = 0.0
     speaking_until: dict[str, float] = {}
     # Every line of every input passes through this loop: messages are formatted only
-    # when something is wrong.
+    # when something is wrong, and turns are made by tuple.__new__, without the Python-level
+    # __new__ of a named tuple.
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
             raise ContactError(f"turn {index} must be an object, not {_json_type(item)}")
@@ -229,8 +193,9 @@ def _turns(raw: Any) -> tuple[Turn, ...]:
             raise ContactError(f"turn {index}: 'text' must be a string, not {_json_type(text)}")
         start, end = item.get("start"), item.get("end")
         if start is None and end is None:
-            turns.append(Turn(index, speaker, text))
+            turns.append(_new_turn(Turn, (index, speaker, text, None, None)))
             continue
+        timed += 1
         start_s, end_s = _turn_times(index, start, end)
         if start_s < last_start:
             raise ContactError(
@@ -246,9 +211,8 @@ def _turns(raw: Any) -> tuple[Turn, ...]:
             )
         speaking_until[speaker] = end_s
         last_start = start_s
-        turns.append(Turn(index, speaker, text, start_s, end_s))
-    timed = [t.start is not None for t in turns]
-    if any(timed) and not all(timed):
+        turns.append(_new_turn(Turn, (index, speaker, text, start_s, end_s)))
+    if 0 < timed < len(turns):
         raise ContactError("some turns have times and some do not: give times for all or none")
     return tuple(turns)
 
@@ -263,9 +227,7 @@ def _turn_times(index: int, start: Any, end: Any) -> tuple[float, float]:
     return start_s, end_s
 
 
-def _holds(raw: Any) -> tuple[Hold, ...]:
-    if raw is None:
-        return ()
+def _holds(name: str, raw: Any, tz: tzinfo) -> tuple[Hold, ...]:
     if not isinstance(raw, list):
         raise ContactError(f"'holds' must be an array, not {_json_type(raw)}")
     holds: list[Hold] = []
@@ -278,3 +240,22 @@ def _holds(raw: Any) -> tuple[Hold, ...]:
             raise ContactError(f"hold {index}: 'end' is before 'start'")
         holds.append(Hold(start, end))
     return tuple(holds)
+
+
+_new_turn = tuple.__new__
+
+# How each field the model reads is checked and converted, in the order problems are
+# reported: the first bad field in this order is named. Everything else in a record is
+# kept verbatim in `Contact.extra`, but for these two, read apart.
+_READERS: dict[str, Callable[[str, Any, tzinfo], Any]] = {
+    **dict.fromkeys(("channel", "direction", "queue", "agent_id", "customer_id"), _text),
+    "disposition": _text,
+    "hangup_by": _text,
+    **dict.fromkeys(("queued_at", "started_at", "answered_at", "ended_at"), _time),
+    **dict.fromkeys(("wait_s", "talk_s", "hold_s", "acw_s"), _seconds),
+    "rings": _rings,
+    "tags": _tags,
+    "turns": _turns,
+    "holds": _holds,
+}
+_READ_APART = frozenset({"id", "recording"})
