@@ -7,7 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from lingting.core.models import User
+from lingting.core.services import api_token_create
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import ScorecardVersion
@@ -46,3 +49,20 @@ def scored_contact(make_contact: Any, standard_version: ScorecardVersion) -> Sco
         return contact
 
     return made
+
+
+class Api:
+    """A client that speaks JSON to /api/ with one user's key."""
+
+    def __init__(self, user: User) -> None:
+        _, key = api_token_create(user=user, name="test")
+        self.client = Client(headers={"Authorization": f"Bearer {key}"})
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api{path}", params)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.post(f"/api{path}", body, content_type="application/json")
+
+    def put(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.put(f"/api{path}", body, content_type="application/json")

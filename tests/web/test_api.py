@@ -8,30 +8,15 @@ import pytest
 from django.test import Client
 
 from lingting.core.models import ApiToken, User
-from lingting.core.services import api_token_create
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
-from tests.web.conftest import BRUSH_OFF, DRAW_DAY, ScoredContact
+from tests.web.conftest import BRUSH_OFF, DRAW_DAY, Api, ScoredContact
 
 pytestmark = pytest.mark.django_db
 WITH_PHONE = (
     ("agent", "您好，请问有什么可以帮您？", 0.0, 2.0),
     ("customer", "我的手机号是13812345678。", 2.5, 6.0),
 )
-
-
-class Api:
-    """A client that speaks JSON to /api/ with one user's key."""
-
-    def __init__(self, user: User) -> None:
-        _, key = api_token_create(user=user, name="test")
-        self.client = Client(headers={"Authorization": f"Bearer {key}"})
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api{path}", params)
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.post(f"/api{path}", body, content_type="application/json")
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from lingting.core.models import Role, User
-from lingting.core.services import api_token_create
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.selectors.calibration import calibration_page_for
 from tests.conftest import PASSWORD
-from tests.web.conftest import BRUSH_OFF, ScoredContact
+from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 
 pytestmark = pytest.mark.django_db
 STANDARD = builtin_scorecard()
@@ -30,23 +28,6 @@ POLITE = (
 # with no A-class failure the record is scored again as a whole).
 SCORE_AS_REVIEWED = 90.4
 SCORE_WITHOUT_FORBIDDEN_PHRASE = 96.4
-
-
-class Api:
-    """A client that speaks JSON to /api/ with one user's key."""
-
-    def __init__(self, user: User) -> None:
-        _, key = api_token_create(user=user, name="test")
-        self.client = Client(headers={"Authorization": f"Bearer {key}"})
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api{path}", params)
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.post(f"/api{path}", body, content_type="application/json")
-
-    def put(self, path: str, body: dict[str, Any]) -> Any:
-        return self.client.put(f"/api{path}", body, content_type="application/json")
 
 
 def review_through_the_api(

@@ -124,7 +124,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> ContactDetailOut:
             TurnOut(
                 index=turn.index,
                 speaker=turn.speaker,
-                text="".join(segment.text for segment in turn.segments),
+                text=turn.shown_text,
             )
             for turn in detail.turns
         ],

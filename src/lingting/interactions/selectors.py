@@ -290,6 +290,11 @@ class TurnView:
     def side(self) -> str:
         return self.speaker if self.speaker in {"agent", "customer"} else "other"
 
+    @property
+    def shown_text(self) -> str:
+        """The turn as the reader sees it (personal numbers masked where they must be)."""
+        return "".join(segment.text for segment in self.segments)
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceView:

@@ -941,10 +941,7 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     page = case_page_for(user=request_user(request), case_id=case_id)
     return CaseDetailOut(
         **CaseOut.from_orm(page.case).model_dump(),
-        turns=[
-            {"speaker": t.speaker, "text": "".join(s.text for s in t.segments)}
-            for t in page.detail.turns
-        ],
+        turns=[{"speaker": t.speaker, "text": t.shown_text} for t in page.detail.turns],
     )
 
 
