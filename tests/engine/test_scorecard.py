@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -343,3 +344,23 @@ def test_fast_encoding_is_byte_for_byte_the_formats_result() -> None:
     for contact in contacts:
         result = compiled.score(contact)
         assert compiled.encode(result) == orjson.dumps(result.to_dict())
+
+
+def test_results_encode_the_same_whenever_they_are_encoded() -> None:
+    compiled = builtin_scorecard().compile()
+    records = generate_contacts(demo_org(3), seed=3, start=date(2026, 10, 1), days=1)
+    contacts = [contact_from_record(r, tz=SHANGHAI) for r in records if r.get("turns")]
+    results = [compiled.score(contact) for contact in contacts]  # all scored, then encoded
+    assert any(result.severity_counts != {"A": 0, "B": 0, "C": 0} for result in results)
+    for result in results:
+        assert compiled.encode(result) == orjson.dumps(result.to_dict())
+
+
+def test_contacts_with_the_same_verdicts_get_results_of_their_own(demo: CompiledScorecard) -> None:
+    first, second = (
+        demo.score(replace(chat("agent: 您好", hangup_by="customer"), id=f"id{n}")) for n in (1, 2)
+    )
+    assert (first.id, second.id) == ("id1", "id2")
+    assert first.items == second.items
+    first.severity_counts["A"] = 9
+    assert second.severity_counts["A"] == 0

@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cache, partial
 from importlib import resources
+from itertools import repeat
+from operator import call
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, cast
 
 import orjson
 import yaml
@@ -42,6 +44,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SPEAKER_PREFIX = re.compile(r"^(agent|customer|system|bot)\s*[:：]\s*")
 _BUILTIN_PACKAGE = "lingting.engine.scorecards"
 _RESULT_CACHE_LIMIT = 64  # distinct pass/na results kept per item (their details are few)
+_SCORED_CACHE_LIMIT = 1024  # distinct sets of verdicts of contacts without a failure
 
 _TOP_KEYS = (
     "scorecard",
@@ -502,47 +505,55 @@ def _fingerprint(document: Mapping[str, Any]) -> str:
 # Compiling and scoring
 
 
+class _Judged(NamedTuple):
+    """What one automatic item's verdict comes to in a contact's score."""
+
+    result: ItemResult
+    json: bytes | None  # None for a failure: its evidence is this contact's own
+    applicable: float  # the item's points when they count towards the score, else 0
+    lost: float
+
+
+class _Scored(NamedTuple):
+    """Everything in a contact's result but its id: the same for the same verdicts."""
+
+    score: float
+    passed: bool
+    fatal: bool
+    counts: dict[str, int]  # copied into each result, which may be changed
+    items: tuple[ItemResult, ...]
+    json: list[bytes | None]  # each item's JSON, None for failures (encoded when asked)
+    failed: tuple[int, ...]  # the positions of the failures
+
+
 class _CompiledItem:
     """One automatic item, ready to turn its rule's verdicts into results."""
 
-    __slots__ = (
-        "_encoded",
-        "_settled",
-        "evaluate",
-        "fatal",
-        "item",
-        "per_hit_points",
-        "points",
-        "severity",
-    )
+    __slots__ = ("fatal", "item", "per_hit_points", "points", "settled", "severity")
 
-    def __init__(self, item: Item, rule: Rule, encoded: dict[int, bytes]) -> None:
+    def __init__(self, item: Item) -> None:
         self.item = item
-        self._encoded = encoded
-        self.evaluate = rule.evaluate
-        # Copied out of the item: the scoring loop reads them for every contact.
         self.points = item.points
         self.severity = item.severity
         self.fatal = item.fatal
         self.per_hit_points = item.per_hit_points
-        # Results without evidence are shared between contacts: they are immutable, and
-        # not building them again and again is a good part of scoring speed.
-        self._settled: dict[Verdict, ItemResult] = {}
+        # Pass and na results are shared between contacts: they are immutable, and not
+        # building (or encoding) them again and again is a good part of scoring speed.
+        self.settled: dict[Verdict, _Judged] = {}
 
-    def settled(self, verdict: Verdict) -> ItemResult:
-        """The result of a pass or na verdict: most are the same few verdicts, so shared."""
-        shared = self._settled.get(verdict)
-        if shared is None:
-            shared = self._result(verdict, 0.0)
-            if len(self._settled) < _RESULT_CACHE_LIMIT:
-                self._settled[verdict] = shared
-                self._encoded[id(shared)] = orjson.dumps(shared.to_dict())
-        return shared
-
-    def failed(self, verdict: Verdict) -> ItemResult:
-        if self.per_hit_points is None:
-            return self._result(verdict, self.points)
-        return self._result(verdict, min(self.points, self.per_hit_points * max(verdict.hits, 1)))
+    def judge(self, verdict: Verdict) -> _Judged:
+        """A verdict not settled before: a failure, or a pass or na seen for the first time."""
+        if verdict.outcome == "fail":
+            lost = self.points
+            if self.per_hit_points is not None:
+                lost = min(self.points, self.per_hit_points * max(verdict.hits, 1))
+            return _Judged(self._result(verdict, lost), None, self.points, lost)
+        result = self._result(verdict, 0.0)
+        applicable = self.points if verdict.outcome == "pass" else 0.0
+        judged = _Judged(result, orjson.dumps(result.to_dict()), applicable, 0.0)
+        if len(self.settled) < _RESULT_CACHE_LIMIT:
+            self.settled[verdict] = judged
+        return judged
 
     def _result(self, verdict: Verdict, points_lost: float) -> ItemResult:
         item = self.item
@@ -563,26 +574,31 @@ class CompiledScorecard:
 
     def __init__(self, scorecard: Scorecard) -> None:
         self.scorecard = scorecard
+        self._name = scorecard.name
         self._version_label = scorecard.version_label
         self._pass_mark = scorecard.pass_mark
         self._fail_on_severity = tuple(scorecard.fail_on_severity)
-        # Manual results never change; automatic slots hold a placeholder until scored.
-        self._template: list[ItemResult] = []
+        # Manual results never change until a reviewer scores them; automatic slots hold
+        # a placeholder until scored.
+        self._template = [_manual_result(item) for item in scorecard.items]
+        self._template_json: list[bytes | None] = [
+            orjson.dumps(result.to_dict()) for result in self._template
+        ]
+        self._manual_points = 0.0
         self._auto: list[tuple[int, _CompiledItem]] = []
         rules: list[Rule] = []
-        self._manual_points = 0.0
-        # JSON of the results shared between contacts, by identity: they stay alive as long
-        # as this scorecard, so no other object can take their id while it is cached here.
-        self._encoded: dict[int, bytes] = {}
         for slot, item in enumerate(scorecard.items):
-            manual = _manual_result(item)
-            self._template.append(manual)
-            self._encoded[id(manual)] = orjson.dumps(manual.to_dict())
             if item.check is None:
                 self._manual_points += item.points
             else:
-                self._auto.append((slot, _CompiledItem(item, item.check, self._encoded)))
+                self._auto.append((slot, _CompiledItem(item)))
                 rules.append(item.check)
+        self._evaluators = [rule.evaluate for rule in rules]
+        # Most contacts pass every item, or find it not applicable, the same few ways: their
+        # verdicts are a key to all of their result but the id (see `_Scored`).
+        self._scored: dict[tuple[Verdict, ...], _Scored] = {}
+        # The contact scored last, for `encode` (see there).
+        self._last: tuple[ContactResult, _Scored] | None = None
         self._phrases = sorted({p for rule in rules for p in rule.literals()})
         self._index = PhraseIndex(self._phrases)
 
@@ -593,54 +609,68 @@ class CompiledScorecard:
 
     def score(self, contact: Contact) -> ContactResult:
         scan = self._index.scan(contact)
-        last = scan.last
+        verdicts = tuple(map(call, self._evaluators, repeat(scan), repeat(0), repeat(scan.last)))
+        scored = self._scored.get(verdicts) or self._judge(verdicts)
+        result = ContactResult(
+            id=contact.id,
+            scorecard=self._name,
+            scorecard_version=self._version_label,
+            score=scored.score,
+            passed=scored.passed,
+            fatal=scored.fatal,
+            severity_counts=scored.counts.copy(),
+            items=scored.items,
+        )
+        self._last = (result, scored)
+        return result
+
+    def _judge(self, verdicts: tuple[Verdict, ...]) -> _Scored:
         results = self._template.copy()
+        json = self._template_json.copy()
+        failed: list[int] = []
         applicable = self._manual_points
         lost = 0.0
         fatal = False
         counts = dict.fromkeys(SEVERITIES, 0)
-        for slot, item in self._auto:
-            verdict = item.evaluate(scan, 0, last)
-            outcome = verdict[0]
-            if outcome == "fail":
-                result = item.failed(verdict)
-                applicable += item.points
-                lost += result.points_lost
+        for (slot, item), verdict in zip(self._auto, verdicts, strict=True):
+            judged = item.settled.get(verdict) or item.judge(verdict)
+            results[slot], json[slot] = judged.result, judged.json
+            applicable += judged.applicable
+            if judged.json is None:
+                failed.append(slot)
+                lost += judged.lost
                 counts[item.severity] += 1
                 fatal = fatal or item.fatal
-            else:
-                result = item.settled(verdict)
-                if outcome == "pass":
-                    applicable += item.points
-            results[slot] = result
         score = _score(applicable, lost, fatal)
-        return ContactResult(
-            id=contact.id,
-            scorecard=self.scorecard.name,
-            scorecard_version=self._version_label,
-            score=score,
-            passed=(
-                not fatal
-                and score >= self._pass_mark
-                and not any(counts[severity] for severity in self._fail_on_severity)
-            ),
-            fatal=fatal,
-            severity_counts=counts,
-            items=tuple(results),
+        passed = (
+            not fatal
+            and score >= self._pass_mark
+            and not any(counts[severity] for severity in self._fail_on_severity)
         )
+        scored = _Scored(score, passed, fatal, counts, tuple(results), json, tuple(failed))
+        if not failed and len(self._scored) < _SCORED_CACHE_LIMIT:
+            self._scored[verdicts] = scored
+        return scored
 
     def encode(self, result: ContactResult) -> bytes:
-        """`result` as one FORMATS.md JSON line (no newline), reusing the JSON of shared items.
+        """`result` as one FORMATS.md JSON line (no newline): `orjson.dumps(result.to_dict())`.
 
-        Same bytes as `orjson.dumps(result.to_dict())`; most items of most contacts are
-        shared pass/na/manual results, and encoding them again was as slow as scoring.
+        Encoding every item of every contact was as slow as scoring, yet most items are
+        shared manual, pass and na results whose JSON is known: for the contact scored last
+        (`lingting score` and the web app encode each result right after scoring it) only
+        its failures and the head are encoded here.
         """
-        encoded = self._encoded
-        items = b",".join(
-            encoded.get(id(item)) or orjson.dumps(item.to_dict()) for item in result.items
-        )
+        last = self._last
+        if last is None or last[0] is not result:
+            return orjson.dumps(result.to_dict())
+        json = last[1].json
+        if last[1].failed:
+            json = json.copy()
+            for slot in last[1].failed:
+                json[slot] = orjson.dumps(result.items[slot].to_dict())
+        items = b",".join(cast(list[bytes], json))
         head = orjson.dumps(result.to_dict(with_items=False))
-        return head[:-1] + b',"items":[' + items + b"]}"
+        return b"".join((head[:-1], b',"items":[', items, b"]}"))
 
 
 def _score(applicable: float, lost: float, fatal: bool) -> float:
