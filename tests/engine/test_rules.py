@@ -77,6 +77,20 @@ def test_speaker_any_checks_everyone() -> None:
     assert item_result(rule, chat("customer: 我不知道", "agent: 好的")).result == "fail"
 
 
+def test_speaker_any_hits_are_in_conversation_order_across_speakers() -> None:
+    rule = {**FORBIDDEN, "speaker": "any"}
+    contact = chat("agent: 不清楚", "customer: 我不知道", "system: 不清楚", "agent: 不知道")
+
+    result = item_result(rule, contact)
+
+    assert [(e.turn, e.speaker, e.text) for e in result.evidence] == [
+        (0, "agent", "不清楚"),
+        (1, "customer", "不知道"),
+        (2, "system", "不清楚"),
+        (3, "agent", "不知道"),
+    ]
+
+
 def test_every_hit_is_evidence_in_conversation_order() -> None:
     contact = chat("agent: 不清楚", "customer: 啊？", "agent: 真不知道，也不清楚")
 

@@ -1,8 +1,9 @@
 """The rule kinds a scorecard item can use, built from YAML settings and ready to score.
 
 Speed comes from sharing one scan: a compiled scorecard puts every literal phrase of every
-rule into one Aho-Corasick automaton (`PhraseIndex`), scans each turn of a contact once, and
-hands the rules a `Scan` holding every hit by phrase. Rules then only look hits up; the few
+rule into Aho-Corasick automata (`PhraseIndex`, one per speaker, holding the phrases rules
+look for in that speaker's turns), scans each turn of a contact once, and hands the rules a
+`Scan` holding every hit by phrase. Rules then only look hits up; the few
 regex rules run their own precompiled pattern over the turns of their speaker. Excusing
 contexts (`except_in`) are checked in the text around a hit, not searched for.
 
@@ -37,17 +38,20 @@ agent, wherever words are matched; `only_if:` {channel, direction, said} on any 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
 import ahocorasick
 
-from lingting.engine.contacts import Contact, Hold, Turn
+from lingting.engine.contacts import SPEAKERS, Contact, Hold, Turn
 from lingting.engine.results import Evidence
 
 # (turn position, start char, end char, what matched: the canonical phrase or the regex text)
 Span = tuple[int, int, int, str]
+# (whose turns, None for anyone's; a phrase): what a rule needs the shared scan to find
+Searched = tuple[str | None, str]
 VerdictOutcome = Literal["pass", "fail", "na"]
 
 SPEAKER_CHOICES = ("agent", "customer", "any")
@@ -102,19 +106,17 @@ class Scan:
 
     __slots__ = ("_spoken", "_timed", "by_speaker", "contact", "found", "last", "speakers", "turns")
 
-    def __init__(self, contact: Contact, found: dict[str, list[Span]]) -> None:
+    def __init__(self, contact: Contact) -> None:
         self.contact = contact
         self.turns: tuple[Turn, ...] = contact.turns
-        self.found = found
+        # Hits by phrase, filled in by `PhraseIndex.scan`, only in the turns of the speakers
+        # each phrase is searched for. A phrase's hits are in order within each speaker's.
+        self.found: defaultdict[str, list[Span]] = defaultdict(list)
         self.speakers = [turn.speaker for turn in self.turns]
         self.last = len(self.turns) - 1
-        self.by_speaker: dict[str, list[int]] = {}
+        self.by_speaker: defaultdict[str, list[int]] = defaultdict(list)
         for position, speaker in enumerate(self.speakers):
-            positions = self.by_speaker.get(speaker)
-            if positions is None:
-                self.by_speaker[speaker] = [position]
-            else:
-                positions.append(position)
+            self.by_speaker[speaker].append(position)
         self._spoken: dict[int, int] = {}
         self._timed: bool | None = None
 
@@ -151,45 +153,61 @@ class Scan:
 
 
 class PhraseIndex:
-    """Every phrase a scorecard's rules look for, in one Aho-Corasick automaton."""
+    """Every phrase a scorecard's rules look for, in one Aho-Corasick automaton per speaker.
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self._automaton: Any = None
-        canonical = {normalize_phrase(p) for p in phrases}
-        if not canonical:
-            return
-        automaton = ahocorasick.Automaton()
-        for phrase in canonical:
-            for key in _punctuation_variants(phrase):
-                automaton.add_word(key, (phrase, len(key)))
-        automaton.make_automaton()
-        self._automaton = automaton
+    Each speaker's turns are searched only for the phrases rules look for in that speaker's
+    turns (or anyone's): customers' turns for complaints and requests, not for the agent's
+    greetings. An automaton's cost per character grows with the distinct first characters
+    of its phrases, so a customer's turn costs a fraction of an agent's.
+    """
+
+    def __init__(self, searched: Iterable[Searched]) -> None:
+        wanted: dict[str | None, set[str]] = {}
+        for speaker, phrase in searched:
+            wanted.setdefault(speaker, set()).add(normalize_phrase(phrase))
+        anyone = wanted.get(None, set())
+        built: dict[frozenset[str], Any] = {}
+        self._automata: dict[str, Any] = {}
+        for speaker in sorted(SPEAKERS):
+            phrases = frozenset(wanted.get(speaker, set()) | anyone)
+            if phrases:
+                if phrases not in built:
+                    built[phrases] = _automaton(phrases)
+                self._automata[speaker] = built[phrases]
 
     def scan(self, contact: Contact) -> Scan:
-        """Find every phrase in every turn, in one pass over the turns joined together.
+        """Find the phrases in each speaker's turns, in one pass over them joined together.
 
         One pass is markedly cheaper than one per turn; no phrase contains the separator, so
         no hit spans two turns. Hits arrive in text order, so the turn a hit belongs to
         only ever moves forward.
         """
-        found: dict[str, list[Span]] = {}
-        turns = contact.turns
-        if self._automaton is None or not turns:
-            return Scan(contact, found)
-        text = _TURN_SEPARATOR.join([turn.text for turn in turns])
-        position, offset, limit = 0, 0, len(turns[0].text)
-        for end, (phrase, length) in self._automaton.iter(text):
-            while end >= limit:
-                position += 1
-                offset = limit + 1
-                limit = offset + len(turns[position].text)
-            hit = (position, end - length + 1 - offset, end + 1 - offset, phrase)
-            hits = found.get(phrase)
-            if hits is None:
-                found[phrase] = [hit]
-            else:
-                hits.append(hit)
-        return Scan(contact, found)
+        scan = Scan(contact)
+        found, turns = scan.found, scan.turns
+        for speaker, positions in scan.by_speaker.items():
+            automaton = self._automata.get(speaker)
+            if automaton is None:
+                continue
+            texts = [turns[position].text for position in positions]
+            index, offset, limit = 0, 0, len(texts[0])
+            for end, (phrase, length) in automaton.iter(_TURN_SEPARATOR.join(texts)):
+                while end >= limit:
+                    index += 1
+                    offset = limit + 1
+                    limit = offset + len(texts[index])
+                stop = end + 1 - offset
+                found[phrase].append((positions[index], stop - length, stop, phrase))
+        return scan
+
+
+def _automaton(phrases: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton finding each phrase, in every punctuation, as (phrase, length)."""
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        for key in _punctuation_variants(phrase):
+            automaton.add_word(key, (phrase, len(key)))
+    automaton.make_automaton()
+    return automaton
 
 
 def _punctuation_variants(phrase: str) -> list[str]:
@@ -217,7 +235,7 @@ class Matcher(Protocol):
 
     def said(self, scan: Scan, lo: int, hi: int) -> bool: ...
 
-    def literals(self) -> frozenset[str]: ...
+    def literals(self) -> Iterator[Searched]: ...
 
     def describe(self) -> str: ...
 
@@ -277,8 +295,8 @@ class PhraseMatcher:
         text = scan.turns[span[0]].text
         return any(_surrounds(text, context, span[1], span[2]) for context in contexts)
 
-    def literals(self) -> frozenset[str]:
-        return self.phrases
+    def literals(self) -> Iterator[Searched]:
+        return ((self.speaker, phrase) for phrase in self.phrases)
 
     def describe(self) -> str:
         return self.description
@@ -311,8 +329,8 @@ class RegexMatcher:
     def said(self, scan: Scan, lo: int, hi: int) -> bool:
         return bool(self.spans(scan, lo, hi))
 
-    def literals(self) -> frozenset[str]:
-        return frozenset()
+    def literals(self) -> Iterator[Searched]:
+        return iter(())
 
     def describe(self) -> str:
         return f"/{self.pattern.pattern}/"
@@ -345,8 +363,8 @@ class Rule(Protocol):
         """Decide over the turns at positions lo..hi (inclusive)."""
         ...
 
-    def literals(self) -> Iterator[str]:
-        """Every literal phrase this rule needs the shared automaton to find."""
+    def literals(self) -> Iterator[Searched]:
+        """Every literal phrase this rule needs the shared scan to find, and in whose turns."""
         ...
 
 
@@ -457,7 +475,7 @@ class TextRule:
         assert isinstance(self.matcher, PhraseMatcher)  # guaranteed by the config reader
         return {s[3] for s in spans} >= self.matcher.phrases
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         yield from self.matcher.literals()
 
 
@@ -504,7 +522,7 @@ class SequenceRule:
             return Verdict("fail", evidence, detail, len(missing) + len(misplaced))
         return Verdict("pass", detail=detail)
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         for step in self.steps:
             yield from step.matcher.literals()
 
@@ -550,7 +568,7 @@ class CountRule:
         evidence = tuple(scan.evidence(s) for s in spans)
         return Verdict("fail", evidence, f"{_matched_words(spans)}{detail}", len(spans))
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         yield from self.matcher.literals()
 
 
@@ -596,7 +614,7 @@ class ConditionalRule:
         evidence = tuple(scan.evidence(s) for s in unanswered)
         return Verdict("fail", evidence, detail, len(unanswered))
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         yield from self.trigger.literals()
         yield from self.response.literals()
 
@@ -628,7 +646,7 @@ class AnchoredRule:
         detail = f"{who}说了“{anchor[3]}”{where}，{verdict.detail}"
         return Verdict("fail", evidence, detail, verdict.hits)
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         yield from self.anchor.literals()
         yield from self.rule.literals()
 
@@ -656,7 +674,7 @@ class OnlyIf:
             return Verdict("na", detail=f"没有出现{self.words.describe()}，不适用")
         return self.rule.evaluate(scan, lo, hi)
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         if self.words is not None:
             yield from self.words.literals()
         yield from self.rule.literals()
@@ -686,7 +704,7 @@ class AllOf:
         detail = "；".join(v.detail for v in failed if v.detail)
         return Verdict("fail", evidence, detail, sum(v.hits for v in failed))
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         for rule in self.rules:
             yield from rule.literals()
 
@@ -732,7 +750,7 @@ class AnswerSpeedRule:
             return PASS
         return Verdict("fail", detail=f"等待 {wait:.0f} 秒才接听（标准 {limit:g} 秒内）")
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         return iter(())
 
 
@@ -786,7 +804,7 @@ class SpeechRateRule:
             evidence = (scan.turn_evidence(position),)
         return Verdict("fail", evidence, detail)
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         return iter(())
 
 
@@ -831,7 +849,7 @@ class DeadAirRule:
         detail = f"冷场 {len(silences)} 次（{gaps} 秒；标准不超过 {self.max_gap_s:g} 秒）"
         return Verdict("fail", evidence, detail, len(silences))
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         if self.notice is not None:
             yield from self.notice.literals()
 
@@ -871,7 +889,7 @@ class InterruptionRule:
         detail = f"客户还在说话时插话 {len(interruptions)} 次"
         return Verdict("fail", evidence, detail, len(interruptions))
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         return iter(())
 
 
@@ -918,7 +936,7 @@ class HoldRule:
                 missing.append(recent[-1])
         return missing
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         if self.notice is not None:
             yield from self.notice.literals()
 
@@ -939,7 +957,7 @@ class HangupRule:
         evidence = (scan.turn_evidence(said[-1]),) if said else ()
         return Verdict("fail", evidence, "客服先挂机")
 
-    def literals(self) -> Iterator[str]:
+    def literals(self) -> Iterator[Searched]:
         return iter(())
 
 

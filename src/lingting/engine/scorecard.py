@@ -599,12 +599,14 @@ class CompiledScorecard:
         self._scored: dict[tuple[Verdict, ...], _Scored] = {}
         # The contact scored last, for `encode` (see there).
         self._last: tuple[ContactResult, _Scored] | None = None
-        self._phrases = sorted({p for rule in rules for p in rule.literals()})
-        self._index = PhraseIndex(self._phrases)
+        searched = {literal for rule in rules for literal in rule.literals()}
+        self._phrases = sorted({phrase for _, phrase in searched})
+        self._index = PhraseIndex(searched)
 
     def phrases_for_floor(self) -> list[str]:
-        """Every phrase the shared automaton searches for, sorted: the scan a benchmark floor
-        repeats. Excusing contexts (`except_in`) are checked at hits, so they are not here."""
+        """Every phrase the shared scan searches for, sorted, whatever the speaker: the scan
+        a benchmark floor repeats (over agent turns). Excusing contexts (`except_in`) are
+        checked at hits, so they are not here."""
         return list(self._phrases)
 
     def score(self, contact: Contact) -> ContactResult:
