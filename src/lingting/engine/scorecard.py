@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cache, partial
 from importlib import resources
-from itertools import repeat
-from operator import call
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, cast
 
@@ -611,7 +609,8 @@ class CompiledScorecard:
 
     def score(self, contact: Contact) -> ContactResult:
         scan = self._index.scan(contact)
-        verdicts = tuple(map(call, self._evaluators, repeat(scan), repeat(0), repeat(scan.last)))
+        last = scan.last
+        verdicts = tuple([evaluate(scan, 0, last) for evaluate in self._evaluators])
         scored = self._scored.get(verdicts) or self._judge(verdicts)
         result = ContactResult(
             id=contact.id,
