@@ -9,6 +9,7 @@ ever holds more than one line at a time: a 1 GB file is scored in constant memor
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing
 import os
@@ -30,6 +31,9 @@ from lingting.engine.results import ContactResult
 
 # Below this size one process is faster than starting workers.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Results are ~6 KB a contact: with the default 8 KB buffer each took a write system call of
+# its own, and the kernel's share of the time was a tenth of the whole.
+_FILE_BUFFER = 1024 * 1024
 
 Scorer = Callable[[Contact], ContactResult]
 Encoder = Callable[[ContactResult], bytes]
@@ -120,8 +124,8 @@ def _score_part(
     scored = passed = rejected = skipped = 0
     dumps = orjson.dumps
     with (
-        open(path, "rb") as source,
-        open(results_path, "wb") as results,
+        open(path, "rb", buffering=_FILE_BUFFER) as source,
+        open(results_path, "wb", buffering=_FILE_BUFFER) as results,
         open(errors_path, "wb") as errors,
     ):
         source.seek(start)
@@ -193,7 +197,7 @@ def _join_parts(
     lines_before = 0
     for outcome in outcomes:
         with open(outcome.results_path, "rb") as part:
-            shutil.copyfileobj(part, out)
+            _append(part, out)
         if errors_out is not None and outcome.rejected:
             with open(outcome.errors_path, "rb") as part:
                 for raw in part:
@@ -201,3 +205,29 @@ def _join_parts(
                     error["line"] += lines_before
                     errors_out.write(orjson.dumps(error) + b"\n")
         lines_before += outcome.lines
+
+
+def _append(part: IO[bytes], out: IO[bytes]) -> None:
+    """Copy all of `part` to the end of `out`, in the kernel where it can (sendfile).
+
+    The parent joins the workers' results alone, after they are done: copying them through
+    Python's buffers took it a few hundredths of a second per 100 MB.
+    """
+    try:
+        out_fd = out.fileno()
+    except io.UnsupportedOperation:  # an in-memory stream
+        shutil.copyfileobj(part, out)
+        return
+    out.flush()
+    size = os.fstat(part.fileno()).st_size
+    sent = 0
+    try:
+        while sent < size:
+            count = os.sendfile(out_fd, part.fileno(), sent, size - sent)
+            if count == 0:
+                break
+            sent += count
+    except OSError:
+        if sent:  # failed part way: a real error, not a kind of file sendfile refuses
+            raise
+        shutil.copyfileobj(part, out)
