@@ -2,6 +2,8 @@
 
 import io
 import itertools
+import os
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,6 +85,52 @@ def test_results_keep_input_order_and_errors_keep_file_line_numbers(
     assert summary.rejected == len(broken)
     assert summary.skipped == len([n for n in range(70, 1001, 70) if n % 37 and n % 50])
     assert summary.exit_status == 1
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_parts_join_the_same_into_a_file_a_pipe_and_memory(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_input(source, 500)
+    expected = io.BytesIO()
+    score_file(
+        source,
+        out=expected,
+        errors_out=None,
+        score=turn_count_score,
+        tz=SHANGHAI,
+        encoding="utf-8",
+        workers=3,
+    )
+    assert expected.getvalue().count(b"\n") > 400
+    with (tmp_path / "out.jsonl").open("wb") as out:
+        out.write(b"first line\n")  # whatever was written before stays first
+        score_file(
+            source,
+            out=out,
+            errors_out=None,
+            score=turn_count_score,
+            tz=SHANGHAI,
+            encoding="utf-8",
+            workers=3,
+        )
+    assert (tmp_path / "out.jsonl").read_bytes() == b"first line\n" + expected.getvalue()
+    read_end, write_end = os.pipe()  # one part, in this process: no fork beside a thread
+    with os.fdopen(read_end, "rb") as reader, os.fdopen(write_end, "wb") as writer:
+        received = bytearray()
+        drain = threading.Thread(target=lambda: received.extend(reader.read()))
+        drain.start()
+        score_file(
+            source,
+            out=writer,
+            errors_out=None,
+            score=turn_count_score,
+            tz=SHANGHAI,
+            encoding="utf-8",
+            workers=1,
+        )
+        writer.close()
+        drain.join()
+    assert bytes(received) == expected.getvalue()
 
 
 def test_every_line_scored_exits_zero_and_all_broken_exits_two(tmp_path: Path) -> None:
