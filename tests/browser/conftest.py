@@ -1,5 +1,5 @@
 """Browser tests: Debian's chromium (never a downloaded browser) driven by Playwright's
-sync API against pytest-django's live server. Screenshots go to test-results/."""
+sync API against pytest-django's live server. Screenshots go to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 # where a loop is running unless told it is safe (it is: the loop is Playwright's own).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-RESULTS = Path("test-results")
+# Not test-results/: pytest-playwright empties that folder at the start of every run.
+RESULTS = Path("var/screenshots")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

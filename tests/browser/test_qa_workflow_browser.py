@@ -214,7 +214,6 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
 
     # 4. 何静 passes the manual items from the keyboard too, then with the mouse passes
     #    服务禁语, overturning the engine: the page wants her reason before it submits.
-    #    (Top-down mouse answers lose clicks: see the xfail test at the end.)
     sign_in(page, base, qa_he.username, password)
     page.get_by_role("link", name="我的质检").click()
     expect(queue_rows).to_have_count(1)
@@ -359,14 +358,6 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     screenshot(page, "qa-workflow-12-shared-case-masked")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "review.js focusin (line 95) moves .is-current on mousedown; lingting.css line 394 "
-        "then hides the previous item's .item-extra, the items below move up, and the "
-        "mouseup lands elsewhere: the click is lost. Drop this marker once fixed."
-    ),
-)
 def test_a_mouse_reviewer_answers_each_item_with_one_click(
     live_server: Any,
     transactional_db: None,

@@ -46,29 +46,37 @@
     }
   }
 
-  // The character offset of (node, offset) inside a turn's bubble: masked numbers keep
-  // their length, so offsets in the shown text are offsets in the stored text.
+  // The character offset of a selection boundary inside a turn's bubble (a boundary may
+  // sit in a text node or between elements): masked numbers keep their length, so
+  // offsets in the shown text are offsets in the stored text.
   function offsetIn(bubble, node, offset) {
-    const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
-    let total = 0;
-    while (walker.nextNode()) {
-      if (walker.currentNode === node) return total + offset;
-      total += walker.currentNode.textContent.length;
-    }
-    return total;
+    const before = document.createRange();
+    before.setStart(bubble, 0);
+    before.setEnd(node, offset);
+    return before.toString().length;
+  }
+
+  function bubbleOf(node) {
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return element ? element.closest(".bubble") : null;
   }
 
   function selectedSpan() {
     const selection = window.getSelection();
     if (!selection || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
-    const start = range.startContainer.parentElement && range.startContainer.parentElement.closest(".bubble");
-    const end = range.endContainer.parentElement && range.endContainer.parentElement.closest(".bubble");
-    if (!start || start !== end) return null; // a finding quotes one turn
-    const from = offsetIn(start, range.startContainer, range.startOffset);
-    const to = offsetIn(start, range.endContainer, range.endOffset);
-    if (to <= from) return null;
-    return { turn: start.dataset.turn, start: from, end: to, text: selection.toString() };
+    const bubble = bubbleOf(range.startContainer);
+    if (!bubble) return null;
+    const from = offsetIn(bubble, range.startContainer, range.startOffset);
+    // A selection running past its turn (a triple click) quotes that turn to its end:
+    // a finding quotes one turn.
+    const length = bubble.textContent.length;
+    const to = bubble.contains(range.endContainer)
+      ? offsetIn(bubble, range.endContainer, range.endOffset)
+      : length;
+    if (Math.min(to, length) <= from) return null;
+    const end = Math.min(to, length);
+    return { turn: bubble.dataset.turn, start: from, end: end, text: bubble.textContent.slice(from, end) };
   }
 
   function addFinding() {
