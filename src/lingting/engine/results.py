@@ -1,16 +1,18 @@
-"""What scoring a contact produces: the `lingting score` result contract of FORMATS.md."""
+"""What scoring a contact produces: the `lingting score` result contract of FORMATS.md.
+
+Named tuples, not frozen dataclasses: every contact scored builds a result, and a frozen
+dataclass sets each field through `object.__setattr__`, several times slower.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Outcome = Literal["pass", "fail", "na", "manual"]
 SEVERITIES = ("A", "B", "C")
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """The exact words behind an outcome: characters [start_char, end_char) of one turn."""
 
     turn: int
@@ -31,8 +33,7 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     item: str
     title: str
     result: Outcome
@@ -57,8 +58,7 @@ class ItemResult:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class ContactResult:
+class ContactResult(NamedTuple):
     id: str
     scorecard: str
     scorecard_version: str
