@@ -634,12 +634,12 @@ class CompiledScorecard:
         fatal = False
         counts = dict.fromkeys(SEVERITIES, 0)
         for (slot, item), verdict in zip(self._auto, verdicts, strict=True):
-            judged = item.settled.get(verdict) or item.judge(verdict)
-            results[slot], json[slot] = judged.result, judged.json
-            applicable += judged.applicable
-            if judged.json is None:
+            result, part, points, points_lost = item.settled.get(verdict) or item.judge(verdict)
+            results[slot], json[slot] = result, part
+            applicable += points
+            if part is None:
                 failed.append(slot)
-                lost += judged.lost
+                lost += points_lost
                 counts[item.severity] += 1
                 fatal = fatal or item.fatal
         score = _score(applicable, lost, fatal)
