@@ -202,6 +202,6 @@ def test_detail_page_query_count_does_not_grow_with_turns(
     client = client_for(qa_zhao)
 
     # session + user, the contact with queue/agent/team/customer/score/version, its turns,
-    # its monitoring records, the top bar's unread notifications
-    with django_assert_max_num_queries(6):
+    # its monitoring records, its score history, the top bar's unread notifications
+    with django_assert_max_num_queries(7):
         client.get(detail_url(contact))

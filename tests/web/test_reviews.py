@@ -267,3 +267,53 @@ def test_calibration_records_are_not_shown_to_agents(
     assert client_for(org.users["agent_li"]).get(url).status_code == 404
     assert client_for(qa_zhao).get(url).status_code == 200
     assert not AuditEvent.objects.filter(action="evaluation.submit").exists()
+
+
+def test_a_rescore_that_changes_a_score_is_in_the_contacts_audit_trail(
+    brush_off: Contact, scored_contact: ScoredContact
+) -> None:
+    from lingting.engine.scorecard import parse_scorecard
+    from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
+
+    empty = scored_contact("C-EMPTY", turns=(("customer", "喂？", 0.0, 1.0),))
+    # 服务禁语 now weighs 10 points: every contact with a deduction scores differently.
+    text = STANDARD.source_text.replace('version: "2026.1"', 'version: "2026.2"').replace(
+        "        points: 5\n        severity: A", "        points: 10\n        severity: A", 1
+    )
+    version = scorecard_load(scorecard=parse_scorecard(text, source="2026.2.yaml"), actor=None)
+    scorecard_version_activate(version=version, actor=None, rescore=False)
+    before = brush_off.current_score.score  # type: ignore[union-attr]
+
+    contacts_score(contact_ids=[brush_off.pk, empty.pk], version=version)
+
+    event = AuditEvent.objects.get(action="score.rescore", object_id=str(brush_off.pk))
+    assert (event.before["score"], event.before["passed"]) == (before, False)
+    assert event.before["version"].startswith("2026.1+")
+    assert event.after["score"] != before
+    assert event.after["version"] == version.label
+    assert "2026.2" in event.note
+    empty.refresh_from_db()
+    unchanged = empty.current_score.score == empty.scores.exclude(version=version).get().score  # type: ignore[union-attr]
+    assert (
+        AuditEvent.objects.filter(object_id=str(empty.pk), action="score.rescore").exists()
+        != unchanged
+    )
+
+
+def test_the_contact_page_shows_its_score_history(
+    client_for: ClientFor, brush_off: Contact, qa_sun: User, org: Any
+) -> None:
+    assignment = assign(brush_off, qa_sun)
+    data = answers_as_auto(
+        brush_off, result_forbidden_phrases="pass", reason_forbidden_phrases="语境中并非推诿"
+    )
+    client_for(qa_sun).post(reverse("quality:review", args=[assignment.pk]), data)
+
+    page = client_for(org.users["agent_li"]).get(
+        reverse("interactions:contact_detail", args=[brush_off.pk])
+    )
+
+    history = page.content.decode().split('id="score-history"')[1].split("</ul>")[0]
+    assert "孙丽" in history
+    assert "90.4 → " in history
+    assert "服务禁语：语境中并非推诿" in history

@@ -1,10 +1,10 @@
-"""Reads every app shares: a user's in-app notifications."""
+"""Reads every app shares: a user's in-app notifications, an object's audit trail."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from lingting.core.models import Notification, User
+from lingting.core.models import AuditEvent, Notification, User
 
 NOTIFICATIONS_SHOWN = 100
 
@@ -19,3 +19,10 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")[
         :NOTIFICATIONS_SHOWN
     ]
+
+
+def audit_trail_of(*, object_type: str, object_id: object, limit: int = 50) -> QuerySet[AuditEvent]:
+    """The latest changes to one object, newest first, with who made them."""
+    return AuditEvent.objects.filter(
+        object_type=object_type, object_id=str(object_id)
+    ).select_related("actor")[:limit]

@@ -8,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import request_user
+from lingting.core.selectors import audit_trail_of
 from lingting.interactions.forms import ContactFilterForm
 from lingting.interactions.selectors import contact_detail_page_for, contact_page_for
 from lingting.quality.selectors.reviews import evaluations_for
@@ -40,6 +41,9 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = request_user(request)
     detail = contact_detail_page_for(user=user, contact_id=contact_id)
     records = evaluations_for(user).filter(contact_id=contact_id).order_by("-submitted_at")
+    history = audit_trail_of(object_type="contact", object_id=contact_id)
     return render(
-        request, "interactions/contact_detail.html", {"detail": detail, "records": records}
+        request,
+        "interactions/contact_detail.html",
+        {"detail": detail, "records": records, "history": history},
     )

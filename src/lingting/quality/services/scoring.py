@@ -13,7 +13,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 from django.utils import timezone
 
-from lingting.core.models import User
+from lingting.core.models import AuditEvent, User
 from lingting.core.services import audit_record
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard, parse_scorecard
@@ -129,17 +129,57 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
     store = _store_postgresql if connection.vendor == "postgresql" else _store_executemany
     # A concurrent scoring of the same contacts can insert a score between our look-up
     # and our COPY: then the whole chunk goes again through the upsert, which waits for it.
+    ids = [contact_id for contact_id, _ in contacts]
     for attempt in (1, 2):
         try:
-            # COPY's errors come from psycopg itself: wrap them into Django's.
-            with transaction.atomic(), connection.wrap_database_errors, connection.cursor() as c:
-                store(c, rows, version.pk, current, upsert_only=attempt > 1)
+            with transaction.atomic():
+                before = _current_scores(ids) if current else {}
+                # COPY's errors come from psycopg itself: wrap them into Django's.
+                with connection.wrap_database_errors, connection.cursor() as c:
+                    store(c, rows, version.pk, current, upsert_only=attempt > 1)
+                if before:
+                    _audit_rescores(before, _current_scores(list(before)), version)
         except IntegrityError:
             if attempt > 1 or connection.vendor != "postgresql":
                 raise
         else:
             break
     return len(contacts)
+
+
+ScoreState = tuple[float, bool, str]  # score, passed, version label
+
+
+def _current_scores(ids: list[int]) -> dict[int, ScoreState]:
+    rows = Contact.objects.filter(pk__in=ids, current_score__isnull=False).values_list(
+        "pk", "current_score__score", "current_score__passed", "current_score__version__label"
+    )
+    return {pk: (score, passed, label) for pk, score, passed, label in rows}
+
+
+def _audit_rescores(
+    before: dict[int, ScoreState], after: dict[int, ScoreState], version: ScorecardVersion
+) -> None:
+    """One audit event per contact whose current score changed on re-scoring (a new
+    scorecard version, an edited transcript): before, after, and the version as the why."""
+    changed = [pk for pk, was in before.items() if after.get(pk, was)[:2] != was[:2]]
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=None,
+            action="score.rescore",
+            object_type="contact",
+            object_id=str(pk),
+            before=_state(before[pk]),
+            after=_state(after[pk]),
+            note=f"自动质检重新评分：{version.scorecard.name} {version.label}",
+        )
+        for pk in changed
+    )
+
+
+def _state(state: ScoreState) -> dict[str, object]:
+    score, passed, label = state
+    return {"score": score, "passed": passed, "source": "auto", "version": label}
 
 
 def scorecard_of(version: ScorecardVersion) -> EngineScorecard:
