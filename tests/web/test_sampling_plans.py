@@ -198,6 +198,7 @@ def test_monthly_minimum_per_agent_is_met_before_the_rest(
     [
         (TargetCriteria(tags=("5G套餐",)), {"C-5G"}),
         (TargetCriteria(complaints=True), {"C-COMPLAINT"}),
+        (TargetCriteria(max_satisfaction=2), {"C-UNHAPPY"}),
         (TargetCriteria(new_agents_days=30), {"C-NEW"}),
         (TargetCriteria(max_auto_score=95), {"C-BRUSH-OFF"}),  # 90.4 vs 96.4
         (TargetCriteria(min_duration_s=600), {"C-LONG"}),
@@ -221,6 +222,8 @@ def test_targeted_plans_draw_only_what_they_target(
     scored_contact("C-5G", agent="A1001", tags=["5G套餐"])
     scored_contact("C-COMPLAINT", agent="A1001", tags=["话费争议", "投诉"])
     scored_contact("C-NEW", agent="A1003")
+    scored_contact("C-UNHAPPY", agent="A1001", extra={"satisfaction": 1})
+    scored_contact("C-HAPPY", agent="A1001", extra={"satisfaction": 5})
     scored_contact("C-BRUSH-OFF", agent="A1001", turns=BRUSH_OFF)
     scored_contact("C-LONG", agent="A1001", talk_s=900)
     scored_contact(

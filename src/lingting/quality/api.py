@@ -88,6 +88,7 @@ class TargetsIO(Schema):
     max_auto_score: float | None = None
     fatal_only: bool = False
     complaints: bool = False
+    max_satisfaction: int | None = None
     min_duration_s: int | None = None
     repeat_within_days: int | None = None
     saved_filter: str = ""

@@ -57,6 +57,9 @@ class SamplingPlanForm(forms.Form):
     )
     fatal_only = forms.BooleanField(label=_("仅有致命项的"), required=False)
     complaints = forms.BooleanField(label=_("仅投诉"), required=False)
+    max_satisfaction = forms.IntegerField(
+        label=_("仅客户满意度不高于（1–5）"), min_value=1, max_value=5, required=False
+    )
     min_duration_s = forms.IntegerField(
         label=_("仅通话不短于（秒）"), min_value=1, max_value=86_400, required=False
     )
@@ -115,6 +118,7 @@ class SamplingPlanForm(forms.Form):
                 max_auto_score=data.get("max_auto_score"),
                 fatal_only=bool(data.get("fatal_only")),
                 complaints=bool(data.get("complaints")),
+                max_satisfaction=data.get("max_satisfaction"),
                 min_duration_s=data.get("min_duration_s"),
                 repeat_within_days=data.get("repeat_within_days"),
                 saved_filter=saved,
@@ -128,6 +132,7 @@ _TARGET_FIELDS = (
     "max_auto_score",
     "fatal_only",
     "complaints",
+    "max_satisfaction",
     "min_duration_s",
     "repeat_within_days",
     "saved_filter",

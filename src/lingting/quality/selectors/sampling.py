@@ -48,6 +48,7 @@ class TargetCriteria:
     max_auto_score: float | None = None  # automatic score below this
     fatal_only: bool = False  # a fatal automatic hit
     complaints: bool = False  # tagged 投诉
+    max_satisfaction: int | None = None  # the customer rated the contact this or lower
     min_duration_s: int | None = None  # long calls
     repeat_within_days: int | None = None  # the customer contacted us before, within N days
     saved_filter: str = ""  # a contact-list query string: a reverse check (倒查)
@@ -76,6 +77,7 @@ class TargetCriteria:
             (_("自动质检低于 {} 分"), self.max_auto_score),
             (_("有致命项"), self.fatal_only or None),
             (_("投诉"), self.complaints or None),
+            (_("客户满意度不高于 {}"), self.max_satisfaction),
             (_("通话不短于 {} 秒"), self.min_duration_s),
             (_("客户 {} 天内重复来电"), self.repeat_within_days),
             (_("倒查：{}"), self.saved_filter),
@@ -138,6 +140,9 @@ def _targeted(contacts: QuerySet[Contact], targets: TargetCriteria, day: date) -
         contacts = contacts.filter(tagged_any(targets.tags))
     if targets.complaints:
         contacts = contacts.filter(tagged_any(COMPLAINT_TAGS))
+    if targets.max_satisfaction is not None:
+        # The rating a post-contact survey left on the contact (`satisfaction`, 1–5).
+        contacts = contacts.filter(extra__satisfaction__lte=targets.max_satisfaction)
     if targets.max_auto_score is not None:
         contacts = contacts.filter(current_score__score__lt=targets.max_auto_score)
     if targets.fatal_only:
