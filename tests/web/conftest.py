@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,3 +68,14 @@ class Api:
 
     def put(self, path: str, body: dict[str, Any]) -> Any:
         return self.client.put(f"/api{path}", body, content_type="application/json")
+
+
+def silent_wav(path: Path, seconds: float = 2.0) -> bytes:
+    """A playable WAV of silence at `path` (8 kHz mono, as call recordings often are)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\0\0" * int(8000 * seconds))
+    return path.read_bytes()

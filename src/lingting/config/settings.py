@@ -6,6 +6,8 @@ DEBUG          "1" to turn on; off by default
 LINGTING_TIME_ZONE  default Asia/Shanghai
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 LINGTING_SECURE "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
+LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 """
 
 from __future__ import annotations
@@ -121,6 +123,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("LINGTING_TIME_ZONE", "Asia/Shanghai")
 LINGTING_DISPUTE_DAYS = int(os.environ.get("LINGTING_DISPUTE_DAYS", "7"))  # 申诉期限
+# Where call recordings are: a contact's `recording` path is read below this folder (never
+# outside it) and played beside its transcript.
+LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_DIR / "recordings"))
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -285,6 +285,8 @@ class TurnView:
     speaker_label: str
     clock: str
     segments: list[Segment]
+    start: float | None = None  # seconds from the contact's start, for the player
+    end: float | None = None
 
     @property
     def side(self) -> str:
@@ -404,6 +406,8 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
             speaker=t.speaker,
             speaker_label=str(SPEAKER_LABELS.get(t.speaker, t.speaker)),
             clock=format_clock(t.start),
+            start=t.start,
+            end=t.end,
             segments=split_segments(
                 t.text, highlights.get(t.index, ()), personal.get(t.index, ()), shown=text
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET
 from lingting.core.permissions import request_user
 from lingting.core.selectors import audit_trail_of
 from lingting.interactions.forms import ContactFilterForm
-from lingting.interactions.selectors import contact_detail_page_for, contact_page_for
+from lingting.interactions.recordings import recording_file, recording_response
+from lingting.interactions.selectors import (
+    contact_detail_for,
+    contact_detail_page_for,
+    contact_page_for,
+)
 from lingting.quality.selectors.reviews import evaluations_for
 
 LIST_TEMPLATE = "interactions/contact_list.html"
@@ -42,8 +47,18 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     detail = contact_detail_page_for(user=user, contact_id=contact_id)
     records = evaluations_for(user).filter(contact_id=contact_id).order_by("-submitted_at")
     history = audit_trail_of(object_type="contact", object_id=contact_id)
+    playable = recording_file(detail.contact) is not None
     return render(
         request,
         "interactions/contact_detail.html",
-        {"detail": detail, "records": records, "history": history},
+        {"detail": detail, "records": records, "history": history, "playable": playable},
     )
+
+
+@require_GET
+def contact_recording(request: HttpRequest, contact_id: int) -> HttpResponseBase:
+    contact = contact_detail_for(user=request_user(request), contact_id=contact_id)
+    path = recording_file(contact)
+    if path is None:
+        raise Http404("no playable recording")
+    return recording_response(request, path)

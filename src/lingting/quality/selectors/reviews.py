@@ -11,6 +11,7 @@ from django.http import Http404
 from lingting.core.models import Role, User
 from lingting.core.permissions import contact_scope, may_manage_qa, may_review
 from lingting.engine.scorecard import Item
+from lingting.interactions.recordings import recording_file
 from lingting.interactions.selectors import ContactDetail, contact_detail_page_for
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
 from lingting.quality.selectors.calibration import (
@@ -32,6 +33,7 @@ class ReviewPage:
     detail: ContactDetail
     items: list[Item]
     auto_results: dict[str, str]
+    playable: bool = False  # the contact has a recording this server can play
 
     @property
     def blind(self) -> bool:
@@ -63,6 +65,7 @@ def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
         detail=detail,
         items=list(scorecard_of(version).items),
         auto_results=auto_results_of(auto),
+        playable=recording_file(assignment.contact) is not None,
     )
 
 

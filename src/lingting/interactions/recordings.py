@@ -1,0 +1,80 @@
+"""Playing a contact's recording beside its transcript.
+
+A contact's `recording` (FORMATS.md extension) is a path on the recording platform; the
+files are reachable from this server under LINGTING_RECORDINGS_ROOT. Only files inside
+that folder are ever served (a path that climbs out of it is no recording), and only to a
+user who may see the contact. Browsers seek in audio with HTTP range requests, so the
+response honours a single `Range: bytes=…`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+
+from lingting.interactions.models import Contact, Recording
+
+AUDIO_TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".flac": "audio/flac",
+}
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# A range is answered with at most this much (a smaller range than asked is allowed): the
+# player asks for the rest as it plays, and no request holds a whole long call in memory.
+MAX_RANGE_BYTES = 2 * 1024 * 1024
+
+
+def recording_file(contact: Contact) -> Path | None:
+    """The playable file of the contact's latest recording, or None."""
+    recording = Recording.objects.filter(contact=contact).order_by("-id").first()
+    if recording is None:
+        return None
+    return _inside_root(recording.uri)
+
+
+def _inside_root(uri: str) -> Path | None:
+    root = Path(settings.LINGTING_RECORDINGS_ROOT).resolve()
+    relative = uri.removeprefix("file://").lstrip("/")
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    if path.suffix.lower() not in AUDIO_TYPES:
+        return None
+    return path
+
+
+def recording_response(request: HttpRequest, path: Path) -> HttpResponseBase:
+    """The file, whole or the one byte range asked for (206), typed as audio."""
+    content_type = AUDIO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path)[0]
+    size = path.stat().st_size
+    wanted = _RANGE.match(request.headers.get("Range", "").strip())
+    if wanted is None:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    first, last = wanted.groups()
+    if first == "":  # the last N bytes
+        start, end = max(size - int(last or 0), 0), size - 1
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    end = min(end, start + MAX_RANGE_BYTES - 1)
+    with path.open("rb") as audio:
+        audio.seek(start)
+        body = audio.read(end - start + 1)
+    partial = HttpResponse(body, status=206, content_type=content_type)
+    partial["Content-Range"] = f"bytes {start}-{end}/{size}"
+    partial["Accept-Ranges"] = "bytes"
+    return partial
