@@ -16,7 +16,10 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
+# Bytecode written up front: where PYTHONDONTWRITEBYTECODE is set, every `lingting` start
+# would otherwise compile the sources again (a sixth of a short `lingting score` run).
 venv: $(BIN)/.installed
+	@$(BIN)/python -m compileall -q src >/dev/null
 
 # Debian's chromium and a CJK font for the browser tests; never a downloaded browser.
 browser-deps:

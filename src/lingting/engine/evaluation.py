@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from lingting.engine.results import SEVERITIES
+from lingting.engine.results import SEVERITIES, passes, points_score
 from lingting.engine.scorecard import Item, Scorecard
 
 ReviewResult = Literal["pass", "fail", "na"]
@@ -69,15 +69,6 @@ class EvaluationOutcome:
     passed: bool
     fatal: bool
     severity_counts: Mapping[str, int]
-
-
-def points_score(applicable: float, lost: float, fatal: bool) -> float:
-    """0–100: the share of applicable points kept; a fatal failure zeroes the contact."""
-    if fatal:
-        return 0.0
-    if applicable <= 0:
-        return 100.0  # nothing could be judged, so nothing was lost
-    return round(100.0 * (applicable - lost) / applicable, 1)
 
 
 def evaluate_answers(
@@ -150,10 +141,12 @@ def _outcome(scorecard: Scorecard, items: list[ReviewedItem]) -> EvaluationOutco
         if item.severity in counts:
             counts[item.severity] += 1
     score = points_score(applicable, sum(i.points_lost for i in failed), fatal)
-    passed = (
-        not fatal
-        and score >= scorecard.pass_mark
-        and not any(counts.get(severity) for severity in scorecard.fail_on_severity)
+    passed = passes(
+        score=score,
+        fatal=fatal,
+        severity_counts=counts,
+        pass_mark=scorecard.pass_mark,
+        fail_on_severity=scorecard.fail_on_severity,
     )
     return EvaluationOutcome(
         items=tuple(items), score=score, passed=passed, fatal=fatal, severity_counts=counts

@@ -6,6 +6,7 @@ dataclass sets each field through `object.__setattr__`, several times slower.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
 Outcome = Literal["pass", "fail", "na", "manual"]
@@ -81,3 +82,29 @@ class ContactResult(NamedTuple):
         if with_items:
             out["items"] = [i.to_dict() for i in self.items]
         return out
+
+
+def points_score(applicable: float, lost: float, fatal: bool) -> float:
+    """0–100: the share of applicable points kept; a fatal failure zeroes the contact."""
+    if fatal:
+        return 0.0
+    if applicable <= 0:
+        return 100.0  # nothing could be judged, so nothing was lost
+    return round(100.0 * (applicable - lost) / applicable, 1)
+
+
+def passes(
+    *,
+    score: float,
+    fatal: bool,
+    severity_counts: Mapping[str, int],
+    pass_mark: float,
+    fail_on_severity: Iterable[str],
+) -> bool:
+    """合格: not fatal, at or above the pass mark, and no failed item of a severity that
+    fails a contact whatever its points (centers grade any A-class problem 不合格)."""
+    return (
+        not fatal
+        and score >= pass_mark
+        and not any(severity_counts.get(severity) for severity in fail_on_severity)
+    )

@@ -34,7 +34,13 @@ import orjson
 import yaml
 
 from lingting.engine.contacts import Contact, ContactError, contact_from_record
-from lingting.engine.results import SEVERITIES, ContactResult, ItemResult
+from lingting.engine.results import (
+    SEVERITIES,
+    ContactResult,
+    ItemResult,
+    passes,
+    points_score,
+)
 from lingting.engine.rules import PhraseIndex, Rule, RuleConfigError, Verdict, build_rule
 
 ItemKind = Literal["auto", "manual"]
@@ -642,11 +648,13 @@ class CompiledScorecard:
                 lost += points_lost
                 counts[item.severity] += 1
                 fatal = fatal or item.fatal
-        score = _score(applicable, lost, fatal)
-        passed = (
-            not fatal
-            and score >= self._pass_mark
-            and not any(counts[severity] for severity in self._fail_on_severity)
+        score = points_score(applicable, lost, fatal)
+        passed = passes(
+            score=score,
+            fatal=fatal,
+            severity_counts=counts,
+            pass_mark=self._pass_mark,
+            fail_on_severity=self._fail_on_severity,
         )
         scored = _Scored(score, passed, fatal, counts, tuple(results), json, tuple(failed))
         if not failed and len(self._scored) < _SCORED_CACHE_LIMIT:
@@ -672,14 +680,6 @@ class CompiledScorecard:
         items = b",".join(cast(list[bytes], json))
         head = orjson.dumps(result.to_dict(with_items=False))
         return b"".join((head[:-1], b',"items":[', items, b"]}"))
-
-
-def _score(applicable: float, lost: float, fatal: bool) -> float:
-    if fatal:
-        return 0.0
-    if applicable <= 0:
-        return 100.0  # nothing could be judged, so nothing was lost
-    return round(100.0 * (applicable - lost) / applicable, 1)
 
 
 def _manual_result(item: Item) -> ItemResult:
