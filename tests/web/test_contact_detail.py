@@ -202,6 +202,7 @@ def test_detail_page_query_count_does_not_grow_with_turns(
     client = client_for(qa_zhao)
 
     # session + user, the contact with queue/agent/team/customer/score/version, its turns,
-    # its monitoring records, its score history, the top bar's unread notifications
-    with django_assert_max_num_queries(7):
+    # its monitoring records, its score history, its recording, the top bar's unread
+    # notifications
+    with django_assert_max_num_queries(8):
         client.get(detail_url(contact))

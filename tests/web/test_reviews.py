@@ -317,3 +317,20 @@ def test_the_contact_page_shows_its_score_history(
     assert "孙丽" in history
     assert "90.4 → " in history
     assert "服务禁语：语境中并非推诿" in history
+
+
+def test_in_english_items_carry_the_scorecards_english_titles(
+    client_for: ClientFor, brush_off: Contact, qa_sun: User
+) -> None:
+    assignment = assign(brush_off, qa_sun)
+    client = client_for(qa_sun)
+    client.post(reverse("set_language"), {"language": "en"})
+
+    review = client.get(reverse("quality:review", args=[assignment.pk])).content.decode()
+    detail = client.get(
+        reverse("interactions:contact_detail", args=[brush_off.pk])
+    ).content.decode()
+
+    assert "Forbidden phrases" in review
+    assert "Forbidden phrases" in detail
+    assert "服务禁语" not in detail.split('id="items-title"')[1].split("</section>")[0]

@@ -127,6 +127,10 @@ class Item:
     examples: Examples = Examples()
     check: Rule | None = field(default=None, repr=False, compare=False)
 
+    def title_in(self, language: str) -> str:
+        """The title for a UI language: English ("en…") when the scorecard gives one."""
+        return self.title_en if language.startswith("en") and self.title_en else self.title
+
 
 @dataclass(frozen=True, slots=True)
 class Scorecard:
@@ -143,6 +147,10 @@ class Scorecard:
     description: str = ""
     fail_on_severity: frozenset[str] = frozenset()
     _document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def titles_in(self, language: str) -> dict[str, str]:
+        """Item id → title for a UI language (records keep the title they were made with)."""
+        return {item.id: item.title_in(language) for item in self.items}
 
     @property
     def version_label(self) -> str:

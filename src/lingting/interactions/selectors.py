@@ -21,12 +21,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise, cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, User
 from lingting.core.permissions import contact_scope, may_see_personal_numbers
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
+from lingting.engine.scorecard import ScorecardError
 from lingting.interactions.models import Contact, Turn
 from lingting.interactions.transcript import (
     Highlight,
@@ -36,7 +38,8 @@ from lingting.interactions.transcript import (
     format_clock,
     split_segments,
 )
-from lingting.quality.models import ContactScore, ItemFailure
+from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
+from lingting.quality.services.scoring import scorecard_of
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # counting past this costs more than it tells anyone
@@ -415,7 +418,8 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
         for t, text in zip(turns, shown, strict=True)
     ]
     by_index = {t.index: t for t in turn_views}
-    items = [_item_view(item, by_index, reveal) for item in raw_items]
+    titles = _item_titles(score.version) if score else {}
+    items = [_item_view(item, by_index, reveal, titles) for item in raw_items]
     extra = [
         (str(key), _shown_text(_extra_value(value), reveal))
         for key, value in sorted((contact.extra or {}).items())
@@ -469,7 +473,20 @@ def _facts(contact: Contact, reveal: bool) -> list[tuple[str, str]]:
     return [(str(label), value) for label, value in facts if value]
 
 
-def _item_view(item: dict[str, Any], turns: dict[int, TurnView], reveal: bool) -> ItemView:
+def _item_titles(version: ScorecardVersion) -> dict[str, str]:
+    """Item titles in the UI language, when it is not the one results are stored in."""
+    language = get_language() or ""
+    if not language.startswith("en"):
+        return {}  # results keep the scorecard's own (Chinese) titles
+    try:
+        return scorecard_of(version).titles_in(language)
+    except ScorecardError:
+        return {}  # a version that cannot be read keeps the titles stored with its results
+
+
+def _item_view(
+    item: dict[str, Any], turns: dict[int, TurnView], reveal: bool, titles: dict[str, str]
+) -> ItemView:
     item_id = str(item.get("item", ""))
     result = str(item.get("result", ""))
     evidence: list[EvidenceView] = []
@@ -496,7 +513,7 @@ def _item_view(item: dict[str, Any], turns: dict[int, TurnView], reveal: bool) -
     points = item.get("points_lost") or 0
     return ItemView(
         item=item_id,
-        title=str(item.get("title") or item_id),
+        title=titles.get(item_id) or str(item.get("title") or item_id),
         result=result,
         result_label=str(RESULT_LABELS.get(result, result)),
         points_lost=float(points) if isinstance(points, int | float) else 0.0,

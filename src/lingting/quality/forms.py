@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import User
@@ -237,7 +238,7 @@ class ReviewForm(forms.Form):
         for item in self.items:
             auto = auto_results.get(item.id, "")
             self.fields[f"result_{item.id}"] = forms.ChoiceField(
-                label=item.title,
+                label=item.title_in(get_language() or ""),
                 choices=RESULT_CHOICES,
                 initial=auto if auto in REVIEW_RESULTS else None,
                 widget=forms.RadioSelect,
