@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -358,7 +357,7 @@ def test_results_encode_the_same_whenever_they_are_encoded() -> None:
 
 def test_contacts_with_the_same_verdicts_get_results_of_their_own(demo: CompiledScorecard) -> None:
     first, second = (
-        demo.score(replace(chat("agent: 您好", hangup_by="customer"), id=f"id{n}")) for n in (1, 2)
+        demo.score(chat("agent: 您好", hangup_by="customer")._replace(id=f"id{n}")) for n in (1, 2)
     )
     assert (first.id, second.id) == ("id1", "id2")
     assert first.items == second.items

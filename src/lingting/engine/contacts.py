@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
@@ -41,8 +42,11 @@ class Hold:
     end: float
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
+    """One contact as the engine reads it (FORMATS.md). A named tuple, not a frozen
+    dataclass: one is built for every line of every input, and a frozen dataclass sets
+    each of its 22 fields through object.__setattr__."""
+
     id: str
     turns: tuple[Turn, ...] = ()
     channel: str | None = None
@@ -64,7 +68,7 @@ class Contact:
     acw_s: float | None = None
     holds: tuple[Hold, ...] = ()
     recording: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})  # fields beyond the format, as read
 
     @property
     def is_timed(self) -> bool:

@@ -294,7 +294,8 @@ def _copy_plain(text: str) -> bool:
 
 def _copy_json(value: Any) -> str:
     # JSON spells a tab or line break in a string with a backslash: only those need escaping.
-    text = orjson.dumps(value).decode()
+    # (`default=dict`: a contact built without extra fields holds a read-only mapping.)
+    text = orjson.dumps(value, default=dict).decode()
     return text.replace("\\", "\\\\") if "\\" in text else text
 
 
@@ -749,16 +750,16 @@ def _latest_per_id(lines: list[ParsedLine]) -> list[Contact]:
 def _kept(incoming: Contact, stored: Contact) -> Contact:
     """`incoming`, keeping the stored transcript and recording when the line has none."""
     if not incoming.turns and stored.turns:
-        incoming = replace(incoming, turns=stored.turns)
+        incoming = incoming._replace(turns=stored.turns)
     if incoming.recording is None and stored.recording is not None:
-        incoming = replace(incoming, recording=stored.recording)
+        incoming = incoming._replace(recording=stored.recording)
     return incoming
 
 
 def _as_stored(contact: Contact) -> Contact:
     """The contact as reading it back from the database gives it, for comparison."""
     blanks: dict[str, Any] = {name: None for name in _BLANKABLE if getattr(contact, name) == ""}
-    return replace(contact, **blanks) if blanks else contact
+    return contact._replace(**blanks) if blanks else contact
 
 
 def _store(contacts: list[Contact], scoring: _Scoring) -> tuple[int, int]:
