@@ -1,7 +1,8 @@
 """`lingting score` over a whole file, on every core.
 
-The input is cut into byte ranges on line boundaries; each worker process reads only its
-own range, scores it and writes its results and rejected lines to temporary files. The
+The input is cut into byte ranges on line boundaries (a few per worker); each worker
+process takes ranges in turn, reads only those, scores them and writes their results and
+rejected lines to temporary files. The
 parent then joins the parts in input order and turns each worker's local line numbers
 into file line numbers (it knows how many lines every earlier part held), so no process
 ever holds more than one line at a time: a 1 GB file is scored in constant memory.
@@ -31,6 +32,10 @@ from lingting.engine.results import ContactResult
 
 # Below this size one process is faster than starting workers.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Each worker takes several parts in turn rather than one: a worker slowed down (a busy
+# core, a part of long calls) then scores fewer parts while the others take more, instead
+# of the whole run waiting for it.
+PARTS_PER_WORKER = 4
 # Results are ~6 KB a contact: with the default 8 KB buffer each took a write system call of
 # its own, and the kernel's share of the time was a tenth of the whole.
 _FILE_BUFFER = 1024 * 1024
@@ -166,7 +171,8 @@ def score_file(
     global _score, _encode
     began = time.perf_counter()
     _score, _encode = score, encode
-    parts = 1 if path.stat().st_size < PARALLEL_MIN_BYTES else max(1, workers)
+    workers = max(1, workers)
+    parts = 1 if path.stat().st_size < PARALLEL_MIN_BYTES else workers * PARTS_PER_WORKER
     ranges = line_aligned_ranges(path, parts)
     with tempfile.TemporaryDirectory(prefix="lingting-score-") as workdir:
         jobs = [(str(path), s, e, encoding, tz, workdir, i) for i, (s, e) in enumerate(ranges)]
@@ -174,7 +180,9 @@ def score_file(
             outcomes = [_score_part(*jobs[0])]
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)), mp_context=context
+            ) as pool:
                 outcomes = list(pool.map(_score_part, *zip(*jobs, strict=True)))
         _join_parts(outcomes, out=out, errors_out=errors_out)
     scored = sum(o.scored for o in outcomes)
