@@ -320,3 +320,17 @@ def test_the_daily_command_draws_due_plans(
 
     assert "每日: 2 of 8 candidates for 2026-10-02" in out.getvalue()
     assert "no daily plan is due" in out.getvalue()
+
+
+def test_the_edit_form_starts_from_the_plans_settings(
+    client_for: ClientFor, qa_zhao: User, qa_sun: User
+) -> None:
+    plan = plan_for(
+        qa_zhao, {qa_sun: 3}, sample_size=7, targets=TargetCriteria(tags=("5G套餐", "宽带新装"))
+    )
+
+    form = client_for(qa_zhao).get(reverse("quality:plan_edit", args=[plan.pk])).context["form"]
+
+    assert form.initial["sample_size"] == 7
+    assert form.initial["tags"] == "5G套餐，宽带新装"
+    assert form.initial[f"quota_{qa_sun.pk}"] == 3

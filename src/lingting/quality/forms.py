@@ -24,7 +24,7 @@ from lingting.quality.models import (
 )
 from lingting.quality.selectors.sampling import TargetCriteria
 from lingting.quality.services.reviews import FindingInput, RecordInput
-from lingting.quality.services.sampling import REVIEWER_ROLES, PlanSpec
+from lingting.quality.services.sampling import REVIEWER_ROLES, PlanSpec, plan_settings
 
 
 class SamplingPlanForm(forms.Form):
@@ -149,16 +149,7 @@ def _split_tags(text: str) -> Iterable[str]:
 def _plan_initial(plan: SamplingPlan) -> dict[str, Any]:
     targets = TargetCriteria.from_json(plan.targets)
     initial: dict[str, Any] = {
-        "name": plan.name,
-        "description": plan.description,
-        "method": plan.method,
-        "stratify_by": plan.stratify_by,
-        "allocation": plan.allocation,
-        "sample_size": plan.sample_size,
-        "min_per_agent_month": plan.min_per_agent_month,
-        "lookback_days": plan.lookback_days,
-        "schedule": plan.schedule,
-        "is_active": plan.is_active,
+        **plan_settings(plan),
         **{name: getattr(targets, name) for name in _TARGET_FIELDS if name != "tags"},
         "tags": "，".join(targets.tags),
     }

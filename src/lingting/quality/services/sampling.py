@@ -11,6 +11,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -111,18 +112,28 @@ def _check(spec: PlanSpec) -> None:
         raise ValidationError(problems)
 
 
+# What a supervisor sets on a plan, besides its targets and reviewers.
+PLAN_SETTINGS = (
+    "name",
+    "description",
+    "method",
+    "stratify_by",
+    "allocation",
+    "sample_size",
+    "min_per_agent_month",
+    "lookback_days",
+    "schedule",
+    "is_active",
+)
+
+
+def plan_settings(plan: SamplingPlan) -> dict[str, Any]:
+    return {name: getattr(plan, name) for name in PLAN_SETTINGS}
+
+
 def _described(plan: SamplingPlan) -> dict[str, object]:
-    return {
-        "name": plan.name,
-        "method": plan.method,
-        "stratify_by": plan.stratify_by,
-        "allocation": plan.allocation,
-        "sample_size": plan.sample_size,
-        "min_per_agent_month": plan.min_per_agent_month,
-        "lookback_days": plan.lookback_days,
-        "schedule": plan.schedule,
+    return plan_settings(plan) | {
         "targets": plan.targets,
-        "is_active": plan.is_active,
         "reviewers": {q.reviewer.username: q.quota for q in plan.quotas.select_related("reviewer")},
     }
 
