@@ -12,8 +12,10 @@ from lingting.core.models import Agent, Role, Team, User
 from lingting.interactions.models import Contact, Queue
 from lingting.quality.models import (
     AssignmentStatus,
+    CalibrationSession,
     Case,
     ContactScore,
+    Dispute,
     Evaluation,
     ReviewAssignment,
     SamplingPlan,
@@ -100,3 +102,10 @@ def test_the_demo_month_has_plans_draws_reviews_and_shared_cases() -> None:
     )
     assert Evaluation.objects.filter(items__overturned=True).exists()
     assert Case.objects.filter(shared=True).count() == 2
+    disputes = Dispute.objects.count()
+    assert disputes  # agent_li disputed some deductions…
+    assert Dispute.objects.exclude(status="open").count() == min(disputes, 2)  # …two decided
+    session = CalibrationSession.objects.get()
+    assert session.assignments.filter(status=AssignmentStatus.SUBMITTED).count() == (
+        session.assignments.count()
+    )

@@ -1,4 +1,5 @@
-"""The QA team's month for the demo: plans, daily draws, reviews, a few shared cases.
+"""The QA team's month for the demo: plans, daily draws, reviews, shared cases, disputes
+and a calibration session.
 
 Reviewers are simulated deterministically from the seed: they accept most automatic
 results, overturn some of the phrase items (the kind of call a person judges better), and
@@ -15,18 +16,24 @@ from lingting.engine.evaluation import Answer
 from lingting.interactions.services import access_grants_set
 from lingting.quality.models import (
     Allocation,
+    AssignmentKind,
     AssignmentStatus,
+    CalibrationSession,
     Case,
     CaseKind,
+    Dispute,
     FindingScope,
     ReviewAssignment,
+    ReviewedItem,
     SamplingMethod,
     SamplingPlan,
     Schedule,
     StratifyBy,
 )
 from lingting.quality.selectors.sampling import TargetCriteria
+from lingting.quality.services.calibration import calibration_session_create
 from lingting.quality.services.cases import CaseInput, case_save
+from lingting.quality.services.disputes import dispute_decide, dispute_raise
 from lingting.quality.services.reviews import (
     FindingInput,
     RecordInput,
@@ -96,6 +103,8 @@ def demo_qa_month(
     ):
         _review(assignment, rng)
     _cases(analyst)
+    _disputes(users)
+    _calibration(users, rng)
     return ReviewAssignment.objects.count(), _reviewed()
 
 
@@ -154,3 +163,63 @@ def _cases(analyst: User) -> None:
                 contact=assignment.contact,
                 case_input=CaseInput(kind=kind, title=title, tags=["月度案例"], shared=True),
             )
+
+
+def _disputes(users: dict[str, User]) -> None:
+    """agent_li disputes three deductions: one is overturned, one upheld, one waits."""
+    agent_li, supervisor = users["agent_li"], users["qa_zhao"]
+    if Dispute.objects.exists():
+        return
+    failed = (
+        ReviewedItem.objects.filter(
+            evaluation__kind=AssignmentKind.SAMPLE,
+            evaluation__contact__agent__user=agent_li,
+            result="fail",
+            points_lost__gt=0,
+        )
+        .select_related("evaluation")
+        .order_by("evaluation_id", "position")
+    )
+    raised: list[Dispute] = []
+    for row in failed:
+        if len(raised) == 3:
+            break
+        if any(d.evaluation_id == row.evaluation_id for d in raised):
+            continue  # one dispute per record, so three different calls
+        raised.append(
+            dispute_raise(
+                agent_user=agent_li,
+                evaluation=row.evaluation,
+                item=row.item,
+                reason=f"我认为“{row.title}”这一项没有问题，请复核录音。",
+            )
+        )
+    decisions = [
+        (True, "复听录音，坐席用语并无不当，改判。"),
+        (False, "复听录音，扣分成立，维持原判。"),
+    ]
+    for dispute, (overturn, note) in zip(raised, decisions, strict=False):
+        dispute_decide(supervisor=supervisor, dispute=dispute, overturn=overturn, note=note)
+
+
+def _calibration(users: dict[str, User], rng: random.Random) -> None:
+    """A calibration session both reviewers have scored, so its figures can be read."""
+    supervisor, analyst = users["qa_zhao"], users["qa_sun"]
+    if CalibrationSession.objects.exists():
+        return
+    contacts = [
+        a.contact
+        for a in ReviewAssignment.objects.filter(status=AssignmentStatus.SUBMITTED)
+        .select_related("contact")
+        .order_by("-id")[:3]
+    ]
+    if not contacts:
+        return
+    session = calibration_session_create(
+        supervisor=supervisor,
+        title="月度校准：服务用语与态度",
+        contacts=contacts,
+        reviewers=[analyst, supervisor],
+    )
+    for assignment in session.assignments.select_related("reviewer").order_by("id"):
+        _review(assignment, rng)
