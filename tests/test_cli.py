@@ -194,3 +194,156 @@ def test_scorecard_diff_lists_the_contacts_that_would_flip(
     assert "forbidden_phrases 服务禁语: pass → fail −10" in captured.out
     assert "C2:" not in captured.out
     assert "1 of 2 contacts would change" in captured.err
+
+
+# --- lingting kpis ----------------------------------------------------------------------------
+
+KPI_CALLS = [
+    {
+        "id": "K1",
+        "direction": "inbound",
+        "queue": "售后",
+        "disposition": "answered",
+        "started_at": "2026-10-01T09:00:00",
+        "wait_s": 10,
+        "talk_s": 100,
+    },
+    {
+        "id": "K2",
+        "direction": "inbound",
+        "queue": "售后",
+        "disposition": "abandoned",
+        "started_at": "2026-10-01T09:10:00",
+        "wait_s": 2,
+    },
+    {
+        "id": "K3",
+        "direction": "inbound",
+        "queue": "售前",
+        "disposition": "abandoned",
+        "started_at": "2026-10-02T10:00:00+08:00",
+        "wait_s": 40,
+    },
+    {"id": "K4", "direction": "outbound", "disposition": "answered", "wait_s": 1},
+]
+
+
+def kpi_input(tmp_path: Path, *extra: bytes) -> Path:
+    return write_lines(tmp_path / "calls.jsonl", *map(orjson.dumps, KPI_CALLS), *extra)
+
+
+def test_kpis_writes_json_rows_per_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "kpis.json"
+    status = main(["kpis", str(kpi_input(tmp_path)), "--by", "day,queue", "--out", str(out)])
+    assert status == 0
+    assert orjson.loads(out.read_bytes()) == [
+        {
+            "day": "2026-10-01",
+            "queue": "售后",
+            "offered": 2,
+            "answered": 1,
+            "abandoned": 0,
+            "short_abandoned": 1,
+            "answer_rate": 1.0,
+            "abandon_rate": 0.0,
+            "service_level": 1.0,
+            "asa_s": 10.0,
+            "aht_s": 100.0,
+        },
+        {
+            "day": "2026-10-02",
+            "queue": "售前",
+            "offered": 1,
+            "answered": 0,
+            "abandoned": 1,
+            "short_abandoned": 0,
+            "answer_rate": 0.0,
+            "abandon_rate": 1.0,
+            "service_level": 0.0,
+            "asa_s": None,
+            "aht_s": None,
+        },
+    ]
+    summary = capsys.readouterr().err
+    assert "read 4 · offered 3 · not offered" in summary
+    assert "rejected 0 · 2 row(s)" in summary
+
+
+def test_kpis_to_stdout_without_groups_is_one_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ["--service-level-seconds", "5", "--short-abandon-seconds", "1"]
+    assert main(["kpis", str(kpi_input(tmp_path)), "--out", "-", *options]) == 0
+    [row] = orjson.loads(capsys.readouterr().out)
+    assert (row["offered"], row["short_abandoned"], row["abandoned"]) == (3, 0, 2)
+    assert row["service_level"] == 0.0
+    assert row["answer_rate"] == 0.3333
+
+
+def test_kpis_csv_has_a_bom_a_header_and_empty_cells_for_null(tmp_path: Path) -> None:
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(kpi_input(tmp_path)), "--by", "queue", "--out", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # so that Excel reads UTF-8, not GBK
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "queue,offered,answered,abandoned,short_abandoned,answer_rate,abandon_rate,"
+        "service_level,asa_s,aht_s",
+        "售前,1,0,1,0,0.0,1.0,0.0,,",
+        "售后,2,1,0,1,1.0,0.0,1.0,10.0,100.0",
+    ]
+
+
+def test_kpis_days_follow_the_time_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = kpi_input(tmp_path)
+    assert main(["kpis", str(source), "--by", "day,hour", "--out", "-", "--tz", "UTC"]) == 0
+    keys = [(r["day"], r["hour"]) for r in orjson.loads(capsys.readouterr().out)]
+    # Naive times are read in UTC now; 10:00+08:00 is 02:00 UTC.
+    assert keys == [("2026-10-01", 9), ("2026-10-02", 2)]
+
+
+def test_kpis_broken_lines_go_to_the_errors_file_and_the_rest_is_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = kpi_input(tmp_path, b"{oops", orjson.dumps({"id": "K9", "wait_s": -3}))
+    out, errors = tmp_path / "kpis.json", tmp_path / "errors.jsonl"
+    argv = ["kpis", str(source), "--out", str(out), "--errors", str(errors)]
+    assert main(argv) == 1
+    assert [row["offered"] for row in orjson.loads(out.read_bytes())] == [3]
+    rejected = read_jsonl(errors)
+    assert [e["line"] for e in rejected] == [5, 6]
+    assert "not JSON" in str(rejected[0]["reason"])
+    assert "negative" in str(rejected[1]["reason"])
+    assert "2 line(s) rejected" in capsys.readouterr().err
+
+
+def test_kpis_exit_two_when_nothing_is_readable(tmp_path: Path) -> None:
+    broken = write_lines(tmp_path / "broken.jsonl", b"{oops", b"[1]")
+    assert main(["kpis", str(broken), "--out", str(tmp_path / "k.json")]) == 2
+    assert main(["kpis", str(tmp_path / "missing.jsonl"), "--out", "-"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--by", "day,qeue"], "unknown grouping 'qeue': group by any of day, queue, agent"),
+        (["--out", "kpis.xlsx"], "--out must end in .json or .csv"),
+        (["--tz", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
+    ],
+)
+def test_kpis_bad_options_exit_two_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    argv = ["kpis", str(kpi_input(tmp_path)), "--out", str(tmp_path / "k.json"), *options]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "k.json").exists()
+
+
+def test_kpis_negative_thresholds_are_refused(tmp_path: Path) -> None:
+    argv = ["kpis", str(kpi_input(tmp_path)), "--out", "-", "--service-level-seconds", "-1"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2

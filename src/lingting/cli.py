@@ -1,6 +1,6 @@
 """The one `lingting` command.
 
-Engine commands (`score`, `scorecard test|diff`) run without Django or a database, so
+Engine commands (`score`, `kpis`, `scorecard test|diff`) run without Django or a database, so
 they work on any machine and in distributed workers; every other command is a Django
 management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = {"score", "scorecard"}
+ENGINE_COMMANDS = {"score", "kpis", "scorecard"}
 
 
 def main(argv: list[str] | None = None) -> int:
