@@ -263,7 +263,6 @@ def _scorecard_test(args: argparse.Namespace) -> int:
 
 
 def _scorecard_diff(args: argparse.Namespace) -> int:
-    from lingting.engine.reader import LineError, read_contacts_file
     from lingting.engine.scorecard_checks import diff_scorecards
 
     old, new = load_scorecard(args.old), load_scorecard(args.new)
