@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lingting.core",
     "lingting.interactions",
     "lingting.quality",
+    "lingting.performance",
 ]
 
 MIDDLEWARE = [
