@@ -97,3 +97,53 @@ def test_the_page_shows_the_figures(client_for: ClientFor, imported: Path, ops_z
     for row in expected:
         assert f">{row['queue']}<" in table
         assert f'<td class="num">{row["offered"]}</td>' in table
+
+
+def test_figures_are_coloured_against_the_queues_target_before_the_centers(
+    client_for: ClientFor, imported: Path, ops_zhou: User, org: Any
+) -> None:
+    from lingting.performance.services import kpi_target_set
+
+    expected = {row["queue"]: row for row in engine_rows(imported, ["queue"])}
+    rate = expected["ACD-01"]["answer_rate"]
+    # the whole center is held to a rate ACD-01 beats; ACD-01 itself to one it misses
+    kpi_target_set(actor=ops_zhou, figure="answer_rate", queue=None, green=0.0, amber=0.0)
+    kpi_target_set(
+        actor=ops_zhou,
+        figure="answer_rate",
+        queue=org.queues["ACD-01"],
+        green=1.0,
+        amber=rate + 0.001,
+    )
+
+    page = client_for(ops_zhou).get(reverse("performance:kpis"), {"by": ["queue"]}).content.decode()
+
+    rows = {
+        r.split("</td>")[0].rsplit(">", 1)[1]: r
+        for r in page.split('id="kpi-table"')[1].split("<tr>")[2:]
+    }
+    assert "rag-red" in rows["ACD-01"]  # below its own amber threshold
+    assert "rag-green" in rows["ACD-02"]  # only the center's target applies
+
+
+def test_only_operations_sets_targets_and_bad_thresholds_are_refused(
+    client_for: ClientFor, ops_zhou: User, qa_zhao: User, agent_li: User
+) -> None:
+    from lingting.core.models import AuditEvent
+    from lingting.performance.models import KpiTarget
+
+    url = reverse("performance:targets")
+    assert client_for(qa_zhao).get(url).status_code == 403
+    assert (
+        client_for(agent_li).post(url, {"figure": "asa_s", "green": 20, "amber": 30}).status_code
+        == 403
+    )
+
+    wrong = client_for(ops_zhou).post(url, {"figure": "asa_s", "green": 30, "amber": 20})
+    right = client_for(ops_zhou).post(url, {"figure": "asa_s", "green": 20, "amber": 30})
+
+    assert "越低越好的指标，达标值不能高于预警值" in wrong.content.decode()
+    assert right.status_code == 302
+    target = KpiTarget.objects.get()
+    assert (target.figure, target.queue, target.target.status(25)) == ("asa_s", None, "amber")
+    assert AuditEvent.objects.filter(action="kpi_target.set").count() == 1

@@ -131,3 +131,11 @@ ROLES_CURATING_CASES = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAI
 def may_curate_cases(user: User) -> bool:
     """Filing and sharing cases (002 §一.6 案例分析; 003 good and bad recordings)."""
     return user.is_superuser or user.role in ROLES_CURATING_CASES
+
+
+ROLES_SETTING_TARGETS = frozenset({Role.OPERATIONS_MANAGER, Role.ADMIN})
+
+
+def may_set_targets(user: User) -> bool:
+    """KPI targets are the operations manager's (运营经理) to set."""
+    return user.is_superuser or user.role in ROLES_SETTING_TARGETS

@@ -14,7 +14,9 @@ from django.utils import timezone
 from lingting.core.models import User
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.kpis import KpiAccumulator, KpiOptions, KpiRow
+from lingting.engine.targets import Status, Target
 from lingting.interactions.selectors import ContactFilters, contacts_matching
+from lingting.performance.models import KpiTarget, TargetFigure
 
 _CDR_FIELDS = (
     "external_id",
@@ -74,3 +76,29 @@ def _cdr_contacts(user: User, filters: ContactFilters) -> Iterator[EngineContact
             hold_s=hold_s,
             acw_s=acw_s,
         )
+
+
+Statuses = dict[str, Status]
+
+
+def kpi_targets() -> dict[tuple[str, str | None], Target]:
+    """Every target, by (figure, queue code); a None code is the whole center's."""
+    return {
+        (t.figure, t.queue.code if t.queue else None): t.target
+        for t in KpiTarget.objects.select_related("queue")
+    }
+
+
+def row_statuses(
+    row: KpiRow, targets: dict[tuple[str, str | None], Target], *, queue: str | None = None
+) -> Statuses:
+    """Red/amber/green of each figure of `row` that has a target: the row's own queue's
+    target (grouped by queue, or `queue` filtered on) before the whole center's."""
+    queue = dict(row.group).get("queue", queue)  # type: ignore[assignment]
+    statuses: Statuses = {}
+    for figure in TargetFigure.values:
+        target = targets.get((figure, queue)) or targets.get((figure, None))
+        status = target.status(getattr(row, figure)) if target else None
+        if status is not None:
+            statuses[figure] = status
+    return statuses

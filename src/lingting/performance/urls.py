@@ -6,4 +6,6 @@ app_name = "performance"
 
 urlpatterns = [
     path("kpis/", views.kpis, name="kpis"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/<int:target_id>/delete/", views.target_delete, name="target_delete"),
 ]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lingting.core.permissions import request_user
+from lingting.core.permissions import may_set_targets, request_user, require
+from lingting.interactions.models import Queue
 from lingting.performance.forms import GROUP_LABELS, KpiForm
-from lingting.performance.selectors import kpis_for
+from lingting.performance.models import KpiTarget, TargetFigure
+from lingting.performance.selectors import kpi_targets, kpis_for, row_statuses
+from lingting.performance.services import kpi_target_delete, kpi_target_set
 
 
 @require_GET
@@ -16,7 +24,14 @@ def kpis(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = KpiForm(request.GET or None, user=user)
     by = form.groupings()
-    rows = kpis_for(user=user, filters=form.filters(), by=by, options=form.options())
+    filters = form.filters()
+    rows = kpis_for(user=user, filters=filters, by=by, options=form.options())
+    targets = kpi_targets()
+    queue = (
+        Queue.objects.filter(pk=filters.queue_id).values_list("code", flat=True).first()
+        if filters.queue_id
+        else None
+    )
     labels = dict(GROUP_LABELS)
     return render(
         request,
@@ -24,7 +39,61 @@ def kpis(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "columns": [str(labels[name]) for name in by],
-            "rows": [(row.to_dict(), [key for _name, key in row.group]) for row in rows],
+            "rows": [
+                (
+                    row.to_dict(),
+                    [key for _name, key in row.group],
+                    row_statuses(row, targets, queue=queue),
+                )
+                for row in rows
+            ],
             "options": form.options(),
+            "has_targets": bool(targets),
+            "may_set_targets": may_set_targets(user),
         },
     )
+
+
+class TargetForm(forms.Form):
+    figure = forms.ChoiceField(label=gettext_lazy("指标"), choices=TargetFigure.choices)
+    queue = forms.ModelChoiceField(
+        label=gettext_lazy("ACD组"),
+        queryset=Queue.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("全中心"),
+    )
+    green = forms.FloatField(label=gettext_lazy("达标值"))
+    amber = forms.FloatField(label=gettext_lazy("预警值"))
+
+
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_set_targets(user))
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            kpi_target_set(
+                actor=user,
+                figure=data["figure"],
+                queue=data["queue"],
+                green=data["green"],
+                amber=data["amber"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("指标目标已保存"))
+            return redirect("performance:targets")
+    listed = KpiTarget.objects.select_related("queue").order_by("figure", "queue__code")
+    return render(request, "performance/targets.html", {"form": form, "targets": listed})
+
+
+@require_POST
+def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
+    kpi_target_delete(
+        actor=request_user(request), target=get_object_or_404(KpiTarget, pk=target_id)
+    )
+    return redirect("performance:targets")
