@@ -26,11 +26,18 @@ from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
+from lingting.performance.services import kpi_target_set
 from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 
 SCORE_CHUNK = 2000
+# 接通率 ≥ 90%, 80% answered within 20 s, answered within 20 s on average (common targets).
+DEMO_TARGETS = (
+    ("answer_rate", 0.9, 0.85),
+    ("service_level", 0.8, 0.7),
+    ("asa_s", 20.0, 30.0),
+)
 FIRST_AGENT = "A1001"
 
 
@@ -108,6 +115,7 @@ class Command(BaseCommand):
             users=users, start=start, days=options["days"], seed=options["seed"]
         )
         self.stdout.write(f"QA: {assigned} contacts sampled, {reviewed} reviewed")
+        self._targets(users["manager_chen"])
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
@@ -182,6 +190,11 @@ class Command(BaseCommand):
             self.stdout.write(f"scored {done}/{len(ids)} contacts with {version}")
         scored = Contact.objects.filter(current_score__version=version).count()
         self.stdout.write(f"{scored} contacts carry a score of {version}")
+
+    def _targets(self, manager: User) -> None:
+        """The center's KPI targets, so the KPI page shows where it stands."""
+        for figure, green, amber in DEMO_TARGETS:
+            kpi_target_set(actor=manager, figure=figure, queue=None, green=green, amber=amber)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo accounts (sign in at {reverse('core:login')}):")
