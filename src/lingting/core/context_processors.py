@@ -10,9 +10,9 @@ from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
     may_review,
+    may_see_disputes,
 )
 from lingting.core.selectors import notifications_unread_count
-from lingting.quality.selectors.disputes import may_see_disputes
 
 
 def navigation(request: HttpRequest) -> dict[str, bool | int]:

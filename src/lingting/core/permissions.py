@@ -139,3 +139,12 @@ ROLES_SETTING_TARGETS = frozenset({Role.OPERATIONS_MANAGER, Role.ADMIN})
 def may_set_targets(user: User) -> bool:
     """KPI targets are the operations manager's (运营经理) to set."""
     return user.is_superuser or user.role in ROLES_SETTING_TARGETS
+
+
+# Besides the roles that see every contact, those who see some (their own, their team's,
+# a QA analyst's assigned and granted ones) see the disputes of those contacts.
+ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANALYST})
+
+
+def may_see_disputes(user: User) -> bool:
+    return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES

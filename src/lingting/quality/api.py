@@ -21,6 +21,7 @@ from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
     may_review,
+    may_see_disputes,
     request_user,
     require,
 )
@@ -54,7 +55,6 @@ from lingting.quality.selectors.disputes import (
     dispute_report,
     disputed_item,
     disputes_for,
-    may_see_disputes,
     open_disputes_for,
     record_disputes,
 )

@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from lingting.core.models import Role, User
-from lingting.core.permissions import contact_scope, sees_all_contacts
+from lingting.core.models import User
+from lingting.core.permissions import contact_scope, may_see_disputes
 from lingting.quality.models import (
     AssignmentKind,
     Dispute,
@@ -25,14 +25,6 @@ from lingting.quality.models import (
     ReviewedItem,
 )
 from lingting.quality.services.disputes import disputable, dispute_deadline
-
-# Besides the roles that see every contact, those who see some (their own, their team's,
-# a QA analyst's assigned and granted ones) see the disputes of those contacts.
-ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANALYST})
-
-
-def may_see_disputes(user: User) -> bool:
-    return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES
 
 
 def disputes_for(user: User) -> QuerySet[Dispute]:

@@ -13,14 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lingting.core.permissions import may_manage_qa, may_read_qa_reports, request_user, require
+from lingting.core.permissions import (
+    may_manage_qa,
+    may_read_qa_reports,
+    may_see_disputes,
+    request_user,
+    require,
+)
 from lingting.quality.models import DisputeStatus
 from lingting.quality.selectors.disputes import (
     dispute_for,
     dispute_report,
     disputed_item,
     disputes_for,
-    may_see_disputes,
     open_disputes_for,
 )
 from lingting.quality.selectors.reviews import evaluation_for
