@@ -24,8 +24,8 @@ def kpis(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = KpiForm(request.GET or None, user=user)
     by = form.groupings()
-    filters = form.filters()
-    rows = kpis_for(user=user, filters=filters, by=by, options=form.options())
+    filters, options = form.filters(), form.options()
+    rows = kpis_for(user=user, filters=filters, by=by, options=options)
     targets = kpi_targets()
     queue = (
         Queue.objects.filter(pk=filters.queue_id).values_list("code", flat=True).first()
@@ -47,7 +47,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
                 )
                 for row in rows
             ],
-            "options": form.options(),
+            "options": options,
             "has_targets": bool(targets),
             "may_set_targets": may_set_targets(user),
         },

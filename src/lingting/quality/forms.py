@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -311,3 +312,16 @@ class ReviewForm(forms.Form):
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.strip().isdigit() else None
+
+
+def report_period(query: QueryDict) -> tuple[date | None, date | None]:
+    """The ?from=YYYY-MM-DD&to=YYYY-MM-DD of a report page; a bad date filters nothing,
+    like the contact list's filters."""
+
+    def day(text: str | None) -> date | None:
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    return day(query.get("from")), day(query.get("to"))

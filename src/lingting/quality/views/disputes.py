@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +18,7 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
+from lingting.quality.forms import report_period
 from lingting.quality.models import DisputeStatus
 from lingting.quality.selectors.disputes import (
     dispute_for,
@@ -123,8 +122,7 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     require(may_read_qa_reports(request_user(request)))
-    date_from = _date(request.GET.get("from"))
-    date_to = _date(request.GET.get("to"))
+    date_from, date_to = report_period(request.GET)
     return render(
         request,
         "quality/dispute_report.html",
@@ -134,10 +132,3 @@ def report(request: HttpRequest) -> HttpResponse:
             "date_to": date_to,
         },
     )
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None  # a bad date filters nothing, like the other reports' filters

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import may_read_qa_reports, request_user, require
+from lingting.quality.forms import report_period
 from lingting.quality.selectors.trust import MIN_HITS_FOR_FLAG, MIN_PRECISION, trust_report
 
 
 @require_GET
 def trust(request: HttpRequest) -> HttpResponse:
     require(may_read_qa_reports(request_user(request)))
-    date_from = _date(request.GET.get("from"))
-    date_to = _date(request.GET.get("to"))
+    date_from, date_to = report_period(request.GET)
     report = trust_report(date_from=date_from, date_to=date_to)
     return render(
         request,
@@ -29,10 +27,3 @@ def trust(request: HttpRequest) -> HttpResponse:
             "min_hits": MIN_HITS_FOR_FLAG,
         },
     )
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None  # a bad date filters nothing, like the contact list's filters
