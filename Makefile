@@ -7,7 +7,7 @@ DEMO_DB ?= var/demo.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser-deps lint typecheck check-django unit clean bench
+.PHONY: demo test venv browser-deps report-font lint typecheck check-django unit clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@py="$(PYTHON_FOUND)"; test -n "$$py" || exit 1; \
@@ -22,12 +22,23 @@ venv: $(BIN)/.installed
 	@$(BIN)/python -m compileall -q src >/dev/null
 
 # Debian's chromium and a CJK font for the browser tests; never a downloaded browser.
+# The same font goes into the PDF reports; poppler-utils lets the tests render a PDF page.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null; \
 	  else \
-	    echo "Browser tests need Debian's chromium and fonts-wqy-microhei: sudo apt-get install chromium fonts-wqy-microhei" >&2; exit 1; \
+	    echo "Browser tests need Debian's chromium, fonts-wqy-microhei and poppler-utils: sudo apt-get install chromium fonts-wqy-microhei poppler-utils" >&2; exit 1; \
+	  fi; \
+	fi
+
+# The CJK font the PDF reports embed (the app says clearly where it looked when none is found).
+report-font:
+	@if ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "PDF reports need a CJK font: sudo apt-get install fonts-wqy-microhei (or set LINGTING_REPORT_FONT)" >&2; \
 	  fi; \
 	fi
 
@@ -49,7 +60,7 @@ unit: venv browser-deps
 
 test: lint typecheck check-django unit
 
-demo: venv
+demo: venv report-font
 	mkdir -p var
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lingting migrate --no-input
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lingting demo --seed 20261001

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "lingting.interactions",
     "lingting.quality",
     "lingting.performance",
+    "lingting.coaching",
+    "lingting.reports",
+    "lingting.workforce",
 ]
 
 MIDDLEWARE = [

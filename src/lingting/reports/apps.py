@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "lingting.reports"
+    verbose_name = "Quality and KPI reports"
