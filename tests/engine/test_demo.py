@@ -5,7 +5,7 @@ import re
 import statistics
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -304,3 +304,43 @@ def test_ten_thousand_contacts_generate_quickly(org: DemoOrg) -> None:
     seconds = time.perf_counter() - began
     print(f"generated {len(records)} contacts in {seconds:.2f} s")
     assert len(records) == 10_000
+
+
+def test_agents_take_calls_only_once_hired(org: DemoOrg) -> None:
+    newest = max(org.agents, key=lambda a: a.hired_on)
+    start = newest.hired_on - timedelta(days=3)
+    records = list(generate_contacts(org, seed=7, start=start, days=6, calls_per_agent_day=4))
+
+    early = {
+        r.get("agent_id") for r in records if r["started_at"][:10] < newest.hired_on.isoformat()
+    }
+    later = {
+        r.get("agent_id") for r in records if r["started_at"][:10] >= newest.hired_on.isoformat()
+    }
+    assert newest.id not in early
+    assert newest.id in later
+
+
+def test_coached_poor_agents_work_better_from_the_coaching_date(org: DemoOrg) -> None:
+    poor = {a.id for a in org.agents if a.skill < 0.45}
+    start = date(2026, 9, 1)
+    records = list(
+        generate_contacts(
+            org,
+            seed=7,
+            start=start,
+            days=28,
+            calls_per_agent_day=6,
+            coaching_from=date(2026, 9, 15),
+        )
+    )
+
+    def handling(before: bool) -> float:
+        times = [
+            r["talk_s"] + r["hold_s"] + r["acw_s"]
+            for r in records
+            if r.get("agent_id") in poor and (r["started_at"][:10] < "2026-09-15") == before
+        ]
+        return sum(times) / len(times)
+
+    assert handling(before=False) < handling(before=True)

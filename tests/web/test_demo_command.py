@@ -24,7 +24,7 @@ from lingting.quality.models import (
 
 pytestmark = pytest.mark.django_db
 
-SMALL = ("--days", "1", "--calls-per-agent-day", "2", "--no-jddc")
+SMALL = ("--months", "1", "--days", "1", "--calls-per-agent-day", "2", "--no-jddc")
 
 
 def counts() -> dict[str, int]:
@@ -90,7 +90,7 @@ def test_agent_li_is_agent_a1001_and_leader_wang_leads_that_agents_team() -> Non
 
 
 def test_the_demo_month_has_plans_draws_reviews_and_shared_cases() -> None:
-    call_command("demo", "--days", "4", "--calls-per-agent-day", "2", "--no-jddc")
+    call_command("demo", "--months", "1", "--days", "4", "--calls-per-agent-day", "2", "--no-jddc")
 
     assert SamplingPlan.objects.filter(schedule="daily").get().draws.count() == 4
     pending = ReviewAssignment.objects.filter(status=AssignmentStatus.PENDING)
@@ -109,3 +109,18 @@ def test_the_demo_month_has_plans_draws_reviews_and_shared_cases() -> None:
     assert session.assignments.filter(status=AssignmentStatus.SUBMITTED).count() == (
         session.assignments.count()
     )
+
+
+def test_the_demo_reaches_back_months_with_a_quieter_history() -> None:
+    call_command(
+        "demo",
+        *("--months", "3", "--days", "3", "--calls-per-agent-day", "6"),
+        *("--history-calls-per-agent-day", "1", "--no-jddc"),
+    )
+
+    months = sorted({c.started_at.strftime("%Y-%m") for c in Contact.objects.all()})
+    assert len(months) == 3
+    last = Contact.objects.filter(started_at__month=int(months[-1][5:])).count()
+    earlier = Contact.objects.filter(started_at__month=int(months[0][5:])).count()
+    assert earlier < last * 10  # a whole month at 1 call a day against 3 days at 6
+    assert earlier > 0

@@ -16,8 +16,8 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate
 from typing import Any
@@ -760,17 +760,48 @@ def generate_contacts(
     seed: int,
     start: date,
     days: int = 30,
-    calls_per_agent_day: int = 10,
+    calls_per_agent_day: int | Callable[[date], int] = 10,
+    coaching_from: date | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield interaction-format records for `days` days from `start`, in time order."""
+    """Yield interaction-format records for `days` days from `start`, in time order.
+
+    `calls_per_agent_day` may vary by day (a quieter history before the busy month). An
+    agent takes calls only from their hire date. From `coaching_from` on, two in three of
+    the poor agents (skill < 0.45) work as a coached agent would: their habits are those of
+    an agent 0.25 more skilled — the kind of change a coaching programme hopes for, which
+    the demo's effect page then has to find (or not) on its own.
+    """
+    rate = (
+        calls_per_agent_day if callable(calls_per_agent_day) else lambda _day: calls_per_agent_day
+    )
     rng = random.Random(f"contacts:{seed}")
     styles = {a.id: _style(seed, a) for a in org.agents}
-    by_queue = [tuple(a for a in org.agents if a.queue == q.id) for q in org.queues]
-    pool = max(500, int(len(org.agents) * calls_per_agent_day * days * 0.8))
+    coached = {**styles, **_coached_styles(seed, org)}
+    peak = max(rate(start + timedelta(days=offset)) for offset in range(days)) if days else 0
+    pool = max(500, int(len(org.agents) * peak * min(days, 30) * 0.8))
     for offset in range(days):
         day = start + timedelta(days=offset)
-        sim = _DaySim(rng, org, by_queue, styles, day, pool)
-        yield from sim.run(calls_per_agent_day)
+        by_queue = [
+            tuple(a for a in org.agents if a.queue == q.id and a.hired_on <= day)
+            for q in org.queues
+        ]
+        today = coached if coaching_from is not None and day >= coaching_from else styles
+        sim = _DaySim(rng, org, by_queue, today, day, pool)
+        yield from sim.run(rate(day))
+
+
+POOR_SKILL = 0.45
+COACHING_GAIN = 0.25
+
+
+def _coached_styles(seed: int, org: DemoOrg) -> dict[str, _Style]:
+    """The habits of the poor agents who respond to coaching (two in three, seeded)."""
+    rng = random.Random(f"coaching:{seed}")
+    return {
+        agent.id: _style(seed, replace(agent, skill=min(0.95, agent.skill + COACHING_GAIN)))
+        for agent in org.agents
+        if agent.skill < POOR_SKILL and rng.random() < 2 / 3
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ contacts (contact ids are deterministic) and scores only what is not scored yet.
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -76,34 +77,68 @@ def first_day_of_last_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+def demo_months(today: date, count: int) -> list[date]:
+    """The first days of the `count` months ending with last month, oldest first."""
+    months = [first_day_of_last_month(today)]
+    while len(months) < count:
+        months.insert(0, first_day_of_last_month(months[0]))
+    return months
+
+
+def days_in_month(first: date) -> int:
+    return monthrange(first.year, first.month)[1]
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo contact center (teams, agents, queues, one login per "
-        "role, a month of scored contacts); safe to run again."
+        "role, six months of scored contacts); safe to run again."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--seed", type=int, default=20261001)
-        parser.add_argument("--days", type=int, default=30)
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=6,
+            help="months of history ending with last month (default 6; 3+1 plans need 4)",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="days of last month to generate (default: the whole month)",
+        )
         parser.add_argument("--calls-per-agent-day", type=int, default=10)
+        parser.add_argument(
+            "--history-calls-per-agent-day",
+            type=int,
+            default=3,
+            help="calls per agent and day in the months before last month",
+        )
         parser.add_argument(
             "--no-jddc", action="store_true", help="leave out the JDDC sample of real chats"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start = first_day_of_last_month(timezone.localdate())
-        org = demo_org(options["seed"], as_of=start)
+        months = demo_months(timezone.localdate(), options["months"])
+        last = months[-1]
+        end = last + timedelta(days=options["days"] or days_in_month(last))
+        org = demo_org(options["seed"], as_of=last)
         users = self._accounts()
         self._organization(org, users)
+        busy, quiet = options["calls_per_agent_day"], options["history_calls_per_agent_day"]
         records = generate_contacts(
             org,
             seed=options["seed"],
-            start=start,
-            days=options["days"],
-            calls_per_agent_day=options["calls_per_agent_day"],
+            start=months[0],
+            days=(end - months[0]).days,
+            calls_per_agent_day=lambda day: busy if day >= last else quiet,
+            coaching_from=months[3] if len(months) > 3 else None,
         )
         self._report(
-            f"generated contacts from {start}", contacts_import(lines=_parsed(records), score=False)
+            f"generated contacts {months[0]} – {end - timedelta(days=1)}",
+            contacts_import(lines=_parsed(records), score=False),
         )
         if not options["no_jddc"]:
             self._import_jddc()
@@ -112,7 +147,7 @@ class Command(BaseCommand):
         scorecard_version_activate(version=version, actor=users["admin"], rescore=False)
         self._score(version)
         assigned, reviewed = demo_qa_month(
-            users=users, start=start, days=options["days"], seed=options["seed"]
+            users=users, start=months[0], days=(end - months[0]).days, seed=options["seed"]
         )
         self.stdout.write(f"QA: {assigned} contacts sampled, {reviewed} reviewed")
         self._targets(users["manager_chen"])
