@@ -7,6 +7,7 @@ import orjson
 import pytest
 
 from lingting.cli import main
+from lingting.engine.kpis import EXTRA_FIGURES, FIGURES
 from lingting.engine.scorecard import builtin_scorecard
 
 GOOD_CALL = {
@@ -347,3 +348,48 @@ def test_kpis_negative_thresholds_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
+
+
+def test_kpis_extra_adds_fcr_transfers_and_complaints_after_the_formats_md_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = [
+        {**KPI_CALLS[0], "customer_id": "U1", "tags": ["投诉"], "transferred": True},
+        {**KPI_CALLS[0], "id": "K5", "customer_id": "U1", "started_at": "2026-10-03T09:00:00"},
+        {**KPI_CALLS[0], "id": "K6", "customer_id": "U2", "started_at": "2026-10-20T09:00:00"},
+    ]
+    source = write_lines(tmp_path / "calls.jsonl", *map(orjson.dumps, calls))
+
+    assert main(["kpis", str(source), "--out", "-", "--extra", "--fcr-days", "3"]) == 0
+    [row] = orjson.loads(capsys.readouterr().out)
+
+    assert list(row) == [*FIGURES, *EXTRA_FIGURES]
+    assert {k: row[k] for k in list(row)[9:]} == {
+        "fcr": 0.5,  # K1 repeated on the 3rd; K5 resolved; K6 is the data's last 3 days
+        "fcr_resolved": 1,
+        "fcr_repeated": 1,
+        "fcr_pending": 1,
+        "fcr_unidentified": 0,
+        "transferred": 1,
+        "transfer_rate": 0.3333,
+        "complaints": 1,
+    }
+
+
+def test_kpis_extra_in_csv_and_the_default_columns_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "kpis.csv"
+    argv = ["kpis", str(kpi_input(tmp_path)), "--by", "queue", "--out", str(out)]
+    assert main([*argv, "--extra", "--complaint-queues", "售前"]) == 0
+    header, first, _ = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert header.endswith(
+        "aht_s,fcr,fcr_resolved,fcr_repeated,fcr_pending,fcr_unidentified,transferred,"
+        "transfer_rate,complaints"
+    )
+    assert first == "售前,1,0,1,0,0.0,1.0,0.0,,,,0,0,0,0,0,,1"
+
+
+def test_kpis_fcr_days_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["kpis", str(kpi_input(tmp_path)), "--out", "-", "--extra", "--fcr-days", "0"])
+    assert exit_info.value.code == 2
+    assert "must be a number of days above 0" in capsys.readouterr().err

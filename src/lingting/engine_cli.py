@@ -23,6 +23,7 @@ import orjson
 from lingting.engine.batch import score_file
 from lingting.engine.contacts import Contact
 from lingting.engine.kpis import (
+    EXTRA_FIGURES,
     FIGURES,
     GROUPINGS,
     KpiAccumulator,
@@ -80,6 +81,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--service-level-seconds", type=_seconds, default=20.0, metavar="T")
     kpis.add_argument("--short-abandon-seconds", type=_seconds, default=5.0, metavar="S")
+    kpis.add_argument(
+        "--extra",
+        action="store_true",
+        help="also first-contact resolution, transfers and complaints (beyond FORMATS.md)",
+    )
+    kpis.add_argument(
+        "--fcr-days",
+        type=_days,
+        default=7.0,
+        metavar="N",
+        help="with --extra: a repeat within N days means not resolved (default 7)",
+    )
+    kpis.add_argument(
+        "--complaint-queues",
+        default="",
+        metavar="QUEUES",
+        help="with --extra: comma-separated queues whose contacts are all complaints",
+    )
     kpis.add_argument("--out", required=True, metavar="KPIS.(json|csv)", help="'-' for stdout")
     kpis.add_argument("--errors", type=Path, metavar="ERRORS.jsonl")
     kpis.add_argument(
@@ -146,6 +165,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 366:
+        raise argparse.ArgumentTypeError(f"must be a number of days above 0, not {text!r}")
+    return value
+
+
 def _kpis(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     try:
@@ -159,11 +188,15 @@ def _kpis(args: argparse.Namespace) -> int:
     except (ValueError, ZoneInfoNotFoundError):
         print(f"lingting kpis: unknown time zone {args.time_zone!r}", file=sys.stderr)
         return 2
-    accumulator = KpiAccumulator(
-        by=by,
-        options=KpiOptions(args.service_level_seconds, args.short_abandon_seconds),
-        tz=tz,
+    options = KpiOptions(
+        service_level_seconds=args.service_level_seconds,
+        short_abandon_seconds=args.short_abandon_seconds,
+        fcr_days=args.fcr_days,
+        complaint_queues=frozenset(
+            q.strip() for q in args.complaint_queues.split(",") if q.strip()
+        ),
     )
+    accumulator = KpiAccumulator(by=by, options=options, tz=tz, extra=args.extra)
     try:
         with _open_errors(args.errors) as errors:
             read, rejected = _accumulate(args.input, accumulator, errors)
@@ -175,7 +208,7 @@ def _kpis(args: argparse.Namespace) -> int:
         # The rows are few (one per group), so stdout is written through Python's own
         # stream rather than a duplicated descriptor, and left open.
         with nullcontext(sys.stdout.buffer) if args.out == "-" else open(args.out, "wb") as out:
-            write(rows, by, out)
+            write(rows, by, out, args.extra)
             out.flush()
     except OSError as exc:
         print(f"lingting kpis: cannot write {args.out}: {exc}", file=sys.stderr)
@@ -212,7 +245,7 @@ def _accumulate(
     return read, rejected
 
 
-KpiWriter = Callable[[list[KpiRow], tuple[str, ...], IO[bytes]], None]
+KpiWriter = Callable[[list[KpiRow], tuple[str, ...], IO[bytes], bool], None]
 
 
 def _kpi_writer(target: str) -> KpiWriter:
@@ -225,19 +258,20 @@ def _kpi_writer(target: str) -> KpiWriter:
     raise KpiError(f"--out must end in .json or .csv (or be '-' for JSON), not {target!r}")
 
 
-def _write_kpis_json(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes]) -> None:
-    out.write(orjson.dumps([row.to_dict() for row in rows], option=orjson.OPT_INDENT_2) + b"\n")
+def _write_kpis_json(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes], extra: bool) -> None:
+    dicts = [row.to_dict(extra=extra) for row in rows]
+    out.write(orjson.dumps(dicts, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def _write_kpis_csv(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes]) -> None:
+def _write_kpis_csv(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes], extra: bool) -> None:
     # UTF-8 with a BOM: Excel on a Chinese Windows reads a CSV without one in the ANSI code
     # page (GBK) and garbles Chinese queue and agent names; the BOM makes it read UTF-8.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     try:
         writer = csv.writer(text)
-        writer.writerow([*by, *FIGURES])
+        writer.writerow([*by, *FIGURES, *(EXTRA_FIGURES if extra else ())])
         for row in rows:
-            values = row.to_dict()
+            values = row.to_dict(extra=extra)
             writer.writerow(["" if values[name] is None else values[name] for name in values])
     finally:
         text.flush()

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from lingting.engine.contacts import Contact, contact_from_record
 from lingting.engine.kpis import (
+    EXTRA_FIGURES,
     FIGURES,
     GROUPINGS,
     KpiAccumulator,
@@ -29,6 +30,7 @@ from lingting.engine.kpis import (
     is_offered,
     kpi_rows,
     parse_groupings,
+    transfer_of,
     wait_seconds,
 )
 from lingting.engine.reader import ParsedLine, read_contacts_file
@@ -457,3 +459,222 @@ def test_bank_days_and_queues_are_plausible(
     queues = kpi_rows(contacts, by=("queue",), tz=SHANGHAI)
     assert sum(row.offered for row in queues) == 31125
     assert {row.group[0][1] for row in queues} >= {"PS", "NW", "NE", "IN", "TT"}
+
+
+# --- beyond FORMATS.md: first-contact resolution, transfers, complaints ------------------------
+
+
+def at(day: int, hour: int = 9) -> str:
+    return f"2026-10-{day:02d}T{hour:02d}:00:00"
+
+
+def extra_total(contacts: list[Contact], **options: Any) -> KpiRow:
+    [row] = kpi_rows(contacts, by=(), options=KpiOptions(**options), tz=SHANGHAI, extra=True)
+    return row
+
+
+def test_a_customer_who_calls_back_within_the_window_was_not_resolved_first_time() -> None:
+    contacts = [
+        call(customer_id="U1", started_at=at(1)),  # U1 calls back on the 5th: repeated
+        call(customer_id="U1", started_at=at(5)),  # then not again by the 20th: resolved
+        call(customer_id="U2", started_at=at(1)),  # U2 calls back on the 9th, 8 days later
+        call(customer_id="U2", started_at=at(9)),  # resolved
+        call(customer_id="U3", started_at=at(2)),  # U3 comes back only to abandon: repeated
+        call("abandoned", customer_id="U3", started_at=at(3), wait_s=40),
+        call(customer_id="U9", started_at=at(20)),  # the end of the data
+    ]
+    row = extra_total(contacts)
+    assert (row.fcr_resolved, row.fcr_repeated) == (3, 2)
+    assert row.fcr == pytest.approx(3 / 5)
+    # U9 on the 20th: the last 7 days of the data are not yet known
+    assert row.fcr_pending == 1
+
+
+def test_the_fcr_window_is_an_option() -> None:
+    contacts = [
+        call(customer_id="U2", started_at=at(1)),
+        call(customer_id="U2", started_at=at(9)),
+        call(customer_id="U9", started_at=at(30)),
+    ]
+    assert extra_total(contacts).fcr_repeated == 0
+    assert extra_total(contacts, fcr_days=10).fcr_repeated == 1
+
+
+def test_a_repeat_exactly_at_the_end_of_the_window_still_counts() -> None:
+    contacts = [
+        call(customer_id="U1", started_at=at(1)),
+        call(customer_id="U1", started_at=at(8)),  # 7 days to the second
+        call(customer_id="U9", started_at=at(30)),
+    ]
+    assert extra_total(contacts).fcr_repeated == 1
+
+
+def test_contacts_without_a_customer_stay_out_of_fcr_and_are_counted() -> None:
+    contacts = [
+        call(started_at=at(1)),
+        call(customer_id="0", started_at=at(1)),  # the switch's "not identified"
+        call(customer_id="0", started_at=at(2)),
+        call(customer_id="U1"),  # no time: cannot be placed in a window
+        call(customer_id="U2", started_at=at(1)),
+        call(customer_id="U9", started_at=at(30)),
+    ]
+    row = extra_total(contacts)
+    assert row.fcr_unidentified == 4
+    assert (row.fcr_resolved, row.fcr_repeated, row.fcr_pending) == (1, 0, 1)
+    assert row.fcr == 1.0
+
+
+def test_a_repeat_found_before_the_window_closes_is_known_at_once() -> None:
+    contacts = [call(customer_id="U1", started_at=at(1)), call(customer_id="U1", started_at=at(2))]
+    row = extra_total(contacts)
+    assert (row.fcr_repeated, row.fcr_pending, row.fcr_resolved) == (1, 1, 0)
+
+
+def test_the_repeat_may_be_in_another_group_and_fcr_stays_with_the_first_contact() -> None:
+    contacts = [
+        call(customer_id="U1", queue="Q1", started_at=at(1)),
+        call(customer_id="U1", queue="Q2", started_at=at(2)),
+        call(customer_id="U9", queue="Q2", started_at=at(30)),
+    ]
+    rows = {
+        row.group[0][1]: row for row in kpi_rows(contacts, by=("queue",), tz=SHANGHAI, extra=True)
+    }
+    assert (rows["Q1"].fcr_repeated, rows["Q1"].fcr) == (1, 0.0)
+    assert (rows["Q2"].fcr_resolved, rows["Q2"].fcr_pending) == (1, 1)
+
+
+def test_possible_repeats_that_are_not_counted_still_end_a_first_contacts_resolution() -> None:
+    accumulator = KpiAccumulator(
+        by=(), tz=SHANGHAI, extra=True, known_until=datetime(2026, 11, 1, tzinfo=SHANGHAI)
+    )
+    accumulator.add(call(customer_id="U1", started_at=at(1)))
+    accumulator.add(call(customer_id="U2", started_at=at(1)))
+    assert accumulator.add_possible_repeat(call(customer_id="U1", started_at=at(3)))
+    assert not accumulator.add_possible_repeat(call("ivr_only", customer_id="U2", started_at=at(2)))
+    [row] = accumulator.rows()
+    assert (row.offered, row.fcr_repeated, row.fcr_resolved, row.fcr_pending) == (2, 1, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "transferred"),
+    [
+        ({"transferred": True}, True),
+        ({"transferred": False}, False),
+        ({"hangup_by": "transfer"}, True),
+        ({"tags": ["转接"]}, True),
+        ({"hangup_by": "customer"}, None),
+        ({"transferred": "yes"}, None),
+        ({}, None),
+    ],
+)
+def test_how_a_transfer_is_read_from_the_record(
+    fields: dict[str, Any], transferred: bool | None
+) -> None:
+    assert transfer_of(call(**fields)) is transferred
+
+
+def test_transfer_rate_is_over_answered_contacts_and_null_when_nothing_records_transfers() -> None:
+    recorded = [
+        call(transferred=True),
+        call(tags=["转接", "宽带"]),
+        call(transferred=False),
+        call(),  # says nothing: not transferred, as far as the log tells
+        call("abandoned", wait_s=30, transferred=True),  # abandoned: never reached an agent
+    ]
+    row = extra_total(recorded)
+    assert (row.transferred, row.transfer_rate) == (2, 0.5)
+    assert extra_total([call(), call(hangup_by="agent")]).transfer_rate is None
+
+
+def test_complaints_are_tagged_or_in_a_complaints_queue() -> None:
+    contacts = [
+        call(tags=["投诉"], queue="ACD-01"),
+        call("abandoned", wait_s=30, tags=["投诉", "话费争议"]),
+        call(queue="ACD-03"),
+        call(queue="ACD-01", tags=["投诉建议"]),  # another tag, not 投诉
+        call("ivr_only", tags=["投诉"]),  # never offered
+    ]
+    assert extra_total(contacts).complaints == 2
+    assert extra_total(contacts, complaint_queues=frozenset({"ACD-03"})).complaints == 3
+
+
+def test_without_extra_a_row_is_exactly_the_formats_md_figures() -> None:
+    [row] = kpi_rows([call(customer_id="U1", tags=["投诉"])], by=("queue",), tz=SHANGHAI)
+    assert list(row.to_dict()) == ["queue", *FIGURES]
+    [extra] = kpi_rows([call(customer_id="U1")], by=("queue",), tz=SHANGHAI, extra=True)
+    assert list(extra.to_dict(extra=True)) == ["queue", *FIGURES, *EXTRA_FIGURES]
+    assert extra.to_dict() == row.to_dict()
+
+
+customers = st.lists(
+    st.tuples(st.sampled_from(["U1", "U2", "U3", "0"]), st.integers(0, 60 * 24 * 20)),
+    max_size=40,
+)
+
+
+@given(customers, st.randoms(use_true_random=False))
+def test_fcr_parts_add_up_and_do_not_depend_on_order(
+    calls: list[tuple[str, int]], rng: random.Random
+) -> None:
+    sample = [
+        Contact(
+            id="f",
+            direction="inbound",
+            disposition="answered",
+            queue=("Q1", "Q2")[minute % 2],
+            customer_id=customer,
+            started_at=START + timedelta(minutes=minute),
+        )
+        for customer, minute in calls
+    ]
+    rows = kpi_rows(sample, by=("queue",), tz=SHANGHAI, extra=True)
+    for row in rows:
+        parts = row.fcr_resolved + row.fcr_repeated + row.fcr_pending + row.fcr_unidentified
+        assert parts == row.answered
+        assert row.fcr is None or 0 <= row.fcr <= 1
+    shuffled = sample[:]
+    rng.shuffle(shuffled)
+    again = kpi_rows(shuffled, by=("queue",), tz=SHANGHAI, extra=True)
+    assert [r.to_dict(extra=True) for r in again] == [r.to_dict(extra=True) for r in rows]
+
+
+@needs_bank
+def test_bank_fcr_against_the_source_file(
+    bank_contacts: list[Contact], bank_tsv: list[dict[str, str]]
+) -> None:
+    """The log has customer ids (0 = not identified) but nothing about transfers."""
+    [month] = kpi_rows(bank_contacts, by=("month",), tz=SHANGHAI, extra=True)
+
+    def moment(row: dict[str, str]) -> datetime:
+        day = datetime.strptime("19" + row["date"], "%Y%m%d")
+        hours, minutes, seconds = map(int, row["vru_entry"].split(":"))
+        start = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        if row["q_start"] != "0:00:00":  # the day's local time of joining the queue
+            hours, minutes, seconds = map(int, row["q_start"].split(":"))
+            start = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        return start
+
+    offered = [row for row in bank_tsv if offered_in_tsv(row)]
+    end = max(map(moment, offered))
+    by_customer: dict[str, list[datetime]] = {}
+    for row in offered:
+        by_customer.setdefault(row["customer_id"], []).append(moment(row))
+    resolved = repeated = pending = 0
+    for row in offered:
+        if row["outcome"] != "AGENT" or row["customer_id"] == "0":
+            continue
+        start = moment(row)
+        later = [m for m in by_customer[row["customer_id"]] if m > start]
+        if later and min(later) - start <= timedelta(days=7):
+            repeated += 1
+        elif start + timedelta(days=7) > end:
+            pending += 1
+        else:
+            resolved += 1
+    assert (month.fcr_resolved, month.fcr_repeated, month.fcr_pending) == (
+        resolved,
+        repeated,
+        pending,
+    )
+    assert month.transfer_rate is None
+    assert month.complaints == 0

@@ -28,12 +28,36 @@ A rate or mean whose denominator is zero is ``None``, never 0 and never an error
 
 The accumulator streams: it keeps a handful of counters and sums per group, never the
 contacts, so a file of any size is summarised in memory proportional to its groups.
+
+Figures beyond FORMATS.md (`EXTRA_FIGURES`, asked for with ``extra=True``; `lingting kpis
+--extra`), over the same offered contacts and groups:
+
+- First-contact resolution 一次解决率 (seed 001 lists it among the figures to watch). An
+  answered contact is *resolved* when the same `customer_id` makes no further offered contact
+  (inbound, answered or abandoned, any queue or agent) strictly after it and within
+  `fcr_days` days (default 7); *repeated* when it does. ``fcr`` = resolved ÷ (resolved +
+  repeated), in the group of the first contact. Answered contacts without a customer (no
+  `customer_id`, or one of `unidentified_customers`: "" and "0", the switch's "caller not
+  identified", as in the Anonymous Bank log) or without a time are left out of the
+  denominator and counted in ``fcr_unidentified``. An answered contact with no repeat whose
+  window has not closed yet (it is less than `fcr_days` before the end of the data: the
+  latest contact read, or `known_until` when the caller knows better) is not yet known:
+  counted in ``fcr_pending``, left out of the denominator. FCR keeps a small tuple per
+  offered contact with a customer until `rows` (its memory grows with those contacts).
+- Transfers 转接率: an answered contact was transferred when its record says
+  ``"transferred": true``, or ``"hangup_by": "transfer"``, or it is tagged 转接.
+  ``transfer_rate`` = transferred ÷ answered; null when no answered contact of the group
+  records anything about transfers (no `transferred` true/false, no such `hangup_by` or
+  tag): a log that does not record transfers (the Anonymous Bank's) says nothing, which is
+  not the same as "none".
+- Complaints 投诉量: offered contacts tagged 投诉, or in one of `complaint_queues`.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -51,6 +75,18 @@ FIGURES = (
     "asa_s",
     "aht_s",
 )
+EXTRA_FIGURES = (
+    "fcr",
+    "fcr_resolved",
+    "fcr_repeated",
+    "fcr_pending",
+    "fcr_unidentified",
+    "transferred",
+    "transfer_rate",
+    "complaints",
+)
+COMPLAINT_TAG = "投诉"
+TRANSFER_TAG = "转接"
 # Output precision: rates as fractions to a hundredth of a percent, means to a tenth of a
 # second. Enough for any report, and stable across platforms' float printing.
 RATE_DIGITS = 4
@@ -65,10 +101,14 @@ class KpiError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class KpiOptions:
-    """The two thresholds of the definitions, in seconds."""
+    """The two thresholds of the definitions, in seconds, and the settings of the figures
+    beyond FORMATS.md (see the module's docstring)."""
 
     service_level_seconds: float = 20
     short_abandon_seconds: float = 5
+    fcr_days: float = 7
+    complaint_queues: frozenset[str] = frozenset()
+    unidentified_customers: frozenset[str] = frozenset({"", "0"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +126,19 @@ class KpiRow:
     service_level: float | None
     asa_s: float | None
     aht_s: float | None
+    # Beyond FORMATS.md: filled only when the accumulator was asked for them (extra=True).
+    fcr: float | None = None
+    fcr_resolved: int = 0
+    fcr_repeated: int = 0
+    fcr_pending: int = 0
+    fcr_unidentified: int = 0
+    transferred: int = 0
+    transfer_rate: float | None = None
+    complaints: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Group keys, then figures (FIGURES order), rounded for output; None stays None."""
+    def to_dict(self, *, extra: bool = False) -> dict[str, Any]:
+        """Group keys, then figures (FIGURES order, then EXTRA_FIGURES when `extra`),
+        rounded for output; None stays None."""
         row: dict[str, Any] = dict(self.group)
         row.update(
             offered=self.offered,
@@ -101,6 +151,17 @@ class KpiRow:
             asa_s=_round(self.asa_s, SECONDS_DIGITS),
             aht_s=_round(self.aht_s, SECONDS_DIGITS),
         )
+        if extra:
+            row.update(
+                fcr=_round(self.fcr, RATE_DIGITS),
+                fcr_resolved=self.fcr_resolved,
+                fcr_repeated=self.fcr_repeated,
+                fcr_pending=self.fcr_pending,
+                fcr_unidentified=self.fcr_unidentified,
+                transferred=self.transferred,
+                transfer_rate=_round(self.transfer_rate, RATE_DIGITS),
+                complaints=self.complaints,
+            )
         return row
 
 
@@ -159,6 +220,28 @@ def handle_seconds(contact: Contact, *, tz: tzinfo) -> float | None:
     return talk + (contact.hold_s or 0.0) + (contact.acw_s or 0.0)
 
 
+def transfer_of(contact: Contact) -> bool | None:
+    """Whether the contact was transferred: True, False, or None when its record says
+    nothing about transfers (see the module's docstring for the fields read)."""
+    flag = contact.extra.get("transferred")
+    if flag is True or contact.hangup_by == "transfer" or TRANSFER_TAG in contact.tags:
+        return True
+    return False if flag is False else None
+
+
+def is_complaint(contact: Contact, options: KpiOptions) -> bool:
+    """Tagged 投诉, or in a queue the center names a complaints queue."""
+    return COMPLAINT_TAG in contact.tags or (
+        contact.queue is not None and contact.queue in options.complaint_queues
+    )
+
+
+def customer_of(contact: Contact, options: KpiOptions) -> str | None:
+    """The contact's customer for FCR; None when it has none or an unidentified one."""
+    customer = contact.customer_id
+    return None if customer is None or customer in options.unidentified_customers else customer
+
+
 def _seconds_between(start: datetime, end: datetime, tz: tzinfo) -> float:
     return (_aware(end, tz) - _aware(start, tz)).total_seconds()
 
@@ -210,9 +293,16 @@ class _Tally:
     __slots__ = (
         "abandoned",
         "answered",
+        "complaints",
+        "fcr_pending",
+        "fcr_repeated",
+        "fcr_resolved",
+        "fcr_unidentified",
         "handle_count",
         "handle_sum",
         "short_abandoned",
+        "transfer_known",
+        "transferred",
         "wait_count",
         "wait_sum",
         "within_service_level",
@@ -222,6 +312,18 @@ class _Tally:
         self.answered = self.abandoned = self.short_abandoned = 0
         self.within_service_level = self.wait_count = self.handle_count = 0
         self.wait_sum = self.handle_sum = 0.0
+        self.complaints = self.transfer_known = self.transferred = 0
+        self.fcr_resolved = self.fcr_repeated = self.fcr_pending = self.fcr_unidentified = 0
+
+    def add_extra(self, contact: Contact, options: KpiOptions) -> None:
+        """The figures beyond FORMATS.md that one contact settles by itself (FCR needs the
+        customer's other contacts: `KpiAccumulator.rows` settles it)."""
+        self.complaints += is_complaint(contact, options)
+        if contact.disposition == "answered":
+            transferred = transfer_of(contact)
+            if transferred is not None:
+                self.transfer_known += 1
+                self.transferred += transferred
 
     def add(self, contact: Contact, options: KpiOptions, tz: tzinfo) -> None:
         wait = wait_seconds(contact, tz=tz)
@@ -259,25 +361,58 @@ class _Tally:
             aht_s=_ratio(self.handle_sum, self.handle_count),
         )
 
+    def extra_row(self, row: KpiRow) -> KpiRow:
+        return replace(
+            row,
+            fcr=_ratio(self.fcr_resolved, self.fcr_resolved + self.fcr_repeated),
+            fcr_resolved=self.fcr_resolved,
+            fcr_repeated=self.fcr_repeated,
+            fcr_pending=self.fcr_pending,
+            fcr_unidentified=self.fcr_unidentified,
+            transferred=self.transferred,
+            transfer_rate=_ratio(self.transferred, self.answered) if self.transfer_known else None,
+            complaints=self.complaints,
+        )
+
 
 def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+# A contact of a customer, for FCR: its moment (a POSIX timestamp) and, for an answered
+# contact that counts, its group key (None for one that is only a possible repeat).
+_CustomerContact = tuple[float, tuple[GroupKey, ...] | None]
+
+
 class KpiAccumulator:
     """Feed contacts one at a time with `add`; read the figures with `rows`.
 
-    Memory grows with the number of groups, never with the number of contacts.
+    Memory grows with the number of groups, never with the number of contacts, unless the
+    figures beyond FORMATS.md are asked for (`extra`): FCR then keeps a small tuple per
+    offered contact that has a customer. `known_until` is the end of the data for FCR's
+    "not yet known" (default: the latest contact fed).
     """
 
-    def __init__(self, *, by: Sequence[str], options: KpiOptions | None = None, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        *,
+        by: Sequence[str],
+        options: KpiOptions | None = None,
+        tz: tzinfo,
+        extra: bool = False,
+        known_until: datetime | None = None,
+    ) -> None:
         unknown = [name for name in by if name not in GROUPINGS]
         if unknown or len(set(by)) != len(by):
             raise KpiError(f"group by distinct names among {', '.join(GROUPINGS)}, not {by!r}")
         self.by = tuple(by)
         self.options = options or KpiOptions()
         self.tz = tz
+        self.extra = extra
+        self.known_until = known_until
         self._tallies: dict[tuple[GroupKey, ...], _Tally] = {}
+        self._customers: dict[str, list[_CustomerContact]] = {}
+        self._latest: float | None = None
 
     def add(self, contact: Contact) -> bool:
         """Count one contact; False (and nothing counted) when it was not offered."""
@@ -288,6 +423,30 @@ class KpiAccumulator:
         if tally is None:
             tally = self._tallies[key] = _Tally()
         tally.add(contact, self.options, self.tz)
+        if self.extra:
+            tally.add_extra(contact, self.options)
+            answered = contact.disposition == "answered"
+            if not self._remember(contact, key if answered else None) and answered:
+                tally.fcr_unidentified += 1
+        return True
+
+    def add_possible_repeat(self, contact: Contact) -> bool:
+        """A contact that is not counted (outside the filters, or one the reader may not
+        see) but may still be a customer's repeat contact for FCR."""
+        return self.extra and is_offered(contact) and self._remember(contact, None)
+
+    def _remember(self, contact: Contact, key: tuple[GroupKey, ...] | None) -> bool:
+        moment = _local_moment(contact, self.tz)
+        if moment is None:
+            return False
+        stamp = moment.timestamp()
+        # The end of the data is the latest contact, identified customer or not.
+        if self._latest is None or stamp > self._latest:
+            self._latest = stamp
+        customer = customer_of(contact, self.options)
+        if customer is None:
+            return False
+        self._customers.setdefault(customer, []).append((stamp, key))
         return True
 
     def rows(self) -> list[KpiRow]:
@@ -296,10 +455,33 @@ class KpiAccumulator:
         tallies = dict(self._tallies)
         if not self.by and not tallies:
             tallies[()] = _Tally()
-        return [
-            tallies[key].row(tuple(zip(self.by, key, strict=True)))
-            for key in sorted(tallies, key=_sort_key)
-        ]
+        if self.extra:
+            self._settle_fcr()
+        rows = []
+        for key in sorted(tallies, key=_sort_key):
+            row = tallies[key].row(tuple(zip(self.by, key, strict=True)))
+            rows.append(tallies[key].extra_row(row) if self.extra else row)
+        return rows
+
+    def _settle_fcr(self) -> None:
+        for tally in self._tallies.values():
+            tally.fcr_resolved = tally.fcr_repeated = tally.fcr_pending = 0
+        window = self.options.fcr_days * 86400
+        end = self.known_until.timestamp() if self.known_until is not None else self._latest
+        for contacts in self._customers.values():
+            contacts.sort(key=lambda entry: entry[0])
+            moments = [moment for moment, _key in contacts]
+            for moment, key in contacts:
+                if key is None:
+                    continue
+                tally = self._tallies[key]
+                later = bisect_right(moments, moment)
+                if later < len(moments) and moments[later] - moment <= window:
+                    tally.fcr_repeated += 1
+                elif end is None or moment + window > end:
+                    tally.fcr_pending += 1
+                else:
+                    tally.fcr_resolved += 1
 
 
 def _sort_key(key: tuple[GroupKey, ...]) -> tuple[tuple[bool, GroupKey], ...]:
@@ -313,9 +495,11 @@ def kpi_rows(
     by: Sequence[str],
     options: KpiOptions | None = None,
     tz: tzinfo,
+    extra: bool = False,
 ) -> list[KpiRow]:
-    """The KPIs of `contacts` per group of `by` (any of GROUPINGS), sorted by group keys."""
-    accumulator = KpiAccumulator(by=by, options=options, tz=tz)
+    """The KPIs of `contacts` per group of `by` (any of GROUPINGS), sorted by group keys;
+    with the figures beyond FORMATS.md when `extra`."""
+    accumulator = KpiAccumulator(by=by, options=options, tz=tz, extra=extra)
     for contact in contacts:
         accumulator.add(contact)
     return accumulator.rows()
