@@ -51,7 +51,7 @@ def call(disposition: str = "answered", **fields: Any) -> Contact:
     return contact_from_record(record, tz=SHANGHAI)
 
 
-def total(contacts: list[Contact], **options: float) -> KpiRow:
+def total(contacts: list[Contact], **options: Any) -> KpiRow:
     [row] = kpi_rows(contacts, by=(), options=KpiOptions(**options), tz=SHANGHAI)
     return row
 
