@@ -131,6 +131,12 @@ LINGTING_DISPUTE_DAYS = int(os.environ.get("LINGTING_DISPUTE_DAYS", "7"))  # 申
 # outside it) and played beside its transcript.
 LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_DIR / "recordings"))
 USE_TZ = True
+# The recurring jobs `lingting scheduler` runs (job name, schedule, command and arguments);
+# each command is safe to run twice for the same period. Cron can run the same commands
+# instead: the scheduler is for a deployment, or the demo, without one.
+LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
+    ("samples", "daily 00:05", ["sampling_run"]),
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

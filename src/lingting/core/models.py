@@ -122,3 +122,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job (`lingting scheduler`) for one due moment.
+
+    Unique per job and moment: a scheduler claims a moment by inserting its row, so two
+    schedulers (or a restart) never run the same moment twice. Rows are kept as the log.
+    """
+
+    job = models.CharField(max_length=64)
+    due_at = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True)
+    output = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "due_at"], name="scheduled_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.due_at:%Y-%m-%d %H:%M}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lingting.core.models import ApiToken, AuditEvent, Notification, User
+from lingting.core.models import ApiToken, AuditEvent, Notification, ScheduledRun, User
 
 
 def audit_record(
@@ -68,3 +70,20 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def scheduled_run_claim(*, job: str, due_at: datetime) -> ScheduledRun | None:
+    """This process's claim on running `job` for `due_at`; None when it already ran (or
+    another scheduler claimed it first)."""
+    try:
+        with transaction.atomic():
+            return ScheduledRun.objects.create(job=job, due_at=due_at)
+    except IntegrityError:
+        return None
+
+
+def scheduled_run_finish(*, run: ScheduledRun, succeeded: bool, output: str) -> None:
+    run.finished_at = timezone.now()
+    run.succeeded = succeeded
+    run.output = output[-20_000:]  # the end of a long log says what went wrong
+    run.save(update_fields=["finished_at", "succeeded", "output"])
