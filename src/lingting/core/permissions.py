@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from lingting.core.models import Agent, Role, User
+from lingting.core.models import Agent, Role, Team, User
 
 ROLES_SEEING_ALL_CONTACTS = frozenset(
     {
@@ -148,3 +148,61 @@ ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANA
 
 def may_see_disputes(user: User) -> bool:
     return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES
+
+
+# Agent states and occupancy (workforce): the agent sees their own, a team leader their
+# teams', operations managers and WFM planners (排班) everyone's.
+ROLES_SEEING_ALL_OCCUPANCY = frozenset({Role.OPERATIONS_MANAGER, Role.WFM_PLANNER, Role.ADMIN})
+
+
+def occupancy_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose states, occupancy and utilisation `user` may see."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
+        return Agent.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.AGENT:
+        return Agent.objects.filter(user=user)
+    return Agent.objects.none()
+
+
+def may_see_occupancy(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.role in ROLES_SEEING_ALL_OCCUPANCY
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
+
+
+def broadcast_teams(user: User) -> QuerySet[Team]:
+    """The teams whose hourly calls and satisfaction (000 §1(2)) `user` sees: a member
+    their own team's, a team leader the teams they lead, managers, planners and those who
+    see every contact all teams'."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY or sees_all_contacts(user):
+        return Team.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Team.objects.filter(leader=user)
+    if user.role == Role.AGENT:
+        return Team.objects.filter(agents__user=user)
+    return Team.objects.none()
+
+
+def may_read_quality_reports(user: User) -> bool:
+    """The quality reports (002 §七): center-wide for QA and managers, a team leader's own
+    teams' contacts for a team leader; agents and others none."""
+    return may_read_qa_reports(user) or user.role == Role.TEAM_LEADER
+
+
+def report_scope(user: User, *, via: str = "") -> Q:
+    """The contacts a quality report of `user` covers, as `contact_scope` builds filters:
+    every contact for QA and managers, their teams' for a team leader, none otherwise."""
+    if may_read_qa_reports(user):
+        return Q()
+    if user.role == Role.TEAM_LEADER:
+        return contact_scope(user, via=via)
+    return Q(pk__in=[])
+
+
+def may_archive_reports(user: User) -> bool:
+    """Generating the center's stored reports on demand: the QA supervisor's (002 §二.6)."""
+    return may_manage_qa(user)

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lingting.workforce import views
 
 app_name = "workforce"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("occupancy/", views.occupancy, name="occupancy"),
+]
