@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.engine.kpis import kpi_rows
+from lingting.engine.kpis import KpiOptions, kpi_rows
 from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import
-from lingting.performance.selectors import kpis_for
+from lingting.performance.selectors import kpi_table_for, kpis_for
 from tests.conftest import SHANGHAI
 
 ClientFor = Callable[[User], Client]
@@ -54,6 +54,12 @@ def cdr_day(path: Path, *, seed: int = 7, count: int = 120) -> Path:
             record["ended_at"] = (queued + timedelta(seconds=wait)).isoformat()
         if n % 3 == 0:
             record["wait_s"] = wait
+        if n % 5:  # a few callers, some of whom call again; every fifth unidentified
+            record["customer_id"] = f"U{n % 11}"
+        if n % 7 == 0:
+            record["tags"] = ["投诉"]
+        if outcome == "answered" and n % 4 == 0:
+            record["transferred"] = n % 8 == 0
         lines.append(orjson.dumps(record))
     path.write_bytes(b"\n".join(lines) + b"\n")
     return path
@@ -67,11 +73,14 @@ def imported(tmp_path: Path, org: Any) -> Path:
     return path
 
 
-def engine_rows(path: Path, by: list[str]) -> list[dict[str, Any]]:
+def engine_rows(
+    path: Path, by: list[str], *, extra: bool = False, options: KpiOptions | None = None
+) -> list[dict[str, Any]]:
     tz = timezone.get_default_timezone()
     lines = read_contacts_file(str(path), tz=tz)
     contacts = (line.contact for line in lines if isinstance(line, ParsedLine))
-    return [row.to_dict() for row in kpi_rows(contacts, by=by, tz=tz)]
+    rows = kpi_rows(contacts, by=by, tz=tz, extra=extra, options=options)
+    return [row.to_dict(extra=extra) for row in rows]
 
 
 @pytest.mark.parametrize("by", [["day"], ["queue"], ["hour", "queue"], ["agent"]])
@@ -147,3 +156,126 @@ def test_only_operations_sets_targets_and_bad_thresholds_are_refused(
     target = KpiTarget.objects.get()
     assert (target.figure, target.queue, target.target.status(25)) == ("asa_s", None, "amber")
     assert AuditEvent.objects.filter(action="kpi_target.set").count() == 1
+
+
+# --- beyond FORMATS.md: FCR, transfers, complaints, QA score and pass rate --------------------
+
+
+@pytest.mark.parametrize("by", [["day"], ["queue"], ["agent"]])
+def test_the_extra_figures_on_the_page_are_the_commands(
+    imported: Path, qa_zhao: User, by: list[str]
+) -> None:
+    hour = KpiOptions(fcr_days=1 / 24)  # the file is one morning: an hour's window
+    table = kpi_table_for(user=qa_zhao, filters=ContactFilters(), by=by, options=hour)
+
+    assert [line.row.to_dict(extra=True) for line in table] == engine_rows(
+        imported, by, extra=True, options=hour
+    )
+    [total] = engine_rows(imported, [], extra=True, options=hour)
+    for figure in ("fcr_repeated", "fcr_resolved", "fcr_pending", "fcr_unidentified"):
+        assert total[figure] > 0
+    assert total["complaints"] > 0
+    assert 0 < total["transfer_rate"] < 1
+
+
+def test_an_agents_fcr_counts_a_repeat_that_another_agent_answered(
+    make_contact: Any, agent_li: User
+) -> None:
+    first = datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI)
+    make_contact(agent="A1001", customer="U1", started_at=first, disposition="answered")
+    make_contact(
+        agent="A1002",
+        customer="U1",
+        started_at=first + timedelta(days=2),
+        disposition="answered",
+    )
+    make_contact(agent="A1001", customer="U2", started_at=first, disposition="answered")
+    make_contact(
+        agent="A1002", customer="U3", started_at=first + timedelta(days=30), disposition="answered"
+    )
+
+    [line] = kpi_table_for(user=agent_li, filters=ContactFilters(), by=["agent"])
+
+    assert (line.row.answered, line.row.fcr_repeated, line.row.fcr_resolved) == (2, 1, 1)
+    assert line.row.fcr == 0.5
+
+
+def test_qa_score_and_pass_rate_are_the_current_automatic_scores_of_each_group(
+    make_contact: Any, qa_zhao: User
+) -> None:
+    for agent, score in [("A1001", 90), ("A1001", 70), ("A1001", 50), ("A1002", 85)]:
+        make_contact(agent=agent, score=score, disposition="answered")
+    make_contact(agent="A1002", disposition="answered")  # not scored yet
+
+    table = kpi_table_for(user=qa_zhao, filters=ContactFilters(), by=["agent"])
+
+    qa = {dict(line.row.group)["agent"]: line.qa for line in table}
+    assert (qa["A1001"].scored, qa["A1001"].qa_score) == (3, 70.0)
+    assert qa["A1001"].pass_rate == pytest.approx(2 / 3)  # 50 fails (the factory's mark is 60)
+    assert (qa["A1002"].scored, qa["A1002"].qa_score, qa["A1002"].pass_rate) == (1, 85.0, 1.0)
+
+
+def test_the_page_shows_the_extra_figures_with_their_targets(
+    client_for: ClientFor, make_contact: Any, ops_zhou: User, org: Any
+) -> None:
+    from lingting.performance.services import kpi_target_set
+
+    for agent, score in [("A1001", 90), ("A1003", 88), ("A1002", 70)]:
+        make_contact(agent=agent, score=score, disposition="answered", tags=["投诉"])
+    # the center wants 80; team 一班 (A1001, A1003) is held to 95, which it misses
+    kpi_target_set(actor=ops_zhou, figure="qa_score", queue=None, green=80, amber=75)
+    kpi_target_set(
+        actor=ops_zhou, figure="qa_score", queue=None, team=org.teams["一班"], green=95, amber=89
+    )
+
+    page = client_for(ops_zhou).get(reverse("performance:kpis"), {"by": ["agent"]}).content.decode()
+
+    assert "一次解决率" in page
+    assert "质检合格率" in page
+    rows = {
+        r.split("</td>")[0].rsplit(">", 1)[1]: r
+        for r in page.split('id="kpi-table"')[1].split("<tr>")[2:]
+    }
+    assert 'qa-score rag rag-amber">90.0<' in rows["A1001"]  # green for the center, not 一班
+    assert 'qa-score rag rag-red">88.0<' in rows["A1003"]
+    assert 'qa-score rag rag-red">70.0<' in rows["A1002"]  # 二班: the center's target
+    assert '<td class="num complaints">1</td>' in rows["A1002"]
+
+
+def test_a_team_target_is_set_through_the_form_and_audited(
+    client_for: ClientFor, ops_zhou: User, org: Any
+) -> None:
+    from lingting.core.models import AuditEvent
+    from lingting.performance.models import KpiTarget
+
+    url = reverse("performance:targets")
+    team = org.teams["二班"].pk
+    both = client_for(ops_zhou).post(
+        url,
+        {
+            "figure": "fcr",
+            "team": team,
+            "queue": org.queues["ACD-01"].pk,
+            "green": 0.8,
+            "amber": 0.7,
+        },
+    )
+    wrong = client_for(ops_zhou).post(
+        url, {"figure": "transfer_rate", "team": team, "green": 0.2, "amber": 0.1}
+    )
+    right = client_for(ops_zhou).post(
+        url, {"figure": "transfer_rate", "team": team, "green": 0.1, "amber": 0.2}
+    )
+
+    assert "目标针对一个班组或一个ACD组，不能同时针对两者" in both.content.decode()
+    assert "越低越好的指标，达标值不能高于预警值" in wrong.content.decode()
+    assert right.status_code == 302
+    target = KpiTarget.objects.get()
+    assert (target.team, target.queue, target.target.status(0.15)) == (
+        org.teams["二班"],
+        None,
+        "amber",
+    )
+    event = AuditEvent.objects.get(action="kpi_target.set")
+    assert event.object_id == "transfer_rate:team:T02"
+    assert "二班" in client_for(ops_zhou).get(url).content.decode()

@@ -32,6 +32,9 @@ class KpiForm(ContactFilterForm):
     short_abandon_seconds = forms.IntegerField(
         label=_("短放弃（秒内挂断不计）"), min_value=0, max_value=600, required=False
     )
+    fcr_days = forms.IntegerField(
+        label=_("一次解决（天内未再来电）"), min_value=1, max_value=90, required=False
+    )
 
     def groupings(self) -> list[str]:
         chosen = self.cleaned_data.get("by") if self.is_bound and self.is_valid() else None
@@ -41,7 +44,9 @@ class KpiForm(ContactFilterForm):
         defaults = KpiOptions()
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         sl, short = data.get("service_level_seconds"), data.get("short_abandon_seconds")
+        fcr_days = data.get("fcr_days")
         return KpiOptions(
             service_level_seconds=defaults.service_level_seconds if sl is None else sl,
             short_abandon_seconds=defaults.short_abandon_seconds if short is None else short,
+            fcr_days=defaults.fcr_days if fcr_days is None else fcr_days,
         )

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lingting.core.models import User
+from lingting.core.models import Team, User
 from lingting.core.permissions import may_set_targets
 from lingting.core.services import audit_record
 from lingting.engine.targets import Target
@@ -15,11 +15,20 @@ from lingting.performance.models import LOWER_IS_BETTER, KpiTarget
 
 
 def kpi_target_set(
-    *, actor: User, figure: str, queue: Queue | None, green: float, amber: float
+    *,
+    actor: User,
+    figure: str,
+    queue: Queue | None,
+    green: float,
+    amber: float,
+    team: Team | None = None,
 ) -> KpiTarget:
-    """Set (or change) the target of `figure` for `queue` (None: the whole center)."""
+    """Set (or change) the target of `figure` for `team` or `queue` (both None: the whole
+    center)."""
     if not may_set_targets(actor):
         raise PermissionDenied
+    if queue is not None and team is not None:
+        raise ValidationError(_("目标针对一个班组或一个ACD组，不能同时针对两者"))
     higher_is_better = figure not in LOWER_IS_BETTER
     try:
         Target(green=green, amber=amber, higher_is_better=higher_is_better)
@@ -30,17 +39,21 @@ def kpi_target_set(
             else _("越低越好的指标，达标值不能高于预警值")
         ) from None
     with transaction.atomic():
-        target = KpiTarget.objects.select_for_update().filter(figure=figure, queue=queue).first()
+        target = (
+            KpiTarget.objects.select_for_update()
+            .filter(figure=figure, queue=queue, team=team)
+            .first()
+        )
         before = {"green": target.green, "amber": target.amber} if target else None
         if target is None:
-            target = KpiTarget(figure=figure, queue=queue)
+            target = KpiTarget(figure=figure, queue=queue, team=team)
         target.green, target.amber = green, amber
         target.save()
         audit_record(
             actor=actor,
             action="kpi_target.set",
             object_type="kpi_target",
-            object_id=f"{figure}:{queue.code if queue else '*'}",
+            object_id=f"{figure}:{target.scope}",
             before=before,
             after={"green": green, "amber": amber},
         )
@@ -55,7 +68,7 @@ def kpi_target_delete(*, actor: User, target: KpiTarget) -> None:
             actor=actor,
             action="kpi_target.delete",
             object_type="kpi_target",
-            object_id=f"{target.figure}:{target.queue.code if target.queue else '*'}",
+            object_id=f"{target.figure}:{target.scope}",
             before={"green": target.green, "amber": target.amber},
         )
         target.delete()
