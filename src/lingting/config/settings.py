@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lingting.coaching",
     "lingting.reports",
     "lingting.workforce",
+    "lingting.surveys",
 ]
 
 MIDDLEWARE = [

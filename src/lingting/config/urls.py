@@ -14,6 +14,7 @@ urlpatterns = [
     path("coaching/", include("lingting.coaching.urls")),
     path("reports/", include("lingting.reports.urls")),
     path("workforce/", include("lingting.workforce.urls")),
+    path("surveys/", include("lingting.surveys.urls")),
     path("api/", api_urlpatterns()),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

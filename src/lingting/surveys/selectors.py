@@ -1,0 +1,188 @@
+"""CSAT and very-satisfied share of stored survey responses (engine.csat does the maths).
+
+Two sources count as responses:
+- `SurveyResponse` rows, imported with `lingting import_surveys`;
+- the `satisfaction` field (1–5) a contact may carry from the interaction file (README,
+  "Format extensions"): the switch's post-call IVR rating, counted as one IVR response
+  answered when the contact ended, on a 1–5 scale. A contact that has imported survey
+  responses is counted by those alone, so that the same rating is never counted twice.
+
+The team of a response is the team of its contact's agent; its day is the local day it
+was answered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from lingting.core.models import User
+from lingting.core.permissions import contact_scope, may_see_personal_numbers
+from lingting.engine import pii
+from lingting.engine.contacts import Turn
+from lingting.engine.csat import DEFAULT_SCALE, CsatTotals
+from lingting.interactions.models import Contact
+from lingting.surveys.models import SurveyResponse
+
+GROUPINGS = ("team", "queue", "day")
+CONTACT_FIELD_SCALE = DEFAULT_SCALE
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    team_id: int | None
+    team: str | None
+    queue: str | None
+    answered_at: datetime
+    score: int
+    scale: int
+
+
+@dataclass(frozen=True, slots=True)
+class CsatRow:
+    group: tuple[tuple[str, str | None], ...]  # (grouping, key) in the order asked
+    totals: CsatTotals
+
+
+def answers(*, contacts: Q, start: datetime, end: datetime) -> Iterator[Answer]:
+    """Every response answered in [start, end) about the contacts `contacts` selects."""
+    responses = (
+        SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(_via_contact(contacts))
+        .values_list(
+            "contact__agent__team_id",
+            "contact__agent__team__name",
+            "contact__queue__code",
+            "answered_at",
+            "score",
+            "scale",
+        )
+        .iterator(chunk_size=5000)
+    )
+    for team_id, team, queue, answered_at, score, scale in responses:
+        yield Answer(team_id, team, queue, answered_at, score, scale)
+    rated = (
+        Contact.objects.filter(contacts, extra__has_key="satisfaction")
+        .alias(rated_at=Coalesce("ended_at", "started_at"))
+        .filter(rated_at__gte=start, rated_at__lt=end)
+        .exclude(Exists(SurveyResponse.objects.filter(contact=OuterRef("pk"))))
+        .values_list(
+            "agent__team_id", "agent__team__name", "queue__code", "ended_at", "started_at", "extra"
+        )
+        .iterator(chunk_size=5000)
+    )
+    for team_id, team, queue, ended_at, started_at, extra in rated:
+        rating = _rating(extra.get("satisfaction"))
+        rated_at = ended_at or started_at
+        if rating is not None and rated_at is not None:
+            yield Answer(team_id, team, queue, rated_at, rating, CONTACT_FIELD_SCALE)
+
+
+def _via_contact(contacts: Q) -> Q:
+    """`contacts` (a filter on Contact) as a filter on SurveyResponse."""
+    return Q(contact__in=Contact.objects.filter(contacts).values("pk"))
+
+
+def _rating(value: Any) -> int | None:
+    """A contact's `satisfaction` if it is a whole number from 1 to 5, else None (ignored)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and 1 <= value <= CONTACT_FIELD_SCALE else None
+
+
+def local_day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(date_from, time(), tzinfo=tz),
+        datetime.combine(date_to + timedelta(days=1), time(), tzinfo=tz),
+    )
+
+
+def csat_rows(
+    *, user: User, date_from: date, date_to: date, by: Sequence[str] = ("team",)
+) -> tuple[list[CsatRow], CsatTotals]:
+    """CSAT per group of `by` (team, queue, day) over the responses about the contacts
+    `user` may see, answered on the local days `date_from`..`date_to`; and the total."""
+    start, end = local_day_bounds(date_from, date_to)
+    tz = timezone.get_current_timezone()
+    groups: dict[tuple[str | None, ...], CsatTotals] = defaultdict(CsatTotals)
+    total = CsatTotals()
+    for answer in answers(contacts=contact_scope(user), start=start, end=end):
+        keys = {
+            "team": answer.team,
+            "queue": answer.queue,
+            "day": answer.answered_at.astimezone(tz).date().isoformat(),
+        }
+        groups[tuple(keys[name] for name in by)].add(answer.score, answer.scale)
+        total.add(answer.score, answer.scale)
+    ordered = sorted(groups, key=lambda key: tuple((k is None, k or "") for k in key))
+    return [CsatRow(tuple(zip(by, key, strict=True)), groups[key]) for key in ordered], total
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    contact_pk: int
+    contact: str
+    answered_at: datetime
+    score: int
+    scale: int
+    channel: str
+    text: str  # personal numbers masked unless the reader may see them
+
+
+def low_score_comments(
+    *, user: User, date_from: date, date_to: date, limit: int = 20
+) -> list[Comment]:
+    """The latest comments of unsatisfied customers (below the top two boxes)."""
+    start, end = local_day_bounds(date_from, date_to)
+    responses = (
+        SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(_via_contact(contact_scope(user)))
+        .exclude(comment="")
+        .filter(score__lt=F("scale") - 1)
+        .select_related("contact")
+        .order_by("-answered_at", "-id")[:limit]
+    )
+    reveal = may_see_personal_numbers(user)
+    return [
+        Comment(
+            r.contact_id,
+            r.contact.external_id,
+            r.answered_at,
+            r.score,
+            r.scale,
+            r.get_channel_display(),
+            r.comment if reveal else pii.mask_turn_texts([Turn(0, "customer", r.comment)])[0],
+        )
+        for r in responses
+    ]
+
+
+def latest_answer_day(user: User) -> date | None:
+    """The local day of the latest response `user` may see (where the page opens)."""
+    scope = contact_scope(user)
+    latest = (
+        SurveyResponse.objects.filter(_via_contact(scope))
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        latest = (
+            Contact.objects.filter(scope, extra__has_key="satisfaction", ended_at__isnull=False)
+            .order_by("-ended_at")
+            .values_list("ended_at", flat=True)
+            .first()
+        )
+    return timezone.localtime(latest).date() if latest else None

@@ -1,0 +1,34 @@
+"""The satisfaction page: parse the filters, ask the selectors, render."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from lingting.core.permissions import request_user
+from lingting.surveys.forms import GROUP_LABELS, CsatForm
+from lingting.surveys.selectors import csat_rows, latest_answer_day, low_score_comments
+
+
+@require_GET
+def csat(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    form = CsatForm(request.GET or None, latest=latest_answer_day(user))
+    query = form.query()
+    rows, total = csat_rows(user=user, **query)
+    labels = dict(GROUP_LABELS)
+    return render(
+        request,
+        "surveys/csat.html",
+        {
+            "form": form,
+            "query": query,
+            "columns": [labels[name] for name in query["by"]],
+            "rows": [([key for _name, key in row.group], row.totals) for row in rows],
+            "total": total,
+            "comments": low_score_comments(
+                user=user, date_from=query["date_from"], date_to=query["date_to"]
+            ),
+        },
+    )
