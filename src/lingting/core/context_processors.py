@@ -9,6 +9,7 @@ from lingting.core.permissions import (
     may_curate_cases,
     may_manage_qa,
     may_read_qa_reports,
+    may_read_quality_reports,
     may_review,
     may_see_disputes,
     may_see_occupancy,
@@ -27,5 +28,6 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_curate_cases": may_curate_cases(user),
         "nav_disputes": may_see_disputes(user),
         "nav_occupancy": may_see_occupancy(user),
+        "nav_quality_reports": may_read_quality_reports(user),
         "unread_notifications": notifications_unread_count(user),
     }

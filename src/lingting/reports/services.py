@@ -1,0 +1,73 @@
+"""Writing the report archive: generate a period's report, keep its XLSX and PDF, and tell
+the QA supervisors when a scheduled one is ready."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lingting.core.models import Role, User
+from lingting.core.permissions import may_archive_reports
+from lingting.core.services import audit_record, notification_send
+from lingting.reports.exports.pdf import render_pdf
+from lingting.reports.exports.xlsx import render_xlsx
+from lingting.reports.layouts import document_for
+from lingting.reports.models import GeneratedReport, ReportKind
+from lingting.reports.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    report: GeneratedReport
+    created: bool  # False: it existed and was left alone (a scheduled re-run)
+
+
+def report_generate(*, kind: str, period: Period, actor: User | None) -> Generated:
+    """The center-wide report `kind` of `period`, stored with its XLSX and PDF.
+
+    Scheduled (`actor` None): idempotent, a period already generated is left alone, and the
+    QA supervisors are notified of a new one. On demand (a QA supervisor): generated again,
+    replacing the stored files; audited either way. Personal numbers are always masked in
+    the archive, whoever reads it later.
+    """
+    if kind not in ReportKind.values:
+        raise ValueError(f"no report of kind {kind!r}")
+    if actor is not None and not may_archive_reports(actor):
+        raise PermissionError("only a QA supervisor generates the center's reports")
+    existing = GeneratedReport.objects.filter(kind=kind, period=period.key).first()
+    if existing is not None and actor is None:
+        return Generated(existing, created=False)
+    document = document_for(kind=kind, period=period, user=None)
+    xlsx, pdf = render_xlsx(document), render_pdf(document)
+    with transaction.atomic():
+        report, created = GeneratedReport.objects.update_or_create(
+            kind=kind,
+            period=period.key,
+            defaults={
+                "period_start": period.start,
+                "period_end": period.last_day,
+                "generated_at": timezone.now(),
+                "generated_by": actor,
+                "xlsx": xlsx,
+                "pdf": pdf,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="report.generate",
+            object_type="report",
+            object_id=report.pk,
+            after={"kind": kind, "period": period.key, "replaced": not created},
+        )
+        if actor is None:
+            text = _("%(report)s %(period)s 已生成，可下载 XLSX 和 PDF") % {
+                "report": report.get_kind_display(),
+                "period": period.key,
+            }
+            for supervisor in User.objects.filter(role=Role.QA_SUPERVISOR, is_active=True):
+                notification_send(user=supervisor, text=text, url=reverse("reports:archive"))
+    return Generated(report, created=True)

@@ -1,0 +1,215 @@
+"""Report pages: parse the period, ask for the document, render it or hand it over as a
+file; the archive of generated reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lingting.core.models import Team
+from lingting.core.permissions import (
+    may_archive_reports,
+    may_read_qa_reports,
+    may_read_quality_reports,
+    request_user,
+    require,
+)
+from lingting.interactions.models import Queue
+from lingting.reports.document import ReportDocument, Section
+from lingting.reports.exports.fonts import ReportFontMissing
+from lingting.reports.exports.pdf import render_pdf
+from lingting.reports.exports.xlsx import render_xlsx
+from lingting.reports.layouts import PERIOD_OF_KIND, document_for
+from lingting.reports.models import GeneratedReport, ReportKind
+from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
+from lingting.reports.services import report_generate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSection:
+    section: Section
+    charts: list[SafeString]
+
+
+def _kind(kind: str) -> str:
+    if kind not in ReportKind.values:
+        raise Http404("no such report")
+    return kind
+
+
+def _period(kind: str, text: str | None) -> Period:
+    """The requested period, or the last full one (yesterday, last week, last month)."""
+    period_kind = PERIOD_OF_KIND[kind]
+    if not text:
+        return last_full_period(period_kind, timezone.localdate())
+    return parse_period(period_kind, text)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    require(may_read_quality_reports(request_user(request)))
+    return redirect("reports:report", kind=ReportKind.MONTHLY)
+
+
+@require_GET
+def report(request: HttpRequest, kind: str) -> HttpResponse:
+    user = request_user(request)
+    require(may_read_quality_reports(user))
+    kind = _kind(kind)
+    queue_id, team_id = _int(request.GET.get("queue")), _int(request.GET.get("team"))
+    try:
+        period = _period(kind, request.GET.get("period"))
+    except ValueError:
+        return _page(request, kind, None, None, status=400, queue_id=queue_id, team_id=team_id)
+    document = document_for(kind=kind, period=period, user=user, queue_id=queue_id, team_id=team_id)
+    return _page(request, kind, period, document, queue_id=queue_id, team_id=team_id)
+
+
+def _page(
+    request: HttpRequest,
+    kind: str,
+    period: Period | None,
+    document: ReportDocument | None,
+    *,
+    status: int = 200,
+    queue_id: int | None = None,
+    team_id: int | None = None,
+) -> HttpResponse:
+    user = request_user(request)
+    sections = [
+        ShownSection(s, [mark_safe(chart.svg()) for chart in s.charts])
+        for s in (document.sections if document else [])
+    ]
+    query = request.GET.copy()
+    if period is not None:
+        query["period"] = period.key
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "kind_label": ReportKind(kind).label,
+            "period": period,
+            "period_text": request.GET.get("period", ""),
+            "input_type": INPUT_TYPES[PERIOD_OF_KIND[kind]],
+            "document": document,
+            "sections": sections,
+            "query": query.urlencode(),
+            "queues": Queue.objects.order_by("code") if kind == "daily" else [],
+            "teams": Team.objects.order_by("code") if kind == "daily" else [],
+            "queue_id": queue_id,
+            "team_id": team_id,
+            "may_archive": may_archive_reports(user),
+            "may_read_archive": may_read_qa_reports(user),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    user = request_user(request)
+    require(may_read_quality_reports(user))
+    kind = _kind(kind)
+    try:
+        period = _period(kind, request.GET.get("period"))
+    except ValueError:
+        return _page(request, kind, None, None, status=400)
+    document = document_for(
+        kind=kind,
+        period=period,
+        user=user,
+        queue_id=_int(request.GET.get("queue")),
+        team_id=_int(request.GET.get("team")),
+    )
+    try:
+        return _file(document.filename, fmt, document)
+    except ReportFontMissing as error:
+        messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
+        return redirect(f"{reverse('reports:report', args=[kind])}?period={period.key}")
+
+
+def _file(name: str, fmt: str, document: ReportDocument) -> HttpResponse:
+    if fmt == "xlsx":
+        body, content_type = render_xlsx(document), XLSX
+    elif fmt == "pdf":
+        body, content_type = render_pdf(document), "application/pdf"
+    else:
+        raise Http404("no such format")
+    return _attachment(body, content_type, f"{name}.{fmt}")
+
+
+def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_read_qa_reports(user))
+    reports = GeneratedReport.objects.select_related("generated_by").defer("xlsx", "pdf")
+    return render(
+        request,
+        "reports/archive.html",
+        {
+            "reports": reports,
+            "kinds": ReportKind.choices,
+            "kind": "archive",
+            "may_archive": may_archive_reports(user),
+        },
+    )
+
+
+@require_POST
+def generate(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_archive_reports(user))
+    kind = _kind(request.POST.get("kind", ""))
+    try:
+        period = _period(kind, request.POST.get("period"))
+    except ValueError:
+        messages.error(
+            request, _("周期格式不对：月报如 2026-10，周报如 2026-W40，日报如 2026-10-05")
+        )
+        return redirect("reports:archive")
+    try:
+        generated = report_generate(kind=kind, period=period, actor=user)
+    except ReportFontMissing as error:
+        messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
+        return redirect("reports:archive")
+    messages.success(
+        request,
+        _("已生成 %(report)s %(period)s")
+        % {"report": ReportKind(kind).label, "period": period.key},
+    )
+    return redirect(f"{reverse('reports:archive')}#report-{generated.report.pk}")
+
+
+@require_GET
+def archive_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+    require(may_read_qa_reports(request_user(request)))
+    stored = get_object_or_404(GeneratedReport, pk=report_id)
+    name = f"{stored.kind}-{stored.period}.{fmt}"
+    if fmt == "xlsx":
+        return _attachment(bytes(stored.xlsx), XLSX, name)
+    if fmt == "pdf":
+        return _attachment(bytes(stored.pdf), "application/pdf", name)
+    raise Http404("no such format")
