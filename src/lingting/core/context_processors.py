@@ -12,6 +12,7 @@ from lingting.core.permissions import (
     may_read_quality_reports,
     may_review,
     may_see_disputes,
+    may_see_plans,
     may_see_occupancy,
 )
 from lingting.core.selectors import notifications_unread_count
@@ -27,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_qa_reports": may_read_qa_reports(user),
         "nav_curate_cases": may_curate_cases(user),
         "nav_disputes": may_see_disputes(user),
+        "nav_coaching": may_see_plans(user),
         "nav_occupancy": may_see_occupancy(user),
         "nav_quality_reports": may_read_quality_reports(user),
         "unread_notifications": notifications_unread_count(user),

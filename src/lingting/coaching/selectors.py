@@ -1,0 +1,842 @@
+"""Reads of the improvement loop: who is below target three months running, why (their QA
+findings), their plans, the trainings and the training needs reviews raised.
+
+Monthly figures per agent come from the performance app's KPI engine (`kpis_for` grouped by
+agent and month, coloured by `row_statuses` against the agent's queue's target, else the
+center's). One figure is computed here instead: **QA score**, the mean automatic QA score
+of the agent's contacts in the month (their current `ContactScore`). Its target is the
+performance app's ``qa_score`` target when one is set, else `DEFAULT_QA_SCORE_TARGET`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lingting.coaching.models import (
+    CoachingSession,
+    ImprovementPlan,
+    Phase,
+    PhaseGoal,
+    PlanStatus,
+    Training,
+)
+from lingting.core.models import Agent, User
+from lingting.core.permissions import (
+    contact_scope,
+    may_see_personal_numbers,
+    plan_agents,
+)
+from lingting.engine import pii
+from lingting.engine.contacts import Turn as EngineTurn
+from lingting.engine.effect import Effect, Observation, difference_in_differences
+from lingting.engine.scorecard import ScorecardError
+from lingting.engine.streaks import (
+    MonthFigure,
+    Streak,
+    add_months,
+    below_target_streaks,
+    month_key,
+    months_before,
+)
+from lingting.engine.targets import Target
+from lingting.interactions.models import Contact
+from lingting.interactions.selectors import ContactFilters, contacts_matching
+from lingting.performance.models import LOWER_IS_BETTER, TargetFigure
+from lingting.performance.selectors import kpi_targets, kpis_for, row_statuses
+from lingting.quality.models import (
+    AssignmentKind,
+    Evaluation,
+    Finding,
+    FindingScope,
+    ItemFailure,
+    ReviewedItem,
+    ScorecardVersion,
+)
+from lingting.quality.services import scorecard_of
+
+QA_SCORE = "qa_score"
+# Used only while operations has set no qa_score target: 80 points is on target, 70 a
+# warning (the standard scorecard passes a contact at 60).
+DEFAULT_QA_SCORE_TARGET = Target(green=80.0, amber=70.0)
+LOOKBACK_MONTHS = 6
+EXAMPLES = 3
+
+TargetSource = Literal["queue", "center", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    code: str
+    label: str
+    higher_is_better: bool
+    unit: Literal["rate", "seconds", "points", "count"]
+
+
+def figures() -> list[Figure]:
+    """The figures detection and the effect page work on: every KPI operations can set a
+    target for, and QA score."""
+    listed = [
+        Figure(
+            code=str(value),
+            label=str(label),
+            higher_is_better=value not in LOWER_IS_BETTER,
+            unit="rate" if value.endswith("rate") or value == "service_level" else "seconds",
+        )
+        for value, label in TargetFigure.choices
+        if value != QA_SCORE
+    ]
+    listed.append(Figure(QA_SCORE, _("质检得分"), True, "points"))
+    return listed
+
+
+def figure_named(code: str) -> Figure:
+    for figure in figures():
+        if figure.code == code:
+            return figure
+    raise KeyError(code)
+
+
+def month_end(first: date) -> date:
+    return add_months(first, 1) - timedelta(days=1)
+
+
+# ------------------------------------------------------------------- monthly figures per agent
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTarget:
+    target: Target
+    source: TargetSource
+    queue: str | None  # the agent's main queue (where most of their contacts were)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSeries:
+    figure: Figure
+    months: list[date]
+    series: dict[str, list[MonthFigure]]  # agent code → one per month, oldest first
+    targets: dict[str, AgentTarget]
+
+
+def agent_month_figures(*, user: User, figure: str, months: Sequence[date]) -> FigureSeries:
+    """Each visible agent's `figure` for each month of `months` (first days, in order),
+    coloured against the agent's target."""
+    info = figure_named(figure)
+    filters = ContactFilters(date_from=months[0], date_to=month_end(months[-1]))
+    queues = _main_queues(user, filters)
+    targets = kpi_targets()
+    agent_targets = {agent: _target_for(figure, queue, targets) for agent, queue in queues.items()}
+    values: dict[str, dict[str, float | None]] = defaultdict(dict)
+    statuses: dict[tuple[str, str], Any] = {}
+    if figure == QA_SCORE:
+        for code, key, mean in _monthly_qa_scores(user, filters):
+            values[code][key] = mean
+    else:
+        for row in kpis_for(user=user, filters=filters, by=("agent", "month")):
+            group = dict(row.group)
+            agent_key, month_key_ = group.get("agent"), group.get("month")
+            if not isinstance(agent_key, str) or not isinstance(month_key_, str):
+                continue
+            values[agent_key][month_key_] = getattr(row, figure)
+            statuses[agent_key, month_key_] = row_statuses(
+                row, targets, queue=queues.get(agent_key)
+            ).get(figure)
+    keys = [month_key(m) for m in months]
+    series: dict[str, list[MonthFigure]] = {}
+    for agent, by_month in values.items():
+        known = agent_targets.get(agent)
+        listed = []
+        for key in keys:
+            value = by_month.get(key)
+            if figure == QA_SCORE:
+                status = known.target.status(value) if known else None
+            else:
+                status = statuses.get((agent, key))
+            listed.append(MonthFigure(month=key, value=value, status=status))
+        series[agent] = listed
+    return FigureSeries(
+        figure=info,
+        months=list(months),
+        series=series,
+        targets={a: t for a, t in agent_targets.items() if t is not None},
+    )
+
+
+def _main_queues(user: User, filters: ContactFilters) -> dict[str, str | None]:
+    counts = (
+        contacts_matching(user=user, filters=filters)
+        .filter(agent__isnull=False)
+        .order_by()
+        .values_list("agent__code", "queue__code")
+        .annotate(n=Count("pk"))
+    )
+    best: dict[str, tuple[int, str | None]] = {}
+    for agent, queue, n in counts:
+        if agent not in best or (n, queue or "") > (best[agent][0], best[agent][1] or ""):
+            best[agent] = (n, queue)
+    return {agent: queue for agent, (_n, queue) in best.items()}
+
+
+def _target_for(
+    figure: str, queue: str | None, targets: dict[tuple[str, str | None], Target]
+) -> AgentTarget | None:
+    if queue is not None and (figure, queue) in targets:
+        return AgentTarget(targets[figure, queue], "queue", queue)
+    if (figure, None) in targets:
+        return AgentTarget(targets[figure, None], "center", queue)
+    if figure == QA_SCORE:
+        return AgentTarget(DEFAULT_QA_SCORE_TARGET, "default", queue)
+    return None
+
+
+def _monthly_qa_scores(user: User, filters: ContactFilters) -> list[tuple[str, str, float]]:
+    rows = (
+        contacts_matching(user=user, filters=filters)
+        .filter(agent__isnull=False, current_score__isnull=False)
+        .annotate(month=TruncMonth("started_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("agent__code", "month")
+        .annotate(mean=Avg("current_score__score"))
+    )
+    return [(agent, month_key(month), round(mean, 1)) for agent, month, mean in rows]
+
+
+# ---------------------------------------------------------------------------- detection
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    agent: Agent
+    figure: str
+    streak: Streak
+    target: AgentTarget | None
+    running_plan: ImprovementPlan | None
+
+    @property
+    def detected_months(self) -> list[MonthFigure]:
+        return list(self.streak.figures[-self.streak.run :])
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    figure: Figure
+    as_of: date
+    months: list[date]
+    length: int
+    detected: list[Detected]
+    has_target: bool
+    agents_looked_at: int
+
+
+def detect_below_target(
+    *, user: User, figure: str, as_of: date, length: int = 3, lookback: int = LOOKBACK_MONTHS
+) -> Detection:
+    """The agents `user` may coach whose `figure` was below target in each of the `length`
+    whole months before `as_of` (the run is counted back up to `lookback` months)."""
+    months = months_before(as_of, max(length, lookback))
+    data = agent_month_figures(user=user, figure=figure, months=months)
+    codes = set(plan_agents(user).values_list("code", flat=True))
+    series = {code: figures for code, figures in data.series.items() if code in codes}
+    streaks = below_target_streaks(series, length=length)
+    agents = Agent.objects.in_bulk([s.agent for s in streaks], field_name="code")
+    running = {
+        plan.agent.code: plan
+        for plan in ImprovementPlan.objects.filter(agent__code__in=agents, figure=figure)
+        .exclude(status=PlanStatus.CLOSED)
+        .select_related("agent")
+    }
+    return Detection(
+        figure=data.figure,
+        as_of=as_of,
+        months=months,
+        length=length,
+        detected=[
+            Detected(
+                agent=agents[s.agent],
+                figure=figure,
+                streak=s,
+                target=data.targets.get(s.agent),
+                running_plan=running.get(s.agent),
+            )
+            for s in streaks
+            if s.agent in agents
+        ],
+        has_target=bool(data.targets),
+        agents_looked_at=len(series),
+    )
+
+
+# ---------------------------------------------------------------------------- diagnosis
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    contact_id: int
+    external_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCount:
+    item: str
+    title: str
+    count: int
+    share: float | None  # of the contacts looked at (scored or reviewed)
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    tag: str
+    contacts: int
+    with_deductions: int
+
+    @property
+    def share(self) -> float:
+        return self.with_deductions / self.contacts if self.contacts else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class IssueNote:
+    item: str
+    title: str
+    note: str
+    quote: str
+    example: Example
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    contacts: int
+    scored: int
+    reviewed: int
+    auto_items: list[ItemCount]
+    reviewed_items: list[ItemCount]
+    topics: list[TopicCount]
+    common_issues: list[IssueNote]
+
+    def summary(self) -> dict[str, Any]:
+        """What a plan keeps of it (JSON): the items failed most and the topics."""
+        return {
+            "auto_items": [[i.item, i.title, i.count] for i in self.auto_items],
+            "reviewed_items": [[i.item, i.title, i.count] for i in self.reviewed_items],
+            "topics": [[t.tag, t.with_deductions, t.contacts] for t in self.topics],
+            "common_issues": [i.note for i in self.common_issues],
+        }
+
+
+def item_titles() -> dict[str, str]:
+    """Scorecard item code → title, from the active scorecard versions."""
+    titles: dict[str, str] = {}
+    for version in ScorecardVersion.objects.filter(is_active=True):
+        try:
+            items = scorecard_of(version).items
+        except ScorecardError:
+            continue  # a stored version that no longer parses: its items keep their codes
+        for item in items:
+            titles.setdefault(item.id, item.title)
+    return titles
+
+
+def _title_in_score(failures: QuerySet[ItemFailure], item: str) -> str:
+    """An item's title as the engine wrote it into a score that failed it."""
+    failure = failures.filter(item=item).select_related("score").first()
+    for entry in failure.score.items if failure and isinstance(failure.score.items, list) else []:
+        if isinstance(entry, dict) and entry.get("item") == item and entry.get("title"):
+            return str(entry["title"])
+    return item
+
+
+def agent_diagnosis(
+    *, user: User, agent: Agent, date_from: date, date_to: date, top: int = 5
+) -> Diagnosis:
+    """Why `agent` is behind, from the QA results of their contacts `user` may see between
+    the two dates: the items failed most (automatic and by reviewers), the topics (contact
+    tags) where they lose points, the common issues reviewers noted; with example contacts."""
+    contacts = contacts_matching(
+        user=user,
+        filters=ContactFilters(date_from=date_from, date_to=date_to, agent_id=agent.pk),
+    )
+    titles = item_titles()
+    scored = contacts.filter(current_score__isnull=False)
+    n_scored = scored.count()
+    failures = ItemFailure.objects.filter(score_id__in=scored.values("current_score_id"))
+    auto_items = [
+        ItemCount(
+            item=item,
+            title=titles.get(item) or _title_in_score(failures, item),
+            count=n,
+            share=n / n_scored if n_scored else None,
+            examples=[
+                Example(pk, external)
+                for pk, external in failures.filter(item=item)
+                .order_by("-score__contact__started_at")
+                .values_list("score__contact_id", "score__contact__external_id")[:EXAMPLES]
+            ],
+        )
+        for item, n in failures.order_by()
+        .values_list("item")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item")[:top]
+    ]
+    evaluations = Evaluation.objects.filter(contact__in=contacts).exclude(
+        kind=AssignmentKind.CALIBRATION
+    )
+    n_reviewed = evaluations.values("contact").distinct().count()
+    failed_reviewed = ReviewedItem.objects.filter(evaluation__in=evaluations, result="fail")
+    reviewed_items = [
+        ItemCount(
+            item=item,
+            title=title,
+            count=n,
+            share=n / n_reviewed if n_reviewed else None,
+            examples=[
+                Example(pk, external)
+                for pk, external in failed_reviewed.filter(item=item)
+                .order_by("-evaluation__submitted_at")
+                .values_list("evaluation__contact_id", "evaluation__contact__external_id")[
+                    :EXAMPLES
+                ]
+            ],
+        )
+        for item, title, n in failed_reviewed.order_by()
+        .values_list("item", "title")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item")[:top]
+    ]
+    deducted = set(failures.values_list("score_id", flat=True).distinct())
+    topics: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for tags, score_id in scored.values_list("tags", "current_score_id"):
+        for tag in tags if isinstance(tags, list) else []:
+            topics[str(tag)][0] += 1
+            topics[str(tag)][1] += score_id in deducted
+    reveal = may_see_personal_numbers(user)
+    common = [
+        IssueNote(
+            item=f.item,
+            title=titles.get(f.item, f.item),
+            note=f.note,
+            quote=f.quote if reveal else _masked(f.quote),
+            example=Example(f.evaluation.contact_id, f.evaluation.contact.external_id),
+        )
+        for f in Finding.objects.filter(evaluation__in=evaluations, scope=FindingScope.COMMON)
+        .select_related("evaluation__contact")
+        .order_by("-evaluation__submitted_at")[: top * 2]
+    ]
+    return Diagnosis(
+        contacts=contacts.count(),
+        scored=n_scored,
+        reviewed=n_reviewed,
+        auto_items=auto_items,
+        reviewed_items=reviewed_items,
+        topics=sorted(
+            (TopicCount(tag, n, bad) for tag, (n, bad) in topics.items()),
+            key=lambda t: (-t.with_deductions, -t.contacts, t.tag),
+        )[:top],
+        common_issues=common,
+    )
+
+
+def _masked(text: str) -> str:
+    if not text:
+        return text
+    return pii.mask_turn_texts([EngineTurn(0, "agent", text)])[0]
+
+
+# ---------------------------------------------------------------------------- plans
+
+
+def plans_for(*, user: User, status: str = "") -> QuerySet[ImprovementPlan]:
+    plans = ImprovementPlan.objects.filter(agent__in=plan_agents(user)).select_related(
+        "agent__team", "opened_by"
+    )
+    if status:
+        plans = plans.filter(status=status)
+    return plans.annotate(session_count=Count("sessions"))
+
+
+def plan_for(*, user: User, plan_id: int) -> ImprovementPlan:
+    """One plan `user` may see (DoesNotExist otherwise: the view answers 404)."""
+    return ImprovementPlan.objects.select_related("agent__team", "agent__user", "opened_by").get(
+        pk=plan_id, agent__in=plan_agents(user)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseCell:
+    """One third of one month of a plan: the agent's goal, the follow-ups, the figure."""
+
+    month: date
+    phase: str
+    label: str
+    goal: PhaseGoal | None
+    sessions: list[CoachingSession]
+    value: float | None
+
+
+def plan_phases(*, user: User, plan: ImprovementPlan, months: int = 3) -> list[PhaseCell]:
+    """The plan's months from its start, each in thirds (上中下旬), with what happened."""
+    goals = {(g.month, g.phase): g for g in plan.goals.select_related("updated_by")}
+    sessions: dict[tuple[date, str], list[CoachingSession]] = defaultdict(list)
+    for session in plan.sessions.select_related("coach").prefetch_related("contacts"):
+        sessions[session.held_on.replace(day=1), session.phase].append(session)
+    first = plan.opened_on.replace(day=1)
+    today = timezone.localdate()
+    cells = []
+    for offset in range(months):
+        month = add_months(first, offset)
+        for phase, start, end in (
+            (Phase.EARLY, 1, 10),
+            (Phase.MIDDLE, 11, 20),
+            (Phase.LATE, 21, month_end(month).day),
+        ):
+            begins = month.replace(day=start)
+            value = (
+                _figure_between(
+                    user=user,
+                    agent=plan.agent,
+                    figure=plan.figure,
+                    date_from=begins,
+                    date_to=month.replace(day=end),
+                )
+                if begins <= today
+                else None
+            )
+            cells.append(
+                PhaseCell(
+                    month=month,
+                    phase=phase.value,
+                    label=str(phase.label),
+                    goal=goals.get((month, phase.value)),
+                    sessions=sessions.get((month, phase.value), []),
+                    value=value,
+                )
+            )
+    return cells
+
+
+def _figure_between(
+    *, user: User, agent: Agent, figure: str, date_from: date, date_to: date
+) -> float | None:
+    filters = ContactFilters(date_from=date_from, date_to=date_to, agent_id=agent.pk)
+    if figure == QA_SCORE:
+        mean = (
+            contacts_matching(user=user, filters=filters)
+            .filter(current_score__isnull=False)
+            .aggregate(mean=Avg("current_score__score"))["mean"]
+        )
+        return round(mean, 1) if mean is not None else None
+    rows = kpis_for(user=user, filters=filters, by=())
+    value = getattr(rows[0], figure, None) if rows else None
+    return value if isinstance(value, int | float) else None
+
+
+def session_contacts(*, user: User, agent: Agent, since: date) -> QuerySet[Contact]:
+    """The agent's contacts `user` may see, from `since` on: what a session can link to."""
+    return (
+        Contact.objects.filter(contact_scope(user), agent=agent, started_at__date__gte=since)
+        .select_related("current_score")
+        .order_by("-started_at")
+    )
+
+
+# ---------------------------------------------------------------------------- training
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingNeed:
+    """What reviews say needs training on one scorecard item (002 §四 steps 6–7)."""
+
+    item: str
+    title: str
+    common_findings: int
+    agents: int
+    notes: list[str]
+    examples: list[Example]
+    trainings: list[Training]
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedNeed:
+    text: str
+    kind: str  # "training" or "coaching"
+    reviewer: str
+    agent: str
+    example: Example
+    submitted_at: Any
+
+
+def training_needs(*, since: date) -> tuple[list[TrainingNeed], list[RaisedNeed]]:
+    """Common issues found in reviews since `since`, grouped by scorecard item (most
+    findings first), and the training and coaching proposals reviewers wrote."""
+    titles = item_titles()
+    evaluations = Evaluation.objects.exclude(kind=AssignmentKind.CALIBRATION).filter(
+        submitted_at__date__gte=since
+    )
+    findings = Finding.objects.filter(evaluation__in=evaluations, scope=FindingScope.COMMON)
+    by_item: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings.select_related("evaluation__contact").order_by(
+        "-evaluation__submitted_at"
+    ):
+        by_item[finding.item].append(finding)
+    trainings: dict[str, list[Training]] = defaultdict(list)
+    for training in Training.objects.filter(item__in=by_item):
+        trainings[training.item].append(training)
+    needs = [
+        TrainingNeed(
+            item=item,
+            title=titles.get(item, item) if item else _("未指明评分项"),
+            common_findings=len(listed),
+            agents=len({f.evaluation.contact.agent_id for f in listed}),
+            notes=[n for n, _c in Counter(f.note for f in listed).most_common(3)],
+            examples=[
+                Example(f.evaluation.contact_id, f.evaluation.contact.external_id)
+                for f in listed[:EXAMPLES]
+            ],
+            trainings=trainings.get(item, []),
+        )
+        for item, listed in by_item.items()
+    ]
+    needs.sort(key=lambda n: (-n.common_findings, n.item))
+    raised = [
+        RaisedNeed(
+            text=text,
+            kind=kind,
+            reviewer=evaluation.reviewer.display_name,
+            agent=str(evaluation.contact.agent or "—"),
+            example=Example(evaluation.contact_id, evaluation.contact.external_id),
+            submitted_at=evaluation.submitted_at,
+        )
+        for evaluation in evaluations.filter(~Q(training_need="") | ~Q(coaching_note=""))
+        .select_related("reviewer", "contact__agent")
+        .order_by("-submitted_at")[:50]
+        for text, kind in (
+            (evaluation.training_need, "training"),
+            (evaluation.coaching_note, "coaching"),
+        )
+        if text
+    ]
+    return needs, raised
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRate:
+    week: str  # ISO week, "2026-W40"
+    monday: date
+    scored: int
+    failing: int
+    after: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.failing / self.scored if self.scored else None
+
+
+@dataclass(frozen=True, slots=True)
+class IssueTracking:
+    weeks: list[WeekRate]
+    before_scored: int
+    before_failing: int
+    after_scored: int
+    after_failing: int
+
+    @property
+    def before_rate(self) -> float | None:
+        return self.before_failing / self.before_scored if self.before_scored else None
+
+    @property
+    def after_rate(self) -> float | None:
+        return self.after_failing / self.after_scored if self.after_scored else None
+
+
+def training_tracking(*, training: Training, weeks: int = 6) -> IssueTracking:
+    """The targeted issue's rate among the attendees (002 §四 step 8 "在相关业务培训结束后
+    进行跟踪得到反馈结果"): of their automatically scored contacts, the share failing the
+    training's item, per week for `weeks` weeks before and after the training day."""
+    day = training.held_on
+    start = day - timedelta(days=day.weekday()) - timedelta(weeks=weeks)
+    end = day + timedelta(weeks=weeks)
+    contacts = Contact.objects.filter(
+        agent__in=training.attendees.all(),
+        current_score__isnull=False,
+        started_at__date__gte=start,
+        started_at__date__lt=end,
+    )
+    failing_scores = set(
+        ItemFailure.objects.filter(
+            score_id__in=contacts.values("current_score_id"), item=training.item
+        ).values_list("score_id", flat=True)
+    )
+    tz = timezone.get_current_timezone()
+    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # by monday
+    for started, score_id in contacts.values_list("started_at", "current_score_id"):
+        if started is None:
+            continue
+        local = started.astimezone(tz).date()
+        monday = local - timedelta(days=local.weekday())
+        slot = counts[monday]
+        after = local >= day
+        slot[2 if after else 0] += 1
+        slot[3 if after else 1] += score_id in failing_scores
+    rows: list[WeekRate] = []
+    for monday in sorted(counts):
+        before_n, before_f, after_n, after_f = counts[monday]
+        year, week, _weekday = monday.isocalendar()
+        label = f"{year}-W{week:02d}"
+        if before_n:
+            rows.append(WeekRate(label, monday, before_n, before_f, after=False))
+        if after_n:
+            rows.append(WeekRate(label, monday, after_n, after_f, after=True))
+    return IssueTracking(
+        weeks=rows,
+        before_scored=sum(r.scored for r in rows if not r.after),
+        before_failing=sum(r.failing for r in rows if not r.after),
+        after_scored=sum(r.scored for r in rows if r.after),
+        after_failing=sum(r.failing for r in rows if r.after),
+    )
+
+
+def trainings_listed() -> QuerySet[Training]:
+    return Training.objects.select_related("trainer").annotate(attendee_count=Count("attendees"))
+
+
+# ---------------------------------------------------------------------------- effect
+
+Comparison = Literal["level", "queue", "all"]
+COMPARISONS: tuple[Comparison, ...] = ("level", "queue", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    figure: str
+    start: date  # the first day of the month the plans opened in
+    plans: int
+
+
+def plan_cohorts() -> list[Cohort]:
+    """Plans grouped by figure and the month they opened in, the most plans first."""
+    counts: Counter[tuple[str, date]] = Counter(
+        (figure, opened.replace(day=1))
+        for figure, opened in ImprovementPlan.objects.values_list("figure", "opened_on")
+    )
+    return [
+        Cohort(figure, start, n)
+        for (figure, start), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthMeans:
+    month: date
+    treated: float | None
+    control: float | None
+    after: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEffect:
+    figure: Figure
+    start: date
+    pre: list[date]
+    post: list[date]
+    comparison: Comparison
+    effect: Effect
+    treated: list[str]  # agent codes
+    control: list[str]
+    means: list[MonthMeans]
+
+
+def plan_effect(
+    *,
+    user: User,
+    figure: str,
+    start: date,
+    comparison: Comparison = "level",
+    pre_months: int = 3,
+    post_months: int = 3,
+) -> PlanEffect:
+    """Difference in differences on `figure` for the agents whose plan on it opened in
+    `start`'s month, against agents never in a plan on it: those whose pre-period level was
+    within the coached agents' range ("level"), those of the coached agents' queues
+    ("queue"), or all of them ("all"). See `lingting.engine.effect`."""
+    start = start.replace(day=1)
+    pre = months_before(start, pre_months)
+    today = timezone.localdate()
+    post = [m for m in (add_months(start, k) for k in range(post_months)) if m <= today]
+    data = agent_month_figures(user=user, figure=figure, months=pre + (post or [start]))
+    plans = ImprovementPlan.objects.filter(figure=figure)
+    coached = set(
+        plans.filter(opened_on__gte=start, opened_on__lt=add_months(start, 1)).values_list(
+            "agent__code", flat=True
+        )
+    )
+    ever = set(plans.values_list("agent__code", flat=True))
+    keys = [month_key(m) for m in pre + post]
+    values = {
+        agent: {k: f.value for k, f in zip(keys, figures, strict=True) if f.value is not None}
+        for agent, figures in data.series.items()
+    }
+    treated = sorted(a for a in coached if a in values)
+    control = [a for a in sorted(values) if a not in ever]
+    if comparison == "queue":
+        queues = {data.targets[a].queue for a in treated if a in data.targets}
+        control = [a for a in control if a in data.targets and data.targets[a].queue in queues]
+    elif comparison == "level":
+        levels = [_pre_mean(values[a], keys[: len(pre)]) for a in treated]
+        known = [v for v in levels if v is not None]
+        if known:
+            low, high = min(known), max(known)
+            control = [
+                a
+                for a in control
+                if (v := _pre_mean(values[a], keys[: len(pre)])) is not None and low <= v <= high
+            ]
+    observations = [
+        Observation(agent, period, values[agent][key], agent in coached)
+        for agent in [*treated, *control]
+        for period, key in enumerate(keys)
+        if key in values[agent]
+    ]
+    effect = difference_in_differences(
+        observations,
+        pre_periods=list(range(len(pre))),
+        post_periods=list(range(len(pre), len(keys))) or [len(pre)],
+        higher_is_better=data.figure.higher_is_better,
+    )
+    means = [
+        MonthMeans(
+            month=month,
+            treated=_mean_of(values[a].get(key) for a in treated),
+            control=_mean_of(values[a].get(key) for a in control),
+            after=month >= start,
+        )
+        for month, key in zip(pre + post, keys, strict=True)
+    ]
+    return PlanEffect(
+        figure=data.figure,
+        start=start,
+        pre=pre,
+        post=post,
+        comparison=comparison,
+        effect=effect,
+        treated=treated,
+        control=control,
+        means=means,
+    )
+
+
+def _pre_mean(values: dict[str, float], keys: Sequence[str]) -> float | None:
+    return _mean_of(values.get(k) for k in keys)
+
+
+def _mean_of(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
