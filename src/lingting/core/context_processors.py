@@ -11,6 +11,7 @@ from lingting.core.permissions import (
     may_read_qa_reports,
     may_read_quality_reports,
     may_review,
+    may_see_assessment,
     may_see_disputes,
     may_see_plans,
     may_see_occupancy,
@@ -31,5 +32,6 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_coaching": may_see_plans(user),
         "nav_occupancy": may_see_occupancy(user),
         "nav_quality_reports": may_read_quality_reports(user),
+        "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),
     }

@@ -278,3 +278,34 @@ def may_schedule_training(user: User) -> bool:
 
 def may_see_coaching_effect(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_SEEING_ALL_PLANS
+
+
+# The monthly assessment (月度考核) and the best/worst agent of the month are the operations
+# manager's (seed 003); an agent sees their own assessment, a team leader their teams', the
+# roles that see every contact everyone's. The weekly ranking board is public to all staff.
+ROLES_MANAGING_ASSESSMENT = frozenset({Role.OPERATIONS_MANAGER, Role.ADMIN})
+
+
+def may_manage_assessment(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_MANAGING_ASSESSMENT
+
+
+def assessment_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose monthly assessment `user` may see."""
+    if sees_all_contacts(user):
+        return Agent.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.AGENT:
+        return Agent.objects.filter(user=user)
+    return Agent.objects.none()
+
+
+def may_see_ranking(user: User) -> bool:
+    """The weekly ranking board (每周排行榜, "公开排名"): every signed-in member of staff."""
+    return user.is_authenticated and user.is_active
+
+
+def may_see_assessment(user: User) -> bool:
+    """The assessment page shows something: everyone's, a team's, or one's own."""
+    return sees_all_contacts(user) or user.role in (Role.AGENT, Role.TEAM_LEADER)

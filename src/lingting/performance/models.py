@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lingting.core.models import Team
+from lingting.core.models import Agent, Team, User
 from lingting.engine.targets import Target
 from lingting.interactions.models import Queue
 
@@ -100,3 +100,69 @@ class KpiTarget(models.Model):
             amber=self.amber,
             higher_is_better=self.figure not in LOWER_IS_BETTER,
         )
+
+
+class AssessmentWeights(models.Model):
+    """The monthly assessment's weights (one row), set by the operations manager."""
+
+    qa_score = models.FloatField(_("质检均分"), default=30)
+    attitude = models.FloatField(_("服务态度"), default=15)
+    proficiency = models.FloatField(_("业务熟练程度"), default=15)
+    explanation = models.FloatField(_("解释是否到位"), default=10)
+    speech = models.FloatField(_("语音语速服务时限"), default=10)
+    volume = models.FloatField(_("话务量"), default=20)
+    min_reviewed = models.PositiveSmallIntegerField(_("评选最佳/最差的最少复核数"), default=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "assessment weights"
+
+
+class MonthlyAssessment(models.Model):
+    """One agent's assessment (月度考核) for one month, as last computed."""
+
+    month = models.DateField(_("月份"))  # the first day
+    agent = models.ForeignKey(Agent, verbose_name=_("坐席"), on_delete=models.CASCADE)
+    queue = models.CharField(_("主要ACD组"), max_length=64, blank=True)
+    handled = models.PositiveIntegerField(_("应答量"), default=0)
+    scored = models.PositiveIntegerField(_("质检数"), default=0)
+    reviewed = models.PositiveIntegerField(_("复核数"), default=0)
+    components = models.JSONField(default=dict)
+    total = models.FloatField(_("加权得分"), null=True, blank=True)
+    points = models.FloatField(_("绩效加减分"), default=0)
+    final = models.FloatField(_("考核得分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agent"], name="assessment_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agent}"
+
+
+class AwardKind(models.TextChoices):
+    BEST = "best", _("最佳坐席")
+    WORST = "worst", _("最差坐席")
+
+
+class MonthlyAward(models.Model):
+    """The best or worst agent of a month (seed 003), confirmed by a manager: ±5 points."""
+
+    month = models.DateField(_("月份"))
+    kind = models.CharField(max_length=8, choices=AwardKind.choices)
+    agent = models.ForeignKey(Agent, verbose_name=_("坐席"), on_delete=models.CASCADE)
+    points = models.FloatField(_("绩效加减分"))
+    basis = models.JSONField(default=dict)  # the figures the rule chose on
+    confirmed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "kind"], name="award_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind} {self.agent}"

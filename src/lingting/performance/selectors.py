@@ -8,22 +8,46 @@ contacts (tests/web/test_kpis_page.py checks exactly that).
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lingting.core.models import Agent, User
+from lingting.core.permissions import assessment_agents
+from lingting.engine.assessment import (
+    COMPONENTS,
+    AgentPeriod,
+    Weights,
+    assess,
+    best_and_worst,
+    highlighted,
+)
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.kpis import GroupKey, KpiAccumulator, KpiOptions, KpiRow, group_key
+from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.engine.targets import Status, Target
 from lingting.interactions.models import Contact
 from lingting.interactions.selectors import ContactFilters, contacts_matching
-from lingting.performance.models import KpiTarget, TargetFigure
+from lingting.performance.models import (
+    AssessmentWeights,
+    KpiTarget,
+    MonthlyAssessment,
+    MonthlyAward,
+    TargetFigure,
+)
+from lingting.quality.models import (
+    AssignmentKind,
+    ContactScore,
+    Evaluation,
+    ReviewedItem,
+    ScorecardVersion,
+)
 
 _CDR_FIELDS = (
     "external_id",
@@ -247,3 +271,256 @@ def row_statuses(
         if status is not None:
             statuses[figure] = status
     return statuses
+
+
+# --- the monthly assessment, the weekly ranking, best and worst of the month ----------------
+
+
+def assessment_weights() -> AssessmentWeights:
+    """The weights in force (the defaults until the operations manager changes them)."""
+    return AssessmentWeights.objects.first() or AssessmentWeights()
+
+
+def engine_weights(row: AssessmentWeights) -> Weights:
+    return Weights(**{name: getattr(row, name) for name in COMPONENTS})
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The month of `month` as local [midnight of the 1st, midnight of the next 1st)."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return _midnight(first), _midnight(following)
+
+
+def week_bounds(monday: date) -> tuple[datetime, datetime]:
+    return _midnight(monday), _midnight(monday + timedelta(days=7))
+
+
+def agent_periods(*, start: datetime, end: datetime) -> list[AgentPeriod]:
+    """What each agent did between `start` and `end` (contacts by `started_at`): answered
+    contacts and main queue, and the QA of their contacts — a reviewer's record (the latest
+    sampled review, never a calibration exercise) where there is one, else the current
+    automatic score. Sections come from the reviewed items, or from the automatic items
+    mapped through their scorecard version (the built-in standard scorecard's ids otherwise).
+    """
+    contacts = Contact.objects.filter(
+        started_at__gte=start, started_at__lt=end, agent__isnull=False
+    ).order_by()
+    queues: dict[str, Counter[str]] = defaultdict(Counter)
+    handled: Counter[str] = Counter()
+    auto: dict[int, tuple[str, int | None]] = {}
+    sums: dict[str, dict[str, Any]] = defaultdict(_empty_sums)
+    for pk, agent, queue, disposition, score_id in contacts.values_list(
+        "pk", "agent__code", "queue__code", "disposition", "current_score_id"
+    ).iterator(chunk_size=5000):
+        if queue:
+            queues[agent][queue] += 1
+        handled[agent] += disposition == "answered"
+        auto[pk] = (agent, score_id)
+        sums[agent]  # every agent with a contact is assessed
+    reviews = (
+        Evaluation.objects.filter(contact__in=contacts.values("pk"), kind=AssignmentKind.SAMPLE)
+        .order_by("contact_id", "-submitted_at", "-id")
+        .values_list("id", "contact_id", "score")
+    )
+    latest: dict[int, tuple[int, float]] = {}
+    for evaluation, contact, score in reviews:
+        latest.setdefault(contact, (evaluation, score))
+    for contact, (_evaluation, score) in latest.items():
+        agent_sums = sums[auto[contact][0]]
+        agent_sums["reviewed"] += 1
+        agent_sums["reviewed_sum"] += score
+    evaluation_agent = {evaluation: auto[c][0] for c, (evaluation, _s) in latest.items()}
+    for evaluation, section, points, result, lost in ReviewedItem.objects.filter(
+        evaluation_id__in=list(evaluation_agent)
+    ).values_list("evaluation_id", "section", "points", "result", "points_lost"):
+        if result in ("pass", "fail"):
+            agent_sums = sums[evaluation_agent[evaluation]]
+            agent_sums["points"][section] += points
+            agent_sums["lost"][section] += lost
+    scored_ids = [score_id for _agent, score_id in auto.values() if score_id is not None]
+    sections = _ItemSections()
+    for contact, score, version, items in ContactScore.objects.filter(
+        pk__in=scored_ids
+    ).values_list("contact_id", "score", "version_id", "items"):
+        agent_sums = sums[auto[contact][0]]
+        agent_sums["auto_scored"] += 1
+        agent_sums["auto_sum"] += score
+        if contact in latest:
+            continue
+        for item in items if isinstance(items, list) else ():
+            placed = sections.of(version, item.get("item"))
+            if placed is None or item.get("result") not in ("pass", "fail"):
+                continue
+            section, points = placed
+            agent_sums["points"][section] += points
+            agent_sums["lost"][section] += float(item.get("points_lost") or 0)
+        agent_sums["scored_auto"] += 1
+        agent_sums["score_auto_sum"] += score
+    periods = []
+    for agent, agent_sums in sorted(sums.items()):
+        main = queues[agent].most_common(1)
+        periods.append(
+            AgentPeriod(
+                agent=agent,
+                queue=main[0][0] if main else None,
+                handled=handled[agent],
+                scored=agent_sums["reviewed"] + agent_sums["scored_auto"],
+                score_sum=agent_sums["reviewed_sum"] + agent_sums["score_auto_sum"],
+                reviewed=agent_sums["reviewed"],
+                reviewed_sum=agent_sums["reviewed_sum"],
+                auto_scored=agent_sums["auto_scored"],
+                auto_sum=agent_sums["auto_sum"],
+                section_points=dict(agent_sums["points"]),
+                section_lost=dict(agent_sums["lost"]),
+            )
+        )
+    return periods
+
+
+def _empty_sums() -> dict[str, Any]:
+    return {
+        "reviewed": 0,
+        "reviewed_sum": 0.0,
+        "auto_scored": 0,
+        "auto_sum": 0.0,
+        "scored_auto": 0,
+        "score_auto_sum": 0.0,
+        "points": defaultdict(float),
+        "lost": defaultdict(float),
+    }
+
+
+class _ItemSections:
+    """Item id → (section, points) per scorecard version, read once per version."""
+
+    def __init__(self) -> None:
+        self._standard = self._map(builtin_scorecard())
+        self._versions: dict[int, dict[str, tuple[str, float]]] = {}
+
+    @staticmethod
+    def _map(scorecard: Scorecard) -> dict[str, tuple[str, float]]:
+        return {item.id: (item.section, item.points) for item in scorecard.items}
+
+    def of(self, version: int, item: object) -> tuple[str, float] | None:
+        if version not in self._versions:
+            source = (
+                ScorecardVersion.objects.filter(pk=version)
+                .values_list("source_text", flat=True)
+                .first()
+            )
+            try:
+                self._versions[version] = self._map(parse_scorecard(source or ""))
+            except ScorecardError:
+                self._versions[version] = {}
+        key = str(item)
+        return self._versions[version].get(key) or self._standard.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentLine:
+    """One row of the assessment page (a stored `MonthlyAssessment`) with its agent."""
+
+    assessment: MonthlyAssessment
+    award: str | None  # "best", "worst" or None
+
+    @property
+    def components(self) -> list[float | None]:
+        return [self.assessment.components.get(name) for name in COMPONENTS]
+
+
+def assessment_for(*, user: User, month: date) -> list[AssessmentLine]:
+    """The stored assessment of `month` that `user` may see, by rank."""
+    awards = dict(
+        MonthlyAward.objects.filter(month=month.replace(day=1)).values_list("agent_id", "kind")
+    )
+    rows = (
+        MonthlyAssessment.objects.filter(
+            month=month.replace(day=1), agent__in=assessment_agents(user).values("pk")
+        )
+        .select_related("agent", "agent__team")
+        .order_by(F("rank").asc(nulls_last=True), "agent__code")
+    )
+    return [AssessmentLine(assessment=row, award=awards.get(row.agent_id)) for row in rows]
+
+
+def assessed_months() -> list[date]:
+    """The months with a stored assessment, newest first."""
+    return list(
+        MonthlyAssessment.objects.order_by("-month").values_list("month", flat=True).distinct()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AwardProposal:
+    """What the rule picks for a month, before a manager confirms it."""
+
+    kind: str
+    agent: Agent
+    reviewed: int
+    reviewed_mean: float
+    auto_mean: float | None
+
+    def basis(self) -> dict[str, Any]:
+        return {
+            "reviewed": self.reviewed,
+            "reviewed_mean": round(self.reviewed_mean, 2),
+            "auto_mean": None if self.auto_mean is None else round(self.auto_mean, 2),
+        }
+
+
+def award_proposals(*, month: date) -> list[AwardProposal]:
+    """The best and worst agent of `month` by the rule (engine.assessment.best_and_worst)."""
+    periods = agent_periods(**_pair(month_bounds(month)))
+    best, worst = best_and_worst(periods, min_reviewed=assessment_weights().min_reviewed)
+    by_code = {p.agent: p for p in periods}
+    agents = Agent.objects.in_bulk([c for c in (best, worst) if c], field_name="code")
+    proposals = []
+    for kind, code in (("best", best), ("worst", worst)):
+        if code is None:
+            continue
+        period = by_code[code]
+        proposals.append(
+            AwardProposal(
+                kind=kind,
+                agent=agents[code],
+                reviewed=period.reviewed,
+                reviewed_mean=period.reviewed_sum / period.reviewed,
+                auto_mean=period.auto_sum / period.auto_scored if period.auto_scored else None,
+            )
+        )
+    return proposals
+
+
+def _pair(bounds: tuple[datetime, datetime]) -> dict[str, datetime]:
+    return {"start": bounds[0], "end": bounds[1]}
+
+
+@dataclass(frozen=True, slots=True)
+class RankingLine:
+    rank: int
+    agent: Agent
+    score: float
+    scored: int
+    place: str  # "top", "bottom" or ""
+
+
+def weekly_ranking(*, monday: date) -> list[RankingLine]:
+    """The ISO week's board: every agent with a scored contact, by weighted QA score (the
+    assessment's quality components and weights, volume left out), highest first."""
+    periods = agent_periods(**_pair(week_bounds(monday)))
+    assessed = assess(periods, engine_weights(assessment_weights()).quality_only())
+    ranked = [a for a in assessed if a.rank is not None and a.final is not None]
+    agents = Agent.objects.in_bulk([a.agent for a in ranked], field_name="code")
+    scored = {p.agent: p.scored for p in periods}
+    marked = highlighted(len(ranked))
+    return [
+        RankingLine(
+            rank=a.rank or 0,
+            agent=agents[a.agent],
+            score=round(a.final or 0.0, 1),
+            scored=scored[a.agent],
+            place="top" if n < marked else "bottom" if n >= len(ranked) - marked else "",
+        )
+        for n, a in enumerate(ranked)
+    ]

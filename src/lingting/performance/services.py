@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lingting.core.models import Team, User
-from lingting.core.permissions import may_set_targets
+from lingting.core.models import Agent, Team, User
+from lingting.core.permissions import may_manage_assessment, may_set_targets
 from lingting.core.services import audit_record
+from lingting.engine.assessment import (
+    BEST_POINTS,
+    COMPONENTS,
+    WORST_POINTS,
+    AssessmentError,
+    Weights,
+    assess,
+)
 from lingting.engine.targets import Target
 from lingting.interactions.models import Queue
-from lingting.performance.models import LOWER_IS_BETTER, KpiTarget
+from lingting.performance.models import (
+    LOWER_IS_BETTER,
+    AssessmentWeights,
+    AwardKind,
+    KpiTarget,
+    MonthlyAssessment,
+    MonthlyAward,
+)
+from lingting.performance.selectors import (
+    agent_periods,
+    assessment_weights,
+    award_proposals,
+    engine_weights,
+    month_bounds,
+)
 
 
 def kpi_target_set(
@@ -72,3 +97,123 @@ def kpi_target_delete(*, actor: User, target: KpiTarget) -> None:
             before={"green": target.green, "amber": target.amber},
         )
         target.delete()
+
+
+# --- the monthly assessment (月度考核) and the best/worst agent of the month ----------------
+
+
+def assessment_weights_set(
+    *, actor: User, weights: dict[str, float], min_reviewed: int
+) -> AssessmentWeights:
+    """Change the assessment's weights (operations manager), audited. Raises
+    ValidationError when no quality component would count."""
+    if not may_manage_assessment(actor):
+        raise PermissionDenied
+    try:
+        Weights(**weights)
+    except AssessmentError:
+        raise ValidationError(_("权重不能为负，且至少一项质量指标的权重大于 0")) from None
+    with transaction.atomic():
+        row = AssessmentWeights.objects.select_for_update().first() or AssessmentWeights()
+        before = None if row.pk is None else _weights_of(row)
+        for name, value in weights.items():
+            setattr(row, name, value)
+        row.min_reviewed = min_reviewed
+        row.save()
+        audit_record(
+            actor=actor,
+            action="assessment.weights",
+            object_type="assessment_weights",
+            object_id=row.pk,
+            before=before,
+            after=_weights_of(row),
+        )
+    return row
+
+
+def _weights_of(row: AssessmentWeights) -> dict[str, float]:
+    return {**{name: getattr(row, name) for name in COMPONENTS}, "min_reviewed": row.min_reviewed}
+
+
+def assessment_compute(*, actor: User | None, month: date) -> int:
+    """(Re)compute and store every agent's assessment of `month` with the weights in force
+    and the month's confirmed best/worst points; audited. Returns the number of agents.
+    `actor` None: the scheduled job."""
+    if actor is not None and not may_manage_assessment(actor):
+        raise PermissionDenied
+    first = month.replace(day=1)
+    start, end = month_bounds(first)
+    weights_row = assessment_weights()
+    periods = agent_periods(start=start, end=end)
+    awards = MonthlyAward.objects.filter(month=first).select_related("agent")
+    points = {award.agent.code: award.points for award in awards}
+    rows = assess(periods, engine_weights(weights_row), points=points)
+    by_period = {p.agent: p for p in periods}
+    agents = Agent.objects.in_bulk([row.agent for row in rows], field_name="code")
+    with transaction.atomic():
+        MonthlyAssessment.objects.filter(month=first).delete()
+        MonthlyAssessment.objects.bulk_create(
+            MonthlyAssessment(
+                month=first,
+                agent=agents[row.agent],
+                queue=row.queue or "",
+                handled=by_period[row.agent].handled,
+                scored=by_period[row.agent].scored,
+                reviewed=by_period[row.agent].reviewed,
+                components={
+                    k: None if v is None else round(v, 2) for k, v in row.components.items()
+                },
+                total=None if row.total is None else round(row.total, 2),
+                points=row.points,
+                final=None if row.final is None else round(row.final, 2),
+                rank=row.rank,
+            )
+            for row in rows
+        )
+        audit_record(
+            actor=actor,
+            action="assessment.compute",
+            object_type="monthly_assessment",
+            object_id=f"{first:%Y-%m}",
+            after={"agents": len(rows), "weights": _weights_of(weights_row), "points": points},
+        )
+    return len(rows)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def award_confirm(*, actor: User, month: date, kind: str, agent: Agent) -> MonthlyAward:
+    """Confirm the rule's best (+5) or worst (−5) agent of a finished month; the points go
+    into the month's assessment, which is recomputed. Only the rule's current choice can be
+    confirmed (a page left open while reviews changed cannot confirm a stale one)."""
+    if not may_manage_assessment(actor):
+        raise PermissionDenied
+    first = month.replace(day=1)
+    if month_bounds(first)[1] > timezone.now():
+        raise ValidationError(_("月份结束后才能评选最佳/最差坐席"))
+    proposal = next((p for p in award_proposals(month=first) if p.kind == kind), None)
+    if proposal is None or proposal.agent.pk != agent.pk:
+        raise ValidationError(_("评选结果已变化，请刷新页面后再确认"))
+    points = BEST_POINTS if kind == AwardKind.BEST else WORST_POINTS
+    with transaction.atomic():
+        if MonthlyAward.objects.select_for_update().filter(month=first, kind=kind).exists():
+            raise ValidationError(_("本月已确认"))
+        award = MonthlyAward.objects.create(
+            month=first,
+            kind=kind,
+            agent=agent,
+            points=points,
+            basis=proposal.basis(),
+            confirmed_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=f"assessment.award_{kind}",
+            object_type="monthly_award",
+            object_id=f"{first:%Y-%m}:{kind}",
+            after={"agent": agent.code, "points": points, **proposal.basis()},
+        )
+        assessment_compute(actor=actor, month=first)
+    return award

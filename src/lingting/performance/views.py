@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lingting.core.models import Team
-from lingting.core.permissions import may_set_targets, request_user, require
+from lingting.core.models import Agent, Team
+from lingting.core.permissions import (
+    may_manage_assessment,
+    may_see_ranking,
+    may_set_targets,
+    request_user,
+    require,
+)
 from lingting.interactions.models import Queue
 from lingting.performance.forms import GROUP_LABELS, KpiForm
-from lingting.performance.models import KpiTarget, TargetFigure
+from lingting.performance.models import KpiTarget, MonthlyAward, TargetFigure
 from lingting.performance.selectors import (
     agent_team_codes,
+    assessed_months,
+    assessment_for,
+    assessment_weights,
+    award_proposals,
     kpi_table_for,
     kpi_targets,
     kpi_team_targets,
+    month_bounds,
     row_statuses,
+    weekly_ranking,
 )
-from lingting.performance.services import kpi_target_delete, kpi_target_set
+from lingting.performance.services import (
+    assessment_compute,
+    assessment_weights_set,
+    award_confirm,
+    kpi_target_delete,
+    kpi_target_set,
+)
 
 
 @require_GET
@@ -126,3 +148,133 @@ def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
         actor=request_user(request), target=get_object_or_404(KpiTarget, pk=target_id)
     )
     return redirect("performance:targets")
+
+
+# --- the monthly assessment, weights, best/worst and the weekly ranking ----------------------
+
+
+def _month_param(text: str | None) -> date:
+    """``2026-10`` → 1 Oct 2026; missing or malformed: last month (the one to assess)."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@require_GET
+def assessment(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    month = _month_param(request.GET.get("month"))
+    manager = may_manage_assessment(user)
+    awards = MonthlyAward.objects.filter(month=month).select_related("agent", "confirmed_by")
+    finished = month_bounds(month)[1] <= timezone.now()
+    return render(
+        request,
+        "performance/assessment.html",
+        {
+            "month": month,
+            "months": sorted({month, *assessed_months()}, reverse=True),
+            "lines": assessment_for(user=user, month=month),
+            "components": [str(label) for label in COMPONENT_LABELS.values()],
+            "weights": assessment_weights(),
+            "may_manage": manager,
+            "awards": awards,
+            "proposals": (
+                [p for p in award_proposals(month=month) if p.kind not in {a.kind for a in awards}]
+                if manager and finished
+                else []
+            ),
+        },
+    )
+
+
+@require_POST
+def assessment_compute_view(request: HttpRequest) -> HttpResponse:
+    month = _month_param(request.POST.get("month"))
+    count = assessment_compute(actor=request_user(request), month=month)
+    messages.success(request, _("已计算 %(count)d 名坐席的考核") % {"count": count})
+    return redirect(f"{reverse('performance:assessment')}?month={month:%Y-%m}")
+
+
+@require_POST
+def award_confirm_view(request: HttpRequest) -> HttpResponse:
+    month = _month_param(request.POST.get("month"))
+    agent = get_object_or_404(Agent, pk=request.POST.get("agent") or 0)
+    try:
+        award_confirm(
+            actor=request_user(request), month=month, kind=request.POST.get("kind", ""), agent=agent
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已确认，绩效加减分已计入本月考核"))
+    return redirect(f"{reverse('performance:assessment')}?month={month:%Y-%m}")
+
+
+COMPONENT_LABELS = {
+    "qa_score": gettext_lazy("质检均分"),
+    "attitude": gettext_lazy("服务态度"),
+    "proficiency": gettext_lazy("业务熟练程度"),
+    "explanation": gettext_lazy("解释是否到位"),
+    "speech": gettext_lazy("语音语速服务时限"),
+    "volume": gettext_lazy("话务量"),
+}
+
+
+class WeightsForm(forms.Form):
+    qa_score = forms.FloatField(label=COMPONENT_LABELS["qa_score"], min_value=0, max_value=100)
+    attitude = forms.FloatField(label=COMPONENT_LABELS["attitude"], min_value=0, max_value=100)
+    proficiency = forms.FloatField(
+        label=COMPONENT_LABELS["proficiency"], min_value=0, max_value=100
+    )
+    explanation = forms.FloatField(
+        label=COMPONENT_LABELS["explanation"], min_value=0, max_value=100
+    )
+    speech = forms.FloatField(label=COMPONENT_LABELS["speech"], min_value=0, max_value=100)
+    volume = forms.FloatField(label=COMPONENT_LABELS["volume"], min_value=0, max_value=100)
+    min_reviewed = forms.IntegerField(
+        label=gettext_lazy("评选最佳/最差的最少复核数"), min_value=1, max_value=100
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_weights_view(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_manage_assessment(user))
+    current = assessment_weights()
+    initial = {name: getattr(current, name) for name in (*COMPONENT_LABELS, "min_reviewed")}
+    form = WeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        min_reviewed = data.pop("min_reviewed")
+        try:
+            assessment_weights_set(actor=user, weights=data, min_reviewed=min_reviewed)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("考核权重已保存，重新计算后生效"))
+            return redirect("performance:assessment_weights")
+    return render(request, "performance/assessment_weights.html", {"form": form})
+
+
+@require_GET
+def ranking(request: HttpRequest) -> HttpResponse:
+    require(may_see_ranking(request_user(request)))
+    today = timezone.localdate()
+    try:
+        monday = datetime.strptime(request.GET.get("week", "") + "-1", "%G-W%V-%u").date()
+    except ValueError:
+        monday = today - timedelta(days=today.weekday() + 7)  # last full week
+    return render(
+        request,
+        "performance/ranking.html",
+        {
+            "monday": monday,
+            "week": f"{monday:%G-W%V}",
+            "previous": f"{monday - timedelta(days=7):%G-W%V}",
+            "next": f"{monday + timedelta(days=7):%G-W%V}",
+            "lines": weekly_ranking(monday=monday),
+        },
+    )
