@@ -161,3 +161,17 @@ def test_the_weekly_board_is_public_ranked_by_weighted_qa_and_marks_top_and_bott
     assert 'class="rank-bottom"' in board
     assert "C20261001" not in html  # names and ranks, never contacts
     assert client_for(planner_qian).get(reverse("performance:ranking")).status_code == 200
+
+
+def test_the_demo_step_sets_targets_weights_assessments_and_awards(
+    october: None, ops_zhou: User
+) -> None:
+    from lingting.performance.demo import demo_performance
+    from lingting.performance.models import KpiTarget
+
+    summary = demo_performance(users={"manager_chen": ops_zhou}, months=[OCTOBER])
+
+    assert "4 agent-month assessment(s)" in summary
+    assert "2 best/worst award(s)" in summary
+    assert KpiTarget.objects.exclude(team=None).count() == 2
+    assert MonthlyAssessment.objects.get(month=OCTOBER, agent__code="A1001").points == 5
