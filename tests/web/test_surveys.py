@@ -84,7 +84,11 @@ def test_importing_again_updates_instead_of_adding(
 
 
 def _page(client: Client, **params: str | list[str]) -> str:
-    query: dict[str, str | list[str]] = {"date_from": "2026-10-01", "date_to": "2026-10-01", **params}
+    query: dict[str, str | list[str]] = {
+        "date_from": "2026-10-01",
+        "date_to": "2026-10-01",
+        **params,
+    }
     response = client.get("/surveys/", query)
     assert response.status_code == 200
     return response.content.decode()

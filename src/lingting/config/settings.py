@@ -137,6 +137,7 @@ USE_TZ = True
 # instead: the scheduler is for a deployment, or the demo, without one.
 LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("samples", "daily 00:05", ["sampling_run"]),
+    ("broadcast", "hourly :00", ["broadcast_hourly"]),
 ]
 
 STATIC_URL = "static/"

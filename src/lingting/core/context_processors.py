@@ -13,8 +13,9 @@ from lingting.core.permissions import (
     may_review,
     may_see_assessment,
     may_see_disputes,
-    may_see_plans,
+    may_see_broadcast,
     may_see_occupancy,
+    may_see_plans,
 )
 from lingting.core.selectors import notifications_unread_count
 
@@ -31,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_disputes": may_see_disputes(user),
         "nav_coaching": may_see_plans(user),
         "nav_occupancy": may_see_occupancy(user),
+        "nav_broadcast": may_see_broadcast(user),
         "nav_quality_reports": may_read_quality_reports(user),
         "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),

@@ -309,3 +309,13 @@ def may_see_ranking(user: User) -> bool:
 def may_see_assessment(user: User) -> bool:
     """The assessment page shows something: everyone's, a team's, or one's own."""
     return sees_all_contacts(user) or user.role in (Role.AGENT, Role.TEAM_LEADER)
+
+
+def may_see_broadcast(user: User) -> bool:
+    """Whether the hourly broadcast page is for `user` (it shows `broadcast_teams`)."""
+    return (
+        user.is_superuser
+        or user.role in ROLES_SEEING_ALL_OCCUPANCY
+        or sees_all_contacts(user)
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )

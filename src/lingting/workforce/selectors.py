@@ -1,4 +1,5 @@
-"""Reads of the workforce app: time in each state and occupancy per agent or team."""
+"""Reads of the workforce app: time in each state and occupancy per agent or team; each
+team's calls and satisfaction hour by hour (the hourly broadcast)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from lingting.core.models import User
-from lingting.core.permissions import occupancy_agents
+from lingting.core.models import Team, User
+from lingting.core.permissions import broadcast_teams, occupancy_agents
+from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import MAX_GAP, StateEvent, StateTotals, agent_days
+from lingting.interactions.models import Contact
+from lingting.surveys.selectors import answers as survey_answers
 from lingting.workforce.models import AgentStateEvent
 
 GroupBy = Literal["agent", "team"]
@@ -84,6 +89,112 @@ def latest_state_day(user: User) -> date | None:
         AgentStateEvent.objects.filter(agent__in=occupancy_agents(user).values("pk"))
         .order_by("-at")
         .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).date() if latest else None
+
+
+@dataclass(frozen=True, slots=True)
+class HourFigures:
+    hour: int  # 0–23, local
+    calls: int
+    satisfaction: CsatTotals  # responses answered in the hour
+    current: bool  # the hour is not over yet
+
+
+@dataclass(frozen=True, slots=True)
+class TeamBoard:
+    """One team's day, hour by hour (000 §1(2): 每小时CALL量及实时满意度)."""
+
+    team_id: int
+    team: str
+    hours: list[HourFigures]
+    calls_today: int
+    satisfaction_today: CsatTotals
+
+    @property
+    def busiest(self) -> int:
+        return max((h.calls for h in self.hours), default=0)
+
+
+def team_calls(*, teams: QuerySet[Team], start: datetime, end: datetime) -> dict[int, int]:
+    """Contacts handled by each team's agents that started in [start, end), by team id.
+
+    The team of a contact is its agent's team (today's team: agents who move take their
+    history with them)."""
+    rows = (
+        Contact.objects.filter(
+            agent__team__in=teams.values("pk"), started_at__gte=start, started_at__lt=end
+        )
+        .values_list("agent__team")
+        .annotate(calls=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def team_satisfaction(
+    *, teams: QuerySet[Team], start: datetime, end: datetime
+) -> dict[int, CsatTotals]:
+    """CSAT of the responses answered in [start, end) about each team's contacts."""
+    totals: dict[int, CsatTotals] = defaultdict(CsatTotals)
+    contacts = Q(agent__team__in=teams.values("pk"))
+    for answer in survey_answers(contacts=contacts, start=start, end=end):
+        if answer.team_id is not None:
+            totals[answer.team_id].add(answer.score, answer.scale)
+    return totals
+
+
+def broadcast_board(*, user: User, day: date) -> list[TeamBoard]:
+    """Calls per hour and satisfaction per hour and so far, for each team `user` sees, on
+    the local `day` (up to now when it is today)."""
+    tz = timezone.get_current_timezone()
+    teams = broadcast_teams(user)
+    start = datetime.combine(day, time(), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    now = timezone.now()
+    calls: dict[tuple[int, int], int] = defaultdict(int)
+    for team_id, started_at in (
+        Contact.objects.filter(
+            agent__team__in=teams.values("pk"), started_at__gte=start, started_at__lt=end
+        )
+        .values_list("agent__team", "started_at")
+        .iterator(chunk_size=5000)
+    ):
+        if started_at is not None:  # the range filter leaves none; this tells mypy
+            calls[(team_id, started_at.astimezone(tz).hour)] += 1
+    hourly: dict[tuple[int, int], CsatTotals] = defaultdict(CsatTotals)
+    for answer in survey_answers(
+        contacts=Q(agent__team__in=teams.values("pk")), start=start, end=end
+    ):
+        if answer.team_id is not None:
+            hourly[(answer.team_id, answer.answered_at.astimezone(tz).hour)].add(
+                answer.score, answer.scale
+            )
+    boards = []
+    for team_id, name in teams.order_by("code").values_list("pk", "name"):
+        hours = [
+            HourFigures(
+                hour,
+                calls[(team_id, hour)],
+                hourly[(team_id, hour)],
+                start + timedelta(hours=hour) <= now < start + timedelta(hours=hour + 1),
+            )
+            for hour in range(24)
+        ]
+        today = CsatTotals()
+        for figures in hours:
+            today.merge(figures.satisfaction)
+        boards.append(TeamBoard(team_id, name, hours, sum(h.calls for h in hours), today))
+    return boards
+
+
+def latest_call_day(user: User) -> date | None:
+    """The local day of the latest contact of a team `user` sees."""
+    latest = (
+        Contact.objects.filter(agent__team__in=broadcast_teams(user).values("pk"))
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
         .first()
     )
     return timezone.localtime(latest).date() if latest else None

@@ -5,16 +5,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from itertools import batched
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from lingting.core.models import Agent
-from lingting.core.services import audit_record
+from lingting.core.models import Agent, Team, User
+from lingting.core.services import audit_record, notification_send
+from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import StateEvent, read_state_events
 from lingting.engine.reader import LineError
-from lingting.workforce.models import AgentStateEvent
+from lingting.workforce.models import AgentStateEvent, HourlyBroadcast
+from lingting.workforce.selectors import team_calls, team_satisfaction
 
 BATCH = 2000
 
@@ -110,3 +116,91 @@ def _agent_ids(codes: set[str]) -> dict[str, int]:
         Agent.objects.bulk_create([Agent(code=code) for code in missing], ignore_conflicts=True)
         found.update(Agent.objects.filter(code__in=missing).values_list("code", "id"))
     return found
+
+
+def broadcast_hour(*, hour_start: datetime) -> list[HourlyBroadcast]:
+    """Tell each team how the hour from `hour_start` went (000 §1(2): every hour, the
+    team's CALL量 and live satisfaction): a notification to each member (the agents'
+    logins and the team leader) with the team's calls that hour, its calls so far that day
+    and its satisfaction so far that day.
+
+    Once per team and hour: a team already told about this hour is left alone, however
+    often this runs. A team whose agents took no call in the hour is not told. Returns the
+    broadcasts sent now.
+    """
+    tz = timezone.get_current_timezone()
+    hour_start = hour_start.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    hour_end = hour_start + timedelta(hours=1)
+    day_start = datetime.combine(hour_start.date(), time(), tzinfo=tz)
+    teams = Team.objects.all()
+    calls_hour = team_calls(teams=teams, start=hour_start, end=hour_end)
+    calls_today = team_calls(teams=teams, start=day_start, end=hour_end)
+    satisfaction = team_satisfaction(teams=teams, start=day_start, end=hour_end)
+    sent = []
+    for team in teams.filter(pk__in=[pk for pk, calls in calls_hour.items() if calls]):
+        today = satisfaction.get(team.pk, CsatTotals())
+        sent_one = _broadcast_team(
+            team=team,
+            hour_start=hour_start,
+            calls_hour=calls_hour[team.pk],
+            calls_today=calls_today.get(team.pk, 0),
+            satisfaction=today,
+        )
+        if sent_one is not None:
+            sent.append(sent_one)
+    return sent
+
+
+def _broadcast_team(
+    *,
+    team: Team,
+    hour_start: datetime,
+    calls_hour: int,
+    calls_today: int,
+    satisfaction: CsatTotals,
+) -> HourlyBroadcast | None:
+    recipients = {user.pk: user for user in User.objects.filter(agent__team=team, is_active=True)}
+    if team.leader is not None and team.leader.is_active:
+        recipients[team.leader.pk] = team.leader
+    try:
+        with transaction.atomic():
+            broadcast = HourlyBroadcast.objects.create(
+                team=team,
+                hour_start=hour_start,
+                calls_hour=calls_hour,
+                calls_today=calls_today,
+                responses_today=satisfaction.responses,
+                satisfied_today=satisfaction.satisfied,
+                recipients=len(recipients),
+            )
+            text = _broadcast_text(broadcast, satisfaction)
+            url = f"{reverse('workforce:broadcast')}?day={hour_start.date().isoformat()}"
+            for user in recipients.values():
+                notification_send(user=user, text=text, url=url)
+    except IntegrityError:  # told already, by an earlier or a concurrent run
+        return None
+    return broadcast
+
+
+def _broadcast_text(broadcast: HourlyBroadcast, satisfaction: CsatTotals) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        hour = timezone.localtime(broadcast.hour_start)
+        if satisfaction.csat is None:
+            csat = _("今日暂无满意度评价")
+        else:
+            csat = _("今日满意度 %(csat).1f%%（%(n)d 份评价）") % {
+                "csat": satisfaction.csat * 100,
+                "n": satisfaction.responses,
+            }
+        return _(
+            "【话务播报】%(team)s %(day)s %(start)s–%(end)s 接听 %(calls)d 通，"
+            "今日累计 %(today)d 通，%(csat)s"
+        ) % {
+            "team": broadcast.team.name,
+            "day": f"{hour:%m-%d}",
+            "start": f"{hour:%H:00}",
+            "end": f"{hour + timedelta(hours=1):%H:00}",
+            "calls": broadcast.calls_hour,
+            "today": broadcast.calls_today,
+            "csat": csat,
+        }

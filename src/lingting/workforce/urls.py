@@ -6,4 +6,5 @@ app_name = "workforce"
 
 urlpatterns = [
     path("occupancy/", views.occupancy, name="occupancy"),
+    path("broadcast/", views.broadcast, name="broadcast"),
 ]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from lingting.core.permissions import may_see_occupancy, request_user, require
+from lingting.core.permissions import may_see_broadcast, may_see_occupancy, request_user, require
 from lingting.workforce.forms import OccupancyForm
-from lingting.workforce.selectors import latest_state_day, occupancy_rows
+from lingting.workforce.selectors import (
+    broadcast_board,
+    latest_call_day,
+    latest_state_day,
+    occupancy_rows,
+)
 
 
 @require_GET
@@ -22,4 +30,30 @@ def occupancy(request: HttpRequest) -> HttpResponse:
         request,
         "workforce/occupancy.html",
         {"form": form, "query": query, "rows": rows},
+    )
+
+
+@require_GET
+def broadcast(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(may_see_broadcast(user))
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
+    except ValueError:
+        day = today
+    template = "workforce/broadcast.html"
+    if request.GET.get("partial") == "board":
+        template += "#board"
+    return render(
+        request,
+        template,
+        {
+            "day": day,
+            "is_today": day == today,
+            "boards": broadcast_board(user=user, day=day),
+            "latest": latest_call_day(user),
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1) if day < today else None,
+        },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from lingting.engine.occupancy import StateTotals
+from lingting.workforce.selectors import TeamBoard
 
 register = template.Library()
 
@@ -44,3 +45,31 @@ def state_segments(totals: StateTotals) -> list[tuple[str, float, float]]:
             segments.append((name, round(x, 2), round(width, 2)))
         x += width
     return segments
+
+
+CHART_TOP, CHART_HEIGHT, SLOT = 22.0, 96.0, 20.0
+
+
+@register.filter
+def hour_bars(board: TeamBoard) -> list[dict[str, object]]:
+    """Where each hour's bar, call count and satisfaction go in the 480×150 hour chart."""
+    busiest = board.busiest or 1
+    bars: list[dict[str, object]] = []
+    for figures in board.hours:
+        height = round(figures.calls * CHART_HEIGHT / busiest, 1)
+        top = CHART_TOP + CHART_HEIGHT - height
+        csat = figures.satisfaction.csat
+        bars.append(
+            {
+                "hour": figures.hour,
+                "x": figures.hour * SLOT + 3,
+                "mid": figures.hour * SLOT + SLOT / 2,
+                "y": top,
+                "height": height,
+                "calls": figures.calls,
+                "label_y": top - 3,
+                "csat": None if csat is None else round(csat * 100),
+                "current": figures.current,
+            }
+        )
+    return bars
