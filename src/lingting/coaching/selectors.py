@@ -346,6 +346,17 @@ def item_titles() -> dict[str, str]:
     return titles
 
 
+def training_items() -> dict[str, str]:
+    """What a training can target: the active scorecards' items, and any other item code
+    reviews or automatic scores have failed (shown by its code)."""
+    items = item_titles()
+    for code in Finding.objects.exclude(item="").values_list("item", flat=True).distinct():
+        items.setdefault(code, code)
+    for code in ItemFailure.objects.values_list("item", flat=True).distinct()[:200]:
+        items.setdefault(code, code)
+    return items
+
+
 def _title_in_score(failures: QuerySet[ItemFailure], item: str) -> str:
     """An item's title as the engine wrote it into a score that failed it."""
     failure = failures.filter(item=item).select_related("score").first()

@@ -33,7 +33,6 @@ from lingting.coaching.selectors import (
     detect_below_target,
     figure_named,
     figures,
-    item_titles,
     month_end,
     plan_cohorts,
     plan_effect,
@@ -41,6 +40,7 @@ from lingting.coaching.selectors import (
     plan_phases,
     plans_for,
     session_contacts,
+    training_items,
     training_needs,
     training_tracking,
     trainings_listed,
@@ -387,7 +387,7 @@ def training_needs_list(request: HttpRequest) -> HttpResponse:
 def training_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(may_schedule_training(user))
-    titles = item_titles()
+    titles = training_items()
     form = TrainingForm(
         request.POST or None, items=titles, initial={"item": request.GET.get("item", "")}
     )
