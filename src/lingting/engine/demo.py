@@ -1386,6 +1386,9 @@ class _DaySim:
         tags = list(scenario.tags)
         if scenario_key == "order":
             tags.append(call.slots["tag"])
+        # Handed on to another department (second line, a specialist): more often by agents
+        # who cannot settle the matter themselves.
+        transferred = rng.random() < 0.02 + 0.08 * (1 - agent.skill)
         return {
             "id": contact_id,
             "channel": "voice",
@@ -1405,6 +1408,7 @@ class _DaySim:
             "hold_s": hold_s,
             "holds": holds,
             "acw_s": acw,
+            "transferred": transferred,
             "tags": tags,
             "turns": turns,
         }

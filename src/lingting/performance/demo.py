@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from lingting.core.models import Team, User
 from lingting.engine.assessment import Weights
@@ -32,7 +33,7 @@ def demo_performance(*, users: dict[str, User], months: list[date]) -> str:
     assessed = awards = 0
     for month in sorted({m.replace(day=1) for m in months}):
         assessed += assessment_compute(actor=manager, month=month)
-        if month_bounds(month)[1] > month_bounds(date.today())[0]:
+        if month_bounds(month)[1] > month_bounds(timezone.localdate())[0]:
             continue  # not finished: no best/worst yet
         for proposal in award_proposals(month=month):
             try:

@@ -27,6 +27,7 @@ from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
+from lingting.performance.demo import demo_performance
 from lingting.performance.services import kpi_target_set
 from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
@@ -154,6 +155,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"QA: {assigned} contacts sampled, {reviewed} reviewed")
         self._targets(users["manager_chen"])
+        self.stdout.write(demo_performance(users=users, months=months))
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
