@@ -4,6 +4,7 @@ coloured header row, the same SVG charts as the page, and page numbers."""
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from lingting.reports.document import ReportDocument, Table
 from lingting.reports.exports.fonts import report_font_path
 
 FAMILY = "cjk"
+TITLES = re.compile(r"<title>.*?</title>", re.DOTALL)
 HEADER = FontFace(color=(255, 255, 255), fill_color=(31, 78, 121))
 STRIPE = (242, 246, 250)
 
@@ -66,7 +68,8 @@ def render_pdf(document: ReportDocument) -> bytes:
         for table in section.tables:
             _table(pdf, table)
         for chart in section.charts:
-            svg = chart.svg(font_family=FAMILY).encode("utf-8")
+            # fpdf2 draws shapes and text; the hover titles are for the page only.
+            svg = TITLES.sub("", chart.svg(font_family=FAMILY)).encode("utf-8")
             if pdf.will_page_break(80):
                 pdf.add_page()
             pdf.image(io.BytesIO(svg), w=170)
