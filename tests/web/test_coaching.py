@@ -348,8 +348,25 @@ def test_closing_a_plan_needs_an_outcome_and_a_summary(
 def test_phase_grid_shows_the_figure_of_each_third(
     client_for: ClientFor, leader_wang: User, plan: ImprovementPlan, make_contact: ContactFactory
 ) -> None:
-    make_contact(agent="A1001", started_at=datetime(2026, 10, 2, 9, 0, tzinfo=SHANGHAI), score=88)
+    make_contact(
+        agent="A1001",
+        started_at=datetime(2026, 10, 2, 9, 0, tzinfo=SHANGHAI),
+        score=88,
+        disposition="answered",
+    )
 
     page = client_for(leader_wang).get(reverse("coaching:plan_detail", args=[plan.pk]))
 
     assert '<span class="phase-figure">88.0</span>' in page.content.decode()
+
+
+def test_a_teams_target_comes_before_the_queues_and_the_centers(
+    client_for: ClientFor, ops_zhou: User, center: Org, org: Org
+) -> None:
+    KpiTarget.objects.create(figure="aht_s", queue=None, green=300, amber=400)
+    KpiTarget.objects.create(figure="aht_s", team=org.teams["一班"], green=400, amber=500)
+
+    page = _detect(client_for(ops_zhou), figure="aht_s")
+
+    assert 'id="detected-A1001"' not in page  # 一班's own, looser target
+    assert 'id="detected-A1002"' in page  # 二班 still has the center's

@@ -123,7 +123,7 @@ class EffectForm(forms.Form):
         label=_("对照组"),
         required=False,
         choices=[
-            ("level", _("提升前水平相近的未参加坐席")),
+            ("level", _("计划前水平最接近的未参加坐席")),
             ("queue", _("同一ACD组的未参加坐席")),
             ("all", _("所有未参加坐席")),
         ],

@@ -1,11 +1,12 @@
 """Reads of the improvement loop: who is below target three months running, why (their QA
 findings), their plans, the trainings and the training needs reviews raised.
 
-Monthly figures per agent come from the performance app's KPI engine (`kpis_for` grouped by
-agent and month, coloured by `row_statuses` against the agent's queue's target, else the
-center's). One figure is computed here instead: **QA score**, the mean automatic QA score
-of the agent's contacts in the month (their current `ContactScore`). Its target is the
-performance app's ``qa_score`` target when one is set, else `DEFAULT_QA_SCORE_TARGET`.
+Monthly figures per agent come from the performance app's KPI table (`kpi_table_for`
+grouped by agent and month: the FORMATS.md KPIs, FCR, transfers, QA score and pass rate),
+coloured by its `row_statuses` against the agent's team's target, else their main queue's,
+else the center's. One rule is kept here: while operations has set no QA-score target at
+all, the QA score is judged against `DEFAULT_QA_SCORE_TARGET`, so the check seed 001
+describes works on a fresh installation too.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,12 @@ from lingting.core.permissions import (
 )
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
-from lingting.engine.effect import Effect, Observation, difference_in_differences
+from lingting.engine.effect import (
+    MIN_AGENTS,
+    Effect,
+    Observation,
+    difference_in_differences,
+)
 from lingting.engine.scorecard import ScorecardError
 from lingting.engine.streaks import (
     MonthFigure,
@@ -51,7 +56,13 @@ from lingting.engine.targets import Target
 from lingting.interactions.models import Contact
 from lingting.interactions.selectors import ContactFilters, contacts_matching
 from lingting.performance.models import LOWER_IS_BETTER, TargetFigure
-from lingting.performance.selectors import kpi_targets, kpis_for, row_statuses
+from lingting.performance.selectors import (
+    agent_team_codes,
+    kpi_table_for,
+    kpi_targets,
+    kpi_team_targets,
+    row_statuses,
+)
 from lingting.quality.models import (
     AssignmentKind,
     Evaluation,
@@ -70,7 +81,7 @@ DEFAULT_QA_SCORE_TARGET = Target(green=80.0, amber=70.0)
 LOOKBACK_MONTHS = 6
 EXAMPLES = 3
 
-TargetSource = Literal["queue", "center", "default"]
+TargetSource = Literal["team", "queue", "center", "default"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +92,23 @@ class Figure:
     unit: Literal["rate", "seconds", "points", "count"]
 
 
+RATE_FIGURES = frozenset(
+    {"answer_rate", "abandon_rate", "service_level", "fcr", "transfer_rate", "pass_rate"}
+)
+
+
 def figures() -> list[Figure]:
-    """The figures detection and the effect page work on: every KPI operations can set a
-    target for, and QA score."""
-    listed = [
+    """The figures detection and the effect page work on: every figure operations can set
+    a target for (QA score among them)."""
+    return [
         Figure(
             code=str(value),
             label=str(label),
             higher_is_better=value not in LOWER_IS_BETTER,
-            unit="rate" if value.endswith("rate") or value == "service_level" else "seconds",
+            unit="rate" if value in RATE_FIGURES else "points" if value == QA_SCORE else "seconds",
         )
         for value, label in TargetFigure.choices
-        if value != QA_SCORE
     ]
-    listed.append(Figure(QA_SCORE, _("质检得分"), True, "points"))
-    return listed
 
 
 def figure_named(code: str) -> Figure:
@@ -133,40 +146,40 @@ def agent_month_figures(*, user: User, figure: str, months: Sequence[date]) -> F
     info = figure_named(figure)
     filters = ContactFilters(date_from=months[0], date_to=month_end(months[-1]))
     queues = _main_queues(user, filters)
-    targets = kpi_targets()
-    agent_targets = {agent: _target_for(figure, queue, targets) for agent, queue in queues.items()}
-    values: dict[str, dict[str, float | None]] = defaultdict(dict)
-    statuses: dict[tuple[str, str], Any] = {}
-    if figure == QA_SCORE:
-        for code, key, mean in _monthly_qa_scores(user, filters):
-            values[code][key] = mean
-    else:
-        for row in kpis_for(user=user, filters=filters, by=("agent", "month")):
-            group = dict(row.group)
-            agent_key, month_key_ = group.get("agent"), group.get("month")
-            if not isinstance(agent_key, str) or not isinstance(month_key_, str):
-                continue
-            values[agent_key][month_key_] = getattr(row, figure)
-            statuses[agent_key, month_key_] = row_statuses(
-                row, targets, queue=queues.get(agent_key)
-            ).get(figure)
-    keys = [month_key(m) for m in months]
-    series: dict[str, list[MonthFigure]] = {}
-    for agent, by_month in values.items():
+    targets, team_targets, teams = kpi_targets(), kpi_team_targets(), agent_team_codes()
+    agent_targets = {
+        agent: _target_for(figure, queue, teams.get(agent), targets, team_targets)
+        for agent, queue in queues.items()
+    }
+    found: dict[tuple[str, str], MonthFigure] = {}
+    for table_row in kpi_table_for(user=user, filters=filters, by=("agent", "month")):
+        group = dict(table_row.row.group)
+        agent, month = group.get("agent"), group.get("month")
+        if not isinstance(agent, str) or not isinstance(month, str):
+            continue
+        values = table_row.values()
+        value = values.get(figure)
+        status = row_statuses(
+            table_row.row,
+            targets,
+            queue=queues.get(agent),
+            team=teams.get(agent),
+            team_targets=team_targets,
+            values=values,
+        ).get(figure)
         known = agent_targets.get(agent)
-        listed = []
-        for key in keys:
-            value = by_month.get(key)
-            if figure == QA_SCORE:
-                status = known.target.status(value) if known else None
-            else:
-                status = statuses.get((agent, key))
-            listed.append(MonthFigure(month=key, value=value, status=status))
-        series[agent] = listed
+        if status is None and known is not None and known.source == "default":
+            status = known.target.status(value)
+        found[agent, month] = MonthFigure(month=month, value=value, status=status)
+    keys = [month_key(m) for m in months]
+    agents = sorted({agent for agent, _month in found})
     return FigureSeries(
         figure=info,
         months=list(months),
-        series=series,
+        series={
+            agent: [found.get((agent, k), MonthFigure(k, None, None)) for k in keys]
+            for agent in agents
+        },
         targets={a: t for a, t in agent_targets.items() if t is not None},
     )
 
@@ -187,27 +200,21 @@ def _main_queues(user: User, filters: ContactFilters) -> dict[str, str | None]:
 
 
 def _target_for(
-    figure: str, queue: str | None, targets: dict[tuple[str, str | None], Target]
+    figure: str,
+    queue: str | None,
+    team: str | None,
+    targets: dict[tuple[str, str | None], Target],
+    team_targets: dict[tuple[str, str], Target],
 ) -> AgentTarget | None:
+    if team is not None and (figure, team) in team_targets:
+        return AgentTarget(team_targets[figure, team], "team", queue)
     if queue is not None and (figure, queue) in targets:
         return AgentTarget(targets[figure, queue], "queue", queue)
     if (figure, None) in targets:
         return AgentTarget(targets[figure, None], "center", queue)
-    if figure == QA_SCORE:
+    if figure == QA_SCORE and not any(f == QA_SCORE for f, _q in [*targets, *team_targets]):
         return AgentTarget(DEFAULT_QA_SCORE_TARGET, "default", queue)
     return None
-
-
-def _monthly_qa_scores(user: User, filters: ContactFilters) -> list[tuple[str, str, float]]:
-    rows = (
-        contacts_matching(user=user, filters=filters)
-        .filter(agent__isnull=False, current_score__isnull=False)
-        .annotate(month=TruncMonth("started_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values_list("agent__code", "month")
-        .annotate(mean=Avg("current_score__score"))
-    )
-    return [(agent, month_key(month), round(mean, 1)) for agent, month, mean in rows]
 
 
 # ---------------------------------------------------------------------------- detection
@@ -538,15 +545,8 @@ def _figure_between(
     *, user: User, agent: Agent, figure: str, date_from: date, date_to: date
 ) -> float | None:
     filters = ContactFilters(date_from=date_from, date_to=date_to, agent_id=agent.pk)
-    if figure == QA_SCORE:
-        mean = (
-            contacts_matching(user=user, filters=filters)
-            .filter(current_score__isnull=False)
-            .aggregate(mean=Avg("current_score__score"))["mean"]
-        )
-        return round(mean, 1) if mean is not None else None
-    rows = kpis_for(user=user, filters=filters, by=())
-    value = getattr(rows[0], figure, None) if rows else None
+    rows = kpi_table_for(user=user, filters=filters, by=())
+    value = rows[0].values().get(figure) if rows else None
     return value if isinstance(value, int | float) else None
 
 
@@ -775,9 +775,9 @@ def plan_effect(
     post_months: int = 3,
 ) -> PlanEffect:
     """Difference in differences on `figure` for the agents whose plan on it opened in
-    `start`'s month, against agents never in a plan on it: those whose pre-period level was
-    within the coached agents' range ("level"), those of the coached agents' queues
-    ("queue"), or all of them ("all"). See `lingting.engine.effect`."""
+    `start`'s month, against agents never in a plan on it: as many as were coached whose
+    level before was closest to the coached agents' ("level"), those of the coached agents'
+    queues ("queue"), or all of them ("all"). See `lingting.engine.effect`."""
     start = start.replace(day=1)
     pre = months_before(start, pre_months)
     today = timezone.localdate()
@@ -801,15 +801,7 @@ def plan_effect(
         queues = {data.targets[a].queue for a in treated if a in data.targets}
         control = [a for a in control if a in data.targets and data.targets[a].queue in queues]
     elif comparison == "level":
-        levels = [_pre_mean(values[a], keys[: len(pre)]) for a in treated]
-        known = [v for v in levels if v is not None]
-        if known:
-            low, high = min(known), max(known)
-            control = [
-                a
-                for a in control
-                if (v := _pre_mean(values[a], keys[: len(pre)])) is not None and low <= v <= high
-            ]
+        control = _nearest_in_level(treated, control, values, keys[: len(pre)])
     observations = [
         Observation(agent, period, values[agent][key], agent in coached)
         for agent in [*treated, *control]
@@ -842,6 +834,26 @@ def plan_effect(
         control=control,
         means=means,
     )
+
+
+def _nearest_in_level(
+    treated: list[str],
+    candidates: list[str],
+    values: dict[str, dict[str, float]],
+    pre_keys: Sequence[str],
+) -> list[str]:
+    """As many uncoached agents as there are coached ones (at least the engine's minimum),
+    those whose level before was closest to the coached agents' mean level. The coached
+    were picked for being the worst, so an exact range would often leave nobody."""
+    level = _mean_of(_pre_mean(values[a], pre_keys) for a in treated)
+    if level is None:
+        return []
+    distances = sorted(
+        (abs(v - level), agent)
+        for agent in candidates
+        if (v := _pre_mean(values[agent], pre_keys)) is not None
+    )
+    return sorted(agent for _d, agent in distances[: max(len(treated), MIN_AGENTS)])
 
 
 def _pre_mean(values: dict[str, float], keys: Sequence[str]) -> float | None:
