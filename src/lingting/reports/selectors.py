@@ -21,11 +21,13 @@ PostgreSQL (benchmarks/monthly_report.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
@@ -622,6 +624,24 @@ def quality_report(*, user: User | None, period: Period) -> QualityReport:
     """The weekly or monthly quality report of `period`, over the contacts `user` may
     report on (None: the whole center, for the scheduled archive), personal numbers masked
     unless `user` may see them."""
+    with transaction.atomic(), _planner_settings():
+        return _quality_report(user, period)
+
+
+@contextmanager
+def _planner_settings() -> Iterator[None]:
+    """On PostgreSQL, for this transaction only: enough memory to group a month of contacts
+    without spilling to disk, and the cost of a random read on SSD storage, so the small
+    review tables are joined to their contacts by primary key instead of by scanning the
+    month's 1 M contacts (benchmarks/monthly_report.py: 2.4 s → 1.5 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+    yield
+
+
+def _quality_report(user: User | None, period: Period) -> QualityReport:
     previous = period.previous()
     first = period.previous(HISTORY[period.kind] - 1)
     mask = _masker(user)
