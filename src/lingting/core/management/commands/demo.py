@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
+from lingting.coaching.demo import demo_coaching
 from lingting.core.models import Agent, Role, Team, User
 from lingting.engine.contacts import ContactError, contact_from_record
 from lingting.engine.demo import DemoOrg, demo_org, generate_contacts
@@ -156,6 +157,7 @@ class Command(BaseCommand):
         self.stdout.write(f"QA: {assigned} contacts sampled, {reviewed} reviewed")
         self._targets(users["manager_chen"])
         self.stdout.write(demo_performance(users=users, months=months))
+        self.stdout.write(demo_coaching(users=users, months=months))
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
