@@ -138,6 +138,11 @@ USE_TZ = True
 LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("samples", "daily 00:05", ["sampling_run"]),
     ("broadcast", "hourly :00", ["broadcast_hourly"]),
+    ("daily report", "daily 06:10", ["report_run", "--kind", "daily"]),
+    ("weekly report", "weekly mon 06:20", ["report_run", "--kind", "weekly"]),
+    ("monthly report", "monthly 1 06:30", ["report_run", "--kind", "monthly"]),
+    ("case report", "monthly 1 06:40", ["report_run", "--kind", "cases"]),
+    ("training plan", "monthly 1 06:50", ["report_run", "--kind", "training"]),
 ]
 
 STATIC_URL = "static/"

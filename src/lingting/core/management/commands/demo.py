@@ -33,6 +33,7 @@ from lingting.performance.services import kpi_target_set
 from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
+from lingting.reports.demo import demo_reports
 
 SCORE_CHUNK = 2000
 # 接通率 ≥ 90%, 80% answered within 20 s, answered within 20 s on average (common targets).
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         self._targets(users["manager_chen"])
         self.stdout.write(demo_performance(users=users, months=months))
         self.stdout.write(demo_coaching(users=users, months=months))
+        self.stdout.write(demo_reports(users=users, months=months))
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
