@@ -26,6 +26,12 @@ class CsatForm(forms.Form):
     def __init__(self, *args: Any, latest: date | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.latest = latest or date.today()
+        if not self.is_bound:
+            self.initial = {
+                "date_from": self.latest.replace(day=1),
+                "date_to": self.latest,
+                "by": ["team"],
+            }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

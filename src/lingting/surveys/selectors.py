@@ -23,7 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lingting.core.models import User
+from lingting.core.models import Team, User
 from lingting.core.permissions import contact_scope, may_see_personal_numbers
 from lingting.engine import pii
 from lingting.engine.contacts import Turn
@@ -126,7 +126,18 @@ def csat_rows(
         }
         groups[tuple(keys[name] for name in by)].add(answer.score, answer.scale)
         total.add(answer.score, answer.scale)
-    ordered = sorted(groups, key=lambda key: tuple((k is None, k or "") for k in key))
+    # Teams in the order of their codes (话务一班, 话务二班…), not of their names' characters.
+    codes = dict(Team.objects.values_list("name", "code"))
+    position = {name: index for index, name in enumerate(by)}
+    team_at = position.get("team")
+
+    def order(key: tuple[str | None, ...]) -> tuple[tuple[bool, str], ...]:
+        return tuple(
+            (k is None, (codes.get(k, k) if i == team_at and k else k) or "")
+            for i, k in enumerate(key)
+        )
+
+    ordered = sorted(groups, key=order)
     return [CsatRow(tuple(zip(by, key, strict=True)), groups[key]) for key in ordered], total
 
 

@@ -34,6 +34,8 @@ class OccupancyForm(forms.Form):
     def __init__(self, *args: Any, user: User, latest: date | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.latest = latest or date.today()
+        if not self.is_bound:
+            self.initial = {"date_from": self.latest - timedelta(days=6), "date_to": self.latest}
         self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
             pk__in=occupancy_agents(user).values("team")
         ).order_by("code")

@@ -54,6 +54,8 @@ def occupancy_rows(
         code: (f"{code} {name}".strip(), team or "")
         for code, name, team in agents.values_list("code", "name", "team__name")
     }
+    # Teams in the order of their codes (话务一班, 话务二班…); agents by their codes.
+    team_codes = dict(agents.values_list("team__name", "team__code")) if by == "team" else {}
     start = datetime.combine(date_from - timedelta(days=1), time(), tzinfo=tz)
     end = datetime.combine(date_to + timedelta(days=2), time(), tzinfo=tz)
     rows = (
@@ -79,7 +81,9 @@ def occupancy_rows(
         OccupancyRow(
             name, key_period, grouped[(name, key_period)], len(members[(name, key_period)])
         )
-        for name, key_period in sorted(grouped, key=lambda k: (k[1], k[0] == "", k[0]))
+        for name, key_period in sorted(
+            grouped, key=lambda k: (k[1], k[0] == "", team_codes.get(k[0], k[0]))
+        )
     ]
 
 
