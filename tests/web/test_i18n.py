@@ -108,16 +108,17 @@ def test_pages_carry_a_strict_csp_without_inline_scripts(
     assert "<script src=" in page
 
 
-def _po_entries() -> dict[str, str]:
-    """msgid → msgstr (msgstr[1] for plurals) of the English .po, header left out."""
+def _po_entries() -> dict[tuple[str, str], str]:
+    """(msgctxt, msgid) → msgstr (msgstr[1] for plurals) of the English .po, header left
+    out; the context is "" where an entry has none."""
     po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries: dict[str, str] = {}
+    entries: dict[tuple[str, str], str] = {}
     for block in filter(None, (b.strip() for b in po.split("\n\n")[1:])):
         fields = dict(
             line.split(" ", 1) for line in block.splitlines() if line and not line.startswith("#")
         )
         msgstr = fields.get("msgstr[1]", fields.get("msgstr", '""'))
-        entries[fields["msgid"][1:-1]] = msgstr[1:-1]
+        entries[(fields.get("msgctxt", '""')[1:-1], fields["msgid"][1:-1])] = msgstr[1:-1]
     return entries
 
 
@@ -137,9 +138,10 @@ def test_compiled_messages_match_the_po_file() -> None:
     catalog = _mo_catalog()
 
     stale = [
-        msgid
-        for msgid, msgstr in _po_entries().items()
-        if "%(" not in msgid and catalog.gettext(msgid) != msgstr
+        (context, msgid)
+        for (context, msgid), msgstr in _po_entries().items()
+        if "%(" not in msgid
+        and (catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run scripts/compile-messages"
 

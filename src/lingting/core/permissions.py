@@ -150,64 +150,6 @@ def may_see_disputes(user: User) -> bool:
     return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES
 
 
-# Agent states and occupancy (workforce): the agent sees their own, a team leader their
-# teams', operations managers and WFM planners (排班) everyone's.
-ROLES_SEEING_ALL_OCCUPANCY = frozenset({Role.OPERATIONS_MANAGER, Role.WFM_PLANNER, Role.ADMIN})
-
-
-def occupancy_agents(user: User) -> QuerySet[Agent]:
-    """The agents whose states, occupancy and utilisation `user` may see."""
-    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
-        return Agent.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
-    if user.role == Role.AGENT:
-        return Agent.objects.filter(user=user)
-    return Agent.objects.none()
-
-
-def may_see_occupancy(user: User) -> bool:
-    return (
-        user.is_superuser
-        or user.role in ROLES_SEEING_ALL_OCCUPANCY
-        or user.role in (Role.TEAM_LEADER, Role.AGENT)
-    )
-
-
-def broadcast_teams(user: User) -> QuerySet[Team]:
-    """The teams whose hourly calls and satisfaction (000 §1(2)) `user` sees: a member
-    their own team's, a team leader the teams they lead, managers, planners and those who
-    see every contact all teams'."""
-    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY or sees_all_contacts(user):
-        return Team.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Team.objects.filter(leader=user)
-    if user.role == Role.AGENT:
-        return Team.objects.filter(agents__user=user)
-    return Team.objects.none()
-
-
-def may_read_quality_reports(user: User) -> bool:
-    """The quality reports (002 §七): center-wide for QA and managers, a team leader's own
-    teams' contacts for a team leader; agents and others none."""
-    return may_read_qa_reports(user) or user.role == Role.TEAM_LEADER
-
-
-def report_scope(user: User, *, via: str = "") -> Q:
-    """The contacts a quality report of `user` covers, as `contact_scope` builds filters:
-    every contact for QA and managers, their teams' for a team leader, none otherwise."""
-    if may_read_qa_reports(user):
-        return Q()
-    if user.role == Role.TEAM_LEADER:
-        return contact_scope(user, via=via)
-    return Q(pk__in=[])
-
-
-def may_archive_reports(user: User) -> bool:
-    """Generating the center's stored reports on demand: the QA supervisor's (002 §二.6)."""
-    return may_manage_qa(user)
-
-
 # The "3+1" improvement loop (seed 000 §3(2)): team leaders (their own team's agents),
 # trainers and operations managers open plans and coach; QA supervisors read every plan
 # and record follow-up evaluations; an agent sees their own plan and writes its goals.
@@ -278,6 +220,64 @@ def may_schedule_training(user: User) -> bool:
 
 def may_see_coaching_effect(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_SEEING_ALL_PLANS
+
+
+# Agent states and occupancy (workforce): the agent sees their own, a team leader their
+# teams', operations managers and WFM planners (排班) everyone's.
+ROLES_SEEING_ALL_OCCUPANCY = frozenset({Role.OPERATIONS_MANAGER, Role.WFM_PLANNER, Role.ADMIN})
+
+
+def occupancy_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose states, occupancy and utilisation `user` may see."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
+        return Agent.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.AGENT:
+        return Agent.objects.filter(user=user)
+    return Agent.objects.none()
+
+
+def may_see_occupancy(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.role in ROLES_SEEING_ALL_OCCUPANCY
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
+
+
+def broadcast_teams(user: User) -> QuerySet[Team]:
+    """The teams whose hourly calls and satisfaction (000 §1(2)) `user` sees: a member
+    their own team's, a team leader the teams they lead, managers, planners and those who
+    see every contact all teams'."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY or sees_all_contacts(user):
+        return Team.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Team.objects.filter(leader=user)
+    if user.role == Role.AGENT:
+        return Team.objects.filter(agents__user=user)
+    return Team.objects.none()
+
+
+def may_read_quality_reports(user: User) -> bool:
+    """The quality reports (002 §七): center-wide for QA and managers, a team leader's own
+    teams' contacts for a team leader; agents and others none."""
+    return may_read_qa_reports(user) or user.role == Role.TEAM_LEADER
+
+
+def report_scope(user: User, *, via: str = "") -> Q:
+    """The contacts a quality report of `user` covers, as `contact_scope` builds filters:
+    every contact for QA and managers, their teams' for a team leader, none otherwise."""
+    if may_read_qa_reports(user):
+        return Q()
+    if user.role == Role.TEAM_LEADER:
+        return contact_scope(user, via=via)
+    return Q(pk__in=[])
+
+
+def may_archive_reports(user: User) -> bool:
+    """Generating the center's stored reports on demand: the QA supervisor's (002 §二.6)."""
+    return may_manage_qa(user)
 
 
 # The monthly assessment (月度考核) and the best/worst agent of the month are the operations

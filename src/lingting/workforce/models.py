@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lingting.core.models import Agent, Team
 
 
 class AgentState(models.TextChoices):
-    LOGIN = "login", _("登录")
+    # The state, not the web app's sign-in button, which shares the Chinese word.
+    LOGIN = "login", pgettext_lazy("agent state", "登录")
     READY = "ready", _("就绪")
     NOT_READY = "not_ready", _("未就绪")
     BUSY = "busy", _("通话中")
     ACW = "acw", _("话后处理")
-    LOGOUT = "logout", _("登出")
+    LOGOUT = "logout", pgettext_lazy("agent state", "登出")
 
 
 class AgentStateEvent(models.Model):
