@@ -38,7 +38,8 @@ from lingting.core.permissions import may_coach
 from lingting.engine.streaks import month_key
 from lingting.quality.models import ItemFailure
 
-FIGURES = ("aht_s", QA_SCORE)  # seed 001's example first; QA score when AHT finds too few
+# Quality first (seed 003); seed 001's AHT example when the QA score finds too few.
+FIGURES = (QA_SCORE, "aht_s")
 MIN_PLANS = 3
 # (kind, day of the month, who) — seed 000: 室经理面谈 once, then the team leader's and the
 # training administrator's follow-ups, and an evaluation in each third of every month.

@@ -12,8 +12,8 @@ from lingting.core.permissions import (
     may_read_quality_reports,
     may_review,
     may_see_assessment,
-    may_see_disputes,
     may_see_broadcast,
+    may_see_disputes,
     may_see_occupancy,
     may_see_plans,
 )

@@ -766,10 +766,11 @@ def generate_contacts(
     """Yield interaction-format records for `days` days from `start`, in time order.
 
     `calls_per_agent_day` may vary by day (a quieter history before the busy month). An
-    agent takes calls only from their hire date. From `coaching_from` on, two in three of
-    the poor agents (skill < 0.45) work as a coached agent would: their habits are those of
-    an agent 0.25 more skilled — the kind of change a coaching programme hopes for, which
-    the demo's effect page then has to find (or not) on its own.
+    agent takes calls only from their hire date. From `coaching_from` on, the weakest fifth
+    of the agents — those a center would coach first — work better, all but one in three of
+    them: their habits become those of an agent 0.35 more skilled, the kind of change a
+    coaching programme hopes for, which the demo's effect page then has to find (or not)
+    on its own.
     """
     rate = (
         calls_per_agent_day if callable(calls_per_agent_day) else lambda _day: calls_per_agent_day
@@ -790,17 +791,20 @@ def generate_contacts(
         yield from sim.run(rate(day))
 
 
-POOR_SKILL = 0.45
-COACHING_GAIN = 0.25
+COACHED_SHARE = 0.2
+COACHING_GAIN = 0.35
 
 
 def _coached_styles(seed: int, org: DemoOrg) -> dict[str, _Style]:
-    """The habits of the poor agents who respond to coaching (two in three, seeded)."""
-    rng = random.Random(f"coaching:{seed}")
+    """The habits, once coached, of the weakest fifth of the agents who respond to it:
+    all but every third of them in order of skill, so that who responds does not hinge on
+    a lucky draw in a group this small."""
+    weakest = sorted(org.agents, key=lambda agent: (agent.skill, agent.id))
+    weakest = weakest[: max(1, round(len(weakest) * COACHED_SHARE))]
     return {
         agent.id: _style(seed, replace(agent, skill=min(0.95, agent.skill + COACHING_GAIN)))
-        for agent in org.agents
-        if agent.skill < POOR_SKILL and rng.random() < 2 / 3
+        for rank, agent in enumerate(weakest)
+        if rank % 3 != 2
     }
 
 
