@@ -61,3 +61,11 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def open_from_menu(page: Page, group: str, link: str) -> None:
+    """Follow `link` in the main navigation's `group` menu, as a user does: point at the
+    group, then click the page in the menu that opens."""
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.get_by_role("button", name=group).hover()
+    nav.get_by_role("link", name=link).click()

@@ -30,7 +30,7 @@ from lingting.core.models import Role, User
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_from_menu, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -150,7 +150,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     # 1. The supervisor defines a stratified plan: by queue, proportional, one contact a
     #    day for each of the two analysts, from the last two days' calls.
     sign_in(page, base, qa_zhao.username, password)
-    page.get_by_role("link", name="抽检方案").click()
+    open_from_menu(page, "质检", "抽检方案")
     page.get_by_role("link", name="新建方案").click()
     page.get_by_label("名称").fill("每日分层抽检")
     page.get_by_label("抽样方法").select_option(label="分层抽样")
@@ -178,7 +178,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     #    the engine's 服务禁语, walks back to it (K), selects the flagged words and notes
     #    them as a finding (N), and submits (Ctrl+Enter).
     sign_in(page, base, qa_sun.username, password)
-    page.get_by_role("link", name="我的质检").click()
+    open_from_menu(page, "质检", "我的质检")
     queue_rows = page.locator("table.data tbody tr")
     expect(queue_rows).to_have_count(1)
     expect(queue_rows.first).to_contain_text("每日分层抽检")
@@ -215,7 +215,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     # 4. 何静 passes the manual items from the keyboard too, then with the mouse passes
     #    服务禁语, overturning the engine: the page wants her reason before it submits.
     sign_in(page, base, qa_he.username, password)
-    page.get_by_role("link", name="我的质检").click()
+    open_from_menu(page, "质检", "我的质检")
     expect(queue_rows).to_have_count(1)
     he_queue = queue_rows.first.locator("td").nth(3).inner_text()
     assert {sun_queue, he_queue} == set(QUEUES.values()), "one call from each queue"
@@ -251,7 +251,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     # 6. The supervisor is told, opens the queue and overturns the item.
     sign_in(page, base, qa_zhao.username, password)
     expect(page.locator("#unread-count")).to_have_text("1")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="申诉").click()
+    open_from_menu(page, "质检", "申诉")
     page.locator("#dispute-queue").get_by_role("link", name=disputed).click()
     page.get_by_label("申诉成立：本项改为通过，不扣分").check()
     page.get_by_label("处理意见").fill("属于帮助性用法，规则将补充例外。")
@@ -276,7 +276,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
 
     # 8. The supervisor calibrates the two analysts on the two reviewed calls.
     sign_in(page, base, qa_zhao.username, password)
-    page.get_by_role("link", name="校准").click()
+    open_from_menu(page, "质检", "校准")
     page.get_by_role("link", name="新建校准").click()
     page.get_by_label("主题").fill("服务禁语的帮助性用法")
     recent = page.locator("#recent-choices").get_by_role("checkbox")
@@ -294,7 +294,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     #    disputed call lacked enthusiasm, and still differ on 服务禁语.
     for reviewer, forbidden_key in [(qa_sun, "2"), (qa_he, "1")]:
         sign_in(page, base, reviewer.username, password)
-        page.get_by_role("link", name="我的质检").click()
+        open_from_menu(page, "质检", "我的质检")
         expect(queue_rows).to_have_count(2)
         page.get_by_role("link", name="开始评分").click()
         for _ in range(2):
@@ -310,7 +310,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
 
     # 10. The session shows per-item agreement, Krippendorff's alpha and the deviations.
     sign_in(page, base, qa_zhao.username, password)
-    page.get_by_role("link", name="校准").click()
+    open_from_menu(page, "质检", "校准")
     page.get_by_role("link", name="服务禁语的帮助性用法").click()
     expect(page.get_by_text("已交 4/4 份评分")).to_be_visible()
     agreement = page.locator("#item-agreement")
@@ -348,7 +348,7 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
 
     # 12. ... and 李娜 studies it in 案例库, the customer's number masked.
     sign_in(page, base, agent_li.username, password)
-    page.get_by_role("link", name="案例库").click()
+    open_from_menu(page, "质检", "案例库")
     page.get_by_role("link", name="推诿客户：这个我不清楚").click()
     transcript = page.locator(".transcript")
     expect(transcript).to_contain_text("这个我不清楚，你自己去营业厅问吧。")
@@ -373,7 +373,7 @@ def test_a_mouse_reviewer_answers_each_item_with_one_click(
     ReviewAssignment.objects.create(contact=contact, reviewer=qa_sun, kind=AssignmentKind.SAMPLE)
 
     sign_in(page, live_server.url, qa_sun.username, password)
-    page.get_by_role("link", name="我的质检").click()
+    open_from_menu(page, "质检", "我的质检")
     page.get_by_role("link", name="开始评分").click()
     manual = page.locator('.review-item[data-auto=""]')
     for item in manual.all()[:2]:  # top down, one click each

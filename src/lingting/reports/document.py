@@ -27,6 +27,14 @@ class Num:
 
     value: float | None
     fmt: Fmt
+    better: int = 0  # for a change: +1 a rise is good news, −1 bad news, 0 neither
+
+    @property
+    def tone(self) -> str:
+        """ "good" or "bad" news for a change with a direction; "" otherwise."""
+        if not self.better or not self.value:
+            return ""
+        return "good" if (self.value > 0) == (self.better > 0) else "bad"
 
 
 Cell = str | int | float | Num | None
@@ -45,6 +53,17 @@ class Table:
     columns: Sequence[Column]
     rows: Sequence[Sequence[Cell]]
     empty: str = ""  # said instead of an empty table
+
+    def html_rows(self) -> list[list[tuple[str, str]]]:
+        """Each cell's text and CSS classes: numbers right-aligned, changes coloured as
+        good or bad news."""
+        return [
+            [
+                (display(cell, column.fmt), _cell_classes(cell, column))
+                for cell, column in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
 
     def formatted(self) -> list[list[str]]:
         return [
@@ -101,6 +120,12 @@ class ReportDocument:
     generated_at: datetime
     sections: Sequence[Section] = field(default_factory=tuple)
     filename: str = "report"  # without extension, ASCII
+
+
+def _cell_classes(cell: Cell, column: Column) -> str:
+    numeric = isinstance(cell, int | float | Num) and column.fmt != Fmt.TEXT
+    tone = cell.tone if isinstance(cell, Num) else ""
+    return " ".join(filter(None, ["num" if numeric else "", f"change-{tone}" if tone else ""]))
 
 
 def display(cell: Cell, fmt: Fmt) -> str:

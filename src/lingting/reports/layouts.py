@@ -41,7 +41,8 @@ CHANGE = {Fmt.INT: Fmt.CHANGE_INT, Fmt.NUMBER: Fmt.CHANGE_NUMBER, Fmt.PERCENT: F
 
 
 def _figure_cells(figure: Figure, fmt: Fmt) -> list[Cell]:
-    return [Num(figure.value, fmt), Num(figure.previous, fmt), Num(figure.change, CHANGE[fmt])]
+    change = Num(figure.change, CHANGE[fmt], better=figure.better)
+    return [Num(figure.value, fmt), Num(figure.previous, fmt), change]
 
 
 def _figure_columns(fmt: Fmt, label: str) -> list[Column]:
@@ -112,10 +113,7 @@ def quality_document(report: QualityReport) -> ReportDocument:
             Column(_("上期"), Fmt.NUMBER),
             Column(_("变化"), Fmt.NUMBER),
         ],
-        [
-            [name, Num(f.value, fmt), Num(f.previous, fmt), Num(f.change, CHANGE[fmt])]
-            for name, f, fmt in rows
-        ],
+        [[name, *_figure_cells(f, fmt)] for name, f, fmt in rows],
     )
     sections = [
         Section(

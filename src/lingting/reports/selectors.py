@@ -64,12 +64,25 @@ class Figure:
 
     value: float | None
     previous: float | None
+    better: int = 0  # +1 when a rise is good news, −1 when it is bad news, 0 neither
 
     @property
     def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+
+# Which way each figure should move: the report colours a change green or red by it
+# (more contacts or more monitoring is neither).
+BETTER = {
+    "auto_pass_rate": 1,
+    "auto_average": 1,
+    "reviewed_pass_rate": 1,
+    "reviewed_average": 1,
+    **dict.fromkeys(("auto_fatal", "auto_a", "auto_b", "auto_c"), -1),
+    **dict.fromkeys(("reviewed_fatal", "reviewed_a", "reviewed_b", "reviewed_c"), -1),
+}
 
 
 @dataclass(slots=True)
@@ -125,7 +138,9 @@ class Pair:
     previous: Totals
 
     def figure(self, name: str) -> Figure:
-        return Figure(getattr(self.current, name), getattr(self.previous, name))
+        return Figure(
+            getattr(self.current, name), getattr(self.previous, name), BETTER.get(name, 0)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +246,7 @@ class QualityReport:
         return Figure(
             sum(row.count.value or 0 for row in rows),
             sum(row.count.previous or 0 for row in rows),
+            better=-1,
         )
 
 
