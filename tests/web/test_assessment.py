@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -175,3 +177,13 @@ def test_the_demo_step_sets_targets_weights_assessments_and_awards(
     assert "2 best/worst award(s)" in summary
     assert KpiTarget.objects.exclude(team=None).count() == 2
     assert MonthlyAssessment.objects.get(month=OCTOBER, agent__code="A1001").points == 5
+
+
+def test_the_monthly_assessment_runs_for_last_month_or_a_named_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("assessment_run", "--month", "2026-10")
+
+    assert "assessment 2026-10: 0 agents assessed" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="YYYY-MM, not '10/2026'"):
+        call_command("assessment_run", "--month", "10/2026")

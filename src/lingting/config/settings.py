@@ -143,6 +143,7 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("monthly report", "monthly 1 06:30", ["report_run", "--kind", "monthly"]),
     ("case report", "monthly 1 06:40", ["report_run", "--kind", "cases"]),
     ("training plan", "monthly 1 06:50", ["report_run", "--kind", "training"]),
+    ("assessment", "monthly 1 05:30", ["assessment_run"]),
 ]
 
 STATIC_URL = "static/"
