@@ -52,17 +52,23 @@ def may_see_personal_numbers(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_SEEING_PERSONAL_NUMBERS
 
 
+def led_or_own_agents(user: User) -> QuerySet[Agent]:
+    """The line's own view of people: a team leader's agents (and themselves), an agent
+    themselves, nobody for anyone else. The rules below add who sees more."""
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
+    if user.role == Role.AGENT:
+        return Agent.objects.filter(user=user)
+    return Agent.objects.none()
+
+
 def visible_agents(user: User) -> QuerySet[Agent]:
     """The agents whose contacts `user` may see."""
     if sees_all_contacts(user):
         return Agent.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
     if user.role == Role.QA_ANALYST:
         return Agent.objects.filter(pk__in=_reviewer_contacts(user).values("agent"))
-    if user.role == Role.AGENT:
-        return Agent.objects.filter(user=user)
-    return Agent.objects.none()
+    return led_or_own_agents(user)
 
 
 def contact_scope(user: User, *, via: str = "") -> Q:
@@ -231,11 +237,7 @@ def occupancy_agents(user: User) -> QuerySet[Agent]:
     """The agents whose states, occupancy and utilisation `user` may see."""
     if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
         return Agent.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
-    if user.role == Role.AGENT:
-        return Agent.objects.filter(user=user)
-    return Agent.objects.none()
+    return led_or_own_agents(user)
 
 
 def may_see_occupancy(user: User) -> bool:
@@ -294,11 +296,7 @@ def assessment_agents(user: User) -> QuerySet[Agent]:
     """The agents whose monthly assessment `user` may see."""
     if sees_all_contacts(user):
         return Agent.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Agent.objects.filter(Q(team__leader=user) | Q(user=user))
-    if user.role == Role.AGENT:
-        return Agent.objects.filter(user=user)
-    return Agent.objects.none()
+    return led_or_own_agents(user)
 
 
 def may_see_ranking(user: User) -> bool:

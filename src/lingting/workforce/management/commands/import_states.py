@@ -2,59 +2,29 @@
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
-from contextlib import ExitStack
-from typing import Any
+from collections.abc import Callable
 
-import orjson
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import get_default_timezone
 
-from lingting.engine.reader import LineError, UnreadableFileError
-from lingting.workforce.services import agent_states_import_file
+from lingting.core.management.line_import import LineFileImportCommand
+from lingting.engine.reader import LineError
+from lingting.workforce.services import StateImportReport, agent_states_import_file
 
-SHOWN_ERRORS = 10
 
-
-class Command(BaseCommand):
+class Command(LineFileImportCommand):
     help = (
         "Import agent state events (login, ready, not_ready, busy, acw, logout) from a "
         "JSON-lines or CSV file (UTF-8 or GBK). Idempotent: an event already stored is not "
         "stored again. Exit status 0: all lines stored; 1: some lines rejected; 2: nothing "
         "could be read."
     )
+    what = "events"
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", help="FILE.jsonl or FILE.csv")
-        parser.add_argument("--errors", metavar="ERRORS.jsonl", help="write every bad line here")
+    def import_file(self, path: str, on_error: Callable[[LineError], None]) -> StateImportReport:
+        return agent_states_import_file(path, tz=get_default_timezone(), on_error=on_error)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: str = options["file"]
-        errors_path: str | None = options["errors"]
-        shown = 0
-        with ExitStack() as stack:
-            errors_out = stack.enter_context(open(errors_path, "wb")) if errors_path else None
-
-            def on_error(error: LineError) -> None:
-                nonlocal shown
-                if errors_out is not None:
-                    errors_out.write(orjson.dumps(error.to_dict()) + b"\n")
-                if shown < SHOWN_ERRORS:
-                    shown += 1
-                    self.stderr.write(f"line {error.line}: {error.reason}")
-
-            try:
-                report = agent_states_import_file(
-                    path, tz=get_default_timezone(), on_error=on_error
-                )
-            except (UnreadableFileError, OSError) as exc:
-                raise CommandError(f"cannot read {path}: {exc}", returncode=2) from exc
-        self.stdout.write(
+    def summary(self, report: StateImportReport) -> str:
+        return (
             f"read {report.read} · stored {report.stored} · "
             f"already stored {report.already_stored} · rejected {report.rejected}"
         )
-        if report.read == 0:
-            raise CommandError("no events in the file", returncode=2)
-        if report.rejected:
-            where = f"all are in {errors_path}" if errors_path else "save them with --errors FILE"
-            raise CommandError(f"{report.rejected} line(s) rejected; {where}", returncode=1)
