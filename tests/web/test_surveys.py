@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from lingting.core.models import AuditEvent, User
+from lingting.core.models import Agent, AuditEvent, User
+from lingting.performance.services import kpi_target_set
 from lingting.surveys.models import SurveyResponse
 from tests.conftest import SHANGHAI, ContactFactory
 
@@ -147,3 +148,18 @@ def test_page_explains_the_definition_and_the_empty_case(
     html = _page(client_for(ops_zhou))
     assert "前两档" in html
     assert "lingting import_surveys" in html
+
+
+def test_satisfaction_is_coloured_against_the_team_target_before_the_centers(
+    surveyed: None, ops_zhou: User, client_for: ClientFor
+) -> None:
+    first_team = Agent.objects.get(code="A1001").team
+    kpi_target_set(actor=ops_zhou, figure="csat", queue=None, green=0.9, amber=0.6)
+    kpi_target_set(actor=ops_zhou, figure="csat", queue=None, team=first_team, green=0.6, amber=0.5)
+
+    html = _page(client_for(ops_zhou), by=["team"])
+
+    # 一班 66.7% meets its own team's 60%; 二班 100% the center's 90%; the center 80% is amber.
+    assert html.count('class="num rag rag-green">66.7%') == 1
+    assert html.count('class="num rag rag-green">100.0%') == 1
+    assert 'class="num rag rag-amber">80.0%' in html

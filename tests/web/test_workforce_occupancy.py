@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from lingting.core.models import Agent, AuditEvent, User
+from lingting.performance.services import kpi_target_set
 from lingting.workforce.models import AgentStateEvent
 from tests.conftest import Org
 
@@ -152,3 +153,14 @@ def test_page_opens_on_the_latest_week_with_states(
 def test_a_backwards_date_range_is_explained(ops_zhou: User, client_for: ClientFor) -> None:
     html = _page(client_for(ops_zhou), date_from="2026-10-05", date_to="2026-10-01")
     assert "开始日期不能晚于结束日期" in html
+
+
+def test_utilisation_is_coloured_against_the_centers_target(
+    states: Path, agent_li: User, ops_zhou: User, client_for: ClientFor
+) -> None:
+    kpi_target_set(actor=ops_zhou, figure="utilisation", queue=None, green=0.5, amber=0.3)
+
+    html = _page(client_for(agent_li))
+
+    assert 'class="num rag rag-amber">33.3%' in html  # 40 of 120 minutes: under 50%, over 30%
+    assert 'rag-amber">40.0%' not in html  # occupancy has no target

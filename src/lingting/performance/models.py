@@ -23,6 +23,9 @@ class TargetFigure(models.TextChoices):
     TRANSFER_RATE = "transfer_rate", _("转接率")
     QA_SCORE = "qa_score", _("质检均分")
     PASS_RATE = "pass_rate", _("质检合格率")
+    CSAT = "csat", _("满意度")
+    VERY_SATISFIED = "very_satisfied", _("非常满意率")
+    UTILISATION = "utilisation", _("工时利用率")
 
 
 LOWER_IS_BETTER = frozenset(

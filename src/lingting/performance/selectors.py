@@ -238,6 +238,30 @@ def kpi_team_targets() -> dict[tuple[str, str], Target]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class TargetBook:
+    """Every target at hand, for figures the KPI engine does not compute (satisfaction from
+    surveys, utilisation from agent states): a team's target first, then the queue's, then
+    the whole center's."""
+
+    center_and_queues: dict[tuple[str, str | None], Target]
+    teams: dict[tuple[str, str], Target]
+
+    def status(
+        self, figure: str, value: float | None, *, team: str | None = None, queue: str | None = None
+    ) -> Status | None:
+        target = (
+            (self.teams.get((figure, team)) if team is not None else None)
+            or (self.center_and_queues.get((figure, queue)) if queue is not None else None)
+            or self.center_and_queues.get((figure, None))
+        )
+        return target.status(value) if target is not None else None
+
+
+def target_book() -> TargetBook:
+    return TargetBook(kpi_targets(), kpi_team_targets())
+
+
 def agent_team_codes() -> dict[str, str]:
     """Each agent's team code, by agent code (agents without a team left out)."""
     return dict(Agent.objects.exclude(team=None).values_list("code", "team__code"))

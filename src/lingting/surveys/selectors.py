@@ -29,6 +29,7 @@ from lingting.engine import pii
 from lingting.engine.contacts import Turn
 from lingting.engine.csat import DEFAULT_SCALE, CsatTotals
 from lingting.interactions.models import Contact
+from lingting.performance.selectors import TargetBook
 from lingting.surveys.models import SurveyResponse
 
 GROUPINGS = ("team", "queue", "day")
@@ -197,3 +198,17 @@ def latest_answer_day(user: User) -> date | None:
             .first()
         )
     return timezone.localtime(latest).date() if latest else None
+
+
+def csat_statuses(book: TargetBook, row: CsatRow, team_codes: dict[str, str]) -> dict[str, str]:
+    """Red/amber/green of the row's satisfaction figures against the row's team's, queue's
+    or the center's targets (a row of several teams or queues: the center's)."""
+    group = dict(row.group)
+    team = team_codes.get(group["team"] or "") if "team" in group else None
+    queue = group.get("queue")
+    figures = {"csat": row.totals.csat, "very_satisfied": row.totals.very_satisfied_share}
+    statuses = {
+        figure: book.status(figure, value, team=team, queue=queue)
+        for figure, value in figures.items()
+    }
+    return {figure: status for figure, status in statuses.items() if status is not None}

@@ -15,7 +15,9 @@ from lingting.core.models import Team, User
 from lingting.core.permissions import broadcast_teams, occupancy_agents
 from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import MAX_GAP, StateEvent, StateTotals, agent_days
+from lingting.engine.targets import Status
 from lingting.interactions.models import Contact
+from lingting.performance.selectors import target_book
 from lingting.surveys.selectors import answers as survey_answers
 from lingting.workforce.models import AgentStateEvent
 
@@ -29,6 +31,7 @@ class OccupancyRow:
     period: str  # 2026-10-01, or 2026-10 by month
     totals: StateTotals
     agents: int  # agents with states in the row
+    utilisation_status: Status | None = None  # against the team's, else the center's target
 
 
 def occupancy_rows(
@@ -51,8 +54,10 @@ def occupancy_rows(
     if team_id is not None:
         agents = agents.filter(team_id=team_id)
     names = {
-        code: (f"{code} {name}".strip(), team or "")
-        for code, name, team in agents.values_list("code", "name", "team__name")
+        code: (f"{code} {name}".strip(), team or "", team_code)
+        for code, name, team, team_code in agents.values_list(
+            "code", "name", "team__name", "team__code"
+        )
     }
     # Teams in the order of their codes (话务一班, 话务二班…); agents by their codes.
     team_codes = dict(agents.values_list("team__name", "team__code")) if by == "team" else {}
@@ -69,17 +74,26 @@ def occupancy_rows(
     until = now if date_to >= now.astimezone(tz).date() else None
     grouped: dict[tuple[str, str], StateTotals] = defaultdict(StateTotals)
     members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    row_team: dict[str, str | None] = {}
     for day in agent_days(events, tz=tz, until=until, max_gap=MAX_GAP):
         if not date_from <= day.day <= date_to:
             continue
-        agent_name, team_name = names[day.agent_id]
+        agent_name, team_name, team = names[day.agent_id]
         name = agent_name if by == "agent" else team_name
+        row_team[name] = team
         key = (name, day.day.isoformat() if period == "day" else f"{day.day:%Y-%m}")
         grouped[key].add(day.totals)
         members[key].add(day.agent_id)
+    book = target_book()
     return [
         OccupancyRow(
-            name, key_period, grouped[(name, key_period)], len(members[(name, key_period)])
+            name,
+            key_period,
+            grouped[(name, key_period)],
+            len(members[(name, key_period)]),
+            book.status(
+                "utilisation", grouped[(name, key_period)].utilisation, team=row_team[name]
+            ),
         )
         for name, key_period in sorted(
             grouped, key=lambda k: (k[1], k[0] == "", team_codes.get(k[0], k[0]))
