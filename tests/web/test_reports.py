@@ -457,3 +457,17 @@ def test_training_plan_ranks_topics_with_agents_and_needs(
     assert plan.reviewed == 3
     assert "阶段培训计划" in page
     assert "礼貌用语专项培训（2）" in page
+
+
+def test_a_case_filed_next_month_belongs_to_the_month_of_its_call(
+    client_for: ClientFor, two_months: dict[str, Any], ops_zhou: User
+) -> None:
+    Case.objects.filter(title="服务禁语案例").update(
+        created_at=datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)
+    )
+
+    october = client_for(ops_zhou).get(_url("cases", period="2026-10")).content.decode()
+    november = client_for(ops_zhou).get(_url("cases", period="2026-11")).content.decode()
+
+    assert "服务禁语案例" in october
+    assert "服务禁语案例" not in november

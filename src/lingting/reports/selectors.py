@@ -557,13 +557,19 @@ def _training(
     return training
 
 
-def _cases(user: User | None, period: Period, mask: Callable[[str], str]) -> list[CaseRow]:
-    tz = timezone.get_current_timezone()
-    low, high = period.bounds(tz)
-    cases = Case.objects.filter(created_at__gte=low, created_at__lt=high)
+def _period_cases(user: User | None, period: Period) -> QuerySet[Case]:
+    """The cases about the period's contacts (by when the call was, like the reviews: a case
+    filed on the 2nd about a call of the 30th belongs to the month of the call)."""
+    low, high = period.bounds(timezone.get_current_timezone())
+    cases = Case.objects.filter(contact__started_at__gte=low, contact__started_at__lt=high)
     if user is not None:
         cases = cases.filter(report_scope(user, via="contact"))
-    cases = cases.select_related("contact__agent", "contact__queue").order_by("created_at", "id")
+    return cases
+
+
+def _cases(user: User | None, period: Period, mask: Callable[[str], str]) -> list[CaseRow]:
+    cases = _period_cases(user, period).select_related("contact__agent", "contact__queue")
+    cases = cases.order_by("created_at", "id")
     listed = list(cases)
     records: dict[int, Evaluation] = {}
     for evaluation in (
@@ -604,12 +610,7 @@ def _cases(user: User | None, period: Period, mask: Callable[[str], str]) -> lis
 
 
 def _cases_count(user: User | None, period: Period) -> int:
-    tz = timezone.get_current_timezone()
-    low, high = period.bounds(tz)
-    cases = Case.objects.filter(created_at__gte=low, created_at__lt=high)
-    if user is not None:
-        cases = cases.filter(report_scope(user, via="contact"))
-    return cases.count()
+    return _period_cases(user, period).count()
 
 
 def _trend(by_period: Mapping[str | None, Totals], first: Period, last: Period) -> list[TrendPoint]:
@@ -909,6 +910,6 @@ def _auto_item_rates(user: User | None, period: Period, previous: Period) -> dic
 
 
 def case_analysis(*, user: User | None, period: Period) -> list[CaseRow]:
-    """The cases filed in `period` with the findings and notes of their monitoring record
+    """The cases about `period`'s contacts with the findings and notes of their monitoring record
     (002 §一.6: "汇总、整理、编写案例分析")."""
     return _cases(user, period, _masker(user))
