@@ -165,6 +165,15 @@ def test_the_weekly_board_is_public_ranked_by_weighted_qa_and_marks_top_and_bott
     assert client_for(planner_qian).get(reverse("performance:ranking")).status_code == 200
 
 
+def test_the_board_opens_on_the_latest_week_with_scores(
+    october: None, client_for: ClientFor, agent_li: User
+) -> None:
+    html = client_for(agent_li).get(reverse("performance:ranking")).content.decode()
+
+    assert "2026-W40" in html  # the October contacts' week, not this week's empty board
+    assert "李娜" in html.split('id="ranking-table"')[1]
+
+
 def test_the_demo_step_sets_targets_weights_assessments_and_awards(
     october: None, ops_zhou: User
 ) -> None:

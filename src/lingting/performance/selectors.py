@@ -529,6 +529,17 @@ class RankingLine:
     place: str  # "top", "bottom" or ""
 
 
+def latest_ranked_week(*, before: date) -> date:
+    """The Monday of the latest week before `before` with scored contacts (the board opens
+    there: last week, unless the center has scored nothing since), else the week before."""
+    start = datetime.combine(before, time(), tzinfo=timezone.get_current_timezone())
+    latest = Contact.objects.filter(current_score__isnull=False, started_at__lt=start).aggregate(
+        latest=Max("started_at")
+    )["latest"]
+    day = timezone.localtime(latest).date() if latest else before - timedelta(days=7)
+    return day - timedelta(days=day.weekday())
+
+
 def weekly_ranking(*, monday: date) -> list[RankingLine]:
     """The ISO week's board: every agent with a scored contact, by weighted QA score (the
     assessment's quality components and weights, volume left out), highest first."""

@@ -35,6 +35,7 @@ from lingting.performance.selectors import (
     kpi_table_for,
     kpi_targets,
     kpi_team_targets,
+    latest_ranked_week,
     month_bounds,
     row_statuses,
     weekly_ranking,
@@ -266,7 +267,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     try:
         monday = datetime.strptime(request.GET.get("week", "") + "-1", "%G-W%V-%u").date()
     except ValueError:
-        monday = today - timedelta(days=today.weekday() + 7)  # last full week
+        monday = latest_ranked_week(before=today - timedelta(days=today.weekday()))
     return render(
         request,
         "performance/ranking.html",
