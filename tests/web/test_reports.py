@@ -427,8 +427,10 @@ def test_daily_detail_lists_each_reviewed_contact_with_findings_by_team(
     assert "使用服务禁语" in page
     assert "我不清楚" in page
     assert "孙丽" in page  # the reviewer
+    assert "各ACD组监听量与不合格量" in page.split("<svg", 1)[1]  # the day at a glance
     assert two_months["chen"].external_id not in other_team
     assert "这一天没有监听记录。" in other_team
+    assert "<svg" not in other_team  # no chart of nothing
 
 
 def test_case_analysis_report_carries_the_cases_findings(
@@ -440,6 +442,7 @@ def test_case_analysis_report_carries_the_cases_findings(
     assert "服务禁语案例" in page
     assert "使用服务禁语" in page
     assert PHONE not in page
+    assert "各ACD组案例：优秀与问题" in page.split("<svg", 1)[1]
 
 
 def test_training_plan_ranks_topics_with_agents_and_needs(

@@ -538,8 +538,31 @@ def daily_document(
         period_label=day.key,
         scope_label=" · ".join(p for p in (_scope(scope_label), filters_label) if p),
         generated_at=timezone.now(),
-        sections=[Section(_("监听明细"), paragraphs=[summary], tables=[table])],
+        sections=[
+            Section(
+                _("监听明细"),
+                paragraphs=[summary],
+                tables=[table],
+                charts=[_daily_chart(rows)] if rows else [],
+            )
+        ],
         filename=f"daily-{day.key}",
+    )
+
+
+def _daily_chart(rows: Sequence[DetailRow]) -> Chart:
+    """The day at a glance: records and failed records per ACD group."""
+    queues = sorted({r.queue for r in rows})
+    return Chart(
+        "bar",
+        _("各ACD组监听量与不合格量"),
+        [q or "—" for q in queues],
+        [
+            Series(_("监听"), [sum(1 for r in rows if r.queue == q) for q in queues]),
+            Series(
+                _("不合格"), [sum(1 for r in rows if r.queue == q and not r.passed) for q in queues]
+            ),
+        ],
     )
 
 
@@ -558,9 +581,30 @@ def cases_document(cases: Sequence[CaseRow], period: Period, scope_label: str) -
                     % {"n": len(cases), "e": excellent, "p": len(cases) - excellent}
                 ],
                 tables=[cases_table(cases)],
+                charts=[_cases_chart(cases)] if cases else [],
             )
         ],
         filename=f"cases-{period.kind}-{period.key}",
+    )
+
+
+def _cases_chart(cases: Sequence[CaseRow]) -> Chart:
+    """Where the cases come from: excellent and poor cases per ACD group."""
+    queues = sorted({c.queue for c in cases})
+    return Chart(
+        "bar",
+        _("各ACD组案例：优秀与问题"),
+        [q or "—" for q in queues],
+        [
+            Series(
+                label,
+                [
+                    sum(1 for c in cases if c.queue == q and (c.kind == CaseKind.EXCELLENT) == good)
+                    for q in queues
+                ],
+            )
+            for label, good in ((_("优秀案例"), True), (_("问题案例"), False))
+        ],
     )
 
 
