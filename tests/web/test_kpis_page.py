@@ -21,6 +21,7 @@ from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import
 from lingting.performance.selectors import kpi_table_for, kpis_for
 from tests.conftest import SHANGHAI
+from tests.web.conftest import Api
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,35 @@ def test_a_team_target_is_set_through_the_form_and_audited(
     event = AuditEvent.objects.get(action="kpi_target.set")
     assert event.object_id == "transfer_rate:team:T02"
     assert "二班" in client_for(ops_zhou).get(url).content.decode()
+
+
+def test_the_api_gives_the_page_figures_in_the_users_scope(
+    imported: Path, qa_zhao: User, agent_li: User
+) -> None:
+    page = [
+        row.values()
+        for row in kpi_table_for(user=qa_zhao, filters=ContactFilters(), by=["day", "queue"])
+    ]
+
+    rows = Api(qa_zhao).get("/kpis/", by="day,queue").json()
+    own = Api(agent_li).get("/kpis/", by="agent").json()
+
+    assert rows == page
+    assert {row["queue"] for row in rows} == {"ACD-01", "ACD-02"}
+    assert "fcr" in rows[0]
+    assert "qa_score" in rows[0]
+    assert [row["agent"] for row in own] == ["A1001"]
+
+
+def test_the_api_refuses_a_grouping_or_queue_it_does_not_know(
+    imported: Path, qa_zhao: User
+) -> None:
+    api = Api(qa_zhao)
+
+    wrong_group = api.get("/kpis/", by="day,shift")
+    wrong_queue = api.get("/kpis/", queue="ACD-99")
+
+    assert wrong_group.status_code == 422
+    assert "unknown grouping 'shift'" in wrong_group.json()["detail"][0]
+    assert wrong_queue.status_code == 422
+    assert api.get("/kpis/", queue="ACD-02", by="queue").json()[0]["queue"] == "ACD-02"

@@ -40,7 +40,7 @@ class ApiKeyAuth(HttpBearer):
 api = NinjaAPI(
     title="Lingting API",
     version="1",
-    description="聆听 Lingting: contacts, auto-QA results and the human QA workflow.",
+    description="聆听 Lingting: contacts, auto-QA results, the human QA workflow and KPIs.",
     auth=[ApiKeyAuth(), django_auth],
     urls_namespace="api",
 )
@@ -59,10 +59,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _register_routers() -> None:
     from lingting.core.api import router as notifications
     from lingting.interactions.api import router as contacts
+    from lingting.performance.api import router as kpis
     from lingting.quality.api import router as quality
 
     api.add_router("/contacts", contacts)
     api.add_router("/quality", quality)
+    api.add_router("/kpis", kpis)
     api.add_router("/notifications", notifications)
 
 

@@ -1,0 +1,56 @@
+"""KPIs in the HTTP API: the KPI page's table as JSON, for a BI tool or a wallboard.
+
+The same selector as the page (and so the same engine as `lingting kpis`): the same role
+scope, the same figures, the FORMATS.md ones first, then FCR, transfers, complaints and the
+automatic QA score and pass rate.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from lingting.core.permissions import request_user
+from lingting.engine.kpis import KpiError, KpiOptions, parse_groupings
+from lingting.interactions.models import Queue
+from lingting.interactions.selectors import ContactFilters
+from lingting.performance.selectors import kpi_table_for
+
+router = Router(tags=["kpis"])
+
+
+class KpiQuery(Schema):
+    by: str = "day"  # comma-separated: day, queue, agent, hour, week, month
+    date_from: date | None = None
+    date_to: date | None = None
+    queue: str | None = None  # an ACD group's code
+    service_level_seconds: float = 20
+    short_abandon_seconds: float = 5
+    fcr_days: float = 7
+
+
+@router.get("/", response=list[dict[str, Any]])
+def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
+    """One row per group: its keys, then every figure (rates as fractions, means in
+    seconds; null where a denominator is zero)."""
+    user = request_user(request)
+    try:
+        by = parse_groupings(query.by)
+    except KpiError as error:
+        raise ValidationError(str(error)) from None
+    queue_id = None
+    if query.queue:
+        queue_id = Queue.objects.filter(code=query.queue).values_list("pk", flat=True).first()
+        if queue_id is None:
+            raise ValidationError(f"no ACD group {query.queue!r}")
+    filters = ContactFilters(date_from=query.date_from, date_to=query.date_to, queue_id=queue_id)
+    options = KpiOptions(
+        service_level_seconds=query.service_level_seconds,
+        short_abandon_seconds=query.short_abandon_seconds,
+        fcr_days=query.fcr_days,
+    )
+    return [
+        row.values() for row in kpi_table_for(user=user, filters=filters, by=by, options=options)
+    ]
