@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name} ({schedule}): never ran")
                 continue
             outcome = {True: "ok", False: "FAILED", None: "running"}[last.succeeded]
-            self.stdout.write(f"{name} ({schedule}): {outcome} for {last.due_at:%Y-%m-%d %H:%M}")
+            due = timezone.localtime(last.due_at)  # stored in UTC, read in the center's time
+            self.stdout.write(f"{name} ({schedule}): {outcome} for {due:%Y-%m-%d %H:%M}")
             if last.succeeded is False:
                 self.stdout.write(last.output)
 
