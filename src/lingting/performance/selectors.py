@@ -281,17 +281,11 @@ def row_statuses(
     filtered on), then the whole center's. `values` gives figures the row does not hold
     (the QA score and pass rate); the row's own figures are read from it."""
     queue = dict(row.group).get("queue", queue)  # type: ignore[assignment]
+    book = TargetBook(targets, dict(team_targets or {}))
     statuses: Statuses = {}
     for figure in TargetFigure.values:
-        target = (
-            ((team_targets or {}).get((figure, team)) if team is not None else None)
-            or targets.get((figure, queue))
-            or targets.get((figure, None))
-        )
-        if target is None:
-            continue
         value = values[figure] if values and figure in values else getattr(row, figure, None)
-        status = target.status(value)
+        status = book.status(figure, value, team=team, queue=queue)
         if status is not None:
             statuses[figure] = status
     return statuses
