@@ -56,6 +56,7 @@ from lingting.coaching.services import (
     phase_goal_save,
     training_schedule,
 )
+from lingting.core.forms import refusals_on
 from lingting.core.permissions import (
     may_coach,
     may_detect,
@@ -233,7 +234,7 @@ def session_record(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = SessionForm(request.POST, contacts=_linkable(user, plan))
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             coaching_session_record(
                 coach=user,
                 plan=plan,
@@ -244,10 +245,6 @@ def session_record(request: HttpRequest, plan_id: int) -> HttpResponse:
                     contact_ids=[c.pk for c in data["contacts"]],
                 ),
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("辅导记录已保存"))
             return redirect("coaching:plan_detail", plan.pk)
     return _render_plan(request, plan, session_form=form, status=400)
@@ -261,7 +258,7 @@ def goal_save(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = GoalForm(request.POST, opened_on=plan.opened_on, is_agent=plan.agent.user_id == user.pk)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             phase_goal_save(
                 actor=user,
                 plan=plan,
@@ -274,10 +271,6 @@ def goal_save(request: HttpRequest, plan_id: int) -> HttpResponse:
                     leader_note=data.get("leader_note", ""),
                 ),
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("阶段目标已保存"))
             return redirect("coaching:plan_detail", plan.pk)
     return _render_plan(request, plan, goal_form=form, status=400)
@@ -393,7 +386,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             training = training_schedule(
                 trainer=user,
                 training=TrainingInput(
@@ -405,10 +398,6 @@ def training_new(request: HttpRequest) -> HttpResponse:
                     notes=data["notes"],
                 ),
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("培训已安排"))
             return redirect("coaching:training_detail", training.pk)
     return render(request, "coaching/training_form.html", {"form": form})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lingting.core.forms import refusals_on
 from lingting.core.models import Agent, Team
 from lingting.core.permissions import (
     may_manage_assessment,
@@ -122,7 +123,7 @@ def targets(request: HttpRequest) -> HttpResponse:
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form):
             kpi_target_set(
                 actor=user,
                 figure=data["figure"],
@@ -131,10 +132,6 @@ def targets(request: HttpRequest) -> HttpResponse:
                 green=data["green"],
                 amber=data["amber"],
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("指标目标已保存"))
             return redirect("performance:targets")
     listed = KpiTarget.objects.select_related("queue", "team").order_by(
@@ -249,12 +246,8 @@ def assessment_weights_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         min_reviewed = data.pop("min_reviewed")
-        try:
+        with refusals_on(form):
             assessment_weights_set(actor=user, weights=data, min_reviewed=min_reviewed)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("考核权重已保存，重新计算后生效"))
             return redirect("performance:assessment_weights")
     return render(request, "performance/assessment_weights.html", {"form": form})

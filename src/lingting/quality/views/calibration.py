@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lingting.core.forms import refusals_on
 from lingting.core.models import User
 from lingting.core.permissions import may_manage_qa, may_review, request_user, require
 from lingting.engine.scorecard import Item
@@ -116,17 +117,13 @@ def session_create(request: HttpRequest) -> HttpResponse:
     require(may_manage_qa(user))
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             session = calibration_session_create(
                 supervisor=user,
                 title=form.cleaned_data["title"],
                 contacts=form.contacts,
                 reviewers=form.cleaned_data["reviewers"],
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("校准已开始，联络已放入各位质检员的“我的质检”"))
             return redirect("quality:calibration_detail", session_id=session.pk)
     return render(request, "quality/calibration/session_form.html", {"form": form})
@@ -212,17 +209,13 @@ def session_agree(request: HttpRequest, session_id: int, contact_id: int) -> Htt
     page = calibration_agree_page_for(user=user, session_id=session_id, contact_id=contact_id)
     form = AgreeForm(request.POST or None, page=page)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             calibration_agree(
                 supervisor=user,
                 session=page.session,
                 contact=page.answers.contact,
                 answers=form.answers(),
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(
                 request,
                 _("已记录 %s 的议定答案") % page.answers.contact.external_id,

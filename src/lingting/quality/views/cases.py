@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lingting.core.forms import refusals_on
 from lingting.core.permissions import may_curate_cases, request_user, require
 from lingting.interactions.models import Contact
 from lingting.interactions.selectors import contact_detail_for
@@ -83,12 +83,8 @@ def case_edit(request: HttpRequest, case_id: int | None = None) -> HttpResponse:
         }
     form = CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             case = case_save(actor=user, case_input=form.case_input(), contact=contact, case=case)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("案例已保存"))
             return redirect("quality:case_detail", case_id=case.pk)
     return render(

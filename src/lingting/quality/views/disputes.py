@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lingting.core.forms import refusals_on
 from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
@@ -99,17 +100,13 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
             messages.error(request, _("这条申诉已经处理过了"))
             return redirect("quality:dispute_detail", dispute_id=dispute.pk)
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 dispute_decide(
                     supervisor=user,
                     dispute=dispute,
                     overturn=form.cleaned_data["decision"] == "overturn",
                     note=form.cleaned_data["note"],
                 )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
                 messages.success(request, _("申诉已处理，坐席和质检员已收到通知"))
                 return redirect("quality:dispute_detail", dispute_id=dispute.pk)
     return render(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lingting.core.forms import refusals_on
 from lingting.core.permissions import may_review, request_user, require
 from lingting.quality.forms import ReviewForm
 from lingting.quality.selectors.reviews import evaluation_for, review_page_for
@@ -33,14 +33,10 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
     page = review_page_for(user=user, assignment_id=assignment_id)
     form = ReviewForm(request.POST or None, items=page.items, auto_results=page.auto_results)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             evaluation = evaluation_submit(
                 reviewer=user, assignment=page.assignment, record=form.record()
             )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("监督记录已提交"))
             following = pending_assignments_for(user.pk).first()
             if following is not None:

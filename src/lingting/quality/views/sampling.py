@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lingting.core.forms import refusals_on
 from lingting.core.permissions import may_manage_qa, request_user, require
 from lingting.engine.sampling import daily_sample_advice
 from lingting.quality.forms import SampleSizeForm, SamplingPlanForm
@@ -34,12 +34,8 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     plan = get_object_or_404(SamplingPlan, pk=plan_id) if plan_id else None
     form = SamplingPlanForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             plan = sampling_plan_save(actor=user, spec=form.spec(), plan=plan)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
             messages.success(request, _("抽检方案已保存"))
             return redirect("quality:plan_detail", plan_id=plan.pk)
     return render(request, "quality/plan_form.html", {"form": form, "plan": plan})
