@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "lingting.coaching",
     "lingting.reports",
     "lingting.workforce",
+    "lingting.calendars",
+    "lingting.tickets",
     "lingting.surveys",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("coaching/", include("lingting.coaching.urls")),
     path("reports/", include("lingting.reports.urls")),
     path("workforce/", include("lingting.workforce.urls")),
+    path("calendars/", include("lingting.calendars.urls")),
+    path("tickets/", include("lingting.tickets.urls")),
     path("surveys/", include("lingting.surveys.urls")),
     path("api/", api_urlpatterns()),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalendarsConfig(AppConfig):
+    name = "lingting.calendars"
+    verbose_name = "Business calendars: holidays, make-up workdays"
