@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from lingting.calendars import views
 
 app_name = "calendars"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.year, name="year"),
+    path("<int:year>/complete/", views.year_complete, name="year_complete"),
+]

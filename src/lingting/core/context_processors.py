@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.core.models import User
 from lingting.core.permissions import (
+    may_correct_calendar,
     may_curate_cases,
     may_manage_qa,
     may_read_qa_reports,
@@ -36,4 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_quality_reports": may_read_quality_reports(user),
         "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),
+        "nav_calendar": may_correct_calendar(user),
+        "calendar_gap_year": (
+            (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0
+        ),
     }

@@ -317,3 +317,13 @@ def may_see_broadcast(user: User) -> bool:
         or sees_all_contacts(user)
         or user.role in (Role.TEAM_LEADER, Role.AGENT)
     )
+
+
+# The business calendar (工作日历: holidays and make-up workdays behind every SLA deadline) is
+# read by all staff and corrected by administrators and operations managers, who also get
+# the warning when next year's official schedule is not loaded.
+ROLES_KEEPING_CALENDAR = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
+
+
+def may_correct_calendar(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_KEEPING_CALENDAR
