@@ -8,12 +8,15 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lingting.calendars.checks import calendar_loaded
+from lingting.calendars.demo import demo_calendars
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind, Source
 from lingting.calendars.selectors import business_calendar, calendar_gap_year
 from lingting.calendars.services import (
@@ -120,8 +123,6 @@ def test_an_admins_correction_is_audited_with_before_and_after(
 def test_a_correction_needs_a_reason_and_must_change_something(
     loaded_2026: None, admin_ma: User
 ) -> None:
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="请填写更正原因"):
         calendar_day_correct(actor=admin_ma, day=NATIONAL_DAY, kind=DayKind.NORMAL, note=" ")
     with pytest.raises(ValidationError, match="周末本来就休息"):
@@ -133,8 +134,6 @@ def test_a_correction_needs_a_reason_and_must_change_something(
 def test_only_admins_and_operations_managers_correct_the_calendar(
     loaded_2026: None, qa_zhao: User, agent_li: User
 ) -> None:
-    from django.core.exceptions import PermissionDenied
-
     for user in (qa_zhao, agent_li):
         with pytest.raises(PermissionDenied):
             calendar_day_correct(actor=user, day=NATIONAL_DAY, kind="normal", note="x")
@@ -224,16 +223,27 @@ def test_marking_a_hand_entered_year_complete_closes_the_gap(
     assert AuditEvent.objects.filter(action="calendar_year.complete", object_id="2027").exists()
 
 
-def test_the_system_check_warns_about_the_missing_year(loaded_2026: None, settings: Any) -> None:
-    from django.utils import timezone
+@pytest.fixture
+def november_23(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 11, 23))
 
+
+def test_the_system_check_warns_about_next_years_missing_schedule_from_november(
+    loaded_2026: None, november_23: None
+) -> None:
     warnings = calendar_loaded()
 
-    if timezone.localdate().month >= 11:  # the session's "today" is 2026-11-23
-        assert [warning.id for warning in warnings] == ["calendars.W001"]
-        assert "2027" in warnings[0].msg
-    else:  # pragma: no cover - outside November and December 2026
-        assert warnings == []
+    assert [warning.id for warning in warnings] == ["calendars.W001"]
+    assert "2027" in warnings[0].msg
+    assert "calendar_load --year 2027" in str(warnings[0].hint)
+
+
+def test_the_system_check_is_quiet_when_the_years_needed_are_loaded(
+    loaded_2026: None, admin_ma: User, november_23: None
+) -> None:
+    calendar_year_mark_complete(actor=admin_ma, year=2027)
+
+    assert calendar_loaded() == []
 
 
 def test_admins_and_operations_managers_see_the_banner_others_do_not(
@@ -250,14 +260,38 @@ def test_the_banner_names_the_year_and_links_to_it(
     client_for: ClientFor, db: None, ops_zhou: User
 ) -> None:
     page = client_for(ops_zhou).get(reverse("interactions:contact_list")).content.decode()
-    from django.utils import timezone
-
     year = timezone.localdate().year
     assert f"{year} 年的官方节假日和调休安排尚未载入" in page
     assert f"{URL}?year={year}" in page
 
 
-def test_the_command_loads_and_says_the_next_year_is_missing(db: None) -> None:
+def test_the_command_loads_three_years_and_says_loudly_that_2027_is_missing(
+    db: None, november_23: None
+) -> None:
+    out, err = StringIO(), StringIO()
+
+    call_command("calendar_load", stdout=out, stderr=err)
+
+    assert "2025: added" in out.getvalue()
+    assert "2026: added 25" in out.getvalue()
+    assert "no official holiday schedule for 2027" in err.getvalue()
+    assert "count Monday to Friday only" in err.getvalue()
+    assert sorted(CalendarYear.objects.values_list("year", flat=True)) == [2025, 2026]
+
+
+def test_before_november_a_missing_next_year_is_only_noted(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2026, 5, 6))
+    out, err = StringIO(), StringIO()
+
+    call_command("calendar_load", stdout=out, stderr=err)
+
+    assert "2027: not published yet" in out.getvalue()
+    assert err.getvalue() == ""
+
+
+def test_a_named_year_is_loaded_once(db: None) -> None:
     out, err = StringIO(), StringIO()
 
     call_command("calendar_load", "--year", "2026", stdout=out, stderr=err)
@@ -271,3 +305,14 @@ def test_the_command_loads_and_says_the_next_year_is_missing(db: None) -> None:
 def test_the_command_refuses_a_named_year_the_package_lacks(db: None) -> None:
     with pytest.raises(CommandError, match="no official holiday schedule for 2027"):
         call_command("calendar_load", "--year", "2027", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_demo_step_loads_the_demos_year_and_names_the_missing_one(
+    db: None, november_23: None
+) -> None:
+    summary = demo_calendars(users={}, months=[date(2026, 6, 1), date(2026, 10, 1)])
+
+    assert (
+        summary == "business calendar: loaded 2026 (25 days); 2027 not published yet, warning shown"
+    )
+    assert not business_calendar().is_workday(NATIONAL_DAY)
