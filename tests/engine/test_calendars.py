@@ -71,6 +71,11 @@ def test_outside_the_loaded_years_a_calendar_falls_back_to_monday_to_friday() ->
     assert CAL_2026.covers(date(2026, 12, 31))
 
 
+def test_a_span_is_covered_only_when_every_year_in_it_is_loaded() -> None:
+    assert CAL_2026.covers_span(date(2026, 9, 30), date(2026, 10, 9))
+    assert not CAL_2026.covers_span(date(2026, 12, 30), date(2027, 1, 5))
+
+
 def test_office_hours_are_seven_and_a_half_hours_a_day() -> None:
     assert OFFICE.workday_length == timedelta(hours=7, minutes=30)
     monday = at(2026, 11, 23)

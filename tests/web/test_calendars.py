@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,14 +19,14 @@ from django.utils import timezone
 from lingting.calendars.checks import calendar_loaded
 from lingting.calendars.demo import demo_calendars
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind, Source
-from lingting.calendars.selectors import business_calendar, calendar_gap_year
+from lingting.calendars.selectors import business_calendar, calendar_gap_year, center_hours
 from lingting.calendars.services import (
     calendar_day_correct,
     calendar_load,
     calendar_year_mark_complete,
 )
 from lingting.core.models import AuditEvent, Role, User
-from lingting.engine.calendars import CalendarGap
+from lingting.engine.calendars import CalendarGap, add_working_time
 
 ClientFor = Callable[[User], Client]
 URL = reverse("calendars:year")
@@ -316,3 +317,15 @@ def test_the_demo_step_loads_the_demos_year_and_names_the_missing_one(
         summary == "business calendar: loaded 2026 (25 days); 2027 not published yet, warning shown"
     )
     assert not business_calendar().is_workday(NATIONAL_DAY)
+
+
+def test_center_hours_read_stored_utc_times_in_the_centers_zone(loaded_2026: None) -> None:
+    """A complaint stored at 01:00 UTC was made at 09:00 in Shanghai, Wednesday 09-30:
+    3h that morning, 4h after lunch, then the holiday; 0.5h more on Thursday 10-08."""
+    started = datetime(2026, 9, 30, 1, 0, tzinfo=UTC)
+
+    end = add_working_time(
+        started, timedelta(hours=7, minutes=30), calendar=business_calendar(), hours=center_hours()
+    )
+
+    assert end == datetime(2026, 10, 8, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

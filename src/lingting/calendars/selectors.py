@@ -11,7 +11,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind
-from lingting.engine.calendars import BusinessCalendar
+from lingting.engine.calendars import BusinessCalendar, WorkingHours
 
 WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in Nov or Dec
 
@@ -38,6 +38,12 @@ def business_calendar() -> BusinessCalendar:
     )
     _cached = (signature, built)
     return built
+
+
+def center_hours() -> WorkingHours:
+    """Office hours read in the center's zone (settings.TIME_ZONE), whatever zone the
+    moments given are in: stored times come back in UTC, a workday's hours are local."""
+    return WorkingHours.office(tz=timezone.get_default_timezone())
 
 
 def loaded_years() -> list[int]:

@@ -108,6 +108,11 @@ class BusinessCalendar:
         """Whether the official schedule of `day`'s year is loaded."""
         return day.year in self.years
 
+    def covers_span(self, first: date, last: date) -> bool:
+        """Whether every year from `first` to `last` is loaded: a deadline computed across
+        an unloaded year counts Monday–Friday there and may be wrong."""
+        return all(year in self.years for year in range(first.year, last.year + 1))
+
     @classmethod
     def weekdays_only(cls) -> BusinessCalendar:
         """Monday to Friday, no holidays known: what a calendar falls back to."""
