@@ -152,6 +152,8 @@ def test_the_page_shows_the_year_with_holidays_and_make_up_workdays_marked(
     assert 'class="cal-holiday" data-date="2026-10-01"' in page
     assert 'class="cal-makeup" data-date="2026-10-10"' in page
     assert 'class="cal-off" data-date="2026-10-11"' in page
+    assert 'class="cal-holiday" data-date="2026-10-03"' in page  # the weekend in the block
+    assert 'class="cal-off" data-date="2026-11-28"' in page  # an ordinary Saturday
     assert "国庆节" in page
     assert 'id="correct"' not in page  # an agent reads, does not correct
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import calendar as gregorian
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import DatabaseError
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind
 from lingting.engine.calendars import BusinessCalendar, WorkingHours
@@ -75,6 +76,7 @@ class GridDay:
     kind: str  # "" for an ordinary day, else a DayKind value
     name: str
     source: str
+    block: str  # the festival of the run of days off this day is part of (国庆节 on 10-03)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ def year_grids(year: int) -> list[MonthGrid]:
     """Twelve month grids of `year`, each day marked worked or not and with its exception."""
     cal = business_calendar()
     rows = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
+    blocks = _holiday_blocks(year, cal, rows)
     grids = []
     weeks_of = gregorian.Calendar(firstweekday=0)
     for month in range(1, 13):
@@ -105,6 +108,7 @@ def year_grids(year: int) -> list[MonthGrid]:
                         kind=row.kind if row else "",
                         name=row.name if row else "",
                         source=row.source if row else "",
+                        block=blocks.get(day, "") if day.month == month else "",
                     )
                 )
             weeks.append(line)
@@ -118,6 +122,27 @@ def year_grids(year: int) -> list[MonthGrid]:
             )
         )
     return grids
+
+
+def _holiday_blocks(
+    year: int, cal: BusinessCalendar, rows: dict[date, CalendarDay]
+) -> dict[date, str]:
+    """Each day off of `year` in a run of days off that holds a holiday → the holiday's name,
+    so the weekend inside a holiday block shows as part of it (as the official notice says:
+    10月1日至7日放假)."""
+    named: dict[date, str] = {}
+    run: list[date] = []
+    day, last = date(year, 1, 1), date(year, 12, 31)
+    while day <= last + timedelta(days=1):
+        if day <= last and not cal.is_workday(day):
+            run.append(day)
+        else:
+            names = [rows[d].name for d in run if d in rows and rows[d].kind == DayKind.HOLIDAY]
+            if names:
+                named.update(dict.fromkeys(run, names[0] or _("放假")))
+            run = []
+        day += timedelta(days=1)
+    return named
 
 
 def calendar_day(day: date) -> CalendarDay | None:
