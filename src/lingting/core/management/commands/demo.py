@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
+from lingting.calendars.demo import demo_calendars
 from lingting.coaching.demo import demo_coaching
 from lingting.core.models import Agent, Role, Team, User
 from lingting.engine.contacts import ContactError, contact_from_record
@@ -165,6 +166,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_coaching(users=users, months=months))
         self.stdout.write(demo_workforce(users=users, months=months))
         self.stdout.write(demo_reports(users=users, months=months))
+        self.stdout.write(demo_calendars(users=users, months=months))
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
