@@ -1,0 +1,505 @@
+"""Writes of work orders: creating one (by hand or from a contact) and one service per step
+of the loop (`lingting.engine.workorders` decides whether the step is allowed).
+
+Every step runs in one transaction that locks the order's row (``select_for_update``, where
+the database has it) and checks the version the user saw: a step taken on a stale page
+raises `ConcurrentEdit` ("该工单已被他人修改，请刷新后再试") and changes nothing, so two people
+acting on one order never lose an update. Each step appends a `WorkOrderEvent` (the trail:
+who, when, why, stage before and after), bumps the version and recomputes the deadline
+from the trail. Cancelling and reopening also go to the audit trail (`AuditEvent`).
+
+Urges (催单) raise the priority one step — 一般 → 紧急 → 特急 — as seed 004's 95598 script
+answers a customer calling again about an open order ("我们马上为您加急处理"); the shorter
+limit of the higher priority applies from the order's start. The department (its lead and
+members) and the order's owner are told of every dispatch and urge.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lingting.core.models import User
+from lingting.core.permissions import (
+    contact_scope,
+    may_act_on_workorder,
+    may_take_workorders,
+    workorder_scope,
+)
+from lingting.core.services import audit_record, notification_send
+from lingting.engine.workorders import (
+    CHILD_START,
+    Action,
+    Priority,
+    Step,
+    TransitionRefused,
+    apply,
+    refusal_text,
+)
+from lingting.interactions.models import Contact, Customer
+from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.tickets.selectors import OPEN_STATES, order_facts, workorder_deadline
+
+CREATE = "create"
+
+
+class ConcurrentEdit(Exception):
+    """The order changed since the user loaded it; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(_("该工单已被他人修改，请刷新后再试"))
+
+
+class InvalidTransition(ValidationError):
+    """The state machine refused the step; the message says why."""
+
+
+# --- fields ------------------------------------------------------------------------------
+
+FIELD_TYPES = frozenset({"text", "number", "date", "phone", "choice"})
+
+
+def fields_clean(order_type: WorkOrderType, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` checked against the type's fields: required ones present, numbers and
+    dates parsed, choices among theirs, unknown names refused. ValidationError per field."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    known = {spec["name"]: spec for spec in order_type.fields}
+    for name in values:
+        if name not in known:
+            errors[name] = _("「%(type)s」工单没有这个字段") % {"type": order_type.name}
+    for name, spec in known.items():
+        raw = values.get(name)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if spec.get("required"):
+                errors[name] = _("请填写%(label)s") % {"label": spec["label"]}
+            continue
+        kind = spec.get("type", "text")
+        try:
+            cleaned[name] = _field_value(kind, text, spec)
+        except ValueError:
+            errors[name] = _("%(label)s格式不对") % {"label": spec["label"]}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _field_value(kind: str, text: str, spec: dict[str, Any]) -> Any:
+    if kind == "number":
+        return float(text) if "." in text else int(text)
+    if kind == "date":
+        return date.fromisoformat(text).isoformat()
+    if kind == "choice" and text not in spec.get("choices", []):
+        raise ValueError(text)
+    if kind == "phone" and not text.replace("-", "").replace(" ", "").isdigit():
+        raise ValueError(text)
+    return text
+
+
+# --- creating ----------------------------------------------------------------------------
+
+
+def workorder_create(
+    *,
+    actor: User,
+    order_type: WorkOrderType,
+    title: str,
+    description: str = "",
+    fields: dict[str, Any] | None = None,
+    priority: str = "",
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    department: Department | None = None,
+) -> WorkOrder:
+    """A new order, accepted (已受理) by `actor`; its deadline starts now.
+
+    `priority` "" takes the type's default; `department` None the type's default (the
+    department it will be dispatched to; dispatching is a step of its own).
+    """
+    if not may_take_workorders(actor):
+        raise PermissionDenied(_("你不能受理工单"))
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("请填写标题")})
+    if not order_type.is_active:
+        raise ValidationError({"order_type": _("这个工单类型已停用")})
+    cleaned = fields_clean(order_type, fields or {})
+    priority = priority or order_type.default_priority
+    if priority not in Priority:
+        raise ValidationError({"priority": _("优先级不对")})
+    now = timezone.now()
+    with transaction.atomic():
+        order = WorkOrder.objects.create(
+            number=f"new-{uuid.uuid4().hex}",  # the real number needs the row's id
+            type=order_type,
+            title=title,
+            description=description.strip(),
+            fields=cleaned,
+            customer=customer,
+            contact=contact,
+            priority=priority,
+            department=department or order_type.default_department,
+            owner=actor,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        order.number = f"GD{timezone.localtime(now):%Y%m%d}{order.pk:06d}"
+        _event(order, actor=actor, action=CREATE, before="", reason="", payload={})
+        order.due_at = workorder_deadline(order, now=now).due_at
+        order.save(update_fields=["number", "due_at"])
+    return order
+
+
+def workorder_create_from_contact(
+    *,
+    actor: User,
+    contact: Contact,
+    order_type: WorkOrderType,
+    title: str,
+    description: str = "",
+    fields: dict[str, Any] | None = None,
+    priority: str = "",
+) -> WorkOrder:
+    """An order taken from `contact` (one the actor may see): the contact linked and its
+    customer copied onto the order."""
+    if not Contact.objects.filter(contact_scope(actor), pk=contact.pk).exists():
+        raise PermissionDenied(_("你不能查看这条联络"))
+    return workorder_create(
+        actor=actor,
+        order_type=order_type,
+        title=title,
+        description=description,
+        fields=fields,
+        priority=priority,
+        customer=contact.customer,
+        contact=contact,
+    )
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def workorder_dispatch(
+    *,
+    actor: User,
+    order: WorkOrder,
+    version: int,
+    departments: Sequence[Department],
+    note: str = "",
+) -> WorkOrder:
+    """Dispatch (派单) to one department, or to several: one child order each."""
+    departments = list(dict.fromkeys(departments))
+    with transaction.atomic():
+        locked, step = _step(
+            actor=actor,
+            order=order,
+            version=version,
+            action=Action.DISPATCH,
+            reason=note,
+            departments=len(departments),
+            payload={"departments": [d.code for d in departments]},
+            changes={"department": departments[0] if len(departments) == 1 else None},
+        )
+        children = [
+            _child(locked, department, actor=actor, index=index)
+            for index, department in enumerate(departments, start=1)
+            if step.children
+        ]
+        for target in children or [locked]:
+            _tell_department(
+                target,
+                _("新工单 %(number)s「%(title)s」已派给%(department)s"),
+            )
+    return locked
+
+
+def workorder_reply(*, actor: User, order: WorkOrder, version: int, reply: str) -> WorkOrder:
+    """The department's reply (回单)."""
+    if not reply.strip():
+        raise ValidationError({"reply": _("请填写回单内容")})
+    locked, _step_done = _step(
+        actor=actor,
+        order=order,
+        version=version,
+        action=Action.REPLY,
+        reason=reply,
+        changes={"owner": actor},
+    )
+    return locked
+
+
+def workorder_accept(*, actor: User, order: WorkOrder, version: int, note: str = "") -> WorkOrder:
+    """The reply reviewed and accepted (审核通过)."""
+    return _step(actor=actor, order=order, version=version, action=Action.ACCEPT, reason=note)[0]
+
+
+def workorder_return(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
+    """The reply returned to the department (退单), with the reason; counted."""
+    locked, _step_done = _step(
+        actor=actor, order=order, version=version, action=Action.RETURN, reason=reason
+    )
+    _tell_department(locked, _("工单 %(number)s「%(title)s」被退回%(department)s，请重新处理"))
+    return locked
+
+
+def workorder_callback(*, actor: User, order: WorkOrder, version: int) -> WorkOrder:
+    """The order goes to the callback (转回访)."""
+    return _step(actor=actor, order=order, version=version, action=Action.CALLBACK)[0]
+
+
+def workorder_callback_result(
+    *, actor: User, order: WorkOrder, version: int, satisfied: bool, note: str = ""
+) -> WorkOrder:
+    """The customer's answer at the callback (回访): satisfied closes the order, unsatisfied
+    reopens it (back to 已受理, its deadline starting again)."""
+    return _step(
+        actor=actor,
+        order=order,
+        version=version,
+        action=Action.CALLBACK_RESULT,
+        reason=note,
+        satisfied=satisfied,
+        changes={"satisfied": satisfied},
+    )[0]
+
+
+def workorder_close(*, actor: User, order: WorkOrder, version: int, note: str = "") -> WorkOrder:
+    """Close (办结) an order that needs no callback (a child order, a consultation)."""
+    return _step(actor=actor, order=order, version=version, action=Action.CLOSE, reason=note)[0]
+
+
+def workorder_urge(
+    *, actor: User, order: WorkOrder, version: int, by_customer: bool, note: str = ""
+) -> WorkOrder:
+    """An urge (催单), by the customer calling again or inside the centre: counted, the
+    priority raised one step, the department and the owner told (the open children's
+    departments too, for a parent)."""
+    with transaction.atomic():
+        locked, _urge = _step(
+            actor=actor,
+            order=order,
+            version=version,
+            action=Action.URGE,
+            reason=note,
+            payload={"by_customer": by_customer},
+        )
+        text = _("工单 %(number)s「%(title)s」第 %(urges)d 次催单，请尽快处理")
+        targets = [locked, *locked.children.filter(state__in=OPEN_STATES)]
+        for target in targets:
+            _tell_department(target, text, urges=locked.urges)
+        if locked.owner_id and locked.owner_id != actor.pk and locked.owner is not None:
+            notification_send(
+                user=locked.owner,
+                text=text % _facts_of(locked, urges=locked.urges),
+                url=_url(locked),
+            )
+    return locked
+
+
+def workorder_note(*, actor: User, order: WorkOrder, version: int, note: str) -> WorkOrder:
+    """A follow-up note (追单), allowed at any stage."""
+    return _step(actor=actor, order=order, version=version, action=Action.NOTE, reason=note)[0]
+
+
+def workorder_pause(*, actor: User, order: WorkOrder, version: int, note: str = "") -> WorkOrder:
+    """Pause (挂起) while waiting for the customer: the deadline stops running."""
+    return _step(actor=actor, order=order, version=version, action=Action.PAUSE, reason=note)[0]
+
+
+def workorder_resume(*, actor: User, order: WorkOrder, version: int, note: str = "") -> WorkOrder:
+    return _step(actor=actor, order=order, version=version, action=Action.RESUME, reason=note)[0]
+
+
+def workorder_cancel(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
+    """Cancel (撤销) with a reason; a parent's open children must be settled first."""
+    locked, step = _step(
+        actor=actor, order=order, version=version, action=Action.CANCEL, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="workorder.cancel",
+        object_type="workorder",
+        object_id=locked.number,
+        before={"state": step.before},
+        after={"state": step.after},
+        note=reason,
+    )
+    return locked
+
+
+def workorder_reopen(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
+    """Reopen (重新打开) a closed or cancelled order with a reason; its deadline restarts."""
+    locked, step = _step(
+        actor=actor, order=order, version=version, action=Action.REOPEN, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="workorder.reopen",
+        object_type="workorder",
+        object_id=locked.number,
+        before={"state": step.before},
+        after={"state": step.after},
+        note=reason,
+    )
+    return locked
+
+
+# --- the machinery -----------------------------------------------------------------------
+
+
+def _step(
+    *,
+    actor: User,
+    order: WorkOrder,
+    version: int,
+    action: Action,
+    reason: str = "",
+    departments: int = 0,
+    satisfied: bool | None = None,
+    payload: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> tuple[WorkOrder, Step]:
+    with transaction.atomic():
+        locked = (
+            WorkOrder.objects.select_for_update(of=("self",))
+            .select_related("type", "department", "parent", "owner")
+            .get(pk=order.pk)
+        )
+        if not WorkOrder.objects.filter(workorder_scope(actor), pk=locked.pk).exists():
+            raise PermissionDenied(_("你不能查看这张工单"))
+        if locked.version != version:
+            raise ConcurrentEdit
+        if not may_act_on_workorder(actor, locked, action.value):
+            raise PermissionDenied(_("你不能对这张工单执行此操作"))
+        try:
+            step = apply(
+                order_facts(locked),
+                action,
+                reason=reason,
+                departments=departments,
+                satisfied=satisfied,
+            )
+        except TransitionRefused as refusal:
+            raise InvalidTransition(refusal_text(refusal, _)) from None
+        now = timezone.now()
+        locked.state = step.after.value
+        locked.paused = step.paused
+        locked.priority = step.priority.value
+        locked.urges += step.urged
+        locked.returns += step.returned
+        locked.reopens += step.reopened
+        locked.closed_at = now if step.after == "closed" else None
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.updated_at = now
+        _event(
+            locked,
+            actor=actor,
+            action=action.value,
+            before=step.before.value,
+            reason=reason.strip(),
+            payload=payload or {},
+            at=now,
+        )
+        locked.due_at = workorder_deadline(locked, now=now).due_at
+        locked.save()
+        if locked.parent_id is None:
+            for child in locked.children.all():  # children run on the parent's clock
+                WorkOrder.objects.filter(pk=child.pk).update(
+                    due_at=workorder_deadline(child, now=now).due_at
+                )
+    order.refresh_from_db()
+    return locked, step
+
+
+def _event(
+    order: WorkOrder,
+    *,
+    actor: User,
+    action: str,
+    before: str,
+    reason: str,
+    payload: dict[str, Any],
+    at: Any = None,
+) -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        order=order,
+        action=action,
+        actor=actor,
+        at=at or order.created_at,
+        before=before,
+        after=order.state,
+        reason=reason,
+        payload=payload,
+        version=order.version,
+    )
+
+
+def _child(parent: WorkOrder, department: Department, *, actor: User, index: int) -> WorkOrder:
+    """The child order for one department of a dispatch to several (already dispatched)."""
+    now = timezone.now()
+    child = WorkOrder.objects.create(
+        number=f"{parent.number}-{index}",
+        type=parent.type,
+        title=parent.title,
+        description=parent.description,
+        fields=parent.fields,
+        customer=parent.customer,
+        contact=parent.contact,
+        priority=parent.priority,
+        state=CHILD_START.value,
+        parent=parent,
+        department=department,
+        owner=None,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _event(
+        child,
+        actor=actor,
+        action=Action.DISPATCH.value,
+        before="",
+        reason="",
+        payload={"departments": [department.code]},
+        at=now,
+    )
+    child.due_at = workorder_deadline(child, now=now).due_at
+    child.save(update_fields=["due_at"])
+    return child
+
+
+def _facts_of(order: WorkOrder, **more: Any) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "title": order.title,
+        "department": order.department.name if order.department else "",
+        **more,
+    }
+
+
+def _url(order: WorkOrder) -> str:
+    return reverse("tickets:detail", args=[order.pk])
+
+
+def _tell_department(order: WorkOrder, text: str, **more: Any) -> None:
+    department = order.department
+    if department is None:
+        return
+    people = {member.pk: member for member in department.members.filter(is_active=True)}
+    if department.lead is not None:
+        people[department.lead.pk] = department.lead
+    message = text % _facts_of(order, **more)
+    for person in people.values():
+        notification_send(user=person, text=message, url=_url(order))

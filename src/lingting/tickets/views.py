@@ -1,0 +1,288 @@
+"""Work-order pages: the list (role-scoped), creating one (by hand or from a contact), an
+order's page with its trail and the actions its stage allows, and those actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lingting.core.forms import refusals_on
+from lingting.core.models import User
+from lingting.core.permissions import (
+    contact_scope,
+    may_see_personal_numbers,
+    may_take_workorders,
+    request_user,
+    require,
+)
+from lingting.engine.pii import mask_text
+from lingting.engine.workorders import ACTION_LABELS, REASON_REQUIRED, Action
+from lingting.interactions.models import Contact
+from lingting.tickets.models import (
+    Department,
+    PriorityChoice,
+    StageChoice,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from lingting.tickets.selectors import (
+    OPEN_STATES,
+    active_types,
+    workorder_for,
+    workorder_page,
+    workorders_for,
+)
+from lingting.tickets.services import (
+    CREATE,
+    ConcurrentEdit,
+    workorder_accept,
+    workorder_callback,
+    workorder_callback_result,
+    workorder_cancel,
+    workorder_close,
+    workorder_create,
+    workorder_create_from_contact,
+    workorder_dispatch,
+    workorder_note,
+    workorder_pause,
+    workorder_reopen,
+    workorder_reply,
+    workorder_resume,
+    workorder_return,
+    workorder_urge,
+)
+
+LIST_LENGTH = 200
+
+
+def order_list(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    show = request.GET.get("show", "open")
+    orders = workorders_for(user)
+    if show == "open":
+        orders = orders.filter(state__in=OPEN_STATES)
+    return render(
+        request,
+        "tickets/list.html",
+        {
+            "orders": list(orders[:LIST_LENGTH]),
+            "show": show,
+            "list_length": LIST_LENGTH,
+            "may_create": may_take_workorders(user),
+        },
+    )
+
+
+class OrderForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("内容"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    priority = forms.ChoiceField(label=gettext_lazy("优先级"), choices=PriorityChoice.choices)
+
+    def __init__(self, *args: Any, field_specs: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_specs = field_specs
+        for spec in field_specs:
+            name = f"field_{spec['name']}"
+            if spec.get("type") == "choice":
+                choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+                self.fields[name] = forms.ChoiceField(
+                    label=spec["label"], choices=choices, required=False
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=spec["label"], required=False, max_length=500
+                )
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            spec["name"]: self.cleaned_data.get(f"field_{spec['name']}")
+            for spec in self.field_specs
+        }
+
+
+@require_http_methods(["GET", "POST"])
+def order_create(request: HttpRequest) -> HttpResponse:
+    """Pick a type, then fill in the order; `?contact=` takes it from that contact."""
+    user = request_user(request)
+    require(may_take_workorders(user))
+    contact = None
+    if contact_id := request.GET.get("contact"):
+        contact = Contact.objects.filter(contact_scope(user), pk=_int(contact_id)).first()
+        if contact is None:
+            raise Http404
+    types = list(active_types())
+    chosen = next((t for t in types if t.code == request.GET.get("type")), None)
+    if chosen is None:
+        return render(
+            request, "tickets/create.html", {"types": types, "contact": contact, "form": None}
+        )
+    initial = {"priority": chosen.default_priority}
+    form = OrderForm(request.POST or None, initial=initial, field_specs=list(chosen.fields))
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            values = {
+                "actor": user,
+                "order_type": chosen,
+                "title": form.cleaned_data["title"],
+                "description": form.cleaned_data["description"],
+                "fields": form.type_fields(),
+                "priority": form.cleaned_data["priority"],
+            }
+            if contact is not None:
+                order = workorder_create_from_contact(contact=contact, **values)
+            else:
+                order = workorder_create(**values)
+            messages.success(request, _("工单 %(number)s 已受理") % {"number": order.number})
+            return redirect("tickets:detail", order.pk)
+    return render(
+        request,
+        "tickets/create.html",
+        {"types": types, "contact": contact, "chosen": chosen, "form": form},
+    )
+
+
+class ActForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, max_length=4000)
+    departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
+    satisfied = forms.ChoiceField(choices=[("", ""), ("yes", ""), ("no", "")], required=False)
+    by_customer = forms.BooleanField(required=False)
+
+
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    user = request_user(request)
+    order = workorder_for(user, order_id)
+    if order is None:
+        raise Http404
+    page = workorder_page(user, order)
+    return render(
+        request,
+        "tickets/detail.html",
+        {
+            "page": page,
+            "order": order,
+            "actions": [
+                {
+                    "code": action.value,
+                    "label": _(ACTION_LABELS[action]),
+                    "needs_reason": action in REASON_REQUIRED,
+                }
+                for action in page.actions
+            ],
+            "departments": Department.objects.all(),
+            "trail": [_trail_row(event) for event in page.trail],
+            "shown_fields": _shown_fields(user, order),
+        },
+    )
+
+
+def _trail_row(event: WorkOrderEvent) -> dict[str, Any]:
+    stages = dict(StageChoice.choices)
+    label = _("受理") if event.action == CREATE else _(ACTION_LABELS[Action(event.action)])
+    if event.action == Action.URGE and event.payload.get("by_customer"):
+        label = _("催单（客户来电）")
+    if event.action == Action.CALLBACK_RESULT:
+        label = _("回访：满意") if event.after == "closed" else _("回访：不满意")
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "label": label,
+        "before_label": stages.get(event.before, ""),
+        "after_label": stages.get(event.after, event.after),
+        "reason": event.reason,
+    }
+
+
+def _shown_fields(user: User, order: WorkOrder) -> list[tuple[str, str]]:
+    """The type's fields with their labels; phone numbers masked for most roles."""
+    shown = []
+    for spec in order.type.fields:
+        value = order.fields.get(spec["name"])
+        if value in (None, ""):
+            continue
+        text = str(value)
+        if spec.get("type") == "phone" and not may_see_personal_numbers(user):
+            text = mask_text(text, [(0, len(text))], keep_first=3)
+        shown.append((spec["label"], text))
+    return shown
+
+
+@require_POST
+def order_act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    user = request_user(request)
+    order = workorder_for(user, order_id)
+    if order is None or action not in Action:
+        raise Http404
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请求不完整，请刷新后再试"))
+        return redirect("tickets:detail", order.pk)
+    data = form.cleaned_data
+    try:
+        _act(user, order, Action(action), data)
+    except ConcurrentEdit as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        messages.error(request, _("你不能对这张工单执行此操作"))
+    else:
+        messages.success(request, _("已%(action)s") % {"action": _(ACTION_LABELS[Action(action)])})
+    return redirect("tickets:detail", order.pk)
+
+
+def _act(user: User, order: WorkOrder, action: Action, data: dict[str, Any]) -> WorkOrder:
+    """Call the service of `action` with what the form carried."""
+    common = {"actor": user, "order": order, "version": data["version"]}
+    reason = data.get("reason") or ""
+    if action == Action.DISPATCH:
+        return workorder_dispatch(**common, departments=list(data["departments"]), note=reason)
+    if action == Action.REPLY:
+        return workorder_reply(**common, reply=reason)
+    if action == Action.CALLBACK_RESULT:
+        if data["satisfied"] not in ("yes", "no"):
+            raise ValidationError(_("请记录客户是否满意"))
+        return workorder_callback_result(
+            **common, satisfied=data["satisfied"] == "yes", note=reason
+        )
+    if action == Action.URGE:
+        return workorder_urge(**common, by_customer=bool(data["by_customer"]), note=reason)
+    if action == Action.CALLBACK:
+        return workorder_callback(**common)
+    with_reason: dict[Action, Callable[..., WorkOrder]] = {
+        Action.ACCEPT: workorder_accept,
+        Action.CLOSE: workorder_close,
+        Action.NOTE: workorder_note,
+        Action.PAUSE: workorder_pause,
+        Action.RESUME: workorder_resume,
+    }
+    if action in with_reason:
+        return with_reason[action](**common, note=reason)
+    named_reason = {
+        Action.RETURN: workorder_return,
+        Action.CANCEL: workorder_cancel,
+        Action.REOPEN: workorder_reopen,
+    }
+    return named_reason[action](**common, reason=reason)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404 from None
