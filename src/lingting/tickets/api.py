@@ -1,0 +1,260 @@
+"""Work orders in the HTTP API (/api/tickets/): create, list (role-scoped), an order with
+its trail, and each step of the loop.
+
+Every step is a POST naming the `version` the caller last saw: a stale version answers 409
+("该工单已被他人修改，请刷新后再试") and changes nothing; a step the state machine refuses
+answers 422 with its message; a step the user may not take 403; an order they may not see 404.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from lingting.core.permissions import may_see_personal_numbers, request_user
+from lingting.engine.pii import mask_text
+from lingting.engine.workorders import Action
+from lingting.interactions.models import Contact
+from lingting.tickets.models import Department, WorkOrder, WorkOrderType
+from lingting.tickets.selectors import OPEN_STATES, workorders_for
+from lingting.tickets.services import (
+    ConcurrentEdit,
+    workorder_accept,
+    workorder_callback,
+    workorder_callback_result,
+    workorder_cancel,
+    workorder_close,
+    workorder_create,
+    workorder_create_from_contact,
+    workorder_dispatch,
+    workorder_note,
+    workorder_pause,
+    workorder_reopen,
+    workorder_reply,
+    workorder_resume,
+    workorder_return,
+    workorder_urge,
+)
+
+router = Router(tags=["tickets"])
+
+
+class OrderIn(Schema):
+    type: str  # a WorkOrderType code, e.g. "complaint"
+    title: str
+    description: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict)
+    priority: str = ""  # "" for the type's default
+    contact: str | None = None  # a contact's external id: linked, its customer copied
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    type: str
+    title: str
+    description: str
+    fields: dict[str, Any]
+    state: str
+    paused: bool
+    priority: str
+    department: str | None
+    parent: str | None
+    contact: str | None
+    customer: str | None
+    created_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    urges: int
+    returns: int
+    reopens: int
+    satisfied: bool | None
+    version: int
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    actor: str | None
+    before: str
+    after: str
+    reason: str
+    payload: dict[str, Any]
+    version: int
+
+
+class OrderDetailOut(OrderOut):
+    children: list[str]
+    trail: list[EventOut]
+
+
+class StepIn(Schema):
+    version: int
+    reason: str = ""  # the reply's text, a return's or cancellation's reason, a note …
+    departments: list[str] = Field(default_factory=list)  # department codes, for dispatch
+    satisfied: bool | None = None  # for callback_result
+    by_customer: bool = False  # for urge
+
+
+class Problem(Schema):
+    detail: str | list[str]
+
+
+def _out(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
+    fields = dict(order.fields)
+    if not see_numbers:
+        for spec in order.type.fields:
+            value = fields.get(spec["name"])
+            if spec.get("type") == "phone" and value:
+                fields[spec["name"]] = mask_text(str(value), [(0, len(str(value)))], keep_first=3)
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "type": order.type.code,
+        "title": order.title,
+        "description": order.description,
+        "fields": fields,
+        "state": order.state,
+        "paused": order.paused,
+        "priority": order.priority,
+        "department": order.department.code if order.department else None,
+        "parent": order.parent.number if order.parent else None,
+        "contact": order.contact.external_id if order.contact else None,
+        "customer": order.customer.code if order.customer else None,
+        "created_at": order.created_at,
+        "due_at": order.due_at,
+        "closed_at": order.closed_at,
+        "urges": order.urges,
+        "returns": order.returns,
+        "reopens": order.reopens,
+        "satisfied": order.satisfied,
+        "version": order.version,
+    }
+
+
+def _detail(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
+    return _out(order, see_numbers=see_numbers) | {
+        "children": list(order.children.order_by("number").values_list("number", flat=True)),
+        "trail": [
+            {
+                "at": event.at,
+                "action": event.action,
+                "actor": event.actor.username if event.actor else None,
+                "before": event.before,
+                "after": event.after,
+                "reason": event.reason,
+                "payload": event.payload,
+                "version": event.version,
+            }
+            for event in order.events.select_related("actor").order_by("at", "id")
+        ],
+    }
+
+
+class OrderQuery(Schema):
+    state: str = "open"  # open, all, or one state (accepted, dispatched …)
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@router.get("/", response=list[OrderOut])
+def order_list(request: HttpRequest, query: Query[OrderQuery]) -> list[dict[str, Any]]:
+    user = request_user(request)
+    orders = workorders_for(user).select_related("contact", "customer")
+    if query.state == "open":
+        orders = orders.filter(state__in=OPEN_STATES)
+    elif query.state != "all":
+        orders = orders.filter(state=query.state)
+    see = may_see_personal_numbers(user)
+    return [_out(order, see_numbers=see) for order in orders[: query.limit]]
+
+
+@router.post("/", response={201: OrderDetailOut, 404: Problem})
+def order_create(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
+    user = request_user(request)
+    order_type = WorkOrderType.objects.filter(code=body.type, is_active=True).first()
+    if order_type is None:
+        raise ValidationError({"type": f"unknown work-order type {body.type!r}"})
+    values: dict[str, Any] = {
+        "actor": user,
+        "order_type": order_type,
+        "title": body.title,
+        "description": body.description,
+        "fields": body.fields,
+        "priority": body.priority,
+    }
+    if body.contact:
+        contact = Contact.objects.filter(external_id=body.contact).first()
+        if contact is None:
+            return Status(404, {"detail": "contact not found"})
+        order = workorder_create_from_contact(contact=contact, **values)
+    else:
+        order = workorder_create(**values)
+    return Status(201, _detail(order, see_numbers=may_see_personal_numbers(user)))
+
+
+@router.get("/{number}", response={200: OrderDetailOut, 404: Problem})
+def order_detail(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
+    user = request_user(request)
+    order = _find(user, number)
+    if order is None:
+        return Status(404, {"detail": "work order not found"})
+    return Status(200, _detail(order, see_numbers=may_see_personal_numbers(user)))
+
+
+@router.post("/{number}/{action}", response={200: OrderDetailOut, 404: Problem, 409: Problem})
+def order_step(
+    request: HttpRequest, number: str, action: str, body: StepIn
+) -> Status[dict[str, Any]]:
+    """One step: dispatch, reply, accept, return, callback, callback_result, close, urge,
+    note, pause, resume, cancel or reopen."""
+    user = request_user(request)
+    order = _find(user, number)
+    if order is None or action not in Action:
+        return Status(404, {"detail": "work order not found" if order is None else "no such step"})
+    try:
+        order = _take(user, order, Action(action), body)
+    except ConcurrentEdit as stale:
+        return Status(409, {"detail": str(stale)})
+    order.refresh_from_db()
+    return Status(200, _detail(order, see_numbers=may_see_personal_numbers(user)))
+
+
+def _find(user: Any, number: str) -> WorkOrder | None:
+    return workorders_for(user).filter(number=number).first()
+
+
+def _take(user: Any, order: WorkOrder, action: Action, body: StepIn) -> WorkOrder:
+    common: dict[str, Any] = {"actor": user, "order": order, "version": body.version}
+    if action == Action.DISPATCH:
+        departments = list(Department.objects.filter(code__in=body.departments))
+        if len(departments) != len(set(body.departments)):
+            raise ValidationError({"departments": "unknown department code"})
+        return workorder_dispatch(**common, departments=departments, note=body.reason)
+    if action == Action.REPLY:
+        return workorder_reply(**common, reply=body.reason)
+    if action == Action.CALLBACK:
+        return workorder_callback(**common)
+    if action == Action.CALLBACK_RESULT:
+        if body.satisfied is None:
+            raise ValidationError({"satisfied": "请记录客户是否满意"})
+        return workorder_callback_result(**common, satisfied=body.satisfied, note=body.reason)
+    if action == Action.URGE:
+        return workorder_urge(**common, by_customer=body.by_customer, note=body.reason)
+    if action in (Action.RETURN, Action.CANCEL, Action.REOPEN):
+        named = {
+            Action.RETURN: workorder_return,
+            Action.CANCEL: workorder_cancel,
+            Action.REOPEN: workorder_reopen,
+        }[action]
+        return named(**common, reason=body.reason)
+    noted: dict[Action, Callable[..., WorkOrder]] = {
+        Action.ACCEPT: workorder_accept,
+        Action.CLOSE: workorder_close,
+        Action.NOTE: workorder_note,
+        Action.PAUSE: workorder_pause,
+        Action.RESUME: workorder_resume,
+    }
+    return noted[action](**common, note=body.reason)
