@@ -18,6 +18,8 @@ from lingting.core.permissions import (
     may_see_disputes,
     may_see_occupancy,
     may_see_plans,
+    may_see_workorders,
+    may_take_workorders,
 )
 from lingting.core.selectors import notifications_unread_count
 
@@ -39,6 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),
         "nav_calendar": may_correct_calendar(user),
+        "nav_tickets": may_see_workorders(user),
+        "nav_take_workorders": may_take_workorders(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0
         ),

@@ -391,3 +391,10 @@ def may_act_on_workorder(user: User, order: Any, action: str) -> bool:
             or (centre and order.department_id is None)
         )
     return action in WORKORDER_SHARED_ACTIONS
+
+
+def may_see_workorders(user: User) -> bool:
+    """Whether the navigation shows the 工单 link: those who take or see all orders. (A
+    department member of another role reaches the queue from the notifications; asking the
+    table here would cost every page a query.)"""
+    return sees_all_workorders(user) or may_take_workorders(user)
