@@ -35,6 +35,7 @@ from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 from lingting.reports.demo import demo_reports
+from lingting.tickets.demo import demo_tickets
 from lingting.workforce.demo import demo_workforce
 
 SCORE_CHUNK = 2000
@@ -167,6 +168,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_workforce(users=users, months=months))
         self.stdout.write(demo_reports(users=users, months=months))
         self.stdout.write(demo_calendars(users=users, months=months))
+        self.stdout.write(demo_tickets(users=users, months=months))
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
