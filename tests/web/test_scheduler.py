@@ -24,7 +24,7 @@ def test_a_due_job_runs_once_however_often_the_scheduler_looks(
     run = ScheduledRun.objects.get()
     assert run.job == "checks"
     assert run.succeeded is True
-    assert "no issues" in run.output
+    assert "System check identified" in run.output
     assert run.due_at.minute == 0
     assert capsys.readouterr().out.count("checks ran for") == 1
 
