@@ -17,6 +17,7 @@ from django.utils import timezone
 from lingting.core.models import Role, User
 from lingting.interactions.models import Contact
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.tickets.seeds import workorder_types_ensure
 from lingting.tickets.selectors import workorder_deadline
 from lingting.tickets.services import (
     workorder_accept,
@@ -71,6 +72,7 @@ def demo_tickets(*, users: dict[str, User], months: list[date]) -> str:
     taken by the contact's agent (or `users["manager_chen"]`), ended as `ENDINGS` cycles.
     Returns a one-line summary."""
     rng = random.Random(SEED)
+    workorder_types_ensure()  # a database whose seeded types were removed gets them back
     departments = _departments()
     for code, department in departments.items():
         for type_code in {t for t, d in ROUTES.values() if d == code}:
