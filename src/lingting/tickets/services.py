@@ -322,29 +322,27 @@ def workorder_resume(*, actor: User, order: WorkOrder, version: int, note: str =
 
 def workorder_cancel(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
     """Cancel (撤销) with a reason; a parent's open children must be settled first."""
-    locked, step = _step(
+    return _audited_step(
         actor=actor, order=order, version=version, action=Action.CANCEL, reason=reason
     )
-    audit_record(
-        actor=actor,
-        action="workorder.cancel",
-        object_type="workorder",
-        object_id=locked.number,
-        before={"state": step.before},
-        after={"state": step.after},
-        note=reason,
-    )
-    return locked
 
 
 def workorder_reopen(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
     """Reopen (重新打开) a closed or cancelled order with a reason; its deadline restarts."""
-    locked, step = _step(
+    return _audited_step(
         actor=actor, order=order, version=version, action=Action.REOPEN, reason=reason
     )
+
+
+def _audited_step(
+    *, actor: User, order: WorkOrder, version: int, action: Action, reason: str
+) -> WorkOrder:
+    """A step that also goes into the center's audit trail (cancelling and reopening undo
+    the loop's work, so they are watched beside score changes)."""
+    locked, step = _step(actor=actor, order=order, version=version, action=action, reason=reason)
     audit_record(
         actor=actor,
-        action="workorder.reopen",
+        action=f"workorder.{action.value}",
         object_type="workorder",
         object_id=locked.number,
         before={"state": step.before},
