@@ -398,3 +398,31 @@ def may_see_workorders(user: User) -> bool:
     department member of another role reaches the queue from the notifications; asking the
     table here would cost every page a query.)"""
     return sees_all_workorders(user) or may_take_workorders(user)
+
+
+# The work-order report (工单报表: volume, on-time and return rates, handling time, repeat
+# complaints) is for those who run the centre: operations managers, team leaders, QA
+# supervisors and admins; agents and department staff read their orders, not the report.
+ROLES_READING_WORKORDER_REPORTS = frozenset(
+    {Role.OPERATIONS_MANAGER, Role.TEAM_LEADER, Role.QA_SUPERVISOR, Role.ADMIN}
+)
+
+
+def may_read_workorder_reports(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_READING_WORKORDER_REPORTS
+
+
+# The work-order dashboard (部门工单看板): team leaders, operations managers and admins see
+# every department; a department's members and lead see their own.
+def workorder_dashboard_scope(user: User) -> Q:
+    """A filter on work-order departments: those whose dashboard row `user` may see."""
+    if sees_all_workorders(user):
+        return Q()
+    return Q(members=user) | Q(lead=user)
+
+
+def may_see_workorder_dashboard(user: User) -> bool:
+    if sees_all_workorders(user):
+        return True
+    department = apps.get_model("tickets", "Department")
+    return department.objects.filter(workorder_dashboard_scope(user)).exists()

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from lingting.tickets import views
+from lingting.tickets import report_views, views
 
 app_name = "tickets"
 
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_create, name="create"),
+    path("report/", report_views.report, name="report"),
+    path("report/download.<str:fmt>", report_views.download, name="report_download"),
     path("<int:order_id>/", views.order_detail, name="detail"),
     path("<int:order_id>/<str:action>/", views.order_act, name="act"),
 ]
