@@ -146,6 +146,7 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("case report", "monthly 1 06:40", ["report_run", "--kind", "cases"]),
     ("training plan", "monthly 1 06:50", ["report_run", "--kind", "training"]),
     ("assessment", "monthly 1 05:30", ["assessment_run"]),
+    ("work-order warnings", "hourly :00", ["workorder_warn"]),  # hourly: the finest step
 ]
 
 STATIC_URL = "static/"

@@ -282,7 +282,7 @@ def _backdate(order: WorkOrder, contact: Contact, *, open_now: bool, rng: random
         last = member.events.order_by("-at", "-id").first()
         when = last.at if last else start
         closed_at = when if member.state == "closed" else None
-        due = workorder_deadline(member, now=when if not open_now else timezone.now()).due_at
+        due = workorder_deadline(member, now=when if not open_now else timezone.now())
         WorkOrder.objects.filter(pk=member.pk).update(
-            due_at=due, closed_at=closed_at, updated_at=when
+            due_at=due.due_at, warn_from=due.warn_from, closed_at=closed_at, updated_at=when
         )

@@ -157,6 +157,8 @@ class WorkOrder(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    # the first warning point (时限预警): past it and before `due_at` the order is due soon
+    warn_from = models.DateTimeField(_("预警时间"), null=True, blank=True)
     urges = models.PositiveIntegerField(_("催单次数"), default=0)
     returns = models.PositiveIntegerField(_("退单次数"), default=0)
     reopens = models.PositiveIntegerField(_("重开次数"), default=0)
@@ -195,3 +197,34 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action} {self.before}→{self.after}"
+
+
+class WorkOrderWarning(models.Model):
+    """A deadline warning (时限预警) at one point of one run of an order's clock: sent once.
+
+    `point` is the share of the time limit in percent (50, 80; 100 is the deadline, 超时).
+    `clock_started` is when that clock started (creation, or the latest reopening), so a
+    reopened order warns again; the unique constraint keeps two runs from sending twice.
+    `superseded`: the point had passed unsent when a later one was reached (the command did
+    not run in between); recorded, not sent, so nobody gets three messages at once.
+    """
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="warnings")
+    point = models.PositiveSmallIntegerField(_("预警点"))
+    clock_started = models.DateTimeField(_("计时起点"))
+    reached_at = models.DateTimeField(_("到达时间"))
+    due_at = models.DateTimeField(_("办理时限"))
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    recipients = models.JSONField(_("接收人"), default=list, blank=True)  # usernames
+    superseded = models.BooleanField(_("未单独发送"), default=False)
+
+    class Meta:
+        ordering = ["sent_at", "point"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "point", "clock_started"], name="workorder_warning_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.point}% {self.clock_started:%Y-%m-%d %H:%M}"

@@ -7,14 +7,25 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lingting.calendars.selectors import business_calendar
 from lingting.core.models import User
-from lingting.core.permissions import may_act_on_workorder, workorder_scope
+from lingting.core.permissions import (
+    may_act_on_workorder,
+    workorder_dashboard_scope,
+    workorder_scope,
+)
 from lingting.engine.calendars import WorkingHours
-from lingting.engine.sla import Clock, SlaPolicy, deadline, elapsed_share, workdays
+from lingting.engine.sla import (
+    Clock,
+    SlaPolicy,
+    deadline,
+    elapsed_share,
+    warning_points,
+    workdays,
+)
 from lingting.engine.workorders import (
     OPEN_STAGES,
     Action,
@@ -79,15 +90,23 @@ def _clock_time(text: str) -> time:
     return time(0) if hours == "24" else time(int(hours), int(minutes))
 
 
+DEFAULT_WARN_AT = (0.5, 0.8)
+
+
 def sla_policy(order_type: WorkOrderType, priority: str, hours: WorkingHours) -> SlaPolicy:
-    """The type's time limit for `priority` (the normal one when that priority has none)."""
+    """The type's time limit for `priority` (the normal one when that priority has none).
+
+    The warning points (时限预警) are the priority's ``"warn_at"``, else the type's
+    ``sla["warn_at"]``, else 50% and 80% of the limit (shares between 0 and 1).
+    """
     spec: dict[str, Any] = order_type.sla.get(priority) or order_type.sla.get("normal") or {}
     clock = Clock(spec.get("clock", Clock.BUSINESS))
     if "workdays" in spec:
         limit = workdays(float(spec["workdays"]), hours=hours)
     else:
         limit = timedelta(hours=float(spec.get("hours", 24)))
-    return SlaPolicy(clock=clock, limit=limit)
+    warn_at = spec.get("warn_at", order_type.sla.get("warn_at", DEFAULT_WARN_AT))
+    return SlaPolicy(clock=clock, limit=limit, warn_at=tuple(float(share) for share in warn_at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +114,13 @@ class Deadline:
     due_at: datetime
     share: float  # of the limit used by now (above 1: overdue)
     policy: SlaPolicy
+    started: datetime  # when this run of the clock started (creation or the latest reopening)
+    points: tuple[tuple[int, datetime], ...]  # (percent of the limit, when reached); 100 last
+
+    @property
+    def warn_from(self) -> datetime:
+        """The first warning point: from then until the deadline the order is due soon."""
+        return self.points[0][1]
 
 
 def workorder_deadline(order: WorkOrder, *, now: datetime | None = None) -> Deadline:
@@ -121,7 +147,14 @@ def workorder_deadline(order: WorkOrder, *, now: datetime | None = None) -> Dead
     calendar = business_calendar()
     due = deadline(started, policy, calendar=calendar, hours=hours, pauses=pauses, now=now)
     share = elapsed_share(started, now, policy, calendar=calendar, hours=hours, pauses=pauses)
-    return Deadline(due_at=due, share=share, policy=policy)
+    points = warning_points(started, policy, calendar=calendar, hours=hours, pauses=pauses, now=now)
+    return Deadline(
+        due_at=due,
+        share=share,
+        policy=policy,
+        started=started,
+        points=tuple((round(point * 100), at) for point, at in points),
+    )
 
 
 def _marks(order: WorkOrder) -> list[Mark]:
@@ -157,3 +190,99 @@ def workorder_page(user: User, order: WorkOrder) -> OrderPage:
         actions=actions,
         deadline=workorder_deadline(order) if open_now else None,
     )
+
+
+# --- deadline marks and the department dashboard -----------------------------------------
+
+DUE_FILTERS = ("soon", "overdue")
+
+
+def _running() -> Q:
+    """Open orders whose clock runs: not paused, nor a child of a paused parent."""
+    return Q(state__in=OPEN_STATES, paused=False) & ~Q(parent__paused=True)
+
+
+def due_soon_q(now: datetime) -> Q:
+    """Past the first warning point, not yet overdue (from the stored times)."""
+    return _running() & Q(warn_from__lte=now, due_at__gt=now)
+
+
+def overdue_q(now: datetime) -> Q:
+    return _running() & Q(due_at__lte=now)
+
+
+def with_deadline_marks(orders: QuerySet[WorkOrder], now: datetime) -> QuerySet[WorkOrder]:
+    """`orders` with `is_overdue` and `is_due_soon` for the list's row marks."""
+    return orders.annotate(
+        is_overdue=Case(
+            When(overdue_q(now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        is_due_soon=Case(
+            When(due_soon_q(now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def orders_filtered(
+    orders: QuerySet[WorkOrder], *, department: str = "", due: str = "", now: datetime
+) -> QuerySet[WorkOrder]:
+    """`orders` of the department with code `department` ("" all) and, with `due`
+    "soon" or "overdue", only those due soon or overdue now."""
+    if department:
+        orders = orders.filter(department__code=department)
+    if due == "soon":
+        orders = orders.filter(due_soon_q(now))
+    elif due == "overdue":
+        orders = orders.filter(overdue_q(now))
+    return orders
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    department: Department
+    open: int
+    due_soon: int
+    overdue: int
+    urged: int  # open orders urged at least once
+    returned: int  # open orders returned at least once
+
+
+def dashboard_departments(user: User) -> QuerySet[Department]:
+    """The departments whose board `user` may see (their own; all for leaders, managers)."""
+    return Department.objects.filter(workorder_dashboard_scope(user)).distinct()
+
+
+def department_dashboard(user: User, *, now: datetime | None = None) -> list[DepartmentRow]:
+    """Per department `user` may see: its open orders, due soon, overdue, urged, returned."""
+    now = now or timezone.now()
+    departments = list(dashboard_departments(user).select_related("lead"))
+    counts = {
+        row["department"]: row
+        for row in WorkOrder.objects.filter(
+            department__in=[d.pk for d in departments], state__in=OPEN_STATES
+        )
+        .values("department")
+        .annotate(
+            open=Count("pk"),
+            due_soon=Count("pk", filter=due_soon_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+            urged=Count("pk", filter=Q(urges__gt=0)),
+            returned=Count("pk", filter=Q(returns__gt=0)),
+        )
+    }
+    empty = {"open": 0, "due_soon": 0, "overdue": 0, "urged": 0, "returned": 0}
+    return [
+        DepartmentRow(
+            department=department,
+            open=counts.get(department.pk, empty)["open"],
+            due_soon=counts.get(department.pk, empty)["due_soon"],
+            overdue=counts.get(department.pk, empty)["overdue"],
+            urged=counts.get(department.pk, empty)["urged"],
+            returned=counts.get(department.pk, empty)["returned"],
+        )
+        for department in departments
+    ]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,8 +46,19 @@ from lingting.engine.workorders import (
     refusal_text,
 )
 from lingting.interactions.models import Contact, Customer
-from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
-from lingting.tickets.selectors import OPEN_STATES, order_facts, workorder_deadline
+from lingting.tickets.models import (
+    Department,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderType,
+    WorkOrderWarning,
+)
+from lingting.tickets.selectors import (
+    OPEN_STATES,
+    Deadline,
+    order_facts,
+    workorder_deadline,
+)
 
 CREATE = "create"
 
@@ -155,8 +167,8 @@ def workorder_create(
         )
         order.number = f"GD{timezone.localtime(now):%Y%m%d}{order.pk:06d}"
         _event(order, actor=actor, action=CREATE, before="", reason="", payload={})
-        order.due_at = workorder_deadline(order, now=now).due_at
-        order.save(update_fields=["number", "due_at"])
+        _set_deadline(order, now=now)
+        order.save(update_fields=["number", "due_at", "warn_from"])
     return order
 
 
@@ -410,12 +422,13 @@ def _step(
             payload=payload or {},
             at=now,
         )
-        locked.due_at = workorder_deadline(locked, now=now).due_at
+        _set_deadline(locked, now=now)
         locked.save()
         if locked.parent_id is None:
             for child in locked.children.all():  # children run on the parent's clock
+                due = workorder_deadline(child, now=now)
                 WorkOrder.objects.filter(pk=child.pk).update(
-                    due_at=workorder_deadline(child, now=now).due_at
+                    due_at=due.due_at, warn_from=due.warn_from
                 )
     order.refresh_from_db()
     return locked, step
@@ -473,9 +486,15 @@ def _child(parent: WorkOrder, department: Department, *, actor: User, index: int
         payload={"departments": [department.code]},
         at=now,
     )
-    child.due_at = workorder_deadline(child, now=now).due_at
-    child.save(update_fields=["due_at"])
+    _set_deadline(child, now=now)
+    child.save(update_fields=["due_at", "warn_from"])
     return child
+
+
+def _set_deadline(order: WorkOrder, *, now: datetime) -> None:
+    """The deadline and the first warning point, recomputed from the trail (not saved)."""
+    due = workorder_deadline(order, now=now)
+    order.due_at, order.warn_from = due.due_at, due.warn_from
 
 
 def _facts_of(order: WorkOrder, **more: Any) -> dict[str, Any]:
@@ -501,3 +520,121 @@ def _tell_department(order: WorkOrder, text: str, **more: Any) -> None:
     message = text % _facts_of(order, **more)
     for person in people.values():
         notification_send(user=person, text=message, url=_url(order))
+
+
+# --- deadline warnings (时限预警) ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class WarningRun:
+    """What one `workorder_warnings_send` did."""
+
+    sent: list[WorkOrderWarning] = field(default_factory=list)
+    superseded: int = 0  # points passed unsent, recorded without a message of their own
+    refreshed: int = 0  # orders whose stored deadline or warning point was out of date
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
+
+
+def workorder_warnings_send(*, now: datetime | None = None) -> WarningRun:
+    """Warn of every warning point (时限预警; the type's warn_at, by default 50% and 80% of
+    the limit) and of every deadline (100%, 超时) that open orders have reached, once each.
+
+    Seed 004 (004_2e6e1fc8a5fa7dff.txt) escalates "投诉工单超时未回复"; seed 003's loop calls
+    the step 时限预警. The points come from the stored trail and the business calendar (no
+    timer in memory), so running it late, twice or after a restart sends each warning once:
+    a `WorkOrderWarning` per order, point and run of its clock (a reopened order's clock
+    restarts, and it warns again). The owner and the department's lead are told; at the
+    deadline the department's members too. Paused orders (and children of a paused order)
+    do not warn. When several points passed unsent, only the latest is sent; the others are
+    recorded as superseded. The stored deadline and first warning point are refreshed too
+    (a corrected calendar day moves them).
+    """
+    now = now or timezone.now()
+    run = WarningRun()
+    orders = (
+        WorkOrder.objects.filter(state__in=OPEN_STATES, paused=False)
+        .exclude(parent__paused=True)
+        .select_related("type", "department__lead", "owner", "parent")
+    )
+    done: dict[tuple[int, datetime], set[int]] = {}
+    for order_id, started, point in WorkOrderWarning.objects.filter(
+        order__state__in=OPEN_STATES
+    ).values_list("order_id", "clock_started", "point"):
+        done.setdefault((order_id, started), set()).add(point)
+    for order in orders:
+        try:
+            due = workorder_deadline(order, now=now)
+        except ValueError as error:  # a type whose limits or warning points do not parse
+            run.failed.append((order.number, str(error)))
+            continue
+        if (order.due_at, order.warn_from) != (due.due_at, due.warn_from):
+            WorkOrder.objects.filter(pk=order.pk).update(due_at=due.due_at, warn_from=due.warn_from)
+            run.refreshed += 1
+        sent_before = done.get((order.pk, due.started), set())
+        reached = [(point, at) for point, at in due.points if at <= now]
+        new = [(point, at) for point, at in reached if point not in sent_before]
+        if not new:
+            continue
+        try:
+            with transaction.atomic():
+                _warn(order, due, new, sent_before, run)
+        except IntegrityError:  # another run sent it in the meantime
+            continue
+    return run
+
+
+def _warn(
+    order: WorkOrder,
+    due: Deadline,
+    new: list[tuple[int, datetime]],
+    sent_before: set[int],
+    run: WarningRun,
+) -> None:
+    """Record the newly reached points of `order`; send the latest one (if it is later than
+    any sent before)."""
+    latest_point = new[-1][0]
+    send = not sent_before or latest_point > max(sent_before)
+    for point, at in new:
+        superseded = not (send and point == latest_point)
+        people = [] if superseded else _warning_recipients(order, point)
+        warning = WorkOrderWarning.objects.create(
+            order=order,
+            point=point,
+            clock_started=due.started,
+            reached_at=at,
+            due_at=due.due_at,
+            recipients=[person.username for person in people],
+            superseded=superseded,
+        )
+        if superseded:
+            run.superseded += 1
+            continue
+        text = _warning_text(order, point, due)
+        for person in people:
+            notification_send(user=person, text=text, url=_url(order))
+        run.sent.append(warning)
+
+
+def _warning_recipients(order: WorkOrder, point: int) -> list[User]:
+    """The owner and the department's lead; at the deadline the department's members too."""
+    people: dict[int, User] = {}
+    if order.owner is not None and order.owner.is_active:
+        people[order.owner.pk] = order.owner
+    department = order.department
+    if department is not None:
+        if department.lead is not None and department.lead.is_active:
+            people[department.lead.pk] = department.lead
+        if point >= 100:
+            for member in department.members.filter(is_active=True):
+                people[member.pk] = member
+    return list(people.values())
+
+
+def _warning_text(order: WorkOrder, point: int, due: Deadline) -> str:
+    facts = _facts_of(order, point=point, due=f"{timezone.localtime(due.due_at):%Y-%m-%d %H:%M}")
+    if point >= 100:
+        return _("工单超时：%(number)s「%(title)s」已超过办理时限（%(due)s），请尽快处理") % facts
+    return (
+        _("时限预警：%(number)s「%(title)s」已用去办理时限的 %(point)d%%，将于 %(due)s 到期")
+        % facts
+    )

@@ -33,6 +33,7 @@ from lingting.tickets.models import (
     StageChoice,
     WorkOrder,
     WorkOrderEvent,
+    WorkOrderWarning,
 )
 from lingting.tickets.selectors import (
     OPEN_STATES,
@@ -184,7 +185,11 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
                 for action in page.actions
             ],
             "departments": Department.objects.all(),
-            "trail": [_trail_row(event) for event in page.trail],
+            "trail": sorted(
+                [_trail_row(event) for event in page.trail]
+                + [_warning_row(warning) for warning in order.warnings.all()],
+                key=lambda row: row["at"],
+            ),
             "shown_fields": _shown_fields(user, order),
         },
     )
@@ -204,6 +209,26 @@ def _trail_row(event: WorkOrderEvent) -> dict[str, Any]:
         "before_label": stages.get(event.before, ""),
         "after_label": stages.get(event.after, event.after),
         "reason": event.reason,
+    }
+
+
+def _warning_row(warning: WorkOrderWarning) -> dict[str, Any]:
+    """A deadline warning sent (or passed unsent) as a row of the trail."""
+    if warning.point >= 100:
+        label = _("超时提醒")
+    else:
+        label = _("时限预警 %(point)d%%") % {"point": warning.point}
+    if warning.superseded:
+        reason = _("与后一预警点同时到达，未单独发送")
+    else:
+        reason = _("已通知：%(names)s") % {"names": "、".join(warning.recipients) or "—"}
+    return {
+        "at": warning.sent_at,
+        "actor": None,
+        "label": label,
+        "before_label": "",
+        "after_label": "",
+        "reason": reason,
     }
 
 
