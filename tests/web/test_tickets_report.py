@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lingting.calendars.services import calendar_load
@@ -64,7 +66,7 @@ class Orders:
     ) -> WorkOrder:
         self.count += 1
         return WorkOrder.objects.create(
-            number=f"GD-T{self.count:03d}",
+            number=f"GD-T{WorkOrder.objects.count() + 1:03d}",
             type=WorkOrderType.objects.get(code=code),
             title=f"工单 {self.count}",
             customer=Customer.objects.get_or_create(code=customer)[0] if customer else None,
@@ -303,3 +305,20 @@ def test_the_pdf_has_the_title_and_the_chart(
 
 def test_an_unknown_format_is_not_found(client_for: ClientFor, ops_zhou: User) -> None:
     assert client_for(ops_zhou).get("/tickets/report/download.csv").status_code == 404
+
+
+def test_the_figures_take_the_same_queries_however_many_orders(
+    two_months: dict[str, WorkOrder], ops_zhou: User
+) -> None:
+    """Counted in the database: a month with 28 more orders and replies adds no query."""
+    period_figures(OCTOBER)  # the business calendar is read once and kept
+    with CaptureQueriesContext(connection) as before:
+        period_figures(OCTOBER)
+    made = Orders(ops_zhou)
+    for day in range(1, 29):
+        extra = made.order("fault", created=_at(10, day, 9), closed=_at(10, day, 15))
+        made.step(extra, "reply", _at(10, day, 10))
+    with CaptureQueriesContext(connection) as after:
+        period_figures(OCTOBER)
+
+    assert len(after.captured_queries) == len(before.captured_queries)
