@@ -20,6 +20,7 @@ from lingting.core.permissions import (
     may_see_plans,
     may_see_workorders,
     may_take_workorders,
+    sees_all_workorders,
 )
 from lingting.core.selectors import notifications_unread_count
 
@@ -43,6 +44,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_calendar": may_correct_calendar(user),
         "nav_tickets": may_see_workorders(user),
         "nav_take_workorders": may_take_workorders(user),
+        "nav_workorder_dashboard": sees_all_workorders(user),  # members: from the list
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0
         ),

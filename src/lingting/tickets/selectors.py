@@ -228,12 +228,23 @@ def with_deadline_marks(orders: QuerySet[WorkOrder], now: datetime) -> QuerySet[
 
 
 def orders_filtered(
-    orders: QuerySet[WorkOrder], *, department: str = "", due: str = "", now: datetime
+    orders: QuerySet[WorkOrder],
+    *,
+    department: str = "",
+    due: str = "",
+    urged: bool = False,
+    returned: bool = False,
+    now: datetime,
 ) -> QuerySet[WorkOrder]:
-    """`orders` of the department with code `department` ("" all) and, with `due`
-    "soon" or "overdue", only those due soon or overdue now."""
+    """`orders` of the department with code `department` ("" all); with `due` "soon" or
+    "overdue" only those due soon or overdue now; `urged`, `returned`: urged (returned)
+    at least once."""
     if department:
         orders = orders.filter(department__code=department)
+    if urged:
+        orders = orders.filter(urges__gt=0)
+    if returned:
+        orders = orders.filter(returns__gt=0)
     if due == "soon":
         orders = orders.filter(due_soon_q(now))
     elif due == "overdue":

@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_create, name="create"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("report/", report_views.report, name="report"),
     path("report/download.<str:fmt>", report_views.download, name="report_download"),
     path("<int:order_id>/", views.order_detail, name="detail"),

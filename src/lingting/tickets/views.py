@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,7 @@ from lingting.core.models import User
 from lingting.core.permissions import (
     contact_scope,
     may_see_personal_numbers,
+    may_see_workorder_dashboard,
     may_take_workorders,
     request_user,
     require,
@@ -36,8 +38,12 @@ from lingting.tickets.models import (
     WorkOrderWarning,
 )
 from lingting.tickets.selectors import (
+    DUE_FILTERS,
     OPEN_STATES,
     active_types,
+    department_dashboard,
+    orders_filtered,
+    with_deadline_marks,
     workorder_for,
     workorder_page,
     workorders_for,
@@ -66,19 +72,61 @@ LIST_LENGTH = 200
 
 
 def order_list(request: HttpRequest) -> HttpResponse:
+    """The orders `user` may see; `?department=` (a code), `?due=soon|overdue`, `?urged=1`
+    and `?returned=1` narrow it (the dashboard's links). Rows past a warning point or
+    overdue are marked."""
     user = request_user(request)
-    show = request.GET.get("show", "open")
+    now = timezone.now()
+    due = request.GET.get("due", "")
+    due = due if due in DUE_FILTERS else ""
+    department = request.GET.get("department", "")
+    show = "open" if due else request.GET.get("show", "open")
     orders = workorders_for(user)
     if show == "open":
         orders = orders.filter(state__in=OPEN_STATES)
+    orders = orders_filtered(
+        orders,
+        department=department,
+        due=due,
+        urged=request.GET.get("urged") == "1",
+        returned=request.GET.get("returned") == "1",
+        now=now,
+    )
     return render(
         request,
         "tickets/list.html",
         {
-            "orders": list(orders[:LIST_LENGTH]),
+            "orders": list(with_deadline_marks(orders, now)[:LIST_LENGTH]),
             "show": show,
+            "due": due,
+            "department": department,
+            "departments": Department.objects.all(),
             "list_length": LIST_LENGTH,
             "may_create": may_take_workorders(user),
+            "may_see_dashboard": may_see_workorder_dashboard(user),
+        },
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The department dashboard (部门工单看板): per department its open orders, those due
+    soon (past the first warning point), overdue, urged and returned; each count links to
+    the list filtered to it."""
+    user = request_user(request)
+    require(may_see_workorder_dashboard(user))
+    rows = department_dashboard(user)
+    return render(
+        request,
+        "tickets/dashboard.html",
+        {
+            "rows": rows,
+            "totals": {
+                "open": sum(row.open for row in rows),
+                "due_soon": sum(row.due_soon for row in rows),
+                "overdue": sum(row.overdue for row in rows),
+                "urged": sum(row.urged for row in rows),
+                "returned": sum(row.returned for row in rows),
+            },
         },
     )
 
