@@ -31,6 +31,7 @@ from lingting.tickets.services import (
     workorder_reply,
     workorder_return,
     workorder_urge,
+    workorder_warnings_send,
 )
 
 SEED = 5
@@ -116,10 +117,11 @@ def demo_tickets(*, users: dict[str, User], months: list[date]) -> str:
         made += 1
     states = WorkOrder.objects.filter(parent__isnull=True).values_list("state", flat=True)
     open_orders = sum(1 for s in states if s not in ("closed", "cancelled"))
+    warned = workorder_warnings_send()  # what the hourly `workorder_warn` would have sent
     return (
         f"work orders: {len(departments)} departments (logins dept_jf, dept_zw, dept_yy, dept_sc,"
         f" password <username>-demo), {made} orders from complaint and fault contacts,"
-        f" {open_orders} open"
+        f" {open_orders} open, {len(warned.sent)} deadline warnings sent"
     )
 
 
