@@ -222,6 +222,8 @@ def test_those_who_run_the_centre_read_the_report(
     user = org.users[name]
     assert user.role in ("operations_manager", "team_leader", "qa_supervisor")
     assert client_for(user).get("/tickets/report/").status_code == 200
+    menu = client_for(user).get("/tickets/").content.decode()
+    assert 'href="/tickets/report/"' in menu  # 运营 › 工单报表
 
 
 @pytest.mark.parametrize("name", ["agent_li", "planner_qian", "outsider"])
@@ -229,6 +231,8 @@ def test_agents_and_others_may_not(client_for: ClientFor, org: Any, name: str) -
     client = client_for(org.users[name])
     assert client.get("/tickets/report/").status_code == 403
     assert client.get("/tickets/report/download.xlsx").status_code == 403
+    page = client.get("/contacts/")
+    assert page.status_code == 200 and "/tickets/report/" not in page.content.decode()
 
 
 def test_the_loops_replies_and_returns_are_counted_from_its_trail(

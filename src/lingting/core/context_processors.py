@@ -12,6 +12,7 @@ from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
     may_read_quality_reports,
+    may_read_workorder_reports,
     may_review,
     may_see_assessment,
     may_see_broadcast,
@@ -45,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_tickets": may_see_workorders(user),
         "nav_take_workorders": may_take_workorders(user),
         "nav_workorder_dashboard": sees_all_workorders(user),  # members: from the list
+        "nav_workorder_report": may_read_workorder_reports(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0
         ),
