@@ -164,6 +164,9 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
     # One working day: 30 Sep (6 h) and 1.5 h of 8 Oct: already past.
     assert due_shown(page) == "2026-10-08 10:00"
     expect(page.locator("#due-at")).to_contain_text("已超时")
+    urged = page.locator("#trail tbody tr", has_text="客户再次来电")
+    expect(urged).to_contain_text("催单（客户来电）")
+    expect(urged).not_to_contain_text("→")  # an urge leaves the stage as it was
     screenshot(page, "workorder-loop-urged")
 
     # Friday 9 October: both departments reply; the agent accepts and closes the children.

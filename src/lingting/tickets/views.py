@@ -254,7 +254,8 @@ def _trail_row(event: WorkOrderEvent) -> dict[str, Any]:
         "at": event.at,
         "actor": event.actor,
         "label": label,
-        "before_label": stages.get(event.before, ""),
+        # an urge, a note or a pause leaves the stage as it was: show it once, not "A → A"
+        "before_label": stages.get(event.before, "") if event.before != event.after else "",
         "after_label": stages.get(event.after, event.after),
         "reason": event.reason,
     }
