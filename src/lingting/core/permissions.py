@@ -334,7 +334,8 @@ def may_correct_calendar(user: User) -> bool:
 # the queue of the departments they belong to or lead. Agents take orders from their own
 # contacts; the centre (whoever took the order, leaders, managers) dispatches, reviews,
 # calls back and closes; the department replies; anyone who sees an order may urge it or
-# add a follow-up note; only leaders, managers and admins cancel or reopen.
+# add a follow-up note; only leaders, managers and admins cancel, reopen or escalate (升级)
+# by hand.
 ROLES_SEEING_ALL_WORKORDERS = frozenset({Role.TEAM_LEADER, Role.OPERATIONS_MANAGER, Role.ADMIN})
 ROLES_TAKING_WORKORDERS = frozenset(
     {Role.AGENT, Role.TEAM_LEADER, Role.OPERATIONS_MANAGER, Role.ADMIN}
@@ -344,7 +345,7 @@ WORKORDER_CENTRE_ACTIONS = frozenset(
 )
 WORKORDER_DEPARTMENT_ACTIONS = frozenset({"reply"})
 WORKORDER_SHARED_ACTIONS = frozenset({"urge", "note", "pause", "resume"})
-WORKORDER_MANAGER_ACTIONS = frozenset({"cancel", "reopen"})
+WORKORDER_MANAGER_ACTIONS = frozenset({"cancel", "reopen", "escalate"})
 
 
 def sees_all_workorders(user: User) -> bool:
@@ -426,3 +427,13 @@ def may_see_workorder_dashboard(user: User) -> bool:
         return True
     department = apps.get_model("tickets", "Department")
     return department.objects.filter(workorder_dashboard_scope(user)).exists()
+
+
+# The escalation ladder (投诉升级: its rungs, triggers, threat words, the types that escalate
+# and link repeat complaints) is set by administrators and operations managers, like the
+# business calendar behind the deadlines it watches.
+ROLES_KEEPING_ESCALATION = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
+
+
+def may_edit_escalation_ladder(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_KEEPING_ESCALATION

@@ -16,7 +16,9 @@ Stages, in the order an order goes through them::
 
 Actions that do not move the stage: urge 催单 (any open stage, counted, raises the priority one
 step), note 追单 (any stage), pause 挂起 / resume 恢复 (waiting for the customer; while paused
-the order does not move forward, but it can still be urged, noted or cancelled).
+the order does not move forward, but it can still be urged, noted or cancelled), escalate 升级
+(any open stage, with a reason, while the order is below the top of its escalation ladder:
+`lingting.engine.escalation` decides which rung; the machine only whether a climb is allowed).
 
 Parent and child orders: dispatching to several departments makes one child order per
 department (`Step.children`), each starting at `CHILD_START`. A parent cannot be reviewed as
@@ -88,6 +90,7 @@ class Action(StrEnum):
     RESUME = "resume"
     CANCEL = "cancel"
     REOPEN = "reopen"
+    ESCALATE = "escalate"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -104,10 +107,14 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RESUME: gettext_noop("恢复"),
     Action.CANCEL: gettext_noop("撤销"),
     Action.REOPEN: gettext_noop("重新打开"),
+    Action.ESCALATE: gettext_noop("升级"),
 }
 
-# Actions whose reason the user must give (a return, a cancellation, a reopening, a note).
-REASON_REQUIRED = frozenset({Action.RETURN, Action.CANCEL, Action.REOPEN, Action.NOTE})
+# Actions whose reason the user must give (a return, a cancellation, a reopening, a note,
+# an escalation).
+REASON_REQUIRED = frozenset(
+    {Action.RETURN, Action.CANCEL, Action.REOPEN, Action.NOTE, Action.ESCALATE}
+)
 
 
 class Priority(StrEnum):
@@ -153,6 +160,8 @@ class OrderFacts:
     is_child: bool = False
     parent_open: bool = True  # for a child: whether its parent is still open
     needs_callback: bool = True  # False for child orders (and types that skip the 回访)
+    level: int = 0  # the escalation ladder's rung the order is on (0: not escalated)
+    top_level: int = 0  # the ladder's highest rung for this order (0: it does not escalate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +200,13 @@ _REASON = {
     Action.CANCEL: gettext_noop("撤销须写明原因"),
     Action.REOPEN: gettext_noop("重新打开须写明原因"),
     Action.NOTE: gettext_noop("追单须写明内容"),
+    Action.ESCALATE: gettext_noop("升级须写明原因"),
 }
 _ALREADY_PAUSED = gettext_noop("工单已经挂起")
 _NOT_PAUSED = gettext_noop("工单没有挂起")
 _NOT_NOW = gettext_noop("工单处于「%(stage)s」，不能%(action)s")
+_NO_LADDER = gettext_noop("这张工单不适用投诉升级")
+_LADDER_TOP = gettext_noop("工单已在升级阶梯的最高一级")
 
 
 class _Refusal(Exception):
@@ -265,6 +277,13 @@ class WorkOrderMachine(StateMachine):
     reopen = closed.to(accepted, validators=["reason_given", "parent_open"]) | cancelled.to(
         accepted, validators=["reason_given", "parent_open"]
     )
+    escalate = (
+        accepted.to(accepted, internal=True, validators=["reason_given", "below_top"])
+        | dispatched.to(dispatched, internal=True, validators=["reason_given", "below_top"])
+        | replied.to(replied, internal=True, validators=["reason_given", "below_top"])
+        | reviewed.to(reviewed, internal=True, validators=["reason_given", "below_top"])
+        | callback.to(callback, internal=True, validators=["reason_given", "below_top"])
+    )
 
     def __init__(self, facts: OrderFacts) -> None:
         self.facts = facts
@@ -320,6 +339,12 @@ class WorkOrderMachine(StateMachine):
     def parent_open(self) -> None:
         if self.facts.is_child and not self.facts.parent_open:
             raise _Refusal(_PARENT_CLOSED)
+
+    def below_top(self) -> None:
+        if not self.facts.top_level:
+            raise _Refusal(_NO_LADDER)
+        if self.facts.level >= self.facts.top_level:
+            raise _Refusal(_LADDER_TOP)
 
 
 # python-statemachine names an event after its attribute; `return` is a Python keyword.

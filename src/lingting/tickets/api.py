@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lingting.core.permissions import may_see_personal_numbers, request_user
 from lingting.engine.pii import mask_text
 from lingting.engine.workorders import Action
-from lingting.interactions.models import Contact
+from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import Department, WorkOrder, WorkOrderType
 from lingting.tickets.selectors import OPEN_STATES, workorders_for
 from lingting.tickets.services import (
@@ -30,6 +30,7 @@ from lingting.tickets.services import (
     workorder_create,
     workorder_create_from_contact,
     workorder_dispatch,
+    workorder_escalate,
     workorder_note,
     workorder_pause,
     workorder_reopen,
@@ -49,6 +50,8 @@ class OrderIn(Schema):
     fields: dict[str, Any] = Field(default_factory=dict)
     priority: str = ""  # "" for the type's default
     contact: str | None = None  # a contact's external id: linked, its customer copied
+    customer: str | None = None  # a known customer's code, for an order without a contact
+    threatened: bool = False  # the customer threatens the media or a complaint over our head
 
 
 class OrderOut(Schema):
@@ -72,6 +75,9 @@ class OrderOut(Schema):
     returns: int
     reopens: int
     satisfied: bool | None
+    repeat_of: str | None  # the earlier order this repeat complaint (重复投诉) is linked to
+    threatened: bool
+    escalation_level: int  # the escalation ladder's rung (0: not escalated)
     version: int
 
 
@@ -97,6 +103,7 @@ class StepIn(Schema):
     departments: list[str] = Field(default_factory=list)  # department codes, for dispatch
     satisfied: bool | None = None  # for callback_result
     by_customer: bool = False  # for urge
+    threatened: bool = False  # for urge and note: the customer threatened (媒体曝光/越级投诉)
 
 
 class Problem(Schema):
@@ -131,6 +138,9 @@ def _out(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
         "returns": order.returns,
         "reopens": order.reopens,
         "satisfied": order.satisfied,
+        "repeat_of": order.repeat_of.number if order.repeat_of else None,
+        "threatened": order.threatened,
+        "escalation_level": order.escalation_level,
         "version": order.version,
     }
 
@@ -162,7 +172,7 @@ class OrderQuery(Schema):
 @router.get("/", response=list[OrderOut])
 def order_list(request: HttpRequest, query: Query[OrderQuery]) -> list[dict[str, Any]]:
     user = request_user(request)
-    orders = workorders_for(user).select_related("contact", "customer")
+    orders = workorders_for(user).select_related("contact", "customer", "repeat_of")
     if query.state == "open":
         orders = orders.filter(state__in=OPEN_STATES)
     elif query.state != "all":
@@ -184,6 +194,7 @@ def order_create(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
         "description": body.description,
         "fields": body.fields,
         "priority": body.priority,
+        "threatened": body.threatened,
     }
     if body.contact:
         contact = Contact.objects.filter(external_id=body.contact).first()
@@ -191,7 +202,10 @@ def order_create(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
             return Status(404, {"detail": "contact not found"})
         order = workorder_create_from_contact(contact=contact, **values)
     else:
-        order = workorder_create(**values)
+        customer = Customer.objects.filter(code=body.customer).first() if body.customer else None
+        if body.customer and customer is None:
+            return Status(404, {"detail": "customer not found"})
+        order = workorder_create(customer=customer, **values)
     return Status(201, _detail(order, see_numbers=may_see_personal_numbers(user)))
 
 
@@ -209,7 +223,7 @@ def order_step(
     request: HttpRequest, number: str, action: str, body: StepIn
 ) -> Status[dict[str, Any]]:
     """One step: dispatch, reply, accept, return, callback, callback_result, close, urge,
-    note, pause, resume, cancel or reopen."""
+    note, pause, resume, cancel, reopen or escalate."""
     user = request_user(request)
     order = _find(user, number)
     if order is None or action not in Action:
@@ -242,18 +256,22 @@ def _take(user: Any, order: WorkOrder, action: Action, body: StepIn) -> WorkOrde
             raise ValidationError({"satisfied": "请记录客户是否满意"})
         return workorder_callback_result(**common, satisfied=body.satisfied, note=body.reason)
     if action == Action.URGE:
-        return workorder_urge(**common, by_customer=body.by_customer, note=body.reason)
-    if action in (Action.RETURN, Action.CANCEL, Action.REOPEN):
+        return workorder_urge(
+            **common, by_customer=body.by_customer, note=body.reason, threatened=body.threatened
+        )
+    if action == Action.NOTE:
+        return workorder_note(**common, note=body.reason, threatened=body.threatened)
+    if action in (Action.RETURN, Action.CANCEL, Action.REOPEN, Action.ESCALATE):
         named = {
             Action.RETURN: workorder_return,
             Action.CANCEL: workorder_cancel,
             Action.REOPEN: workorder_reopen,
+            Action.ESCALATE: workorder_escalate,
         }[action]
         return named(**common, reason=body.reason)
     noted: dict[Action, Callable[..., WorkOrder]] = {
         Action.ACCEPT: workorder_accept,
         Action.CLOSE: workorder_close,
-        Action.NOTE: workorder_note,
         Action.PAUSE: workorder_pause,
         Action.RESUME: workorder_resume,
     }

@@ -1,6 +1,8 @@
 """Demo step: back-office departments and a few dozen work orders taken from the demo's
 complaint and fault contacts, left at every stage of the loop (seed 003's 受理 → 派单 →
-回单 → 退单/审核 → 回访 → 办结, with urges, returns, a split to two departments, pauses).
+回单 → 退单/审核 → 回访 → 办结, with urges, returns, a split to two departments, pauses),
+orders on the escalation ladder (twice urged, escalated by hand, overdue) and, where the
+month has a customer calling again about the same matter, a repeat complaint (重复投诉).
 
 The steps go through the real services; their times are then set back to when they would
 have happened (after the contact: a few working hours apart; open orders in the last days),
@@ -12,10 +14,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lingting.core.models import Role, User
 from lingting.interactions.models import Contact
+from lingting.tickets.ladder import escalation_ladder_ensure
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
 from lingting.tickets.seeds import workorder_types_ensure
 from lingting.tickets.selectors import workorder_deadline
@@ -27,6 +31,8 @@ from lingting.tickets.services import (
     workorder_close,
     workorder_create_from_contact,
     workorder_dispatch,
+    workorder_escalate,
+    workorder_escalations_send,
     workorder_pause,
     workorder_reply,
     workorder_return,
@@ -74,6 +80,7 @@ def demo_tickets(*, users: dict[str, User], months: list[date]) -> str:
     Returns a one-line summary."""
     rng = random.Random(SEED)
     workorder_types_ensure()  # a database whose seeded types were removed gets them back
+    escalation_ladder_ensure()
     departments = _departments()
     for code, department in departments.items():
         for type_code in {t for t, d in ROUTES.values() if d == code}:
@@ -115,14 +122,61 @@ def demo_tickets(*, users: dict[str, User], months: list[date]) -> str:
         _drive(order, ending, actor, leader, departments, department_code, rng)
         _backdate(order, contact, open_now=order.state not in ("closed", "cancelled"), rng=rng)
         made += 1
+    repeats = _repeat_complaint(recent, centre)
+    _escalate_by_hand(leader)
     states = WorkOrder.objects.filter(parent__isnull=True).values_list("state", flat=True)
     open_orders = sum(1 for s in states if s not in ("closed", "cancelled"))
     warned = workorder_warnings_send()  # what the hourly `workorder_warn` would have sent
+    workorder_escalations_send()  # and the ladder it climbs then
+    escalated = WorkOrder.objects.filter(escalation_level__gt=0).count()
     return (
         f"work orders: {len(departments)} departments (logins dept_jf, dept_zw, dept_yy, dept_sc,"
         f" password <username>-demo), {made} orders from complaint and fault contacts,"
-        f" {open_orders} open, {len(warned.sent)} deadline warnings sent"
+        f" {open_orders} open, {len(warned.sent)} deadline warnings sent,"
+        f" {escalated} escalated, {repeats} repeat complaints"
     )
+
+
+def _repeat_complaint(recent: QuerySet[Contact], centre: User) -> int:
+    """A customer of an open demo order calling again about it (another of their contacts
+    of the month with the same topic): the order taken from that call is linked to the
+    open one and urges it. None when the month has no such call. Returns the repeats."""
+    open_orders = WorkOrder.objects.filter(
+        parent__isnull=True, customer__isnull=False, state__in=("accepted", "dispatched")
+    ).select_related("contact", "type")
+    for earlier in open_orders.order_by("created_at"):
+        again = (
+            recent.filter(customer=earlier.customer, work_orders__isnull=True)
+            .select_related("agent__user", "customer")
+            .first()
+        )
+        route = next((ROUTES[t] for t in (again.tags if again else []) if t in ROUTES), None)
+        if again is None or route is None or route[0] != earlier.type.code:
+            continue
+        agent_user = again.agent.user if again.agent and again.agent.user else None
+        workorder_create_from_contact(
+            actor=agent_user or centre,
+            contact=again,
+            order_type=earlier.type,
+            title=f"客户再次来电：{earlier.title}",
+            description=_description(again),
+            fields=earlier.fields,
+        )
+        break
+    return WorkOrder.objects.filter(repeat_of__isnull=False).count()
+
+
+def _escalate_by_hand(leader: User) -> None:
+    """The duty team leader takes the first twice-urged order (already at the ladder's
+    first rung) up one more, as seed 004's ladder guides an angry customer onwards."""
+    order = WorkOrder.objects.filter(escalation_level=1, state__in=("dispatched",)).first()
+    if order is not None:
+        workorder_escalate(
+            actor=leader,
+            order=order,
+            version=order.version,
+            reason="客户坚持要求地市公司答复，已转地市分公司投诉热线",
+        )
 
 
 def _departments() -> dict[str, Department]:

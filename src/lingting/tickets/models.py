@@ -85,6 +85,10 @@ class WorkOrderType(models.Model):
     sla = models.JSONField(_("时限"), default=dict)
     needs_callback = models.BooleanField(_("需要回访"), default=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 重复投诉: an order from a customer with an earlier order of this type within so many
+    # days is linked to it and expedited (0: orders of this type are never linked)
+    repeat_days = models.PositiveSmallIntegerField(_("重复投诉认定天数"), default=30)
+    escalates = models.BooleanField(_("适用投诉升级"), default=False)
 
     class Meta:
         ordering = ["code"]
@@ -163,6 +167,17 @@ class WorkOrder(models.Model):
     returns = models.PositiveIntegerField(_("退单次数"), default=0)
     reopens = models.PositiveIntegerField(_("重开次数"), default=0)
     satisfied = models.BooleanField(_("回访满意"), null=True, blank=True)  # the latest callback
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复投诉（原工单）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    # the customer threatened the media or a complaint over the centre's head (媒体曝光/越级投诉)
+    threatened = models.BooleanField(_("扬言曝光或越级投诉"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(_("升级级别"), default=0)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -228,3 +243,45 @@ class WorkOrderWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.point}% {self.clock_started:%Y-%m-%d %H:%M}"
+
+
+class EscalationLevel(models.Model):
+    """One rung of the escalation ladder (投诉升级, seed 004: 现场班长 → 地市分公司投诉热线 →
+    省服务监督热线 → 集团客户服务监督热线), with its triggers and who is told.
+
+    `timeout_percent`: the share of the order's time limit used at which an order reaches
+    this rung (100: at the deadline); `urges`: its urge count; `on_threat`: a customer's
+    threat (媒体曝光/越级投诉). Empty triggers are not used; an inactive rung is skipped.
+    The ladder's rules are `lingting.engine.escalation`.
+    """
+
+    rank = models.PositiveSmallIntegerField(_("级别"), unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    is_active = models.BooleanField(_("启用"), default=True)
+    timeout_percent = models.PositiveSmallIntegerField(
+        _("超时触发（时限的百分比）"), null=True, blank=True
+    )
+    urges = models.PositiveSmallIntegerField(_("催单次数触发"), null=True, blank=True)
+    on_threat = models.BooleanField(_("客户扬言曝光或越级投诉时触发"), default=False)
+    roles = models.JSONField(_("通知角色"), default=list, blank=True)  # core.Role values
+    users = models.ManyToManyField(
+        User, verbose_name=_("通知人员"), blank=True, related_name="escalation_levels"
+    )
+    tell_department_lead = models.BooleanField(_("通知处理部门负责人"), default=False)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.rank} {self.name}"
+
+
+class EscalationSettings(models.Model):
+    """The escalation settings that are not per rung (one row): the threat words looked for
+    in the customer's turns of an order's contact."""
+
+    threat_words = models.JSONField(_("威胁用语"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "escalation settings"

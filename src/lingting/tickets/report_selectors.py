@@ -22,8 +22,10 @@ this report gives those figures for Lingting's own loop. Definitions (the page s
   trail) of the top-level orders received in the period ÷ those orders.
 - **Repeat-complaint rate** (重复投诉率): of the complaints (type ``complaint``, top-level)
   received in the period from a known customer, the share whose customer had already
-  made another complaint in the N days before (N=30 unless asked otherwise). Complaints
-  without a customer cannot be matched and are left out of both counts.
+  made another complaint in the N days before (the complaint type's ``repeat_days``, 30
+  by default, unless asked otherwise): `selectors.earlier_orders`, the rule that links a
+  new order to the one it repeats. Complaints without a customer cannot be matched and are
+  left out of both counts.
 
 Counts, sums and the natural-time average are aggregated in the database; only the
 business hours are measured in Python, over the closed orders' two times and department.
@@ -52,10 +54,10 @@ from lingting.calendars.selectors import business_calendar
 from lingting.engine.calendars import working_time_between
 from lingting.reports.periods import Period
 from lingting.reports.selectors import Figure
-from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent
-from lingting.tickets.selectors import department_hours
+from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.tickets.selectors import department_hours, earlier_orders
 
-REPEAT_DAYS = 30
+REPEAT_DAYS = 30  # when the complaint type is gone
 COMPLAINT = "complaint"  # the 95598 type whose repeats are counted (tickets.seeds)
 HOUR = 3600.0
 
@@ -143,6 +145,12 @@ class WorkOrderReport:
 def _received(figures: PeriodFigures, department: str) -> int:
     counts = figures.by_department.get(department)
     return counts.received if counts else 0
+
+
+def complaint_repeat_days() -> int:
+    """The repeat window of complaints, as set on their type (N of 重复投诉率)."""
+    days = WorkOrderType.objects.filter(code=COMPLAINT).values_list("repeat_days", flat=True)
+    return next(iter(days), REPEAT_DAYS) or REPEAT_DAYS
 
 
 def workorder_report(period: Period, *, repeat_days: int = REPEAT_DAYS) -> WorkOrderReport:
@@ -248,12 +256,11 @@ def _trail_counts(figures: PeriodFigures, start: datetime, end: datetime) -> Non
 
 
 def _repeats(figures: PeriodFigures, top: QuerySet[WorkOrder], days: int) -> None:
-    earlier = WorkOrder.objects.filter(
-        parent__isnull=True,
-        type__code=COMPLAINT,
+    earlier = earlier_orders(  # the same definition that links a repeat to its original
         customer=OuterRef("customer"),
-        created_at__lt=OuterRef("created_at"),
-        created_at__gte=OuterRef("created_at") - timedelta(days=days),
+        order_type=OuterRef("type"),
+        before=OuterRef("created_at"),
+        days=days,
     )
     complaints = top.filter(type__code=COMPLAINT, customer__isnull=False)
     counts = complaints.aggregate(

@@ -22,9 +22,9 @@ from lingting.reports.layouts import CHANGE, period_label
 from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.reports.selectors import Figure
 from lingting.tickets.report_selectors import (
-    REPEAT_DAYS,
     DepartmentCounts,
     WorkOrderReport,
+    complaint_repeat_days,
     workorder_report,
 )
 
@@ -43,7 +43,7 @@ def _period(text: str) -> Period:
 
 def _repeat_days(text: str) -> int:
     if not text.strip():
-        return REPEAT_DAYS
+        return complaint_repeat_days()
     days = int(text)
     if not 1 <= days <= MAX_REPEAT_DAYS:
         raise ValueError(days)

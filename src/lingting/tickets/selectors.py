@@ -36,7 +36,15 @@ from lingting.engine.workorders import (
     allowed_actions,
     sla_clock,
 )
-from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.interactions.models import Customer
+from lingting.tickets.ladder import escalation_top
+from lingting.tickets.models import (
+    Department,
+    EscalationLevel,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderType,
+)
 
 OPEN_STATES = [stage.value for stage in OPEN_STAGES]
 
@@ -70,6 +78,52 @@ def order_facts(order: WorkOrder) -> OrderFacts:
         is_child=order.parent_id is not None,
         parent_open=parent_open,
         needs_callback=order.parent_id is None and order.type.needs_callback,
+        level=order.escalation_level,
+        top_level=escalation_top(order),
+    )
+
+
+# --- repeat complaints (重复投诉) ---------------------------------------------------------
+
+
+def earlier_orders(
+    *, customer: Any, order_type: Any, before: Any, days: int
+) -> QuerySet[WorkOrder]:
+    """The top-level orders of `order_type` from `customer` taken in the `days` days before
+    `before` (exactly `days` days before included): the one definition of a repeat
+    complaint, used to link a new order and by the work-order report. Each argument may be
+    a value or an expression (``OuterRef("customer")``) for a subquery. Cancelled orders
+    count too: the customer did complain."""
+    return WorkOrder.objects.filter(
+        parent__isnull=True,
+        type=order_type,
+        customer=customer,
+        created_at__lt=before,
+        created_at__gte=before - timedelta(days=days),
+    )
+
+
+def repeat_target(
+    order_type: WorkOrderType, customer: Customer | None, at: datetime
+) -> WorkOrder | None:
+    """The earlier order a new one of `order_type` from `customer` at `at` repeats: the
+    latest open one, else the latest; None without a customer or when the type does not
+    link repeats (its `repeat_days` is 0)."""
+    if customer is None or not order_type.repeat_days:
+        return None
+    earlier = earlier_orders(
+        customer=customer, order_type=order_type, before=at, days=order_type.repeat_days
+    )
+    return (
+        earlier.annotate(
+            is_open=Case(
+                When(state__in=OPEN_STATES, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-is_open", "-created_at", "-id")
+        .first()
     )
 
 
@@ -173,6 +227,9 @@ class OrderPage:
     children: list[WorkOrder]
     actions: list[Action]  # allowed by the machine now and to this user
     deadline: Deadline | None
+    repeats: list[WorkOrder]  # later repeat complaints linked to this order
+    visible: set[int]  # of the linked orders (repeated and repeats), those the user may see
+    level_name: str  # the name of the ladder's rung the order is on ("" when not escalated)
 
 
 def workorder_page(user: User, order: WorkOrder) -> OrderPage:
@@ -183,12 +240,18 @@ def workorder_page(user: User, order: WorkOrder) -> OrderPage:
     trail = list(order.events.select_related("actor").order_by("at", "id"))
     children = list(order.children.select_related("department").order_by("number"))
     open_now = order.state in OPEN_STATES
+    repeats = list(order.repeats.order_by("created_at", "id"))
+    linked = [o.pk for o in repeats] + ([order.repeat_of_id] if order.repeat_of_id else [])
+    level = EscalationLevel.objects.filter(rank=order.escalation_level).first()
     return OrderPage(
         order=order,
         trail=trail,
         children=children,
         actions=actions,
         deadline=workorder_deadline(order) if open_now else None,
+        repeats=repeats,
+        visible=set(workorders_for(user).filter(pk__in=linked).values_list("pk", flat=True)),
+        level_name=level.name if level is not None and order.escalation_level else "",
     )
 
 
@@ -234,13 +297,20 @@ def orders_filtered(
     due: str = "",
     urged: bool = False,
     returned: bool = False,
+    escalated: bool = False,
+    repeat: bool = False,
     now: datetime,
 ) -> QuerySet[WorkOrder]:
     """`orders` of the department with code `department` ("" all); with `due` "soon" or
     "overdue" only those due soon or overdue now; `urged`, `returned`: urged (returned)
-    at least once."""
+    at least once; `escalated`: on a rung of the escalation ladder (已升级); `repeat`: a
+    repeat complaint (重复投诉)."""
     if department:
         orders = orders.filter(department__code=department)
+    if escalated:
+        orders = orders.filter(escalation_level__gt=0)
+    if repeat:
+        orders = orders.filter(repeat_of__isnull=False)
     if urged:
         orders = orders.filter(urges__gt=0)
     if returned:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,16 @@ from lingting.core.permissions import (
     workorder_scope,
 )
 from lingting.core.services import audit_record, notification_send
+from lingting.engine.escalation import (
+    Climb,
+    LadderTop,
+    Situation,
+    Trigger,
+    climb,
+    manual_climb,
+    threat_words_found,
+    top_rank,
+)
 from lingting.engine.workorders import (
     CHILD_START,
     Action,
@@ -46,8 +57,10 @@ from lingting.engine.workorders import (
     refusal_text,
 )
 from lingting.interactions.models import Contact, Customer
+from lingting.tickets.ladder import escalation_top, ladder_levels, ladder_rungs, threat_words
 from lingting.tickets.models import (
     Department,
+    EscalationLevel,
     WorkOrder,
     WorkOrderEvent,
     WorkOrderType,
@@ -57,6 +70,7 @@ from lingting.tickets.selectors import (
     OPEN_STATES,
     Deadline,
     order_facts,
+    repeat_target,
     workorder_deadline,
 )
 
@@ -131,11 +145,19 @@ def workorder_create(
     customer: Customer | None = None,
     contact: Contact | None = None,
     department: Department | None = None,
+    threatened: bool = False,
 ) -> WorkOrder:
     """A new order, accepted (已受理) by `actor`; its deadline starts now.
 
     `priority` "" takes the type's default; `department` None the type's default (the
-    department it will be dispatched to; dispatching is a step of its own).
+    department it will be dispatched to; dispatching is a step of its own). `threatened`:
+    the customer threatens the media or a complaint over the centre's head (媒体曝光/越级
+    投诉); the threat words in the customer's turns of `contact` mark it so too.
+
+    A repeat complaint (重复投诉: the customer has an order of this type from the type's
+    `repeat_days` before) is linked to that order (`repeat_of`) and expedited: one priority
+    step higher, and the earlier order, if still open, urged on the customer's behalf
+    ("我们马上为您加急处理"). The new order then meets the escalation ladder.
     """
     if not may_take_workorders(actor):
         raise PermissionDenied(_("你不能受理工单"))
@@ -149,7 +171,11 @@ def workorder_create(
     if priority not in Priority:
         raise ValidationError({"priority": _("优先级不对")})
     now = timezone.now()
+    words = _threat_words_said(contact)
     with transaction.atomic():
+        earlier = repeat_target(order_type, customer, now)
+        if earlier is not None:
+            priority = Priority(priority).raised().value
         order = WorkOrder.objects.create(
             number=f"new-{uuid.uuid4().hex}",  # the real number needs the row's id
             type=order_type,
@@ -164,12 +190,47 @@ def workorder_create(
             created_by=actor,
             created_at=now,
             updated_at=now,
+            repeat_of=earlier,
+            threatened=threatened or bool(words),
         )
         order.number = f"GD{timezone.localtime(now):%Y%m%d}{order.pk:06d}"
-        _event(order, actor=actor, action=CREATE, before="", reason="", payload={})
+        _event(
+            order,
+            actor=actor,
+            action=CREATE,
+            before="",
+            reason="",
+            payload=_creation_facts(earlier, threatened=threatened, words=words),
+        )
         _set_deadline(order, now=now)
         order.save(update_fields=["number", "due_at", "warn_from"])
+        if earlier is not None and earlier.state in OPEN_STATES:
+            _repeat_urge(earlier, repeat=order, actor=actor)
+        _escalate_if_due(order, actor=actor, now=now)
+    order.refresh_from_db()
     return order
+
+
+def _creation_facts(
+    earlier: WorkOrder | None, *, threatened: bool, words: list[str]
+) -> dict[str, Any]:
+    """What the creation event records beyond the order's own fields."""
+    facts: dict[str, Any] = {}
+    if earlier is not None:
+        facts["repeat_of"] = earlier.number
+    if threatened:
+        facts["threat"] = True
+    if words:
+        facts["threat_words"] = words
+    return facts
+
+
+def _threat_words_said(contact: Contact | None) -> list[str]:
+    """The threat words (媒体, 曝光, 12315 …) the customer said in `contact`."""
+    if contact is None:
+        return []
+    texts = list(contact.turns.filter(speaker="customer").values_list("text", flat=True))
+    return threat_words_found(texts, threat_words())
 
 
 def workorder_create_from_contact(
@@ -181,6 +242,7 @@ def workorder_create_from_contact(
     description: str = "",
     fields: dict[str, Any] | None = None,
     priority: str = "",
+    threatened: bool = False,
 ) -> WorkOrder:
     """An order taken from `contact` (one the actor may see): the contact linked and its
     customer copied onto the order."""
@@ -195,6 +257,7 @@ def workorder_create_from_contact(
         priority=priority,
         customer=contact.customer,
         contact=contact,
+        threatened=threatened,
     )
 
 
@@ -291,11 +354,18 @@ def workorder_close(*, actor: User, order: WorkOrder, version: int, note: str = 
 
 
 def workorder_urge(
-    *, actor: User, order: WorkOrder, version: int, by_customer: bool, note: str = ""
+    *,
+    actor: User,
+    order: WorkOrder,
+    version: int,
+    by_customer: bool,
+    note: str = "",
+    threatened: bool = False,
 ) -> WorkOrder:
     """An urge (催单), by the customer calling again or inside the centre: counted, the
     priority raised one step, the department and the owner told (the open children's
-    departments too, for a parent)."""
+    departments too, for a parent); `threatened`: the customer threatened the media or a
+    complaint over the centre's head. The order then meets the escalation ladder."""
     with transaction.atomic():
         locked, _urge = _step(
             actor=actor,
@@ -303,7 +373,8 @@ def workorder_urge(
             version=version,
             action=Action.URGE,
             reason=note,
-            payload={"by_customer": by_customer},
+            payload={"by_customer": by_customer} | ({"threat": True} if threatened else {}),
+            changes={"threatened": True} if threatened else None,
         )
         text = _("工单 %(number)s「%(title)s」第 %(urges)d 次催单，请尽快处理")
         targets = [locked, *locked.children.filter(state__in=OPEN_STATES)]
@@ -315,12 +386,29 @@ def workorder_urge(
                 text=text % _facts_of(locked, urges=locked.urges),
                 url=_url(locked),
             )
+        _escalate_if_due(locked, actor=actor)
+    locked.refresh_from_db()
     return locked
 
 
-def workorder_note(*, actor: User, order: WorkOrder, version: int, note: str) -> WorkOrder:
-    """A follow-up note (追单), allowed at any stage."""
-    return _step(actor=actor, order=order, version=version, action=Action.NOTE, reason=note)[0]
+def workorder_note(
+    *, actor: User, order: WorkOrder, version: int, note: str, threatened: bool = False
+) -> WorkOrder:
+    """A follow-up note (追单), allowed at any stage; `threatened` as for an urge."""
+    with transaction.atomic():
+        locked = _step(
+            actor=actor,
+            order=order,
+            version=version,
+            action=Action.NOTE,
+            reason=note,
+            payload={"threat": True} if threatened else None,
+            changes={"threatened": True} if threatened else None,
+        )[0]
+        if threatened:
+            _escalate_if_due(locked, actor=actor)
+    locked.refresh_from_db()
+    return locked
 
 
 def workorder_pause(*, actor: User, order: WorkOrder, version: int, note: str = "") -> WorkOrder:
@@ -369,28 +457,28 @@ def _audited_step(
 
 def _step(
     *,
-    actor: User,
+    actor: User | None,
     order: WorkOrder,
-    version: int,
+    version: int | None,
     action: Action,
     reason: str = "",
     departments: int = 0,
     satisfied: bool | None = None,
     payload: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
+    trusted: bool = False,
 ) -> tuple[WorkOrder, Step]:
+    """`trusted`: a step the centre's own rules take (a repeat complaint's urge, an
+    escalation by a trigger), whoever's action set it off: neither scope, role nor version
+    is checked (the actor is None for the hourly run)."""
     with transaction.atomic():
         locked = (
             WorkOrder.objects.select_for_update(of=("self",))
             .select_related("type", "department", "parent", "owner")
             .get(pk=order.pk)
         )
-        if not WorkOrder.objects.filter(workorder_scope(actor), pk=locked.pk).exists():
-            raise PermissionDenied(_("你不能查看这张工单"))
-        if locked.version != version:
-            raise ConcurrentEdit
-        if not may_act_on_workorder(actor, locked, action.value):
-            raise PermissionDenied(_("你不能对这张工单执行此操作"))
+        if not trusted:
+            _check_access(actor, locked, version, action)
         try:
             step = apply(
                 order_facts(locked),
@@ -434,10 +522,21 @@ def _step(
     return locked, step
 
 
+def _check_access(
+    actor: User | None, order: WorkOrder, version: int | None, action: Action
+) -> None:
+    if actor is None or not WorkOrder.objects.filter(workorder_scope(actor), pk=order.pk).exists():
+        raise PermissionDenied(_("你不能查看这张工单"))
+    if order.version != version:
+        raise ConcurrentEdit
+    if not may_act_on_workorder(actor, order, action.value):
+        raise PermissionDenied(_("你不能对这张工单执行此操作"))
+
+
 def _event(
     order: WorkOrder,
     *,
-    actor: User,
+    actor: User | None,
     action: str,
     before: str,
     reason: str,
@@ -638,3 +737,206 @@ def _warning_text(order: WorkOrder, point: int, due: Deadline) -> str:
         _("时限预警：%(number)s「%(title)s」已用去办理时限的 %(point)d%%，将于 %(due)s 到期")
         % facts
     )
+
+
+# --- repeat complaints and the escalation ladder (投诉升级) -------------------------------
+
+
+def _repeat_urge(earlier: WorkOrder, *, repeat: WorkOrder, actor: User) -> None:
+    """Urge `earlier` on the customer's behalf for their repeat complaint `repeat` (seed
+    004: 投诉工单未超时，客户重复投诉 → "我们马上为您加急处理"), whoever may see it: counted,
+    its department and owner told, the ladder met."""
+    note = _("客户重复投诉（新工单 %(number)s）：我们马上为您加急处理") % {"number": repeat.number}
+    locked, _urge = _step(
+        actor=actor,
+        order=earlier,
+        version=None,
+        action=Action.URGE,
+        reason=note,
+        payload={"by_customer": True, "repeat": repeat.number},
+        trusted=True,
+    )
+    text = _("客户重复投诉：工单 %(number)s「%(title)s」已加急（新工单 %(repeat)s），请尽快处理")
+    for target in [locked, *locked.children.filter(state__in=OPEN_STATES)]:
+        _tell_department(target, text, repeat=repeat.number)
+    if locked.owner is not None and locked.owner_id != actor.pk:
+        notification_send(
+            user=locked.owner, text=text % _facts_of(locked, repeat=repeat.number), url=_url(locked)
+        )
+    _escalate_if_due(locked, actor=actor)
+
+
+def workorder_escalate(*, actor: User, order: WorkOrder, version: int, reason: str) -> WorkOrder:
+    """Escalate by hand (升级: team leaders, operations managers, admins) one active rung up
+    the ladder, with the reason; audited, the rung's people told."""
+    with transaction.atomic():
+        current = WorkOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
+        try:
+            climbed = manual_climb(ladder_rungs(), current.escalation_level)
+        except LadderTop:
+            climbed = None  # the state machine refuses the step below, saying why
+        _climb_step(current, climbed, actor=actor, version=version, reason=reason, trusted=False)
+    order.refresh_from_db()
+    return order
+
+
+def _escalate_if_due(
+    order: WorkOrder, *, actor: User | None, now: datetime | None = None
+) -> Climb | None:
+    """Put `order` on the rung its triggers (timeout, urges, threat) reach, if above its
+    own (`lingting.engine.escalation.climb`); a step of the trail, audited, the rungs'
+    people told. Decided under the order's row lock, so two runs climb once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            WorkOrder.objects.select_for_update(of=("self",))
+            .select_related("type", "department", "parent")
+            .get(pk=order.pk)
+        )
+        top = escalation_top(current)
+        if current.state not in OPEN_STATES or current.escalation_level >= top:
+            return None
+        rungs = ladder_rungs()
+        timed = any(rung.timeout is not None for rung in rungs)
+        share = workorder_deadline(current, now=now).share if timed else None
+        situation = Situation(
+            level=current.escalation_level,
+            share=share,
+            urges=current.urges,
+            threatened=current.threatened,
+        )
+        climbed = climb(rungs, situation)
+        if climbed is None:
+            return None
+        reason = _climb_reason(climbed, situation)
+        _climb_step(current, climbed, actor=actor, version=None, reason=reason, trusted=True)
+    return climbed
+
+
+def _climb_step(
+    order: WorkOrder,
+    climbed: Climb | None,
+    *,
+    actor: User | None,
+    version: int | None,
+    reason: str,
+    trusted: bool,
+) -> None:
+    levels = {level.rank: level for level in ladder_levels()}
+    people = _rung_people(order, [levels[rank] for rank in climbed.passed]) if climbed else []
+    payload: dict[str, Any] = {}
+    if climbed is not None:
+        payload = {
+            "level": climbed.after,
+            "from": climbed.before,
+            "name": levels[climbed.after].name,
+            "triggers": [trigger.value for trigger in climbed.triggers],
+            "passed": list(climbed.passed),
+            "notified": [person.username for person in people],
+        }
+    locked, _escalation = _step(
+        actor=actor,
+        order=order,
+        version=version,
+        action=Action.ESCALATE,
+        reason=reason,
+        payload=payload,
+        changes={"escalation_level": climbed.after} if climbed else None,
+        trusted=trusted,
+    )
+    assert climbed is not None  # the machine refuses an escalation at the top
+    audit_record(
+        actor=actor,
+        action="workorder.escalate",
+        object_type="workorder",
+        object_id=locked.number,
+        before={"level": climbed.before},
+        after={"level": climbed.after, "name": payload["name"]},
+        note=reason,
+    )
+    text = _("工单 %(number)s「%(title)s」已升级至第 %(level)d 级「%(name)s」：%(reason)s")
+    facts = _facts_of(locked, level=climbed.after, name=payload["name"], reason=reason.strip())
+    for person in people:
+        notification_send(user=person, text=text % facts, url=_url(locked))
+
+
+def _climb_reason(climbed: Climb, situation: Situation) -> str:
+    """Why the triggers climbed, for the trail and the people told."""
+    parts = []
+    for trigger in climbed.triggers:
+        if trigger == Trigger.THREAT:
+            parts.append(_("客户扬言媒体曝光/越级投诉"))
+        elif trigger == Trigger.URGES:
+            parts.append(_("已催单 %(urges)d 次") % {"urges": situation.urges})
+        elif trigger == Trigger.TIMEOUT and situation.share is not None:
+            parts.append(
+                _("已用去办理时限的 %(percent)d%%") % {"percent": int(situation.share * 100)}
+            )
+    return "；".join(parts)
+
+
+def _rung_people(order: WorkOrder, levels: list[EscalationLevel]) -> list[User]:
+    """Whom the rungs climbed tell: their users, everyone of their roles and, where a rung
+    says so, the department's lead (a split order's: its open children's leads)."""
+    people: dict[int, User] = {}
+    for level in levels:
+        chosen = [user for user in level.users.all() if user.is_active]
+        chosen += User.objects.filter(role__in=level.roles, is_active=True)
+        if level.tell_department_lead:
+            departments = [order.department] if order.department else []
+            departments += [
+                child.department
+                for child in order.children.filter(state__in=OPEN_STATES).select_related(
+                    "department__lead"
+                )
+                if child.department is not None
+            ]
+            chosen += [d.lead for d in departments if d.lead is not None and d.lead.is_active]
+        people.update((person.pk, person) for person in chosen)
+    return list(people.values())
+
+
+@dataclass(slots=True)
+class EscalationRun:
+    """What one `workorder_escalations_send` did: (order number, rung reached) per climb."""
+
+    escalated: list[tuple[str, int]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (number, why)
+
+
+def workorder_escalations_send(*, now: datetime | None = None) -> EscalationRun:
+    """Climb every open order its triggers now put on a higher rung — overdue ones above
+    all, as the hourly `lingting workorder_warn` runs it; urges and threats climb at once,
+    and are looked at again here (the ladder may have been changed since). Running it twice
+    climbs once: an order's rung is stored and the ladder only goes up."""
+    now = now or timezone.now()
+    run = EscalationRun()
+    rungs = [rung for rung in ladder_rungs() if rung.active]
+    top = top_rank(rungs)
+    if not top:
+        return run
+    timeouts = [rung.timeout for rung in rungs if rung.timeout is not None]
+    urges = [rung.urges for rung in rungs if rung.urges is not None]
+    reached = Q()  # cheap tests on stored columns before the deadline is computed
+    if timeouts:
+        reached |= Q(due_at__lte=now) if min(timeouts) >= 1 else Q(due_at__isnull=False)
+    if urges:
+        reached |= Q(urges__gte=min(urges))
+    if any(rung.on_threat for rung in rungs):
+        reached |= Q(threatened=True)
+    candidates = WorkOrder.objects.filter(
+        reached,
+        state__in=OPEN_STATES,
+        parent__isnull=True,
+        type__escalates=True,
+        escalation_level__lt=top,
+    ).order_by("pk")
+    for order in candidates:
+        try:
+            climbed = _escalate_if_due(order, actor=None, now=now)
+        except ValueError as error:  # a type whose limits do not parse
+            run.failed.append((order.number, str(error)))
+            continue
+        if climbed is not None:
+            run.escalated.append((order.number, climbed.after))
+    return run

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.tickets import report_views, views
+from lingting.tickets import ladder_views, report_views, views
 
 app_name = "tickets"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.order_create, name="create"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("report/", report_views.report, name="report"),
+    path("ladder/", ladder_views.ladder, name="ladder"),
     path("report/download.<str:fmt>", report_views.download, name="report_download"),
     path("<int:order_id>/", views.order_detail, name="detail"),
     path("<int:order_id>/<str:action>/", views.order_act, name="act"),

@@ -20,6 +20,7 @@ from lingting.core.forms import refusals_on
 from lingting.core.models import User
 from lingting.core.permissions import (
     contact_scope,
+    may_edit_escalation_ladder,
     may_see_personal_numbers,
     may_see_workorder_dashboard,
     may_take_workorders,
@@ -28,7 +29,7 @@ from lingting.core.permissions import (
 )
 from lingting.engine.pii import mask_text
 from lingting.engine.workorders import ACTION_LABELS, REASON_REQUIRED, Action
-from lingting.interactions.models import Contact
+from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import (
     Department,
     PriorityChoice,
@@ -59,6 +60,7 @@ from lingting.tickets.services import (
     workorder_create,
     workorder_create_from_contact,
     workorder_dispatch,
+    workorder_escalate,
     workorder_note,
     workorder_pause,
     workorder_reopen,
@@ -72,9 +74,9 @@ LIST_LENGTH = 200
 
 
 def order_list(request: HttpRequest) -> HttpResponse:
-    """The orders `user` may see; `?department=` (a code), `?due=soon|overdue`, `?urged=1`
-    and `?returned=1` narrow it (the dashboard's links). Rows past a warning point or
-    overdue are marked."""
+    """The orders `user` may see; `?department=` (a code), `?due=soon|overdue`, `?urged=1`,
+    `?returned=1`, `?escalated=1` (已升级) and `?repeat=1` (重复投诉) narrow it (the
+    dashboard's links). Rows past a warning point or overdue are marked."""
     user = request_user(request)
     now = timezone.now()
     due = request.GET.get("due", "")
@@ -90,6 +92,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         due=due,
         urged=request.GET.get("urged") == "1",
         returned=request.GET.get("returned") == "1",
+        escalated=request.GET.get("escalated") == "1",
+        repeat=request.GET.get("repeat") == "1",
         now=now,
     )
     return render(
@@ -100,6 +104,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "show": show,
             "due": due,
             "department": department,
+            "escalated": request.GET.get("escalated") == "1",
+            "repeat": request.GET.get("repeat") == "1",
+            "may_edit_ladder": may_edit_escalation_ladder(user),
             "departments": Department.objects.all(),
             "list_length": LIST_LENGTH,
             "may_create": may_take_workorders(user),
@@ -140,6 +147,22 @@ class OrderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     priority = forms.ChoiceField(label=gettext_lazy("优先级"), choices=PriorityChoice.choices)
+    customer = forms.CharField(
+        label=gettext_lazy("客户编号"),
+        required=False,
+        max_length=128,
+        help_text=gettext_lazy("同一客户同类工单在规定天数内再次受理，即认定为重复投诉并加急。"),
+    )
+    threatened = forms.BooleanField(label=gettext_lazy("客户扬言媒体曝光/越级投诉"), required=False)
+
+    def clean_customer(self) -> Customer | None:
+        code = self.cleaned_data["customer"].strip()
+        if not code:
+            return None
+        customer = Customer.objects.filter(code=code).first()
+        if customer is None:
+            raise forms.ValidationError(_("没有编号为「%(code)s」的客户") % {"code": code})
+        return customer
 
     def __init__(self, *args: Any, field_specs: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,6 +204,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
         )
     initial = {"priority": chosen.default_priority}
     form = OrderForm(request.POST or None, initial=initial, field_specs=list(chosen.fields))
+    if contact is not None:  # the contact's customer is taken
+        del form.fields["customer"]
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             values = {
@@ -190,12 +215,19 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 "description": form.cleaned_data["description"],
                 "fields": form.type_fields(),
                 "priority": form.cleaned_data["priority"],
+                "threatened": form.cleaned_data["threatened"],
             }
             if contact is not None:
                 order = workorder_create_from_contact(contact=contact, **values)
             else:
-                order = workorder_create(**values)
+                order = workorder_create(customer=form.cleaned_data["customer"], **values)
             messages.success(request, _("工单 %(number)s 已受理") % {"number": order.number})
+            if order.repeat_of is not None:
+                messages.warning(
+                    request,
+                    _("重复投诉：已关联原工单 %(number)s 并加急处理")
+                    % {"number": order.repeat_of.number},
+                )
             return redirect("tickets:detail", order.pk)
     return render(
         request,
@@ -210,6 +242,7 @@ class ActForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
     satisfied = forms.ChoiceField(choices=[("", ""), ("yes", ""), ("no", "")], required=False)
     by_customer = forms.BooleanField(required=False)
+    threatened = forms.BooleanField(required=False)
 
 
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
@@ -239,6 +272,9 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
                 key=lambda row: row["at"],
             ),
             "shown_fields": _shown_fields(user, order),
+            "repeats": page.repeats,
+            "visible": page.visible,
+            "level_name": page.level_name,
         },
     )
 
@@ -248,6 +284,15 @@ def _trail_row(event: WorkOrderEvent) -> dict[str, Any]:
     label = _("受理") if event.action == CREATE else _(ACTION_LABELS[Action(event.action)])
     if event.action == Action.URGE and event.payload.get("by_customer"):
         label = _("催单（客户来电）")
+    if event.action == Action.URGE and event.payload.get("repeat"):
+        label = _("催单（客户重复投诉）")
+    if event.action == CREATE and event.payload.get("repeat_of"):
+        label = _("受理（重复投诉，原工单 %(number)s）") % {"number": event.payload["repeat_of"]}
+    if event.action == Action.ESCALATE and event.payload.get("level"):
+        label = _("升级至第 %(level)d 级「%(name)s」") % {
+            "level": event.payload["level"],
+            "name": event.payload.get("name", ""),
+        }
     if event.action == Action.CALLBACK_RESULT:
         label = _("回访：满意") if event.after == "closed" else _("回访：不满意")
     return {
@@ -335,13 +380,19 @@ def _act(user: User, order: WorkOrder, action: Action, data: dict[str, Any]) -> 
             **common, satisfied=data["satisfied"] == "yes", note=reason
         )
     if action == Action.URGE:
-        return workorder_urge(**common, by_customer=bool(data["by_customer"]), note=reason)
+        return workorder_urge(
+            **common,
+            by_customer=bool(data["by_customer"]),
+            note=reason,
+            threatened=bool(data["threatened"]),
+        )
+    if action == Action.NOTE:
+        return workorder_note(**common, note=reason, threatened=bool(data["threatened"]))
     if action == Action.CALLBACK:
         return workorder_callback(**common)
     with_reason: dict[Action, Callable[..., WorkOrder]] = {
         Action.ACCEPT: workorder_accept,
         Action.CLOSE: workorder_close,
-        Action.NOTE: workorder_note,
         Action.PAUSE: workorder_pause,
         Action.RESUME: workorder_resume,
     }
@@ -351,6 +402,7 @@ def _act(user: User, order: WorkOrder, action: Action, data: dict[str, Any]) -> 
         Action.RETURN: workorder_return,
         Action.CANCEL: workorder_cancel,
         Action.REOPEN: workorder_reopen,
+        Action.ESCALATE: workorder_escalate,
     }
     return named_reason[action](**common, reason=reason)
 

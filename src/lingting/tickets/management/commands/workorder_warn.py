@@ -1,8 +1,10 @@
-"""`lingting workorder_warn`: send the deadline warnings (时限预警) open work orders reached.
+"""`lingting workorder_warn`: send the deadline warnings (时限预警) open work orders reached,
+then climb the escalation ladder (投诉升级) with the orders their triggers put higher.
 
 The scheduler runs it hourly (LINGTING_SCHEDULE, "hourly :00": the schedule's finest step),
 so a warning arrives within the hour after its point; it can also run from cron more often
-(`*/10 * * * * lingting workorder_warn`). Each warning is sent once however often it runs.
+(`*/10 * * * * lingting workorder_warn`). Each warning is sent once however often it runs,
+and an order climbs to a rung once.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lingting.tickets.services import workorder_warnings_send
+from lingting.tickets.services import workorder_escalations_send, workorder_warnings_send
 
 
 class Command(BaseCommand):
-    help = "Warn owners and departments of work orders past a warning point or overdue."
+    help = (
+        "Warn owners and departments of work orders past a warning point or overdue, and"
+        " escalate the orders whose triggers reach a higher rung of the escalation ladder."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = workorder_warnings_send()
@@ -29,3 +34,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{run.refreshed} stored deadlines brought up to date")
         for number, reason in run.failed:
             self.stderr.write(f"{number}: cannot compute its deadline: {reason}")
+        climbs = workorder_escalations_send()
+        self.stdout.write(f"escalated {len(climbs.escalated)} orders")
+        for number, level in climbs.escalated:
+            self.stdout.write(f"{number}: escalated to level {level}")
+        for number, reason in climbs.failed:
+            self.stderr.write(f"{number}: cannot escalate: {reason}")
