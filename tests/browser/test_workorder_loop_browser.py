@@ -4,14 +4,15 @@ National Day holiday.
 An agent takes a complaint from a call on Wednesday 30 September 2026 at 10:00 and
 dispatches it to two departments; 营销部 replies, the agent returns the reply (退单) and the
 department replies again; the customer calls twice to urge it (催单), each urge raising the
-priority and shortening the time limit, and the order escalates; both departments' replies
-are accepted, the agent sums up, the order goes to the callback (回访), the customer is
-satisfied and the order is closed.
+priority and shortening the time limit; with the second the customer threatens to go to the
+press, and the order climbs seed 004's escalation ladder, once more when the hourly run finds
+it far past its deadline; both departments' replies are accepted, the agent sums up, the
+order goes to the callback (回访), the customer is satisfied and the order is closed.
 
 The clock is moved with time-machine (the live server runs in this process, so it sees the
 same time), and every deadline the pages show is pinned against the official 2026 calendar
-(国办发明电〔2025〕7号, held by the chinesecalendar package): 1–7 October off, Sunday 28
-September and Saturday 10 October make-up workdays; office hours 08:30–12:00, 13:30–17:30.
+(the State Council's notice, held by the chinesecalendar package): 1–7 October off, Sunday
+20 September and Saturday 10 October make-up workdays; office hours 08:30–12:00, 13:30–17:30.
 
 Runs on SQLite, and on PostgreSQL when DATABASE_URL is set.
 """
@@ -20,14 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from lingting.calendars.services import calendar_load
 from lingting.core.models import Role, User
+from lingting.tickets.ladder import escalation_ladder_ensure
 from lingting.tickets.models import Department, WorkOrder
 from lingting.tickets.seeds import workorder_types_ensure
 from tests.browser.conftest import screenshot, sign_in
@@ -97,7 +101,9 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
     password: str,
 ) -> None:
     base = live_server.url
-    workorder_types_ensure()  # the 95598 types (a transactional test starts from a flush)
+    # the 95598 types and seed 004's ladder (a transactional test starts from a flush)
+    workorder_types_ensure()
+    escalation_ladder_ensure()
     calendar_load(year=2026)
     contact = make_contact(
         "C20260930-000321",
@@ -158,7 +164,8 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
 
     clock.move_to(at(10, 8, 15, 0))
     open_order(page, base, order)
-    act(page, "urge", "客户再次来电，情绪激动")
+    page.locator("#act-urge").get_by_label("客户扬言媒体曝光/越级投诉").check()
+    act(page, "urge", "客户再次来电，情绪激动，表示要向媒体反映")
     expect(page.locator("#urges")).to_have_text("2")
     expect(page.locator("main")).to_contain_text("特急")
     # One working day: 30 Sep (6 h) and 1.5 h of 8 Oct: already past.
@@ -167,7 +174,21 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
     urged = page.locator("#trail tbody tr", has_text="客户再次来电")
     expect(urged).to_contain_text("催单（客户来电）")
     expect(urged).not_to_contain_text("→")  # an urge leaves the stage as it was
+    # The second urge (and the threat) put it on the first rung of seed 004's ladder.
+    expect(page.locator("#escalation-level")).to_have_text("第 1 级：值班长/现场班长")
+    expect(page.locator("main")).to_contain_text("扬言曝光/越级投诉")
     screenshot(page, "workorder-loop-urged")
+
+    # Friday 9 October, 09:00: the hourly run finds it at 187% of its limit (14 of 7.5
+    # working hours), past the second rung's 150%: the city complaint line; the duty team
+    # leader is told of both rungs.
+    clock.move_to(at(10, 9, 9, 0))
+    call_command("workorder_warn", stdout=StringIO())
+    sign_in(page, base, leader_wang.username, password)
+    page.get_by_role("link", name="通知").click()
+    expect(page.locator("main")).to_contain_text(order.number)
+    open_order(page, base, order)
+    expect(page.locator("#escalation-level")).to_have_text("第 2 级：地市分公司投诉热线")
 
     # Friday 9 October: both departments reply; the agent accepts and closes the children.
     clock.move_to(at(10, 9, 9, 30))
@@ -201,6 +222,7 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
     expect(trail.first).to_contain_text("2026-09-30 10:00")
     order.refresh_from_db()
     assert (order.urges, order.satisfied, order.priority) == (2, True, "urgent")
+    assert (order.escalation_level, order.threatened) == (2, True)
     assert order.closed_at is not None
     actions = list(order.events.values_list("action", flat=True))
     assert actions == [
@@ -208,6 +230,8 @@ def test_a_complaint_goes_round_the_loop_across_national_day(
         "dispatch",
         "urge",
         "urge",
+        "escalate",
+        "escalate",
         "reply",
         "accept",
         "callback",
