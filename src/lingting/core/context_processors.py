@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.core.models import User
 from lingting.core.permissions import (
+    may_configure_workorders,
     may_correct_calendar,
     may_curate_cases,
     may_manage_qa,
@@ -47,6 +48,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_take_workorders": may_take_workorders(user),
         "nav_workorder_dashboard": sees_all_workorders(user),  # members: from the list
         "nav_workorder_report": may_read_workorder_reports(user),
+        "nav_workorder_setup": may_configure_workorders(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0
         ),

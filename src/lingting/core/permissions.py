@@ -413,6 +413,16 @@ def may_read_workorder_reports(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_READING_WORKORDER_REPORTS
 
 
+# Work-order types (their fields, default department and priority, time limits, warning
+# points) and the departments (members, lead, working hours) are set up by administrators
+# and operations managers, who also keep the business calendar the limits run on.
+ROLES_CONFIGURING_WORKORDERS = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
+
+
+def may_configure_workorders(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_CONFIGURING_WORKORDERS
+
+
 # The work-order dashboard (部门工单看板): team leaders, operations managers and admins see
 # every department; a department's members and lead see their own.
 def workorder_dashboard_scope(user: User) -> Q:
