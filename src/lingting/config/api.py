@@ -40,7 +40,10 @@ class ApiKeyAuth(HttpBearer):
 api = NinjaAPI(
     title="Lingting API",
     version="1",
-    description="聆听 Lingting: contacts, auto-QA results, the human QA workflow and KPIs.",
+    description=(
+        "聆听 Lingting: contacts, auto-QA results, the human QA workflow, KPIs, work orders"
+        " and their webhooks."
+    ),
     auth=[ApiKeyAuth(), django_auth],
     urls_namespace="api",
 )
@@ -62,12 +65,14 @@ def _register_routers() -> None:
     from lingting.performance.api import router as kpis
     from lingting.quality.api import router as quality
     from lingting.tickets.api import router as tickets
+    from lingting.webhooks.api import router as webhooks
 
     api.add_router("/contacts", contacts)
     api.add_router("/quality", quality)
     api.add_router("/kpis", kpis)
     api.add_router("/notifications", notifications)
     api.add_router("/tickets", tickets)
+    api.add_router("/webhooks", webhooks)
 
 
 _register_routers()

@@ -8,6 +8,7 @@ ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 LINGTING_SECURE "1" behind HTTPS: secure cookies, HSTS, SSL redirect
 LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
+LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "lingting.calendars",
     "lingting.tickets",
     "lingting.surveys",
+    "lingting.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("LINGTING_TIME_ZONE", "Asia/Shanghai")
 LINGTING_DISPUTE_DAYS = int(os.environ.get("LINGTING_DISPUTE_DAYS", "7"))  # 申诉期限
+# A webhook failing this many attempts in a row (its retries spaced 1 min … 12 h: about three
+# days with 10) is disabled and the administrators told.
+LINGTING_WEBHOOK_DISABLE_AFTER = int(os.environ.get("LINGTING_WEBHOOK_DISABLE_AFTER", "10"))
 # Where call recordings are: a contact's `recording` path is read below this folder (never
 # outside it) and played beside its transcript.
 LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_DIR / "recordings"))
@@ -147,6 +152,8 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("training plan", "monthly 1 06:50", ["report_run", "--kind", "training"]),
     ("assessment", "monthly 1 05:30", ["assessment_run"]),
     ("work-order warnings", "hourly :00", ["workorder_warn"]),  # hourly: the finest step
+    # retries: the task worker sends each when due; this catches what it missed
+    ("webhook retries", "hourly :30", ["webhooks_deliver"]),
 ]
 
 STATIC_URL = "static/"

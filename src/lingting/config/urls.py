@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendars/", include("lingting.calendars.urls")),
     path("tickets/", include("lingting.tickets.urls")),
     path("surveys/", include("lingting.surveys.urls")),
+    path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -11,6 +11,7 @@ from lingting.core.permissions import (
     may_correct_calendar,
     may_curate_cases,
     may_manage_qa,
+    may_manage_webhooks,
     may_read_qa_reports,
     may_read_quality_reports,
     may_read_workorder_reports,
@@ -48,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_take_workorders": may_take_workorders(user),
         "nav_workorder_dashboard": sees_all_workorders(user),  # members: from the list
         "nav_workorder_report": may_read_workorder_reports(user),
+        "nav_webhooks": may_manage_webhooks(user),
         "nav_workorder_setup": may_configure_workorders(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0

@@ -447,3 +447,9 @@ ROLES_KEEPING_ESCALATION = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
 
 def may_edit_escalation_ladder(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_KEEPING_ESCALATION
+
+
+# Webhooks (outgoing pushes to external systems: their URLs, secrets and the personal numbers
+# they may receive) and the delivery log are for administrators only.
+def may_manage_webhooks(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN

@@ -8,13 +8,16 @@ answers 422 with its message; a step the user may not take 403; an order they ma
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, HeaderEx, P, Query, Router, Schema, Status
 
 from lingting.core.permissions import may_see_personal_numbers, request_user
+from lingting.core.services import api_key_digest
 from lingting.engine.pii import mask_text
 from lingting.engine.workorders import Action
 from lingting.interactions.models import Contact, Customer
@@ -39,8 +42,16 @@ from lingting.tickets.services import (
     workorder_return,
     workorder_urge,
 )
+from lingting.webhooks.selectors import workorders_changed
+from lingting.webhooks.services import request_fingerprint, workorder_create_once
 
 router = Router(tags=["tickets"])
+
+IDEMPOTENCY = (
+    "A key of your own (a UUID) that makes retrying this create safe: the same key from the"
+    " same API key answers the order made the first time. Keys are kept; a different body"
+    " with a used key is 422."
+)
 
 
 class OrderIn(Schema):
@@ -181,8 +192,19 @@ def order_list(request: HttpRequest, query: Query[OrderQuery]) -> list[dict[str,
     return [_out(order, see_numbers=see) for order in orders[: query.limit]]
 
 
-@router.post("/", response={201: OrderDetailOut, 404: Problem})
-def order_create(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
+@router.post("/", response={201: OrderDetailOut, 404: Problem, 422: Problem})
+def order_create(
+    request: HttpRequest,
+    body: OrderIn,
+    response: HttpResponse,
+    idempotency_key: HeaderEx[
+        str | None, P(alias="Idempotency-Key", description=IDEMPOTENCY)
+    ] = None,
+) -> Status[dict[str, Any]]:
+    """Take a new order. With an `Idempotency-Key` header, a retried request (same key, same
+    API key, same body) answers the order the first one made — 201 again, with the header
+    `Idempotent-Replayed: true` — instead of a second order; the same key with a different
+    body is 422."""
     user = request_user(request)
     order_type = WorkOrderType.objects.filter(code=body.type, is_active=True).first()
     if order_type is None:
@@ -200,13 +222,68 @@ def order_create(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
         contact = Contact.objects.filter(external_id=body.contact).first()
         if contact is None:
             return Status(404, {"detail": "contact not found"})
-        order = workorder_create_from_contact(contact=contact, **values)
+        create = partial(workorder_create_from_contact, contact=contact, **values)
     else:
         customer = Customer.objects.filter(code=body.customer).first() if body.customer else None
         if body.customer and customer is None:
             return Status(404, {"detail": "customer not found"})
-        order = workorder_create(customer=customer, **values)
+        create = partial(workorder_create, customer=customer, **values)
+    order, replayed = _create_once(request, idempotency_key, body, create)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return Status(201, _detail(order, see_numbers=may_see_personal_numbers(user)))
+
+
+def _create_once(
+    request: HttpRequest, key: str | None, body: OrderIn, create: Callable[[], WorkOrder]
+) -> tuple[WorkOrder, bool]:
+    """`create()`, or with an Idempotency-Key the order that key made (True: replayed).
+    Keys belong to the API key that sent them (the signed-in user for a browser session)."""
+    if key is None:
+        return create(), False
+    bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    scope = f"key:{api_key_digest(bearer)[:32]}" if bearer else f"user:{request_user(request).pk}"
+    return workorder_create_once(
+        scope=scope,
+        key=key,
+        fingerprint=request_fingerprint(body.model_dump(mode="json")),
+        create=create,
+    )
+
+
+class ChangesQuery(Schema):
+    updated_since: datetime | None = None  # ISO 8601; without an offset, Beijing time
+    cursor: str = ""  # the `cursor` of the previous answer (wins over updated_since)
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class ChangesOut(Schema):
+    orders: list[OrderOut]
+    cursor: str  # ask again with it for the changes after these
+    has_more: bool  # more changes wait: ask again at once
+
+
+@router.get("/changes", response={200: ChangesOut, 422: Problem})
+def order_changes(request: HttpRequest, query: Query[ChangesQuery]) -> Status[dict[str, Any]]:
+    """For systems that poll instead of taking webhooks: the orders (of those this key may
+    see) created or changed since `updated_since`, oldest change first, in every state.
+    Keep the answer's `cursor` and ask with it next time; `has_more` says to ask again now.
+    Changes show up about ten seconds after they are made (a step still committing is never
+    skipped); an order changed twice between polls comes once, as it is now (`version`)."""
+    user = request_user(request)
+    since = query.updated_since
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    page = workorders_changed(user, since=since, cursor=query.cursor, limit=query.limit)
+    see = may_see_personal_numbers(user)
+    return Status(
+        200,
+        {
+            "orders": [_out(order, see_numbers=see) for order in page.orders],
+            "cursor": page.cursor,
+            "has_more": page.has_more,
+        },
+    )
 
 
 @router.get("/{number}", response={200: OrderDetailOut, 404: Problem})

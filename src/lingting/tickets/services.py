@@ -73,6 +73,7 @@ from lingting.tickets.selectors import (
     repeat_target,
     workorder_deadline,
 )
+from lingting.webhooks.services import webhook_deliveries_enqueue
 
 CREATE = "create"
 
@@ -543,7 +544,7 @@ def _event(
     payload: dict[str, Any],
     at: Any = None,
 ) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
+    event = WorkOrderEvent.objects.create(
         order=order,
         action=action,
         actor=actor,
@@ -554,6 +555,8 @@ def _event(
         payload=payload,
         version=order.version,
     )
+    webhook_deliveries_enqueue(event=event)  # the outbox: in the step's transaction
+    return event
 
 
 def _child(parent: WorkOrder, department: Department, *, actor: User, index: int) -> WorkOrder:

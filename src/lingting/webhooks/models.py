@@ -1,0 +1,138 @@
+"""Outgoing webhooks (endpoints, the deliveries of an outbox, each attempt) and the keys
+that make creating a work order through the API idempotent.
+
+A delivery row is written in the transaction of the work-order step it announces (the
+outbox): a step rolled back leaves none, a crash after the commit loses none. It is sent
+after the commit and, when the receiver fails, again on the schedule of
+`lingting.engine.webhooks.RETRY_DELAYS`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lingting.core.models import User
+from lingting.tickets.models import WorkOrder, WorkOrderEvent
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver an administrator registered: its URL, its signing secret and the event
+    types it wants (``["*"]``: all of them, those added later too).
+
+    `failures_in_a_row` counts failed attempts since the last success; at the limit
+    (LINGTING_WEBHOOK_DISABLE_AFTER) the endpoint is disabled and the administrators told.
+    `personal_numbers`: the receiver gets personal numbers in full (masked by default).
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.URLField(_("接收地址"), max_length=500)
+    secret = models.CharField(max_length=100)  # kept to sign with; shown once when made
+    events = models.JSONField(_("推送事件"), default=list)
+    personal_numbers = models.BooleanField(_("推送完整的个人号码"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    failures_in_a_row = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    # after a failure nothing is sent to it before this (the delay its failures reached)
+    resting_until = models.DateTimeField(_("暂停推送至"), null=True, blank=True)
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("失败")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the body as it is sent (frozen when the step was taken),
+    where it stands, and when it is next tried. `uuid` is the X-Lingting-Delivery header;
+    a redelivery is a new row with the same event id in its body."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_type = models.CharField(_("事件"), max_length=64)
+    event = models.ForeignKey(
+        WorkOrderEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # the order the event is about: its deliveries to one endpoint go out in their order
+    order = models.ForeignKey(
+        WorkOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payload = models.JSONField()
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("响应码"), null=True, blank=True)
+    last_response = models.TextField(_("响应"), blank=True)  # or the error; 500 chars at most
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.event_type} {self.status}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery and what came back: the status code, the start of the
+    response body or the error."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    succeeded = models.BooleanField(_("成功"))
+    status_code = models.PositiveSmallIntegerField(_("响应码"), null=True, blank=True)
+    response = models.TextField(_("响应"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code}"
+
+
+class ApiIdempotencyKey(models.Model):
+    """An `Idempotency-Key` an API client sent with a create: the same key from the same
+    key holder (`scope`: ``token:<id>``, or ``user:<id>`` for a browser session) answers
+    the order it made the first time; `request_hash` tells a different request apart."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="api_idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,542 @@
+"""Writes for webhooks: registering endpoints (audited), the outbox a work-order step writes
+into, sending what is due, a test ping, a redelivery; and the idempotent create of the API.
+
+Delivery is at least once: a delivery is claimed for a short lease before its POST (no
+transaction is held open during the request, so a slow receiver never blocks a
+work-order step), and a process that dies mid-request leaves it to be sent again when
+the lease runs out. Receivers drop repeats by the event id in the body (a redelivery keeps
+it) or by X-Lingting-Delivery.
+
+Order: deliveries of one order to one endpoint go out in the order of its steps — while an
+older one is waiting for a retry, the newer ones wait behind it. When an attempt fails the
+endpoint rests (nothing is sent to it) for the delay its run of failures has reached, so a
+receiver that is down is asked again gently, and after LINGTING_WEBHOOK_DISABLE_AFTER
+failures in a row (about three days with the default 10) it is disabled and the
+administrators are told.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lingting.core.models import Role, User
+from lingting.core.permissions import may_manage_webhooks
+from lingting.core.services import audit_record, notification_send
+from lingting.engine.webhooks import (
+    ALL_EVENTS,
+    PING,
+    RETRY_DELAYS,
+    event_type,
+    event_types,
+    retry_delay,
+    signature,
+)
+from lingting.tickets.models import WorkOrder, WorkOrderEvent
+from lingting.webhooks import transport
+from lingting.webhooks.models import (
+    ApiIdempotencyKey,
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from lingting.webhooks.selectors import endpoints_wanting, event_payload
+
+LEASE = RETRY_DELAYS[0]  # a claimed delivery is free again after this (its sender died)
+SECRET_PREFIX = "whsec_"
+MAX_KEY_LENGTH = 255  # ApiIdempotencyKey.key
+
+
+def _disable_after() -> int:
+    return int(getattr(settings, "LINGTING_WEBHOOK_DISABLE_AFTER", 10))
+
+
+# --- endpoints ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSpec:
+    """What an administrator sets on an endpoint. `events`: event types, or ``["*"]``."""
+
+    name: str
+    url: str
+    events: list[str]
+    personal_numbers: bool = False
+    is_active: bool = True
+
+
+def webhook_endpoint_create(*, actor: User, spec: EndpointSpec) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint and its signing secret (returned to be shown once)."""
+    _require_manager(actor)
+    clean = _cleaned(spec)
+    secret = _new_secret()
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            name=clean.name,
+            url=clean.url,
+            events=clean.events,
+            personal_numbers=clean.personal_numbers,
+            is_active=clean.is_active,
+            secret=secret,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="webhook.create",
+            object_type="webhook",
+            object_id=endpoint.pk,
+            after=_settings_of(endpoint),
+        )
+    return endpoint, secret
+
+
+def webhook_endpoint_update(
+    *, actor: User, endpoint: WebhookEndpoint, spec: EndpointSpec
+) -> WebhookEndpoint:
+    """Change an endpoint's settings; enabling one that was disabled clears its failures
+    (its waiting deliveries go out again, oldest first)."""
+    _require_manager(actor)
+    clean = _cleaned(spec)
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        before = _settings_of(locked)
+        if clean.is_active and not locked.is_active:
+            locked.failures_in_a_row = 0
+            locked.resting_until = None
+            locked.disabled_reason = ""
+        locked.name = clean.name
+        locked.url = clean.url
+        locked.events = clean.events
+        locked.personal_numbers = clean.personal_numbers
+        locked.is_active = clean.is_active
+        locked.updated_at = timezone.now()
+        locked.save()
+        after = _settings_of(locked)
+        if after != before:
+            audit_record(
+                actor=actor,
+                action="webhook.update",
+                object_type="webhook",
+                object_id=locked.pk,
+                before=before,
+                after=after,
+            )
+    if clean.is_active and not before["is_active"]:
+        _send_soon()
+    return locked
+
+
+def webhook_secret_rotate(*, actor: User, endpoint: WebhookEndpoint) -> str:
+    """A new signing secret, in force for the next attempt (returned to be shown once)."""
+    _require_manager(actor)
+    secret = _new_secret()
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            secret=secret, updated_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action="webhook.rotate_secret",
+            object_type="webhook",
+            object_id=endpoint.pk,
+            note=endpoint.name,
+        )
+    endpoint.secret = secret
+    return secret
+
+
+def _require_manager(actor: User) -> None:
+    if not may_manage_webhooks(actor):
+        raise PermissionDenied(_("只有管理员可以管理 Webhook"))
+
+
+def _cleaned(spec: EndpointSpec) -> EndpointSpec:
+    errors: dict[str, str] = {}
+    name = spec.name.strip()
+    if not name:
+        errors["name"] = _("请填写名称")
+    url = spec.url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        errors["url"] = _("请填写以 http:// 或 https:// 开头的完整地址")
+    events = list(dict.fromkeys(spec.events))
+    known = set(event_types())
+    if ALL_EVENTS in events:
+        events = [ALL_EVENTS]
+    elif not events:
+        errors["events"] = _("请至少选择一种事件")
+    elif unknown := [kind for kind in events if kind not in known]:
+        errors["events"] = _("没有这种事件：%(events)s") % {"events": "、".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+    return EndpointSpec(
+        name=name,
+        url=url,
+        events=events,
+        personal_numbers=spec.personal_numbers,
+        is_active=spec.is_active,
+    )
+
+
+def _settings_of(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    """What the audit trail keeps of an endpoint (never its secret)."""
+    return {
+        "name": endpoint.name,
+        "url": endpoint.url,
+        "events": endpoint.events,
+        "personal_numbers": endpoint.personal_numbers,
+        "is_active": endpoint.is_active,
+    }
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+# --- the outbox --------------------------------------------------------------------------
+
+
+def webhook_deliveries_enqueue(*, event: WorkOrderEvent) -> list[WebhookDelivery]:
+    """A delivery of `event` for every active endpoint that wants its type, written in the
+    step's transaction (call it there); they are sent once the step commits."""
+    endpoints = endpoints_wanting(event_type(event.action))
+    if not endpoints:
+        return []
+    order = event.order  # the step's own instance: the order as the step leaves it
+    now = timezone.now()
+    bodies: dict[bool, dict[str, Any]] = {}
+    deliveries = []
+    for endpoint in endpoints:
+        full = endpoint.personal_numbers
+        if full not in bodies:
+            bodies[full] = event_payload(event, order, personal_numbers=full)
+        deliveries.append(
+            WebhookDelivery(
+                endpoint=endpoint,
+                event_type=event_type(event.action),
+                event=event,
+                order=order,
+                payload=bodies[full],
+                next_attempt_at=now,
+            )
+        )
+    created = WebhookDelivery.objects.bulk_create(deliveries)
+    transaction.on_commit(_send_soon, robust=True)
+    return created
+
+
+def _send_soon(run_after: datetime | None = None) -> None:
+    """Have the task worker send what is due (at `run_after`, where the backend can wait)."""
+    # Imported here: the tasks module imports this one.
+    from lingting.webhooks.tasks import deliveries_send
+
+    task = deliveries_send
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the next step's commit, or the scheduled command, sends it
+        task = task.using(run_after=run_after)
+    task.enqueue()
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SendRun:
+    """What one `webhook_deliveries_send` did."""
+
+    delivered: int = 0
+    failed_attempts: int = 0
+    given_up: int = 0  # deliveries that failed their last retry
+    waiting: int = 0  # due, but behind an older delivery of the same order, or resting
+    disabled: list[str] = field(default_factory=list)  # endpoints disabled in this run
+    next_due: datetime | None = None  # the earliest a failed one may go again
+
+
+def webhook_deliveries_send(*, now: datetime | None = None) -> SendRun:
+    """Send every pending delivery that is due, oldest first: 2xx is delivered, anything
+    else is recorded and tried again later (`RETRY_DELAYS`), then given up."""
+    now = now or timezone.now()
+    run = SendRun()
+    held: set[tuple[int, int]] = set()  # (endpoint, order) with an older delivery waiting
+    resting: dict[int, datetime] = {}
+    pending = (
+        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, endpoint__is_active=True)
+        .select_related("endpoint")
+        .defer("payload")  # read for the few that are sent
+        .order_by("id")
+    )
+    for delivery in pending:
+        endpoint = delivery.endpoint
+        key = (endpoint.pk, delivery.order_id) if delivery.order_id else None
+        rest = resting.get(endpoint.pk, endpoint.resting_until)
+        due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
+        if key in held or not due or (rest is not None and rest > now):
+            if key is not None:
+                held.add(key)
+            run.waiting += due
+            continue
+        outcome = _attempt(delivery, now=now)
+        if outcome is None:  # another sender has it
+            if key is not None:
+                held.add(key)
+            continue
+        if outcome.succeeded:
+            run.delivered += 1
+            continue
+        run.failed_attempts += 1
+        run.given_up += delivery.status == DeliveryStatus.FAILED
+        if key is not None:
+            held.add(key)
+        endpoint.refresh_from_db(fields=["is_active", "resting_until"])
+        resting[endpoint.pk] = endpoint.resting_until or now
+        if not endpoint.is_active:
+            run.disabled.append(endpoint.name)
+        if delivery.next_attempt_at is not None:
+            retry_at = max(delivery.next_attempt_at, resting[endpoint.pk])
+            run.next_due = min(run.next_due or retry_at, retry_at)
+    if run.next_due is not None:
+        _send_soon(run_after=run.next_due)
+    return run
+
+
+def _attempt(delivery: WebhookDelivery, *, now: datetime) -> transport.Answer | None:
+    """Claim `delivery`, POST it, record the answer; None when another sender claimed it."""
+    claimed = WebhookDelivery.objects.filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
+        pk=delivery.pk,
+        status=DeliveryStatus.PENDING,
+    ).update(next_attempt_at=now + LEASE)
+    if not claimed:
+        return None
+    answer = _post(delivery)
+    _record(delivery, answer, now=now)
+    return answer
+
+
+def _post(delivery: WebhookDelivery) -> transport.Answer:
+    endpoint = WebhookEndpoint.objects.get(pk=delivery.endpoint_id)  # the secret in force now
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = int(timezone.now().timestamp())
+    return transport.post(
+        endpoint.url,
+        body,
+        {
+            "X-Lingting-Event": delivery.event_type,
+            "X-Lingting-Delivery": str(delivery.uuid),
+            "X-Lingting-Timestamp": str(timestamp),
+            "X-Lingting-Signature": signature(endpoint.secret, timestamp, body),
+        },
+    )
+
+
+def _record(delivery: WebhookDelivery, answer: transport.Answer, *, now: datetime) -> None:
+    ping = delivery.event_type == PING
+    with transaction.atomic():
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            at=now,
+            succeeded=answer.succeeded,
+            status_code=answer.status_code,
+            response=answer.text,
+            duration_ms=answer.duration_ms,
+        )
+        delivery.attempts += 1
+        delivery.last_status_code = answer.status_code
+        delivery.last_response = answer.text
+        if answer.succeeded:
+            delivery.status = DeliveryStatus.DELIVERED
+            delivery.delivered_at = now
+            delivery.next_attempt_at = None
+        else:
+            delay = None if ping else retry_delay(delivery.attempts)
+            delivery.status = DeliveryStatus.PENDING if delay else DeliveryStatus.FAILED
+            delivery.next_attempt_at = now + delay if delay else None
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "last_status_code",
+                "last_response",
+                "status",
+                "delivered_at",
+                "next_attempt_at",
+            ]
+        )
+        if ping:  # a test says nothing about the events' deliveries
+            return
+        if answer.succeeded:
+            WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).exclude(
+                failures_in_a_row=0, resting_until=None
+            ).update(failures_in_a_row=0, resting_until=None)
+        else:
+            _endpoint_failed(delivery.endpoint_id, answer, now=now)
+
+
+def _endpoint_failed(endpoint_id: int, answer: transport.Answer, *, now: datetime) -> None:
+    """Count the failure; rest the endpoint for the delay its run of failures reached; at
+    the limit, disable it and tell the administrators."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint.failures_in_a_row += 1
+    failures = endpoint.failures_in_a_row
+    endpoint.resting_until = now + (retry_delay(failures) or RETRY_DELAYS[-1])
+    endpoint.save(update_fields=["failures_in_a_row", "resting_until"])
+    if failures < _disable_after() or not endpoint.is_active:
+        return
+    what = f"HTTP {answer.status_code}" if answer.status_code else answer.text
+    endpoint.is_active = False
+    endpoint.disabled_reason = _("连续 %(count)d 次推送失败（最近一次：%(what)s）") % {
+        "count": failures,
+        "what": what[:100],
+    }
+    endpoint.save(update_fields=["is_active", "disabled_reason"])
+    audit_record(
+        actor=None,
+        action="webhook.disable",
+        object_type="webhook",
+        object_id=endpoint.pk,
+        before={"is_active": True},
+        after={"is_active": False},
+        note=endpoint.disabled_reason,
+    )
+    text = _("Webhook「%(name)s」%(reason)s，已自动停用；修复接收端后请重新启用。") % {
+        "name": endpoint.name,
+        "reason": endpoint.disabled_reason,
+    }
+    url = reverse("webhooks:detail", args=[endpoint.pk])
+    for admin in User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True):
+        notification_send(user=admin, text=text, url=url)
+
+
+# --- by hand -----------------------------------------------------------------------------
+
+
+def webhook_ping(*, actor: User, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """发送测试: a `ping` sent now, once, whether the endpoint is enabled or not; its result
+    does not count towards disabling it."""
+    _require_manager(actor)
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_type=PING,
+        payload={
+            "id": None,
+            "type": PING,
+            "occurred_at": timezone.localtime(now).isoformat(),
+            "endpoint": endpoint.name,
+            "events": endpoint.events,
+        },
+        next_attempt_at=now,
+    )
+    _attempt(delivery, now=now)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def webhook_redeliver(*, actor: User, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivered or given-up `delivery`'s body again as a new delivery (same event
+    id, new delivery id), now — unless an older delivery of the same order is still
+    waiting: that one goes first and the new one follows it (left pending). Audited."""
+    _require_manager(actor)
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        raise ValidationError(_("这个 Webhook 已停用，请先启用再重新推送"))
+    if delivery.status == DeliveryStatus.PENDING:
+        raise ValidationError(_("这条推送仍在等待发送或重试，无需重新推送"))
+    now = timezone.now()
+    with transaction.atomic():
+        again = WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event_type=delivery.event_type,
+            event=delivery.event,
+            order=delivery.order,
+            payload=delivery.payload,
+            next_attempt_at=now,
+            redelivery_of=delivery,
+        )
+        audit_record(
+            actor=actor,
+            action="webhook.redeliver",
+            object_type="webhook",
+            object_id=endpoint.pk,
+            note=str(delivery.uuid),
+        )
+    behind = (
+        again.order_id is not None
+        and WebhookDelivery.objects.filter(
+            endpoint=endpoint,
+            order_id=again.order_id,
+            status=DeliveryStatus.PENDING,
+            pk__lt=again.pk,
+        ).exists()
+    )
+    if not behind:
+        _attempt(again, now=now)
+        again.refresh_from_db()
+    return again
+
+
+# --- idempotent creates through the API --------------------------------------------------
+
+
+class IdempotencyMismatch(ValidationError):
+    """The key was used before with a different request."""
+
+
+def request_fingerprint(body: dict[str, Any]) -> str:
+    """SHA-256 of the request's JSON, keys sorted: the same request hashes the same."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def workorder_create_once(
+    *, scope: str, key: str, fingerprint: str, create: Callable[[], WorkOrder]
+) -> tuple[WorkOrder, bool]:
+    """The order `create` makes, once per `scope` and `key`: a repeat of the request answers
+    the first one's order (True: replayed). The same key with another request is refused.
+
+    Two requests with one key at the same moment: both create inside one transaction with
+    the key's row; the key's unique constraint lets one commit, the other is rolled back
+    (its order and the order's outbox with it) and answers the winner's order.
+    """
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationError({"Idempotency-Key": _("Idempotency-Key 须为 1 到 255 个字符")})
+    for _attempt_number in range(2):
+        found = _key_used(scope, key, fingerprint)
+        if found is not None:
+            return found, True
+        try:
+            with transaction.atomic():
+                order = create()
+                ApiIdempotencyKey.objects.create(
+                    scope=scope, key=key, request_hash=fingerprint, order=order
+                )
+            return order, False
+        except IntegrityError:
+            continue  # another request with this key won: answer its order
+    raise IntegrityError(f"idempotency key {key!r} could not be settled")
+
+
+def _key_used(scope: str, key: str, fingerprint: str) -> WorkOrder | None:
+    used = ApiIdempotencyKey.objects.select_related("order").filter(scope=scope, key=key).first()
+    if used is None:
+        return None
+    if used.request_hash != fingerprint:
+        raise IdempotencyMismatch(_("这个 Idempotency-Key 已用于另一个不同的请求"))
+    return used.order
