@@ -30,10 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-
-def gettext_noop(message: str) -> str:
-    """Marks `message` for translation (makemessages looks for this name); returns it."""
-    return message
+from lingting.engine.workorders import gettext_noop
 
 
 class Trigger(StrEnum):

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-
-def gettext_noop(message: str) -> str:
-    """Marks `message` for translation (makemessages looks for this name); returns it."""
-    return message
+from lingting.engine.workorders import gettext_noop
 
 
 @dataclass(frozen=True, slots=True)
