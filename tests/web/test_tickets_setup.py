@@ -145,6 +145,7 @@ def test_operations_managers_and_administrators_reach_the_setup_pages(
     listing = client.get("/tickets/").content.decode()
     assert 'id="setup-link"' in listing
     assert "工单类型与部门" in listing  # the 运营 menu
+    assert 'href="/tickets/ladder/"' in listing  # 运营 › 升级规则
     types = client.get("/tickets/setup/types/").content.decode()
     assert "故障报修" in types
     assert "一般 24 小时（自然时间）" in types

@@ -414,8 +414,9 @@ def may_read_workorder_reports(user: User) -> bool:
 
 
 # Work-order types (their fields, default department and priority, time limits, warning
-# points) and the departments (members, lead, working hours) are set up by administrators
-# and operations managers, who also keep the business calendar the limits run on.
+# points), the departments (members, lead, working hours) and the escalation ladder (its
+# rungs, triggers and threat words) are set up by administrators and operations managers,
+# who also keep the business calendar the limits run on.
 ROLES_CONFIGURING_WORKORDERS = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
 
 
@@ -437,16 +438,6 @@ def may_see_workorder_dashboard(user: User) -> bool:
         return True
     department = apps.get_model("tickets", "Department")
     return department.objects.filter(workorder_dashboard_scope(user)).exists()
-
-
-# The escalation ladder (投诉升级: its rungs, triggers, threat words, the types that escalate
-# and link repeat complaints) is set by administrators and operations managers, like the
-# business calendar behind the deadlines it watches.
-ROLES_KEEPING_ESCALATION = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
-
-
-def may_edit_escalation_ladder(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_KEEPING_ESCALATION
 
 
 # Webhooks (outgoing pushes to external systems: their URLs, secrets and the personal numbers

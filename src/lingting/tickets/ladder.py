@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_edit_escalation_ladder
+from lingting.core.permissions import may_configure_workorders
 from lingting.core.services import audit_record
 from lingting.engine.escalation import (
     DEFAULT_THREAT_WORDS,
@@ -159,7 +159,7 @@ def escalation_ladder_set(
     types' settings (by type code), audited. Raises ValidationError, changing nothing, when
     the ladder breaks a rule of `lingting.engine.escalation`, a rung tells nobody, a rung
     is dropped while open orders stand on it, or a word or a day count is out of range."""
-    if not may_edit_escalation_ladder(actor):
+    if not may_configure_workorders(actor):
         raise PermissionDenied(_("你不能修改升级规则"))
     words = list(dict.fromkeys(word.strip() for word in words if word.strip()))
     rungs = [

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lingting.core.models import User
-from lingting.core.permissions import may_edit_escalation_ladder, request_user, require
+from lingting.core.permissions import may_configure_workorders, request_user, require
 from lingting.engine.escalation import MAX_URGES
 from lingting.tickets.ladder import (
     MAX_REPEAT_DAYS,
@@ -103,7 +103,7 @@ class WordsForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def ladder(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require(may_edit_escalation_ladder(user))
+    require(may_configure_workorders(user))
     types = list(WorkOrderType.objects.order_by("code"))
     names = {t.code: t.name for t in types}
     data = request.POST if request.method == "POST" else None

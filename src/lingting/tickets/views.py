@@ -20,7 +20,7 @@ from lingting.core.forms import refusals_on
 from lingting.core.models import User
 from lingting.core.permissions import (
     contact_scope,
-    may_edit_escalation_ladder,
+    may_configure_workorders,
     may_see_personal_numbers,
     may_see_workorder_dashboard,
     may_take_workorders,
@@ -106,7 +106,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "department": department,
             "escalated": request.GET.get("escalated") == "1",
             "repeat": request.GET.get("repeat") == "1",
-            "may_edit_ladder": may_edit_escalation_ladder(user),
+            "may_edit_ladder": may_configure_workorders(user),
             "departments": Department.objects.all(),
             "list_length": LIST_LENGTH,
             "may_create": may_take_workorders(user),
