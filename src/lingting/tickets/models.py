@@ -185,6 +185,8 @@ class WorkOrder(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"], name="workorder_state_due_idx"),
             models.Index(fields=["department", "state"], name="workorder_dept_state_idx"),
+            # the change feed for external systems (/api/tickets/changes) walks this order
+            models.Index(fields=["updated_at", "id"], name="workorder_updated_idx"),
         ]
 
     def __str__(self) -> str:
