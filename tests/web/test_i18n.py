@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 from collections.abc import Callable
 from pathlib import Path
@@ -118,7 +119,9 @@ def _po_entries() -> dict[tuple[str, str], str]:
             line.split(" ", 1) for line in block.splitlines() if line and not line.startswith("#")
         )
         msgstr = fields.get("msgstr[1]", fields.get("msgstr", '""'))
-        entries[(fields.get("msgctxt", '""')[1:-1], fields["msgid"][1:-1])] = msgstr[1:-1]
+        # a .po string is a C string literal (\" and \\ escaped), which Python reads alike
+        context, msgid = fields.get("msgctxt", '""'), fields["msgid"]
+        entries[(ast.literal_eval(context), ast.literal_eval(msgid))] = ast.literal_eval(msgstr)
     return entries
 
 
