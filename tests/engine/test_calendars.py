@@ -120,6 +120,23 @@ def test_national_day_is_skipped_and_the_make_up_saturday_is_worked_on_office_ho
     ) == timedelta(hours=7, minutes=30)
 
 
+def test_a_weekday_left_empty_is_a_day_the_department_does_not_work() -> None:
+    """Closed on Wednesdays: from Tue 11-24 16:30, 7.5 working hours are 1 h on Tuesday,
+    none on Wednesday and 6.5 h on Thursday, to 16:30. A make-up Saturday still borrows the
+    first filled day's hours (Monday's)."""
+    day = OFFICE.periods[0]
+    closed_wednesdays = WorkingHours(periods=(day, day, (), day, day, (), ()))
+    assert add_working_time(
+        at(2026, 11, 24, 16, 30),
+        timedelta(hours=7, minutes=30),
+        calendar=CAL_2026,
+        hours=closed_wednesdays,
+    ) == at(2026, 11, 26, 16, 30)
+    assert working_time_between(
+        at(2026, 10, 10), at(2026, 10, 11), calendar=CAL_2026, hours=closed_wednesdays
+    ) == timedelta(hours=7, minutes=30)
+
+
 def test_around_the_clock_under_the_business_clock_counts_whole_workdays() -> None:
     """Two days from Wed 09-30 10:00: Thursday 10-08 is the first workday, Friday the second."""
     assert add_working_time(

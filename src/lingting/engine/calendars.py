@@ -79,10 +79,15 @@ class WorkingHours:
         return sum((_length(period) for period in self._fallback()), timedelta())
 
     def periods_on(self, day: date, *, workday: bool) -> tuple[Period, ...]:
-        """The periods worked on `day`: none on a day off; a weekend workday borrows hours."""
+        """The periods worked on `day`: none on a day off, nor on a weekday (Monday–Friday)
+        left empty (a department closed that day); a weekend day worked as a make-up
+        workday (调休) without periods of its own borrows those of the first day that has."""
         if not workday:
             return ()
-        return self.periods[day.weekday()] or self._fallback()
+        weekday = day.weekday()
+        if weekday < 5:
+            return self.periods[weekday]
+        return self.periods[weekday] or self._fallback()
 
     def _fallback(self) -> tuple[Period, ...]:
         return next(periods for periods in self.periods if periods)

@@ -282,9 +282,10 @@ DASH_SPACES = re.compile(r"\s*([-–—~～至到])\s*")  # "09:00 - 12:00" is o
 def working_hours(texts: Sequence[str]) -> tuple[list[list[list[str]]], list[Problem]]:
     """Seven lines (Monday first) such as "08:30-12:00, 13:30-17:30" → the stored hours.
 
-    Which dates are worked is the business calendar's: a workday whose weekday is left
-    empty borrows the first filled day's periods, and Saturday's and Sunday's periods
-    serve make-up workdays (`lingting.engine.calendars.WorkingHours`). All seven empty:
+    Which dates are worked is the business calendar's: a weekday (Monday–Friday) left
+    empty is one the department does not work, and Saturday's and Sunday's periods serve
+    make-up workdays, which borrow the first filled day's when left empty
+    (`lingting.engine.calendars.WorkingHours`). All seven empty:
     the centre's office hours. A period
     ends after it starts (24:00 ends the day; no period runs past midnight), periods of a
     day do not overlap, and at least one day from Monday to Friday has hours (working-day
