@@ -4,6 +4,7 @@ changed working hours — across the 2026 National Day holiday."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -254,6 +255,52 @@ def test_saving_a_type_unchanged_writes_no_audit_record(
     response = client_for(ops_zhou).post(f"/tickets/setup/types/{fault.pk}/", _type_form(fault))
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action__startswith="workorder_type").exists()
+
+
+def _version_on(page: Any) -> str:
+    """The version the setup page's form carries (sent back with the save)."""
+    found = re.search(r'name="version" value="([0-9a-f]+)"', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
+def test_two_managers_editing_one_type_the_second_is_told_to_refresh(
+    ops_zhou: User, admin_ma: User, client_for: ClientFor
+) -> None:
+    fault = WorkOrderType.objects.get(code="fault")
+    warnings_before = fault.sla.get("warn_at")
+    page = f"/tickets/setup/types/{fault.pk}/"
+    first, second = client_for(ops_zhou), client_for(admin_ma)
+    seen_first, seen_second = _version_on(first.get(page)), _version_on(second.get(page))
+    assert seen_first == seen_second
+    saved = first.post(page, _type_form(fault, name="故障抢修", version=seen_first))
+    assert saved.status_code == 302
+    stale = second.post(page, _type_form(fault, warn_at="30", version=seen_second))
+    assert stale.status_code == 200
+    assert "该设置已被他人修改，请刷新后再试" in stale.content.decode()
+    fault.refresh_from_db()
+    assert (fault.name, fault.sla.get("warn_at")) == ("故障抢修", warnings_before)
+    # refreshed, the second manager's change goes through
+    fresh = second.post(
+        page, _type_form(fault, warn_at="30", version=_version_on(second.get(page)))
+    )
+    assert fresh.status_code == 302
+    fault.refresh_from_db()
+    assert (fault.name, fault.sla.get("warn_at")) == ("故障抢修", [0.3])
+
+
+def test_a_department_saved_by_someone_else_meanwhile_is_not_overwritten(
+    ops_zhou: User, admin_ma: User, yx: Department, org: Org, client_for: ClientFor
+) -> None:
+    page = f"/tickets/setup/departments/{yx.pk}/"
+    first, second = client_for(ops_zhou), client_for(admin_ma)
+    seen = _version_on(first.get(page))
+    people = {"lead": org.users["yx_lead"].pk, "members": [org.users["yx_staff"].pk]}
+    assert first.post(page, _department_form(name="市场营销部", version=seen, **people))
+    stale = second.post(page, _department_form(name="营销二部", version=seen, **people))
+    assert "该设置已被他人修改，请刷新后再试" in stale.content.decode()
+    yx.refresh_from_db()
+    assert yx.name == "市场营销部"
 
 
 def test_the_code_of_a_type_stays_as_created(ops_zhou: User, client_for: ClientFor) -> None:

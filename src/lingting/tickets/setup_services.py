@@ -18,6 +18,8 @@ judged by (the report's on-time rate reads it).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,16 +104,18 @@ def workorder_type_create(*, actor: User, setup: TypeSetup) -> WorkOrderType:
 
 
 def workorder_type_update(
-    *, actor: User, order_type: WorkOrderType, setup: TypeSetup
+    *, actor: User, order_type: WorkOrderType, setup: TypeSetup, seen: str | None = None
 ) -> WorkOrderType:
     """`order_type` changed as `setup` says (its code stays); the stored deadlines of its
     open orders follow a changed limit. A deactivated type takes no new orders; its
-    existing ones go on as before."""
+    existing ones go on as before. `seen`: the `setup_version` of the type the page showed;
+    if someone saved it since, nothing is written (`SetupChanged`)."""
     _require(actor)
     values = _type_values(setup, _type_problems(setup, order_type))
     with transaction.atomic():
         locked = WorkOrderType.objects.select_for_update().get(pk=order_type.pk)
         before = _type_snapshot(locked)
+        _check_unchanged(before, seen)
         for name, value in values.items():
             setattr(locked, name, value)
         after = _type_snapshot(locked)
@@ -222,14 +226,17 @@ def department_create(*, actor: User, setup: DepartmentSetup) -> Department:
     return department
 
 
-def department_update(*, actor: User, department: Department, setup: DepartmentSetup) -> Department:
+def department_update(
+    *, actor: User, department: Department, setup: DepartmentSetup, seen: str | None = None
+) -> Department:
     """`department` changed as `setup` says (its code stays); the stored deadlines of its
-    open orders follow changed working hours."""
+    open orders follow changed working hours. `seen` as for `workorder_type_update`."""
     _require(actor)
     hours = _hours(setup, _department_problems(setup, department))
     with transaction.atomic():
         locked = Department.objects.select_for_update().get(pk=department.pk)
         before = _department_snapshot(locked)
+        _check_unchanged(before, seen)
         locked.name, locked.lead, locked.working_hours = setup.name.strip(), setup.lead, hours
         locked.save(update_fields=["name", "lead", "working_hours"])
         locked.members.set(setup.members)
@@ -324,6 +331,31 @@ def _department_snapshot(department: Department) -> dict[str, Any]:
 
 
 # --- shared ------------------------------------------------------------------------------
+
+
+class SetupChanged(ValidationError):
+    """Someone saved the type or department after the page was loaded; nothing was written
+    (two people editing one setting would otherwise silently undo each other's change)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("该设置已被他人修改，请刷新后再试"))
+
+
+def setup_version(row: WorkOrderType | Department) -> str:
+    """A fingerprint of what the setup page shows of `row`: the page sends it back, and a
+    save is refused when it no longer matches (`SetupChanged`)."""
+    snapshot = _type_snapshot(row) if isinstance(row, WorkOrderType) else _department_snapshot(row)
+    return _fingerprint(snapshot)
+
+
+def _fingerprint(snapshot: dict[str, Any]) -> str:
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _check_unchanged(before: dict[str, Any], seen: str | None) -> None:
+    if seen is not None and _fingerprint(before) != seen:
+        raise SetupChanged
 
 
 def _require(actor: User) -> None:

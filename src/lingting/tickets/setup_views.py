@@ -36,6 +36,7 @@ from lingting.tickets.setup_services import (
     department_create,
     department_delete,
     department_update,
+    setup_version,
     workorder_type_create,
     workorder_type_update,
 )
@@ -161,7 +162,12 @@ def type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
                 if order_type is None:
                     saved = workorder_type_create(actor=user, setup=setup)
                 else:
-                    saved = workorder_type_update(actor=user, order_type=order_type, setup=setup)
+                    saved = workorder_type_update(
+                        actor=user,
+                        order_type=order_type,
+                        setup=setup,
+                        seen=request.POST.get("version") or None,
+                    )
             except ValidationError as refusal:
                 field_errors = _place(form, refusal, list_field="fields")
             else:
@@ -172,7 +178,13 @@ def type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
     return render(
         request,
         "tickets/setup_type_form.html",
-        {"order_type": order_type, "form": form, "rows": rows, "field_errors": field_errors},
+        {
+            "order_type": order_type,
+            "version": _version_shown(request, order_type),
+            "form": form,
+            "rows": rows,
+            "field_errors": field_errors,
+        },
     )
 
 
@@ -362,14 +374,25 @@ def department_edit(request: HttpRequest, department_id: int | None = None) -> H
             if department is None:
                 saved = department_create(actor=user, setup=setup)
             else:
-                saved = department_update(actor=user, department=department, setup=setup)
+                saved = department_update(
+                    actor=user,
+                    department=department,
+                    setup=setup,
+                    seen=request.POST.get("version") or None,
+                )
         except ValidationError as refusal:
             _place(form, refusal)
         else:
             messages.success(request, _("处理部门「%(name)s」已保存") % {"name": saved.name})
             return redirect("tickets:setup_departments")
     return render(
-        request, "tickets/setup_department_form.html", {"department": department, "form": form}
+        request,
+        "tickets/setup_department_form.html",
+        {
+            "department": department,
+            "version": _version_shown(request, department),
+            "form": form,
+        },
     )
 
 
@@ -404,6 +427,14 @@ def department_remove(request: HttpRequest, department_id: int) -> HttpResponse:
 
 
 # --- shared ------------------------------------------------------------------------------
+
+
+def _version_shown(request: HttpRequest, row: WorkOrderType | Department | None) -> str:
+    """The version the form carries: the one it was loaded with, kept across a refused
+    post, so that a change saved by someone else in between is still caught."""
+    if row is None:
+        return ""
+    return request.POST.get("version") or setup_version(row)
 
 
 def _place(form: forms.Form, refusal: ValidationError, *, list_field: str = "") -> list[str]:
