@@ -5,13 +5,15 @@ OpenAPI schema."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from lingting.core.models import AuditEvent, Role, User
 from lingting.tickets.models import WorkOrder
-from lingting.webhooks.models import WebhookEndpoint
+from lingting.webhooks.models import ApiIdempotencyKey, WebhookEndpoint
 from tests.web.conftest import Api
 from tests.web.webhook_receiver import Receiver, receiver_fixture  # noqa: F401 (a fixture)
 
@@ -57,6 +59,31 @@ def test_a_refused_create_does_not_use_up_the_key(agent_li: User, db: None) -> N
     refused = _post(api, {"type": "complaint", "title": "x"}, "crm-1")  # no phone
     assert refused.status_code == 422
     assert _post(api, BODY, "crm-1").status_code == 201
+
+
+def test_a_key_is_remembered_for_a_day_then_forgotten(agent_li: User, db: None) -> None:
+    """Within 24 hours a retry answers the first order; after, the key is forgotten (the
+    hourly webhooks_deliver deletes it) and reusing it makes a new order."""
+    api = Api(agent_li)
+    first = _post(api, BODY, "crm-9").json()["number"]
+    ApiIdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=23))
+    assert _post(api, BODY, "crm-9").json()["number"] == first
+    ApiIdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    out = StringIO()
+    call_command("webhooks_deliver", stdout=out)
+    assert "forgot 1 idempotency keys older than 24 hours" in out.getvalue()
+    again = _post(api, BODY, "crm-9")
+    assert (again.status_code, "Idempotent-Replayed" in again.headers) == (201, False)
+    assert again.json()["number"] != first
+
+
+def test_an_expired_key_is_forgotten_even_before_the_hourly_run(agent_li: User, db: None) -> None:
+    api = Api(agent_li)
+    first = _post(api, BODY | {"title": "旧的"}, "crm-10").json()["number"]
+    ApiIdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    reused = _post(api, BODY, "crm-10")  # another body, but the old use is forgotten
+    assert reused.status_code == 201
+    assert reused.json()["number"] != first
 
 
 def test_polling_lists_what_changed_since_with_a_cursor(agent_li: User, db: None) -> None:

@@ -49,8 +49,8 @@ router = Router(tags=["tickets"])
 
 IDEMPOTENCY = (
     "A key of your own (a UUID) that makes retrying this create safe: the same key from the"
-    " same API key answers the order made the first time. Keys are kept; a different body"
-    " with a used key is 422."
+    " same API key answers the order made the first time, for 24 hours (then the key is"
+    " forgotten); a different body with a used key is 422."
 )
 
 

@@ -22,7 +22,7 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -498,6 +498,20 @@ class IdempotencyMismatch(ValidationError):
     """The key was used before with a different request."""
 
 
+# How long a key is remembered (Stripe's choice too): long enough for any client's
+# retries, short enough that the table does not grow for ever. An older key is forgotten:
+# reused, it makes a new order.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def idempotency_keys_forget(*, now: datetime | None = None) -> int:
+    """Delete the keys older than the window; returns how many (run with the hourly
+    `lingting webhooks_deliver`)."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
+    deleted, _by_model = ApiIdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def request_fingerprint(body: dict[str, Any]) -> str:
     """SHA-256 of the request's JSON, keys sorted: the same request hashes the same."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -534,7 +548,9 @@ def workorder_create_once(
 
 
 def _key_used(scope: str, key: str, fingerprint: str) -> WorkOrder | None:
-    used = ApiIdempotencyKey.objects.select_related("order").filter(scope=scope, key=key).first()
+    mine = ApiIdempotencyKey.objects.filter(scope=scope, key=key)
+    mine.filter(created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW).delete()  # forgotten
+    used = mine.select_related("order").first()
     if used is None:
         return None
     if used.request_hash != fingerprint:
