@@ -60,9 +60,11 @@ def yj(departments: dict[str, Department]) -> Department:  # noqa: F811 (the fix
     return departments["D-YJ"]
 
 
-def test_each_point_warns_the_owner_and_the_lead_once(
-    agent_li: User, yj: Department, org: Org
+def test_each_point_warns_the_owner_their_lead_and_the_departments_lead_once(
+    agent_li: User, leader_wang: User, yj: Department, org: Org
 ) -> None:
+    """李娜 (agent_li, in 一班) owns the order: she and her team leader 王芳 hear of each
+    point, as does the department's lead."""
     order = _fault(agent_li, yj, hours_ago=0)
     lead, staff = org.users["yj_lead"], org.users["yj_staff"]
 
@@ -70,7 +72,7 @@ def test_each_point_warns_the_owner_and_the_lead_once(
     run = workorder_warnings_send(now=_at(order, 4.1))
     assert [w.point for w in run.sent] == [50]
     assert workorder_warnings_send(now=_at(order, 4.2)).sent == []  # once, however often
-    assert len(_told(agent_li)) == len(_told(lead)) == 1
+    assert len(_told(agent_li)) == len(_told(leader_wang)) == len(_told(lead)) == 1
     assert "时限预警" in _told(lead)[0]
     assert "50%" in _told(lead)[0]
     assert order.number in _told(lead)[0]
@@ -86,7 +88,7 @@ def test_each_point_warns_the_owner_and_the_lead_once(
     assert note.url == f"/tickets/{order.pk}/"
     warnings = list(WorkOrderWarning.objects.filter(order=order).order_by("point"))
     assert [(w.point, w.superseded) for w in warnings] == [(50, False), (80, False), (100, False)]
-    assert set(warnings[2].recipients) == {"agent_li", "yj_lead", "yj_staff"}
+    assert set(warnings[2].recipients) == {"agent_li", "leader_wang", "yj_lead", "yj_staff"}
 
 
 def test_a_late_run_sends_only_the_latest_point(agent_li: User, yj: Department, org: Org) -> None:

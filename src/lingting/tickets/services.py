@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lingting.core.models import User
+from lingting.core.models import Agent, User
 from lingting.core.permissions import (
     contact_scope,
     may_act_on_workorder,
@@ -645,7 +645,8 @@ def workorder_warnings_send(*, now: datetime | None = None) -> WarningRun:
     the step 时限预警. The points come from the stored trail and the business calendar (no
     timer in memory), so running it late, twice or after a restart sends each warning once:
     a `WorkOrderWarning` per order, point and run of its clock (a reopened order's clock
-    restarts, and it warns again). The owner and the department's lead are told; at the
+    restarts, and it warns again). The owner, their team leader and the department's lead
+    are told; at the
     deadline the department's members too. Paused orders (and children of a paused order)
     do not warn. When several points passed unsent, only the latest is sent; the others are
     recorded as superseded. The stored deadline and first warning point are refreshed too
@@ -718,10 +719,14 @@ def _warn(
 
 
 def _warning_recipients(order: WorkOrder, point: int) -> list[User]:
-    """The owner and the department's lead; at the deadline the department's members too."""
+    """The owner and their lead (the team leader of an agent who owns it), the department's
+    lead; at the deadline the department's members too."""
     people: dict[int, User] = {}
     if order.owner is not None and order.owner.is_active:
         people[order.owner.pk] = order.owner
+        team_leader = _team_leader_of(order.owner)
+        if team_leader is not None and team_leader.is_active:
+            people[team_leader.pk] = team_leader
     department = order.department
     if department is not None:
         if department.lead is not None and department.lead.is_active:
@@ -730,6 +735,13 @@ def _warning_recipients(order: WorkOrder, point: int) -> list[User]:
             for member in department.members.filter(is_active=True):
                 people[member.pk] = member
     return list(people.values())
+
+
+def _team_leader_of(user: User) -> User | None:
+    agent = Agent.objects.select_related("team__leader").filter(user=user).first()
+    if agent is None or agent.team is None:
+        return None
+    return agent.team.leader
 
 
 def _warning_text(order: WorkOrder, point: int, due: Deadline) -> str:
