@@ -5,12 +5,16 @@ test ping, the delivery log and a redelivery against a real receiver."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from lingting.core.models import AuditEvent, Role, User
+from lingting.engine.webhooks import signature_valid
 from lingting.tickets.models import WorkOrderType
 from lingting.tickets.services import workorder_create
 from lingting.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -102,6 +106,36 @@ def test_editing_and_rotating_are_audited_and_enabling_clears_the_failures(
     assert endpoint.secret != old
     assert endpoint.secret in shown
     assert AuditEvent.objects.filter(action="webhook.rotate_secret", actor=admin_ma).exists()
+
+
+def test_after_a_rotation_the_old_secret_still_verifies_for_a_day(
+    admin_ma: User, client_for: SignedIn, receiver: Receiver
+) -> None:
+    """A receiver switches secrets in its own time: for 24 hours each delivery is signed with
+    the new secret and the old one (``sha256=<new>,sha256=<old>``), then with the new only."""
+    client = client_for(admin_ma)
+    _add(client, receiver.url)
+    endpoint = WebhookEndpoint.objects.get()
+    old = endpoint.secret
+    client.post(f"/webhooks/{endpoint.pk}/rotate/")
+    endpoint.refresh_from_db()
+    new = endpoint.secret
+
+    def verifies(secret: str) -> bool:
+        request = receiver.received[-1]
+        stamp = int(request.headers["X-Lingting-Timestamp"])
+        header = request.headers["X-Lingting-Signature"]
+        return signature_valid(secret, stamp, request.body, header, now=stamp)
+
+    client.post(f"/webhooks/{endpoint.pk}/ping/")
+    assert receiver.received[-1].headers["X-Lingting-Signature"].count("sha256=") == 2
+    assert verifies(new)
+    assert verifies(old)
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        client.post(f"/webhooks/{endpoint.pk}/ping/")
+    assert receiver.received[-1].headers["X-Lingting-Signature"].count("sha256=") == 1
+    assert verifies(new)
+    assert not verifies(old)
 
 
 def test_the_test_ping_reaches_the_receiver_and_says_so(

@@ -10,7 +10,10 @@ so a step added to the machine is an event type at once.
 Signing, as Stripe and GitHub do it: ``X-Lingting-Signature: sha256=<hex>`` where the hex is
 HMAC-SHA256 with the endpoint's secret over ``<X-Lingting-Timestamp> + "." + <raw body>``.
 A receiver recomputes it over the bytes it received (before parsing the JSON), compares in
-constant time and refuses a timestamp older than a few minutes (a replayed request).
+constant time and refuses a timestamp older than a few minutes (a replayed request). For a
+day after the secret is rotated, the header carries a second signature, with the old
+secret (``sha256=<new>,sha256=<old>``), so a receiver can switch secrets without losing
+deliveries in between; a receiver accepts the request when any of them matches.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ PING = "ping"  # the test an administrator sends from the endpoint's page
 
 SIGNATURE_SCHEME = "sha256"
 SIGNATURE_TOLERANCE = timedelta(minutes=5)  # what a receiver should accept as fresh
+ROTATION_OVERLAP = timedelta(hours=24)  # how long the old secret still signs after a rotation
 
 # After the first attempt fails: wait 1 minute, then 5, 30, 2 hours, 12 hours; a delivery
 # still failing after the last retry is given up (an administrator can send it again).
@@ -64,11 +68,19 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"{SIGNATURE_SCHEME}={digest}"
 
 
+def signature_header(secrets: Sequence[str], timestamp: int, body: bytes) -> str:
+    """The header's value signed with each of `secrets` (the one in force first, then the
+    one it replaced while the rotation overlaps): ``sha256=<hex>,sha256=<hex>``."""
+    return ",".join(signature(secret, timestamp, body) for secret in secrets)
+
+
 def signature_valid(secret: str, timestamp: int, body: bytes, header: str, *, now: int) -> bool:
-    """What a receiver does: the header matches and the timestamp is recent (not replayed)."""
+    """What a receiver does: one of the header's signatures matches and the timestamp is
+    recent (not replayed)."""
     if abs(now - timestamp) > SIGNATURE_TOLERANCE.total_seconds():
         return False
-    return hmac.compare_digest(signature(secret, timestamp, body), header.strip())
+    expected = signature(secret, timestamp, body)
+    return any(hmac.compare_digest(expected, given.strip()) for given in header.split(","))
 
 
 def retry_delay(attempts: int) -> timedelta | None:

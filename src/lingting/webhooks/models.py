@@ -10,6 +10,7 @@ after the commit and, when the receiver fails, again on the schedule of
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -31,6 +32,9 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     url = models.URLField(_("接收地址"), max_length=500)
     secret = models.CharField(max_length=100)  # kept to sign with; shown once when made
+    # after a rotation the old secret signs too, until `previous_secret_until`
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     events = models.JSONField(_("推送事件"), default=list)
     personal_numbers = models.BooleanField(_("推送完整的个人号码"), default=False)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -49,6 +53,12 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.url}"
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The secrets a delivery is signed with now: the one in force, and the one it
+        replaced while the rotation's overlap lasts."""
+        overlapping = self.previous_secret_until is not None and now < self.previous_secret_until
+        return [self.secret, self.previous_secret] if overlapping else [self.secret]
 
 
 class DeliveryStatus(models.TextChoices):

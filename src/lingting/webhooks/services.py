@@ -41,10 +41,11 @@ from lingting.engine.webhooks import (
     ALL_EVENTS,
     PING,
     RETRY_DELAYS,
+    ROTATION_OVERLAP,
     event_type,
     event_types,
     retry_delay,
-    signature,
+    signature_header,
 )
 from lingting.tickets.models import WorkOrder, WorkOrderEvent
 from lingting.webhooks import transport
@@ -142,12 +143,18 @@ def webhook_endpoint_update(
 
 
 def webhook_secret_rotate(*, actor: User, endpoint: WebhookEndpoint) -> str:
-    """A new signing secret, in force for the next attempt (returned to be shown once)."""
+    """A new signing secret, in force for the next attempt (returned to be shown once); for
+    a day the old one signs each delivery too, so the receiver can switch in its own time."""
     _require_manager(actor)
     secret = _new_secret()
+    now = timezone.now()
     with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            secret=secret, updated_at=timezone.now()
+            secret=secret,
+            previous_secret=locked.secret,
+            previous_secret_until=now + ROTATION_OVERLAP,
+            updated_at=now,
         )
         audit_record(
             actor=actor,
@@ -341,7 +348,9 @@ def _post(delivery: WebhookDelivery) -> transport.Answer:
             "X-Lingting-Event": delivery.event_type,
             "X-Lingting-Delivery": str(delivery.uuid),
             "X-Lingting-Timestamp": str(timestamp),
-            "X-Lingting-Signature": signature(endpoint.secret, timestamp, body),
+            "X-Lingting-Signature": signature_header(
+                endpoint.signing_secrets(timezone.now()), timestamp, body
+            ),
         },
     )
 
