@@ -22,7 +22,7 @@ from lingting.engine.pii import mask_text
 from lingting.engine.workorders import Action
 from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import Department, WorkOrder, WorkOrderType
-from lingting.tickets.selectors import OPEN_STATES, workorders_for
+from lingting.tickets.selectors import OPEN_STATES, workorders_changed, workorders_for
 from lingting.tickets.services import (
     ConcurrentEdit,
     workorder_accept,
@@ -42,7 +42,6 @@ from lingting.tickets.services import (
     workorder_return,
     workorder_urge,
 )
-from lingting.webhooks.selectors import workorders_changed
 from lingting.webhooks.services import request_fingerprint, workorder_create_once
 
 router = Router(tags=["tickets"])

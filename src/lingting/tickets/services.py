@@ -38,6 +38,7 @@ from lingting.core.permissions import (
 )
 from lingting.core.services import audit_record, notification_send
 from lingting.engine.escalation import (
+    TRIGGER_LABELS,
     Climb,
     LadderTop,
     Situation,
@@ -378,15 +379,7 @@ def workorder_urge(
             changes={"threatened": True} if threatened else None,
         )
         text = _("工单 %(number)s「%(title)s」第 %(urges)d 次催单，请尽快处理")
-        targets = [locked, *locked.children.filter(state__in=OPEN_STATES)]
-        for target in targets:
-            _tell_department(target, text, urges=locked.urges)
-        if locked.owner_id and locked.owner_id != actor.pk and locked.owner is not None:
-            notification_send(
-                user=locked.owner,
-                text=text % _facts_of(locked, urges=locked.urges),
-                url=_url(locked),
-            )
+        _tell_urged(locked, text, actor=actor, urges=locked.urges)
         _escalate_if_due(locked, actor=actor)
     locked.refresh_from_db()
     return locked
@@ -612,6 +605,15 @@ def _url(order: WorkOrder) -> str:
     return reverse("tickets:detail", args=[order.pk])
 
 
+def _tell_urged(order: WorkOrder, text: str, *, actor: User, **more: Any) -> None:
+    """Tell of an urge: the order's department, for a parent its open children's too, and
+    its owner unless the owner urged it."""
+    for target in [order, *order.children.filter(state__in=OPEN_STATES)]:
+        _tell_department(target, text, **more)
+    if order.owner is not None and order.owner_id != actor.pk:
+        notification_send(user=order.owner, text=text % _facts_of(order, **more), url=_url(order))
+
+
 def _tell_department(order: WorkOrder, text: str, **more: Any) -> None:
     department = order.department
     if department is None:
@@ -772,12 +774,7 @@ def _repeat_urge(earlier: WorkOrder, *, repeat: WorkOrder, actor: User) -> None:
         trusted=True,
     )
     text = _("客户重复投诉：工单 %(number)s「%(title)s」已加急（新工单 %(repeat)s），请尽快处理")
-    for target in [locked, *locked.children.filter(state__in=OPEN_STATES)]:
-        _tell_department(target, text, repeat=repeat.number)
-    if locked.owner is not None and locked.owner_id != actor.pk:
-        notification_send(
-            user=locked.owner, text=text % _facts_of(locked, repeat=repeat.number), url=_url(locked)
-        )
+    _tell_urged(locked, text, actor=actor, repeat=repeat.number)
     _escalate_if_due(locked, actor=actor)
 
 
@@ -880,7 +877,7 @@ def _climb_reason(climbed: Climb, situation: Situation) -> str:
     parts = []
     for trigger in climbed.triggers:
         if trigger == Trigger.THREAT:
-            parts.append(_("客户扬言媒体曝光/越级投诉"))
+            parts.append(_(TRIGGER_LABELS[Trigger.THREAT]))
         elif trigger == Trigger.URGES:
             parts.append(_("已催单 %(urges)d 次") % {"urges": situation.urges})
         elif trigger == Trigger.TIMEOUT and situation.share is not None:

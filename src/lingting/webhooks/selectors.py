@@ -1,25 +1,19 @@
-"""Reads for webhooks and external systems: which endpoints want an event, the body an
-event is sent with, the endpoints' pages (list, delivery log), and the orders changed
-since a moment, for systems that poll."""
+"""Reads for webhooks: which endpoints want an event, the body an event is sent with, the
+endpoints' pages (list, delivery log)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from lingting.core.models import User
 from lingting.engine.pii import mask_text
 from lingting.engine.webhooks import event_type, mask_personal_numbers, wants
 from lingting.tickets.models import WorkOrder, WorkOrderEvent
-from lingting.tickets.selectors import workorder_deadline, workorders_for
+from lingting.tickets.selectors import workorder_deadline
 from lingting.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 DELIVERY_LOG_LENGTH = 100
@@ -144,63 +138,3 @@ def endpoint_deliveries(
     if status in DeliveryStatus.values:
         deliveries = deliveries.filter(status=status)
     return deliveries[:DELIVERY_LOG_LENGTH]
-
-
-# A step stamps the order's `updated_at` inside its transaction, moments before the commit;
-# changes younger than this are left for the next poll, so a poller that moves its cursor
-# past an order never misses a step that was still committing.
-SETTLE = timedelta(seconds=10)
-
-
-@dataclass(frozen=True, slots=True)
-class ChangesPage:
-    orders: list[WorkOrder]
-    cursor: str  # give it back to get the changes after these
-    has_more: bool
-
-
-def workorders_changed(
-    user: User,
-    *,
-    since: datetime | None,
-    cursor: str,
-    limit: int,
-    now: datetime | None = None,
-) -> ChangesPage:
-    """The orders `user` may see that were created or changed at or after `since`, or after
-    the position `cursor` names (it wins over `since`), oldest change first, in every state.
-    An order appears once per poll with its latest state (its `version` says which)."""
-    settled = (now or timezone.now()) - SETTLE
-    orders = workorders_for(user).filter(updated_at__lte=settled)
-    if cursor:
-        at, last_id = _cursor_position(cursor)
-        orders = orders.filter(Q(updated_at__gt=at) | Q(updated_at=at, pk__gt=last_id))
-    elif since is not None:
-        orders = orders.filter(updated_at__gte=since)
-    page = list(
-        orders.select_related("contact", "customer").order_by("updated_at", "pk")[: limit + 1]
-    )
-    more = len(page) > limit
-    page = page[:limit]
-    if page:
-        cursor = _cursor_of(page[-1].updated_at, page[-1].pk)
-    elif not cursor:
-        cursor = _cursor_of(since, 0) if since is not None else ""
-    return ChangesPage(orders=page, cursor=cursor, has_more=more)
-
-
-def _cursor_of(at: datetime, last_id: int) -> str:
-    text = f"{at.isoformat()}|{last_id}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _cursor_position(cursor: str) -> tuple[datetime, int]:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, last_id = text.split("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError(at)
-        return moment, int(last_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationError({"cursor": _("cursor 无效：请使用上一次返回的 cursor")}) from None
