@@ -334,3 +334,22 @@ def test_in_english_items_carry_the_scorecards_english_titles(
     assert "Forbidden phrases" in review
     assert "Forbidden phrases" in detail
     assert "服务禁语" not in detail.split('id="items-title"')[1].split("</section>")[0]
+
+
+def test_review_page_explains_each_automatic_item_beside_its_result(
+    client_for: ClientFor, scored_contact: ScoredContact, qa_sun: User
+) -> None:
+    """A reviewer overturns knowingly: the rule's explanation and the data it used (the
+    ring count, the matched words) stand beside the machine's answer, as on the contact
+    page."""
+    slow = scored_contact("C-SLOW", agent="A1001", turns=BRUSH_OFF, rings=5)
+    assignment = assign(slow, qa_sun)
+
+    page = client_for(qa_sun).get(reverse("quality:review", args=[assignment.pk])).content.decode()
+
+    answer_speed = page.split('data-item="answer_speed"')[1].split("</li>\n")[0]
+    assert "响铃 5 声才接听" in answer_speed
+    forbidden = page.split('data-item="forbidden_phrases"')[1].split('data-item="')[0]
+    assert "客服说了“不清楚”" in forbidden
+    assert "<q>不清楚</q>" in forbidden  # the matched words, linked to the transcript
+    assert 'href="#ev-forbidden_phrases-0"' in forbidden

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import User
 from lingting.engine.evaluation import REVIEW_RESULTS, Answer
 from lingting.engine.scorecard import Item
+from lingting.interactions.selectors import ItemView
 from lingting.quality.models import (
     Allocation,
     FindingScope,
@@ -198,6 +199,7 @@ class ReviewRow:
     lost: forms.BoundField
     reason: forms.BoundField
     note: forms.BoundField
+    explanation: ItemView | None = None  # why the machine answered as it did
 
 
 class ReviewForm(forms.Form):
@@ -223,10 +225,12 @@ class ReviewForm(forms.Form):
         *,
         items: Iterable[Item],
         auto_results: dict[str, str],
+        explanations: Mapping[str, ItemView] | None = None,
     ) -> None:
         super().__init__(data)
         self.items = list(items)
         self.auto_results = auto_results
+        self.explanations = explanations or {}
         for item in self.items:
             auto = auto_results.get(item.id, "")
             self.fields[f"result_{item.id}"] = forms.ChoiceField(
@@ -257,6 +261,7 @@ class ReviewForm(forms.Form):
                 lost=self[f"lost_{item.id}"],
                 reason=self[f"reason_{item.id}"],
                 note=self[f"note_{item.id}"],
+                explanation=self.explanations.get(item.id),
             )
             for item in self.items
         ]

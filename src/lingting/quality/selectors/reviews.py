@@ -12,7 +12,7 @@ from lingting.core.models import Role, User
 from lingting.core.permissions import contact_scope, may_manage_qa, may_review
 from lingting.engine.scorecard import Item
 from lingting.interactions.recordings import recording_file
-from lingting.interactions.selectors import ContactDetail, contact_detail_page_for
+from lingting.interactions.selectors import ContactDetail, ItemView, contact_detail_page_for
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
 from lingting.quality.selectors.calibration import (
     blind_calibration_records,
@@ -39,6 +39,11 @@ class ReviewPage:
     def blind(self) -> bool:
         """A calibration review: no automatic results, nothing pre-filled."""
         return self.assignment.kind == AssignmentKind.CALIBRATION
+
+    @property
+    def explanations(self) -> dict[str, ItemView]:
+        """Item id → why the machine answered it so (none in a blind calibration review)."""
+        return {item.item: item for item in self.detail.items}
 
 
 def assignment_for(*, user: User, assignment_id: int) -> ReviewAssignment:

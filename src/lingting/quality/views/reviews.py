@@ -31,7 +31,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
     user = request_user(request)
     page = review_page_for(user=user, assignment_id=assignment_id)
-    form = ReviewForm(request.POST or None, items=page.items, auto_results=page.auto_results)
+    form = ReviewForm(
+        request.POST or None,
+        items=page.items,
+        auto_results=page.auto_results,
+        explanations=page.explanations,
+    )
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
             evaluation = evaluation_submit(
