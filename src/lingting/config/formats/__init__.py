@@ -1,0 +1,1 @@
+"""Per-language format overrides (settings.FORMAT_MODULE_PATH); Django's own fill the rest."""
