@@ -412,15 +412,32 @@ def bank_contacts() -> list[Contact]:
     ]
 
 
+def queued_in_tsv(row: dict[str, str]) -> bool:
+    """The source writes 0:00:00 for "never queued"; a call that joined the queue at
+    midnight exactly (31056) has the same queue start but a time in the queue."""
+    return row["q_start"] != "0:00:00" or int(row["q_time"]) > 0
+
+
 def offered_in_tsv(row: dict[str, str]) -> bool:
-    return row["outcome"] == "AGENT" or (row["outcome"] == "HANG" and row["q_start"] != "0:00:00")
+    return row["outcome"] == "AGENT" or (row["outcome"] == "HANG" and queued_in_tsv(row))
 
 
 def wait_in_tsv(row: dict[str, str]) -> int:
-    """Time in queue. A queue start of 0:00:00 means "never queued" in the source, and the
-    JSON-lines conversion records wait 0 for it, so does this: that also catches call 31056,
-    queued at midnight exactly after 27 s, which the conversion took for unqueued."""
-    return 0 if row["q_start"] == "0:00:00" else int(row["q_time"])
+    """Time in queue; 0 for a call that never queued."""
+    return int(row["q_time"]) if queued_in_tsv(row) else 0
+
+
+def moment_in_tsv(row: dict[str, str]) -> datetime:
+    """When the call joined the queue (else entered the switch), local time. The log gives
+    clock times on the entry's date: a queue start earlier than the entry is past midnight."""
+    day = datetime.strptime("19" + row["date"], "%Y%m%d")
+    hours, minutes, seconds = map(int, row["vru_entry"].split(":"))
+    entered = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if not queued_in_tsv(row):
+        return entered
+    hours, minutes, seconds = map(int, row["q_start"].split(":"))
+    queued = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return queued if queued >= entered else queued + timedelta(days=1)
 
 
 @needs_bank
@@ -450,10 +467,12 @@ def test_bank_days_and_queues_are_plausible(
 ) -> None:
     contacts = bank_contacts
     days = kpi_rows(contacts, by=("day",), tz=SHANGHAI)
-    offered_per_day = Counter(r["date"] for r in bank_tsv if offered_in_tsv(r))
-    assert {row.group[0][1] for row in days} == {f"1999-02-{date[-2:]}" for date in offered_per_day}
+    offered_per_day = Counter(
+        moment_in_tsv(r).date().isoformat() for r in bank_tsv if offered_in_tsv(r)
+    )
+    assert {row.group[0][1] for row in days} == set(offered_per_day)
     for row in days:
-        assert row.offered == offered_per_day["99" + str(row.group[0][1])[5:].replace("-", "")]
+        assert row.offered == offered_per_day[str(row.group[0][1])]
         assert row.answer_rate is not None
         assert 0.6 < row.answer_rate <= 1
     queues = kpi_rows(contacts, by=("queue",), tz=SHANGHAI)
@@ -645,25 +664,16 @@ def test_bank_fcr_against_the_source_file(
     """The log has customer ids (0 = not identified) but nothing about transfers."""
     [month] = kpi_rows(bank_contacts, by=("month",), tz=SHANGHAI, extra=True)
 
-    def moment(row: dict[str, str]) -> datetime:
-        day = datetime.strptime("19" + row["date"], "%Y%m%d")
-        hours, minutes, seconds = map(int, row["vru_entry"].split(":"))
-        start = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
-        if row["q_start"] != "0:00:00":  # the day's local time of joining the queue
-            hours, minutes, seconds = map(int, row["q_start"].split(":"))
-            start = day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
-        return start
-
     offered = [row for row in bank_tsv if offered_in_tsv(row)]
-    end = max(map(moment, offered))
+    end = max(map(moment_in_tsv, offered))
     by_customer: dict[str, list[datetime]] = {}
     for row in offered:
-        by_customer.setdefault(row["customer_id"], []).append(moment(row))
+        by_customer.setdefault(row["customer_id"], []).append(moment_in_tsv(row))
     resolved = repeated = pending = 0
     for row in offered:
         if row["outcome"] != "AGENT" or row["customer_id"] == "0":
             continue
-        start = moment(row)
+        start = moment_in_tsv(row)
         later = [m for m in by_customer[row["customer_id"]] if m > start]
         if later and min(later) - start <= timedelta(days=7):
             repeated += 1
