@@ -7,7 +7,6 @@ No Django here: these run anywhere Python runs (a laptop, a worker node, a data-
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sys
@@ -22,6 +21,7 @@ import orjson
 
 from lingting.engine.batch import score_file
 from lingting.engine.contacts import Contact
+from lingting.engine.excel_csv import ExcelSafeWriter
 from lingting.engine.kpis import (
     EXTRA_FIGURES,
     FIGURES,
@@ -268,7 +268,7 @@ def _write_kpis_csv(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes], ext
     # page (GBK) and garbles Chinese queue and agent names; the BOM makes it read UTF-8.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     try:
-        writer = csv.writer(text)
+        writer = ExcelSafeWriter(text)  # queue and agent names are data: never formulas
         writer.writerow([*by, *FIGURES, *(EXTRA_FIGURES if extra else ())])
         for row in rows:
             values = row.to_dict(extra=extra)

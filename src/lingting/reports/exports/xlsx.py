@@ -38,7 +38,12 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def render_xlsx(document: ReportDocument) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
+    # Titles, labels and paragraphs carry data (queue, agent, tag names, people's words):
+    # `write()` must never read a string that starts with "=" as a formula (CSV/XLSX
+    # injection), so strings always stay text.
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     base = {"font_name": FONT, "font_size": 10, "valign": "top"}
     styles: dict[str, Any] = {
         "title": book.add_format({**base, "bold": True, "font_size": 16}),
