@@ -60,7 +60,8 @@ def test_overturns_are_counted_as_false_hits_and_misses(reviewed: None) -> None:
     assert forbidden.precision == pytest.approx(2 / 6)
     opening = by_item["opening"]
     assert (opening.misses, opening.false_hits) == (1, 0)
-    assert opening.overturn_rate == pytest.approx(1 / 7)
+    assert opening.overturn_rate is None  # the engine never failed it: no hit to overturn
+    assert opening.miss_rate == pytest.approx(1 / 7)
     assert [t.item for t in report.flagged] == ["forbidden_phrases"]
     assert report.items[0].item == "forbidden_phrases"  # worst precision first
 
@@ -86,3 +87,42 @@ def test_agents_and_leaders_do_not_see_reviewer_statistics(
     client_for: ClientFor, org: Any, who: str
 ) -> None:
     assert client_for(org.users[who]).get(reverse("quality:trust")).status_code == 403
+
+
+def test_the_overturn_rate_is_of_the_items_own_reviewed_hits(
+    client_for: ClientFor, reviewed: None, qa_zhao: User
+) -> None:
+    """4 of the 6 服务禁语 hits a person checked were overturned: 67%, not 4 of every
+    review of the item (57%)."""
+    forbidden = {t.item: t for t in trust_report().items}["forbidden_phrases"]
+    assert forbidden.overturn_rate == pytest.approx(4 / 6)
+
+    page = client_for(qa_zhao).get(reverse("quality:trust")).content.decode()
+    row = page.split('id="trust-forbidden_phrases"')[1].split("</tr>")[0]
+    assert "67%" in row
+    assert "57%" not in row
+
+
+def test_hits_and_misses_click_through_to_the_calls(
+    client_for: ClientFor, reviewed: None, qa_zhao: User
+) -> None:
+    client = client_for(qa_zhao)
+    page = client.get(reverse("quality:trust")).content.decode()
+    false_hits_url = reverse("quality:trust_calls", args=["forbidden_phrases"]) + "?kind=false_hits"
+    assert f'href="{false_hits_url}"' in page.replace("&amp;", "&")
+
+    listed = client.get(false_hits_url).content.decode()
+    assert [f"C-BRUSH-{n}" in listed for n in range(6)] == [True] * 4 + [False] * 2
+    misses = client.get(
+        reverse("quality:trust_calls", args=["opening"]), {"kind": "misses"}
+    ).content.decode()
+    assert "C-PLAIN" in misses
+    assert "C-BRUSH-0" not in misses
+    assert client.get(false_hits_url.replace("false_hits", "nonsense")).status_code == 400
+
+
+def test_the_calls_behind_the_figures_are_for_qa_readers_only(
+    client_for: ClientFor, reviewed: None, agent_li: User
+) -> None:
+    url = reverse("quality:trust_calls", args=["forbidden_phrases"])
+    assert client_for(agent_li).get(url, {"kind": "hits"}).status_code == 403

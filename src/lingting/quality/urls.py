@@ -19,6 +19,7 @@ urlpatterns = [
     path("disputes/<int:dispute_id>/", disputes.dispute_detail, name="dispute_detail"),
     path("disputes/report/", disputes.report, name="dispute_report"),
     path("trust/", trust.trust, name="trust"),
+    path("trust/<str:item>/calls/", trust.trust_calls_page, name="trust_calls"),
     path("access/", access.access, name="access"),
     path("calibration/", calibration.session_list, name="calibration_list"),
     path("calibration/new/", calibration.session_create, name="calibration_create"),

@@ -12,16 +12,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from lingting.core.models import User
+from lingting.core.permissions import contact_scope
 from lingting.quality.models import AssignmentKind, ReviewedItem
 
-# An item is flagged when fewer than this share of its reviewed hits were confirmed…
-MIN_PRECISION = 0.8
+# An item is flagged when reviewers overturned more than this share of its reviewed hits…
+MAX_OVERTURN_RATE = 0.2
 # …once enough hits were reviewed for the share to mean something.
 MIN_HITS_FOR_FLAG = 5
 
@@ -38,12 +43,11 @@ class ItemTrust:
     misses: int
 
     @property
-    def overturned(self) -> int:
-        return self.false_hits + self.misses
-
-    @property
     def overturn_rate(self) -> float | None:
-        return self.overturned / self.reviewed if self.reviewed else None
+        """Of the engine's hits a person checked, the share the person overturned. Only the
+        item's own reviewed hits count: a review where the engine passed the item cannot
+        overturn a hit, and counting it would dilute the rate until nothing is flagged."""
+        return self.false_hits / self.hits if self.hits else None
 
     @property
     def precision(self) -> float | None:
@@ -51,11 +55,21 @@ class ItemTrust:
         return self.confirmed / self.hits if self.hits else None
 
     @property
+    def miss_rate(self) -> float | None:
+        """Of the reviews where the engine did not fail the item, the share where a person
+        found a failure."""
+        passed = self.reviewed - self.hits
+        return self.misses / passed if passed else None
+
+    @property
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        """(outcome, count) in the report's column order, each linking to its calls."""
+        return [(outcome.value, getattr(self, outcome.value)) for outcome in Outcome]
+
+    @property
     def flagged(self) -> bool:
-        precision = self.precision
-        return (
-            self.hits >= MIN_HITS_FOR_FLAG and precision is not None and precision < MIN_PRECISION
-        )
+        rate = self.overturn_rate
+        return self.hits >= MIN_HITS_FOR_FLAG and rate is not None and rate > MAX_OVERTURN_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,20 +82,45 @@ class TrustReport:
         return [item for item in self.items if item.flagged]
 
 
+_HIT = Q(auto_result="fail")
+_FAILED = Q(result="fail")
+
+
+class Outcome(StrEnum):
+    """Which reviewed items a figure of the report counts, to list the calls behind it."""
+
+    HITS = "hits"
+    CONFIRMED = "confirmed"
+    FALSE_HITS = "false_hits"
+    MISSES = "misses"
+
+    @property
+    def condition(self) -> Q:
+        return {
+            Outcome.HITS: _HIT,
+            Outcome.CONFIRMED: _HIT & _FAILED,
+            Outcome.FALSE_HITS: _HIT & ~_FAILED,
+            Outcome.MISSES: ~_HIT & _FAILED,
+        }[self]
+
+    @property
+    def label(self) -> Promise:
+        return {
+            Outcome.HITS: _("自动扣分"),
+            Outcome.CONFIRMED: _("人工确认"),
+            Outcome.FALSE_HITS: _("误判"),
+            Outcome.MISSES: _("漏判"),
+        }[self]
+
+
 def _counts() -> dict[str, Count]:
-    hit = Q(auto_result="fail")
-    failed = Q(result="fail")
-    return {
-        "reviewed": Count("id"),
-        "hits": Count("id", filter=hit),
-        "confirmed": Count("id", filter=hit & failed),
-        "false_hits": Count("id", filter=hit & ~failed),
-        "misses": Count("id", filter=~hit & failed),
+    return {"reviewed": Count("id")} | {
+        outcome.value: Count("id", filter=outcome.condition) for outcome in Outcome
     }
 
 
-def trust_report(*, date_from: date | None = None, date_to: date | None = None) -> TrustReport:
-    """Overturns of automatic items in sample reviews submitted between the dates."""
+def _reviewed_auto_items(date_from: date | None, date_to: date | None) -> QuerySet[ReviewedItem]:
+    """Automatic items of sample reviews submitted between the dates."""
     rows = ReviewedItem.objects.filter(evaluation__kind=AssignmentKind.SAMPLE).exclude(
         auto_result=""
     )
@@ -89,6 +128,12 @@ def trust_report(*, date_from: date | None = None, date_to: date | None = None) 
         rows = rows.filter(evaluation__submitted_at__date__gte=date_from)
     if date_to:
         rows = rows.filter(evaluation__submitted_at__date__lte=date_to)
+    return rows
+
+
+def trust_report(*, date_from: date | None = None, date_to: date | None = None) -> TrustReport:
+    """Overturns of automatic items in sample reviews submitted between the dates."""
+    rows = _reviewed_auto_items(date_from, date_to)
     titles = dict(rows.values_list("item", "title").distinct())
 
     def trust_of(row: Mapping[str, Any], month: date | None) -> ItemTrust:
@@ -115,3 +160,21 @@ def trust_report(*, date_from: date | None = None, date_to: date | None = None) 
     ]
     overall.sort(key=lambda t: (t.precision if t.precision is not None else 2.0, t.item))
     return TrustReport(items=overall, months=monthly)
+
+
+def trust_calls(
+    *,
+    user: User,
+    item: str,
+    outcome: Outcome,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[ReviewedItem]:
+    """The reviewed items behind one figure of the report (e.g. the false hits of one
+    item), each with its record and contact, among the contacts `user` may see."""
+    return (
+        _reviewed_auto_items(date_from, date_to)
+        .filter(outcome.condition, contact_scope(user, via="evaluation__contact"), item=item)
+        .select_related("evaluation__contact__agent", "evaluation__contact__queue")
+        .order_by("-evaluation__submitted_at", "-id")
+    )

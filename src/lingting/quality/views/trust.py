@@ -1,14 +1,24 @@
-"""Trust in the machine: the overturn rates of automatic items."""
+"""Trust in the machine: the overturn rates of automatic items, and the calls behind them."""
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import may_read_qa_reports, request_user, require
 from lingting.quality.forms import report_period
-from lingting.quality.selectors.trust import MIN_HITS_FOR_FLAG, MIN_PRECISION, trust_report
+from lingting.quality.selectors.trust import (
+    MAX_OVERTURN_RATE,
+    MIN_HITS_FOR_FLAG,
+    Outcome,
+    trust_calls,
+    trust_report,
+)
+
+CALLS_SHOWN = 200  # enough to judge a rule by; the dates narrow the rest
 
 
 @require_GET
@@ -23,7 +33,30 @@ def trust(request: HttpRequest) -> HttpResponse:
             "report": report,
             "date_from": date_from,
             "date_to": date_to,
-            "min_precision": MIN_PRECISION,
+            "max_overturn_rate": MAX_OVERTURN_RATE,
             "min_hits": MIN_HITS_FOR_FLAG,
+        },
+    )
+
+
+@require_GET
+def trust_calls_page(request: HttpRequest, item: str) -> HttpResponse:
+    user = request_user(request)
+    require(may_read_qa_reports(user))
+    try:
+        outcome = Outcome(request.GET.get("kind", ""))
+    except ValueError:
+        raise BadRequest(_("未知的统计类别")) from None
+    date_from, date_to = report_period(request.GET)
+    rows = trust_calls(user=user, item=item, outcome=outcome, date_from=date_from, date_to=date_to)
+    return render(
+        request,
+        "quality/trust_calls.html",
+        {
+            "item": item,
+            "outcome": outcome,
+            "rows": rows[:CALLS_SHOWN],
+            "date_from": date_from,
+            "date_to": date_to,
         },
     )
