@@ -262,10 +262,10 @@ def test_a_team_target_is_set_through_the_form_and_audited(
         },
     )
     wrong = client_for(ops_zhou).post(
-        url, {"figure": "transfer_rate", "team": team, "green": 0.2, "amber": 0.1}
+        url, {"figure": "transfer_rate", "team": team, "green": 20, "amber": 10}
     )
     right = client_for(ops_zhou).post(
-        url, {"figure": "transfer_rate", "team": team, "green": 0.1, "amber": 0.2}
+        url, {"figure": "transfer_rate", "team": team, "green": 10, "amber": 20}
     )
 
     assert "目标针对一个班组或一个ACD组，不能同时针对两者" in both.content.decode()

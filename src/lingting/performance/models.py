@@ -3,6 +3,8 @@ assessment's weights, its rows and the best/worst agent of the month (seed 003).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,26 @@ LOWER_IS_BETTER = frozenset(
         TargetFigure.TRANSFER_RATE,
     }
 )
+
+
+class FigureUnit(StrEnum):
+    """How a figure is measured, and so the range a target of it may take: a rate is stored as
+    a fraction of 1 (entered and shown as a percentage), a time in seconds, a score in points
+    of 100."""
+
+    RATE = "rate"
+    SECONDS = "seconds"
+    SCORE = "score"
+
+
+_NOT_RATES = {
+    TargetFigure.ASA_S: FigureUnit.SECONDS,
+    TargetFigure.AHT_S: FigureUnit.SECONDS,
+    TargetFigure.QA_SCORE: FigureUnit.SCORE,
+}
+FIGURE_UNITS: dict[str, FigureUnit] = {
+    str(figure): _NOT_RATES.get(figure, FigureUnit.RATE) for figure in TargetFigure
+}
 
 
 class KpiTarget(models.Model):
@@ -95,6 +117,10 @@ class KpiTarget(models.Model):
         if self.team is not None:
             return f"team:{self.team.code}"
         return self.queue.code if self.queue else "*"
+
+    @property
+    def unit(self) -> FigureUnit:
+        return FIGURE_UNITS[self.figure]
 
     @property
     def target(self) -> Target:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +24,11 @@ from lingting.engine.assessment import (
 from lingting.engine.targets import Target
 from lingting.interactions.models import Queue
 from lingting.performance.models import (
+    FIGURE_UNITS,
     LOWER_IS_BETTER,
     AssessmentWeights,
     AwardKind,
+    FigureUnit,
     KpiTarget,
     MonthlyAssessment,
     MonthlyAward,
@@ -54,6 +57,7 @@ def kpi_target_set(
         raise PermissionDenied
     if queue is not None and team is not None:
         raise ValidationError(_("目标针对一个班组或一个ACD组，不能同时针对两者"))
+    _check_target_range(figure, green, amber)
     higher_is_better = figure not in LOWER_IS_BETTER
     try:
         Target(green=green, amber=amber, higher_is_better=higher_is_better)
@@ -83,6 +87,32 @@ def kpi_target_set(
             after={"green": green, "amber": amber},
         )
     return target
+
+
+# The longest waiting or handling time a target may name: a day.
+MAX_TARGET_SECONDS = 86_400
+
+
+def _check_target_range(figure: str, green: float, amber: float) -> None:
+    """Refuse a threshold its figure can never take (92 for a rate stored as 0.92, a
+    negative time, a score above 100, NaN), naming the range in the units the page uses."""
+    if figure not in FIGURE_UNITS:
+        raise ValidationError(_("没有这个指标：%(figure)s") % {"figure": figure})
+    unit = FIGURE_UNITS[figure]
+    values = (green, amber)
+    if not all(math.isfinite(value) for value in values):
+        raise ValidationError(_("达标值和预警值须为有限的数"))
+    if unit == FigureUnit.RATE and not all(0 <= value <= 1 for value in values):
+        raise ValidationError(_("比率的达标值和预警值须在 0% 到 100% 之间"))
+    if unit == FigureUnit.SCORE and not all(0 <= value <= 100 for value in values):
+        raise ValidationError(_("分数的达标值和预警值须在 0 到 100 分之间"))
+    if unit == FigureUnit.SECONDS:
+        if min(values) < 0:
+            raise ValidationError(_("时长的达标值和预警值不能小于 0 秒"))
+        if max(values) > MAX_TARGET_SECONDS:
+            raise ValidationError(
+                _("时长的达标值和预警值不能超过 %(seconds)d 秒") % {"seconds": MAX_TARGET_SECONDS}
+            )
 
 
 def kpi_target_delete(*, actor: User, target: KpiTarget) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -26,7 +27,13 @@ from lingting.core.permissions import (
 )
 from lingting.interactions.models import Queue
 from lingting.performance.forms import GROUP_LABELS, KpiForm
-from lingting.performance.models import KpiTarget, MonthlyAward, TargetFigure
+from lingting.performance.models import (
+    FIGURE_UNITS,
+    FigureUnit,
+    KpiTarget,
+    MonthlyAward,
+    TargetFigure,
+)
 from lingting.performance.selectors import (
     agent_team_codes,
     assessed_months,
@@ -114,6 +121,15 @@ class TargetForm(forms.Form):
     )
     green = forms.FloatField(label=gettext_lazy("达标值"))
     amber = forms.FloatField(label=gettext_lazy("预警值"))
+
+    def clean(self) -> dict[str, Any]:
+        """Rates are entered as percentages (92 for 92 %) and stored as fractions of 1."""
+        data = super().clean() or {}
+        if FIGURE_UNITS.get(data.get("figure", "")) == FigureUnit.RATE:
+            for name in ("green", "amber"):
+                if data.get(name) is not None:
+                    data[name] = data[name] / 100
+        return data
 
 
 @require_http_methods(["GET", "POST"])
