@@ -24,7 +24,7 @@ from lingting.quality.services.sampling import (
     sampling_run_due,
 )
 from tests.conftest import SHANGHAI
-from tests.web.conftest import DRAW_DAY, ScoredContact
+from tests.web.conftest import DRAW_DAY, Api, ScoredContact
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
@@ -334,3 +334,48 @@ def test_the_edit_form_starts_from_the_plans_settings(
     assert form.initial["sample_size"] == 7
     assert form.initial["tags"] == "5G套餐，宽带新装"
     assert form.initial[f"quota_{qa_sun.pk}"] == 3
+
+
+def test_an_empty_draw_says_which_condition_emptied_it(
+    day_of_calls: list[Contact], org: Any, qa_zhao: User, qa_sun: User
+) -> None:
+    """A draw that finds nothing names the step that left no contact: the period, a
+    reverse check's queue, a target, or everything already sampled."""
+    nothing_then = plan_for(qa_zhao, {qa_sun: 1}, name="空时段")
+    assert (
+        "没有联络" in sample_draw(plan=nothing_then, actor=qa_zhao, day=date(2026, 9, 1)).why_empty
+    )
+
+    empty_queue = org.queues["ACD-02"]
+    Contact.objects.filter(queue=empty_queue).update(queue=org.queues["ACD-01"])
+    by_queue = plan_for(
+        qa_zhao,
+        {qa_sun: 1},
+        name="倒查",
+        targets=TargetCriteria(saved_filter=f"queue={empty_queue.pk}"),
+    )
+    why = sample_draw(plan=by_queue, actor=qa_zhao, day=DRAW_DAY).why_empty
+    assert str(empty_queue) in why
+
+    low = plan_for(qa_zhao, {qa_sun: 1}, name="低分", targets=TargetCriteria(max_auto_score=1))
+    assert "低于 1 分" in sample_draw(plan=low, actor=qa_zhao, day=DRAW_DAY).why_empty
+
+    everything = plan_for(qa_zhao, {qa_sun: 1}, name="全部", sample_size=100)
+    full = sample_draw(plan=everything, actor=qa_zhao, day=DRAW_DAY)
+    assert (full.drawn, full.why_empty) == (8, "")
+    again = sample_draw(plan=everything, actor=qa_zhao, day=DRAW_DAY)
+    assert "都已抽检" in again.why_empty
+
+
+def test_an_empty_draw_says_why_on_the_page_and_in_the_api(
+    client_for: ClientFor, qa_zhao: User, qa_sun: User
+) -> None:
+    plan = plan_for(qa_zhao, {qa_sun: 1})
+
+    page = client_for(qa_zhao).post(reverse("quality:plan_draw", args=[plan.pk]), follow=True)
+    assert "没有联络" in page.content.decode()
+
+    answer = Api(qa_zhao).post(f"/quality/plans/{plan.pk}/draws", {"day": "2026-09-01"})
+    assert answer.status_code == 201
+    assert answer.json()["drawn"] == 0
+    assert "没有联络" in answer.json()["why_empty"]

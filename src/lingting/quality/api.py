@@ -8,7 +8,7 @@ service rejects 422 with its messages.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
+from lingting.core.personal_numbers import shown_in_response
 from lingting.engine.evaluation import Answer, ReviewResult
 from lingting.engine.sampling import daily_sample_advice
 from lingting.interactions.models import Contact
@@ -34,6 +35,7 @@ from lingting.quality.models import (
     Case,
     Dispute,
     Evaluation,
+    Finding,
     ReviewAssignment,
     ReviewedItem,
     SampleDraw,
@@ -137,6 +139,7 @@ class DrawOut(Schema):
     window_end: datetime
     candidates: int
     drawn: int
+    why_empty: str  # for a draw that found nothing: which condition of the plan emptied it
     per_reviewer: dict[str, int]
 
     @staticmethod
@@ -294,6 +297,14 @@ class ReviewedItemOut(Schema):
     reason: str
     note: str
 
+    @staticmethod
+    def resolve_reason(item: ReviewedItem, context: dict[str, Any]) -> str:
+        return shown_in_response(item.reason, context)
+
+    @staticmethod
+    def resolve_note(item: ReviewedItem, context: dict[str, Any]) -> str:
+        return shown_in_response(item.note, context)
+
 
 class FindingOut(Schema):
     item: str
@@ -303,6 +314,14 @@ class FindingOut(Schema):
     quote: str
     note: str
     scope: str
+
+    @staticmethod
+    def resolve_quote(finding: Finding, context: dict[str, Any]) -> str:
+        return shown_in_response(finding.quote, context)
+
+    @staticmethod
+    def resolve_note(finding: Finding, context: dict[str, Any]) -> str:
+        return shown_in_response(finding.note, context)
 
 
 class EvaluationOut(Schema):
@@ -327,6 +346,18 @@ class EvaluationOut(Schema):
     @staticmethod
     def resolve_reviewer(evaluation: Evaluation) -> str:
         return evaluation.reviewer.username
+
+    @staticmethod
+    def resolve_summary(evaluation: Evaluation, context: dict[str, Any]) -> str:
+        return shown_in_response(evaluation.summary, context)
+
+    @staticmethod
+    def resolve_coaching_note(evaluation: Evaluation, context: dict[str, Any]) -> str:
+        return shown_in_response(evaluation.coaching_note, context)
+
+    @staticmethod
+    def resolve_training_need(evaluation: Evaluation, context: dict[str, Any]) -> str:
+        return shown_in_response(evaluation.training_need, context)
 
     @staticmethod
     def resolve_items(evaluation: Evaluation) -> list[object]:

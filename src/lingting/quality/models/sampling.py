@@ -99,6 +99,8 @@ class SampleDraw(models.Model):
     window_end = models.DateTimeField()
     candidates = models.PositiveIntegerField(_("候选数"))
     drawn = models.PositiveIntegerField(_("抽中数"))
+    # For a draw that found nothing: which condition of the plan left no candidate.
+    why_empty = models.CharField(_("未抽中原因"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-drawn_at"]

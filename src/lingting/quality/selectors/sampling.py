@@ -17,10 +17,12 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
-from lingting.interactions.models import Contact
+from lingting.interactions.models import Contact, Queue
 from lingting.interactions.selectors import ContactFilters, contacts_matching
 from lingting.quality.models import (
     AssignmentKind,
@@ -71,18 +73,26 @@ class TargetCriteria:
 
     def describe(self) -> list[str]:
         """Each criterion as a sentence for the plan's page."""
-        said: list[tuple[Promise, object]] = [
-            (_("入职 {} 天内的新员工"), self.new_agents_days),
-            (_("标签：{}"), "、".join(self.tags)),
-            (_("自动质检低于 {} 分"), self.max_auto_score),
-            (_("有致命项"), self.fatal_only or None),
-            (_("投诉"), self.complaints or None),
-            (_("客户满意度不高于 {}"), self.max_satisfaction),
-            (_("通话不短于 {} 秒"), self.min_duration_s),
-            (_("客户 {} 天内重复来电"), self.repeat_within_days),
-            (_("倒查：{}"), self.saved_filter),
-        ]
-        return [str(text).format(value) for text, value in said if value]
+        return list(self.sentences().values())
+
+    def sentences(self) -> dict[str, str]:
+        """Criterion (field name) → the sentence that says it, for the criteria given."""
+        said: dict[str, tuple[Promise, object]] = {
+            "new_agents_days": (_("入职 {} 天内的新员工"), self.new_agents_days),
+            "tags": (_("标签：{}"), "、".join(self.tags)),
+            "max_auto_score": (_("自动质检低于 {} 分"), self.max_auto_score),
+            "fatal_only": (_("有致命项"), self.fatal_only or None),
+            "complaints": (_("投诉"), self.complaints or None),
+            "max_satisfaction": (_("客户满意度不高于 {}"), self.max_satisfaction),
+            "min_duration_s": (_("通话不短于 {} 秒"), self.min_duration_s),
+            "repeat_within_days": (_("客户 {} 天内重复来电"), self.repeat_within_days),
+            "saved_filter": (_("倒查：{}"), self.saved_filter),
+        }
+        return {
+            name: str(text).format(value)
+            for name, (text, value) in said.items()
+            if value is not None and value not in ("", False)
+        }
 
 
 def sampling_window(plan: SamplingPlan, day: date) -> tuple[datetime, datetime]:
@@ -113,15 +123,111 @@ def sampling_candidates(
 def _base_contacts(
     plan: SamplingPlan, targets: TargetCriteria, window: tuple[datetime, datetime]
 ) -> QuerySet[Contact]:
+    return _unsampled(_with_turns(_in_period(plan, targets, window)))
+
+
+def _in_period(
+    plan: SamplingPlan, targets: TargetCriteria, window: tuple[datetime, datetime]
+) -> QuerySet[Contact]:
+    """The plan's window, or a reverse check's saved filter (with its own dates, if any)."""
     if targets.saved_filter:
         filters = saved_filter_criteria(plan, targets.saved_filter)
         contacts = contacts_matching(user=plan.created_by, filters=filters)
         if not (filters.date_from or filters.date_to):
             contacts = contacts.filter(started_at__gte=window[0], started_at__lt=window[1])
-    else:
-        contacts = Contact.objects.filter(started_at__gte=window[0], started_at__lt=window[1])
+        return contacts
+    return Contact.objects.filter(started_at__gte=window[0], started_at__lt=window[1])
+
+
+def _with_turns(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.filter(turn_count__gt=0)
+
+
+def _unsampled(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     sampled = ReviewAssignment.objects.filter(contact=OuterRef("pk"), kind=AssignmentKind.SAMPLE)
-    return contacts.filter(turn_count__gt=0).exclude(Exists(sampled))
+    return contacts.exclude(Exists(sampled))
+
+
+def why_no_candidates(*, plan: SamplingPlan, window: tuple[datetime, datetime], day: date) -> str:
+    """Which condition of the plan left a draw with nothing to draw from, in a sentence.
+
+    The conditions are applied one by one, in the order a supervisor thinks of them —
+    the period, a reverse check's criteria, transcripts, each target, not sampled yet —
+    and the first after which no contact is left is named. "" when candidates remain.
+    """
+    targets = TargetCriteria.from_json(plan.targets)
+    start, end = (f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" for moment in window)
+    if targets.saved_filter:
+        filters = saved_filter_criteria(plan, targets.saved_filter)
+        dates_only = ContactFilters(date_from=filters.date_from, date_to=filters.date_to)
+        contacts = _in_period(plan, TargetCriteria(saved_filter=_dates_query(dates_only)), window)
+        if not contacts.exists():
+            return gettext("抽检时段内没有联络（%(start)s 至 %(end)s）") % {
+                "start": dates_only.date_from or start,
+                "end": dates_only.date_to or end,
+            }
+        for condition, narrowed in _saved_filter_steps(filters):
+            contacts = contacts.filter(
+                pk__in=contacts_matching(user=plan.created_by, filters=narrowed).values("pk")
+            )
+            if not contacts.exists():
+                return gettext("时段内没有符合倒查条件“%(condition)s”的联络") % {
+                    "condition": condition
+                }
+    else:
+        contacts = _in_period(plan, targets, window)
+        if not contacts.exists():
+            return gettext("抽检时段内没有联络（%(start)s 至 %(end)s）") % {
+                "start": start,
+                "end": end,
+            }
+    contacts = _with_turns(contacts)
+    if not contacts.exists():
+        return gettext("时段内的联络都没有对话记录，无法质检")
+    for condition, criterion in _target_steps(targets, day):
+        contacts = contacts.filter(criterion)
+        if not contacts.exists():
+            return gettext("没有符合“%(condition)s”的联络") % {"condition": condition}
+    if not _unsampled(contacts).exists():
+        return gettext("符合条件的联络都已抽检过")
+    return ""
+
+
+def _dates_query(filters: ContactFilters) -> str:
+    return "&".join(
+        f"{name}={value.isoformat()}"
+        for name, value in (("date_from", filters.date_from), ("date_to", filters.date_to))
+        if value
+    )
+
+
+def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilters]]:
+    """Each criterion of a saved contact-list filter beyond its dates, named for a reader,
+    with the filter that applies it alone."""
+    steps: list[tuple[str, ContactFilters]] = []
+    if filters.queue_id:
+        queue = Queue.objects.filter(pk=filters.queue_id).first()
+        steps.append((f"{gettext('ACD组')}：{queue}", ContactFilters(queue_id=filters.queue_id)))
+    if filters.team_id:
+        team = Team.objects.filter(pk=filters.team_id).first()
+        steps.append((f"{gettext('班组')}：{team}", ContactFilters(team_id=filters.team_id)))
+    if filters.agent_id:
+        agent = Agent.objects.filter(pk=filters.agent_id).first()
+        steps.append((f"{gettext('坐席')}：{agent}", ContactFilters(agent_id=filters.agent_id)))
+    if filters.score_band:
+        steps.append((str(filters.score_band.label), ContactFilters(score_band=filters.score_band)))
+    if filters.failed_item:
+        steps.append(
+            (
+                f"{gettext('扣分项')}：{filters.failed_item}",
+                ContactFilters(failed_item=filters.failed_item),
+            )
+        )
+    if filters.fatal_only:
+        steps.append((str(gettext("有致命项")), ContactFilters(fatal_only=True)))
+    if filters.unscored:
+        steps.append((str(gettext("未评分")), ContactFilters(unscored=True)))
+    return steps
 
 
 def saved_filter_criteria(plan: SamplingPlan, query: str) -> ContactFilters:
@@ -132,31 +238,39 @@ def saved_filter_criteria(plan: SamplingPlan, query: str) -> ContactFilters:
 
 
 def _targeted(contacts: QuerySet[Contact], targets: TargetCriteria, day: date) -> QuerySet[Contact]:
+    for _condition, criterion in _target_steps(targets, day):
+        contacts = contacts.filter(criterion)
+    return contacts
+
+
+def _target_steps(targets: TargetCriteria, day: date) -> list[tuple[str, Q | RawSQL]]:
+    """Each criterion the plan targets, said as on the plan's page, with its filter."""
+    criteria: dict[str, Q | RawSQL] = {}
     if targets.new_agents_days is not None:
-        contacts = contacts.filter(
-            agent__hired_on__gte=day - timedelta(days=targets.new_agents_days)
-        )
+        hired = day - timedelta(days=targets.new_agents_days)
+        criteria["new_agents_days"] = Q(agent__hired_on__gte=hired)
     if targets.tags:
-        contacts = contacts.filter(tagged_any(targets.tags))
+        criteria["tags"] = tagged_any(targets.tags)
     if targets.complaints:
-        contacts = contacts.filter(tagged_any(COMPLAINT_TAGS))
+        criteria["complaints"] = tagged_any(COMPLAINT_TAGS)
     if targets.max_satisfaction is not None:
         # The rating a post-contact survey left on the contact (`satisfaction`, 1–5).
-        contacts = contacts.filter(extra__satisfaction__lte=targets.max_satisfaction)
+        criteria["max_satisfaction"] = Q(extra__satisfaction__lte=targets.max_satisfaction)
     if targets.max_auto_score is not None:
-        contacts = contacts.filter(current_score__score__lt=targets.max_auto_score)
+        criteria["max_auto_score"] = Q(current_score__score__lt=targets.max_auto_score)
     if targets.fatal_only:
-        contacts = contacts.filter(current_score__fatal=True)
+        criteria["fatal_only"] = Q(current_score__fatal=True)
     if targets.min_duration_s is not None:
-        contacts = contacts.filter(talk_s__gte=targets.min_duration_s)
+        criteria["min_duration_s"] = Q(talk_s__gte=targets.min_duration_s)
     if targets.repeat_within_days is not None:
         earlier = Contact.objects.filter(
             customer_id=OuterRef("customer_id"),
             started_at__lt=OuterRef("started_at"),
             started_at__gte=OuterRef("started_at") - timedelta(days=targets.repeat_within_days),
         )
-        contacts = contacts.filter(customer__isnull=False).filter(Exists(earlier))
-    return contacts
+        criteria["repeat_within_days"] = Q(Exists(earlier), customer__isnull=False)
+    sentences = targets.sentences()
+    return [(sentences[name], criterion) for name, criterion in criteria.items()]
 
 
 def tagged_any(tags: tuple[str, ...]) -> Q | RawSQL:

@@ -36,6 +36,7 @@ from lingting.quality.selectors.sampling import (
     TargetCriteria,
     sampling_candidates,
     sampling_window,
+    why_no_candidates,
 )
 
 REVIEWER_ROLES = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR})
@@ -171,6 +172,7 @@ def sample_draw(
             window_end=window[1],
             candidates=len(candidates),
             drawn=len(chosen),
+            why_empty="" if candidates else why_no_candidates(plan=plan, window=window, day=day),
         )
         ReviewAssignment.objects.bulk_create(
             ReviewAssignment(
@@ -193,6 +195,7 @@ def sample_draw(
                 "seed": seed,
                 "candidates": len(candidates),
                 "drawn": len(chosen),
+                "why_empty": draw.why_empty,
                 "per_reviewer": {r: len(share) for r, share in dealt.items()},
             },
         )

@@ -62,6 +62,9 @@ def plan_draw(request: HttpRequest, plan_id: int) -> HttpResponse:
     require(may_manage_qa(user))
     plan = get_object_or_404(SamplingPlan, pk=plan_id)
     draw = sample_draw(plan=plan, actor=user)
+    if draw.why_empty:
+        messages.warning(request, _("这次没有抽到联络：%(why)s") % {"why": draw.why_empty})
+        return redirect("quality:plan_detail", plan_id=plan.pk)
     messages.success(
         request,
         _("已从 %(candidates)d 条候选联络中抽取 %(drawn)d 条，分配给质检员")
