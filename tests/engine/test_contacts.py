@@ -132,3 +132,54 @@ def test_a_recording_that_is_not_a_path_is_kept_last_among_unknown_fields() -> N
     contact = contact_from_record({"id": "X", "recording": 5, "a": 1, "b": None}, tz=SHANGHAI)
     assert contact.recording is None
     assert list(contact.extra.items()) == [("a", 1), ("b", None), ("recording", 5)]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        # Year 1 at +08:00 is still year 0 in UTC, which no database (nor Python) can hold.
+        (record(started_at="0001-01-01T00:00:00+08:00"), "'started_at' is out of range"),
+        (record(queued_at="0001-01-01T05:00:00"), "'queued_at' is out of range"),
+        (record(ended_at="9999-12-31T23:00:00-08:00"), "'ended_at' is out of range"),
+        # Within a day of the calendar's edge: a local day or hour of it cannot be named.
+        (record(answered_at="9999-12-31T20:00:00+00:00"), "'answered_at' is out of range"),
+        (record(wait_s=float("inf")), "'wait_s' must be a finite number"),
+        (record(talk_s=float("nan")), "'talk_s' must be a finite number"),
+        (record(hold_s=10**400), "'hold_s' is more than"),
+        (record(acw_s=1e308), "'acw_s' is more than"),
+        (
+            record(turns=[{"speaker": "agent", "start": 0, "end": 1e300, "text": "x"}]),
+            "turn 0: 'end' is more than",
+        ),
+        (record(holds=[{"start": 0, "end": float("inf")}]), "hold 0: 'end' must be a finite"),
+        (record(rings=32768), "'rings' must be a whole number from 0 to 32767"),
+        (record(rings=10**20), "'rings' must be a whole number from 0 to 32767"),
+        (record(rings=2.0), "'rings' must be a whole number"),
+        (record(id=2**64), "'id' must be a string"),
+        (record(id=1.5), "'id' must be a string"),
+        (record(id={"a": 1}), "'id' must be a string"),
+        (record(id=True), "'id' must be a string"),
+        (record(agent_id=-(2**63) - 1), "'agent_id' must be a string"),
+        (record(queue=float("nan")), "'queue' must be a string"),
+    ],
+)
+def test_a_value_no_database_can_store_names_its_field(bad: object, reason: str) -> None:
+    with pytest.raises(ContactError) as caught:
+        contact_from_record(bad, tz=SHANGHAI)
+    assert reason in str(caught.value)
+
+
+def test_times_and_numbers_just_inside_the_limits_are_read() -> None:
+    contact = contact_from_record(
+        record(
+            id=2**63 - 1,
+            agent_id=-(2**63),
+            started_at="0001-01-02T00:00:00+00:00",
+            ended_at="9999-12-30T23:59:59+00:00",
+            rings=32767,
+            talk_s=366 * 86400,
+        ),
+        tz=SHANGHAI,
+    )
+    assert contact.id == str(2**63 - 1)
+    assert contact.rings == 32767

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -688,3 +689,38 @@ def test_bank_fcr_against_the_source_file(
     )
     assert month.transfer_rate is None
     assert month.complaints == 0
+
+
+# --- values at the calendar's edge ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["day", "hour", "week", "month", "queue"])
+def test_kpis_reject_a_time_at_the_calendars_edge_and_count_the_rest(
+    tmp_path: Path, by: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lingting.cli import main
+
+    call = {
+        "direction": "inbound",
+        "disposition": "answered",
+        "queue": "Q",
+        "answered_at": "2026-10-01T09:00:11+08:00",
+        "ended_at": "2026-10-01T09:05:40+08:00",
+    }
+    lines = [
+        {**call, "id": "K1", "started_at": "0001-01-01T00:00:00+08:00"},
+        {**call, "id": "K2", "started_at": "2026-10-01T09:00:05+08:00"},
+        {**call, "id": "K3", "queued_at": "9999-12-31T23:00:05-08:00"},
+        {**call, "id": "K4", "queued_at": "0001-01-01T05:00:05"},
+    ]
+    source = tmp_path / "edge.jsonl"
+    source.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    errors = tmp_path / "errors.jsonl"
+    argv = ["kpis", str(source), "--by", by, "--extra", "--out", "-", "--errors", str(errors)]
+
+    assert main(argv) == 1
+    rows = orjson.loads(capsys.readouterr().out)
+    assert sum(row["offered"] for row in rows) == 1
+    rejected = [orjson.loads(line) for line in errors.read_bytes().splitlines()]
+    assert [(e["line"], e["id"]) for e in rejected] == [(1, "K1"), (3, "K3"), (4, "K4")]
+    assert all("out of range" in e["reason"] for e in rejected)

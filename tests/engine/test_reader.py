@@ -120,3 +120,95 @@ def test_one_stray_byte_in_a_small_utf8_file_rejects_only_that_line() -> None:
     rejected = [r.line for r in results if isinstance(r, LineError)]
     assert rejected == [3]
     assert sum(isinstance(r, ParsedLine) for r in results) == 3
+
+
+def test_a_nul_byte_in_a_utf8_file_rejects_only_its_line() -> None:
+    data = jsonl(GOOD) + b'{"id": "C2", "turns": []}\x00\n' + jsonl({**GOOD, "id": "C3"})
+    assert sniff_encoding(data) == "utf-8"
+    results = read(data)
+    assert [r.line for r in results if isinstance(r, LineError)] == [2]
+    assert "NUL" in next(r.reason for r in results if isinstance(r, LineError))
+    assert [r.contact.id for r in results if isinstance(r, ParsedLine)] == ["C1", "C3"]
+
+
+def test_a_nul_byte_in_an_all_ascii_file_rejects_only_its_line() -> None:
+    data = b'{"id": "A1"}\n{"id": "A\x002"}\n{"id": "A3"}\n'
+    assert sniff_encoding(data) == "utf-8"
+    assert [type(r).__name__ for r in read(data)] == ["ParsedLine", "LineError", "ParsedLine"]
+
+
+def test_a_nul_character_spelled_in_json_is_refused_not_stored() -> None:
+    spelled = {"id": "C2", "turns": [{"speaker": "agent", "text": "a\u0000b"}]}
+    results = read(jsonl(GOOD, spelled, {"id": "C3", "extra": {"x": ["\u0000"]}}))
+    errors = [r for r in results if isinstance(r, LineError)]
+    assert [e.line for e in errors] == [2, 3]
+    assert all("NUL" in e.reason for e in errors)
+
+
+def test_a_line_that_does_not_decode_in_a_gbk_file_is_an_error_not_garbled_text() -> None:
+    good = jsonl(GOOD).decode().encode("gbk")
+    data = good + b'{"id": "C2", "turns": [{"speaker": "agent", "text": "\x81\x20"}]}\n' + good
+    encoding = sniff_encoding(data)
+    assert encoding == "gb18030"
+    results = read(data, encoding)
+    assert [r.line for r in results if isinstance(r, LineError)] == [2]
+    assert [r.contact.turns[0].text for r in results if isinstance(r, ParsedLine)] == [
+        "您好，请问有什么可以帮您"
+    ] * 2
+
+
+def csv_results(tmp_path: Path, data: bytes) -> list[ParsedLine | LineError]:
+    path = tmp_path / "cdr.csv"
+    path.write_bytes(data)
+    return list(read_contacts_file(str(path), tz=SHANGHAI))
+
+
+def test_one_bad_byte_or_nul_in_a_csv_rejects_only_its_row(tmp_path: Path) -> None:
+    data = (
+        "id,queue,tags\nC1,投诉组,话费\n".encode()
+        + b"C2,caf\xe9,x\n"
+        + b"C3,a\x00b,y\n"
+        + 'C4,"两行\n的组",z\nC5,宽带组,\n'.encode()
+    )
+    results = csv_results(tmp_path, data)
+    errors = {r.line: r.reason for r in results if isinstance(r, LineError)}
+    assert set(errors) == {3, 4}
+    assert "wrong encoding" in errors[3]
+    assert "NUL" in errors[4]
+    parsed = [r.contact for r in results if isinstance(r, ParsedLine)]
+    assert [(c.id, c.queue) for c in parsed] == [
+        ("C1", "投诉组"),
+        ("C4", "两行\n的组"),
+        ("C5", "宽带组"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("wait_s=inf", "'wait_s' must be a finite number"),
+        ("wait_s=nan", "'wait_s' must be a finite number"),
+        ("wait_s=1e400", "'wait_s' must be a finite number"),
+        ("talk_s=1e12", "'talk_s' is more than a year"),
+        ("rings=99999999999999999999999", "'rings' must be a whole number from 0 to 32767"),
+        ("rings=40000", "'rings' must be a whole number from 0 to 32767"),
+        ("started_at=0001-01-01T00:00:00+08:00", "'started_at' is out of range"),
+        ("ended_at=9999-12-31T23:59:59-01:00", "'ended_at' is out of range"),
+    ],
+)
+def test_a_csv_value_no_database_can_store_is_a_line_error(
+    tmp_path: Path, cell: str, reason: str
+) -> None:
+    name, value = cell.split("=", 1)
+    data = f"id,{name}\nC1,{value}\nC2,\n".encode()
+    first, second = csv_results(tmp_path, data)
+    assert isinstance(first, LineError)
+    assert first.line == 2
+    assert reason in first.reason
+    assert isinstance(second, ParsedLine)
+
+
+def test_a_csv_cell_too_big_for_the_parser_rejects_its_row_only(tmp_path: Path) -> None:
+    data = b"id,note\nC1,a\nC2," + b"x" * 200_000 + b"\nC3,b\n"
+    results = csv_results(tmp_path, data)
+    assert [type(r).__name__ for r in results] == ["ParsedLine", "LineError", "ParsedLine"]

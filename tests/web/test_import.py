@@ -331,8 +331,13 @@ def test_the_import_command_exits_2_when_the_file_cannot_be_read(tmp_path: Path)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_a_row_postgresql_refuses_during_copy_rejects_only_its_line(tmp_path: Path) -> None:
-    nul = {**CALL, "id": "N1", "turns": [{"speaker": "agent", "text": "您\u0000好"}]}
+def test_a_row_postgresql_refuses_during_copy_rejects_only_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Everything the reader knows no column holds it refuses itself; to see the database
+    # refuse a row, let a queue code longer than its column through.
+    monkeypatch.setitem(services._LIMITS, "queue", 10_000)
+    nul = {**CALL, "id": "N1", "queue": "Q" * 100}
     report = import_file(write(tmp_path, line(CALL), line(nul), line({**CALL, "id": "C3"})))
 
     assert (report.imported, report.rejected) == (2, 1)
@@ -501,9 +506,10 @@ def test_a_file_with_a_byte_order_mark_is_read_in_chunks(tmp_path: Path) -> None
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 def test_a_row_postgresql_refuses_in_a_worker_chunk_rejects_only_its_line(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    nul = {**CALL, "id": "N1", "turns": [{"speaker": "agent", "text": "您\u0000好"}]}
+    monkeypatch.setitem(services._LIMITS, "queue", 10_000)  # as above; the workers fork
+    nul = {**CALL, "id": "N1", "queue": "Q" * 100}
     lines = [line({**CALL, "id": f"G{n}"}) for n in range(7)]
     report = import_path(write(tmp_path, *lines[:4], line(nul), *lines[4:]))
 
@@ -523,3 +529,49 @@ def test_the_import_command_reads_with_workers_and_reports_file_line_numbers(
 
     assert [orjson.loads(row)["line"] for row in errors.read_bytes().splitlines()] == [3]
     assert "read 3 · imported 2 · updated 0 · rejected 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_value_no_database_can_store_is_a_line_error_and_the_batch_is_still_scored(
+    tmp_path: Path,
+    workers: int,
+    standard_version: Any,
+    client_for: Any,
+    qa_zhao: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bad = [
+        {**CALL, "id": "B1", "started_at": "0001-01-01T00:00:00+08:00"},
+        {**CALL, "id": "B2", "started_at": "9999-12-31T23:00:00-08:00"},
+        {**CALL, "id": "B3", "queued_at": "0001-01-01T05:00:00"},
+        {**CALL, "id": "B4", "rings": 40000},
+        {**CALL, "id": "B5", "wait_s": 1e30},
+        {**CALL, "id": "B6", "turns": [{"speaker": "agent", "text": "您\u0000好"}]},
+        {**CALL, "id": "B7", "extra_note": {"n": "\u0000"}},
+    ]
+    path = write(
+        tmp_path,
+        line(CALL),
+        *(line(record) for record in bad),
+        b'{"id": "B8", "turns": []}\x00\n',
+        line({**CALL, "id": "C2"}),
+    )
+    errors = tmp_path / "errors.jsonl"
+
+    with (
+        pytest.raises(CommandError) as raised,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("import", str(path), "--errors", str(errors), "--sync", f"--workers={workers}")
+
+    assert raised.value.returncode == 1
+    rejected = [orjson.loads(row) for row in errors.read_bytes().splitlines()]
+    assert [row["line"] for row in rejected] == list(range(2, 10))
+    assert "out of range" in rejected[0]["reason"]
+    assert "NUL" in rejected[-1]["reason"]
+    stored = Contact.objects.order_by("external_id")
+    assert [(c.external_id, c.current_score is not None) for c in stored] == [
+        ("C1", True),
+        ("C2", True),
+    ]
+    assert client_for(qa_zhao).get("/contacts/").status_code == 200

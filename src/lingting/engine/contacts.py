@@ -10,11 +10,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
+
+# What every store and every report can hold. A time must be a day inside Python's (and so
+# the database driver's) calendar of years 1–9999 in UTC, so that it still has a local day
+# and hour in every time zone; a number a whole signed or unsigned 64-bit integer (what a
+# JSON reader gives exactly); a duration at most a year (no contact lasts longer, and sums
+# of such stay far from overflow); rings fit the database's small integer.
+EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+_WHOLE_MIN, _WHOLE_MAX = -(2**63), 2**64 - 1
+MAX_SECONDS = 366 * 86400
+MAX_RINGS = 32767
 
 
 class ContactError(ValueError):
@@ -86,7 +97,7 @@ def contact_from_record(record: Any, *, tz: tzinfo) -> Contact:
     contact_id = record.get("id")
     if contact_id is None or contact_id == "":
         raise ContactError("missing 'id'")
-    if not isinstance(contact_id, str | int) or isinstance(contact_id, bool):
+    if not isinstance(contact_id, str) and not _is_whole(contact_id):
         raise ContactError(f"'id' must be a string, not {_json_type(contact_id)}")
 
     values: dict[str, Any] = {"id": str(contact_id)}
@@ -124,10 +135,15 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+def _is_whole(value: Any) -> bool:
+    """A JSON integer a code may be written as: no bool, no float, 64 bits at most."""
+    return type(value) is int and _WHOLE_MIN <= value <= _WHOLE_MAX
+
+
 def _text(name: str, value: Any, tz: tzinfo) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    if _is_whole(value):
         return str(value)
     raise ContactError(f"'{name}' must be a string, not {_json_type(value)}")
 
@@ -143,18 +159,39 @@ def _time(name: str, value: Any, tz: tzinfo) -> datetime | None:
         raise ContactError(
             f"'{name}' is not an ISO 8601 time: {value[:40]!r} (e.g. 2026-10-01T09:00:05+08:00)"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    try:
+        inside = EARLIEST <= moment <= LATEST
+    except OverflowError:  # a local time whose UTC value falls before year 1 or after 9999
+        inside = False
+    if not inside:
+        raise ContactError(
+            f"'{name}' is out of range: {value[:40]!r} (a time from 0001-01-02 to 9999-12-30 UTC)"
+        )
+    return moment
 
 
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ContactError(f"{where} must be a number of seconds, not {_json_type(value)}")
-    number = float(value)
-    if not math.isfinite(number):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        number = math.inf
+    if math.isnan(number) or (math.isinf(number) and isinstance(value, float)):
         raise ContactError(f"{where} must be a finite number")
     if number < 0:
-        raise ContactError(f"{where} is negative ({value})")
+        raise ContactError(f"{where} is negative ({number:g})")
+    if number > MAX_SECONDS:
+        raise ContactError(f"{where} is more than a year ({MAX_SECONDS} s): {number:g}")
     return number
+
+
+def _shown(value: Any) -> str:
+    if type(value) is int and not _is_whole(value):
+        return "a number beyond 64 bits"
+    return repr(value)[:40]
 
 
 def _seconds(name: str, value: Any, tz: tzinfo) -> float:
@@ -162,8 +199,10 @@ def _seconds(name: str, value: Any, tz: tzinfo) -> float:
 
 
 def _rings(name: str, value: Any, tz: tzinfo) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ContactError(f"'rings' must be a whole number ≥ 0, not {value!r}")
+    if type(value) is not int or not 0 <= value <= MAX_RINGS:
+        # (`repr` of a huge integer is an error in itself: Python caps int-to-text.)
+        shown = "a larger number" if type(value) is int and value > MAX_RINGS else _shown(value)
+        raise ContactError(f"'rings' must be a whole number from 0 to {MAX_RINGS}, not {shown}")
     return value
 
 

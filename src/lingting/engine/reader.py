@@ -4,15 +4,17 @@ Every reader yields, line by line and in constant memory, either a parsed `Conta
 its line number or a `LineError` saying which line is broken and why; a broken line never
 stops the rest. The encoding is sniffed once from the head of the file: UTF-8 (with or
 without BOM) is read as is, GBK/GB18030 (common from older Chinese switches) is detected
-and read, anything else is refused with `UnreadableFileError`.
+and read, anything else is refused with `UnreadableFileError`. After that, encoding is a
+property of each line: a line whose bytes do not decode in the file's encoding, or that
+holds a NUL, is that line's error, never garbled text and never the whole file's refusal.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import IO, Any
@@ -23,6 +25,13 @@ from lingting.engine.contacts import Contact, ContactError, contact_from_record
 
 SNIFF_BYTES = 256 * 1024
 _SHOWN_CHARS = 200
+# Bytes no text file of contacts holds (controls but tab, line breaks, form feed, escape):
+# a head with more than this share of them is a binary file, not text with a bad line.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_BINARY_SHARE = 0.05
+_NUL_REASON = (
+    "the line holds a NUL character, which is not text and which no database stores; remove it"
+)
 
 
 class UnreadableFileError(ValueError):
@@ -52,7 +61,8 @@ def sniff_encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnreadableFileError("the file is UTF-16; save it as UTF-8 (or GBK) and try again")
-    if b"\x00" in head:
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if head and controls > _BINARY_SHARE * len(head):
         raise UnreadableFileError("the file is binary, not a text file of contacts")
     # A multi-byte character may be cut at the end of the sample: judge whole lines only.
     complete = head[: head.rfind(b"\n") + 1] if len(head) >= SNIFF_BYTES else head
@@ -86,6 +96,9 @@ def sniff_file_encoding(path: str) -> str:
 
 
 def _decode_line(raw: bytes, encoding: str, line: int) -> str | LineError:
+    if b"\x00" in raw:
+        shown = raw[:_SHOWN_CHARS].replace(b"\x00", b"").decode(encoding, errors="replace")
+        return LineError(line, _NUL_REASON, shown)
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -136,6 +149,9 @@ def parse_json_line(number: int, text: str, *, tz: tzinfo) -> ParsedLine | LineE
     except orjson.JSONDecodeError as exc:
         return LineError(number, f"not JSON: {exc}", text[:_SHOWN_CHARS])
     try:
+        # JSON may spell a NUL as an escape (rarely anything else has one in its text).
+        if "\\u0000" in text and _holds_nul(record):
+            raise ContactError(_NUL_REASON)
         return ParsedLine(number, contact_from_record(record, tz=tz))
     except ContactError as exc:
         record_id = record.get("id") if isinstance(record, dict) else None
@@ -162,6 +178,16 @@ def read_jsonl(
             yield text
         else:
             yield parse_json_line(number, text, tz=tz)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 # CSV columns are all text; these FORMATS.md fields are numbers.
@@ -195,31 +221,85 @@ def _csv_number(name: str, value: str, kind: type[float] | type[int]) -> float |
 
 
 def read_csv(stream: IO[bytes], *, tz: tzinfo, encoding: str) -> Iterator[ParsedLine | LineError]:
-    """Contacts from a CDR-only CSV with a header row naming FORMATS.md fields."""
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    """Contacts from a CDR-only CSV with a header row naming FORMATS.md fields.
+
+    A row may span lines (a quoted cell with a line break), so lines are decoded one by one
+    keeping any byte that does not decode as a stand-in character, and the row that holds
+    one (or a NUL) is rejected when it is complete.
+    """
+    reader = csv.DictReader(_csv_lines(stream, encoding))
     try:
-        reader = csv.DictReader(text)
-        if not reader.fieldnames or "id" not in [f.strip() for f in reader.fieldnames]:
-            raise UnreadableFileError("the CSV header has no 'id' column")
-        for row in reader:
-            number = reader.line_num
-            if None in row:
-                yield LineError(number, "more cells than header columns", str(row[None])[:200])
-                continue
-            try:
-                contact = contact_from_record(csv_row_to_record(row), tz=tz)
-            except ContactError as exc:
-                yield LineError(number, str(exc), ",".join(v or "" for v in row.values())[:200])
-                continue
-            yield ParsedLine(number, contact)
-    except UnicodeDecodeError:
-        raise UnreadableFileError(
-            "the CSV has bytes that are not valid in its encoding; convert it to UTF-8"
-        ) from None
+        fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise UnreadableFileError(f"the CSV cannot be parsed: {exc}") from None
-    finally:
-        text.detach()
+        raise UnreadableFileError(f"the CSV header cannot be parsed: {exc}") from None
+    if not fieldnames or "id" not in [f.strip() for f in fieldnames]:
+        raise UnreadableFileError("the CSV header has no 'id' column")
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The parser starts afresh with the next line.
+            yield LineError(reader.line_num, f"the CSV cannot be parsed here: {exc}", "")
+            continue
+        yield _csv_row(reader.line_num, row, encoding, tz)
+
+
+def _csv_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
+    first = True
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    for raw in stream:
+        if first and encoding == "utf-8-sig":
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        first = False
+        yield raw.decode(codec, errors="surrogateescape")
+
+
+# The stand-ins `surrogateescape` puts for bytes that do not decode.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _csv_row(
+    number: int, row: dict[str | None, Any], encoding: str, tz: tzinfo
+) -> ParsedLine | LineError:
+    cells = _csv_cells(row.values())
+    line = ",".join(cells)
+    undecoded = _UNDECODED.search(line)
+    if undecoded is not None or "\x00" in line:
+        shown = (
+            line[:_SHOWN_CHARS]
+            .encode("utf-8", errors="surrogateescape")
+            .decode("utf-8", errors="replace")
+            .replace("\x00", "")
+        )
+        if undecoded is None:
+            return LineError(number, _NUL_REASON, shown)
+        name = "UTF-8" if encoding.startswith("utf-8") else "GBK/GB18030"
+        return LineError(
+            number,
+            f"wrong encoding: character {undecoded.start() + 1} is not valid {name}, "
+            "though the rest of the file is; re-save this row in the file's encoding",
+            shown,
+        )
+    if None in row:
+        return LineError(number, "more cells than header columns", line[:_SHOWN_CHARS])
+    try:
+        contact = contact_from_record(csv_row_to_record(row), tz=tz)  # type: ignore[arg-type]
+    except ContactError as exc:
+        return LineError(number, str(exc), line[:_SHOWN_CHARS])
+    return ParsedLine(number, contact)
+
+
+def _csv_cells(values: Iterable[Any]) -> list[str]:
+    """The row's cells as text (extra cells beyond the header come as a list)."""
+    cells: list[str] = []
+    for value in values:
+        if isinstance(value, list):
+            cells.extend(str(v) for v in value)
+        else:
+            cells.append(value or "")
+    return cells
 
 
 def read_contacts_file(path: str, *, tz: tzinfo) -> Iterator[ParsedLine | LineError]:

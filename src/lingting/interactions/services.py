@@ -52,6 +52,7 @@ from lingting.engine.reader import (
 from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Turn as TurnRow
+from lingting.interactions.search_index import search_index_refresh
 from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.tasks import score_contacts
 
@@ -68,7 +69,6 @@ _BLANKABLE = (
     "agent_id",
     "customer_id",
 )
-_SMALLINT_MAX = 32767
 
 # PostgreSQL, JSON lines: files at least this big are read by worker processes; smaller ones
 # are done before the workers would have started.
@@ -623,6 +623,8 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
             cursor.execute(_SQL["recordings"])
         if changed:
             cursor.execute(_SQL["unscore"], [changed])
+    # Written contacts (new, or changed by the line) are found by search as now stored.
+    search_index_refresh(contact_ids=list(written.values()))
 
     # New contacts with a transcript, and changed ones that have one (theirs or the stored).
     rescored = set(changed)
@@ -728,13 +730,12 @@ _LIMITS = _column_limits()
 
 def _column_problem(contact: Contact) -> str | None:
     """Why the contact does not fit its columns, checked here so that SQLite and
-    PostgreSQL (which alone enforces sizes) accept and refuse the same lines."""
+    PostgreSQL (which alone enforces sizes) accept and refuse the same lines. (What no
+    column of any database holds, the reader refuses: `lingting.engine.contacts`.)"""
     for name, limit in _LIMITS.items():
         value = getattr(contact, name)
         if value is not None and len(value) > limit:
             return f"'{name}' is longer than {limit} characters ({len(value)})"
-    if contact.rings is not None and contact.rings > _SMALLINT_MAX:
-        return f"'rings' must be at most {_SMALLINT_MAX}, not {contact.rings}"
     return None
 
 
@@ -771,6 +772,9 @@ def _store(contacts: list[Contact], scoring: _Scoring) -> tuple[int, int]:
     _store_recordings(contacts, before, row_ids)
 
     changed = {c.id for c in contacts if c.id in before and _as_stored(c) != before[c.id]}
+    search_index_refresh(
+        contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed]
+    )
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
     to_score = [
