@@ -16,8 +16,10 @@ from lingting.engine.pii import (
     PiiSpan,
     find_in_text,
     find_personal_numbers,
+    mask_personal_numbers,
     mask_text,
     mask_turn_texts,
+    mask_whole_number,
 )
 
 # --- reference implementations, written independently of the module -------------------------
@@ -455,3 +457,24 @@ def test_mask_text_hides_a_span_that_would_otherwise_be_shown_whole() -> None:
 def test_mask_text_works_on_characters_not_bytes() -> None:
     text = "电话：幺三八，１２３４，5678。"
     assert mask_text(text, [(3, 16)], keep_first=3) == "电话：幺三八，****，5678。"
+
+
+def test_free_text_is_masked_at_the_depth_of_a_transcript() -> None:
+    text = "回电 13812345678，身份证 11010519491231002X，金额 1280 元，+86 139 8765 4321"
+    assert mask_personal_numbers(text) == mask_turn_texts([customer(0, text)])[0]
+    assert mask_personal_numbers(text) == (
+        "回电 138****5678，身份证 **************002X，金额 1280 元，+86 139 **** 4321"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("13812345678", "138****5678"),  # as a mobile in text
+        ("0571-87654321", "****-****4321"),  # as a landline in text
+        ("8765432100", "876***2100"),  # no known shape: still never shown in full
+        ("12345", "*****"),
+    ],
+)
+def test_a_whole_number_field_is_masked_like_the_number_it_is(value: str, masked: str) -> None:
+    assert mask_whole_number(value) == masked

@@ -32,11 +32,9 @@ from lingting.coaching.models import (
 from lingting.core.models import Agent, User
 from lingting.core.permissions import (
     contact_scope,
-    may_see_personal_numbers,
     plan_agents,
 )
-from lingting.engine import pii
-from lingting.engine.contacts import Turn as EngineTurn
+from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.effect import (
     MIN_AGENTS,
     Effect,
@@ -436,13 +434,13 @@ def agent_diagnosis(
         for tag in tags if isinstance(tags, list) else []:
             topics[str(tag)][0] += 1
             topics[str(tag)][1] += score_id in deducted
-    reveal = may_see_personal_numbers(user)
+    shown = text_shown_to(user)
     common = [
         IssueNote(
             item=f.item,
             title=titles.get(f.item, f.item),
-            note=f.note,
-            quote=f.quote if reveal else _masked(f.quote),
+            note=shown(f.note),
+            quote=shown(f.quote),
             example=Example(f.evaluation.contact_id, f.evaluation.contact.external_id),
         )
         for f in Finding.objects.filter(evaluation__in=evaluations, scope=FindingScope.COMMON)
@@ -461,12 +459,6 @@ def agent_diagnosis(
         )[:top],
         common_issues=common,
     )
-
-
-def _masked(text: str) -> str:
-    if not text:
-        return text
-    return pii.mask_turn_texts([EngineTurn(0, "agent", text)])[0]
 
 
 # ---------------------------------------------------------------------------- plans

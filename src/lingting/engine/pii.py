@@ -222,6 +222,25 @@ def mask_text(
     return "".join(chars)
 
 
+def mask_personal_numbers(text: str) -> str:
+    """`text` (a note, a title, a reason: free text written in one go) with every personal
+    number masked per `VISIBLE_DIGITS`, as a transcript turn is: 138****5678."""
+    if not text:
+        return text
+    return mask_turn_texts([Turn(0, "", text)])[0]
+
+
+def mask_whole_number(value: str) -> str:
+    """A value that is a number as a whole (a form's phone field), masked at the same depth
+    as in text: as the number the detector finds in it, else as a mobile (first three and
+    last four digits shown) so that no unrecognised format is shown in full."""
+    masked = mask_personal_numbers(value)
+    if masked != value:
+        return masked
+    keep_first, keep_last = VISIBLE_DIGITS[PiiKind.MOBILE]
+    return mask_text(value, [(0, len(value))], keep_last, keep_first=keep_first)
+
+
 def mask_turn_texts(turns: Sequence[Turn]) -> list[str]:
     """Every turn's text, in order, with all personal numbers masked per `VISIBLE_DIGITS`.
 

@@ -1,6 +1,6 @@
 """Outgoing webhooks, the parts that need no database: the event catalog, the signature a
-receiver checks, when a failed delivery is tried again, and masking personal numbers in
-what leaves the centre.
+receiver checks, when a failed delivery is tried again. (Personal numbers in what leaves
+the centre are masked by `lingting.engine.pii`, as everywhere.)
 
 The catalog follows the work-order trail: one event type per step of the loop
 (`lingting.engine.workorders.Action`) plus the creation, named ``workorder.<step>`` after
@@ -23,7 +23,6 @@ import hmac
 from collections.abc import Sequence
 from datetime import timedelta
 
-from lingting.engine.pii import VISIBLE_DIGITS, find_in_text, mask_text
 from lingting.engine.workorders import Action
 
 EVENT_PREFIX = "workorder."
@@ -88,12 +87,3 @@ def retry_delay(attempts: int) -> timedelta | None:
     if attempts < 1 or attempts > len(RETRY_DELAYS):
         return None
     return RETRY_DELAYS[attempts - 1]
-
-
-def mask_personal_numbers(text: str) -> str:
-    """`text` with every personal number (mobile, landline, ID card, bank card) masked as the
-    pages mask them: 138****5678."""
-    for kind, start, end, _value in find_in_text(text):
-        keep_first, keep_last = VISIBLE_DIGITS[kind]
-        text = mask_text(text, [(start, end)], keep_last, keep_first=keep_first)
-    return text

@@ -33,9 +33,8 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from lingting.core.models import Team, User
-from lingting.core.permissions import may_read_qa_reports, may_see_personal_numbers, report_scope
-from lingting.engine import pii
-from lingting.engine.contacts import Turn as EngineTurn
+from lingting.core.permissions import may_read_qa_reports, report_scope
+from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.forecast import Forecast, forecast_next
 from lingting.interactions.models import Contact, Queue
 from lingting.quality.models import (
@@ -260,19 +259,6 @@ def scope_label(user: User) -> str:
     return "、".join(
         Team.objects.filter(leader=user).order_by("code").values_list("name", flat=True)
     )
-
-
-def _masker(user: User | None) -> Callable[[str], str]:
-    """Free text with personal numbers masked, unless `user` may see them (None: masked)."""
-    if user is not None and may_see_personal_numbers(user):
-        return lambda text: text
-
-    def masked(text: str) -> str:
-        if not text:
-            return text
-        return pii.mask_turn_texts([EngineTurn(0, "system", text)])[0]
-
-    return masked
 
 
 def _contacts(user: User | None) -> QuerySet[Contact]:
@@ -661,7 +647,7 @@ def _planner_settings() -> Iterator[None]:
 def _quality_report(user: User | None, period: Period) -> QualityReport:
     previous = period.previous()
     first = period.previous(HISTORY[period.kind] - 1)
-    mask = _masker(user)
+    mask = text_shown_to(user)
     grouped = _grouped_totals(user, first, period, "queue")
     by_period = _by_period(grouped)
     trend = _trend(by_period, first, period)
@@ -720,7 +706,7 @@ def daily_detail(
     *, user: User | None, day: Period, queue_id: int | None = None, team_id: int | None = None
 ) -> list[DetailRow]:
     """Every contact of `day` a reviewer monitored (sample reviews), with its findings."""
-    mask = _masker(user)
+    mask = text_shown_to(user)
     records = _in(_evaluations(user), "contact__started_at", day, day)
     if queue_id:
         records = records.filter(contact__queue_id=queue_id)
@@ -803,7 +789,7 @@ def training_plan(*, user: User | None, period: Period) -> TrainingPlan:
     agents affected, and each item's automatic failure rate beside the previous period's
     (002 §六: "对与共性问题培训后问题有没有得到控制")."""
     previous = period.previous()
-    mask = _masker(user)
+    mask = text_shown_to(user)
     training = {row.item: row for row in _training(user, period, previous, mask)}
     issues = _issues(user, period, previous)
     common = {r.item: int(r.count.value or 0) for r in issues if r.scope == FindingScope.COMMON}
@@ -912,4 +898,4 @@ def _auto_item_rates(user: User | None, period: Period, previous: Period) -> dic
 def case_analysis(*, user: User | None, period: Period) -> list[CaseRow]:
     """The cases about `period`'s contacts with the findings and notes of their monitoring record
     (002 §一.6: "汇总、整理、编写案例分析")."""
-    return _cases(user, period, _masker(user))
+    return _cases(user, period, text_shown_to(user))

@@ -24,9 +24,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lingting.core.models import Team, User
-from lingting.core.permissions import contact_scope, may_see_personal_numbers
-from lingting.engine import pii
-from lingting.engine.contacts import Turn
+from lingting.core.permissions import contact_scope
+from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.csat import DEFAULT_SCALE, CsatTotals
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import TargetBook
@@ -166,7 +165,7 @@ def low_score_comments(
         .select_related("contact")
         .order_by("-answered_at", "-id")[:limit]
     )
-    reveal = may_see_personal_numbers(user)
+    shown = text_shown_to(user)
     return [
         Comment(
             r.contact_id,
@@ -175,7 +174,7 @@ def low_score_comments(
             r.score,
             r.scale,
             r.get_channel_display(),
-            r.comment if reveal else pii.mask_turn_texts([Turn(0, "customer", r.comment)])[0],
+            shown(r.comment),
         )
         for r in responses
     ]

@@ -16,13 +16,19 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, HeaderEx, P, Query, Router, Schema, Status
 
-from lingting.core.permissions import may_see_personal_numbers, request_user
+from lingting.core.models import User
+from lingting.core.permissions import request_user
+from lingting.core.personal_numbers import reveals_numbers, text_shown_to
 from lingting.core.services import api_key_digest
-from lingting.engine.pii import mask_text
 from lingting.engine.workorders import Action
 from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import Department, WorkOrder, WorkOrderType
-from lingting.tickets.selectors import OPEN_STATES, workorders_changed, workorders_for
+from lingting.tickets.selectors import (
+    OPEN_STATES,
+    workorder_fields_shown,
+    workorders_changed,
+    workorders_for,
+)
 from lingting.tickets.services import (
     ConcurrentEdit,
     workorder_accept,
@@ -120,20 +126,15 @@ class Problem(Schema):
     detail: str | list[str]
 
 
-def _out(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
-    fields = dict(order.fields)
-    if not see_numbers:
-        for spec in order.type.fields:
-            value = fields.get(spec["name"])
-            if spec.get("type") == "phone" and value:
-                fields[spec["name"]] = mask_text(str(value), [(0, len(str(value)))], keep_first=3)
+def _out(order: WorkOrder, *, viewer: User) -> dict[str, Any]:
+    shown = text_shown_to(viewer)
     return {
         "id": order.pk,
         "number": order.number,
         "type": order.type.code,
-        "title": order.title,
-        "description": order.description,
-        "fields": fields,
+        "title": shown(order.title),
+        "description": shown(order.description),
+        "fields": workorder_fields_shown(order, reveal=reveals_numbers(viewer)),
         "state": order.state,
         "paused": order.paused,
         "priority": order.priority,
@@ -155,8 +156,9 @@ def _out(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
     }
 
 
-def _detail(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
-    return _out(order, see_numbers=see_numbers) | {
+def _detail(order: WorkOrder, *, viewer: User) -> dict[str, Any]:
+    shown = text_shown_to(viewer)
+    return _out(order, viewer=viewer) | {
         "children": list(order.children.order_by("number").values_list("number", flat=True)),
         "trail": [
             {
@@ -165,7 +167,7 @@ def _detail(order: WorkOrder, *, see_numbers: bool) -> dict[str, Any]:
                 "actor": event.actor.username if event.actor else None,
                 "before": event.before,
                 "after": event.after,
-                "reason": event.reason,
+                "reason": shown(event.reason),
                 "payload": event.payload,
                 "version": event.version,
             }
@@ -187,8 +189,7 @@ def order_list(request: HttpRequest, query: Query[OrderQuery]) -> list[dict[str,
         orders = orders.filter(state__in=OPEN_STATES)
     elif query.state != "all":
         orders = orders.filter(state=query.state)
-    see = may_see_personal_numbers(user)
-    return [_out(order, see_numbers=see) for order in orders[: query.limit]]
+    return [_out(order, viewer=user) for order in orders[: query.limit]]
 
 
 @router.post("/", response={201: OrderDetailOut, 404: Problem, 422: Problem})
@@ -230,7 +231,7 @@ def order_create(
     order, replayed = _create_once(request, idempotency_key, body, create)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return Status(201, _detail(order, see_numbers=may_see_personal_numbers(user)))
+    return Status(201, _detail(order, viewer=user))
 
 
 def _create_once(
@@ -274,11 +275,10 @@ def order_changes(request: HttpRequest, query: Query[ChangesQuery]) -> Status[di
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since)
     page = workorders_changed(user, since=since, cursor=query.cursor, limit=query.limit)
-    see = may_see_personal_numbers(user)
     return Status(
         200,
         {
-            "orders": [_out(order, see_numbers=see) for order in page.orders],
+            "orders": [_out(order, viewer=user) for order in page.orders],
             "cursor": page.cursor,
             "has_more": page.has_more,
         },
@@ -291,7 +291,7 @@ def order_detail(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
     order = _find(user, number)
     if order is None:
         return Status(404, {"detail": "work order not found"})
-    return Status(200, _detail(order, see_numbers=may_see_personal_numbers(user)))
+    return Status(200, _detail(order, viewer=user))
 
 
 @router.post("/{number}/{action}", response={200: OrderDetailOut, 404: Problem, 409: Problem})
@@ -309,7 +309,7 @@ def order_step(
     except ConcurrentEdit as stale:
         return Status(409, {"detail": str(stale)})
     order.refresh_from_db()
-    return Status(200, _detail(order, see_numbers=may_see_personal_numbers(user)))
+    return Status(200, _detail(order, viewer=user))
 
 
 def _find(user: Any, number: str) -> WorkOrder | None:

@@ -22,6 +22,7 @@ from lingting.core.permissions import (
     workorder_dashboard_scope,
     workorder_scope,
 )
+from lingting.engine import pii
 from lingting.engine.calendars import WorkingHours
 from lingting.engine.sla import (
     Clock,
@@ -63,6 +64,23 @@ def workorders_for(user: User) -> QuerySet[WorkOrder]:
 
 def workorder_for(user: User, pk: int) -> WorkOrder | None:
     return workorders_for(user).filter(pk=pk).first()
+
+
+def workorder_fields_shown(order: WorkOrder, *, reveal: bool) -> dict[str, Any]:
+    """The order's field values with personal numbers masked unless `reveal`: a phone field
+    as one whole number, any other text as free text (the pages, the API and webhook bodies
+    all show fields this way)."""
+    if reveal:
+        return dict(order.fields)
+    phones = {spec["name"] for spec in order.type.fields if spec.get("type") == "phone"}
+    fields: dict[str, Any] = {}
+    for name, value in order.fields.items():
+        if name in phones and value not in (None, ""):
+            value = pii.mask_whole_number(str(value))
+        elif isinstance(value, str):
+            value = pii.mask_personal_numbers(value)
+        fields[name] = value
+    return fields
 
 
 def active_types() -> QuerySet[WorkOrderType]:

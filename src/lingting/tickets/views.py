@@ -21,13 +21,12 @@ from lingting.core.models import User
 from lingting.core.permissions import (
     contact_scope,
     may_configure_workorders,
-    may_see_personal_numbers,
     may_see_workorder_dashboard,
     may_take_workorders,
     request_user,
     require,
 )
-from lingting.engine.pii import mask_text
+from lingting.core.personal_numbers import reveals_numbers
 from lingting.engine.workorders import ACTION_LABELS, REASON_REQUIRED, Action
 from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import (
@@ -45,6 +44,7 @@ from lingting.tickets.selectors import (
     department_dashboard,
     orders_filtered,
     with_deadline_marks,
+    workorder_fields_shown,
     workorder_for,
     workorder_page,
     workorders_for,
@@ -327,16 +327,14 @@ def _warning_row(warning: WorkOrderWarning) -> dict[str, Any]:
 
 
 def _shown_fields(user: User, order: WorkOrder) -> list[tuple[str, str]]:
-    """The type's fields with their labels; phone numbers masked for most roles."""
+    """The type's fields with their labels; personal numbers masked for most roles."""
+    fields = workorder_fields_shown(order, reveal=reveals_numbers(user))
     shown = []
     for spec in order.type.fields:
-        value = order.fields.get(spec["name"])
+        value = fields.get(spec["name"])
         if value in (None, ""):
             continue
-        text = str(value)
-        if spec.get("type") == "phone" and not may_see_personal_numbers(user):
-            text = mask_text(text, [(0, len(text))], keep_first=3)
-        shown.append((spec["label"], text))
+        shown.append((spec["label"], str(value)))
     return shown
 
 

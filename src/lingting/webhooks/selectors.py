@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from lingting.engine.pii import mask_text
-from lingting.engine.webhooks import event_type, mask_personal_numbers, wants
+from lingting.engine.pii import mask_personal_numbers
+from lingting.engine.webhooks import event_type, wants
 from lingting.tickets.models import WorkOrder, WorkOrderEvent
-from lingting.tickets.selectors import workorder_deadline
+from lingting.tickets.selectors import workorder_deadline, workorder_fields_shown
 from lingting.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 DELIVERY_LOG_LENGTH = 100
@@ -50,7 +50,7 @@ def event_payload(
             "type": order.type.code,
             "title": shown(order.title),
             "description": shown(order.description),
-            "fields": _fields(order, personal_numbers=personal_numbers),
+            "fields": workorder_fields_shown(order, reveal=personal_numbers),
             "state": order.state,
             "paused": order.paused,
             "priority": order.priority,
@@ -79,21 +79,6 @@ def _due_at(order: WorkOrder, event: WorkOrderEvent) -> datetime | None:
         return workorder_deadline(order, now=event.at).due_at
     except ValueError:  # a type whose limits do not parse: what is stored
         return order.due_at
-
-
-def _fields(order: WorkOrder, *, personal_numbers: bool) -> dict[str, Any]:
-    fields = dict(order.fields)
-    if personal_numbers:
-        return fields
-    phones = {spec["name"] for spec in order.type.fields if spec.get("type") == "phone"}
-    for name, value in fields.items():
-        if not isinstance(value, str) or not value:
-            continue
-        if name in phones:  # as the API masks a phone field: 138****5678
-            fields[name] = mask_text(value, [(0, len(value))], keep_first=3)
-        else:
-            fields[name] = mask_personal_numbers(value)
-    return fields
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,0 +1,212 @@
+"""Personal numbers, role × output: every output of free text shows a phone and an ID-card
+number in full to the roles allowed to see them (QA supervisor, admin) and masked, at the
+same depth (138****5678, **************002X), to everyone else.
+
+The customer's phone and ID card are seeded into every kind of free text: the transcript, the
+monitoring record (summary, coaching note, training need, item reason, finding note and
+quote), the work order (title, description, a text field, trail notes), a notification and
+the daily report. A cell reads:
+
+- "full": the output shows both numbers as written;
+- "masked": the output shows both masked and neither in full;
+- "none": the role may not open it (403/404); if it may after all, the numbers are masked.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lingting.core.models import Role, User
+from lingting.core.services import notification_send
+from lingting.engine.evaluation import Answer
+from lingting.engine.scorecard import builtin_scorecard
+from lingting.quality.models import AssignmentKind, ReviewAssignment
+from lingting.quality.services.reviews import (
+    FindingInput,
+    RecordInput,
+    auto_results_of,
+    evaluation_submit,
+)
+from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.tickets.services import workorder_create_from_contact, workorder_dispatch
+from lingting.webhooks.selectors import event_payload
+from tests.web.conftest import Api, ScoredContact
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User], Client]
+
+PHONE, PHONE_MASKED = "13812345678", "138****5678"
+ID_CARD, ID_CARD_MASKED = "11010519491231002X", "**************002X"
+SEED = f"客户手机 {PHONE}，身份证 {ID_CARD}，请回电"
+
+ROLES = ("agent_li", "leader_wang", "qa_sun", "qa_zhao", "ops_zhou", "yx_staff", "admin_ma")
+
+
+@dataclass
+class Seeded:
+    contact_id: int
+    evaluation_id: int
+    order: WorkOrder
+
+
+@pytest.fixture
+def seeded(
+    scored_contact: ScoredContact, org: Any, qa_zhao: User, qa_sun: User, agent_li: User
+) -> Seeded:
+    """agent_li's call with the numbers read out, reviewed by the supervisor and assigned
+    to qa_sun; an order from it dispatched to 营销部 (member yx_staff); a notification for
+    everyone."""
+    org.users["admin_ma"] = User.objects.create_user("admin_ma", role=Role.ADMIN)
+    org.users["yx_staff"] = User.objects.create_user("yx_staff", role=Role.AGENT)
+    department = Department.objects.create(code="D-YX", name="营销部")
+    department.members.add(org.users["yx_staff"])
+    turns = (
+        ("agent", "您好，很高兴为您服务。", 0.0, 2.0),
+        ("customer", SEED, 2.5, 9.0),
+        ("agent", "好的，已为您登记。", 9.5, 12.0),
+    )
+    call = scored_contact("C-PII", agent="A1001", turns=turns)
+    assignment = ReviewAssignment.objects.create(
+        contact=call, reviewer=qa_zhao, kind=AssignmentKind.SAMPLE
+    )
+    ReviewAssignment.objects.create(contact=call, reviewer=qa_sun, kind=AssignmentKind.CALIBRATION)
+    auto = auto_results_of(call.current_score)
+    answers = {
+        i.id: Answer(auto.get(i.id, "pass"), reason=SEED)  # type: ignore[arg-type]
+        for i in builtin_scorecard().items
+    }
+    record = evaluation_submit(
+        reviewer=qa_zhao,
+        assignment=assignment,
+        record=RecordInput(
+            answers=answers,
+            findings=[
+                FindingInput(
+                    note=SEED, scope="individual", turn=1, start_char=0, end_char=len(SEED)
+                )
+            ],
+            summary=SEED,
+            coaching_proposed=True,
+            coaching_note=SEED,
+            training_need=SEED,
+        ),
+    )
+    order = workorder_create_from_contact(
+        actor=agent_li,
+        contact=call,
+        order_type=WorkOrderType.objects.get(code="complaint"),
+        title=f"回电 {PHONE} {ID_CARD}",
+        description=SEED,
+        fields={"phone": PHONE, "subject": SEED},
+    )
+    order = workorder_dispatch(
+        actor=agent_li, order=order, version=order.version, departments=[department], note=SEED
+    )
+    # The change feed lists changes once they have settled (a few seconds old).
+    WorkOrder.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    for role in ROLES:
+        notification_send(user=org.users[role], text=f"工单提醒：{SEED}")
+    return Seeded(contact_id=call.pk, evaluation_id=record.pk, order=order)
+
+
+def _page(client: Client, user: User, path: str) -> tuple[int, str]:
+    response = client.get(path)
+    return response.status_code, response.content.decode()
+
+
+def _api(user: User, path: str, **params: Any) -> tuple[int, str]:
+    response = Api(user).get(path, **params)
+    # Compare the JSON's strings, not its escapes.
+    return response.status_code, json.dumps(response.json(), ensure_ascii=False)
+
+
+def _xlsx(client: Client, user: User, path: str) -> tuple[int, str]:
+    response = client.get(path)
+    if response.status_code != 200:
+        return response.status_code, ""
+    book = zipfile.ZipFile(io.BytesIO(response.content))
+    return 200, book.read("xl/sharedStrings.xml").decode()
+
+
+Fetch = Callable[[Client, User, Seeded], tuple[int, str]]
+OUTPUTS: dict[str, Fetch] = {
+    "contact page": lambda c, u, s: _page(
+        c, u, reverse("interactions:contact_detail", args=[s.contact_id])
+    ),
+    "record page": lambda c, u, s: _page(
+        c, u, reverse("quality:evaluation_detail", args=[s.evaluation_id])
+    ),
+    "record API": lambda c, u, s: _api(u, f"/quality/evaluations/{s.evaluation_id}"),
+    "records list API": lambda c, u, s: _api(u, "/quality/evaluations"),
+    "order page": lambda c, u, s: _page(c, u, reverse("tickets:detail", args=[s.order.pk])),
+    "order list page": lambda c, u, s: _page(c, u, reverse("tickets:list") + "?state=all"),
+    "order API": lambda c, u, s: _api(u, f"/tickets/{s.order.number}"),
+    "order list API": lambda c, u, s: _api(u, "/tickets/", state="all"),
+    "change feed API": lambda c, u, s: _api(u, "/tickets/changes"),
+    "notifications page": lambda c, u, s: _page(c, u, reverse("core:notification_list")),
+    "notifications API": lambda c, u, s: _api(u, "/notifications"),
+    "daily report XLSX": lambda c, u, s: _xlsx(
+        c, u, reverse("reports:download", args=["daily", "xlsx"]) + "?period=2026-10-01"
+    ),
+}
+
+F, M, N = "full", "masked", "none"
+#                       agent_li leader_wang qa_sun qa_zhao ops_zhou yx_staff admin
+EXPECTED = {
+    "contact page":       (M, M, M, F, M, N, F),
+    "record page":        (M, M, M, F, M, N, F),
+    "record API":         (M, M, M, F, M, N, F),
+    "records list API":   (M, M, M, F, M, N, F),
+    "order page":         (M, M, N, N, M, M, F),
+    "order list page":    (M, M, N, N, M, M, F),
+    "order API":          (M, M, N, N, M, M, F),
+    "order list API":     (M, M, N, N, M, M, F),
+    "change feed API":    (M, M, N, N, M, M, F),
+    "notifications page": (M, M, M, F, M, M, F),
+    "notifications API":  (M, M, M, F, M, M, F),
+    "daily report XLSX":  (N, M, M, F, M, N, F),
+}  # fmt: skip
+
+
+def _shows(status: int, body: str) -> str:
+    full = PHONE in body or ID_CARD in body
+    masked = PHONE_MASKED in body and ID_CARD_MASKED in body
+    if status in (403, 404) or (status == 200 and not full and not masked):
+        return N
+    assert status == 200, status
+    return F if full and not masked else M if masked and not full else f"mixed {body}"
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_each_role_sees_personal_numbers_as_its_right_says(
+    client_for: ClientFor, org: Any, seeded: Seeded, output: str
+) -> None:
+    got = {}
+    for role, expected in zip(ROLES, EXPECTED[output], strict=True):
+        user = org.users[role]
+        shown = _shows(*OUTPUTS[output](client_for(user), user, seeded))
+        # A role that may not open an output may still be let in by another rule: then it
+        # must not see the numbers in full either.
+        got[role] = expected if expected == N and shown in (N, M) else shown
+
+    assert got == dict(zip(ROLES, EXPECTED[output], strict=True))
+
+
+@pytest.mark.parametrize(("personal_numbers", "shown"), [(False, M), (True, F)])
+def test_the_webhook_body_masks_unless_the_endpoint_may_receive_numbers(
+    seeded: Seeded, personal_numbers: bool, shown: str
+) -> None:
+    for event in WorkOrderEvent.objects.filter(order=seeded.order):
+        body = event_payload(event, seeded.order, personal_numbers=personal_numbers)
+        assert _shows(200, json.dumps(body, ensure_ascii=False)) == shown
