@@ -111,7 +111,7 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "interactions:contact_list"
+LOGIN_REDIRECT_URL = "home"  # each role's own first page (core.views.home)
 LOGOUT_REDIRECT_URL = "core:login"
 
 AUTH_PASSWORD_VALIDATORS = [

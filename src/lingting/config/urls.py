@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from lingting.config.api import api_urlpatterns
+from lingting.core.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="interactions:contact_list"), name="home"),
+    path("", home, name="home"),
     path("", include("lingting.core.urls")),
     path("contacts/", include("lingting.interactions.urls")),
     path("quality/", include("lingting.quality.urls")),

@@ -87,6 +87,36 @@ def contact_scope(user: User, *, via: str = "") -> Q:
     return Q(**{f"{prefix}agent__in": visible_agents(user).values("pk")})
 
 
+def has_contacts_to_read(user: User) -> bool:
+    """Whether the contact list is `user`'s page: those who see contacts by role, review them
+    or handle calls (an agent) or lead those who do. A WFM planner or a work-order department's
+    staff (no `Agent` of their own) have none, and start elsewhere."""
+    return (
+        sees_all_contacts(user)
+        or user.role == Role.QA_ANALYST
+        or led_or_own_agents(user).exists()
+    )
+
+
+def readable_contact_scope(user: User) -> Q:
+    """`contact_scope`, plus the source calls of the work orders a department `user` belongs
+    to (or leads) handles: the staff who answer an order may hear what the customer said. For
+    opening one contact; lists and figures stay on `contact_scope`."""
+    if sees_all_contacts(user):
+        return Q()  # (an empty Q or'ed with another would narrow to the other)
+    order = apps.get_model("tickets", "WorkOrder")
+    handled = order.objects.filter(
+        department__in=workorder_departments(user).values("pk"), contact__isnull=False
+    ).values("contact")
+    return contact_scope(user) | Q(pk__in=handled)
+
+
+def workorder_departments(user: User) -> QuerySet[Any]:
+    """The work-order departments `user` is a member or the lead of."""
+    department = apps.get_model("tickets", "Department")
+    return department.objects.filter(Q(members=user) | Q(lead=user)).distinct()
+
+
 def _reviewer_contacts(user: User) -> QuerySet[Any]:
     # The models live in the apps that build on core: looked up, not imported.
     contact = apps.get_model("interactions", "Contact")
@@ -154,6 +184,11 @@ ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANA
 
 def may_see_disputes(user: User) -> bool:
     return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES
+
+
+def may_see_own_scores(user: User) -> bool:
+    """我的成绩: an agent's own monitoring records, to sign for and dispute."""
+    return user.role == Role.AGENT
 
 
 # The "3+1" improvement loop (seed 000 §3(2)): team leaders (their own team's agents),

@@ -25,7 +25,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, User
-from lingting.core.permissions import contact_scope, may_see_personal_numbers
+from lingting.core.permissions import (
+    contact_scope,
+    may_see_personal_numbers,
+    readable_contact_scope,
+)
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
 from lingting.engine.scorecard import ScorecardError
@@ -341,7 +345,7 @@ class ContactDetail:
 def contact_detail_for(*, user: User, contact_id: int) -> Contact:
     """One contact `user` may see, with what its page shows; Http404 for any other id."""
     contact = (
-        _with_page_relations(Contact.objects.filter(contact_scope(user)))
+        _with_page_relations(Contact.objects.filter(readable_contact_scope(user)))
         .filter(pk=contact_id)
         .first()
     )
