@@ -21,6 +21,7 @@ from lingting.interactions import services
 from lingting.interactions.models import Contact, Recording
 from lingting.interactions.models import Turn as TurnRow
 from lingting.interactions.services import ImportReport, contacts_import, contacts_import_file
+from lingting.quality.services import contacts_score
 
 pytestmark = [
     pytest.mark.django_db,
@@ -266,6 +267,7 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
+    standard_version: Any,
 ) -> None:
     task = RecordingTask()
     monkeypatch.setattr(services, "score_contacts", task)
@@ -275,6 +277,7 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
         import_file(path, score=True)
     ids = dict(Contact.objects.values_list("external_id", "id"))
     assert sorted(task.enqueued) == sorted([ids["C1"], ids["C2"]])
+    contacts_score(contact_ids=task.enqueued, version=standard_version)
 
     task.enqueued.clear()
     changed = {**CALL, "id": "C2", "turns": [{"speaker": "agent", "text": "您好"}]}
@@ -476,7 +479,10 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path) -> None:
 
 
 def test_reading_again_what_is_stored_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+    standard_version: Any,
 ) -> None:
     task = RecordingTask()
     monkeypatch.setattr(services, "score_contacts", task)
@@ -484,17 +490,19 @@ def test_reading_again_what_is_stored_changes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         import_path(write(tmp_path, line(record)), score=True)
     assert len(task.enqueued) == 1
+    contacts_score(contact_ids=task.enqueued, version=standard_version)
+    task.enqueued.clear()
 
     # The same contact: the same instant in another zone, JSON keys in another order.
     same = {**record, "started_at": "2026-10-01T01:00:05Z", "ivr": {"node": "A", "path": [1, 3]}}
     with django_capture_on_commit_callbacks(execute=True):
         report = import_path(write(tmp_path, line(same)), score=True)
-    assert (report.updated, task.enqueued) == (1, [Contact.objects.get().pk])
+    assert (report.updated, task.enqueued) == (1, [])
 
     changed = {**same, "ivr": {"node": "B", "path": [1, 3]}}
     with django_capture_on_commit_callbacks(execute=True):
         import_path(write(tmp_path, line(changed)), score=True)
-    assert task.enqueued == [Contact.objects.get().pk] * 2
+    assert task.enqueued == [Contact.objects.get().pk]
 
 
 def test_a_file_with_a_byte_order_mark_is_read_in_chunks(tmp_path: Path) -> None:

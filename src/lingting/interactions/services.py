@@ -509,7 +509,8 @@ def _sql() -> dict[str, str]:
         ),
         "copy_contacts": f"COPY {_SCRATCH} FROM STDIN",
         "stored": (
-            f"SELECT external_id, id, turn_count FROM {contact} WHERE external_id = ANY(%s)"
+            f"SELECT external_id, id, turn_count, current_score_id IS NULL FROM {contact}"
+            " WHERE external_id = ANY(%s)"
         ),
         # A concurrent import may create the same codes: the conflict is ignored.
         "codes": (
@@ -590,7 +591,10 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
         # See the module's docstring: a crash may lose this batch, which a rerun restores.
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(_SQL["stored"], [list(latest)])
-        stored = {external_id: (row_id, count) for external_id, row_id, count in cursor.fetchall()}
+        stored = {
+            external_id: (row_id, count, unscored)
+            for external_id, row_id, count, unscored in cursor.fetchall()
+        }
         # One pair of scratch tables per session, emptied at commit; batches that share a
         # transaction (an outer atomic block) empty them themselves.
         cursor.execute(_SQL["scratch"])
@@ -613,7 +617,7 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
 
         cursor.execute(_SQL["upsert"], {"changed": different + recorded})
         written: dict[str, int] = dict(cursor.fetchall())
-        row_ids = {external_id: row_id for external_id, (row_id, _) in stored.items()} | written
+        row_ids = {external_id: row_id for external_id, (row_id, _, _) in stored.items()} | written
         changed = [row_id for external_id, row_id in written.items() if external_id in stored]
         if new_turns:
             _copy_turns(cursor, _SQL["copy_new_turns"], new_turns, row_ids)
@@ -626,12 +630,14 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
     # Written contacts (new, or changed by the line) are found by search as now stored.
     search_index_refresh(contact_ids=list(written.values()))
 
-    # New contacts with a transcript, and changed ones that have one (theirs or the stored).
+    # New contacts with a transcript, and stored ones that have one (theirs or the stored)
+    # and were changed or have no current result: a run that died after storing them,
+    # before it sent them for scoring, is made good by running the file again.
     rescored = set(changed)
     to_score = [row_ids[row.id] for row in new_turns] + [
         row_id
-        for external_id, (row_id, count) in stored.items()
-        if row_id in rescored and (count or latest[external_id].turns)
+        for external_id, (row_id, count, unscored) in stored.items()
+        if (row_id in rescored or unscored) and (count or latest[external_id].turns)
     ]
     if scoring.enabled and to_score:
         transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))
@@ -777,8 +783,16 @@ def _store(contacts: list[Contact], scoring: _Scoring) -> tuple[int, int]:
     )
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
+    # As on PostgreSQL (`_store_rows`): stored contacts without a current result go again.
+    unscored = set(
+        ContactRow.objects.filter(
+            external_id__in=list(before), current_score__isnull=True
+        ).values_list("external_id", flat=True)
+    )
     to_score = [
-        row_ids[c.id] for c in contacts if c.turns and (c.id not in before or c.id in changed)
+        row_ids[c.id]
+        for c in contacts
+        if c.turns and (c.id not in before or c.id in changed or c.id in unscored)
     ]
     if scoring.enabled and to_score:
         transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))

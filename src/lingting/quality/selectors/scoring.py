@@ -18,7 +18,7 @@ from typing import Any, cast
 import orjson
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from lingting.core.models import Agent
 from lingting.engine.contacts import Contact, Hold, Turn
@@ -190,3 +190,9 @@ def _datetime_reader() -> Callable[[Any], datetime | None]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def contacts_without_current_score() -> QuerySet[ContactRow]:
+    """Contacts with a transcript and no current result: never scored (the process that
+    stored them died before it sent them for scoring), or whose score an import cleared."""
+    return ContactRow.objects.filter(turn_count__gt=0, current_score__isnull=True)
