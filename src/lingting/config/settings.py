@@ -1,11 +1,18 @@
 """Lingting's settings, all from the environment (one file, as in healthchecks).
 
 DATABASE_URL   sqlite:///path (default: var/lingting.sqlite3) or postgres://...
-SECRET_KEY     required when DEBUG is off in production; a dev key is used otherwise
+SECRET_KEY     required when DEBUG is off: a server refuses to start without one
 DEBUG          "1" to turn on; off by default
 LINGTING_TIME_ZONE  default Asia/Shanghai
 ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
-LINGTING_SECURE "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+LINGTING_SECURE "1" behind HTTPS: secure cookies, HSTS, SSL redirect, and the proxy's
+               LINGTING_PROXY_SSL_HEADER (default X-Forwarded-Proto) trusted to say "https"
+CSRF_TRUSTED_ORIGINS  comma-separated origins (https://host:port) allowed to post forms when
+               they are not the host the request names
+LINGTING_TRUSTED_PROXIES  how many reverse proxies stand before the app (default 0): the
+               client's address is read from X-Forwarded-For that many hops back
+LINGTING_LOGIN_FAILURES_PER_ACCOUNT / _PER_ADDRESS  failed sign-ins that lock an account
+               (default 5) or an address (default 30) for LINGTING_LOGIN_COOL_OFF_MINUTES (15)
 LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
@@ -14,12 +21,15 @@ LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from lingting.config.startup import DEVELOPMENT_SECRET_KEY
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -30,7 +40,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LINGTING_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = _env_flag("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "lingting-development-key-not-for-production")
+# Missing, it is the development key, which a server refuses when DEBUG is off
+# (lingting.config.startup): the management commands and the tests need none.
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
@@ -40,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",  # sign-in throttling: failed attempts and lockouts kept in the database
     "ninja",  # only for its templates and static files: the API docs page, no CDN
     "lingting.core",
     "lingting.interactions",
@@ -66,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in gets the login page that says so
 ]
 
 ROOT_URLCONF = "lingting.config.urls"
@@ -113,6 +127,24 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "home"  # each role's own first page (core.views.home)
 LOGOUT_REDIRECT_URL = "core:login"
+# Axes first: it refuses a locked-out account or address before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LINGTING_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LINGTING_LOGIN_FAILURES_PER_ACCOUNT", 5))
+# Higher than per account: a whole contact center often signs in from one office address.
+LINGTING_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LINGTING_LOGIN_FAILURES_PER_ADDRESS", 30))
+LINGTING_LOGIN_COOL_OFF_MINUTES = int(os.environ.get("LINGTING_LOGIN_COOL_OFF_MINUTES", 15))
+LINGTING_TRUSTED_PROXIES = int(os.environ.get("LINGTING_TRUSTED_PROXIES", "0"))
+AXES_HANDLER = "lingting.core.sign_in.SignInAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each its own limit: see the handler
+AXES_FAILURE_LIMIT = LINGTING_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LINGTING_LOGIN_COOL_OFF_MINUTES)
+AXES_LOCKOUT_CALLABLE = "lingting.core.sign_in.locked_out_page"
+AXES_CLIENT_IP_CALLABLE = "lingting.core.sign_in.client_address"
+AXES_ENABLE_ADMIN = False  # no Django admin here: `lingting axes_reset*` unlock
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,7 +212,15 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if _env_flag("LINGTING_SECURE"):
+    # TLS ends at the reverse proxy, which tells the app so in this header (and must set it
+    # itself, never pass a client's): without it every request looks like plain HTTP and
+    # the SSL redirect below loops, and a sign-in's https Origin fails the CSRF check.
+    _proxy_header = os.environ.get("LINGTING_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    if _proxy_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor may ask the app directly over HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True

@@ -146,3 +146,16 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a long-running process (the task worker, the scheduler),
+    written as it works and read by /healthz."""
+
+    process = models.CharField(max_length=32, unique=True)
+    beat_at = models.DateTimeField()
+    # how often it beats while healthy: a beat older than a few of these means it stopped
+    every_seconds = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.process} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,21 @@
-"""Reads every app shares: a user's in-app notifications, an object's audit trail."""
+"""Reads every app shares: a user's in-app notifications, an object's audit trail, the
+background processes' heartbeats."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from lingting.core.models import AuditEvent, Notification, User
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lingting.core.models import AuditEvent, Heartbeat, Notification, User
+
+# The processes /healthz reports on, each beating as it works (core.Heartbeat).
+MONITORED_PROCESSES = ("worker", "scheduler")
+# A heartbeat is fresh while younger than this many of its intervals (a slow task or a
+# busy database may delay one beat; three missed ones mean the process is gone).
+MISSED_BEATS_TOLERATED = 3
 
 NOTIFICATIONS_SHOWN = 100
 
@@ -26,3 +37,25 @@ def audit_trail_of(*, object_type: str, object_id: object, limit: int = 50) -> Q
     return AuditEvent.objects.filter(
         object_type=object_type, object_id=str(object_id)
     ).select_related("actor")[:limit]
+
+
+@dataclass(frozen=True)
+class ProcessHealth:
+    process: str
+    last_beat: datetime | None
+    fresh: bool
+
+
+def heartbeats_now() -> list[ProcessHealth]:
+    """Each monitored process's last heartbeat and whether it is recent enough."""
+    beats = {beat.process: beat for beat in Heartbeat.objects.all()}
+    now = timezone.now()
+    health = []
+    for process in MONITORED_PROCESSES:
+        beat = beats.get(process)
+        if beat is None:
+            health.append(ProcessHealth(process, None, fresh=False))
+            continue
+        allowed = timedelta(seconds=MISSED_BEATS_TOLERATED * beat.every_seconds)
+        health.append(ProcessHealth(process, beat.beat_at, fresh=now - beat.beat_at <= allowed))
+    return health

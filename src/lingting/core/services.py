@@ -10,7 +10,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lingting.core.models import ApiToken, AuditEvent, Notification, ScheduledRun, User
+from lingting.core.models import (
+    ApiToken,
+    AuditEvent,
+    Heartbeat,
+    Notification,
+    ScheduledRun,
+    User,
+)
 from lingting.core.personal_numbers import shown_text
 
 
@@ -92,3 +99,11 @@ def scheduled_run_finish(*, run: ScheduledRun, succeeded: bool, output: str) -> 
     run.succeeded = succeeded
     run.output = output[-20_000:]  # the end of a long log says what went wrong
     run.save(update_fields=["finished_at", "succeeded", "output"])
+
+
+def heartbeat_beat(*, process: str, every_seconds: float) -> None:
+    """Say that `process` is alive now and will say so again within `every_seconds`."""
+    Heartbeat.objects.update_or_create(
+        process=process,
+        defaults={"beat_at": timezone.now(), "every_seconds": every_seconds},
+    )

@@ -6,6 +6,8 @@ job whose latest due moment has not run yet, once: the moment is claimed in the 
 first (core.ScheduledRun), so two schedulers never run it twice, and the run's output and
 outcome are kept there. A failing job is logged and does not stop the others.
 
+Each check writes the scheduler's heartbeat, which /healthz reports.
+
 `--once` checks once and exits (for a cron entry `* * * * * lingting scheduler --once`);
 `--status` lists each job's last run.
 """
@@ -23,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from lingting.core.models import ScheduledRun
-from lingting.core.services import scheduled_run_claim, scheduled_run_finish
+from lingting.core.services import heartbeat_beat, scheduled_run_claim, scheduled_run_finish
 from lingting.engine.schedule import Schedule, ScheduleError, last_due, parse_schedule
 
 Job = tuple[str, Schedule, list[str]]
@@ -44,7 +46,10 @@ class Command(BaseCommand):
             return
         for name, schedule, argv in jobs:
             self.stdout.write(f"{name}: {schedule} → lingting {' '.join(argv)}")
+        # Run from cron with --once, it beats once a minute (the cron line's step).
+        every = 60.0 if options["once"] else options["interval"]
         while True:
+            heartbeat_beat(process="scheduler", every_seconds=every)  # read by /healthz
             self.run_due(jobs)
             if options["once"]:
                 return
