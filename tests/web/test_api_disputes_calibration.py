@@ -122,10 +122,11 @@ def test_an_agent_disputes_and_a_supervisor_overturns_through_the_api(
     now = agent.get(f"/quality/evaluations/{record['id']}").json()
     assert now["score"] == SCORE_WITHOUT_FORBIDDEN_PHRASE > record["score"]
     mine = agent.get("/notifications").json()
-    assert mine["unread"] == 1
+    assert mine["unread"] == 2  # the record published, then the dispute decided
     assert "申诉成立" in mine["items"][0]["text"]
+    assert "新的监督记录" in mine["items"][1]["text"]
     assert mine["items"][0]["url"] == f"/quality/records/{record['id']}/"
-    assert agent.post("/notifications/read", {}).json() == {"marked": 1}
+    assert agent.post("/notifications/read", {}).json() == {"marked": 2}
     assert agent.get("/notifications").json()["unread"] == 0
     assert "改判" in Api(qa_sun).get("/notifications").json()["items"][0]["text"]
     twice = supervisor.post(

@@ -65,10 +65,13 @@ def decide(client: Client, dispute: Dispute, decision: str, note: str = "复听�
 
 @pytest.fixture
 def record(client_for: ClientFor, scored_contact: ScoredContact, qa_sun: User) -> Evaluation:
-    """agent_li's brush-off call, reviewed by qa_sun."""
-    return reviewed(
+    """agent_li's brush-off call, reviewed by qa_sun. The notice of its publication
+    (test_my_scores) is cleared, so each test reads what the dispute adds."""
+    record = reviewed(
         client_for, scored_contact("C-BRUSH-OFF", agent="A1001", turns=BRUSH_OFF), qa_sun
     )
+    Notification.objects.filter(user__agent=record.contact.agent).delete()
+    return record
 
 
 @pytest.fixture

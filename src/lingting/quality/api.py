@@ -75,7 +75,12 @@ from lingting.quality.services.calibration import (
 )
 from lingting.quality.services.cases import CaseInput, case_save
 from lingting.quality.services.disputes import dispute_decide, dispute_raise
-from lingting.quality.services.reviews import FindingInput, RecordInput, evaluation_submit
+from lingting.quality.services.reviews import (
+    FindingInput,
+    RecordInput,
+    evaluation_acknowledge,
+    evaluation_submit,
+)
 from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
 
 router = Router(tags=["quality"])
@@ -340,6 +345,7 @@ class EvaluationOut(Schema):
     coaching_note: str
     training_need: str
     submitted_at: datetime
+    acknowledged_at: datetime | None  # when the agent signed for it (签收)
     items: list[ReviewedItemOut]
     findings: list[FindingOut]
 
@@ -429,6 +435,15 @@ def evaluation_list(
 @router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> Evaluation:
     return evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
+
+
+@router.post("/evaluations/{evaluation_id}/acknowledge", response=EvaluationOut)
+def evaluation_acknowledge_create(request: HttpRequest, evaluation_id: int) -> Evaluation:
+    """The record's agent signs for it (签收: they have read it); again changes nothing."""
+    user = request_user(request)
+    evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
+    evaluation_acknowledge(agent_user=user, evaluation=evaluation)
+    return evaluation_for(user=user, evaluation_id=evaluation_id)
 
 
 # --- disputes (申诉) ---------------------------------------------------------------------

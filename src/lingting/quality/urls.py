@@ -1,6 +1,15 @@
 from django.urls import path
 
-from lingting.quality.views import access, calibration, cases, disputes, reviews, sampling, trust
+from lingting.quality.views import (
+    access,
+    calibration,
+    cases,
+    disputes,
+    my_scores,
+    reviews,
+    sampling,
+    trust,
+)
 
 app_name = "quality"
 
@@ -15,6 +24,12 @@ urlpatterns = [
     path("reviews/<int:assignment_id>/", reviews.review, name="review"),
     path("records/<int:evaluation_id>/", reviews.evaluation_detail, name="evaluation_detail"),
     path("records/<int:evaluation_id>/dispute/", disputes.dispute_create, name="dispute_create"),
+    path(
+        "records/<int:evaluation_id>/acknowledge/",
+        my_scores.acknowledge,
+        name="evaluation_acknowledge",
+    ),
+    path("my-scores/", my_scores.my_scores, name="my_scores"),
     path("disputes/", disputes.dispute_list, name="dispute_list"),
     path("disputes/<int:dispute_id>/", disputes.dispute_detail, name="dispute_detail"),
     path("disputes/report/", disputes.report, name="dispute_report"),

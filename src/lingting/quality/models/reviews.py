@@ -42,6 +42,8 @@ class Evaluation(models.Model):
     coaching_note = models.TextField(_("辅导建议"), blank=True)
     training_need = models.TextField(_("培训需求"), blank=True)
     submitted_at = models.DateTimeField(_("评分时间"), auto_now_add=True)
+    # When the agent signed for (签收) the record: they have read it. None until then.
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.services import audit_record
+from lingting.core.services import audit_record, notification_send
 from lingting.engine.evaluation import Answer, EvaluationError, evaluate_answers
 from lingting.quality.models import (
     AssignmentKind,
@@ -168,6 +171,59 @@ def evaluation_submit(
                     "overturned": {i.item: [i.auto_result, i.result] for i in overturned},
                 },
                 note="\n".join(f"{i.title}：{i.reason}" for i in overturned),
+            )
+            _tell_the_agent(evaluation)
+    return evaluation
+
+
+def _tell_the_agent(evaluation: Evaluation) -> None:
+    """A record about an agent is published: tell them, with the dispute window, so it
+    never runs out unseen."""
+    agent = evaluation.contact.agent
+    if agent is None or agent.user is None:
+        return
+    notification_send(
+        user=agent.user,
+        text=_(
+            "联络 %(contact)s 有新的监督记录：%(score)s 分。"
+            "请签收；对扣分有异议可在 %(days)d 天内申诉"
+        )
+        % {
+            "contact": evaluation.contact.external_id,
+            "score": f"{evaluation.score:g}",
+            "days": settings.LINGTING_DISPUTE_DAYS,
+        },
+        url=f"{reverse('quality:my_scores')}#record-{evaluation.pk}",
+    )
+
+
+def evaluation_acknowledge(*, agent_user: User, evaluation: Evaluation) -> Evaluation:
+    """The record's agent signs for it (签收): they have read it. Signing again changes
+    nothing; the first signature is kept and audited.
+
+    PermissionDenied unless the contact is the agent's own; ValidationError for a
+    calibration record, which is reviewers' practice, not a judgement of the agent.
+    """
+    with transaction.atomic():
+        evaluation = (
+            Evaluation.objects.select_for_update(of=("self",))
+            .select_related("contact__agent")
+            .get(pk=evaluation.pk)
+        )
+        agent = evaluation.contact.agent
+        if agent is None or agent.user_id != agent_user.pk:
+            raise PermissionDenied(_("只有被评分的坐席本人可以签收"))
+        if evaluation.kind != AssignmentKind.SAMPLE:
+            raise ValidationError(_("校准评分不是对坐席的评判，无需签收"))
+        if evaluation.acknowledged_at is None:
+            evaluation.acknowledged_at = timezone.now()
+            evaluation.save(update_fields=["acknowledged_at"])
+            audit_record(
+                actor=agent_user,
+                action="evaluation.acknowledge",
+                object_type="evaluation",
+                object_id=evaluation.pk,
+                after={"acknowledged_at": evaluation.acknowledged_at.isoformat()},
             )
     return evaluation
 
