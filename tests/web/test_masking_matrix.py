@@ -10,6 +10,9 @@ the daily report. A cell reads:
 - "full": the output shows both numbers as written;
 - "masked": the output shows both masked and neither in full;
 - "none": the role may not open it (403/404); if it may after all, the numbers are masked.
+
+The dispute (reason, decision), the shared case (title, note) and the training needs
+(common findings, proposals) carry the same text.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from lingting.core.services import notification_send
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.quality.models import AssignmentKind, ReviewAssignment
+from lingting.quality.services.cases import CaseInput, case_save
+from lingting.quality.services.disputes import dispute_decide, dispute_raise
 from lingting.quality.services.reviews import (
     FindingInput,
     RecordInput,
@@ -41,7 +46,7 @@ from lingting.quality.services.reviews import (
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
 from lingting.tickets.services import workorder_create_from_contact, workorder_dispatch
 from lingting.webhooks.selectors import event_payload
-from tests.web.conftest import Api, ScoredContact
+from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
@@ -58,6 +63,8 @@ class Seeded:
     contact_id: int
     evaluation_id: int
     order: WorkOrder
+    dispute_id: int
+    case_id: int
 
 
 @pytest.fixture
@@ -65,18 +72,15 @@ def seeded(
     scored_contact: ScoredContact, org: Any, qa_zhao: User, qa_sun: User, agent_li: User
 ) -> Seeded:
     """agent_li's call with the numbers read out, reviewed by the supervisor and assigned
-    to qa_sun; an order from it dispatched to 营销部 (member yx_staff); a notification for
-    everyone."""
+    to qa_sun, disputed by agent_li and decided, filed as a shared case; an order from it
+    dispatched to 营销部 (member yx_staff); a notification for everyone."""
     org.users["admin_ma"] = User.objects.create_user("admin_ma", role=Role.ADMIN)
     org.users["yx_staff"] = User.objects.create_user("yx_staff", role=Role.AGENT)
     department = Department.objects.create(code="D-YX", name="营销部")
     department.members.add(org.users["yx_staff"])
-    turns = (
-        ("agent", "您好，很高兴为您服务。", 0.0, 2.0),
-        ("customer", SEED, 2.5, 9.0),
-        ("agent", "好的，已为您登记。", 9.5, 12.0),
-    )
-    call = scored_contact("C-PII", agent="A1001", turns=turns)
+    turns = (*BRUSH_OFF, ("customer", SEED, 12.0, 18.0))
+    # The customer is known by their phone number, as many centres key customers.
+    call = scored_contact("C-PII", agent="A1001", turns=turns, customer=PHONE)
     assignment = ReviewAssignment.objects.create(
         contact=call, reviewer=qa_zhao, kind=AssignmentKind.SAMPLE
     )
@@ -92,15 +96,22 @@ def seeded(
         record=RecordInput(
             answers=answers,
             findings=[
-                FindingInput(
-                    note=SEED, scope="individual", turn=1, start_char=0, end_char=len(SEED)
-                )
+                FindingInput(note=SEED, scope="common", turn=4, start_char=0, end_char=len(SEED))
             ],
             summary=SEED,
             coaching_proposed=True,
             coaching_note=SEED,
             training_need=SEED,
         ),
+    )
+    dispute = dispute_raise(
+        agent_user=agent_li, evaluation=record, item="forbidden_phrases", reason=SEED
+    )
+    dispute_decide(supervisor=qa_zhao, dispute=dispute, overturn=False, note=SEED)
+    case = case_save(
+        actor=qa_zhao,
+        contact=call,
+        case_input=CaseInput(kind="poor", title=f"回电 {PHONE}", note=SEED, shared=True),
     )
     order = workorder_create_from_contact(
         actor=agent_li,
@@ -117,7 +128,7 @@ def seeded(
     WorkOrder.objects.update(updated_at=timezone.now() - timedelta(hours=1))
     for role in ROLES:
         notification_send(user=org.users[role], text=f"工单提醒：{SEED}")
-    return Seeded(contact_id=call.pk, evaluation_id=record.pk, order=order)
+    return Seeded(call.pk, record.pk, order, dispute_id=dispute.pk, case_id=case.pk)
 
 
 def _page(client: Client, user: User, path: str) -> tuple[int, str]:
@@ -149,6 +160,14 @@ OUTPUTS: dict[str, Fetch] = {
     ),
     "record API": lambda c, u, s: _api(u, f"/quality/evaluations/{s.evaluation_id}"),
     "records list API": lambda c, u, s: _api(u, "/quality/evaluations"),
+    "dispute page": lambda c, u, s: _page(
+        c, u, reverse("quality:dispute_detail", args=[s.dispute_id])
+    ),
+    "dispute API": lambda c, u, s: _api(u, f"/quality/disputes/{s.dispute_id}"),
+    "disputes list page": lambda c, u, s: _page(c, u, reverse("quality:dispute_list")),
+    "case page": lambda c, u, s: _page(c, u, reverse("quality:case_detail", args=[s.case_id])),
+    "case API": lambda c, u, s: _api(u, f"/quality/cases/{s.case_id}"),
+    "training needs page": lambda c, u, s: _page(c, u, reverse("coaching:training_needs")),
     "order page": lambda c, u, s: _page(c, u, reverse("tickets:detail", args=[s.order.pk])),
     "order list page": lambda c, u, s: _page(c, u, reverse("tickets:list") + "?state=all"),
     "order API": lambda c, u, s: _api(u, f"/tickets/{s.order.number}"),
@@ -168,6 +187,12 @@ EXPECTED = {
     "record page":        (M, M, M, F, M, N, F),
     "record API":         (M, M, M, F, M, N, F),
     "records list API":   (M, M, M, F, M, N, F),
+    "dispute page":       (M, M, M, F, M, N, F),
+    "dispute API":        (M, M, M, F, M, N, F),
+    "disputes list page": (M, M, M, F, M, N, F),
+    "case page":          (M, M, M, M, M, M, M),  # shared for training: masked for all
+    "case API":           (M, M, M, M, M, M, M),
+    "training needs page": (N, N, N, F, M, N, F),
     "order page":         (M, M, N, N, M, M, F),
     "order list page":    (M, M, N, N, M, M, F),
     "order API":          (M, M, N, N, M, M, F),
@@ -210,3 +235,23 @@ def test_the_webhook_body_masks_unless_the_endpoint_may_receive_numbers(
     for event in WorkOrderEvent.objects.filter(order=seeded.order):
         body = event_payload(event, seeded.order, personal_numbers=personal_numbers)
         assert _shows(200, json.dumps(body, ensure_ascii=False)) == shown
+
+
+def test_a_notification_is_masked_before_it_is_cut_to_length(agent_li: User) -> None:
+    # Cut first, "…138123456" would no longer be a number anyone could recognise and mask.
+    text = "说" * 487 + f"回电 {PHONE}，请尽快处理"
+    notification = notification_send(user=agent_li, text=text)
+    assert notification.text.endswith("回电 138****56…")
+
+
+def test_a_reader_who_lost_the_right_no_longer_sees_numbers_in_older_notifications(
+    client_for: ClientFor, qa_zhao: User
+) -> None:
+    notification_send(user=qa_zhao, text=SEED)
+    assert PHONE in client_for(qa_zhao).get(reverse("core:notification_list")).content.decode()
+    qa_zhao.role = Role.QA_ANALYST
+    qa_zhao.save(update_fields=["role"])
+
+    page = client_for(qa_zhao).get(reverse("core:notification_list")).content.decode()
+    api = _api(qa_zhao, "/notifications")[1]
+    assert _shows(200, page) == _shows(200, api) == M

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from lingting.core.permissions import request_user
+from lingting.core.personal_numbers import ShownText
 from lingting.core.selectors import notifications_for, notifications_unread_count
 from lingting.core.services import notifications_mark_read
 
@@ -17,7 +18,7 @@ router = Router(tags=["notifications"])
 
 class NotificationOut(Schema):
     id: int
-    text: str
+    text: ShownText  # masked when written; again here, for the reader's right today
     url: str  # a path of this site ("" for none)
     created_at: datetime
     read_at: datetime | None

@@ -6,10 +6,12 @@ copies are masked by `engine.pii` (138****5678, **************002X). Every outpu
 text that may carry a number (a note, a quote, a title, a reason, a comment) asks here:
 
 - pages: the `shown_to` template filter (``{{ order.title|shown_to:request.user }}``);
-- API schemas: `shown_in_response` in a resolver, or `text_shown_to(user)` when building
-  the body;
+- API schemas: a `ShownText` field (or `shown_in_response` in a resolver), or
+  `text_shown_to(user)` when building the body;
 - notifications: `notification_send` masks the text for its one reader when writing it;
-- exports and reports: `text_shown_to(user)` (None: a center-wide copy, always masked).
+- exports and reports: `text_shown_to(user)` (None: a center-wide copy, always masked);
+- what everyone reads alike, whatever their role (a shared case for training, with its
+  transcript): masked for all, with the `masked` filter or a `MaskedText` field.
 
 Webhook bodies are masked by the same `engine.pii` functions; whether a receiver gets
 numbers in full is its endpoint's setting, not a user's role.
@@ -18,7 +20,9 @@ numbers in full is its endpoint's setting, not a user's role.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, ValidationInfo
 
 from lingting.core.models import User
 from lingting.core.permissions import may_see_personal_numbers
@@ -58,3 +62,14 @@ def shown_in_response(text: str, context: Mapping[str, Any] | None) -> str:
     request's user may read it."""
     request = (context or {}).get("request")
     return shown_text(text, getattr(request, "user", None))
+
+
+def _shown_to_requester(text: str, info: ValidationInfo) -> str:
+    return shown_in_response(text, info.context)
+
+
+# An API response field of free text (``note: ShownText``): the API validates its responses
+# with the request in the context, so the field comes out as the caller may read it.
+ShownText = Annotated[str, AfterValidator(_shown_to_requester)]
+# A response field of what everyone reads alike (a shared case): masked for every caller.
+MaskedText = Annotated[str, AfterValidator(pii.mask_personal_numbers)]

@@ -56,7 +56,8 @@ def notification_send(*, user: User, text: str, url: str = "") -> Notification:
         raise ValueError(f"a notification links inside Lingting only, not to {url!r}")
     # Masked as written, for its one reader: cut to its length, the text could end in part
     # of a number that no later masking would recognise (and the stored rows need not
-    # carry what the reader may not see).
+    # carry what the reader may not see). The page and the API mask it again as shown, so a
+    # reader whose role no longer sees numbers does not see them in older messages either.
     text = shown_text(text, user)
     if len(text) > 500:  # Notification.text's max_length
         text = text[:499] + "…"

@@ -8,7 +8,7 @@ service rejects 422 with its messages.
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lingting.core.models import User
+from lingting.core.params import MAX_PAGE_SIZE, ApiDate, RowId, Seed
 from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
@@ -25,7 +26,7 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
-from lingting.core.personal_numbers import shown_in_response
+from lingting.core.personal_numbers import MaskedText, ShownText
 from lingting.engine.evaluation import Answer, ReviewResult
 from lingting.engine.sampling import daily_sample_advice
 from lingting.interactions.models import Contact
@@ -35,7 +36,6 @@ from lingting.quality.models import (
     Case,
     Dispute,
     Evaluation,
-    Finding,
     ReviewAssignment,
     ReviewedItem,
     SampleDraw,
@@ -90,27 +90,28 @@ router = Router(tags=["quality"])
 
 
 class TargetsIO(Schema):
-    new_agents_days: int | None = None
+    new_agents_days: int | None = Field(None, ge=0, le=3650)
     tags: list[str] = Field(default_factory=list)
-    max_auto_score: float | None = None
+    max_auto_score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
     fatal_only: bool = False
     complaints: bool = False
-    max_satisfaction: int | None = None
-    min_duration_s: int | None = None
-    repeat_within_days: int | None = None
+    max_satisfaction: int | None = Field(None, ge=1, le=5)
+    min_duration_s: int | None = Field(None, ge=0, le=86400)
+    repeat_within_days: int | None = Field(None, ge=0, le=3650)
     saved_filter: str = ""
 
 
 class PlanIn(Schema):
-    name: str
-    method: str  # random | stratified
-    sample_size: int
-    reviewers: dict[str, int]  # username → quota weight
-    stratify_by: str = ""  # queue | team | agent
-    allocation: str = ""  # proportional | equal
-    min_per_agent_month: int = 0
-    lookback_days: int = 1
-    schedule: str = "on_demand"  # daily | on_demand
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")
+    method: SamplingMethod
+    sample_size: int = Field(ge=1, le=100_000)
+    # username → quota weight
+    reviewers: dict[str, Annotated[int, Field(ge=0, le=1000)]]
+    stratify_by: StratifyBy | Literal[""] = ""
+    allocation: Allocation | Literal[""] = ""
+    min_per_agent_month: int = Field(0, ge=0, le=1000)
+    lookback_days: int = Field(1, ge=1, le=366)
+    schedule: Schedule = Schedule.ON_DEMAND
     targets: TargetsIO = Field(default_factory=TargetsIO)
     description: str = ""
     is_active: bool = True
@@ -137,7 +138,7 @@ class PlanOut(Schema):
 
 class DrawOut(Schema):
     id: int
-    plan_id: int
+    plan_id: RowId
     day: date
     seed: int
     window_start: datetime
@@ -156,8 +157,8 @@ class DrawOut(Schema):
 
 
 class DrawIn(Schema):
-    day: date | None = None
-    seed: int | None = None  # repeat an earlier draw over the same candidates
+    day: ApiDate | None = None
+    seed: Seed | None = None  # repeat an earlier draw over the same candidates
 
 
 @router.get("/plans", response=list[PlanOut])
@@ -192,13 +193,13 @@ def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, SamplingPlan]:
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
-def plan_detail(request: HttpRequest, plan_id: int) -> SamplingPlan:
+def plan_detail(request: HttpRequest, plan_id: RowId) -> SamplingPlan:
     require(may_manage_qa(request_user(request)))
     return get_object_or_404(SamplingPlan, pk=plan_id)
 
 
 @router.post("/plans/{plan_id}/draws", response={201: DrawOut})
-def plan_draw(request: HttpRequest, plan_id: int, body: DrawIn) -> tuple[int, SampleDraw]:
+def plan_draw(request: HttpRequest, plan_id: RowId, body: DrawIn) -> tuple[int, SampleDraw]:
     user = request_user(request)
     require(may_manage_qa(user))
     plan = get_object_or_404(SamplingPlan, pk=plan_id)
@@ -206,14 +207,14 @@ def plan_draw(request: HttpRequest, plan_id: int, body: DrawIn) -> tuple[int, Sa
 
 
 class SampleSizeQuery(Schema):
-    avg_daily_volume: float
-    avg_handle_s: float
-    reviewers: int
-    effective_hours: float
-    margin: float = 0.05
-    confidence: float = 0.95
-    expected_rate: float = 0.5
-    overhead_s: float = 120.0
+    avg_daily_volume: float = Field(gt=0, le=10_000_000, allow_inf_nan=False)
+    avg_handle_s: float = Field(gt=0, le=86_400, allow_inf_nan=False)
+    reviewers: int = Field(ge=1, le=10_000)
+    effective_hours: float = Field(gt=0, le=24, allow_inf_nan=False)
+    margin: float = Field(0.05, gt=0, lt=1, allow_inf_nan=False)
+    confidence: float = Field(0.95, gt=0, lt=1, allow_inf_nan=False)
+    expected_rate: float = Field(0.5, gt=0, lt=1, allow_inf_nan=False)
+    overhead_s: float = Field(120.0, ge=0, le=86_400, allow_inf_nan=False)
 
 
 class SampleSizeOut(Schema):
@@ -239,7 +240,7 @@ def sample_size(request: HttpRequest, query: Query[SampleSizeQuery]) -> object:
 
 class AssignmentOut(Schema):
     id: int
-    contact_id: int
+    contact_id: RowId
     external_id: str
     kind: str
     status: str
@@ -268,7 +269,7 @@ class ReviewOut(Schema):
 
 class AnswerIn(Schema):
     result: ReviewResult
-    points_lost: float | None = None
+    points_lost: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
     reason: str = ""
     note: str = ""
 
@@ -277,9 +278,9 @@ class FindingIn(Schema):
     note: str
     scope: str  # common | individual
     item: str = ""
-    turn: int | None = None
-    start_char: int | None = None
-    end_char: int | None = None
+    turn: int | None = Field(None, ge=0, le=100_000)
+    start_char: int | None = Field(None, ge=0, le=10_000_000)
+    end_char: int | None = Field(None, ge=0, le=10_000_000)
 
 
 class RecordIn(Schema):
@@ -299,16 +300,8 @@ class ReviewedItemOut(Schema):
     points_lost: float
     auto_result: str
     overturned: bool
-    reason: str
-    note: str
-
-    @staticmethod
-    def resolve_reason(item: ReviewedItem, context: dict[str, Any]) -> str:
-        return shown_in_response(item.reason, context)
-
-    @staticmethod
-    def resolve_note(item: ReviewedItem, context: dict[str, Any]) -> str:
-        return shown_in_response(item.note, context)
+    reason: ShownText
+    note: ShownText
 
 
 class FindingOut(Schema):
@@ -316,22 +309,14 @@ class FindingOut(Schema):
     turn: int | None
     start_char: int | None
     end_char: int | None
-    quote: str
-    note: str
+    quote: ShownText
+    note: ShownText
     scope: str
-
-    @staticmethod
-    def resolve_quote(finding: Finding, context: dict[str, Any]) -> str:
-        return shown_in_response(finding.quote, context)
-
-    @staticmethod
-    def resolve_note(finding: Finding, context: dict[str, Any]) -> str:
-        return shown_in_response(finding.note, context)
 
 
 class EvaluationOut(Schema):
     id: int
-    contact_id: int
+    contact_id: RowId
     reviewer: str
     kind: str
     score: float
@@ -340,10 +325,10 @@ class EvaluationOut(Schema):
     severity_a: int
     severity_b: int
     severity_c: int
-    summary: str
+    summary: ShownText
     coaching_proposed: bool
-    coaching_note: str
-    training_need: str
+    coaching_note: ShownText
+    training_need: ShownText
     submitted_at: datetime
     acknowledged_at: datetime | None  # when the agent signed for it (签收)
     items: list[ReviewedItemOut]
@@ -352,18 +337,6 @@ class EvaluationOut(Schema):
     @staticmethod
     def resolve_reviewer(evaluation: Evaluation) -> str:
         return evaluation.reviewer.username
-
-    @staticmethod
-    def resolve_summary(evaluation: Evaluation, context: dict[str, Any]) -> str:
-        return shown_in_response(evaluation.summary, context)
-
-    @staticmethod
-    def resolve_coaching_note(evaluation: Evaluation, context: dict[str, Any]) -> str:
-        return shown_in_response(evaluation.coaching_note, context)
-
-    @staticmethod
-    def resolve_training_need(evaluation: Evaluation, context: dict[str, Any]) -> str:
-        return shown_in_response(evaluation.training_need, context)
 
     @staticmethod
     def resolve_items(evaluation: Evaluation) -> list[object]:
@@ -382,7 +355,7 @@ def review_queue(request: HttpRequest) -> list[ReviewAssignment]:
 
 
 @router.get("/reviews/{assignment_id}", response=ReviewOut)
-def review_detail(request: HttpRequest, assignment_id: int) -> dict[str, object]:
+def review_detail(request: HttpRequest, assignment_id: RowId) -> dict[str, object]:
     page = review_page_for(user=request_user(request), assignment_id=assignment_id)
     return dict(
         assignment=page.assignment,
@@ -404,7 +377,7 @@ def review_detail(request: HttpRequest, assignment_id: int) -> dict[str, object]
 
 @router.post("/reviews/{assignment_id}", response={201: EvaluationOut})
 def review_submit(
-    request: HttpRequest, assignment_id: int, body: RecordIn
+    request: HttpRequest, assignment_id: RowId, body: RecordIn
 ) -> tuple[int, Evaluation]:
     user = request_user(request)
     page = review_page_for(user=user, assignment_id=assignment_id)
@@ -433,12 +406,12 @@ def evaluation_list(
 
 
 @router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
-def evaluation_detail(request: HttpRequest, evaluation_id: int) -> Evaluation:
+def evaluation_detail(request: HttpRequest, evaluation_id: RowId) -> Evaluation:
     return evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
 
 
 @router.post("/evaluations/{evaluation_id}/acknowledge", response=EvaluationOut)
-def evaluation_acknowledge_create(request: HttpRequest, evaluation_id: int) -> Evaluation:
+def evaluation_acknowledge_create(request: HttpRequest, evaluation_id: RowId) -> Evaluation:
     """The record's agent signs for it (签收: they have read it); again changes nothing."""
     user = request_user(request)
     evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
@@ -464,20 +437,20 @@ class DecisionIn(Schema):
 
 class DisputeOut(Schema):
     id: int
-    evaluation_id: int
-    contact_id: int
+    evaluation_id: RowId
+    contact_id: RowId
     external_id: str
     agent: str | None  # the agent's code
     reviewer: str  # who scored the record
     item: str
     item_title: str
-    reason: str
+    reason: ShownText
     raised_by: str
     raised_at: datetime
     status: DisputeStatusName
     decided_by: str | None
     decided_at: datetime | None
-    decision_note: str
+    decision_note: ShownText
     score_before: float | None
     score_after: float | None
     record_score: float  # the record's score now
@@ -522,8 +495,8 @@ class DisputedItemOut(Schema):
     result: str
     points_lost: float
     overturned: bool
-    reason: str
-    note: str
+    reason: ShownText
+    note: ShownText
 
 
 class DisputeDetailOut(DisputeOut):
@@ -571,7 +544,7 @@ class DisputeReportOut(Schema):
 
 
 @router.get("/evaluations/{evaluation_id}/disputes", response=RecordDisputesOut, tags=["disputes"])
-def record_dispute_list(request: HttpRequest, evaluation_id: int) -> dict[str, object]:
+def record_dispute_list(request: HttpRequest, evaluation_id: RowId) -> dict[str, object]:
     """The disputes of one record, and the items the viewer (its agent) may still dispute."""
     user = request_user(request)
     evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
@@ -584,7 +557,7 @@ def record_dispute_list(request: HttpRequest, evaluation_id: int) -> dict[str, o
 
 
 @router.post("/evaluations/{evaluation_id}/disputes", response={201: DisputeOut}, tags=["disputes"])
-def dispute_create(request: HttpRequest, evaluation_id: int, body: DisputeIn) -> Status[Dispute]:
+def dispute_create(request: HttpRequest, evaluation_id: RowId, body: DisputeIn) -> Status[Dispute]:
     """The record's agent disputes one item that cost points (once per item, in time)."""
     user = request_user(request)
     evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
@@ -624,12 +597,12 @@ def dispute_report_read(
 
 
 @router.get("/disputes/{dispute_id}", response=DisputeDetailOut, tags=["disputes"])
-def dispute_detail(request: HttpRequest, dispute_id: int) -> Dispute:
+def dispute_detail(request: HttpRequest, dispute_id: RowId) -> Dispute:
     return dispute_for(user=request_user(request), dispute_id=dispute_id)
 
 
 @router.post("/disputes/{dispute_id}/decision", response=DisputeDetailOut, tags=["disputes"])
-def dispute_decision(request: HttpRequest, dispute_id: int, body: DecisionIn) -> Dispute:
+def dispute_decision(request: HttpRequest, dispute_id: RowId, body: DecisionIn) -> Dispute:
     """A QA supervisor upholds the record or overturns the item, with the reason."""
     user = request_user(request)
     dispute = dispute_for(user=user, dispute_id=dispute_id)
@@ -655,7 +628,7 @@ class SessionOut(Schema):
     created_by: str
     created_at: datetime
     closed_at: datetime | None
-    note: str
+    note: ShownText
     contact_count: int
     reviewer_count: int
     submitted_count: int  # records in
@@ -699,16 +672,16 @@ class CellOut(Schema):
     reviewer: str
     result: str  # pass | fail | na; "" not scored yet
     points_lost: float
-    note: str
+    note: ShownText
     differs: bool  # from the consensus
 
 
 class AgreedOut(Schema):
-    contact_id: int
+    contact_id: RowId
     item: str
     result: str
     points_lost: float
-    note: str
+    note: ShownText
 
 
 class AnswerRowOut(Schema):
@@ -722,7 +695,7 @@ class AnswerRowOut(Schema):
 
 
 class ContactAnswersOut(Schema):
-    contact_id: int
+    contact_id: RowId
     external_id: str
     totals: dict[str, float | None]  # reviewer → total (null: not scored yet)
     consensus_total: float | None
@@ -750,7 +723,8 @@ class CalibrationSummaryOut(Schema):
 
 class AgreedAnswerIn(Schema):
     result: ReviewResult
-    points_lost: float | None = None  # a fail: none means the item's full points
+    # a fail: none means the item's full points
+    points_lost: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
     note: str = Field(default="", max_length=500)
 
 
@@ -870,7 +844,7 @@ def calibration_create(request: HttpRequest, body: CalibrationIn) -> Status[Cali
 
 
 @router.get("/calibrations/{session_id}", response=CalibrationSummaryOut, tags=["calibration"])
-def calibration_detail(request: HttpRequest, session_id: int) -> dict[str, object]:
+def calibration_detail(request: HttpRequest, session_id: RowId) -> dict[str, object]:
     """Progress, per-item agreement and alpha, alpha on totals, reviewers' deviations and
     everyone's answers. A reviewer of the session sees the figures and answers only once
     they have scored all their contacts, or once the session is closed."""
@@ -885,7 +859,7 @@ def calibration_detail(request: HttpRequest, session_id: int) -> dict[str, objec
     tags=["calibration"],
 )
 def calibration_agreed(
-    request: HttpRequest, session_id: int, contact_id: int, body: AgreeIn
+    request: HttpRequest, session_id: RowId, contact_id: RowId, body: AgreeIn
 ) -> list[AgreedAnswer]:
     """Record the agreed answers of one contact, replacing those agreed before; items left
     out have none (their consensus is the reviewers' majority)."""
@@ -904,7 +878,7 @@ def calibration_agreed(
 
 
 @router.post("/calibrations/{session_id}/close", response=SessionOut, tags=["calibration"])
-def calibration_close(request: HttpRequest, session_id: int, body: CloseIn) -> CalibrationSession:
+def calibration_close(request: HttpRequest, session_id: RowId, body: CloseIn) -> CalibrationSession:
     """Close the session with the conclusion; contacts still unscored leave the queues."""
     user = request_user(request)
     require(may_manage_qa(user))
@@ -925,7 +899,7 @@ def calibration_close(request: HttpRequest, session_id: int, body: CloseIn) -> C
         }
     },
 )
-def calibration_examples(request: HttpRequest, session_id: int) -> HttpResponse:
+def calibration_examples(request: HttpRequest, session_id: RowId) -> HttpResponse:
     """The session's scorecard version with the agreed answers on automatic items added as
     examples (personal numbers masked), ready for `lingting scorecard test`."""
     user = request_user(request)
@@ -942,7 +916,7 @@ def calibration_examples(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 class CaseIn(Schema):
-    contact_id: int
+    contact_id: RowId
     kind: str  # excellent | poor
     title: str
     note: str = ""
@@ -952,10 +926,10 @@ class CaseIn(Schema):
 
 class CaseOut(Schema):
     id: int
-    contact_id: int
+    contact_id: RowId
     kind: str
-    title: str
-    note: str
+    title: MaskedText  # a case is read by everyone alike, as its masked transcript
+    note: MaskedText
     tags: list[str]
     shared: bool
     created_at: datetime
@@ -984,7 +958,7 @@ def case_create(request: HttpRequest, body: CaseIn) -> tuple[int, Case]:
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+def case_detail(request: HttpRequest, case_id: RowId) -> CaseDetailOut:
     page = case_page_for(user=request_user(request), case_id=case_id)
     return CaseDetailOut(
         **CaseOut.from_orm(page.case).model_dump(),

@@ -141,7 +141,7 @@ def _out(order: WorkOrder, *, viewer: User) -> dict[str, Any]:
         "department": order.department.code if order.department else None,
         "parent": order.parent.number if order.parent else None,
         "contact": order.contact.external_id if order.contact else None,
-        "customer": order.customer.code if order.customer else None,
+        "customer": shown(order.customer.code) if order.customer else None,  # may be a phone
         "created_at": order.created_at,
         "due_at": order.due_at,
         "closed_at": order.closed_at,

@@ -56,7 +56,7 @@ def event_payload(
             "priority": order.priority,
             "department": order.department.code if order.department else None,
             "parent": order.parent.number if order.parent else None,
-            "customer": order.customer.code if order.customer else None,
+            "customer": shown(order.customer.code) if order.customer else None,
             "contact": order.contact.external_id if order.contact else None,
             "created_at": _iso(order.created_at),
             "due_at": _iso(_due_at(order, event)),

@@ -1,6 +1,7 @@
 """``{{ text|shown_to:request.user }}``: free text with personal numbers as the reader may
-see them (`lingting.core.personal_numbers`). Put it first, before `linebreaksbr` and the
-like, so that the text is masked before it is marked up."""
+see them (`lingting.core.personal_numbers`); ``{{ text|masked }}``: masked whoever reads
+it (a shared case). Put them first, before `linebreaksbr` and the like, so that the text
+is masked before it is marked up."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django import template
 
 from lingting.core.personal_numbers import shown_text
+from lingting.engine import pii
 
 register = template.Library()
 
@@ -18,3 +20,10 @@ def shown_to(text: Any, viewer: Any) -> Any:
     if not text:
         return text
     return shown_text(str(text), viewer)
+
+
+@register.filter
+def masked(text: Any) -> Any:
+    if not text:
+        return text
+    return pii.mask_personal_numbers(str(text))
