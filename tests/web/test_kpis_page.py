@@ -98,14 +98,16 @@ def test_an_agent_sees_the_kpis_of_their_own_calls(imported: Path, agent_li: Use
     assert [dict(row.group)["agent"] for row in rows] == ["A1001"]
 
 
-def test_the_page_shows_the_figures(client_for: ClientFor, imported: Path, ops_zhou: User) -> None:
+def test_the_page_shows_the_figures(
+    client_for: ClientFor, imported: Path, ops_zhou: User, org: Any
+) -> None:
     expected = engine_rows(imported, ["queue"])
 
     page = client_for(ops_zhou).get(reverse("performance:kpis"), {"by": ["queue"]}).content.decode()
 
     table = page.split('id="kpi-table"')[1]
     for row in expected:
-        assert f">{row['queue']}<" in table
+        assert f">{org.queues[row['queue']].name}<" in table  # named as the contact pages do
         assert f'<td class="num">{row["offered"]}</td>' in table
 
 
@@ -132,8 +134,8 @@ def test_figures_are_coloured_against_the_queues_target_before_the_centers(
         r.split("</td>")[0].rsplit(">", 1)[1]: r
         for r in page.split('id="kpi-table"')[1].split("<tr>")[2:]
     }
-    assert "rag-red" in rows["ACD-01"]  # below its own amber threshold
-    assert "rag-green" in rows["ACD-02"]  # only the center's target applies
+    assert "rag-red" in rows["话费查询"]  # ACD-01, below its own amber threshold
+    assert "rag-green" in rows["故障报修"]  # ACD-02: only the center's target applies
 
 
 def test_only_operations_sets_targets_and_bad_thresholds_are_refused(
@@ -293,8 +295,11 @@ def test_the_api_gives_the_page_figures_in_the_users_scope(
     rows = Api(qa_zhao).get("/kpis/", by="day,queue").json()
     own = Api(agent_li).get("/kpis/", by="agent").json()
 
-    assert rows == page
-    assert {row["queue"] for row in rows} == {"ACD-01", "ACD-02"}
+    assert [{k: v for k, v in row.items() if k != "queue_name"} for row in rows] == page
+    assert {(row["queue"], row["queue_name"]) for row in rows} == {
+        ("ACD-01", "话费查询"),
+        ("ACD-02", "故障报修"),
+    }
     assert "fcr" in rows[0]
     assert "qa_score" in rows[0]
     assert [row["agent"] for row in own] == ["A1001"]

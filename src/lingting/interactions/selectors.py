@@ -33,7 +33,7 @@ from lingting.core.permissions import (
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
 from lingting.engine.scorecard import ScorecardError
-from lingting.interactions.models import Contact, Turn
+from lingting.interactions.models import Contact, Queue, Turn
 from lingting.interactions.transcript import (
     Highlight,
     Segment,
@@ -554,3 +554,10 @@ def _extra_value(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def queue_names() -> dict[str, str]:
+    """Each ACD group's name as every page, export and API shows it (`Queue.__str__`: its name,
+    else its code), by code: for tables whose rows carry only the code (KPIs, the assessment,
+    satisfaction)."""
+    return {queue.code: str(queue) for queue in Queue.objects.only("code", "name")}

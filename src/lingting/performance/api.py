@@ -5,17 +5,17 @@ scope, the same figures, the FORMATS.md ones first, then FCR, transfers, complai
 automatic QA score and pass rate.
 """
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from lingting.core.params import ApiDate
 from lingting.core.permissions import request_user
 from lingting.engine.kpis import KpiError, KpiOptions, parse_groupings
 from lingting.interactions.models import Queue
-from lingting.interactions.selectors import ContactFilters
+from lingting.interactions.selectors import ContactFilters, queue_names
 from lingting.performance.selectors import kpi_table_for
 
 router = Router(tags=["kpis"])
@@ -23,17 +23,19 @@ router = Router(tags=["kpis"])
 
 class KpiQuery(Schema):
     by: str = "day"  # comma-separated: day, queue, agent, hour, week, month
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: ApiDate | None = None
+    date_to: ApiDate | None = None
     queue: str | None = None  # an ACD group's code
-    service_level_seconds: float = 20
-    short_abandon_seconds: float = 5
-    fcr_days: float = 7
+    service_level_seconds: float = Field(20, ge=0, le=3600, allow_inf_nan=False)
+    short_abandon_seconds: float = Field(5, ge=0, le=3600, allow_inf_nan=False)
+    # a repeat call within this many days means the first did not resolve it
+    fcr_days: float = Field(7, gt=0, le=365, allow_inf_nan=False)
 
 
 @router.get("/", response=list[dict[str, Any]])
 def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
-    """One row per group: its keys, then every figure (rates as fractions, means in
+    """One row per group: its keys (grouped by queue: its code, and its name as the pages show
+    it in `queue_name`), then every figure (rates as fractions, means in
     seconds; null where a denominator is zero)."""
     user = request_user(request)
     try:
@@ -51,6 +53,11 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
         short_abandon_seconds=query.short_abandon_seconds,
         fcr_days=query.fcr_days,
     )
-    return [
+    rows = [
         row.values() for row in kpi_table_for(user=user, filters=filters, by=by, options=options)
     ]
+    if "queue" in by:  # the code is the key; the name is the one every page shows
+        names = queue_names()
+        for row in rows:
+            row["queue_name"] = names.get(str(row["queue"]), row["queue"])
+    return rows

@@ -33,7 +33,7 @@ from lingting.engine.kpis import GroupKey, KpiAccumulator, KpiOptions, KpiRow, g
 from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.engine.targets import Status, Target
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import ContactFilters, contacts_matching
+from lingting.interactions.selectors import ContactFilters, contacts_matching, queue_names
 from lingting.performance.models import (
     AssessmentWeights,
     KpiTarget,
@@ -441,6 +441,7 @@ class AssessmentLine:
 
     assessment: MonthlyAssessment
     award: str | None  # "best", "worst" or None
+    queue_name: str = ""  # the main queue as every page names it (`queue_names`)
 
     @property
     def components(self) -> list[float | None]:
@@ -459,7 +460,15 @@ def assessment_for(*, user: User, month: date) -> list[AssessmentLine]:
         .select_related("agent", "agent__team")
         .order_by(F("rank").asc(nulls_last=True), "agent__code")
     )
-    return [AssessmentLine(assessment=row, award=awards.get(row.agent_id)) for row in rows]
+    queues = queue_names()
+    return [
+        AssessmentLine(
+            assessment=row,
+            award=awards.get(row.agent_id),
+            queue_name=queues.get(row.queue, row.queue),
+        )
+        for row in rows
+    ]
 
 
 def assessed_months() -> list[date]:

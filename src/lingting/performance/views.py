@@ -26,6 +26,7 @@ from lingting.core.permissions import (
     require,
 )
 from lingting.interactions.models import Queue
+from lingting.interactions.selectors import queue_names
 from lingting.performance.forms import GROUP_LABELS, KpiForm
 from lingting.performance.models import (
     FIGURE_UNITS,
@@ -77,6 +78,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     )
     agent_teams = agent_team_codes() if "agent" in by and team_targets else {}
     labels = dict(GROUP_LABELS)
+    queues = queue_names() if "queue" in by else {}
     rows = []
     for line in table:
         values = line.values()
@@ -90,7 +92,10 @@ def kpis(request: HttpRequest) -> HttpResponse:
             team_targets=team_targets,
             values={"qa_score": line.qa.qa_score, "pass_rate": line.qa.pass_rate},
         )
-        rows.append((values, [key for _name, key in line.row.group], statuses))
+        keys = [
+            queues.get(str(key), key) if name == "queue" else key for name, key in line.row.group
+        ]
+        rows.append((values, keys, statuses))
     return render(
         request,
         "performance/kpis.html",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from lingting.core.models import Team
 from lingting.core.permissions import request_user
+from lingting.interactions.selectors import queue_names
 from lingting.performance.selectors import target_book
 from lingting.surveys.forms import GROUP_LABELS, CsatForm
 from lingting.surveys.selectors import (
@@ -27,6 +28,7 @@ def csat(request: HttpRequest) -> HttpResponse:
     rows, total = csat_rows(user=user, **query)
     book, team_codes = target_book(), dict(Team.objects.values_list("name", "code"))
     labels = dict(GROUP_LABELS)
+    queues = queue_names() if "queue" in query["by"] else {}
     return render(
         request,
         "surveys/csat.html",
@@ -36,7 +38,10 @@ def csat(request: HttpRequest) -> HttpResponse:
             "columns": [labels[name] for name in query["by"]],
             "rows": [
                 (
-                    [key for _name, key in row.group],
+                    [
+                        queues.get(str(key), key) if name == "queue" else key
+                        for name, key in row.group
+                    ],
                     row.totals,
                     csat_statuses(book, row, team_codes),
                 )
