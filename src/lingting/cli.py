@@ -2,9 +2,7 @@
 
 Engine commands (`score`, `kpis`, `scorecard test|diff`) run without Django or a database, so
 they work on any machine and in distributed workers; every other command is a Django
-management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...),
-among them the three production processes: `lingting serve` (the web app under gunicorn),
-`lingting worker` (the task worker) and `lingting scheduler` (the recurring jobs).
+management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ LINGTING_LOGIN_FAILURES_PER_ACCOUNT / _PER_ADDRESS  failed sign-ins that lock an
 LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
+LINGTING_SEARCH_DICTIONARY  a center's own word list for search, beside the shipped one
 """
 
 from __future__ import annotations
@@ -172,6 +173,9 @@ LINGTING_WEBHOOK_DISABLE_AFTER = int(os.environ.get("LINGTING_WEBHOOK_DISABLE_AF
 # Where call recordings are: a contact's `recording` path is read below this folder (never
 # outside it) and played beside its transcript.
 LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_DIR / "recordings"))
+# A center's own words for search (jieba's user-dictionary format, one a line), used beside
+# lingting/engine/search_words.txt; after changing it, run `lingting search_reindex`.
+LINGTING_SEARCH_DICTIONARY = os.environ.get("LINGTING_SEARCH_DICTIONARY", "")
 USE_TZ = True
 # The recurring jobs `lingting scheduler` runs (job name, schedule, command and arguments);
 # each command is safe to run twice for the same period. Cron can run the same commands

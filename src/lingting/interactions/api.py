@@ -10,9 +10,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from lingting.core.permissions import request_user
 from lingting.interactions.models import Contact
+from lingting.interactions.search import MAX_QUERY_CHARS
 from lingting.interactions.selectors import (
     ContactFilters,
     contact_detail_page_for,
@@ -65,6 +67,14 @@ class ContactQuery(Schema):
     agent_id: int | None = None
     failed_item: str = ""
     fatal_only: bool = False
+    unscored: bool = False  # contacts with a transcript and no current score
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY_CHARS,
+        pattern=r"^[^\x00]*$",
+        description="Search: words said, a tag, a contact id, or (for roles that may see "
+        "personal numbers) a phone number.",
+    )
 
 
 class TurnOut(Schema):
@@ -105,6 +115,8 @@ def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> QuerySet[C
         agent_id=query.agent_id,
         failed_item=query.failed_item,
         fatal_only=query.fatal_only,
+        unscored=query.unscored,
+        query=query.q,
     )
     return (
         contacts_matching(user=request_user(request), filters=filters)

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, Team, User
-from lingting.core.permissions import visible_agents
+from lingting.core.permissions import may_see_personal_numbers, visible_agents
 from lingting.interactions.models import Queue
+from lingting.interactions.search import MAX_QUERY_CHARS
 from lingting.interactions.selectors import ContactFilters, ScoreBand
 
 # The built-in scorecard's stable item ids (FORMATS.md); titles may be translated.
@@ -39,6 +40,12 @@ class AgentChoiceField(forms.ModelChoiceField[Agent]):
 
 
 class ContactFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=MAX_QUERY_CHARS,
+        widget=forms.SearchInput(),
+    )
     date_from = forms.DateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -68,6 +75,12 @@ class ContactFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agents = visible_agents(user)
+        # Only roles that may see personal numbers search by them (lingting.interactions.search).
+        self.fields["q"].widget.attrs["placeholder"] = (
+            _("说过的话、标签、联络编号或电话号码")
+            if may_see_personal_numbers(user)
+            else _("说过的话、标签或联络编号")
+        )
         self.fields["queue"].queryset = Queue.objects.order_by("code")  # type: ignore[attr-defined]
         self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
             pk__in=agents.values("team")
@@ -92,4 +105,5 @@ class ContactFilterForm(forms.Form):
             failed_item=data.get("failed_item") or "",
             fatal_only=bool(data.get("fatal_only")),
             unscored=bool(data.get("unscored")),
+            query=data.get("q") or "",
         )

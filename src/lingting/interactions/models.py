@@ -149,3 +149,36 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.team or self.queue}"
+
+
+class SearchDocument(models.Model):
+    """A contact's words for full-text search (lingting.engine.search): its transcript
+    without the digits of personal numbers, and its tags, segmented into space-separated
+    terms (written by interactions.search_index). Indexed by SQLite FTS5 or a PostgreSQL GIN
+    index (migration 0005)."""
+
+    contact = models.OneToOneField(
+        Contact, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    terms = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.terms[:30]}"
+
+
+class PhoneNumber(models.Model):
+    """A phone number a contact carries (read out in its transcript, its customer code or
+    one of its extra fields), normalised as lingting.engine.pii finds it: searched only by
+    roles that may see personal numbers."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["number"], name="phone_number_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "number"], name="phone_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -34,6 +34,7 @@ from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
 from lingting.engine.scorecard import ScorecardError
 from lingting.interactions.models import Contact, Queue, Turn
+from lingting.interactions.search import Snippet, search_condition, search_snippets
 from lingting.interactions.transcript import (
     Highlight,
     Segment,
@@ -100,6 +101,7 @@ class ContactFilters:
     failed_item: str = ""
     fatal_only: bool = False
     unscored: bool = False
+    query: str = ""  # the search box: words said, a tag, a contact id or a phone number
 
     @property
     def is_empty(self) -> bool:
@@ -169,7 +171,10 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
     if filters.fatal_only:
         contacts = contacts.filter(current_score__fatal=True)
     if filters.unscored:
-        contacts = contacts.filter(current_score__isnull=True)
+        # Only what scoring can score: a contact with a transcript and no current result.
+        contacts = contacts.filter(current_score__isnull=True, turn_count__gt=0)
+    if filters.query:
+        contacts = contacts.filter(search_condition(user=user, query=filters.query))
     return contacts
 
 
@@ -207,6 +212,7 @@ class ContactRow:
     duration: str
     band: str  # a ScoreBand value, "" when the contact has no score
     failed_count: int
+    snippet: Snippet | None = None  # where the search matched, when there is a search
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +233,16 @@ def contact_page_for(
         matching=contacts_matching(user=user, filters=filters),
     )
     page = paginator.get_page(page_number)
+    snippets = (
+        search_snippets(
+            user=user,
+            contacts=list(page.object_list),
+            query=filters.query,
+            speaker_labels=SPEAKER_LABELS,
+        )
+        if filters.query
+        else {}
+    )
     rows = [
         ContactRow(
             contact=contact,
@@ -234,6 +250,7 @@ def contact_page_for(
             duration=format_clock(_duration_s(contact)),
             band=ScoreBand.of(contact.current_score.score).value if contact.current_score else "",
             failed_count=getattr(contact, "failed_count", 0),
+            snippet=snippets.get(contact.pk),
         )
         for contact in page.object_list
     ]

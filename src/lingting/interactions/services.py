@@ -52,7 +52,7 @@ from lingting.engine.reader import (
 from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Turn as TurnRow
-from lingting.interactions.search_index import search_index_refresh
+from lingting.interactions.tasks import search_index_later
 from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.tasks import score_contacts
 
@@ -628,7 +628,7 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
         if changed:
             cursor.execute(_SQL["unscore"], [changed])
     # Written contacts (new, or changed by the line) are found by search as now stored.
-    search_index_refresh(contact_ids=list(written.values()))
+    search_index_later(contact_ids=list(written.values()), in_process=scoring.in_process)
 
     # New contacts with a transcript, and stored ones that have one (theirs or the stored)
     # and were changed or have no current result: a run that died after storing them,
@@ -778,8 +778,9 @@ def _store(contacts: list[Contact], scoring: _Scoring) -> tuple[int, int]:
     _store_recordings(contacts, before, row_ids)
 
     changed = {c.id for c in contacts if c.id in before and _as_stored(c) != before[c.id]}
-    search_index_refresh(
-        contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed]
+    search_index_later(
+        contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed],
+        in_process=scoring.in_process,
     )
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)

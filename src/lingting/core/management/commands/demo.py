@@ -150,7 +150,8 @@ class Command(BaseCommand):
         )
         self._report(
             f"generated contacts {months[0]} – {end - timedelta(days=1)}",
-            contacts_import(lines=_parsed(records), score=False),
+            # Scored below; indexed for search here (score_in_process), not by the worker.
+            contacts_import(lines=_parsed(records), score=False, score_in_process=True),
         )
         if not options["no_jddc"]:
             self._import_jddc()
@@ -217,7 +218,9 @@ class Command(BaseCommand):
         tz = timezone.get_default_timezone()
         self._report(
             f"JDDC sample {path}",
-            contacts_import(lines=read_contacts_file(str(path), tz=tz), score=False),
+            contacts_import(
+                lines=read_contacts_file(str(path), tz=tz), score=False, score_in_process=True
+            ),
         )
 
     def _report(self, what: str, report: ImportReport) -> None:
