@@ -59,3 +59,14 @@ def heartbeats_now() -> list[ProcessHealth]:
         allowed = timedelta(seconds=MISSED_BEATS_TOLERATED * beat.every_seconds)
         health.append(ProcessHealth(process, beat.beat_at, fresh=now - beat.beat_at <= allowed))
     return health
+
+
+def people_names(usernames: set[str]) -> dict[str, str]:
+    """Each of these users' name as the pages show people (their full name, else the login),
+    by username: for records that keep only logins (a warning's recipients)."""
+    return {
+        user.username: user.display_name
+        for user in User.objects.filter(username__in=usernames).only(
+            "username", "first_name", "last_name"
+        )
+    }

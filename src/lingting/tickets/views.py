@@ -26,7 +26,8 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
-from lingting.core.personal_numbers import reveals_numbers
+from lingting.core.personal_numbers import phone_shown_to, reveals_numbers, shown_text
+from lingting.core.selectors import people_names
 from lingting.engine.workorders import ACTION_LABELS, REASON_REQUIRED, Action
 from lingting.interactions.models import Contact, Customer
 from lingting.tickets.models import (
@@ -35,12 +36,15 @@ from lingting.tickets.models import (
     StageChoice,
     WorkOrder,
     WorkOrderEvent,
+    WorkOrderType,
     WorkOrderWarning,
 )
 from lingting.tickets.selectors import (
     DUE_FILTERS,
     OPEN_STATES,
+    CallPrefill,
     active_types,
+    call_prefill,
     department_dashboard,
     orders_filtered,
     with_deadline_marks,
@@ -202,18 +206,34 @@ def order_create(request: HttpRequest) -> HttpResponse:
         return render(
             request, "tickets/create.html", {"types": types, "contact": contact, "form": None}
         )
-    initial = {"priority": chosen.default_priority}
-    form = OrderForm(request.POST or None, initial=initial, field_specs=list(chosen.fields))
+    prefill = call_prefill(contact) if contact is not None else None
+    form = OrderForm(
+        request.POST or None,
+        initial=_initial_from_call(chosen, prefill, user),
+        field_specs=list(chosen.fields),
+    )
     if contact is not None:  # the contact's customer is taken
         del form.fields["customer"]
+    phone_fields = [
+        f"field_{spec['name']}" for spec in chosen.fields if spec.get("type") == "phone"
+    ]
+    caller = prefill.number if prefill is not None else ""
+    if caller and not reveals_numbers(user):  # the number stays on the server, shown masked
+        for name in phone_fields:
+            form.fields[name].widget.attrs["placeholder"] = phone_shown_to(caller, user)
+            form.fields[name].help_text = _("留空即使用来电号码")
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
+            fields = form.type_fields()
+            for name in phone_fields:
+                if caller and not fields.get(name.removeprefix("field_")):
+                    fields[name.removeprefix("field_")] = caller
             values = {
                 "actor": user,
                 "order_type": chosen,
                 "title": form.cleaned_data["title"],
                 "description": form.cleaned_data["description"],
-                "fields": form.type_fields(),
+                "fields": fields,
                 "priority": form.cleaned_data["priority"],
                 "threatened": form.cleaned_data["threatened"],
             }
@@ -232,8 +252,25 @@ def order_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tickets/create.html",
-        {"types": types, "contact": contact, "chosen": chosen, "form": form},
+        {"types": types, "contact": contact, "chosen": chosen, "form": form, "call": prefill},
     )
+
+
+def _initial_from_call(
+    order_type: WorkOrderType, call: CallPrefill | None, user: User
+) -> dict[str, Any]:
+    """The form's starting values: the type's priority; from a call, the agent's summary as
+    the description (as the user may read it) and, for a user who may see numbers, the
+    caller's number in the type's phone fields."""
+    initial: dict[str, Any] = {"priority": order_type.default_priority}
+    if call is None:
+        return initial
+    initial["description"] = shown_text(call.summary, user)
+    if call.number and reveals_numbers(user):
+        for spec in order_type.fields:
+            if spec.get("type") == "phone":
+                initial[f"field_{spec['name']}"] = call.number
+    return initial
 
 
 class ActForm(forms.Form):
@@ -251,6 +288,8 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     if order is None:
         raise Http404
     page = workorder_page(user, order)
+    warnings = list(order.warnings.all())
+    names = people_names({username for w in warnings for username in w.recipients})
     return render(
         request,
         "tickets/detail.html",
@@ -268,7 +307,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
             "departments": Department.objects.all(),
             "trail": sorted(
                 [_trail_row(event) for event in page.trail]
-                + [_warning_row(warning) for warning in order.warnings.all()],
+                + [_warning_row(warning, names) for warning in warnings],
                 key=lambda row: row["at"],
             ),
             "shown_fields": _shown_fields(user, order),
@@ -306,8 +345,9 @@ def _trail_row(event: WorkOrderEvent) -> dict[str, Any]:
     }
 
 
-def _warning_row(warning: WorkOrderWarning) -> dict[str, Any]:
-    """A deadline warning sent (or passed unsent) as a row of the trail."""
+def _warning_row(warning: WorkOrderWarning, names: dict[str, str]) -> dict[str, Any]:
+    """A deadline warning sent (or passed unsent) as a row of the trail, its recipients by
+    name (`names`: display name by username)."""
     if warning.point >= 100:
         label = _("超时提醒")
     else:
@@ -315,7 +355,9 @@ def _warning_row(warning: WorkOrderWarning) -> dict[str, Any]:
     if warning.superseded:
         reason = _("与后一预警点同时到达，未单独发送")
     else:
-        reason = _("已通知：%(names)s") % {"names": "、".join(warning.recipients) or "—"}
+        reason = _("已通知：%(names)s") % {
+            "names": "、".join(names.get(u, u) for u in warning.recipients) or "—"
+        }
     return {
         "at": warning.sent_at,
         "actor": None,
@@ -349,8 +391,9 @@ def order_act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
         messages.error(request, _("请求不完整，请刷新后再试"))
         return redirect("tickets:detail", order.pk)
     data = form.cleaned_data
+    due_before = order.due_at
     try:
-        _act(user, order, Action(action), data)
+        updated = _act(user, order, Action(action), data)
     except ConcurrentEdit as error:
         messages.error(request, str(error))
     except ValidationError as error:
@@ -360,6 +403,15 @@ def order_act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
         messages.error(request, _("你不能对这张工单执行此操作"))
     else:
         messages.success(request, _("已%(action)s") % {"action": _(ACTION_LABELS[Action(action)])})
+        if due_before is not None and updated.due_at not in (None, due_before):
+            messages.info(
+                request,
+                _("办理时限已调整：%(before)s → %(after)s")
+                % {
+                    "before": f"{timezone.localtime(due_before):%Y-%m-%d %H:%M}",
+                    "after": f"{timezone.localtime(updated.due_at):%Y-%m-%d %H:%M}",
+                },
+            )
     return redirect("tickets:detail", order.pk)
 
 
