@@ -21,7 +21,7 @@ from django.db import transaction
 
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
-from lingting.engine.search import phone_numbers_in, without_personal_numbers
+from lingting.engine.search import Segmenter, phone_numbers_in, without_personal_numbers
 from lingting.interactions.models import Contact, PhoneNumber, SearchDocument, Turn
 from lingting.interactions.search import search_segmenter
 
@@ -46,23 +46,36 @@ def search_index_refresh(*, contact_ids: Sequence[int]) -> None:
         for contact_id, tags, extra, customer in Contact.objects.filter(pk__in=ids).values_list(
             "pk", "tags", "extra", "customer__code"
         ):
-            spoken = turns.get(contact_id, [])
-            in_turns = pii.find_personal_numbers(spoken)
-            said = without_personal_numbers(spoken, in_turns)
-            terms = segmenter.index_terms([*said, *(str(tag) for tag in tags or ())])
-            if terms:
-                documents.append(SearchDocument(contact_id=contact_id, terms=" ".join(terms)))
-            carried = [customer or "", *_strings_in(extra)]
-            in_fields = pii.find_personal_numbers(
-                [EngineTurn(n, "system", text) for n, text in enumerate(carried) if text]
+            terms, found = search_entry_of(
+                segmenter, turns.get(contact_id, []), tags=tags, customer=customer, extra=extra
             )
-            found = phone_numbers_in(in_turns) | phone_numbers_in(in_fields)
+            if terms:
+                documents.append(SearchDocument(contact_id=contact_id, terms=terms))
             numbers.extend(PhoneNumber(contact_id=contact_id, number=n) for n in sorted(found))
         with transaction.atomic():
             SearchDocument.objects.filter(contact_id__in=ids).delete()
             PhoneNumber.objects.filter(contact_id__in=ids).delete()
             SearchDocument.objects.bulk_create(documents)
             PhoneNumber.objects.bulk_create(numbers)
+
+
+def search_entry_of(
+    segmenter: Segmenter,
+    turns: Sequence[EngineTurn],
+    *,
+    tags: Any,
+    customer: str | None,
+    extra: Any,
+) -> tuple[str, set[str]]:
+    """A contact's search document (its terms, space-separated) and its phone numbers."""
+    in_turns = pii.find_personal_numbers(turns)
+    said = without_personal_numbers(turns, in_turns)
+    terms = segmenter.index_terms([*said, *(str(tag) for tag in tags or ())])
+    carried = [customer or "", *_strings_in(extra)]
+    in_fields = pii.find_personal_numbers(
+        [EngineTurn(n, "system", text) for n, text in enumerate(carried) if text]
+    )
+    return " ".join(terms), phone_numbers_in(in_turns) | phone_numbers_in(in_fields)
 
 
 def search_reindex_all() -> int:
