@@ -150,6 +150,11 @@ def _xlsx(client: Client, user: User, path: str) -> tuple[int, str]:
     return 200, book.read("xl/sharedStrings.xml").decode()
 
 
+def _csv(client: Client, user: User, path: str) -> tuple[int, str]:
+    response = client.get(path)
+    return response.status_code, response.content.decode("utf-8-sig")
+
+
 Fetch = Callable[[Client, User, Seeded], tuple[int, str]]
 OUTPUTS: dict[str, Fetch] = {
     "contact page": lambda c, u, s: _page(
@@ -178,6 +183,9 @@ OUTPUTS: dict[str, Fetch] = {
     "daily report XLSX": lambda c, u, s: _xlsx(
         c, u, reverse("reports:download", args=["daily", "xlsx"]) + "?period=2026-10-01"
     ),
+    "daily report CSV": lambda c, u, s: _csv(
+        c, u, reverse("reports:download", args=["daily", "csv"]) + "?period=2026-10-01"
+    ),
 }
 
 F, M, N = "full", "masked", "none"
@@ -201,6 +209,7 @@ EXPECTED = {
     "notifications page": (M, M, M, F, M, M, F),
     "notifications API":  (M, M, M, F, M, M, F),
     "daily report XLSX":  (N, M, M, F, M, N, F),
+    "daily report CSV":   (N, M, M, F, M, N, F),
 }  # fmt: skip
 
 

@@ -309,7 +309,7 @@ def test_the_pdf_has_the_title_and_the_chart(
 
 
 def test_an_unknown_format_is_not_found(client_for: ClientFor, ops_zhou: User) -> None:
-    assert client_for(ops_zhou).get("/tickets/report/download.csv").status_code == 404
+    assert client_for(ops_zhou).get("/tickets/report/download.docx").status_code == 404
 
 
 def test_the_figures_take_the_same_queries_however_many_orders(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lingting.core.models import Team
+from lingting.core.params import MAX_DB_INT
 from lingting.core.permissions import (
     may_archive_reports,
     may_read_qa_reports,
@@ -24,6 +25,7 @@ from lingting.core.permissions import (
 )
 from lingting.interactions.models import Queue
 from lingting.reports.document import ReportDocument, Section
+from lingting.reports.exports.csv import render_csv
 from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.exports.pdf import render_pdf
 from lingting.reports.exports.xlsx import render_xlsx
@@ -57,7 +59,8 @@ def _period(kind: str, text: str | None) -> Period:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    """An id filter; anything that is not one (or is beyond any stored id) filters nothing."""
+    return int(text) if text and text.isdigit() and int(text) <= MAX_DB_INT else None
 
 
 @require_GET
@@ -148,6 +151,8 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def _file(name: str, fmt: str, document: ReportDocument) -> HttpResponse:
     if fmt == "xlsx":
         body, content_type = render_xlsx(document), XLSX
+    elif fmt == "csv":
+        body, content_type = render_csv(document), "text/csv; charset=utf-8"
     elif fmt == "pdf":
         body, content_type = render_pdf(document), "application/pdf"
     else:

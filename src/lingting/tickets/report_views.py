@@ -1,7 +1,9 @@
-"""The work-order report page and its XLSX and PDF downloads: one ReportDocument, laid out
-here, rendered three ways by the reports app."""
+"""The work-order report page and its XLSX, PDF and CSV downloads: one ReportDocument, laid out
+here, rendered each way by the reports app."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_GET
 from lingting.core.permissions import may_read_workorder_reports, request_user, require
 from lingting.engine.charts import Series
 from lingting.reports.document import Cell, Chart, Column, Fmt, Num, ReportDocument, Section, Table
+from lingting.reports.exports.csv import render_csv
 from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.exports.pdf import render_pdf
 from lingting.reports.exports.xlsx import render_xlsx
@@ -30,6 +33,11 @@ from lingting.tickets.report_selectors import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPEAT_DAYS = 365
+EXPORTS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
+    "xlsx": (render_xlsx, XLSX),
+    "pdf": (render_pdf, "application/pdf"),
+    "csv": (render_csv, "text/csv; charset=utf-8"),
+}
 
 
 def _period(text: str) -> Period:
@@ -81,7 +89,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     require(may_read_workorder_reports(request_user(request)))
-    if fmt not in ("xlsx", "pdf"):
+    if fmt not in EXPORTS:
         raise Http404("no such format")
     try:
         period = _period(request.GET.get("period", ""))
@@ -90,11 +98,11 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         return redirect("tickets:report")
     document = report_document(workorder_report(period, repeat_days=days))
     try:
-        body = render_xlsx(document) if fmt == "xlsx" else render_pdf(document)
+        body = EXPORTS[fmt][0](document)
     except ReportFontMissing as error:
         messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
         return redirect(f"{reverse('tickets:report')}?period={period.key}&days={days}")
-    response = HttpResponse(body, content_type=XLSX if fmt == "xlsx" else "application/pdf")
+    response = HttpResponse(body, content_type=EXPORTS[fmt][1])
     response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
     return response
 
