@@ -20,6 +20,7 @@ from lingting.interactions.selectors import (
     contact_detail_page_for,
     contacts_matching,
 )
+from lingting.quality.selectors.score_of_record import score_of_record, with_score_of_record
 
 router = Router(tags=["contacts"])
 
@@ -31,9 +32,10 @@ class ContactFields(Schema):
     started_at: datetime | None
     queue: str | None
     agent: str | None
-    score: float | None
+    score: float | None  # the score of record: reviewed once a person reviewed it
     passed: bool | None
     fatal: bool | None
+    auto_score: float | None  # the machine's score, beside it
 
 
 class ContactOut(ContactFields):
@@ -49,15 +51,22 @@ class ContactOut(ContactFields):
 
     @staticmethod
     def resolve_score(contact: Contact) -> float | None:
-        return contact.current_score.score if contact.current_score else None
+        record = score_of_record(contact)
+        return record.score if record else None
 
     @staticmethod
     def resolve_passed(contact: Contact) -> bool | None:
-        return contact.current_score.passed if contact.current_score else None
+        record = score_of_record(contact)
+        return record.passed if record else None
 
     @staticmethod
     def resolve_fatal(contact: Contact) -> bool | None:
-        return contact.current_score.fatal if contact.current_score else None
+        record = score_of_record(contact)
+        return record.fatal if record else None
+
+    @staticmethod
+    def resolve_auto_score(contact: Contact) -> float | None:
+        return contact.current_score.score if contact.current_score else None
 
 
 class ContactQuery(Schema):
@@ -119,7 +128,7 @@ def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> QuerySet[C
         query=query.q,
     )
     return (
-        contacts_matching(user=request_user(request), filters=filters)
+        with_score_of_record(contacts_matching(user=request_user(request), filters=filters))
         .select_related("queue", "agent", "current_score")
         .defer("extra", "holds", "current_score__items")
         .order_by("-started_at", "-id")

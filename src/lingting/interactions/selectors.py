@@ -44,7 +44,13 @@ from lingting.interactions.transcript import (
     split_segments,
 )
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
-from lingting.quality.selectors.scoring import contacts_without_current_score
+from lingting.quality.selectors.score_of_record import (
+    FATAL_OF_RECORD,
+    ScoreOfRecord,
+    score_of_record,
+    score_of_record_in,
+    with_score_of_record,
+)
 from lingting.quality.services.scoring import scorecard_of
 
 PAGE_SIZE = 50
@@ -128,7 +134,7 @@ def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact
         .values("n")
     )
     return (
-        contacts_matching(user=user, filters=filters)
+        with_score_of_record(contacts_matching(user=user, filters=filters))
         .select_related("queue", "agent", "current_score")
         .defer("extra", "holds", "current_score__items")
         .annotate(failed_count=Coalesce(Subquery(failures), 0))
@@ -155,12 +161,10 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
         contacts = contacts.filter(
             agent_id__in=Agent.objects.filter(team_id=filters.team_id).values("pk")
         )
+    if filters.score_band or filters.fatal_only:  # both read the score of record
+        contacts = with_score_of_record(contacts)
     if filters.score_band:
-        low, high = filters.score_band.bounds
-        if low is not None:
-            contacts = contacts.filter(current_score__score__gte=low)
-        if high is not None:
-            contacts = contacts.filter(current_score__score__lt=high)
+        contacts = contacts.filter(score_of_record_in(*filters.score_band.bounds))
     if filters.failed_item:
         contacts = contacts.filter(
             Exists(
@@ -170,10 +174,10 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
             )
         )
     if filters.fatal_only:
-        contacts = contacts.filter(current_score__fatal=True)
+        contacts = contacts.filter(FATAL_OF_RECORD)
     if filters.unscored:
-        # The sweep's rule: a transcript and no current result (a CDR is never scored).
-        contacts &= contacts_without_current_score()
+        # Only what scoring can score: a contact with a transcript and no current result.
+        contacts = contacts.filter(current_score__isnull=True, turn_count__gt=0)
     if filters.query:
         contacts = contacts.filter(search_condition(user=user, query=filters.query))
     return contacts
@@ -213,6 +217,7 @@ class ContactRow:
     duration: str
     band: str  # a ScoreBand value, "" when the contact has no score
     failed_count: int
+    score: ScoreOfRecord | None  # the reviewed score once reviewed, else the machine's
     snippet: Snippet | None = None  # where the search matched, when there is a search
 
 
@@ -249,8 +254,9 @@ def contact_page_for(
             contact=contact,
             channel=_label(CHANNEL_LABELS, contact.channel),
             duration=format_clock(_duration_s(contact)),
-            band=ScoreBand.of(contact.current_score.score).value if contact.current_score else "",
+            band=_band_of(score_of_record(contact)),
             failed_count=getattr(contact, "failed_count", 0),
+            score=score_of_record(contact),
             snippet=snippets.get(contact.pk),
         )
         for contact in page.object_list
@@ -258,6 +264,10 @@ def contact_page_for(
     return ContactPage(
         rows=rows, page=page, total=paginator.count, total_is_capped=paginator.is_capped
     )
+
+
+def _band_of(score: ScoreOfRecord | None) -> str:
+    return ScoreBand.of(score.score).value if score else ""
 
 
 def _duration_s(contact: Contact) -> float | None:
@@ -347,13 +357,14 @@ class ItemView:
 @dataclass(frozen=True, slots=True)
 class ContactDetail:
     contact: Contact
-    score: ContactScore | None
-    band: str  # a ScoreBand value, "" when unscored
+    score: ContactScore | None  # the machine's
+    band: str  # a ScoreBand value of the score of record, "" when unscored
     turns: list[TurnView]
     items: list[ItemView]
     facts: list[tuple[str, str]]  # (label, shown value) of the CDR, in reading order
     extra: list[tuple[str, str]]  # fields the file carried beyond the format's own
     personal_numbers_shown: bool
+    record: ScoreOfRecord | None = None  # the headline: reviewed once reviewed, else the machine's
 
     @property
     def failed_items(self) -> list[ItemView]:
@@ -374,9 +385,8 @@ def contact_detail_for(*, user: User, contact_id: int) -> Contact:
 
 def _with_page_relations(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     return (
-        contacts.select_related(
-            "queue", "agent__team", "customer", "current_score__version__scorecard"
-        )
+        with_score_of_record(contacts)
+        .select_related("queue", "agent__team", "customer", "current_score__version__scorecard")
         .prefetch_related(models.Prefetch("turns", queryset=Turn.objects.order_by("index")))
         .fetch_mode(models.FETCH_PEERS)
     )
@@ -446,10 +456,12 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
         (str(key), _shown_text(_extra_value(value), reveal))
         for key, value in sorted((contact.extra or {}).items())
     ]
+    record = score_of_record(contact)
     return ContactDetail(
         contact=contact,
         score=score,
-        band=ScoreBand.of(score.score).value if score else "",
+        record=record,
+        band=_band_of(record),
         turns=turn_views,
         items=items,
         facts=_facts(contact, reveal),

@@ -48,6 +48,7 @@ from lingting.quality.models import (
     ReviewedItem,
     ScorecardVersion,
 )
+from lingting.quality.selectors.score_of_record import with_score_of_record
 
 _CDR_FIELDS = (
     "external_id",
@@ -68,8 +69,8 @@ _CDR_FIELDS = (
     "hangup_by",
     "tags",
     "extra__transferred",
-    "current_score__score",
-    "current_score__passed",
+    "record_score",  # the score of record: reviewed once a person reviewed it
+    "record_passed",
 )
 
 
@@ -89,8 +90,9 @@ def kpis_for(
 
 @dataclass(frozen=True, slots=True)
 class QaFigures:
-    """The automatic QA of a group's contacts (from the database, not the file engine):
-    `qa_score` the mean current score, `pass_rate` the share passing, over `scored`."""
+    """The QA of a group's contacts (from the database, not the file engine): `qa_score`
+    the mean score of record (reviewed where a person reviewed, else the machine's),
+    `pass_rate` the share passing, over `scored`."""
 
     scored: int = 0
     qa_score: float | None = None
@@ -189,7 +191,12 @@ def _cdr_contacts(user: User, filters: ContactFilters) -> Iterator[EngineContact
 def _cdr_contacts_with_scores(
     contacts: QuerySet[Contact],
 ) -> Iterator[tuple[EngineContact, float | None, bool | None]]:
-    rows = contacts.order_by().values_list(*_CDR_FIELDS).iterator(chunk_size=5000)
+    rows = (
+        with_score_of_record(contacts)
+        .order_by()
+        .values_list(*_CDR_FIELDS)
+        .iterator(chunk_size=5000)
+    )
     for row in rows:
         external_id, channel, direction, queue, agent, *times, disposition = row[:10]
         wait_s, talk_s, hold_s, acw_s = row[10:14]

@@ -47,6 +47,14 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # A contact's one monitoring record: its reviewed score is the score of record.
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=models.Q(kind="sample"),
+                name="evaluation_one_sample_record",
+            ),
+        ]
         indexes = [
             models.Index(fields=["contact", "-submitted_at"], name="evaluation_contact_idx"),
             models.Index(fields=["reviewer", "-submitted_at"], name="evaluation_reviewer_idx"),
