@@ -574,10 +574,9 @@ def _personal_spans(turns: Sequence[EngineTurn]) -> dict[int, list[tuple[int, in
 
 
 def _shown_text(text: str, reveal: bool) -> str:
-    """Free text (an extra field, evidence of a missing turn) with personal numbers masked."""
-    if reveal or not text:
-        return text
-    return pii.mask_turn_texts([EngineTurn(0, "system", text)])[0]
+    """Free text (an extra field, evidence of a missing turn) with personal numbers masked,
+    at the depth of every other output (`lingting.core.personal_numbers`)."""
+    return text if reveal else pii.mask_personal_numbers(text)
 
 
 def _extra_value(value: Any) -> str:
