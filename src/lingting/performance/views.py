@@ -27,6 +27,7 @@ from lingting.core.permissions import (
 )
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
+from lingting.performance.documents import assessment_document, kpi_document
 from lingting.performance.forms import GROUP_LABELS, KpiForm
 from lingting.performance.models import (
     FIGURE_UNITS,
@@ -55,6 +56,12 @@ from lingting.performance.services import (
     award_confirm,
     kpi_target_delete,
     kpi_target_set,
+)
+from lingting.reports.exports.page import (
+    EXPORT_PARAM,
+    page_charts,
+    page_download,
+    without_export,
 )
 
 
@@ -96,18 +103,35 @@ def kpis(request: HttpRequest) -> HttpResponse:
             queues.get(str(key), key) if name == "queue" else key for name, key in line.row.group
         ]
         rows.append((values, keys, statuses))
+    columns = [str(labels[name]) for name in by]
+    document = kpi_document(
+        columns=columns,
+        by=by,
+        rows=[(values, keys) for values, keys, _statuses in rows],
+        period_label=_period_label(filters.date_from, filters.date_to),
+    )
+    if fmt := request.GET.get(EXPORT_PARAM):
+        return page_download(document, fmt)
     return render(
         request,
         "performance/kpis.html",
         {
             "form": form,
-            "columns": [str(labels[name]) for name in by],
+            "columns": columns,
+            "charts": page_charts(document),
+            "filters": without_export(request),
             "rows": rows,
             "options": options,
             "has_targets": bool(targets or team_targets),
             "may_set_targets": may_set_targets(user),
         },
     )
+
+
+def _period_label(date_from: date | None, date_to: date | None) -> str:
+    if date_from is None and date_to is None:
+        return _("全部日期")
+    return f"{date_from or '…'} – {date_to or '…'}"
 
 
 class TargetForm(forms.Form):
@@ -187,14 +211,21 @@ def assessment(request: HttpRequest) -> HttpResponse:
     manager = may_manage_assessment(user)
     awards = MonthlyAward.objects.filter(month=month).select_related("agent", "confirmed_by")
     finished = month_bounds(month)[1] <= timezone.now()
+    lines = assessment_for(user=user, month=month)
+    components = [str(label) for label in COMPONENT_LABELS.values()]
+    document = assessment_document(lines=lines, components=components, month_label=f"{month:%Y-%m}")
+    if fmt := request.GET.get(EXPORT_PARAM):
+        return page_download(document, fmt)
     return render(
         request,
         "performance/assessment.html",
         {
             "month": month,
             "months": sorted({month, *assessed_months()}, reverse=True),
-            "lines": assessment_for(user=user, month=month),
-            "components": [str(label) for label in COMPONENT_LABELS.values()],
+            "lines": lines,
+            "components": components,
+            "charts": page_charts(document),
+            "filters": without_export(request),
             "weights": assessment_weights(),
             "may_manage": manager,
             "awards": awards,

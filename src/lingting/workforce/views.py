@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import may_see_broadcast, may_see_occupancy, request_user, require
+from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
+from lingting.workforce.documents import occupancy_document
 from lingting.workforce.forms import OccupancyForm
 from lingting.workforce.selectors import (
     broadcast_board,
@@ -26,10 +28,21 @@ def occupancy(request: HttpRequest) -> HttpResponse:
     form = OccupancyForm(request.GET or None, user=user, latest=latest_state_day(user))
     query = form.query()
     rows = occupancy_rows(user=user, **query)
+    document = occupancy_document(
+        rows=rows, by=query["by"], date_from=query["date_from"], date_to=query["date_to"]
+    )
+    if fmt := request.GET.get(EXPORT_PARAM):
+        return page_download(document, fmt)
     return render(
         request,
         "workforce/occupancy.html",
-        {"form": form, "query": query, "rows": rows},
+        {
+            "form": form,
+            "query": query,
+            "rows": rows,
+            "charts": page_charts(document),
+            "filters": without_export(request),
+        },
     )
 
 

@@ -17,6 +17,8 @@ from lingting.quality.selectors.trust import (
     trust_calls,
     trust_report,
 )
+from lingting.quality.trust_export import trust_document
+from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 
 CALLS_SHOWN = 200  # enough to judge a rule by; the dates narrow the rest
 
@@ -26,11 +28,16 @@ def trust(request: HttpRequest) -> HttpResponse:
     require(may_read_qa_reports(request_user(request)))
     date_from, date_to = report_period(request.GET)
     report = trust_report(date_from=date_from, date_to=date_to)
+    document = trust_document(report, date_from=date_from, date_to=date_to)
+    if fmt := request.GET.get(EXPORT_PARAM):
+        return page_download(document, fmt)
     return render(
         request,
         "quality/trust.html",
         {
             "report": report,
+            "charts": page_charts(document),
+            "filters": without_export(request),
             "date_from": date_from,
             "date_to": date_to,
             "max_overturn_rate": MAX_OVERTURN_RATE,

@@ -1,0 +1,67 @@
+"""A page's table as a download, and its charts as the reports draw them: the KPI,
+assessment, occupancy, satisfaction and trust pages lay out what they show once, as a
+`ReportDocument`, and hand it here. The CSV and XLSX are the reports' own writers (the
+Excel-safe CSV, the XLSX whose strings never become formulas), so a page's download and a
+report's can never differ in how they treat data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from lingting.reports.document import Chart, ReportDocument, Section, Table
+from lingting.reports.exports.csv import render_csv
+from lingting.reports.exports.xlsx import render_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_DOWNLOADS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
+    "csv": (render_csv, "text/csv; charset=utf-8"),
+    "xlsx": (render_xlsx, XLSX),
+}
+EXPORT_PARAM = "export"  # ?export=csv or ?export=xlsx on the page's own URL and filters
+
+
+def page_document(
+    *,
+    title: str,
+    scope_label: str,
+    period_label: str,
+    tables: Sequence[Table],
+    charts: Sequence[Chart] = (),
+    filename: str,
+) -> ReportDocument:
+    """What a page shows, as one section of a report: its tables (already masked for the
+    reader) and its charts."""
+    return ReportDocument(
+        title=title,
+        period_label=period_label,
+        scope_label=scope_label,
+        generated_at=timezone.now(),
+        sections=(Section(title=title, tables=tuple(tables), charts=tuple(charts)),),
+        filename=filename,
+    )
+
+
+def page_download(document: ReportDocument, fmt: str) -> HttpResponse:
+    """`document` as a CSV or XLSX attachment; Http404 for any other format."""
+    if fmt not in PAGE_DOWNLOADS:
+        raise Http404("no such format")
+    render, content_type = PAGE_DOWNLOADS[fmt]
+    response = HttpResponse(render(document), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
+    return response
+
+
+def without_export(request: HttpRequest) -> str:
+    """The page's own filters as a query string, for its download links."""
+    query = request.GET.copy()
+    query.pop(EXPORT_PARAM, None)
+    return query.urlencode()
+
+
+def page_charts(document: ReportDocument) -> list[SafeString]:
+    """The document's charts as inline SVG for the page (the engine escapes every label)."""
+    return [mark_safe(chart.svg()) for section in document.sections for chart in section.charts]
