@@ -23,6 +23,9 @@ PAGES_WITH_DATE_FILTERS = [
     ("qa_zhao", "/contacts/?date_from=2026-10-01&date_to=2026-10-31"),
     ("leader_wang", "/coaching/detect/"),
     ("ops_zhou", "/workforce/broadcast/"),
+    ("qa_zhao", "/quality/trust/?from=2026-10-01&to=2026-10-31"),
+    ("qa_zhao", "/quality/disputes/report/?from=2026-10-01&to=2026-10-31"),
+    ("ops_zhou", "/calendars/"),
 ]
 
 
