@@ -260,9 +260,10 @@ def test_supervisor_plans_samples_reviews_disputes_calibrates_and_shares(
     expect(page.locator("#dispute-scores")).to_have_text("91.8 → 97.6")
     screenshot(page, "qa-workflow-06-dispute-decided")
 
-    # 7. 李娜 sees the notification (and marks it read), then the higher score.
+    # 7. 李娜 sees the notification (and marks it read), then the higher score. She was
+    # also told when each of her two records was published (我的成绩).
     sign_in(page, base, agent_li.username, password)
-    expect(page.locator("#unread-count")).to_have_text("1")
+    expect(page.locator("#unread-count")).to_have_text("3")
     page.get_by_role("link", name=re.compile("^通知")).click()
     notice = page.locator("#notifications").get_by_role("link", name=re.compile("申诉成立"))
     expect(notice).to_contain_text(f"你对联络 {disputed}「服务禁语」的申诉成立，得分 91.8 → 97.6")
