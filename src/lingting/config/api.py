@@ -9,15 +9,22 @@ way it acts as that user, with exactly the permissions the pages apply.
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from pydantic import TypeAdapter
 
 from lingting.core.models import ApiToken
 from lingting.core.services import api_key_digest
@@ -37,7 +44,102 @@ class ApiKeyAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+
+class ErrorOut(Schema):
+    """A refusal: what was wrong, in words."""
+
+    detail: str
+
+
+class ValidationIssue(Schema):
+    """A value that does not fit the schema: where it is and why."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: input that does not fit the schema (issues), or a rule of the domain that refuses
+    it (messages, e.g. 申诉期已过)."""
+
+    detail: list[ValidationIssue | str]
+
+
+ERROR_BODIES: dict[int, type[Schema]] = {
+    HTTPStatus.BAD_REQUEST: ErrorOut,  # a body that is not a JSON object, a bad parameter
+    HTTPStatus.UNAUTHORIZED: ErrorOut,  # no or a revoked API key, no session
+    HTTPStatus.FORBIDDEN: ErrorOut,  # the user's role may not do this
+    HTTPStatus.NOT_FOUND: ErrorOut,  # an id that names nothing this user may see
+    HTTPStatus.UNPROCESSABLE_ENTITY: ValidationErrorOut,
+}
+
+
+class JsonObjectParser(Parser):
+    """A request body is a JSON object or nothing: 42, [] or "x" is refused with a 400, not
+    read as an empty object (which once made a draw from `-d 42`)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        if _holds_nul(data):
+            # No text column stores a NUL (PostgreSQL refuses it): refused as any bad body.
+            raise ValueError("the request body holds a NUL character")
+        return data
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class DocumentedErrorsApi(NinjaAPI):
+    """The OpenAPI schema documents every refusal an operation can answer: 400, 401, 403 and
+    422 everywhere, 404 where a path or a body names something; each with its body."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for body in ERROR_BODIES.values():
+            found = TypeAdapter(body).json_schema(ref_template="#/components/schemas/{model}")
+            components.update(found.pop("$defs", {}))
+            components[body.__name__] = found
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                names_something = "requestBody" in operation or any(
+                    parameter["in"] == "path" for parameter in operation.get("parameters", [])
+                )
+                for status, body in ERROR_BODIES.items():
+                    if status == HTTPStatus.NOT_FOUND and not names_something:
+                        if str(status) not in responses:
+                            continue
+                    documented = status == HTTPStatus.UNPROCESSABLE_ENTITY or (
+                        str(status) not in responses
+                    )
+                    if documented:
+                        responses[str(status)] = {
+                            "description": HTTPStatus(status).phrase,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{body.__name__}"}
+                                }
+                            },
+                        }
+        return schema
+
+
+api = DocumentedErrorsApi(
     title="Lingting API",
     version="1",
     description=(
@@ -46,6 +148,7 @@ api = NinjaAPI(
     ),
     auth=[ApiKeyAuth(), django_auth],
     urls_namespace="api",
+    parser=JsonObjectParser(),
 )
 
 
@@ -57,6 +160,44 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+@api.exception_handler(BadRequest)
+def _bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "bad request"}, status=400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A defect still answers in JSON (and is logged with its traceback for the operator)."""
+    logger.error("API error at %s", request.path, exc_info=exc)
+    return api.create_response(request, {"detail": "internal server error"}, status=500)
+
+
+def api_errors_as_json(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Middleware: under /api/, a refusal made outside the API's own views (no such path, a
+    method the path does not take, a CSRF failure, a server error) answers in JSON too."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if request.path.startswith("/api/") and response.status_code >= 400 and not is_json:
+            detail = ""
+            if isinstance(response, HttpResponse) and response.get("Content-Type", "").startswith(
+                "text/plain"
+            ):
+                detail = response.content.decode(errors="replace")[:500]
+            answer = JsonResponse(
+                {"detail": detail or response.reason_phrase}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response
+
+    return middleware
 
 
 def _register_routers() -> None:

@@ -4,14 +4,15 @@ Same selectors as the pages, so the same role rules and the same masking of pers
 numbers apply.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from lingting.core.params import ApiDate, BoundedLimitOffset, RowId
 from lingting.core.permissions import request_user
 from lingting.interactions.models import Contact
 from lingting.interactions.search import MAX_QUERY_CHARS
@@ -70,10 +71,10 @@ class ContactOut(ContactFields):
 
 
 class ContactQuery(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
-    queue_id: int | None = None
-    agent_id: int | None = None
+    date_from: ApiDate | None = None
+    date_to: ApiDate | None = None
+    queue_id: RowId | None = None
+    agent_id: RowId | None = None
     failed_item: str = ""
     fatal_only: bool = False
     unscored: bool = False  # contacts with a transcript and no current score
@@ -115,7 +116,7 @@ class ContactDetailOut(ContactFields):
 
 
 @router.get("", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> QuerySet[Contact]:
     filters = ContactFilters(
         date_from=query.date_from,
@@ -136,7 +137,7 @@ def contact_list(request: HttpRequest, query: Query[ContactQuery]) -> QuerySet[C
 
 
 @router.get("/{contact_id}", response=ContactDetailOut)
-def contact_detail(request: HttpRequest, contact_id: int) -> ContactDetailOut:
+def contact_detail(request: HttpRequest, contact_id: RowId) -> ContactDetailOut:
     detail = contact_detail_page_for(user=request_user(request), contact_id=contact_id)
     head = ContactOut.from_orm(detail.contact)
     return ContactDetailOut(

@@ -5,13 +5,13 @@ scope, the same figures, the FORMATS.md ones first, then FCR, transfers, complai
 automatic QA score and pass rate.
 """
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from lingting.core.params import ApiDate
 from lingting.core.permissions import request_user
 from lingting.engine.kpis import KpiError, KpiOptions, parse_groupings
 from lingting.interactions.models import Queue
@@ -23,12 +23,13 @@ router = Router(tags=["kpis"])
 
 class KpiQuery(Schema):
     by: str = "day"  # comma-separated: day, queue, agent, hour, week, month
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: ApiDate | None = None
+    date_to: ApiDate | None = None
     queue: str | None = None  # an ACD group's code
-    service_level_seconds: float = 20
-    short_abandon_seconds: float = 5
-    fcr_days: float = 7
+    service_level_seconds: float = Field(default=20, ge=0, le=3600, allow_inf_nan=False)
+    short_abandon_seconds: float = Field(default=5, ge=0, le=3600, allow_inf_nan=False)
+    # a repeat call within this many days means the first did not resolve it
+    fcr_days: float = Field(default=7, gt=0, le=365, allow_inf_nan=False)
 
 
 @router.get("/", response=list[dict[str, Any]])

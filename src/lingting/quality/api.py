@@ -8,7 +8,7 @@ service rejects 422 with its messages.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lingting.core.models import User
-from lingting.core.params import MAX_PAGE_SIZE, ApiDate, RowId, Seed
+from lingting.core.params import ApiDate, PageLimit, RowId, Seed
 from lingting.core.permissions import (
     may_manage_qa,
     may_read_qa_reports,
@@ -41,6 +41,8 @@ from lingting.quality.models import (
     SampleDraw,
     SamplingPlan,
 )
+from lingting.quality.models.cases import CaseKind
+from lingting.quality.models.sampling import Allocation, SamplingMethod, Schedule, StratifyBy
 from lingting.quality.selectors.calibration import (
     CalibrationPage,
     ContactAnswers,
@@ -90,14 +92,14 @@ router = Router(tags=["quality"])
 
 
 class TargetsIO(Schema):
-    new_agents_days: int | None = Field(None, ge=0, le=3650)
+    new_agents_days: int | None = Field(default=None, ge=0, le=3650)
     tags: list[str] = Field(default_factory=list)
-    max_auto_score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    max_auto_score: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     fatal_only: bool = False
     complaints: bool = False
-    max_satisfaction: int | None = Field(None, ge=1, le=5)
-    min_duration_s: int | None = Field(None, ge=0, le=86400)
-    repeat_within_days: int | None = Field(None, ge=0, le=3650)
+    max_satisfaction: int | None = Field(default=None, ge=1, le=5)
+    min_duration_s: int | None = Field(default=None, ge=0, le=86400)
+    repeat_within_days: int | None = Field(default=None, ge=0, le=3650)
     saved_filter: str = ""
 
 
@@ -109,8 +111,8 @@ class PlanIn(Schema):
     reviewers: dict[str, Annotated[int, Field(ge=0, le=1000)]]
     stratify_by: StratifyBy | Literal[""] = ""
     allocation: Allocation | Literal[""] = ""
-    min_per_agent_month: int = Field(0, ge=0, le=1000)
-    lookback_days: int = Field(1, ge=1, le=366)
+    min_per_agent_month: int = Field(default=0, ge=0, le=1000)
+    lookback_days: int = Field(default=1, ge=1, le=366)
     schedule: Schedule = Schedule.ON_DEMAND
     targets: TargetsIO = Field(default_factory=TargetsIO)
     description: str = ""
@@ -211,10 +213,10 @@ class SampleSizeQuery(Schema):
     avg_handle_s: float = Field(gt=0, le=86_400, allow_inf_nan=False)
     reviewers: int = Field(ge=1, le=10_000)
     effective_hours: float = Field(gt=0, le=24, allow_inf_nan=False)
-    margin: float = Field(0.05, gt=0, lt=1, allow_inf_nan=False)
-    confidence: float = Field(0.95, gt=0, lt=1, allow_inf_nan=False)
-    expected_rate: float = Field(0.5, gt=0, lt=1, allow_inf_nan=False)
-    overhead_s: float = Field(120.0, ge=0, le=86_400, allow_inf_nan=False)
+    margin: float = Field(default=0.05, gt=0, lt=1, allow_inf_nan=False)
+    confidence: float = Field(default=0.95, gt=0, lt=1, allow_inf_nan=False)
+    expected_rate: float = Field(default=0.5, gt=0, lt=1, allow_inf_nan=False)
+    overhead_s: float = Field(default=120.0, ge=0, le=86_400, allow_inf_nan=False)
 
 
 class SampleSizeOut(Schema):
@@ -269,7 +271,7 @@ class ReviewOut(Schema):
 
 class AnswerIn(Schema):
     result: ReviewResult
-    points_lost: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
+    points_lost: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
     reason: str = ""
     note: str = ""
 
@@ -278,9 +280,9 @@ class FindingIn(Schema):
     note: str
     scope: str  # common | individual
     item: str = ""
-    turn: int | None = Field(None, ge=0, le=100_000)
-    start_char: int | None = Field(None, ge=0, le=10_000_000)
-    end_char: int | None = Field(None, ge=0, le=10_000_000)
+    turn: int | None = Field(default=None, ge=0, le=100_000)
+    start_char: int | None = Field(default=None, ge=0, le=10_000_000)
+    end_char: int | None = Field(default=None, ge=0, le=10_000_000)
 
 
 class RecordIn(Schema):
@@ -397,7 +399,9 @@ def review_submit(
 
 @router.get("/evaluations", response=list[EvaluationOut])
 def evaluation_list(
-    request: HttpRequest, contact_id: int | None = None, limit: int = 100
+    request: HttpRequest,
+    contact_id: RowId | None = None,
+    limit: PageLimit = 100,
 ) -> list[Evaluation]:
     evaluations = evaluations_for(request_user(request)).prefetch_related("items", "findings")
     if contact_id is not None:
@@ -583,7 +587,7 @@ def dispute_list(request: HttpRequest, status: DisputeStatusName | None = None) 
 
 @router.get("/disputes/report", response=DisputeReportOut, tags=["disputes"])
 def dispute_report_read(
-    request: HttpRequest, date_from: date | None = None, date_to: date | None = None
+    request: HttpRequest, date_from: ApiDate | None = None, date_to: ApiDate | None = None
 ) -> dict[str, object]:
     """Disputes of the sample records submitted between the dates, per reviewer and item."""
     require(may_read_qa_reports(request_user(request)))
@@ -616,7 +620,7 @@ def dispute_decision(request: HttpRequest, dispute_id: RowId, body: DecisionIn) 
 
 class CalibrationIn(Schema):
     title: str = Field(max_length=200)
-    contact_ids: list[int]
+    contact_ids: list[RowId]
     reviewers: list[str]  # usernames of QA analysts or supervisors, at least two
 
 
@@ -724,7 +728,7 @@ class CalibrationSummaryOut(Schema):
 class AgreedAnswerIn(Schema):
     result: ReviewResult
     # a fail: none means the item's full points
-    points_lost: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
+    points_lost: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
     note: str = Field(default="", max_length=500)
 
 
@@ -917,7 +921,7 @@ def calibration_examples(request: HttpRequest, session_id: RowId) -> HttpRespons
 
 class CaseIn(Schema):
     contact_id: RowId
-    kind: str  # excellent | poor
+    kind: CaseKind
     title: str
     note: str = ""
     tags: list[str] = Field(default_factory=list)
@@ -990,7 +994,7 @@ class TrustOut(Schema):
 
 @router.get("/trust", response=TrustOut)
 def trust(
-    request: HttpRequest, date_from: date | None = None, date_to: date | None = None
+    request: HttpRequest, date_from: ApiDate | None = None, date_to: ApiDate | None = None
 ) -> object:
     require(may_read_qa_reports(request_user(request)))
     return trust_report(date_from=date_from, date_to=date_to)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Field, HeaderEx, P, Query, Router, Schema, Status
 
 from lingting.core.models import User
+from lingting.core.params import MAX_DB_INT, ApiDateTime
 from lingting.core.permissions import request_user
 from lingting.core.personal_numbers import reveals_numbers, text_shown_to
 from lingting.core.services import api_key_digest
@@ -114,7 +115,7 @@ class OrderDetailOut(OrderOut):
 
 
 class StepIn(Schema):
-    version: int
+    version: int = Field(ge=0, le=MAX_DB_INT)
     reason: str = ""  # the reply's text, a return's or cancellation's reason, a note …
     departments: list[str] = Field(default_factory=list)  # department codes, for dispatch
     satisfied: bool | None = None  # for callback_result
@@ -252,7 +253,7 @@ def _create_once(
 
 
 class ChangesQuery(Schema):
-    updated_since: datetime | None = None  # ISO 8601; without an offset, Beijing time
+    updated_since: ApiDateTime | None = None  # ISO 8601; without an offset, Beijing time
     cursor: str = ""  # the `cursor` of the previous answer (wins over updated_since)
     limit: int = Field(100, ge=1, le=1000)
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from lingting.core.params import RowId
 from lingting.core.permissions import may_manage_webhooks, request_user, require
 from lingting.engine.webhooks import ALL_EVENTS, event_types
 from lingting.webhooks.models import WebhookEndpoint
@@ -56,9 +57,13 @@ class EndpointCreated(EndpointOut):
 
 
 class PingOut(Schema):
+    """What the test ping tells its caller: whether it arrived, the receiver's status code and
+    how long it took. Never the receiver's reply: the ping would otherwise read any address
+    it is pointed at for whoever sends it."""
+
     delivered: bool
-    status_code: int | None
-    response: str
+    status_code: int | None  # None: no HTTP answer (refused, timed out, bad address)
+    duration_ms: int
 
 
 class Problem(Schema):
@@ -75,7 +80,7 @@ def _spec(body: EndpointIn) -> EndpointSpec:
     )
 
 
-def _endpoint(request: HttpRequest, endpoint_id: int) -> WebhookEndpoint | None:
+def _endpoint(request: HttpRequest, endpoint_id: RowId) -> WebhookEndpoint | None:
     require(may_manage_webhooks(request_user(request)))
     return WebhookEndpoint.objects.filter(pk=endpoint_id).first()
 
@@ -95,7 +100,7 @@ def endpoint_create(request: HttpRequest, body: EndpointIn) -> Status[dict[str, 
 
 @router.put("/{endpoint_id}", response={200: EndpointOut, 404: Problem})
 def endpoint_update(
-    request: HttpRequest, endpoint_id: int, body: EndpointIn
+    request: HttpRequest, endpoint_id: RowId, body: EndpointIn
 ) -> Status[WebhookEndpoint | dict[str, str]]:
     endpoint = _endpoint(request, endpoint_id)
     if endpoint is None:
@@ -107,16 +112,17 @@ def endpoint_update(
 
 
 @router.post("/{endpoint_id}/ping", response={200: PingOut, 404: Problem})
-def endpoint_ping(request: HttpRequest, endpoint_id: int) -> Status[dict[str, Any]]:
+def endpoint_ping(request: HttpRequest, endpoint_id: RowId) -> Status[dict[str, Any]]:
     endpoint = _endpoint(request, endpoint_id)
     if endpoint is None:
         return Status(404, {"detail": "webhook not found"})
     delivery = webhook_ping(actor=request_user(request), endpoint=endpoint)
+    attempt = delivery.attempt_log.order_by("-pk").first()
     return Status(
         200,
         {
             "delivered": delivery.status == "delivered",
             "status_code": delivery.last_status_code,
-            "response": delivery.last_response,
+            "duration_ms": attempt.duration_ms if attempt else 0,
         },
     )
