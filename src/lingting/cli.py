@@ -2,7 +2,9 @@
 
 Engine commands (`score`, `kpis`, `scorecard test|diff`) run without Django or a database, so
 they work on any machine and in distributed workers; every other command is a Django
-management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...).
+management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...),
+among them the three production processes: `lingting serve` (the web app under gunicorn),
+`lingting worker` (the task worker) and `lingting scheduler` (the recurring jobs).
 """
 
 from __future__ import annotations

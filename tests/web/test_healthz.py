@@ -34,6 +34,8 @@ def test_open_without_signing_in_and_says_only_what_it_must(client: Client) -> N
     }
 
 
+# The worker commits and closes its connection as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_and_the_scheduler_beat_while_they_run(client: Client, settings: Any) -> None:
     settings.LINGTING_SCHEDULE = []
     before = timezone.now()
@@ -50,6 +52,8 @@ def test_the_worker_and_the_scheduler_beat_while_they_run(client: Client, settin
         assert beat >= before - timedelta(seconds=1)
 
 
+# The worker commits and closes its connection as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_heartbeat_that_stopped_is_not_fresh(client: Client, settings: Any) -> None:
     settings.LINGTING_SCHEDULE = []
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -64,6 +68,8 @@ def test_a_heartbeat_that_stopped_is_not_fresh(client: Client, settings: Any) ->
     assert body["worker"]["last_beat"] is not None
 
 
+# The worker commits and closes its connection as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_queued_tasks(settings: Any) -> None:
     """The heartbeat wrapper is still a worker: what was queued gets done."""
     from django_tasks_db.models import DBTaskResult
