@@ -16,6 +16,7 @@ from lingting.engine.pii import (
     PiiSpan,
     find_in_text,
     find_personal_numbers,
+    has_digits,
     mask_personal_numbers,
     mask_text,
     mask_turn_texts,
@@ -478,3 +479,8 @@ def test_free_text_is_masked_at_the_depth_of_a_transcript() -> None:
 )
 def test_a_whole_number_field_is_masked_like_the_number_it_is(value: str, masked: str) -> None:
     assert mask_whole_number(value) == masked
+
+
+def test_text_without_a_digit_of_any_kind_holds_no_number() -> None:
+    assert not has_digits("您好，请问有什么可以帮您？")
+    assert all(map(has_digits, ["尾号5678", "幺三八", "１２３"]))

@@ -34,7 +34,7 @@ from lingting.core.models import Role, User
 from lingting.core.services import notification_send
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
-from lingting.quality.models import AssignmentKind, ReviewAssignment
+from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
 from lingting.quality.services.cases import CaseInput, case_save
 from lingting.quality.services.disputes import dispute_decide, dispute_raise
 from lingting.quality.services.reviews import (
@@ -264,3 +264,29 @@ def test_a_reader_who_lost_the_right_no_longer_sees_numbers_in_older_notificatio
     page = client_for(qa_zhao).get(reverse("core:notification_list")).content.decode()
     api = _api(qa_zhao, "/notifications")[1]
     assert _shows(200, page) == _shows(200, api) == M
+
+
+def test_a_quote_of_part_of_a_number_is_masked_as_the_number_is(
+    client_for: ClientFor, org: Any, seeded: Seeded, agent_li: User, qa_zhao: User
+) -> None:
+    """A reviewer who selects "手机 1381234" quotes no whole number; the digits are still
+    the customer's."""
+    partial = f"手机 {PHONE[:7]}"
+    start = SEED.index(partial)
+    record = Evaluation.objects.get(pk=seeded.evaluation_id)
+    record.findings.create(
+        note="引用",
+        scope="individual",
+        quote=partial,
+        turn=4,
+        start_char=start,
+        end_char=start + len(partial),
+    )
+    page = reverse("quality:evaluation_detail", args=[record.pk])
+    api = f"/quality/evaluations/{record.pk}"
+
+    for user in (agent_li, org.users["ops_zhou"]):
+        assert PHONE[:7] not in client_for(user).get(page).content.decode()
+        assert PHONE[:7] not in _api(user, api)[1]
+        assert "手机 138****" in _api(user, api)[1]
+    assert PHONE[:7] in _api(qa_zhao, api)[1]

@@ -70,6 +70,7 @@ from lingting.quality.models import (
     ReviewedItem,
     ScorecardVersion,
 )
+from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.services import scorecard_of
 
 QA_SCORE = "qa_score"
@@ -440,7 +441,7 @@ def agent_diagnosis(
             item=f.item,
             title=titles.get(f.item, f.item),
             note=shown(f.note),
-            quote=shown(f.quote),
+            quote=quote_shown_to(f, user),
             example=Example(f.evaluation.contact_id, f.evaluation.contact.external_id),
         )
         for f in Finding.objects.filter(evaluation__in=evaluations, scope=FindingScope.COMMON)

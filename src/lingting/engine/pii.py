@@ -222,6 +222,12 @@ def mask_text(
     return "".join(chars)
 
 
+def has_digits(text: str) -> bool:
+    """Whether `text` has a digit of any kind (written, full-width or spoken): without one
+    it holds no personal number, nor part of one."""
+    return _ANY_DIGIT.search(text) is not None
+
+
 def mask_personal_numbers(text: str) -> str:
     """`text` (a note, a title, a reason: free text written in one go) with every personal
     number masked per `VISIBLE_DIGITS`, as a transcript turn is: 138****5678."""

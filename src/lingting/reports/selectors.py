@@ -46,6 +46,7 @@ from lingting.quality.models import (
     ItemFailure,
     ReviewedItem,
 )
+from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.reports.periods import Period, PeriodKind, period_containing
 
 HISTORY = {PeriodKind.MONTH: 12, PeriodKind.WEEK: 12, PeriodKind.DAY: 14}  # trend length
@@ -486,7 +487,7 @@ def _examples(user: User | None, period: Period, mask: Callable[[str], str]) -> 
                 Example(
                     scope=scope,
                     title=titles.get(finding.item, finding.item),
-                    quote=mask(finding.quote),
+                    quote=quote_shown_to(finding, user),
                     note=mask(finding.note),
                     agent=str(contact.agent) if contact.agent else "",
                     queue=str(contact.queue) if contact.queue else "",
@@ -587,7 +588,7 @@ def _cases(user: User | None, period: Period, mask: Callable[[str], str]) -> lis
                 passed=record.passed if record else None,
                 summary=mask(record.summary) if record else "",
                 findings=tuple(
-                    CaseFinding(f.scope, mask(f.quote), mask(f.note))
+                    CaseFinding(f.scope, quote_shown_to(f, user), mask(f.note))
                     for f in (record.findings.all() if record else [])
                 ),
             )
@@ -744,7 +745,9 @@ def daily_detail(
                     if i.result == "fail"
                 ),
                 findings=tuple(
-                    DetailFinding(f.scope, titles.get(f.item, f.item), mask(f.quote), mask(f.note))
+                    DetailFinding(
+                        f.scope, titles.get(f.item, f.item), quote_shown_to(f, user), mask(f.note)
+                    )
                     for f in record.findings.all()
                 ),
                 summary=mask(record.summary),
