@@ -36,6 +36,7 @@ from lingting.quality.models import (
     Case,
     Dispute,
     Evaluation,
+    Finding,
     ReviewAssignment,
     ReviewedItem,
     SampleDraw,
@@ -62,6 +63,7 @@ from lingting.quality.selectors.disputes import (
     open_disputes_for,
     record_disputes,
 )
+from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.reviews import (
     evaluation_for,
     evaluations_for,
@@ -311,9 +313,13 @@ class FindingOut(Schema):
     turn: int | None
     start_char: int | None
     end_char: int | None
-    quote: ShownText
+    quote: str
     note: ShownText
     scope: str
+
+    @staticmethod
+    def resolve_quote(finding: Finding, context: dict[str, object]) -> str:
+        return quote_shown_to(finding, getattr(context.get("request"), "user", None))
 
 
 class EvaluationOut(Schema):
