@@ -27,6 +27,7 @@ from typing import IO
 import orjson
 
 from lingting.engine.contacts import Contact
+from lingting.engine.processes import die_with_parent
 from lingting.engine.reader import LineError, NumberedLines, parse_json_line
 from lingting.engine.results import ContactResult
 
@@ -181,7 +182,10 @@ def score_file(
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(
-                max_workers=min(workers, len(jobs)), mp_context=context
+                max_workers=min(workers, len(jobs)),
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
             ) as pool:
                 outcomes = list(pool.map(_score_part, *zip(*jobs, strict=True)))
         _join_parts(outcomes, out=out, errors_out=errors_out)
