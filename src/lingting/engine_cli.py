@@ -32,6 +32,7 @@ from lingting.engine.kpis import (
     KpiRow,
     parse_groupings,
 )
+from lingting.engine.processes import EXIT_STOPPED, Terminated, stopped_reason, terminate_raises
 from lingting.engine.reader import (
     LineError,
     UnreadableFileError,
@@ -44,12 +45,18 @@ DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
 def run_engine_command(argv: list[str]) -> int:
+    """The command's exit status: 0 all done, 1 some lines rejected, 2 nothing readable,
+    3 (`EXIT_STOPPED`) interrupted or crashed, with a one-line reason on stderr."""
     args = _parser().parse_args(argv)
     try:
-        status: int = args.run(args)
+        with terminate_raises():
+            status: int = args.run(args)
     except ScorecardError as exc:
         print(f"lingting: scorecard: {exc}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Terminated, Exception) as exc:
+        print(f"lingting {argv[0]}: {stopped_reason(exc)}", file=sys.stderr)
+        return EXIT_STOPPED
     return status
 
 

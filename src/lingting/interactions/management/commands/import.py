@@ -11,6 +11,7 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import get_default_timezone
 
+from lingting.engine.processes import EXIT_STOPPED, Terminated, stopped_reason, terminate_raises
 from lingting.engine.reader import LineError, UnreadableFileError
 from lingting.interactions.services import ImportReport, contacts_import_file
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
     help = (
         "Import contacts from a JSON-lines or CDR-only CSV file (UTF-8 or GBK). "
         "Idempotent: a contact id already stored is updated, never duplicated. "
-        "Exit status 0: all lines imported; 1: some lines rejected; 2: nothing could be read."
+        "Exit status 0: all lines imported; 1: some lines rejected; 2: nothing could be read; "
+        "3: interrupted or crashed (run it again)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -67,9 +69,19 @@ class Command(BaseCommand):
         # full collections; freezing what is loaded by now (Django, the apps) spares each
         # of them a rescan of hundreds of thousands of objects that are never garbage.
         gc.freeze()
-        with ExitStack() as stack:
-            errors_out = stack.enter_context(open(errors_path, "wb")) if errors_path else None
-            report = self._import(path, options, _ErrorSink(errors_out, self.stderr))
+        try:
+            with terminate_raises(), ExitStack() as stack:
+                errors_out = stack.enter_context(open(errors_path, "wb")) if errors_path else None
+                report = self._import(path, options, _ErrorSink(errors_out, self.stderr))
+        except CommandError:
+            raise
+        except (KeyboardInterrupt, Terminated, Exception) as exc:
+            # Never 1 ("some lines rejected"): a stopped run is told apart, to be run again.
+            raise CommandError(
+                f"the import {stopped_reason(exc)}. Run it again to finish: what is stored"
+                " stays, and nothing is stored twice.",
+                returncode=EXIT_STOPPED,
+            ) from exc
         self._summarize(report, options, errors_path)
 
     def _import(self, path: str, options: dict[str, Any], sink: _ErrorSink) -> ImportReport:
