@@ -60,7 +60,8 @@ def test_login_page_is_open_and_signs_in(client: Client, agent_li: User, passwor
     response = client.post(login_url, {"username": "agent_li", "password": password})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("interactions:contact_list")
+    assert response["Location"] == reverse("home")  # each role's own page; an agent's:
+    assert client.get(reverse("home"))["Location"] == reverse("interactions:contact_list")
 
 
 def test_wrong_password_stays_on_the_login_page(client: Client, agent_li: User) -> None:
