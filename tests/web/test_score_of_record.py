@@ -17,6 +17,8 @@ from lingting.interactions.selectors import ContactFilters, ScoreBand
 from lingting.performance.selectors import kpi_table_for
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
+from lingting.reports.periods import PeriodKind, parse_period
+from lingting.reports.selectors import quality_report
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 
 ClientFor = Callable[[User], Client]
@@ -105,3 +107,12 @@ def test_the_api_and_the_kpis_read_the_score_of_record(overturned: Contact, qa_z
 
     [row] = kpi_table_for(user=qa_zhao, filters=ContactFilters(), by=["queue"])
     assert row.qa.qa_score == pytest.approx(overturned.reviewed_score)  # type: ignore[attr-defined]
+
+
+def test_the_quality_report_averages_the_score_of_record(
+    overturned: Contact, qa_zhao: User
+) -> None:
+    report = quality_report(user=qa_zhao, period=parse_period(PeriodKind.MONTH, "2026-10"))
+
+    assert report.totals.current.record_average == pytest.approx(overturned.reviewed_score)  # type: ignore[attr-defined]
+    assert report.totals.current.auto_average == pytest.approx(machine(overturned))

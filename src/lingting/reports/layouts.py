@@ -87,6 +87,7 @@ def quality_document(report: QualityReport) -> ReportDocument:
     title = _("质检月报") if period.kind == PeriodKind.MONTH else _("质检周报")
     rows: list[tuple[str, Figure, Fmt]] = [
         (_("联络量（全部自动质检）"), totals.figure("volume"), Fmt.INT),
+        (_("质检平均分（复核过的以人工为准）"), totals.figure("record_average"), Fmt.NUMBER),
         (_("自动质检合格率"), totals.figure("auto_pass_rate"), Fmt.PERCENT),
         (_("自动质检平均分"), totals.figure("auto_average"), Fmt.NUMBER),
         (_("自动质检致命项"), totals.figure("auto_fatal"), Fmt.INT),

@@ -47,6 +47,7 @@ from lingting.quality.models import (
     ReviewedItem,
 )
 from lingting.quality.selectors.quotes import quote_shown_to
+from lingting.quality.selectors.score_of_record import with_score_of_record
 from lingting.reports.periods import Period, PeriodKind, period_containing
 
 HISTORY = {PeriodKind.MONTH: 12, PeriodKind.WEEK: 12, PeriodKind.DAY: 14}  # trend length
@@ -78,6 +79,7 @@ class Figure:
 BETTER = {
     "auto_pass_rate": 1,
     "auto_average": 1,
+    "record_average": 1,
     "reviewed_pass_rate": 1,
     "reviewed_average": 1,
     **dict.fromkeys(("auto_fatal", "auto_a", "auto_b", "auto_c"), -1),
@@ -104,6 +106,9 @@ class Totals:
     reviewed_b: int = 0
     reviewed_c: int = 0
     reviewed_score_sum: float = 0.0
+    # The score of record: reviewed where a person reviewed the contact, else the machine's.
+    record_scored: int = 0
+    record_score_sum: float = 0.0
 
     def add(self, other: Totals) -> None:
         for name in self.__slots__:
@@ -116,6 +121,10 @@ class Totals:
     @property
     def auto_average(self) -> float | None:
         return self.auto_score_sum / self.scored if self.scored else None
+
+    @property
+    def record_average(self) -> float | None:
+        return self.record_score_sum / self.record_scored if self.record_scored else None
 
     @property
     def reviewed_pass_rate(self) -> float | None:
@@ -303,6 +312,8 @@ def _auto_counts() -> dict[str, Any]:
         "auto_b": Sum("current_score__severity_b"),
         "auto_c": Sum("current_score__severity_c"),
         "auto_score_sum": Sum("current_score__score"),
+        "record_scored": Count("record_score"),
+        "record_score_sum": Sum("record_score"),
     }
 
 
@@ -336,7 +347,7 @@ def _grouped_totals(
     tz = timezone.get_current_timezone()
     grouped: dict[tuple[str | None, Any], Totals] = defaultdict(Totals)
     auto = (
-        _in(_contacts(user), "started_at", first, last)
+        with_score_of_record(_in(_contacts(user), "started_at", first, last))
         .annotate(bucket=Trunc("started_at", kind.value, tzinfo=tz))
         .values("bucket", by)
         .annotate(**_auto_counts())
