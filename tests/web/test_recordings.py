@@ -121,3 +121,44 @@ def test_the_reviewer_hears_the_call_on_the_review_page(
     page = client_for(qa_sun).get(reverse("quality:review", args=[assignment.pk]))
 
     assert 'id="recording"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "2026/10/01/" + "长" * 90 + ".wav",  # a name of 274 bytes: over the 255 a name may have
+        "x" * 300 + "/C.wav",
+        "2026/10/01/C\x00.wav",
+    ],
+    ids=["long-name", "long-folder", "nul"],
+)
+def test_a_path_the_filesystem_refuses_makes_the_recording_unavailable_not_a_500(
+    client_for: ClientFor, scored_contact: Any, root: Path, qa_sun: User, uri: str
+) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    contact: Contact = scored_contact("C-BAD-PATH")
+    Recording.objects.create(contact=contact, uri=uri)
+    assignment = ReviewAssignment.objects.create(
+        contact=contact, reviewer=qa_sun, kind=AssignmentKind.SAMPLE
+    )
+    client = client_for(qa_sun)
+
+    contact_page = client.get(reverse("interactions:contact_detail", args=[contact.pk]))
+    review_page = client.get(reverse("quality:review", args=[assignment.pk]))
+    review_api = client.get(f"/api/quality/reviews/{assignment.pk}")
+
+    assert (contact_page.status_code, review_page.status_code) == (200, 200)
+    assert 'id="recording"' not in contact_page.content.decode()
+    assert 'id="recording"' not in review_page.content.decode()
+    assert review_api.status_code == 200
+    assert client.get(recording_url(contact)).status_code == 404
+
+
+def test_a_recording_gone_between_finding_and_serving_it_is_a_404(tmp_path: Path) -> None:
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from lingting.interactions.recordings import recording_response
+
+    with pytest.raises(Http404):
+        recording_response(RequestFactory().get("/"), tmp_path / "deleted.wav")

@@ -10,11 +10,12 @@ response honours a single `Range: bytes=…`.
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 from lingting.interactions.models import Contact, Recording
 
@@ -44,8 +45,13 @@ def recording_file(contact: Contact) -> Path | None:
 def _inside_root(uri: str) -> Path | None:
     root = Path(settings.LINGTING_RECORDINGS_ROOT).resolve()
     relative = uri.removeprefix("file://").lstrip("/")
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    try:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+    except (OSError, ValueError):
+        # A path the filesystem refuses (a name over 255 bytes, a path over PATH_MAX,
+        # a NUL, no permission): no recording to play, like a missing file.
         return None
     if path.suffix.lower() not in AUDIO_TYPES:
         return None
@@ -55,10 +61,14 @@ def _inside_root(uri: str) -> Path | None:
 def recording_response(request: HttpRequest, path: Path) -> HttpResponseBase:
     """The file, whole or the one byte range asked for (206), typed as audio."""
     content_type = AUDIO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path)[0]
-    size = path.stat().st_size
+    try:
+        audio = path.open("rb")
+    except OSError:  # gone or unreadable since it was found: as if it had never been there
+        raise Http404 from None
+    size = os.fstat(audio.fileno()).st_size
     wanted = _RANGE.match(request.headers.get("Range", "").strip())
     if wanted is None:
-        response = FileResponse(path.open("rb"), content_type=content_type)
+        response = FileResponse(audio, content_type=content_type)
         response["Accept-Ranges"] = "bytes"
         return response
     first, last = wanted.groups()
@@ -66,12 +76,12 @@ def recording_response(request: HttpRequest, path: Path) -> HttpResponseBase:
         start, end = max(size - int(last or 0), 0), size - 1
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
-    end = min(end, start + MAX_RANGE_BYTES - 1)
-    with path.open("rb") as audio:
+    with audio:
+        if start >= size or start > end:
+            refused = HttpResponse(status=416)
+            refused["Content-Range"] = f"bytes */{size}"
+            return refused
+        end = min(end, start + MAX_RANGE_BYTES - 1)
         audio.seek(start)
         body = audio.read(end - start + 1)
     partial = HttpResponse(body, status=206, content_type=content_type)
