@@ -121,3 +121,21 @@ def test_agents_find_my_scores_in_the_navigation(
     assert f'href="{MY_SCORES}"' in client_for(agent_li).get(contacts).content.decode()
     assert f'href="{MY_SCORES}"' not in client_for(qa_zhao).get(contacts).content.decode()
     assert client_for(qa_zhao).get(MY_SCORES).status_code == 403
+
+
+def test_the_agent_signs_for_a_record_from_its_own_page_too(
+    client_for: ClientFor,
+    scored_contact: ScoredContact,
+    qa_sun: User,
+    agent_li: User,
+    qa_zhao: User,
+) -> None:
+    record = publish(scored_contact("C-PAGE", agent="A1001"), qa_sun)
+    url = reverse("quality:evaluation_detail", args=[record.pk])
+    acknowledge = reverse("quality:evaluation_acknowledge", args=[record.pk])
+
+    assert f'action="{acknowledge}"' in client_for(agent_li).get(url).content.decode()
+    assert f'action="{acknowledge}"' not in client_for(qa_zhao).get(url).content.decode()
+    client_for(agent_li).post(acknowledge)
+    page = client_for(agent_li).get(url).content.decode()
+    assert "已签收" in page.split('id="acknowledgement"')[1].split("</p>")[0]
