@@ -6,5 +6,5 @@ app_name = "calendars"
 
 urlpatterns: list[URLPattern] = [
     path("", views.year, name="year"),
-    path("<int:year>/complete/", views.year_complete, name="year_complete"),
+    path("<year:year>/complete/", views.year_complete, name="year_complete"),
 ]

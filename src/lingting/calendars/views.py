@@ -18,13 +18,14 @@ from lingting.calendars.models import DayKind
 from lingting.calendars.selectors import admin_corrections, calendar_day, loaded_years, year_grids
 from lingting.calendars.services import calendar_day_correct, calendar_year_mark_complete
 from lingting.core.forms import refusals_on
+from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_correct_calendar, request_user, require
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 
 
 class CorrectionForm(forms.Form):
-    day = forms.DateField(
+    day = BoundedDateField(
         label=gettext_lazy("日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -48,7 +49,10 @@ def year(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     keeper = may_correct_calendar(user)
     shown = _year_param(request.GET.get("year"))
-    form = CorrectionForm(request.POST or None, initial=_initial(request.GET.get("day")))
+    # Bound on every POST, even an empty one (which is then refused field by field).
+    form = CorrectionForm(
+        request.POST if request.method == "POST" else None, initial=_initial(request.GET.get("day"))
+    )
     if request.method == "POST":
         require(keeper)
         if form.is_valid():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.coaching.models import Phase, PlanOutcome, SessionKind
 from lingting.coaching.selectors import QA_SCORE, figures
 from lingting.core.models import Agent
+from lingting.core.params import BoundedDateField, RowIdsChoiceField
 from lingting.engine.streaks import add_months, first_of_month
 from lingting.interactions.models import Contact
 
@@ -28,7 +29,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class DetectForm(forms.Form):
     figure = forms.ChoiceField(label=_("指标"), initial=QA_SCORE, required=False)
-    as_of = forms.DateField(
+    as_of = BoundedDateField(
         label=_("截至"),
         required=False,
         widget=DATE_INPUT,
@@ -56,11 +57,11 @@ class DetectForm(forms.Form):
 class OpenPlanForm(forms.Form):
     agent = forms.CharField(max_length=64)
     figure = forms.CharField(max_length=32)
-    as_of = forms.DateField()
+    as_of = BoundedDateField()
     length = forms.IntegerField(min_value=1, max_value=6)
 
 
-class ContactChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ContactChoiceField(RowIdsChoiceField):
     def label_from_instance(self, obj: Contact) -> str:
         started = (
             timezone.localtime(obj.started_at).strftime("%m-%d %H:%M") if obj.started_at else ""
@@ -71,7 +72,7 @@ class ContactChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-a
 
 class SessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("辅导类型"), choices=SessionKind.choices)
-    held_on = forms.DateField(label=_("辅导日期"), widget=DATE_INPUT)
+    held_on = BoundedDateField(label=_("辅导日期"), widget=DATE_INPUT)
     notes = forms.CharField(label=_("辅导记录"), widget=forms.Textarea(attrs={"rows": 4}))
     contacts = ContactChoiceField(
         label=_("相关录音"),
@@ -137,8 +138,8 @@ class EffectForm(forms.Form):
 class TrainingForm(forms.Form):
     topic = forms.CharField(label=_("培训主题"), max_length=200)
     item = forms.ChoiceField(label=_("针对评分项"))
-    held_on = forms.DateField(label=_("培训日期"), widget=DATE_INPUT)
-    attendees = forms.ModelMultipleChoiceField(
+    held_on = BoundedDateField(label=_("培训日期"), widget=DATE_INPUT)
+    attendees = RowIdsChoiceField(
         label=_("参训坐席"),
         queryset=Agent.objects.order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 10}),

@@ -121,9 +121,9 @@ class DocumentedErrorsApi(NinjaAPI):
                     parameter["in"] == "path" for parameter in operation.get("parameters", [])
                 )
                 for status, body in ERROR_BODIES.items():
-                    if status == HTTPStatus.NOT_FOUND and not names_something:
-                        if str(status) not in responses:
-                            continue
+                    unnamed = status == HTTPStatus.NOT_FOUND and not names_something
+                    if unnamed and str(status) not in responses:
+                        continue
                     documented = status == HTTPStatus.UNPROCESSABLE_ENTITY or (
                         str(status) not in responses
                     )

@@ -22,3 +22,6 @@ urlpatterns = [
     # Open to anonymous users so the login page can switch language; POST with CSRF only.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+# A refused parameter (lingting.core.params.BadParameter) shows its message.
+handler400 = "lingting.core.errors.bad_request"

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, Team, User
+from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_see_personal_numbers, visible_agents
 from lingting.interactions.models import Queue
 from lingting.interactions.search import MAX_QUERY_CHARS
@@ -46,10 +47,10 @@ class ContactFilterForm(forms.Form):
         max_length=MAX_QUERY_CHARS,
         widget=forms.SearchInput(),
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     queue = forms.ModelChoiceField(

@@ -6,6 +6,6 @@ app_name = "interactions"
 
 urlpatterns = [
     path("", views.contact_list, name="contact_list"),
-    path("<int:contact_id>/", views.contact_detail, name="contact_detail"),
-    path("<int:contact_id>/recording/", views.contact_recording, name="contact_recording"),
+    path("<id:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("<id:contact_id>/recording/", views.contact_recording, name="contact_recording"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lingting.core.forms import refusals_on
 from lingting.core.models import Agent, Team
+from lingting.core.params import date_in_range, int_param
 from lingting.core.permissions import (
     may_manage_assessment,
     may_see_ranking,
@@ -199,9 +200,10 @@ def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
 def _month_param(text: str | None) -> date:
     """``2026-10`` → 1 Oct 2026; missing or malformed: last month (the one to assess)."""
     try:
-        return datetime.strptime(text or "", "%Y-%m").date()
+        month = datetime.strptime(text or "", "%Y-%m").date()
     except ValueError:
         return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return date_in_range(month, "month")
 
 
 @require_GET
@@ -248,8 +250,10 @@ def assessment_compute_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def award_confirm_view(request: HttpRequest) -> HttpResponse:
+    # The right first: nobody learns anything from how a refused request's input is read.
+    require(may_manage_assessment(request_user(request)))
     month = _month_param(request.POST.get("month"))
-    agent = get_object_or_404(Agent, pk=request.POST.get("agent") or 0)
+    agent = get_object_or_404(Agent, pk=int_param(request.POST, "agent", default=0))
     try:
         award_confirm(
             actor=request_user(request), month=month, kind=request.POST.get("kind", ""), agent=agent
@@ -311,6 +315,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         monday = datetime.strptime(request.GET.get("week", "") + "-1", "%G-W%V-%u").date()
+        date_in_range(monday, "week")
     except ValueError:
         monday = latest_ranked_week(before=today - timedelta(days=today.weekday()))
     return render(

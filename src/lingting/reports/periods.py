@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from lingting.core.params import BadParameter, date_in_range
+
 
 class PeriodKind(StrEnum):
     DAY = "day"
@@ -74,11 +76,14 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
     try:
         if kind == PeriodKind.MONTH:
             year, month = text.split("-")
-            return period_containing(kind, date(int(year), int(month), 1))
-        if kind == PeriodKind.WEEK:
+            first = date(int(year), int(month), 1)
+        elif kind == PeriodKind.WEEK:
             year, week = text.upper().split("-W")
-            return period_containing(kind, date.fromisocalendar(int(year), int(week), 1))
-        return period_containing(kind, date.fromisoformat(text))
-    except ValueError as error:
+            first = date.fromisocalendar(int(year), int(week), 1)
+        else:
+            first = date.fromisoformat(text)
+        # A period at the calendar's edge would overflow when it becomes times of day.
+        return period_containing(kind, date_in_range(first, "period"))
+    except (ValueError, BadParameter) as error:
         example = {"month": "2026-10", "week": "2026-W40", "day": "2026-10-05"}[kind]
         raise ValueError(f"period {text!r} is not a {kind} like {example}") from error

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("archive/", views.archive, name="archive"),
     path("archive/generate/", views.generate, name="generate"),
-    path("archive/<int:report_id>.<str:fmt>", views.archive_file, name="archive_file"),
+    path("archive/<id:report_id>.<str:fmt>", views.archive_file, name="archive_file"),
     path("<str:kind>/", views.report, name="report"),
     path("<str:kind>/download.<str:fmt>", views.download, name="download"),
 ]

@@ -8,15 +8,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lingting.core.params import BoundedDateField
+
 GROUP_LABELS = [("team", _("班组")), ("queue", _("ACD组")), ("day", _("日"))]
 MAX_DAYS = 366
 
 
 class CsatForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     by = forms.MultipleChoiceField(

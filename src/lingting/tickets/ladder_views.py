@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lingting.core.models import User
+from lingting.core.params import RowIdsChoiceField
 from lingting.core.permissions import may_configure_workorders, request_user, require
 from lingting.engine.escalation import MAX_URGES
 from lingting.tickets.ladder import (
@@ -48,7 +49,7 @@ class LevelForm(forms.Form):
         choices=[(role.value, role.label) for role in NOTIFIED_ROLES],
         widget=forms.CheckboxSelectMultiple,
     )
-    users = forms.ModelMultipleChoiceField(
+    users = RowIdsChoiceField(
         label=gettext_lazy("通知人员"),
         required=False,
         queryset=User.objects.filter(is_active=True).order_by("username"),

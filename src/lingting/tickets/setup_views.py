@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.core.models import User
+from lingting.core.params import RowIdsChoiceField
 from lingting.core.permissions import may_configure_workorders, request_user, require
 from lingting.engine.workorder_setup import (
     WEEKDAY_LABELS,
@@ -273,7 +274,7 @@ class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.display_name}（{obj.username}）"
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class PeopleChoice(RowIdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.display_name}（{obj.username}）"
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.core.forms import refusals_on
 from lingting.core.models import User
+from lingting.core.params import RowIdsChoiceField
 from lingting.core.permissions import (
     contact_scope,
     may_configure_workorders,
@@ -276,7 +277,7 @@ def _initial_from_call(
 class ActForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(required=False, max_length=4000)
-    departments = forms.ModelMultipleChoiceField(queryset=Department.objects.all(), required=False)
+    departments = RowIdsChoiceField(queryset=Department.objects.all(), required=False)
     satisfied = forms.ChoiceField(choices=[("", ""), ("yes", ""), ("no", "")], required=False)
     by_customer = forms.BooleanField(required=False)
     threatened = forms.BooleanField(required=False)

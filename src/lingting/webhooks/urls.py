@@ -7,9 +7,9 @@ app_name = "webhooks"
 urlpatterns = [
     path("", views.endpoint_list, name="list"),
     path("new/", views.endpoint_create, name="create"),
-    path("<int:endpoint_id>/", views.endpoint_detail, name="detail"),
-    path("<int:endpoint_id>/edit/", views.endpoint_edit, name="edit"),
-    path("<int:endpoint_id>/ping/", views.endpoint_ping, name="ping"),
-    path("<int:endpoint_id>/rotate/", views.endpoint_rotate, name="rotate"),
-    path("deliveries/<int:delivery_id>/redeliver/", views.delivery_redeliver, name="redeliver"),
+    path("<id:endpoint_id>/", views.endpoint_detail, name="detail"),
+    path("<id:endpoint_id>/edit/", views.endpoint_edit, name="edit"),
+    path("<id:endpoint_id>/ping/", views.endpoint_ping, name="ping"),
+    path("<id:endpoint_id>/rotate/", views.endpoint_rotate, name="rotate"),
+    path("deliveries/<id:delivery_id>/redeliver/", views.delivery_redeliver, name="redeliver"),
 ]

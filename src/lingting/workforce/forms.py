@@ -9,16 +9,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Team, User
+from lingting.core.params import BoundedDateField
 from lingting.core.permissions import occupancy_agents
 
 MAX_DAYS = 92
 
 
 class OccupancyForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     by = forms.ChoiceField(

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lingting.core.params import date_in_range
 from lingting.core.permissions import may_see_broadcast, may_see_occupancy, request_user, require
 from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.workforce.documents import occupancy_document
@@ -55,6 +56,7 @@ def broadcast(request: HttpRequest) -> HttpResponse:
         day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
     except ValueError:
         day = today
+    date_in_range(day, "day")
     template = "workforce/broadcast.html"
     if request.GET.get("partial") == "board":
         template += "#board"

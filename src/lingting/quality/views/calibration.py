@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lingting.core.forms import refusals_on
 from lingting.core.models import User
+from lingting.core.params import RowIdsChoiceField
 from lingting.core.permissions import may_manage_qa, may_review, request_user, require
 from lingting.engine.scorecard import Item
 from lingting.interactions.models import Contact
@@ -50,7 +51,7 @@ from lingting.quality.services.calibration import (
 _ID_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
-class _ReviewerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class _ReviewerChoice(RowIdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.display_name}（{obj.get_role_display()}）"
 
@@ -84,7 +85,7 @@ class SessionForm(forms.Form):
             for pk, c in self.recent_contacts.items()
         ]
         reviewers = self.fields["reviewers"]
-        assert isinstance(reviewers, forms.ModelMultipleChoiceField)
+        assert isinstance(reviewers, RowIdsChoiceField)
         reviewers.queryset = calibration_reviewer_choices()
         self.contacts: list[Contact] = []
 
