@@ -14,6 +14,7 @@ from django.utils.timezone import get_default_timezone
 
 from lingting.core.models import User
 from lingting.engine.reader import parse_json_line
+from lingting.interactions import search
 from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import
 from tests.conftest import ContactFactory
@@ -89,6 +90,22 @@ def test_a_search_follows_the_words_not_the_characters(supervisor: Client) -> No
     assert sorted(found(supervisor, "套餐 宽带")) == ["C-APART", "C-BROADBAND"]
     # Characters that straddle two words (宽带|套餐) are no word of the text.
     assert found(supervisor, "带套") == []
+
+
+def test_a_common_word_is_found_by_walking_the_contacts_too(
+    supervisor: Client, client_for: Any, agent_li: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL searches a word said in many contacts newest first (search.COMMON_MATCHES):
+    # the same contacts, the same scope.
+    monkeypatch.setattr(search, "COMMON_MATCHES", 0)
+    imported(
+        call("C-LI", "我家停电了。", agent="A1001"),
+        call("C-ZHANG", "我家也停电了。", agent="A1002"),
+        call("C-OTHER", "话费怎么算？"),
+    )
+
+    assert sorted(found(supervisor, "停电")) == ["C-LI", "C-ZHANG"]
+    assert found(client_for(agent_li), "停电") == ["C-LI"]
 
 
 def test_an_agent_finds_only_their_own_contacts(

@@ -10,6 +10,7 @@ asked. The caller narrows the result to the contacts the user may see.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,9 @@ from lingting.engine.search import (
 from lingting.interactions.models import Contact, PhoneNumber, SearchDocument, Turn
 
 MAX_QUERY_CHARS = 200
+# From this many contacts saying the words on, a search walks the contacts newest first
+# (see _words_on_postgresql; measured with benchmarks/search.py on 1 M contacts).
+COMMON_MATCHES = 20_000
 FTS_TABLE = f"{SearchDocument._meta.db_table}_fts"  # SQLite only (migration 0005)
 _BEFORE_CHARS = 16
 _AFTER_CHARS = 40
@@ -75,16 +79,33 @@ def search_condition(*, user: User, query: str) -> Q | Exists:
     if not terms:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
-        # `words`: the stored tsvector of the terms (migration 0006), GIN-indexed.
-        said = RawSQL(
-            "words @@ plainto_tsquery('simple'::regconfig, %s)",
-            [" ".join(terms)],
-            output_field=BooleanField(),
-        )
-        return Exists(SearchDocument.objects.filter(said, contact_id=OuterRef("pk")))
+        return _words_on_postgresql(" ".join(terms))
     # Each term quoted: FTS5 reads it as a string, never as syntax; all must match.
     match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
+
+
+def _words_on_postgresql(terms: str) -> Q | Exists:
+    """Contacts whose stored tsvector (`words`, migration 0006, GIN-indexed) has every term.
+
+    Two plans, chosen by how many contacts the planner expects to say the words (its
+    estimate from the column's word statistics: a millisecond, where counting a common
+    word's matches takes half a second): a common word is found newest first, walking the
+    contacts and checking each one's document, which stops after a page; a rare one is
+    collected from the index and joined, which walking would not (it would check thousands
+    of contacts that do not say it). PostgreSQL's own choice between the two, made inside
+    the page's query, goes wrong around a few thousand matches."""
+    said = "words @@ plainto_tsquery('simple'::regconfig, %s)"
+    documents = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {documents} WHERE {said}", [terms])
+        (plan,) = cursor.fetchone()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    if plan[0]["Plan"]["Plan Rows"] >= COMMON_MATCHES:
+        condition = RawSQL(said, [terms], output_field=BooleanField())
+        return Exists(SearchDocument.objects.filter(condition, contact_id=OuterRef("pk")))
+    # OFFSET 0 keeps the subquery whole: collected first, never probed contact by contact.
+    return Q(pk__in=RawSQL(f"SELECT contact_id FROM {documents} WHERE {said} OFFSET 0", [terms]))
 
 
 def search_snippets(
