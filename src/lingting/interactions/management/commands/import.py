@@ -52,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sync",
             action="store_true",
-            help="score in this process instead of leaving it to the task worker",
+            help="score (and index for search) in this process, not in the task worker",
         )
         parser.add_argument(
             "--workers",
