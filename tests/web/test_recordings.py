@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -128,7 +129,12 @@ def test_the_reviewer_hears_the_call_on_the_review_page(
     [
         "2026/10/01/" + "长" * 90 + ".wav",  # a name of 274 bytes: over the 255 a name may have
         "x" * 300 + "/C.wav",
-        "2026/10/01/C\x00.wav",
+        pytest.param(
+            "2026/10/01/C\x00.wav",
+            # Only SQLite stores it (PostgreSQL refuses a NUL in text, and the import
+            # refuses it everywhere now); a recording stored before that must not break pages.
+            marks=pytest.mark.skipif(connection.vendor == "postgresql", reason="no NUL in text"),
+        ),
     ],
     ids=["long-name", "long-folder", "nul"],
 )
@@ -162,3 +168,9 @@ def test_a_recording_gone_between_finding_and_serving_it_is_a_404(tmp_path: Path
 
     with pytest.raises(Http404):
         recording_response(RequestFactory().get("/"), tmp_path / "deleted.wav")
+
+
+def test_a_nul_in_a_recording_path_is_no_recording(root: Path) -> None:
+    from lingting.interactions.recordings import _inside_root
+
+    assert _inside_root("2026/10/01/C\x00.wav") is None
