@@ -13,7 +13,10 @@ in file order) while this process writes; see benchmarks/import_throughput.py fo
 Each batch is committed with `synchronous_commit = off`: a commit returns before its WAL
 reaches the disk, so a crash of the database server within a fraction of a second of it can
 lose the last batches (never corrupt anything). The import is idempotent, so running the
-file again puts them back; everything a lost batch enqueued for scoring is lost with it.
+file again puts them back, and sends for scoring every stored contact of the file that has
+no current result, whatever happened to the run that stored it (so does the hourly sweep,
+`lingting rescore --missing`). Reader processes die with this one and never touch its
+database session (`_start_reader`), so a killed import leaves nothing behind.
 """
 
 from __future__ import annotations
