@@ -212,3 +212,19 @@ def test_a_csv_cell_too_big_for_the_parser_rejects_its_row_only(tmp_path: Path) 
     data = b"id,note\nC1,a\nC2," + b"x" * 200_000 + b"\nC3,b\n"
     results = csv_results(tmp_path, data)
     assert [type(r).__name__ for r in results] == ["ParsedLine", "LineError", "ParsedLine"]
+
+
+def test_a_utf8_line_in_a_gbk_file_is_read_as_utf8_not_stored_garbled(tmp_path: Path) -> None:
+    gbk = jsonl(GOOD).decode().encode("gbk")
+    utf8 = jsonl({**GOOD, "id": "C2"})
+    data = gbk * 3 + utf8 + gbk
+    encoding = sniff_encoding(data)
+    assert encoding == "gb18030"
+    texts = [r.contact.turns[0].text for r in read(data, encoding) if isinstance(r, ParsedLine)]
+    assert texts == ["您好，请问有什么可以帮您"] * 5
+
+    path = tmp_path / "cdr.csv"
+    path.write_bytes("id,queue\nC1,投诉组\nC2,话费组\n".encode("gbk") + "C3,宽带组\n".encode())
+    results = list(read_contacts_file(str(path), tz=SHANGHAI))
+    queues = [r.contact.queue for r in results if isinstance(r, ParsedLine)]
+    assert queues == ["投诉组", "话费组", "宽带组"]

@@ -6,7 +6,8 @@ stops the rest. The encoding is sniffed once from the head of the file: UTF-8 (w
 without BOM) is read as is, GBK/GB18030 (common from older Chinese switches) is detected
 and read, anything else is refused with `UnreadableFileError`. After that, encoding is a
 property of each line: a line whose bytes do not decode in the file's encoding, or that
-holds a NUL, is that line's error, never garbled text and never the whole file's refusal.
+holds a NUL, is that line's error, never garbled text and never the whole file's refusal;
+a line of a GBK file that is valid UTF-8 is read as UTF-8.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _decode_line(raw: bytes, encoding: str, line: int) -> str | LineError:
         shown = raw[:_SHOWN_CHARS].replace(b"\x00", b"").decode(encoding, errors="replace")
         return LineError(line, _NUL_REASON, shown)
     try:
-        return raw.decode(encoding)
+        return raw.decode(_line_encoding(raw, encoding))
     except UnicodeDecodeError as exc:
         shown = raw[:_SHOWN_CHARS].decode(encoding, errors="replace")
         name = "UTF-8" if encoding.startswith("utf-8") else "GBK/GB18030"
@@ -110,6 +111,15 @@ def _decode_line(raw: bytes, encoding: str, line: int) -> str | LineError:
             "though the rest of the file is; re-save this line in the file's encoding",
             shown,
         )
+
+
+def _line_encoding(raw: bytes, encoding: str) -> str:
+    """The codec of one line of a file in `encoding`. A line of a GBK file that is valid
+    UTF-8 is UTF-8 (a line appended by a newer system): GB18030 would read most of its
+    bytes too, as other characters, while Chinese text in GBK is almost never valid UTF-8."""
+    if encoding == "gb18030" and not raw.isascii() and _decodes(raw, "utf-8"):
+        return "utf-8"
+    return encoding
 
 
 class NumberedLines:
@@ -253,7 +263,7 @@ def _csv_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
         if first and encoding == "utf-8-sig":
             raw = raw.removeprefix(codecs.BOM_UTF8)
         first = False
-        yield raw.decode(codec, errors="surrogateescape")
+        yield raw.decode(_line_encoding(raw, codec), errors="surrogateescape")
 
 
 # The stand-ins `surrogateescape` puts for bytes that do not decode.
