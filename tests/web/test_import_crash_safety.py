@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import orjson
 import pytest
@@ -95,9 +96,11 @@ def database_env(tmp_path: Path) -> tuple[dict[str, str], Callable[[str], list[t
     env = {**os.environ, "LINGTING_VAR_DIR": str(tmp_path / "var")}
     if connection.vendor == "postgresql":
         db = connection.settings_dict
+        user, password, host = (
+            quote(str(db[key] or ""), safe="") for key in ("USER", "PASSWORD", "HOST")
+        )
         env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
-            f":{db['PORT'] or 5432}/{db['NAME']}"
+            f"postgres://{user}:{password}@{host or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
 
         def query_postgresql(sql: str) -> list[tuple]:
