@@ -419,3 +419,27 @@ def test_a_score_inserted_meanwhile_sends_the_chunk_through_the_upsert(
     assert ItemFailure.objects.get().score_id == rude.pk
     current = dict(Contact.objects.values_list("external_id", "current_score__score"))
     assert current == {"P1": 100.0, "R1": 50.0}
+
+
+def test_one_contact_that_cannot_be_read_leaves_the_rest_of_its_batch_scored(
+    tmp_path: Path,
+) -> None:
+    # A time before year 1 in UTC, as an older version stored it before the import refused
+    # such lines: reading it back fails (psycopg on PostgreSQL, the converter on SQLite).
+    ids = store(tmp_path, POLITE, RUDE, {**POLITE, "id": "P2"})
+    stored_before_the_check = (
+        "0001-12-31 16:00:00+00 BC" if connection.vendor == "postgresql" else "0000-12-31 16:00:00"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Contact._meta.db_table} SET started_at = %s WHERE id = %s",
+            [stored_before_the_check, ids["R1"]],
+        )
+
+    scored = contacts_score(contact_ids=ids.values(), version=active_version())
+
+    assert scored == 2
+    assert set(ContactScore.objects.values_list("contact_id", flat=True)) == {
+        ids["P1"],
+        ids["P2"],
+    }

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from itertools import batched
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Max
 from django.utils import timezone
@@ -30,6 +38,8 @@ _compiled: dict[str, CompiledScorecard] = {}
 # The scorecard whose active version gives each contact its current score and scores new
 # contacts. Other scorecards (a trial, a campaign's) score too, but only alongside it.
 CURRENT_SCORECARD = "standard"
+
+logger = logging.getLogger(__name__)
 
 
 def scorecard_load(*, scorecard: EngineScorecard, actor: User | None) -> ScorecardVersion:
@@ -111,6 +121,30 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
     version), their failed items replaced, and `Contact.current_score` set when `version`
     is the active version of CURRENT_SCORECARD. Pass at most a few thousand ids at a time
     (one transaction).
+
+    One contact that cannot be scored (a value an older version stored that the database
+    or the engine now refuses) must not leave the rest of its batch unscored: a failed
+    batch is halved until the contact stands alone, which is logged and left out. Lost
+    connections and lock time-outs are raised as they are: every contact would fail alike,
+    and the task is better retried whole.
+    """
+    ids = list(contact_ids)
+    try:
+        return _contacts_score_together(ids, version)
+    except (OperationalError, InterfaceError):
+        raise
+    except (DatabaseError, ValueError, OverflowError, TypeError) as exc:
+        if len(ids) == 1:
+            logger.warning("contact %s cannot be scored and is left out: %s", ids[0], exc)
+            return 0
+        middle = len(ids) // 2
+        return contacts_score(contact_ids=ids[:middle], version=version) + contacts_score(
+            contact_ids=ids[middle:], version=version
+        )
+
+
+def _contacts_score_together(contact_ids: list[int], version: ScorecardVersion) -> int:
+    """`contacts_score` of these contacts in one transaction.
 
     Written with raw SQL, no model instances: the stored `items` are the JSON that
     `CompiledScorecard.encode` makes, and on PostgreSQL rows go in with COPY while the
