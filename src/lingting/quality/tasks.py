@@ -1,4 +1,4 @@
-"""Background scoring, run by the database-backed task worker (`lingting db_worker`)."""
+"""Background scoring, run by the database-backed task worker (`lingting worker`)."""
 
 from __future__ import annotations
 

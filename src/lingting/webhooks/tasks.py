@@ -1,5 +1,5 @@
 """Background sending of webhook deliveries, run by the database-backed task worker
-(`lingting db_worker`): enqueued when a work-order step commits, and again when a failed
+(`lingting worker`): enqueued when a work-order step commits, and again when a failed
 delivery's retry is due."""
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         elif options["sync"]:
             self.stdout.write("new and changed transcripts scored")
         else:
-            self.stdout.write("new and changed transcripts queued for scoring (lingting db_worker)")
+            self.stdout.write("new and changed transcripts queued for scoring (lingting worker)")
         if report.read == 0:
             raise CommandError("no contacts in the file", returncode=2)
         if report.rejected:
