@@ -51,6 +51,7 @@ from lingting.quality.selectors.score_of_record import (
     score_of_record_in,
     with_score_of_record,
 )
+from lingting.quality.selectors.scoring import contacts_without_current_score
 from lingting.quality.services.scoring import scorecard_of
 
 PAGE_SIZE = 50
@@ -176,8 +177,8 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
     if filters.fatal_only:
         contacts = contacts.filter(FATAL_OF_RECORD)
     if filters.unscored:
-        # Only what scoring can score: a contact with a transcript and no current result.
-        contacts = contacts.filter(current_score__isnull=True, turn_count__gt=0)
+        # The sweep's rule: a transcript and no current result (a CDR is never scored).
+        contacts &= contacts_without_current_score()
     if filters.query:
         contacts = contacts.filter(search_condition(user=user, query=filters.query))
     return contacts
