@@ -92,9 +92,7 @@ def has_contacts_to_read(user: User) -> bool:
     or handle calls (an agent) or lead those who do. A WFM planner or a work-order department's
     staff (no `Agent` of their own) have none, and start elsewhere."""
     return (
-        sees_all_contacts(user)
-        or user.role == Role.QA_ANALYST
-        or led_or_own_agents(user).exists()
+        sees_all_contacts(user) or user.role == Role.QA_ANALYST or led_or_own_agents(user).exists()
     )
 
 

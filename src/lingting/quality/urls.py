@@ -44,9 +44,7 @@ urlpatterns = [
         calibration.session_agree,
         name="calibration_agree",
     ),
-    path(
-        "calibration/<id:session_id>/close/", calibration.session_close, name="calibration_close"
-    ),
+    path("calibration/<id:session_id>/close/", calibration.session_close, name="calibration_close"),
     path(
         "calibration/<id:session_id>/examples.yaml",
         calibration.session_examples,
