@@ -28,6 +28,7 @@ from pydantic import TypeAdapter
 
 from lingting.core.models import ApiToken
 from lingting.core.services import api_key_digest
+from lingting.engine.reader import holds_nul
 
 
 class ApiKeyAuth(HttpBearer):
@@ -85,20 +86,10 @@ class JsonObjectParser(Parser):
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
-        if _holds_nul(data):
+        if holds_nul(data):
             # No text column stores a NUL (PostgreSQL refuses it): refused as any bad body.
             raise ValueError("the request body holds a NUL character")
         return data
-
-
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 class DocumentedErrorsApi(NinjaAPI):

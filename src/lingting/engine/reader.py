@@ -160,7 +160,7 @@ def parse_json_line(number: int, text: str, *, tz: tzinfo) -> ParsedLine | LineE
         return LineError(number, f"not JSON: {exc}", text[:_SHOWN_CHARS])
     try:
         # JSON may spell a NUL as an escape (rarely anything else has one in its text).
-        if "\\u0000" in text and _holds_nul(record):
+        if "\\u0000" in text and holds_nul(record):
             raise ContactError(_NUL_REASON)
         return ParsedLine(number, contact_from_record(record, tz=tz))
     except ContactError as exc:
@@ -190,13 +190,14 @@ def read_jsonl(
             yield parse_json_line(number, text, tz=tz)
 
 
-def _holds_nul(value: Any) -> bool:
+def holds_nul(value: Any) -> bool:
+    """Whether a parsed JSON value has a NUL in any string: no text column stores one."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
+        return any(holds_nul(item) for item in value)
     return False
 
 
