@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -88,3 +89,22 @@ def test_an_empty_chart_is_still_a_picture() -> None:
     root = _parse(bar_chart(title="空", labels=[], series=[]))
 
     assert root.get("width") == "640"
+
+
+def test_a_month_of_days_labels_every_few_days_without_overlap() -> None:
+    days = [f"2026-10-{d:02d}" for d in range(1, 32)]
+    root = _parse(line_chart(title="接通率", labels=days, series=[Series("接通率", [0.9] * 31)]))
+
+    shown = [t for t in root.iter(f"{SVG}text") if t.text in days]
+    xs = [float(t.get("x", "0")) for t in shown]
+    assert shown[0].text == "2026-10-01"
+    assert 4 <= len(shown) < len(days)
+    label_width = 10 * 5.6  # ten digits and dashes at font-size 10
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= label_width
+
+
+def test_few_labels_are_all_shown() -> None:
+    months = ["2026-08", "2026-09", "2026-10"]
+    root = _parse(line_chart(title="t", labels=months, series=[Series("s", [1, 2, 3])]))
+
+    assert [t.text for t in root.iter(f"{SVG}text") if t.text in months] == months

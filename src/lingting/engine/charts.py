@@ -117,12 +117,30 @@ def _legend(
 
 
 def _category_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[float]) -> list[str]:
+    """Every label that fits: with more labels than room (thirty days of a month), every
+    n-th one, so that they never run into each other."""
     y = frame.top + frame.plot_h + 16
+    step = _label_step(labels, centres)
     return [
         f'<text x="{cx:.1f}" y="{y}" font-size="10" fill="{INK}" text-anchor="middle">'
         f"{_text(label)}</text>"
-        for label, cx in zip(labels, centres, strict=True)
+        for i, (label, cx) in enumerate(zip(labels, centres, strict=True))
+        if i % step == 0
     ]
+
+
+def _label_step(labels: Sequence[str], centres: Sequence[float]) -> int:
+    if len(centres) < 2:
+        return 1
+    spacing = (centres[-1] - centres[0]) / (len(centres) - 1)
+    widest = max(_label_width(label) for label in labels) + 6  # a gap between neighbours
+    return max(1, math.ceil(widest / spacing)) if spacing > 0 else 1
+
+
+def _label_width(label: str) -> float:
+    """Width in pixels at font-size 10: a CJK character is square, a digit or letter about
+    half as wide."""
+    return sum(10.0 if ord(ch) > 0x2E7F else 5.6 for ch in label)
 
 
 def bar_chart(
