@@ -108,3 +108,17 @@ def test_few_labels_are_all_shown() -> None:
     root = _parse(line_chart(title="t", labels=months, series=[Series("s", [1, 2, 3])]))
 
     assert [t.text for t in root.iter(f"{SVG}text") if t.text in months] == months
+
+
+def test_crowded_category_names_slant_and_each_is_still_shown() -> None:
+    items = [f"服务规范检查项目之细则说明{n}" for n in range(16)]
+    root = _parse(
+        bar_chart(title="扣分准确率", labels=items, series=[Series("准确率", [1.0] * 16)])
+    )
+
+    names = [t for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("服务")]
+    assert len(names) == len(items)
+    assert all(t.get("transform", "").startswith("rotate(-") for t in names)
+    assert all(t.text and t.text.endswith("…") for t in names)  # shortened to the room
+    tooltips = [t.text for t in root.iter(f"{SVG}title")]
+    assert all(any(item in (tip or "") for tip in tooltips) for item in items)

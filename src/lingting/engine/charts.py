@@ -129,6 +129,41 @@ def _category_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[flo
     ]
 
 
+def _slanted_labels(frame: _Frame, labels: Sequence[str], centres: Sequence[float]) -> list[str]:
+    """Names of categories (scorecard items, queues) side by side: each must be shown, so
+    when they do not fit level they slant, shortened to the room below the axis (the bar's
+    tooltip has the whole name)."""
+    if _label_step(labels, centres) == 1:
+        return _category_labels(frame, labels, centres)
+    y = frame.top + frame.plot_h + 12
+    room = (frame.bottom - 12 - _LEGEND_HEIGHT) / math.sin(math.radians(_SLANT))
+    return [
+        f'<text x="{cx:.1f}" y="{y}" font-size="10" fill="{INK}" text-anchor="end" '
+        f'transform="rotate(-{_SLANT} {cx:.1f} {y})">{_text(_shortened(label, room))}</text>'
+        for label, cx in zip(labels, centres, strict=True)
+    ]
+
+
+_SLANT = 40  # degrees
+_SLANTED_BOTTOM = 110  # room below the axis for slanted names and the legend
+_LEGEND_HEIGHT = 30
+_VALUE_LABEL_MIN_WIDTH = 26  # "100.0%" at font-size 9
+
+
+def _shortened(label: str, room: float) -> str:
+    if _label_width(label) <= room:
+        return label
+    kept = label
+    while kept and _label_width(kept + "…") > room:
+        kept = kept[:-1]
+    return kept + "…"
+
+
+def _centres(frame: _Frame, count: int) -> list[float]:
+    slot = frame.plot_w / max(count, 1)
+    return [frame.left + slot * i + slot / 2 for i in range(count)]
+
+
 def _label_step(labels: Sequence[str], centres: Sequence[float]) -> int:
     if len(centres) < 2:
         return 1
@@ -158,14 +193,17 @@ def bar_chart(
         if len(s.values) != len(labels):
             raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(labels)}")
     frame = _Frame(width, height)
+    if _label_step(labels, _centres(frame, len(labels))) > 1:
+        # Slanted names need more room below the axis: the chart grows, the plot keeps its size.
+        extra = _SLANTED_BOTTOM - frame.bottom
+        frame = _Frame(width, height + extra, bottom=_SLANTED_BOTTOM)
     highest = max((v for s in series for v in s.values if v is not None), default=0.0)
     top = 1.0 if percent and highest <= 1 else _nice_max(highest)
     parts = _open(frame, title, font_family) + _axes(frame, top, percent)
     slot = frame.plot_w / max(len(labels), 1)
     bar_w = slot * 0.8 / max(len(series), 1)
-    centres = []
+    centres = _centres(frame, len(labels))
     for i in range(len(labels)):
-        centres.append(frame.left + slot * i + slot / 2)
         for j, s in enumerate(series):
             value = s.values[i]
             if value is None:
@@ -178,11 +216,12 @@ def bar_chart(
                 f'fill="{PALETTE[j % len(PALETTE)]}"><title>{_text(s.name)} · '
                 f"{_text(labels[i])}: {_text(_fmt(value, percent))}</title></rect>"
             )
-            parts.append(
-                f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="9" fill="{INK}" '
-                f'text-anchor="middle">{_text(_fmt(value, percent))}</text>'
-            )
-    parts += _category_labels(frame, labels, centres)
+            if bar_w >= _VALUE_LABEL_MIN_WIDTH:  # narrower: the tooltip says the value
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="9" fill="{INK}" '
+                    f'text-anchor="middle">{_text(_fmt(value, percent))}</text>'
+                )
+    parts += _slanted_labels(frame, labels, centres)
     parts += _legend(frame, [s.name for s in series])
     parts.append("</svg>")
     return "".join(parts)
