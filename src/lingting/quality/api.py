@@ -172,7 +172,7 @@ def plan_list(request: HttpRequest) -> list[SamplingPlan]:
 
 
 @router.post("/plans", response={201: PlanOut})
-def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, SamplingPlan]:
+def plan_create(request: HttpRequest, body: PlanIn) -> Status[SamplingPlan]:
     user = request_user(request)
     require(may_manage_qa(user))
     reviewers = {
@@ -193,7 +193,7 @@ def plan_create(request: HttpRequest, body: PlanIn) -> tuple[int, SamplingPlan]:
         description=body.description,
         is_active=body.is_active,
     )
-    return 201, sampling_plan_save(actor=user, spec=spec)
+    return Status(201, sampling_plan_save(actor=user, spec=spec))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
@@ -203,11 +203,11 @@ def plan_detail(request: HttpRequest, plan_id: RowId) -> SamplingPlan:
 
 
 @router.post("/plans/{plan_id}/draws", response={201: DrawOut})
-def plan_draw(request: HttpRequest, plan_id: RowId, body: DrawIn) -> tuple[int, SampleDraw]:
+def plan_draw(request: HttpRequest, plan_id: RowId, body: DrawIn) -> Status[SampleDraw]:
     user = request_user(request)
     require(may_manage_qa(user))
     plan = get_object_or_404(SamplingPlan, pk=plan_id)
-    return 201, sample_draw(plan=plan, actor=user, day=body.day, seed=body.seed)
+    return Status(201, sample_draw(plan=plan, actor=user, day=body.day, seed=body.seed))
 
 
 class SampleSizeQuery(Schema):
@@ -384,9 +384,7 @@ def review_detail(request: HttpRequest, assignment_id: RowId) -> dict[str, objec
 
 
 @router.post("/reviews/{assignment_id}", response={201: EvaluationOut})
-def review_submit(
-    request: HttpRequest, assignment_id: RowId, body: RecordIn
-) -> tuple[int, Evaluation]:
+def review_submit(request: HttpRequest, assignment_id: RowId, body: RecordIn) -> Status[Evaluation]:
     user = request_user(request)
     page = review_page_for(user=user, assignment_id=assignment_id)
     record = RecordInput(
@@ -400,7 +398,7 @@ def review_submit(
         coaching_note=body.coaching_note,
         training_need=body.training_need,
     )
-    return 201, evaluation_submit(reviewer=user, assignment=page.assignment, record=record)
+    return Status(201, evaluation_submit(reviewer=user, assignment=page.assignment, record=record))
 
 
 @router.get("/evaluations", response=list[EvaluationOut])
@@ -956,7 +954,7 @@ def case_list(request: HttpRequest, kind: str = "", tag: str = "", q: str = "") 
 
 
 @router.post("/cases", response={201: CaseOut})
-def case_create(request: HttpRequest, body: CaseIn) -> tuple[int, Case]:
+def case_create(request: HttpRequest, body: CaseIn) -> Status[Case]:
     from lingting.interactions.selectors import contact_detail_for
 
     user = request_user(request)
@@ -964,7 +962,7 @@ def case_create(request: HttpRequest, body: CaseIn) -> tuple[int, Case]:
     case_input = CaseInput(
         kind=body.kind, title=body.title, note=body.note, tags=body.tags, shared=body.shared
     )
-    return 201, case_save(actor=user, case_input=case_input, contact=contact)
+    return Status(201, case_save(actor=user, case_input=case_input, contact=contact))
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
