@@ -235,8 +235,8 @@ def test_the_page_shows_the_extra_figures_with_their_targets(
 
     assert "一次解决率" in page
     assert "质检合格率" in page
-    rows = {
-        r.split("</td>")[0].rsplit(">", 1)[1]: r
+    rows = {  # by 工号: an agent is shown as the contact pages show one (李娜 A1001)
+        r.split("</td>")[0].rsplit(" ", 1)[1]: r
         for r in page.split('id="kpi-table"')[1].split("<tr>")[2:]
     }
     assert 'qa-score rag rag-amber">90.0<' in rows["A1001"]  # green for the center, not 一班

@@ -49,6 +49,19 @@ def test_the_kpi_page_names_queues(
     assert "ACD-01" not in kpis
 
 
+def test_the_kpi_page_names_agents_as_the_contact_pages_do(
+    org: Org, make_contact: Any, client_for: ClientFor, qa_zhao: User
+) -> None:
+    make_contact(agent="A1001", disposition="answered")
+    client = client_for(qa_zhao)
+
+    page = client.get("/performance/kpis/", {"by": ["agent"]}).content.decode()
+    download = client.get("/performance/kpis/", {"by": ["agent"], "export": "csv"})
+
+    assert "李娜 A1001" in _table(page, "kpi-table")
+    assert "李娜 A1001" in download.content.decode("utf-8-sig")
+
+
 def test_the_assessment_page_names_the_main_queue(
     org: Org, client_for: ClientFor, ops_zhou: User
 ) -> None:

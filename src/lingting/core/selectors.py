@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lingting.core.models import AuditEvent, Heartbeat, Notification, User
+from lingting.core.models import Agent, AuditEvent, Heartbeat, Notification, User
 
 # The processes /healthz reports on, each beating as it works (core.Heartbeat).
 MONITORED_PROCESSES = ("worker", "scheduler")
@@ -69,4 +69,13 @@ def people_names(usernames: set[str]) -> dict[str, str]:
         for user in User.objects.filter(username__in=usernames).only(
             "username", "first_name", "last_name"
         )
+    }
+
+
+def agent_names() -> dict[str, str]:
+    """Each agent as the contact pages show one (name and 工号, else the 工号 alone), by 工号:
+    for tables whose rows carry only the code (KPIs by agent)."""
+    return {
+        code: f"{name} {code}" if name else code
+        for code, name in Agent.objects.values_list("code", "name")
     }

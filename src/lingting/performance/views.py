@@ -26,6 +26,7 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
+from lingting.core.selectors import agent_names
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
 from lingting.performance.documents import assessment_document, kpi_document
@@ -86,7 +87,10 @@ def kpis(request: HttpRequest) -> HttpResponse:
     )
     agent_teams = agent_team_codes() if "agent" in by and team_targets else {}
     labels = dict(GROUP_LABELS)
-    queues = queue_names() if "queue" in by else {}
+    names = {
+        "queue": queue_names() if "queue" in by else {},
+        "agent": agent_names() if "agent" in by else {},
+    }
     rows = []
     for line in table:
         values = line.values()
@@ -100,9 +104,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             team_targets=team_targets,
             values={"qa_score": line.qa.qa_score, "pass_rate": line.qa.pass_rate},
         )
-        keys = [
-            queues.get(str(key), key) if name == "queue" else key for name, key in line.row.group
-        ]
+        keys = [names.get(name, {}).get(str(key), key) for name, key in line.row.group]
         rows.append((values, keys, statuses))
     columns = [str(labels[name]) for name in by]
     document = kpi_document(
