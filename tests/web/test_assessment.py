@@ -10,15 +10,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lingting.core.models import AuditEvent, User
+from lingting.core.models import Agent, AuditEvent, Team, User
 from lingting.interactions.models import Contact
 from lingting.performance.models import MonthlyAssessment, MonthlyAward
 from lingting.performance.services import assessment_compute
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, Org
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
@@ -163,6 +165,32 @@ def test_the_weekly_board_is_public_ranked_by_weighted_qa_and_marks_top_and_bott
     assert 'class="rank-bottom"' in board
     assert "C20261001" not in html  # names and ranks, never contacts
     assert client_for(planner_qian).get(reverse("performance:ranking")).status_code == 200
+
+
+def test_the_board_asks_the_same_number_of_queries_however_many_agents_it_ranks(
+    october: None,
+    org: Org,
+    make_contact: Any,
+    qa_sun: User,
+    client_for: ClientFor,
+    agent_li: User,
+) -> None:
+    client = client_for(agent_li)
+    week = {"week": "2026-W41"}
+    with CaptureQueriesContext(connection) as three_agents:
+        client.get(reverse("performance:ranking"), week)
+    day = datetime(2026, 10, 6, 9, 0, tzinfo=SHANGHAI)
+    for n in range(4):  # four more agents, each in a team of its own
+        team = Team.objects.create(code=f"T1{n}", name=f"新{n}班")
+        code = f"A20{n}"
+        org.agents[code] = Agent.objects.create(code=code, name=f"新人{n}", team=team)
+        review(make_contact(agent=code, started_at=day, score=80), qa_sun, 88)
+
+    with CaptureQueriesContext(connection) as seven_agents:
+        board = client.get(reverse("performance:ranking"), week).content.decode()
+
+    assert "新3班" in board.split('id="ranking-table"')[1]
+    assert len(seven_agents) == len(three_agents)
 
 
 def test_the_board_opens_on_the_latest_week_with_scores(

@@ -556,7 +556,11 @@ def weekly_ranking(*, monday: date) -> list[RankingLine]:
     periods = agent_periods(**_pair(week_bounds(monday)))
     assessed = assess(periods, engine_weights(assessment_weights()).quality_only())
     ranked = [a for a in assessed if a.rank is not None and a.final is not None]
-    agents = Agent.objects.in_bulk([a.agent for a in ranked], field_name="code")
+    # With its team: the board shows each agent's, and one query per agent added up to
+    # hundreds on a real center's board.
+    agents = Agent.objects.select_related("team").in_bulk(
+        [a.agent for a in ranked], field_name="code"
+    )
     scored = {p.agent: p.scored for p in periods}
     marked = highlighted(len(ranked))
     return [
