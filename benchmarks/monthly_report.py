@@ -23,15 +23,15 @@ It prints each figure and its ratio to the baseline. The target is the data asse
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import sys
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from postgres_bench import bench_database, best, copy_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -47,19 +47,6 @@ ITEMS = [
     ("filler_words", "口头禅", "C"),
     ("identity_check", "核实身份", "B"),
 ]
-
-
-def _copy(cursor: object, table: str, columns: str, rows: list[str]) -> None:
-    """COPY tab-separated text lines into `table`."""
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write(row)
-            buffer.write("\n")
-            if buffer.tell() > 1 << 22:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-        copy.write(buffer.getvalue())
 
 
 def fill(contacts: int, seed: int) -> int:
@@ -118,7 +105,7 @@ def fill(contacts: int, seed: int) -> int:
             reviewed.append((i, started))
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor, for COPY
-        _copy(
+        copy_rows(
             raw,
             "interactions_contact",
             "id, external_id, channel, direction, queue_id, agent_id, queued_at, started_at, "
@@ -126,7 +113,7 @@ def fill(contacts: int, seed: int) -> int:
             "updated_at, current_score_id",
             contact_rows,
         )
-        _copy(
+        copy_rows(
             raw,
             "quality_contactscore",
             "id, contact_id, version_id, score, passed, fatal, severity_a, severity_b, "
@@ -152,7 +139,7 @@ def fill(contacts: int, seed: int) -> int:
                 )
                 scope = "common" if rng.random() < 0.4 else "individual"
                 finding_rows.append(f"{k}\t{item}\t您好这个我不清楚\t{title}不到位\t{scope}")
-        _copy(
+        copy_rows(
             raw,
             "quality_evaluation",
             "id, contact_id, reviewer_id, kind, version_id, auto_score_id, score, passed, fatal, "
@@ -160,21 +147,21 @@ def fill(contacts: int, seed: int) -> int:
             "training_need, submitted_at",
             evaluation_rows,
         )
-        _copy(
+        copy_rows(
             raw,
             "quality_revieweditem",
             "evaluation_id, position, item, title, section, severity, fatal, points, result, "
             "points_lost, auto_result, overturned, reason, note",
             item_rows,
         )
-        _copy(raw, "quality_finding", "evaluation_id, item, quote, note, scope", finding_rows)
+        copy_rows(raw, "quality_finding", "evaluation_id, item, quote, note, scope", finding_rows)
         case_rows = [
             f"{contact_id}\tpoor\t案例{n}\t点评\t[]\t{reviewers[0].pk}\t"
             f"{(started + timedelta(days=2)).isoformat()}\tTrue\t\\N"
             for n, (contact_id, started) in enumerate(reviewed[:: max(1, len(reviewed) // 40)])
             if started >= MONTH_START
         ]
-        _copy(
+        copy_rows(
             raw,
             "quality_case",
             "contact_id, kind, title, note, tags, created_by_id, created_at, shared, shared_at",
@@ -194,15 +181,6 @@ def fill(contacts: int, seed: int) -> int:
     return total
 
 
-def best(work: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contacts", type=int, default=1_000_000)
@@ -211,30 +189,16 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
 
-    import django
+    with bench_database(keep=args.keep):
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
+        from lingting.interactions.models import Contact
+        from lingting.reports.exports.pdf import render_pdf
+        from lingting.reports.exports.xlsx import render_xlsx
+        from lingting.reports.layouts import quality_document
+        from lingting.reports.periods import PeriodKind, parse_period
+        from lingting.reports.selectors import quality_report
 
-    if connection.vendor != "postgresql":
-        sys.exit("this benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    settings = connection.settings_dict
-    settings["TEST"]["NAME"] = settings["NAME"]
-    name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep
-    )
-    from lingting.interactions.models import Contact
-    from lingting.reports.exports.pdf import render_pdf
-    from lingting.reports.exports.xlsx import render_xlsx
-    from lingting.reports.layouts import quality_document
-    from lingting.reports.periods import PeriodKind, parse_period
-    from lingting.reports.selectors import quality_report
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("show server_version")
-            server = cursor.fetchone()[0]
-        print(f"PostgreSQL {server}, database {name}")
         if not Contact.objects.exists():
             started = time.perf_counter()
             fill(args.contacts, args.seed)
@@ -271,10 +235,6 @@ def main() -> None:
         )
         print(f"layout + XLSX render                       {xlsx:7.3f} s  = {xlsx / base:5.1f} ×")
         print(f"layout + PDF render                        {pdf:7.3f} s  = {pdf / base:5.1f} ×")
-    finally:
-        connection.close()
-        if not args.keep:
-            connection.creation.destroy_test_db(name, verbosity=0, keepdb=False)
 
 
 if __name__ == "__main__":

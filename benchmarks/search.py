@@ -28,7 +28,6 @@ filled one).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -41,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from postgres_bench import bench_database, best, copy_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_search")
@@ -51,22 +52,6 @@ START = datetime(2026, 1, 1, tzinfo=SHANGHAI)
 AGENTS = 200
 RARE_TURN = "我家停电了，都三个小时了，什么时候能来电？"
 GIN_INDEX = "interactions_searchdocument_words_gin"  # migration 0006
-
-
-def _copy(cursor: Any, table: str, columns: str, rows: Any) -> int:
-    """COPY tab-separated text lines into `table`; returns how many."""
-    count = 0
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write(row)
-            buffer.write("\n")
-            count += 1
-            if buffer.tell() > 1 << 22:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-        copy.write(buffer.getvalue())
-    return count
 
 
 def _text(value: str) -> str:
@@ -164,7 +149,7 @@ def fill(contacts: int, pool_size: int, rare: int, seed: int) -> None:
         steps: list[tuple[str, Callable[[], int]]] = [
             (
                 "contacts",
-                lambda: _copy(
+                lambda: copy_rows(
                     raw,
                     "interactions_contact",
                     "id, external_id, channel, direction, queue_id, agent_id, queued_at, "
@@ -175,19 +160,21 @@ def fill(contacts: int, pool_size: int, rare: int, seed: int) -> None:
             ),
             (
                 "turns",
-                lambda: _copy(
+                lambda: copy_rows(
                     raw, "interactions_turn", 'contact_id, "index", speaker, text', turn_rows()
                 ),
             ),
             (
                 "search documents",
-                lambda: _copy(
+                lambda: copy_rows(
                     raw, "interactions_searchdocument", "contact_id, terms", document_rows()
                 ),
             ),
             (
                 "phone numbers",
-                lambda: _copy(raw, "interactions_phonenumber", "contact_id, number", number_rows()),
+                lambda: copy_rows(
+                    raw, "interactions_phonenumber", "contact_id, number", number_rows()
+                ),
             ),
         ]
         for what, step in steps:
@@ -208,15 +195,6 @@ def fill(contacts: int, pool_size: int, rare: int, seed: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def best(work: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contacts", type=int, default=1_000_000)
@@ -227,26 +205,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     args = parser.parse_args()
 
-    import django
+    with bench_database(keep=args.keep):
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
+        from lingting.core.models import User
+        from lingting.interactions.models import Contact
+        from lingting.interactions.selectors import ContactFilters, ContactPage, contact_page_for
 
-    if connection.vendor != "postgresql":
-        sys.exit("this benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    settings = connection.settings_dict
-    settings["TEST"]["NAME"] = settings["NAME"]
-    name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep
-    )
-    from lingting.core.models import User
-    from lingting.interactions.models import Contact
-    from lingting.interactions.selectors import ContactFilters, ContactPage, contact_page_for
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("show server_version")
-            print(f"PostgreSQL {cursor.fetchone()[0]}, database {name}")
         if not Contact.objects.exists():
             began = time.perf_counter()
             fill(args.contacts, args.pool, args.rare, args.seed)
@@ -291,10 +256,6 @@ def main() -> None:
                 f"{label:<44}{took:7.3f} s  = {took / count:6.1f} ×  ({found} found; "
                 f"target < 0.5 s: {'met' if took < 0.5 else 'MISSED'})"
             )
-    finally:
-        connection.close()
-        if not args.keep:
-            connection.creation.destroy_test_db(name, verbosity=0, keepdb=False)
 
 
 if __name__ == "__main__":
