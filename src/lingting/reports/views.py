@@ -25,16 +25,13 @@ from lingting.core.permissions import (
 )
 from lingting.interactions.models import Queue
 from lingting.reports.document import ReportDocument, Section
-from lingting.reports.exports.csv import render_csv
 from lingting.reports.exports.fonts import ReportFontMissing
-from lingting.reports.exports.pdf import render_pdf
-from lingting.reports.exports.xlsx import render_xlsx
+from lingting.reports.exports.page import XLSX, attachment, document_download
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, ReportKind
 from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.reports.services import report_generate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}
 
 
@@ -142,28 +139,10 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         team_id=_int(request.GET.get("team")),
     )
     try:
-        return _file(document.filename, fmt, document)
+        return document_download(document, fmt)
     except ReportFontMissing as error:
         messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
         return redirect(f"{reverse('reports:report', args=[kind])}?period={period.key}")
-
-
-def _file(name: str, fmt: str, document: ReportDocument) -> HttpResponse:
-    if fmt == "xlsx":
-        body, content_type = render_xlsx(document), XLSX
-    elif fmt == "csv":
-        body, content_type = render_csv(document), "text/csv; charset=utf-8"
-    elif fmt == "pdf":
-        body, content_type = render_pdf(document), "application/pdf"
-    else:
-        raise Http404("no such format")
-    return _attachment(body, content_type, f"{name}.{fmt}")
-
-
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -214,7 +193,7 @@ def archive_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse
     stored = get_object_or_404(GeneratedReport, pk=report_id)
     name = f"{stored.kind}-{stored.period}.{fmt}"
     if fmt == "xlsx":
-        return _attachment(bytes(stored.xlsx), XLSX, name)
+        return attachment(bytes(stored.xlsx), XLSX, name)
     if fmt == "pdf":
-        return _attachment(bytes(stored.pdf), "application/pdf", name)
+        return attachment(bytes(stored.pdf), "application/pdf", name)
     raise Http404("no such format")

@@ -3,8 +3,6 @@ here, rendered each way by the reports app."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +15,8 @@ from django.views.decorators.http import require_GET
 from lingting.core.permissions import may_read_workorder_reports, request_user, require
 from lingting.engine.charts import Series
 from lingting.reports.document import Cell, Chart, Column, Fmt, Num, ReportDocument, Section, Table
-from lingting.reports.exports.csv import render_csv
 from lingting.reports.exports.fonts import ReportFontMissing
-from lingting.reports.exports.pdf import render_pdf
-from lingting.reports.exports.xlsx import render_xlsx
+from lingting.reports.exports.page import DOCUMENT_FORMATS, document_download
 from lingting.reports.layouts import CHANGE, period_label
 from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.reports.selectors import Figure
@@ -31,13 +27,7 @@ from lingting.tickets.report_selectors import (
     workorder_report,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPEAT_DAYS = 365
-EXPORTS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
-    "xlsx": (render_xlsx, XLSX),
-    "pdf": (render_pdf, "application/pdf"),
-    "csv": (render_csv, "text/csv; charset=utf-8"),
-}
 
 
 def _period(text: str) -> Period:
@@ -89,7 +79,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     require(may_read_workorder_reports(request_user(request)))
-    if fmt not in EXPORTS:
+    if fmt not in DOCUMENT_FORMATS:
         raise Http404("no such format")
     try:
         period = _period(request.GET.get("period", ""))
@@ -98,13 +88,10 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         return redirect("tickets:report")
     document = report_document(workorder_report(period, repeat_days=days))
     try:
-        body = EXPORTS[fmt][0](document)
+        return document_download(document, fmt)
     except ReportFontMissing as error:
         messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
         return redirect(f"{reverse('tickets:report')}?period={period.key}&days={days}")
-    response = HttpResponse(body, content_type=EXPORTS[fmt][1])
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
-    return response
 
 
 # --- the layout --------------------------------------------------------------------------

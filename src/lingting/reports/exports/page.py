@@ -6,7 +6,7 @@ report's can never differ in how they treat data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,13 +14,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lingting.reports.document import Chart, ReportDocument, Section, Table
 from lingting.reports.exports.csv import render_csv
+from lingting.reports.exports.pdf import render_pdf
 from lingting.reports.exports.xlsx import render_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PAGE_DOWNLOADS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
+# Every file a document is downloaded as: its writer and content type.
+DOCUMENT_FORMATS: dict[str, tuple[Callable[[ReportDocument], bytes], str]] = {
     "csv": (render_csv, "text/csv; charset=utf-8"),
     "xlsx": (render_xlsx, XLSX),
+    "pdf": (render_pdf, "application/pdf"),
 }
+PAGE_FORMATS = frozenset({"csv", "xlsx"})  # a page's table: the reports alone are PDFs
 EXPORT_PARAM = "export"  # ?export=csv or ?export=xlsx on the page's own URL and filters
 
 
@@ -45,13 +49,25 @@ def page_document(
     )
 
 
-def page_download(document: ReportDocument, fmt: str) -> HttpResponse:
-    """`document` as a CSV or XLSX attachment; Http404 for any other format."""
-    if fmt not in PAGE_DOWNLOADS:
+def document_download(
+    document: ReportDocument, fmt: str, *, formats: Collection[str] = DOCUMENT_FORMATS.keys()
+) -> HttpResponse:
+    """`document` as an attachment in `fmt`, one of `formats`; Http404 for any other.
+    A PDF raises ReportFontMissing when no CJK font can be found."""
+    if fmt not in formats or fmt not in DOCUMENT_FORMATS:
         raise Http404("no such format")
-    render, content_type = PAGE_DOWNLOADS[fmt]
-    response = HttpResponse(render(document), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
+    render, content_type = DOCUMENT_FORMATS[fmt]
+    return attachment(render(document), content_type, f"{document.filename}.{fmt}")
+
+
+def page_download(document: ReportDocument, fmt: str) -> HttpResponse:
+    """A page's `document` as a CSV or XLSX attachment; Http404 for any other format."""
+    return document_download(document, fmt, formats=PAGE_FORMATS)
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
