@@ -36,6 +36,7 @@ from lingting.coaching.services import (
 from lingting.core.models import Agent, User
 from lingting.core.permissions import may_coach
 from lingting.engine.streaks import month_key
+from lingting.performance.tallies import tallies_drain
 from lingting.quality.models import ItemFailure
 
 # Quality first (seed 003); seed 001's AHT example when the QA score finds too few.
@@ -65,6 +66,7 @@ def demo_coaching(*, users: dict[str, User], months: list[date]) -> str:
     if len(months) < 4:
         return "coaching: skipped (3+1 plans need four months of history)"
     manager, start = users["manager_chen"], months[3]
+    tallies_drain()  # detection reads the daily tallies: every demo contact counted
     plans: list[ImprovementPlan] = []
     for figure in FIGURES:
         detection = detect_below_target(user=manager, figure=figure, as_of=start)

@@ -59,6 +59,7 @@ from lingting.performance.selectors import (
     kpi_table_for,
     kpi_targets,
     kpi_team_targets,
+    main_queues,
     row_statuses,
 )
 from lingting.quality.models import (
@@ -144,7 +145,7 @@ def agent_month_figures(*, user: User, figure: str, months: Sequence[date]) -> F
     coloured against the agent's target."""
     info = figure_named(figure)
     filters = ContactFilters(date_from=months[0], date_to=month_end(months[-1]))
-    queues = _main_queues(user, filters)
+    queues = main_queues(user=user, filters=filters)
     targets, team_targets, teams = kpi_targets(), kpi_team_targets(), agent_team_codes()
     agent_targets = {
         agent: _target_for(figure, queue, teams.get(agent), targets, team_targets)
@@ -181,21 +182,6 @@ def agent_month_figures(*, user: User, figure: str, months: Sequence[date]) -> F
         },
         targets={a: t for a, t in agent_targets.items() if t is not None},
     )
-
-
-def _main_queues(user: User, filters: ContactFilters) -> dict[str, str | None]:
-    counts = (
-        contacts_matching(user=user, filters=filters)
-        .filter(agent__isnull=False)
-        .order_by()
-        .values_list("agent__code", "queue__code")
-        .annotate(n=Count("pk"))
-    )
-    best: dict[str, tuple[int, str | None]] = {}
-    for agent, queue, n in counts:
-        if agent not in best or (n, queue or "") > (best[agent][0], best[agent][1] or ""):
-            best[agent] = (n, queue)
-    return {agent: queue for agent, (_n, queue) in best.items()}
 
 
 def _target_for(

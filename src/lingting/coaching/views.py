@@ -68,6 +68,7 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
+from lingting.performance.tallies import counted_first
 
 TRAINING_NEEDS_DAYS = 90
 
@@ -98,6 +99,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@counted_first
 def detect(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(may_detect(user))
@@ -123,6 +125,7 @@ def detect(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@counted_first
 def plan_open(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(may_detect(user))
@@ -155,6 +158,7 @@ def _plan_or_404(request: HttpRequest, plan_id: int) -> ImprovementPlan:
 
 
 @require_GET
+@counted_first
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(request, plan_id)
     return _render_plan(request, plan)
@@ -227,6 +231,7 @@ def _linkable(user: Any, plan: ImprovementPlan) -> Any:
 
 
 @require_POST
+@counted_first
 def session_record(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = request_user(request)
     plan = _plan_or_404(request, plan_id)
@@ -251,6 +256,7 @@ def session_record(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_POST
+@counted_first
 def goal_save(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = request_user(request)
     plan = _plan_or_404(request, plan_id)
@@ -277,6 +283,7 @@ def goal_save(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_POST
+@counted_first
 def plan_status(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = request_user(request)
     plan = _plan_or_404(request, plan_id)
@@ -307,6 +314,7 @@ def plan_status(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_GET
+@counted_first
 def effect(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(may_see_coaching_effect(user))

@@ -55,10 +55,11 @@ Figures beyond FORMATS.md (`EXTRA_FIGURES`, asked for with ``extra=True``; `ling
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from lingting.engine.contacts import Contact
@@ -270,6 +271,15 @@ _TIME_KEYS: dict[str, Callable[[datetime], GroupKey]] = {
 }
 
 
+DAY_GROUPINGS = ("day", "week", "month")  # the time groupings a local date settles
+
+
+def day_group_key(name: str, day: date) -> GroupKey:
+    """The key of grouping `name` (one of DAY_GROUPINGS) for a contact of local date `day`:
+    the same as `group_key` gives the contact."""
+    return _TIME_KEYS[name](datetime.combine(day, datetime.min.time()))
+
+
 def group_key(contact: Contact, by: Sequence[str], tz: tzinfo) -> tuple[GroupKey, ...]:
     """The contact's key for each grouping in `by`; None where it lacks what one needs."""
     moment = _local_moment(contact, tz) if any(n in _TIME_KEYS for n in by) else None
@@ -287,8 +297,32 @@ def group_key(contact: Contact, by: Sequence[str], tz: tzinfo) -> tuple[GroupKey
 # --- accumulation ----------------------------------------------------------------------------
 
 
-class _Tally:
-    """Counters and sums of one group: constant size, whatever the number of contacts."""
+# The sums one group's figures are derived from, in the order a store of them (the web app's
+# daily tallies) keeps them. FCR's resolved/pending split depends on the end of the data, so
+# a store keeps `fcr_repeated` and `fcr_unidentified` and settles the rest when it is read.
+SUM_FIELDS = (
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "within_service_level",
+    "wait_count",
+    "wait_sum",
+    "handle_count",
+    "handle_sum",
+    "complaints",
+    "transfer_known",
+    "transferred",
+    "fcr_unidentified",
+    "fcr_repeated",
+)
+
+
+class KpiSums:
+    """Counters and sums of one group: constant size, whatever the number of contacts.
+
+    Sums add up: the figures of a group are those of the sums of its parts, which is what
+    lets a database keep them per day and agent and a page add them up (`merge`).
+    """
 
     __slots__ = (
         "abandoned",
@@ -314,6 +348,24 @@ class _Tally:
         self.wait_sum = self.handle_sum = 0.0
         self.complaints = self.transfer_known = self.transferred = 0
         self.fcr_resolved = self.fcr_repeated = self.fcr_pending = self.fcr_unidentified = 0
+
+    @classmethod
+    def of(cls, values: Mapping[str, float]) -> KpiSums:
+        """Sums read back from a store: any of `__slots__` by name, the rest 0."""
+        sums = cls()
+        sums.merge_values(values)
+        return sums
+
+    def merge_values(self, values: Mapping[str, float]) -> None:
+        for name, value in values.items():
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+    def merge(self, other: KpiSums) -> None:
+        self.merge_values({name: getattr(other, name) for name in KpiSums.__slots__})
+
+    def values(self) -> dict[str, float]:
+        """`SUM_FIELDS` by name: what a store keeps."""
+        return {name: getattr(self, name) for name in SUM_FIELDS}
 
     def add_extra(self, contact: Contact, options: KpiOptions) -> None:
         """The figures beyond FORMATS.md that one contact settles by itself (FCR needs the
@@ -410,7 +462,7 @@ class KpiAccumulator:
         self.tz = tz
         self.extra = extra
         self.known_until = known_until
-        self._tallies: dict[tuple[GroupKey, ...], _Tally] = {}
+        self._tallies: dict[tuple[GroupKey, ...], KpiSums] = {}
         self._customers: dict[str, list[_CustomerContact]] = {}
         self._latest: float | None = None
 
@@ -421,7 +473,7 @@ class KpiAccumulator:
         key = group_key(contact, self.by, self.tz)
         tally = self._tallies.get(key)
         if tally is None:
-            tally = self._tallies[key] = _Tally()
+            tally = self._tallies[key] = KpiSums()
         tally.add(contact, self.options, self.tz)
         if self.extra:
             tally.add_extra(contact, self.options)
@@ -452,22 +504,22 @@ class KpiAccumulator:
     def rows(self) -> list[KpiRow]:
         """One row per group, sorted by its keys (None last). Without groupings, exactly
         one total row, even over no contacts (its rates are then None)."""
-        tallies = dict(self._tallies)
-        if not self.by and not tallies:
-            tallies[()] = _Tally()
-        if self.extra:
-            self._settle_fcr()
-        rows = []
-        for key in sorted(tallies, key=_sort_key):
-            row = tallies[key].row(tuple(zip(self.by, key, strict=True)))
-            rows.append(tallies[key].extra_row(row) if self.extra else row)
-        return rows
+        return rows_of(self.sums(), by=self.by, extra=self.extra)
 
-    def _settle_fcr(self) -> None:
+    def sums(self, *, settle: bool = True) -> dict[tuple[GroupKey, ...], KpiSums]:
+        """The sums per group. With `settle` False (a store that settles FCR when it is
+        read), every answered contact with no repeat is left "not yet known" (`fcr_pending`)
+        whatever the end of the data; `fcr_repeated` and `fcr_unidentified` are final."""
+        if self.extra:
+            known = self.known_until.timestamp() if self.known_until is not None else None
+            end = (known if known is not None else self._latest) if settle else -math.inf
+            self._settle_fcr(end=end)
+        return dict(self._tallies)
+
+    def _settle_fcr(self, *, end: float | None) -> None:
         for tally in self._tallies.values():
             tally.fcr_resolved = tally.fcr_repeated = tally.fcr_pending = 0
         window = self.options.fcr_days * 86400
-        end = self.known_until.timestamp() if self.known_until is not None else self._latest
         for contacts in self._customers.values():
             contacts.sort(key=lambda entry: entry[0])
             moments = [moment for moment, _key in contacts]
@@ -482,6 +534,20 @@ class KpiAccumulator:
                     tally.fcr_pending += 1
                 else:
                     tally.fcr_resolved += 1
+
+
+def rows_of(
+    sums: Mapping[tuple[GroupKey, ...], KpiSums], *, by: Sequence[str], extra: bool
+) -> list[KpiRow]:
+    """The rows of sums per group (`KpiAccumulator.rows`; a store's sums added up), sorted by
+    group keys, None last; without groupings exactly one total row."""
+    if not by and not sums:
+        sums = {(): KpiSums()}
+    rows = []
+    for key in sorted(sums, key=_sort_key):
+        row = sums[key].row(tuple(zip(by, key, strict=True)))
+        rows.append(sums[key].extra_row(row) if extra else row)
+    return rows
 
 
 def _sort_key(key: tuple[GroupKey, ...]) -> tuple[tuple[bool, GroupKey], ...]:

@@ -182,3 +182,26 @@ class PhoneNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class FigureChange(models.Model):
+    """A contact whose figures must be counted again by the daily tallies (performance's
+    `DailyTally`): written by the database itself, by triggers (migrations interactions 0008
+    and quality 0007), whenever a contact is inserted, updated or deleted, and whenever its
+    automatic score or its sample review is — whatever wrote it: the import, scoring, a
+    review, an administrator, a script. Nothing that changes a figure can forget to say so.
+
+    Each row holds where the contact counted at that moment: an update writes two, where the
+    contact counted before and where it counts now, so the day and agent it leaves are counted
+    again too. Plain ids, no foreign keys: a change outlives a deleted contact.
+    """
+
+    contact_id = models.BigIntegerField()
+    started_at = models.DateTimeField(null=True)
+    queued_at = models.DateTimeField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    queue_id = models.BigIntegerField(null=True)
+    customer_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"contact {self.contact_id}"

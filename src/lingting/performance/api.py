@@ -17,6 +17,7 @@ from lingting.engine.kpis import KpiError, KpiOptions, parse_groupings
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import ContactFilters, queue_names
 from lingting.performance.selectors import kpi_table_for
+from lingting.performance.tallies import tallies_catch_up
 
 router = Router(tags=["kpis"])
 
@@ -38,6 +39,7 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
     it in `queue_name`), then every figure (rates as fractions, means in
     seconds; null where a denominator is zero)."""
     user = request_user(request)
+    tallies_catch_up()
     try:
         by = parse_groupings(query.by)
     except KpiError as error:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, Team, User
+from lingting.engine.kpis import KpiOptions
 from lingting.engine.targets import Target
 from lingting.interactions.models import Queue
 
@@ -195,3 +196,99 @@ class MonthlyAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.kind} {self.agent}"
+
+
+# The thresholds the tallies are counted with: FORMATS.md's defaults. A page that asks for
+# others reads the contacts themselves.
+TALLY_OPTIONS = KpiOptions()
+
+
+def _tally_count() -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(default=0)
+
+
+def _tally_sum() -> models.FloatField[float, float]:
+    return models.FloatField(default=0.0)
+
+
+class DailyTally(models.Model):
+    """The sums every KPI, QA and assessment figure of one day, queue and agent is derived
+    from (see performance.tallies): a page adds rows up instead of reading a million contacts.
+
+    `day` is the local date the contact started (the pages' date filters and the
+    assessment's months); `group_day` the local date of its queue time, else its start (the
+    KPI engine's day, week and month groups): they differ only for a contact queued before
+    midnight and answered after it. Missing parts are NULL, as the engine's None groups.
+    """
+
+    day = models.DateField(null=True)
+    group_day = models.DateField(null=True)
+    queue = models.ForeignKey(Queue, null=True, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(Agent, null=True, on_delete=models.CASCADE, related_name="+")
+    latest_moment = models.DateTimeField(null=True)  # the latest queue-or-start time counted
+
+    # Every contact: the assessment's volume and main queue.
+    contacts = _tally_count()
+    handled = _tally_count()  # answered, whatever the direction
+
+    # Offered contacts, the KPI engine's sums (lingting.engine.kpis.SUM_FIELDS).
+    answered = _tally_count()
+    abandoned = _tally_count()
+    short_abandoned = _tally_count()
+    within_service_level = _tally_count()
+    wait_count = _tally_count()
+    wait_sum = _tally_sum()
+    handle_count = _tally_count()
+    handle_sum = _tally_sum()
+    complaints = _tally_count()
+    transfer_known = _tally_count()
+    transferred = _tally_count()
+    fcr_unidentified = _tally_count()
+    fcr_repeated = _tally_count()
+    # Offered contacts' score of record.
+    qa_scored = _tally_count()
+    qa_score_sum = _tally_sum()
+    qa_passed = _tally_count()
+
+    # Every contact: the machine's current score (the quality reports' automatic QA) and the
+    # score of record.
+    auto_scored = _tally_count()
+    auto_sum = _tally_sum()
+    auto_passed = _tally_count()
+    auto_fatal = _tally_count()
+    auto_a = _tally_count()  # failed items by severity
+    auto_b = _tally_count()
+    auto_c = _tally_count()
+    item_fails = models.JSONField(default=dict)  # item id → contacts whose current score failed it
+    record_scored = _tally_count()
+    record_score_sum = _tally_sum()
+
+    # Every contact: the assessment's quality components (read for rows with an agent).
+    reviewed = _tally_count()
+    reviewed_sum = _tally_sum()
+    scored_auto = _tally_count()  # scored by the machine and not reviewed
+    score_auto_sum = _tally_sum()
+    sections = models.JSONField(default=dict)  # section → [points, points lost]
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "agent"], name="tally_day_agent_idx"),
+            models.Index(fields=["group_day"], name="tally_group_day_idx"),
+            models.Index(fields=["agent", "day"], name="tally_agent_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.queue_id} {self.agent_id}"
+
+
+class TallyState(models.Model):
+    """The one row that says how far the tallies are: taken with a row lock by whoever
+    updates them, so two updates never count the same change twice."""
+
+    rebuilt_at = models.DateTimeField(null=True)  # None: never built
+    updated_at = models.DateTimeField(null=True)
+    # When a page left the waiting changes to the task worker: queued once, not per page.
+    queued_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"tallies updated {self.updated_at}"

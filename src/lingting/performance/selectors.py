@@ -1,25 +1,29 @@
-"""KPIs of stored contacts, computed by the same engine as `lingting kpis`.
+"""KPIs of stored contacts, computed by the same engine as `lingting kpis`; the monthly
+assessment, the weekly ranking and the best and worst of the month.
 
-The contacts a user may see are streamed out of the database as the engine's CDR-only
-`Contact`s (no transcript), so a page and the command give identical figures for the same
-contacts (tests/web/test_kpis_page.py checks exactly that).
+Pages add up the daily tallies (performance.tallies: the engine's sums per day, queue and
+agent) where those can answer, and otherwise stream the contacts a user may see out of the
+database as the engine's CDR-only `Contact`s (no transcript). Either way a page and the
+command give identical figures for the same contacts (tests/web/test_kpis_page.py and
+tests/web/test_tallies.py check exactly that).
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lingting.core.models import Agent, User
-from lingting.core.permissions import assessment_agents
+from lingting.core.models import Agent, Role, User
+from lingting.core.params import BadParameter
+from lingting.core.permissions import assessment_agents, sees_all_contacts, visible_agents
 from lingting.engine.assessment import (
     COMPONENTS,
     AgentPeriod,
@@ -29,28 +33,34 @@ from lingting.engine.assessment import (
     highlighted,
 )
 from lingting.engine.contacts import Contact as EngineContact
-from lingting.engine.kpis import GroupKey, KpiAccumulator, KpiOptions, KpiRow, group_key
-from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
+from lingting.engine.kpis import (
+    DAY_GROUPINGS,
+    SUM_FIELDS,
+    GroupKey,
+    KpiAccumulator,
+    KpiOptions,
+    KpiRow,
+    KpiSums,
+    day_group_key,
+    group_key,
+    rows_of,
+)
 from lingting.engine.targets import Status, Target
 from lingting.interactions.models import Contact
 from lingting.interactions.selectors import ContactFilters, contacts_matching, queue_names
 from lingting.performance.models import (
+    TALLY_OPTIONS,
     AssessmentWeights,
+    DailyTally,
     KpiTarget,
     MonthlyAssessment,
     MonthlyAward,
+    TallyState,
     TargetFigure,
-)
-from lingting.quality.models import (
-    AssignmentKind,
-    ContactScore,
-    Evaluation,
-    ReviewedItem,
-    ScorecardVersion,
 )
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
-_CDR_FIELDS = (
+CALL_FIELDS = (
     "external_id",
     "channel",
     "direction",
@@ -69,23 +79,9 @@ _CDR_FIELDS = (
     "hangup_by",
     "tags",
     "extra__transferred",
-    "record_score",  # the score of record: reviewed once a person reviewed it
-    "record_passed",
 )
-
-
-def kpis_for(
-    *,
-    user: User,
-    filters: ContactFilters,
-    by: Sequence[str],
-    options: KpiOptions | None = None,
-) -> list[KpiRow]:
-    """KPI rows over the contacts `user` may see that `filters` select, grouped `by`."""
-    accumulator = KpiAccumulator(by=by, options=options, tz=timezone.get_current_timezone())
-    for contact in _cdr_contacts(user, filters):
-        accumulator.add(contact)
-    return accumulator.rows()
+# With the score of record (`with_score_of_record`): reviewed once a person reviewed it.
+CDR_FIELDS = (*CALL_FIELDS, "record_score", "record_passed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,38 +117,276 @@ def kpi_table_for(
     by: Sequence[str],
     options: KpiOptions | None = None,
 ) -> list[KpiTableRow]:
-    """The KPI page: `kpis_for`'s rows with the figures beyond FORMATS.md (FCR, transfers,
-    complaints) and each group's automatic QA score and pass rate over the same offered
-    contacts.
+    """The KPI page: the KPIs of FORMATS.md over the contacts `user` may see that `filters`
+    select, grouped `by`, with the figures beyond FORMATS.md (FCR, transfers,
+    complaints) and each group's QA score and pass rate (the score of record) over the same
+    offered contacts.
 
     FCR looks for a customer's repeat contact among *all* stored contacts, not only those
     `user` may see or `filters` select (a repeat handled by another team still means the
     first contact did not resolve it); the end of the data is the latest stored contact.
+
+    Read from the daily tallies (performance.tallies) where they can answer: the tallies'
+    thresholds, groupings a contact's day settles, a scope of whole agents, and filters on
+    dates, queue, team and agent. The one day on which FCR's "not yet known" window ends is
+    read from its contacts, so that split stays exact. Anything else is read from the
+    contacts themselves, as the engine reads a file: the same figures, slower.
     """
     options = options or KpiOptions()
-    tz = timezone.get_current_timezone()
-    accumulator = KpiAccumulator(
-        by=by, options=options, tz=tz, extra=True, known_until=_latest_contact_moment()
-    )
-    qa: dict[tuple[GroupKey, ...], list[float]] = {}
     matching = contacts_matching(user=user, filters=filters)
-    for contact, score, passed in _cdr_contacts_with_scores(matching):
+    scope = _tally_scope(user, filters, by, options)
+    if scope is None:
+        return kpi_table_of_contacts(user=user, filters=filters, by=by, options=options)
+    known_until = _latest_tallied_moment()
+    if known_until is None:
+        return _table(_tally_groups(scope, by, boundary=None), by)
+    # Contacts of days after the boundary are not yet known unless repeated, those before
+    # are resolved; the boundary day's are settled one by one.
+    boundary = timezone.localtime(known_until - timedelta(days=options.fcr_days)).date()
+    groups = _tally_groups(scope, by, boundary=boundary)
+    on_boundary = _contact_groups(
+        matching.filter(_moment_on(boundary)),
+        by=by,
+        options=options,
+        known_until=known_until,
+    )
+    for key, group in on_boundary.items():
+        groups.setdefault(key, _Group()).merge(group)
+    return _table(groups, by)
+
+
+def kpi_table_of_contacts(
+    *,
+    user: User,
+    filters: ContactFilters,
+    by: Sequence[str],
+    options: KpiOptions | None = None,
+) -> list[KpiTableRow]:
+    """`kpi_table_for` read from every contact, one by one, by the engine (never from the
+    tallies): what it falls back to, and what the tallies are checked against.
+
+    Raises BadParameter (the page says it, the API answers 400) rather than read more than
+    CONTACTS_READ_ONE_BY_ONE contacts: seconds per hundred thousand, minutes per million.
+    """
+    options = options or KpiOptions()
+    matching = contacts_matching(user=user, filters=filters)
+    if matching.order_by().values("pk")[CONTACTS_READ_ONE_BY_ONE:].exists():
+        raise BadParameter(
+            _(
+                "按时段分组、自定义阈值或按通话内容筛选时，指标要逐条联络重新计算；"
+                "这次超过了 %(limit)s 条联络。请缩小日期范围或其他条件，"
+                "或使用默认阈值、按日/周/月/ACD组/坐席分组。"
+            )
+            % {"limit": CONTACTS_READ_ONE_BY_ONE}
+        )
+    groups = _contact_groups(
+        matching,
+        by=by,
+        options=options,
+        known_until=_latest_contact_moment(),
+    )
+    return _table(groups, by)
+
+
+# The most contacts a figure page reads one by one (see `kpi_table_of_contacts`).
+CONTACTS_READ_ONE_BY_ONE = 100_000
+
+
+@dataclass(slots=True)
+class _Group:
+    """One group's KPI sums and the QA of its offered contacts, added up from parts."""
+
+    sums: KpiSums = field(default_factory=KpiSums)
+    qa_scored: int = 0
+    qa_score_sum: float = 0.0
+    qa_passed: int = 0
+
+    def merge(self, other: _Group) -> None:
+        self.sums.merge(other.sums)
+        self.qa_scored += other.qa_scored
+        self.qa_score_sum += other.qa_score_sum
+        self.qa_passed += other.qa_passed
+
+    def qa(self) -> QaFigures:
+        if not self.qa_scored:
+            return QaFigures()
+        return QaFigures(
+            self.qa_scored, self.qa_score_sum / self.qa_scored, self.qa_passed / self.qa_scored
+        )
+
+
+GroupKeys = tuple[GroupKey, ...]
+
+
+def _table(groups: dict[GroupKeys, _Group], by: Sequence[str]) -> list[KpiTableRow]:
+    rows = rows_of({key: group.sums for key, group in groups.items()}, by=by, extra=True)
+    empty = _Group()
+    return [
+        KpiTableRow(row=row, qa=groups.get(tuple(key for _n, key in row.group), empty).qa())
+        for row in rows
+    ]
+
+
+def _contact_groups(
+    contacts: QuerySet[Contact],
+    *,
+    by: Sequence[str],
+    options: KpiOptions,
+    known_until: datetime | None,
+) -> dict[GroupKeys, _Group]:
+    """The groups of `contacts`, read one by one by the engine (FCR's repeats looked for
+    among all stored contacts: `possible_repeats`)."""
+    tz = timezone.get_current_timezone()
+    accumulator = KpiAccumulator(by=by, options=options, tz=tz, extra=True, known_until=known_until)
+    qa: dict[GroupKeys, _Group] = defaultdict(_Group)
+    for contact, score, passed in _cdr_contacts_with_scores(contacts):
         if not accumulator.add(contact) or score is None:
             continue
-        sums = qa.setdefault(group_key(contact, accumulator.by, tz), [0, 0.0, 0])
-        sums[0] += 1
-        sums[1] += score
-        sums[2] += bool(passed)
-    for contact, _score, _passed in _cdr_contacts_with_scores(
-        _possible_repeats(matching, filters, options)
-    ):
+        group = qa[group_key(contact, accumulator.by, tz)]
+        group.qa_scored += 1
+        group.qa_score_sum += score
+        group.qa_passed += bool(passed)
+    for contact in possible_repeats(contacts, fcr_days=options.fcr_days):
         accumulator.add_possible_repeat(contact)
-    table = []
-    for row in accumulator.rows():
-        count, total, passing = qa.get(tuple(key for _name, key in row.group), (0, 0.0, 0))
-        figures = QaFigures(int(count), total / count, passing / count) if count else QaFigures()
-        table.append(KpiTableRow(row=row, qa=figures))
-    return table
+    groups = {}
+    for key, sums in accumulator.sums().items():
+        group = groups[key] = qa.get(key) or _Group()
+        group.sums = sums
+    return groups
+
+
+_TALLY_GROUPS: dict[str, Any] = {
+    "day": F("group_day"),
+    "week": TruncWeek("group_day"),
+    "month": TruncMonth("group_day"),
+    "queue": F("queue__code"),
+    "agent": F("agent__code"),
+}
+_QA_SUMS = ("qa_scored", "qa_score_sum", "qa_passed")
+
+
+def _tally_groups(scope: Q, by: Sequence[str], *, boundary: date | None) -> dict[GroupKeys, _Group]:
+    """The groups added up from the tallies in `scope`, the boundary day left out."""
+    tallies = DailyTally.objects.filter(scope).order_by()
+    if boundary is not None:
+        tallies = tallies.exclude(group_day=boundary)
+    unsettled = F("answered") - F("fcr_unidentified") - F("fcr_repeated")
+    # Named apart from the columns: an annotation named as a column would hide it.
+    sums: dict[str, Any] = {f"sum_{name}": Sum(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
+    if boundary is not None:
+        sums["sum_fcr_pending"] = Sum(unsettled, filter=Q(group_day__gt=boundary))
+        sums["sum_fcr_resolved"] = Sum(unsettled, filter=Q(group_day__lt=boundary))
+    if not by:
+        rows = [tallies.aggregate(**sums)]
+    else:
+        names = {f"by_{name}": _TALLY_GROUPS[name] for name in by}
+        rows = [dict(row) for row in tallies.values(**names).annotate(**sums)]
+    groups: dict[GroupKeys, _Group] = {}
+    for row in rows:
+        values = {name[4:]: value for name, value in row.items() if name.startswith("sum_")}
+        if not any(values[name] for name in ("answered", "abandoned", "short_abandoned")):
+            continue  # no offered contact: no group, as the engine makes none
+        key = tuple(_tally_key(name, row[f"by_{name}"]) for name in by)
+        group = groups.setdefault(key, _Group())
+        group.qa_scored += values.pop("qa_scored") or 0
+        group.qa_score_sum += values.pop("qa_score_sum") or 0.0
+        group.qa_passed += values.pop("qa_passed") or 0
+        group.sums.merge_values(values)
+    return groups
+
+
+def _tally_key(name: str, value: Any) -> GroupKey:
+    if value is None or name not in DAY_GROUPINGS:
+        return value  # type: ignore[no-any-return]
+    day = value.date() if isinstance(value, datetime) else value
+    return day_group_key(name, day)
+
+
+def _tally_scope(
+    user: User, filters: ContactFilters, by: Sequence[str], options: KpiOptions
+) -> Q | None:
+    """The tallies `user` and `filters` select; None when tallies cannot answer."""
+    if options != TALLY_OPTIONS or any(name not in _TALLY_GROUPS for name in by):
+        return None
+    if not tallies_ready():
+        return None
+    by_contact = (
+        filters.score_band,
+        filters.failed_item,
+        filters.fatal_only,
+        filters.unscored,
+        filters.query,
+    )
+    if any(by_contact):
+        return None
+    if sees_all_contacts(user):
+        scope = Q()
+    elif user.role == Role.QA_ANALYST:
+        return None  # assigned and granted contacts, not whole agents' days
+    else:
+        scope = Q(agent__in=visible_agents(user).values("pk"))
+    if filters.date_from:
+        scope &= Q(day__gte=filters.date_from)
+    if filters.date_to:
+        scope &= Q(day__lte=filters.date_to)
+    if filters.queue_id:
+        scope &= Q(queue_id=filters.queue_id)
+    if filters.agent_id:
+        scope &= Q(agent_id=filters.agent_id)
+    if filters.team_id:
+        scope &= Q(agent__team_id=filters.team_id)
+    return scope
+
+
+def main_queues(*, user: User, filters: ContactFilters) -> dict[str, str | None]:
+    """Each agent's main queue among the contacts `user` may see that `filters` select: the
+    queue of most contacts (the last code on a tie); from the tallies where they answer."""
+    scope = _tally_scope(user, filters, (), TALLY_OPTIONS)
+    counts: Iterable[tuple[str, str | None, int]]
+    if scope is not None:
+        counts = (
+            DailyTally.objects.filter(scope, agent__isnull=False)
+            .order_by()
+            .values_list("agent__code", "queue__code")
+            .annotate(n=Sum("contacts"))
+        )
+    else:
+        counts = (
+            contacts_matching(user=user, filters=filters)
+            .filter(agent__isnull=False)
+            .order_by()
+            .values_list("agent__code", "queue__code")
+            .annotate(n=Count("pk"))
+        )
+    best: dict[str, tuple[int, str | None]] = {}
+    for agent, queue, n in counts:
+        if agent not in best or (n, queue or "") > (best[agent][0], best[agent][1] or ""):
+            best[agent] = (n, queue)
+    return {agent: queue for agent, (_n, queue) in best.items()}
+
+
+def tallies_ready() -> bool:
+    """Whether the daily tallies were ever built (until then pages read the contacts)."""
+    return TallyState.objects.filter(pk=1, rebuilt_at__isnull=False).exists()
+
+
+def _latest_tallied_moment() -> datetime | None:
+    """The latest queue-or-start time counted: the end of the data for FCR."""
+    last_day = DailyTally.objects.aggregate(last=Max("group_day"))["last"]
+    if last_day is None:
+        return None
+    latest: datetime | None = DailyTally.objects.filter(group_day=last_day).aggregate(
+        latest=Max("latest_moment")
+    )["latest"]
+    return latest
+
+
+def _moment_on(day: date) -> Q:
+    """Contacts whose queue time (else start) falls on local date `day`."""
+    start, end = _midnight(day), _midnight(day + timedelta(days=1))
+    return Q(queued_at__gte=start, queued_at__lt=end) | Q(
+        queued_at=None, started_at__gte=start, started_at__lt=end
+    )
 
 
 def _latest_contact_moment() -> datetime | None:
@@ -162,66 +396,65 @@ def _latest_contact_moment() -> datetime | None:
     return latest
 
 
-def _possible_repeats(
-    matching: QuerySet[Contact], filters: ContactFilters, options: KpiOptions
-) -> QuerySet[Contact]:
-    """The other contacts of the customers of `matching`, from its first day to N days
-    after its last: where a repeat of one of its contacts can be."""
+def possible_repeats(contacts: QuerySet[Contact], *, fcr_days: float) -> Iterator[EngineContact]:
+    """Every contact of the customers of `contacts` queued (else started) from the first of
+    `contacts` to `fcr_days` after the last: where a repeat of one of theirs can be, among
+    all stored contacts. (They include `contacts` themselves: a repeat is strictly later, so
+    a contact never repeats itself.)"""
+    moment = Coalesce("queued_at", "started_at")
+    span = contacts.exclude(customer=None).aggregate(first=Min(moment), last=Max(moment))
+    if span["first"] is None:
+        return
+    last = span["last"] + timedelta(days=fcr_days)
     others = Contact.objects.filter(
-        customer__in=matching.exclude(customer=None).values("customer")
-    ).exclude(pk__in=matching.values("pk"))
-    if filters.date_from:
-        others = others.filter(started_at__gte=_midnight(filters.date_from))
-    if filters.date_to:
-        days = math.ceil(options.fcr_days) + 1
-        others = others.filter(started_at__lt=_midnight(filters.date_to + timedelta(days=days)))
-    return others
+        customer__in=contacts.exclude(customer=None).values("customer")
+    ).filter(
+        Q(queued_at__range=(span["first"], last))
+        | Q(queued_at=None, started_at__range=(span["first"], last))
+    )
+    for values in others.order_by().values_list(*CALL_FIELDS).iterator(chunk_size=5000):
+        yield cdr_contact(values)
 
 
 def _midnight(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _cdr_contacts(user: User, filters: ContactFilters) -> Iterator[EngineContact]:
-    matching = contacts_matching(user=user, filters=filters)
-    for contact, _score, _passed in _cdr_contacts_with_scores(matching):
-        yield contact
-
-
 def _cdr_contacts_with_scores(
     contacts: QuerySet[Contact],
 ) -> Iterator[tuple[EngineContact, float | None, bool | None]]:
     rows = (
-        with_score_of_record(contacts)
-        .order_by()
-        .values_list(*_CDR_FIELDS)
-        .iterator(chunk_size=5000)
+        with_score_of_record(contacts).order_by().values_list(*CDR_FIELDS).iterator(chunk_size=5000)
     )
     for row in rows:
-        external_id, channel, direction, queue, agent, *times, disposition = row[:10]
-        wait_s, talk_s, hold_s, acw_s = row[10:14]
-        customer, hangup_by, tags, transferred, score, passed = row[14:]
-        contact = EngineContact(
-            id=external_id,
-            channel=channel or None,
-            direction=direction or None,
-            queue=queue,
-            agent_id=agent,
-            customer_id=customer,
-            queued_at=times[0],
-            started_at=times[1],
-            answered_at=times[2],
-            ended_at=times[3],
-            disposition=disposition or None,
-            hangup_by=hangup_by or None,
-            tags=tuple(tags) if isinstance(tags, list) else (),
-            wait_s=wait_s,
-            talk_s=talk_s,
-            hold_s=hold_s,
-            acw_s=acw_s,
-            extra={} if transferred is None else {"transferred": transferred},
-        )
-        yield contact, score, passed
+        yield cdr_contact(row), row[-2], row[-1]
+
+
+def cdr_contact(row: Sequence[Any]) -> EngineContact:
+    """The engine's contact (no transcript) from a row that starts with `CALL_FIELDS`."""
+    external_id, channel, direction, queue, agent, *times, disposition = row[:10]
+    wait_s, talk_s, hold_s, acw_s = row[10:14]
+    customer, hangup_by, tags, transferred = row[14:18]
+    return EngineContact(
+        id=external_id,
+        channel=channel or None,
+        direction=direction or None,
+        queue=queue,
+        agent_id=agent,
+        customer_id=customer,
+        queued_at=times[0],
+        started_at=times[1],
+        answered_at=times[2],
+        ended_at=times[3],
+        disposition=disposition or None,
+        hangup_by=hangup_by or None,
+        tags=tuple(tags) if isinstance(tags, list) else (),
+        wait_s=wait_s,
+        talk_s=talk_s,
+        hold_s=hold_s,
+        acw_s=acw_s,
+        extra={} if transferred is None else {"transferred": transferred},
+    )
 
 
 Statuses = dict[str, Status]
@@ -322,124 +555,65 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
 
 
 def agent_periods(*, start: datetime, end: datetime) -> list[AgentPeriod]:
-    """What each agent did between `start` and `end` (contacts by `started_at`): answered
-    contacts and main queue, and the QA of their contacts — a reviewer's record (the latest
-    sampled review, never a calibration exercise) where there is one, else the current
-    automatic score. Sections come from the reviewed items, or from the automatic items
-    mapped through their scorecard version (the built-in standard scorecard's ids otherwise).
-    """
-    contacts = Contact.objects.filter(
-        started_at__gte=start, started_at__lt=end, agent__isnull=False
+    """What each agent did on the local days from `start` to `end` (local midnights;
+    contacts by their start), added up from the daily tallies: answered contacts and main
+    queue (most contacts; the first by code on a tie), and the QA of their contacts — a
+    reviewer's sample record where there is one, else the current automatic score. Sections
+    come from the reviewed items, or from the automatic items mapped through their scorecard
+    version (the built-in standard scorecard's ids otherwise)."""
+    tallies = DailyTally.objects.filter(
+        day__gte=timezone.localtime(start).date(),
+        day__lt=timezone.localtime(end).date(),
+        agent__isnull=False,
     ).order_by()
-    queues: dict[str, Counter[str]] = defaultdict(Counter)
-    handled: Counter[str] = Counter()
-    auto: dict[int, tuple[str, int | None]] = {}
-    sums: dict[str, dict[str, Any]] = defaultdict(_empty_sums)
-    for pk, agent, queue, disposition, score_id in contacts.values_list(
-        "pk", "agent__code", "queue__code", "disposition", "current_score_id"
-    ).iterator(chunk_size=5000):
-        if queue:
-            queues[agent][queue] += 1
-        handled[agent] += disposition == "answered"
-        auto[pk] = (agent, score_id)
-        sums[agent]  # every agent with a contact is assessed
-    reviews = (
-        Evaluation.objects.filter(contact__in=contacts.values("pk"), kind=AssignmentKind.SAMPLE)
-        .order_by("contact_id", "-submitted_at", "-id")
-        .values_list("id", "contact_id", "score")
-    )
-    latest: dict[int, tuple[int, float]] = {}
-    for evaluation, contact, score in reviews:
-        latest.setdefault(contact, (evaluation, score))
-    for contact, (_evaluation, score) in latest.items():
-        agent_sums = sums[auto[contact][0]]
-        agent_sums["reviewed"] += 1
-        agent_sums["reviewed_sum"] += score
-    evaluation_agent = {evaluation: auto[c][0] for c, (evaluation, _s) in latest.items()}
-    for evaluation, section, points, result, lost in ReviewedItem.objects.filter(
-        evaluation_id__in=list(evaluation_agent)
-    ).values_list("evaluation_id", "section", "points", "result", "points_lost"):
-        if result in ("pass", "fail"):
-            agent_sums = sums[evaluation_agent[evaluation]]
-            agent_sums["points"][section] += points
-            agent_sums["lost"][section] += lost
-    scored_ids = [score_id for _agent, score_id in auto.values() if score_id is not None]
-    sections = _ItemSections()
-    for contact, score, version, items in ContactScore.objects.filter(
-        pk__in=scored_ids
-    ).values_list("contact_id", "score", "version_id", "items"):
-        agent_sums = sums[auto[contact][0]]
-        agent_sums["auto_scored"] += 1
-        agent_sums["auto_sum"] += score
-        if contact in latest:
-            continue
-        for item in items if isinstance(items, list) else ():
-            placed = sections.of(version, item.get("item"))
-            if placed is None or item.get("result") not in ("pass", "fail"):
-                continue
-            section, points = placed
-            agent_sums["points"][section] += points
-            agent_sums["lost"][section] += float(item.get("points_lost") or 0)
-        agent_sums["scored_auto"] += 1
-        agent_sums["score_auto_sum"] += score
+    queues: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for agent, queue, contacts in (
+        tallies.exclude(queue=None)
+        .values_list("agent__code", "queue__code")
+        .annotate(contacts=Sum("contacts"))
+    ):
+        queues[agent].append((-contacts, queue))
+    section_points: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    section_lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for agent, sections in tallies.exclude(sections={}).values_list("agent__code", "sections"):
+        for section, (points, lost) in sections.items():
+            section_points[agent][section] += points
+            section_lost[agent][section] += lost
     periods = []
-    for agent, agent_sums in sorted(sums.items()):
-        main = queues[agent].most_common(1)
+    for agent, *sums in (
+        tallies.values("agent__code")
+        .annotate(**{f"sum_{name}": Sum(name) for name in _PERIOD_SUMS})
+        .values_list("agent__code", *(f"sum_{name}" for name in _PERIOD_SUMS))
+        .order_by("agent__code")
+    ):
+        row = dict(zip(_PERIOD_SUMS, sums, strict=True))
         periods.append(
             AgentPeriod(
                 agent=agent,
-                queue=main[0][0] if main else None,
-                handled=handled[agent],
-                scored=agent_sums["reviewed"] + agent_sums["scored_auto"],
-                score_sum=agent_sums["reviewed_sum"] + agent_sums["score_auto_sum"],
-                reviewed=agent_sums["reviewed"],
-                reviewed_sum=agent_sums["reviewed_sum"],
-                auto_scored=agent_sums["auto_scored"],
-                auto_sum=agent_sums["auto_sum"],
-                section_points=dict(agent_sums["points"]),
-                section_lost=dict(agent_sums["lost"]),
+                queue=min(queues[agent])[1] if queues[agent] else None,
+                handled=row["handled"],
+                scored=row["reviewed"] + row["scored_auto"],
+                score_sum=row["reviewed_sum"] + row["score_auto_sum"],
+                reviewed=row["reviewed"],
+                reviewed_sum=row["reviewed_sum"],
+                auto_scored=row["auto_scored"],
+                auto_sum=row["auto_sum"],
+                section_points=dict(section_points[agent]),
+                section_lost=dict(section_lost[agent]),
             )
         )
     return periods
 
 
-def _empty_sums() -> dict[str, Any]:
-    return {
-        "reviewed": 0,
-        "reviewed_sum": 0.0,
-        "auto_scored": 0,
-        "auto_sum": 0.0,
-        "scored_auto": 0,
-        "score_auto_sum": 0.0,
-        "points": defaultdict(float),
-        "lost": defaultdict(float),
-    }
-
-
-class _ItemSections:
-    """Item id → (section, points) per scorecard version, read once per version."""
-
-    def __init__(self) -> None:
-        self._standard = self._map(builtin_scorecard())
-        self._versions: dict[int, dict[str, tuple[str, float]]] = {}
-
-    @staticmethod
-    def _map(scorecard: Scorecard) -> dict[str, tuple[str, float]]:
-        return {item.id: (item.section, item.points) for item in scorecard.items}
-
-    def of(self, version: int, item: object) -> tuple[str, float] | None:
-        if version not in self._versions:
-            source = (
-                ScorecardVersion.objects.filter(pk=version)
-                .values_list("source_text", flat=True)
-                .first()
-            )
-            try:
-                self._versions[version] = self._map(parse_scorecard(source or ""))
-            except ScorecardError:
-                self._versions[version] = {}
-        key = str(item)
-        return self._versions[version].get(key) or self._standard.get(key)
+_PERIOD_SUMS = (
+    "handled",
+    "reviewed",
+    "reviewed_sum",
+    "scored_auto",
+    "score_auto_sum",
+    "auto_scored",
+    "auto_sum",
+)
 
 
 @dataclass(frozen=True, slots=True)

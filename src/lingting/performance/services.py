@@ -40,6 +40,7 @@ from lingting.performance.selectors import (
     engine_weights,
     month_bounds,
 )
+from lingting.performance.tallies import tallies_drain
 
 
 def kpi_target_set(
@@ -174,6 +175,7 @@ def assessment_compute(*, actor: User | None, month: date) -> int:
     first = month.replace(day=1)
     start, end = month_bounds(first)
     weights_row = assessment_weights()
+    tallies_drain()  # the month's every import, score and review counted
     periods = agent_periods(start=start, end=end)
     awards = MonthlyAward.objects.filter(month=first).select_related("agent")
     points = {award.agent.code: award.points for award in awards}
@@ -223,6 +225,7 @@ def award_confirm(*, actor: User, month: date, kind: str, agent: Agent) -> Month
     first = month.replace(day=1)
     if month_bounds(first)[1] > timezone.now():
         raise ValidationError(_("月份结束后才能评选最佳/最差坐席"))
+    tallies_drain()
     proposal = next((p for p in award_proposals(month=first) if p.kind == kind), None)
     if proposal is None or proposal.agent.pk != agent.pk:
         raise ValidationError(_("评选结果已变化，请刷新页面后再确认"))

@@ -59,6 +59,7 @@ from lingting.performance.services import (
     kpi_target_delete,
     kpi_target_set,
 )
+from lingting.performance.tallies import counted_first
 from lingting.reports.exports.page import (
     EXPORT_PARAM,
     page_charts,
@@ -68,6 +69,7 @@ from lingting.reports.exports.page import (
 
 
 @require_GET
+@counted_first
 def kpis(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = KpiForm(request.GET or None, user=user)
@@ -209,6 +211,7 @@ def _month_param(text: str | None) -> date:
 
 
 @require_GET
+@counted_first
 def assessment(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     month = _month_param(request.GET.get("month"))
@@ -312,6 +315,7 @@ def assessment_weights_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@counted_first
 def ranking(request: HttpRequest) -> HttpResponse:
     require(may_see_ranking(request_user(request)))
     today = timezone.localdate()

@@ -37,6 +37,8 @@ from lingting.core.permissions import may_read_qa_reports, report_scope
 from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.forecast import Forecast, forecast_next
 from lingting.interactions.models import Contact, Queue
+from lingting.performance.models import DailyTally
+from lingting.performance.selectors import tallies_ready
 from lingting.quality.models import (
     AssignmentKind,
     Case,
@@ -317,6 +319,59 @@ def _auto_counts() -> dict[str, Any]:
     }
 
 
+# The same counts added up from the daily tallies (performance.tallies), by column.
+_TALLIED_COUNTS = {
+    "volume": "contacts",
+    "scored": "auto_scored",
+    "auto_passed": "auto_passed",
+    "auto_fatal": "auto_fatal",
+    "auto_a": "auto_a",
+    "auto_b": "auto_b",
+    "auto_c": "auto_c",
+    "auto_score_sum": "auto_sum",
+    "record_scored": "record_scored",
+    "record_score_sum": "record_score_sum",
+}
+
+
+def _tallies_in(user: User | None, first: Period, last: Period) -> QuerySet[DailyTally]:
+    """The daily tallies of the contacts `user`'s reports cover, started from `first` to
+    `last` (periods)."""
+    tz = timezone.get_current_timezone()
+    low, high = first.bounds(tz)[0], last.bounds(tz)[1]
+    return DailyTally.objects.filter(
+        report_scope(user) if user else Q(),
+        day__gte=timezone.localtime(low).date(),
+        day__lt=timezone.localtime(high).date(),
+    )
+
+
+def _auto_rows(
+    user: User | None, first: Period, last: Period, by: str
+) -> Iterable[Mapping[str, Any]]:
+    """`_auto_counts` per period bucket and `by` ("queue", "agent"): added up from the daily
+    tallies once they are built (a year of a big center's contacts is a few hundred thousand
+    tally rows, not tens of millions of contacts), else counted over the contacts."""
+    kind = last.kind
+    if tallies_ready():
+        tallied: Iterable[Mapping[str, Any]] = (
+            _tallies_in(user, first, last)
+            .annotate(bucket=Trunc("day", kind.value))
+            .values("bucket", by)
+            .annotate(**{name: Sum(column) for name, column in _TALLIED_COUNTS.items()})
+            .order_by()
+        )
+        return tallied
+    counted: Iterable[Mapping[str, Any]] = (
+        with_score_of_record(_in(_contacts(user), "started_at", first, last))
+        .annotate(bucket=Trunc("started_at", kind.value, tzinfo=timezone.get_current_timezone()))
+        .values("bucket", by)
+        .annotate(**_auto_counts())
+        .order_by()
+    )
+    return counted
+
+
 def _review_counts() -> dict[str, Any]:
     return {
         "reviewed": Count("id"),
@@ -346,14 +401,7 @@ def _grouped_totals(
     kind = last.kind
     tz = timezone.get_current_timezone()
     grouped: dict[tuple[str | None, Any], Totals] = defaultdict(Totals)
-    auto = (
-        with_score_of_record(_in(_contacts(user), "started_at", first, last))
-        .annotate(bucket=Trunc("started_at", kind.value, tzinfo=tz))
-        .values("bucket", by)
-        .annotate(**_auto_counts())
-        .order_by()
-    )
-    for row in auto:
+    for row in _auto_rows(user, first, last, by):
         grouped[(_bucket(row["bucket"], kind), row[by])].add(_totals_of(row))
     reviews = (
         _in(_evaluations(user), "contact__started_at", first, last)
@@ -874,39 +922,50 @@ def training_plan(*, user: User | None, period: Period) -> TrainingPlan:
 
 
 def _auto_item_rates(user: User | None, period: Period, previous: Period) -> dict[str, Figure]:
+    """Each item's automatic failure rate (contacts whose current score failed it ÷ scored
+    contacts) in `period` and `previous`."""
+    scored: dict[str | None, int] = defaultdict(int)
+    fails: dict[str, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
+    for key, n, item_fails in _item_fail_counts(user, period, previous):
+        scored[key] += n
+        for item, count in item_fails.items():
+            fails[item][key] += count
+
+    def rate(item: str, key: str) -> float | None:
+        return fails[item][key] / scored[key] if scored.get(key) else None
+
+    return {item: Figure(rate(item, period.key), rate(item, previous.key)) for item in fails}
+
+
+def _item_fail_counts(
+    user: User | None, period: Period, previous: Period
+) -> Iterator[tuple[str | None, int, Mapping[str, int]]]:
+    """(period key, scored contacts, failures per item) in parts that add up: daily tallies
+    once they are built, else one part per period and item counted over the contacts."""
     tz = timezone.get_current_timezone()
     kind = period.kind
+    if tallies_ready():
+        parts = _tallies_in(user, previous, period).values_list("day", "auto_scored", "item_fails")
+        for day, scored, item_fails in parts:
+            yield _bucket(day, kind), scored, item_fails
+        return
     contacts = _in(_contacts(user), "started_at", previous, period)
-    scored = {
-        _bucket(row["bucket"], kind): row["n"]
-        for row in contacts.filter(current_score__isnull=False)
+    for row in (
+        contacts.filter(current_score__isnull=False)
         .annotate(bucket=Trunc("started_at", kind.value, tzinfo=tz))
         .values("bucket")
         .annotate(n=Count("id"))
         .order_by()
-    }
-    failures: dict[str, list[float | None]] = defaultdict(lambda: [None, None])
-    rows = (
+    ):
+        yield _bucket(row["bucket"], kind), row["n"], {}
+    for row in (
         ItemFailure.objects.filter(score__current_for__in=contacts)
         .annotate(bucket=Trunc("score__current_for__started_at", kind.value, tzinfo=tz))
         .values("bucket", "item")
         .annotate(n=Count("id"))
         .order_by()
-    )
-    for row in rows:
-        key = _bucket(row["bucket"], kind)
-        total = scored.get(key)
-        if not total:
-            continue
-        slot = failures[row["item"]]
-        slot[0 if key == period.key else 1] = row["n"] / total
-    return {
-        item: Figure(
-            now if now is not None else (0.0 if scored.get(period.key) else None),
-            before if before is not None else (0.0 if scored.get(previous.key) else None),
-        )
-        for item, (now, before) in failures.items()
-    }
+    ):
+        yield _bucket(row["bucket"], kind), 0, {row["item"]: row["n"]}
 
 
 def case_analysis(*, user: User | None, period: Period) -> list[CaseRow]:

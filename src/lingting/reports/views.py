@@ -24,6 +24,7 @@ from lingting.core.permissions import (
     require,
 )
 from lingting.interactions.models import Queue
+from lingting.performance.tallies import counted_first
 from lingting.reports.document import ReportDocument, Section
 from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.exports.page import XLSX, attachment, document_download
@@ -67,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@counted_first
 def report(request: HttpRequest, kind: str) -> HttpResponse:
     user = request_user(request)
     require(may_read_quality_reports(user))
@@ -123,6 +125,7 @@ def _page(
 
 
 @require_GET
+@counted_first
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     user = request_user(request)
     require(may_read_quality_reports(user))

@@ -1,0 +1,515 @@
+"""Keeping the daily tallies (`DailyTally`): the sums the KPI, QA and assessment pages add up.
+
+A page over a million contacts cannot recompute its figures from every row on every request;
+it adds up these sums instead, kept per day × queue × agent. They are counted by the engine
+itself (a `KpiAccumulator` per day, the same `KpiSums` a file's figures come from), so the
+definitions stay in one place, and a test compares every page's figures both ways.
+
+They are kept up to date from the figure changes the import, scoring and reviews note
+(interactions.figure_changes): `tallies_update` counts again every day and agent a change
+names — where the contact counts now and where it counted before — and deletes the changes
+it counted, all in one transaction. Pages call it before they read (a few changes: at once),
+the task worker and the scheduler call it too, and `lingting tally_rebuild` counts everything
+from scratch (`tallies_rebuild`).
+
+First-contact resolution needs a customer's later contacts: a contact counts as *repeated*
+when its customer made another offered contact within `KpiOptions().fcr_days` after it
+(among all stored contacts). A new contact can therefore make earlier ones repeated: the
+days and agents of the customer's contacts in the window before a changed contact are
+counted again too. Whether a contact without a repeat is resolved or not yet known depends
+on the end of the data, so the tallies keep only `fcr_repeated` and `fcr_unidentified`; the
+page settles the rest when it reads (performance.selectors).
+
+The thresholds are `KpiOptions()`'s, FORMATS.md's defaults: a page asking for others (the KPI
+page's threshold fields) reads the contacts themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import update_wrapper
+from typing import Any, Concatenate
+
+from django.db import transaction
+from django.db.models import Min, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
+from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
+from lingting.interactions.models import Contact, FigureChange
+from lingting.performance.models import TALLY_OPTIONS, DailyTally, TallyState
+from lingting.performance.selectors import CDR_FIELDS, cdr_contact, possible_repeats
+from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem, ScorecardVersion
+from lingting.quality.selectors.score_of_record import with_score_of_record
+
+# Changes counted per transaction by the background update: bounded work, bounded memory.
+CHANGES_PER_ROUND = 20_000
+
+Unit = tuple[date | None, int | None]  # (local start date, agent id): what is counted again
+_Key = tuple[date | None, date | None, int | None, int | None]  # a tally row's key
+
+_TALLY_FIELDS = (
+    "contacts",
+    "handled",
+    *SUM_FIELDS,
+    "qa_scored",
+    "qa_score_sum",
+    "qa_passed",
+    "auto_scored",
+    "auto_sum",
+    "auto_passed",
+    "auto_fatal",
+    "auto_a",
+    "auto_b",
+    "auto_c",
+    "record_scored",
+    "record_score_sum",
+    "reviewed",
+    "reviewed_sum",
+    "scored_auto",
+    "score_auto_sum",
+)
+_ROW_FIELDS = (
+    *CDR_FIELDS,
+    "pk",
+    "queue_id",
+    "agent_id",
+    "current_score__score",
+    "current_score__passed",
+    "current_score__fatal",
+    "current_score__severity_a",
+    "current_score__severity_b",
+    "current_score__severity_c",
+    "current_score__version_id",
+    "current_score__items",
+)
+
+
+def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
+    """Count again what the noted figure changes name (at most `limit` changes, oldest
+    first); returns how many changes were counted. Tallies never built are built instead.
+    Waits for an update or rebuild already running."""
+    with transaction.atomic():
+        state = _locked_state()
+        if state.rebuilt_at is None:
+            return _rebuild(state)
+        return _update(state, limit)
+
+
+def tallies_drain() -> int:
+    """`tallies_update` until no change waits (for work that must read current tallies: the
+    assessment, the demo); returns how many changes it counted."""
+    counted = 0
+    while done := tallies_update():
+        counted += done
+    return counted
+
+
+def tallies_rebuild() -> int:
+    """Count every contact again, from scratch, in one transaction (pages read the old
+    tallies until it commits); returns the number of changes it made good."""
+    with transaction.atomic():
+        return _rebuild(_locked_state())
+
+
+def tallies_catch_up() -> int:
+    """Before a page reads the tallies: count the waiting changes now when they are few, so
+    a page shows what was just imported, scored or reviewed; else leave them to the task
+    worker (queued once) and return how many wait, for the page to say so. Never waits for
+    an update that is already running: the page reads the tallies as they are."""
+    waiting = len(FigureChange.objects.values_list("pk", flat=True)[: IN_REQUEST_CHANGES + 1])
+    state = TallyState.objects.filter(pk=1).first()
+    built = state is not None and state.rebuilt_at is not None
+    if built and not waiting:
+        return 0
+    small = waiting <= IN_REQUEST_CHANGES and (
+        built or not Contact.objects.all()[IN_REQUEST_CHANGES:].exists()
+    )
+    if small:
+        with transaction.atomic():
+            state = _free_state()
+            if state is not None and state.rebuilt_at is None:
+                _rebuild(state)
+            elif state is not None:
+                _update(state, None)
+            if state is not None:
+                return 0
+    _queue_update()
+    return waiting
+
+
+def counted_first[**P, R](
+    view: Callable[Concatenate[HttpRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], R]:
+    """For a view that reads the tallies: catch them up first (`tallies_catch_up`); the
+    page's banner (core/base.html) says how many changes still wait, if any."""
+
+    def counted(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        request.tallies_waiting = tallies_catch_up()  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    update_wrapper(counted, view)
+    return counted
+
+
+IN_REQUEST_CHANGES = 5_000
+_QUEUED_FOR = timedelta(minutes=10)  # a queued update not done by then is queued again
+
+
+def _queue_update() -> None:
+    # Imported here: the task module imports this one.
+    from lingting.performance.tasks import count_figure_changes
+
+    TallyState.objects.get_or_create(pk=1)
+    stale = timezone.now() - _QUEUED_FOR
+    if TallyState.objects.filter(Q(queued_at=None) | Q(queued_at__lt=stale), pk=1).update(
+        queued_at=timezone.now()
+    ):
+        count_figure_changes.enqueue()
+
+
+def _update(state: TallyState, limit: int | None) -> int:
+    changes = list(
+        FigureChange.objects.order_by("id").values_list(
+            "id", "contact_id", "started_at", "queued_at", "agent_id", "customer_id"
+        )[:limit]
+    )
+    if not changes:
+        return 0
+    places = [
+        (started, queued, agent, customer) for _, _, started, queued, agent, customer in changes
+    ]
+    places += list(
+        Contact.objects.filter(pk__in={change[1] for change in changes}).values_list(
+            "started_at", "queued_at", "agent_id", "customer_id"
+        )
+    )
+    units = {_unit(started, agent) for started, _queued, agent, _customer in places}
+    units |= _earlier_contacts_of_customers(places)
+    _recount(units)
+    FigureChange.objects.filter(pk__in=[change[0] for change in changes]).delete()
+    state.updated_at = timezone.now()
+    state.save(update_fields=["updated_at"])
+    return len(changes)
+
+
+def _rebuild(state: TallyState) -> int:
+    counted = list(FigureChange.objects.values_list("pk", flat=True))
+    DailyTally.objects.all().delete()
+    for day in _contact_days():
+        _write(_count(_day_contacts(day, agents=None)))
+    FigureChange.objects.filter(pk__in=counted).delete()
+    state.rebuilt_at = state.updated_at = timezone.now()
+    state.save(update_fields=["rebuilt_at", "updated_at"])
+    return len(counted)
+
+
+def _locked_state() -> TallyState:
+    """The state row, locked for this transaction (waiting for another that holds it)."""
+    TallyState.objects.get_or_create(pk=1)
+    return TallyState.objects.select_for_update().get(pk=1)
+
+
+def _free_state() -> TallyState | None:
+    """The state row, locked for this transaction; None when another holds it."""
+    TallyState.objects.get_or_create(pk=1)
+    return TallyState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return None if moment is None else timezone.localtime(moment).date()
+
+
+def _unit(started_at: datetime | None, agent_id: int | None) -> Unit:
+    return (_local_date(started_at), agent_id)
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _contact_days() -> Iterator[date | None]:
+    """Every local start date that has contacts, then None (contacts with no start)."""
+    first = Contact.objects.aggregate(first=Min("started_at"))["first"]
+    if first is not None:
+        day = _local_date(first)
+        assert day is not None
+        while True:
+            following = Contact.objects.filter(started_at__gte=_midnight(day)).aggregate(
+                first=Min("started_at")
+            )["first"]
+            if following is None:
+                break
+            day = _local_date(following)
+            assert day is not None
+            yield day
+            day += timedelta(days=1)
+    yield None
+
+
+def _earlier_contacts_of_customers(
+    places: Sequence[tuple[datetime | None, datetime | None, int | None, int | None]],
+) -> set[Unit]:
+    """The units of the contacts whose FCR a change may turn: the same customer's contacts
+    in the window before the changed contact's queue-or-start time."""
+    window = timedelta(days=TALLY_OPTIONS.fcr_days)
+    moments: dict[int, list[datetime]] = defaultdict(list)
+    for started, queued, _agent, customer in places:
+        moment = queued or started
+        if customer is not None and moment is not None:
+            moments[customer].append(moment)
+    units: set[Unit] = set()
+    customers = list(moments)
+    for start in range(0, len(customers), 500):
+        chunk = customers[start : start + 500]
+        low = min(min(moments[c]) for c in chunk) - window
+        high = max(max(moments[c]) for c in chunk)
+        rows = Contact.objects.filter(customer_id__in=chunk).filter(
+            Q(queued_at__range=(low, high)) | Q(queued_at=None, started_at__range=(low, high))
+        )
+        for customer, queued, started, agent in rows.values_list(
+            "customer_id", "queued_at", "started_at", "agent_id"
+        ):
+            moment = queued or started
+            if moment is not None and any(m - window <= moment <= m for m in moments[customer]):
+                units.add(_unit(started, agent))
+    return units
+
+
+def _recount(units: Iterable[Unit]) -> None:
+    agents_by_day: dict[date | None, set[int | None]] = defaultdict(set)
+    for day, agent in units:
+        agents_by_day[day].add(agent)
+    for day, agents in agents_by_day.items():
+        _unit_tallies(day, agents).delete()
+        _write(_count(_day_contacts(day, agents=agents)))
+
+
+def _on_day(field: str, day: date | None) -> Q:
+    if day is None:
+        return Q(**{f"{field}__isnull": True})
+    return Q(
+        **{f"{field}__gte": _midnight(day), f"{field}__lt": _midnight(day + timedelta(days=1))}
+    )
+
+
+def _of_agents(agents: set[int | None]) -> Q:
+    known = [agent for agent in agents if agent is not None]
+    condition = Q(agent_id__in=known)
+    return condition | Q(agent_id__isnull=True) if None in agents else condition
+
+
+def _unit_tallies(day: date | None, agents: set[int | None]) -> QuerySet[DailyTally]:
+    on_day = Q(day__isnull=True) if day is None else Q(day=day)
+    return DailyTally.objects.filter(on_day & _of_agents(agents))
+
+
+def _day_contacts(day: date | None, *, agents: set[int | None] | None) -> QuerySet[Contact]:
+    contacts = Contact.objects.filter(_on_day("started_at", day))
+    return contacts if agents is None else contacts.filter(_of_agents(agents))
+
+
+@dataclass(slots=True)
+class _Row:
+    """One tally row being counted: the KPI engine's sums and the rest."""
+
+    kpi: KpiSums
+    values: dict[str, float]
+    sections: dict[str, list[float]] = field(default_factory=dict)
+    item_fails: dict[str, int] = field(default_factory=dict)
+    latest: datetime | None = None
+
+
+def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
+    """The tally rows of these contacts (one local start date's), counted by the engine."""
+    tz = timezone.get_current_timezone()
+    accumulator = KpiAccumulator(
+        by=("day", "queue", "agent"), options=TALLY_OPTIONS, tz=tz, extra=True
+    )
+    rows: dict[_Key, _Row] = {}
+    engine_keys: dict[tuple[Any, ...], _Key] = {}
+    reviews = _sample_reviews(contacts)
+    sections = _ItemSections()
+    for values in (
+        with_score_of_record(contacts)
+        .order_by()
+        .values_list(*_ROW_FIELDS)
+        .iterator(chunk_size=5000)
+    ):
+        contact = cdr_contact(values)
+        record_score, record_passed = values[len(CDR_FIELDS) - 2 : len(CDR_FIELDS)]
+        pk, queue_id, agent_id, *score = values[len(CDR_FIELDS) :]
+        moment = contact.queued_at or contact.started_at
+        key = (_local_date(contact.started_at), _local_date(moment), queue_id, agent_id)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = _Row(KpiSums(), dict.fromkeys(_TALLY_FIELDS, 0))
+            engine_keys[(_engine_day(moment), contact.queue, contact.agent_id)] = key
+        if moment is not None and (row.latest is None or moment > row.latest):
+            row.latest = moment
+        tally = row.values
+        tally["contacts"] += 1
+        tally["handled"] += contact.disposition == "answered"
+        if record_score is not None:
+            tally["record_scored"] += 1
+            tally["record_score_sum"] += record_score
+        if accumulator.add(contact) and record_score is not None:
+            tally["qa_scored"] += 1
+            tally["qa_score_sum"] += record_score
+            tally["qa_passed"] += bool(record_passed)
+        machine = _MachineScore(*score) if score[0] is not None else None
+        if machine is not None:
+            _add_machine(row, machine)
+        _add_quality(row, reviews.get(pk), machine, sections)
+    for later in possible_repeats(contacts, fcr_days=TALLY_OPTIONS.fcr_days):
+        accumulator.add_possible_repeat(later)
+    for engine_key, sums in accumulator.sums(settle=False).items():
+        rows[engine_keys[engine_key]].kpi = sums
+    return rows
+
+
+def _engine_day(moment: datetime | None) -> str | None:
+    local = _local_date(moment)
+    return None if local is None else local.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class _Review:
+    score: float
+    items: list[tuple[str, float, str, float]]  # section, points, result, points lost
+
+
+def _sample_reviews(contacts: QuerySet[Contact]) -> dict[int, _Review]:
+    """Each reviewed contact's sample record (at most one: a database constraint)."""
+    evaluations = {
+        evaluation: (contact, score)
+        for evaluation, contact, score in Evaluation.objects.filter(
+            contact__in=contacts.values("pk"), kind=AssignmentKind.SAMPLE
+        ).values_list("id", "contact_id", "score")
+    }
+    items: dict[int, list[tuple[str, float, str, float]]] = defaultdict(list)
+    for evaluation, section, points, result, lost in ReviewedItem.objects.filter(
+        evaluation_id__in=list(evaluations)
+    ).values_list("evaluation_id", "section", "points", "result", "points_lost"):
+        items[evaluation].append((section, points, result, lost))
+    return {
+        contact: _Review(score, items[evaluation])
+        for evaluation, (contact, score) in evaluations.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _MachineScore:
+    """A contact's current automatic score, as `_ROW_FIELDS` read it."""
+
+    score: float
+    passed: bool
+    fatal: bool
+    severity_a: int
+    severity_b: int
+    severity_c: int
+    version: int
+    items: Any  # the stored items JSON (a list of FORMATS.md items)
+
+    def item_list(self) -> list[dict[str, Any]]:
+        return (
+            [item for item in self.items if isinstance(item, dict)]
+            if isinstance(self.items, list)
+            else []
+        )
+
+
+def _add_machine(row: _Row, machine: _MachineScore) -> None:
+    """The quality reports' automatic QA: the current score, its failed items."""
+    tally = row.values
+    tally["auto_scored"] += 1
+    tally["auto_sum"] += machine.score
+    tally["auto_passed"] += bool(machine.passed)
+    tally["auto_fatal"] += bool(machine.fatal)
+    tally["auto_a"] += machine.severity_a
+    tally["auto_b"] += machine.severity_b
+    tally["auto_c"] += machine.severity_c
+    for item in machine.item_list():
+        if item.get("result") == "fail":
+            name = str(item.get("item"))
+            row.item_fails[name] = row.item_fails.get(name, 0) + 1
+
+
+def _add_quality(
+    row: _Row, review: _Review | None, machine: _MachineScore | None, sections: _ItemSections
+) -> None:
+    """The assessment's quality sums: a reviewer's record where there is one (its reviewed
+    items give the sections), else the machine's current score (its items mapped through
+    their scorecard version)."""
+    tally = row.values
+    if review is not None:
+        tally["reviewed"] += 1
+        tally["reviewed_sum"] += review.score
+        for section, points, result, lost in review.items:
+            if result in ("pass", "fail"):
+                _add_section(row, section, points, lost)
+        return
+    if machine is None:
+        return
+    tally["scored_auto"] += 1
+    tally["score_auto_sum"] += machine.score
+    for item in machine.item_list():
+        placed = sections.of(machine.version, item.get("item"))
+        if placed is not None and item.get("result") in ("pass", "fail"):
+            _add_section(row, placed[0], placed[1], float(item.get("points_lost") or 0))
+
+
+def _add_section(row: _Row, section: str, points: float, lost: float) -> None:
+    sums = row.sections.setdefault(section, [0.0, 0.0])
+    sums[0] += points
+    sums[1] += lost
+
+
+class _ItemSections:
+    """Item id → (section, points) per scorecard version, read once per version."""
+
+    def __init__(self) -> None:
+        self._standard = self._map(builtin_scorecard())
+        self._versions: dict[int | None, dict[str, tuple[str, float]]] = {None: {}}  # unscored
+
+    @staticmethod
+    def _map(scorecard: Scorecard) -> dict[str, tuple[str, float]]:
+        return {item.id: (item.section, item.points) for item in scorecard.items}
+
+    def of(self, version: int | None, item: object) -> tuple[str, float] | None:
+        if version is not None and version not in self._versions:
+            source = (
+                ScorecardVersion.objects.filter(pk=version)
+                .values_list("source_text", flat=True)
+                .first()
+            )
+            try:
+                self._versions[version] = self._map(parse_scorecard(source or ""))
+            except ScorecardError:
+                self._versions[version] = {}
+        key = str(item)
+        return self._versions[version].get(key) or self._standard.get(key)
+
+
+def _write(rows: dict[_Key, _Row]) -> int:
+    DailyTally.objects.bulk_create(
+        [
+            DailyTally(
+                day=day,
+                group_day=group_day,
+                queue_id=queue,
+                agent_id=agent,
+                latest_moment=row.latest,
+                sections=row.sections,
+                item_fails=row.item_fails,
+                **(row.values | row.kpi.values()),
+            )
+            for (day, group_day, queue, agent), row in rows.items()
+        ],
+        batch_size=1000,
+    )
+    return len(rows)

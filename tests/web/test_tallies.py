@@ -1,0 +1,389 @@
+"""The daily tallies: every page figure is the same added up from them as read from the
+contacts one by one by the engine, however the contacts got there (created, imported,
+re-imported to another agent and day, scored, reviewed, deleted), and a page asks the same
+number of queries however many agents it covers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from lingting.core.models import Agent, Team, User
+from lingting.interactions.models import Contact, FigureChange
+from lingting.interactions.selectors import ContactFilters
+from lingting.interactions.services import contacts_import_file
+from lingting.performance import selectors, tallies
+from lingting.performance.models import DailyTally, TallyState
+from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
+from lingting.performance.tallies import tallies_drain, tallies_rebuild
+from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem
+from lingting.reports.periods import PeriodKind, period_containing
+from lingting.reports.selectors import quality_report, training_plan
+from tests.conftest import ContactFactory, Org
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST = datetime(2026, 8, 3, 8, 0, tzinfo=SHANGHAI)
+GROUPINGS = [(), ("day",), ("week",), ("month", "agent"), ("queue",), ("day", "queue", "agent")]
+
+
+def _contacts(make_contact: ContactFactory, reviewer: User, *, count: int, seed: int) -> None:
+    """Calls over three months with everything a figure can trip on: callers who call again
+    within a week and after it, unidentified callers, short and long abandons, outbound calls
+    and IVR-only ones (never offered), transfers, complaints, calls queued before midnight
+    and answered after it, calls with no agent, no queue, no times or no recorded wait,
+    machine scores and sample reviews."""
+    rng = random.Random(seed)
+    agents = ["A1001", "A1002", "A1003", "A1999", None]
+    customers = [f"13{n:09d}" for n in range(25)] + ["0", ""]
+    for n in range(count):
+        started = FIRST + timedelta(days=rng.randrange(90), minutes=rng.randrange(16 * 60))
+        queued = started - timedelta(seconds=rng.choice([3, 15, 40, 400]))
+        if n % 17 == 0:  # queued before midnight, answered after
+            started = started.replace(hour=0, minute=0, second=20)
+            queued = started - timedelta(minutes=2)
+        abandoned = rng.random() < 0.15
+        fields: dict[str, Any] = {
+            "queued_at": None if n % 23 == 0 else queued,
+            "disposition": "abandoned" if abandoned else rng.choice(["answered"] * 9 + ["ivr"]),
+            "direction": "outbound" if n % 19 == 0 else "inbound",
+            "wait_s": None if n % 3 else float(rng.randrange(0, 60)),
+            "talk_s": None if abandoned else float(rng.randrange(30, 900)),
+            "hold_s": float(rng.randrange(0, 60)) if n % 4 == 0 else None,
+            "tags": ["投诉"] if n % 11 == 0 else ["转接"] if n % 13 == 0 else [],
+            "extra": {"transferred": n % 5 == 0} if n % 2 else {},
+        }
+        if abandoned:
+            fields["answered_at"] = None
+        contact = make_contact(
+            f"T{seed}-{n:05d}",
+            agent=rng.choice(agents),
+            queue=rng.choice(["ACD-01", "ACD-02", None]),
+            started_at=None if n % 29 == 0 else started,
+            customer=rng.choice(customers) or None,
+            score=None if n % 7 == 0 else float(rng.randrange(40, 101)),
+            items=[make_contact.passed_item("greeting", "开头语")],
+            **fields,
+        )
+        if contact.current_score is not None and n % 9 == 0 and contact.agent is not None:
+            _review(contact, reviewer, float(rng.randrange(50, 101)))
+
+
+def _review(contact: Contact, reviewer: User, score: float) -> Evaluation:
+    assert contact.current_score is not None
+    evaluation = Evaluation.objects.create(
+        contact=contact,
+        reviewer=reviewer,
+        kind=AssignmentKind.SAMPLE,
+        version=contact.current_score.version,
+        score=score,
+        passed=score >= 80,
+        fatal=False,
+    )
+    ReviewedItem.objects.create(
+        evaluation=evaluation,
+        position=0,
+        item="patience",
+        title="服务耐心",
+        section="attitude",
+        points=2,
+        result="fail" if score < 80 else "pass",
+        points_lost=2 if score < 80 else 0,
+    )
+    return evaluation
+
+
+def _figures(rows: list[Any]) -> list[dict[str, Any]]:
+    return [row.values() for row in rows]
+
+
+def _tally_rows() -> list[tuple[Any, ...]]:
+    fields = [f.name for f in DailyTally._meta.fields if f.name != "id"]
+    rows = DailyTally.objects.values_list(*fields)
+    rounded = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
+    return sorted(rounded, key=repr)
+
+
+@pytest.fixture
+def center(make_contact: ContactFactory, qa_sun: User) -> None:
+    _contacts(make_contact, qa_sun, count=400, seed=7)
+    tallies_drain()
+
+
+@pytest.mark.parametrize("by", GROUPINGS)
+@pytest.mark.parametrize("who", ["ops_zhou", "leader_wang", "agent_li"])
+def test_every_kpi_figure_is_the_same_from_the_tallies_as_from_the_contacts(
+    center: None, org: Org, by: tuple[str, ...], who: str
+) -> None:
+    user = org.users[who]
+    for filters in (
+        ContactFilters(),
+        ContactFilters(date_from=date(2026, 8, 20), date_to=date(2026, 9, 30)),
+        ContactFilters(queue_id=org.queues["ACD-02"].pk, date_to=date(2026, 10, 25)),
+        ContactFilters(team_id=org.teams["一班"].pk),
+        ContactFilters(agent_id=org.agents["A1001"].pk, date_from=date(2026, 10, 1)),
+    ):
+        from_tallies = _figures(kpi_table_for(user=user, filters=filters, by=by))
+        from_contacts = _figures(kpi_table_of_contacts(user=user, filters=filters, by=by))
+        assert from_tallies == from_contacts, (who, by, filters)
+        if who == "ops_zhou" and filters.is_empty:
+            assert sum(row["offered"] for row in from_tallies) > 250  # the center's calls
+            assert sum(row["fcr_repeated"] for row in from_tallies) > 0
+            assert sum(row["fcr_resolved"] for row in from_tallies) > 0
+            assert sum(row["fcr_pending"] for row in from_tallies) > 0
+
+
+def test_a_page_reads_the_tallies_not_the_contacts(center: None, ops_zhou: User) -> None:
+    """Shown by changing a tally by hand (never done otherwise): the page follows it."""
+    before = kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=())[0].row
+    DailyTally.objects.filter(group_day__lt=date(2026, 9, 1)).update(answered=F("answered") + 1)
+    after = kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=())[0].row
+    assert after.answered > before.answered
+
+
+def test_changes_counted_one_by_one_give_the_tallies_a_rebuild_gives(
+    center: None, make_contact: ContactFactory, org: Org, qa_sun: User, ops_zhou: User
+) -> None:
+    stored = list(Contact.objects.filter(agent__isnull=False).order_by("pk")[:40])
+    # Moved to another agent, queue and day; a new score; a review; a deletion.
+    moved = stored[0]
+    moved.agent = org.agents["A1003"] if moved.agent_id != org.agents["A1003"].pk else None
+    moved.started_at = FIRST + timedelta(days=45, hours=3)
+    moved.queued_at = None
+    moved.queue = org.queues["ACD-01"]
+    moved.save()
+    rescored = next(c for c in stored[1:] if c.current_score is not None)
+    assert rescored.current_score is not None
+    rescored.current_score.score = 12.5
+    rescored.current_score.save(update_fields=["score"])
+    reviewed = next(
+        c
+        for c in stored[2:]
+        if c.current_score is not None and not Evaluation.objects.filter(contact=c).exists()
+    )
+    _review(reviewed, qa_sun, 55)
+    gone = next(c for c in stored[3:] if not Evaluation.objects.filter(contact=c).exists())
+    gone.delete()
+    # A caller's new call makes their call three days earlier a repeat.
+    earlier = (
+        Contact.objects.filter(customer__isnull=False, disposition="answered", direction="inbound")
+        .exclude(customer__code__in=["0"])
+        .order_by("started_at")
+        .first()
+    )
+    assert earlier is not None
+    assert earlier.customer is not None
+    assert earlier.started_at
+    make_contact(
+        "T-repeat",
+        customer=earlier.customer.code,
+        started_at=earlier.started_at + timedelta(days=3),
+        disposition="answered",
+        score=77,
+    )
+    assert FigureChange.objects.exists()
+
+    tallies_drain()
+    counted_one_by_one = _tally_rows()
+    page = _figures(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=("agent",)))
+    tallies_rebuild()
+
+    assert _tally_rows() == counted_one_by_one
+    assert page == _figures(
+        kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=("agent",))
+    )
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_and_reimported_contacts_are_counted_where_they_now_are(
+    org: Org, ops_zhou: User, tmp_path: Path
+) -> None:
+    """Through the import itself (COPY and one upsert per batch on PostgreSQL): a line
+    that moves a stored contact to another agent and day takes it out of where it was."""
+
+    def line(n: int, agent: str, day: int) -> str:
+        started = datetime(2026, 10, day, 10, n, tzinfo=SHANGHAI)
+        return json.dumps(
+            {
+                "id": f"I-{n}",
+                "direction": "inbound",
+                "disposition": "answered",
+                "queue": "ACD-01",
+                "agent_id": agent,
+                "customer_id": f"1380000{n % 3:04d}",
+                "started_at": started.isoformat(),
+                "answered_at": (started + timedelta(seconds=8)).isoformat(),
+                "ended_at": (started + timedelta(minutes=4)).isoformat(),
+                "wait_s": 8,
+            },
+            ensure_ascii=False,
+        )
+
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(line(n, "A1001", 5) for n in range(12)) + "\n", encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    second.write_text("\n".join(line(n, "A1002", 9) for n in range(4)) + "\n", encoding="utf-8")
+    for path in (first, second):
+        report = contacts_import_file(str(path), tz=SHANGHAI, score=False)
+        assert report.rejected == 0
+        tallies_drain()
+
+    on_day = {
+        (row.day, row.agent.code if row.agent else None): row.answered
+        for row in DailyTally.objects.select_related("agent")
+    }
+    assert on_day == {(date(2026, 10, 5), "A1001"): 8, (date(2026, 10, 9), "A1002"): 4}
+    counted = _tally_rows()
+    tallies_rebuild()
+    assert _tally_rows() == counted
+
+
+def test_the_assessment_adds_up_the_tallies(center: None, org: Org) -> None:
+    start = datetime(2026, 9, 1, tzinfo=SHANGHAI)
+    end = datetime(2026, 10, 1, tzinfo=SHANGHAI)
+    periods = {p.agent: p for p in agent_periods(start=start, end=end)}
+    contacts = Contact.objects.filter(started_at__gte=start, started_at__lt=end)
+    for code, agent in org.agents.items():
+        own = contacts.filter(agent=agent)
+        if not own.exists():
+            assert code not in periods
+            continue
+        period = periods[code]
+        assert period.handled == own.filter(disposition="answered").count()
+        reviews = Evaluation.objects.filter(contact__in=own, kind=AssignmentKind.SAMPLE)
+        assert period.reviewed == reviews.count()
+        assert period.reviewed_sum == pytest.approx(sum(e.score for e in reviews))
+        scored = own.filter(current_score__isnull=False)
+        assert period.auto_scored == scored.count()
+        assert period.scored == period.reviewed + scored.exclude(evaluations__in=reviews).count()
+
+
+def _agents_with_calls(make_contact: ContactFactory, org: Org, count: int) -> None:
+    for n in range(count):
+        team = Team.objects.create(code=f"Q{count}-{n}", name=f"班{count}-{n}")
+        code = f"B{count}-{n}"
+        org.agents[code] = Agent.objects.create(code=code, name=f"坐席{n}", team=team)
+        for day in (3, 10, 17):
+            make_contact(
+                agent=code,
+                started_at=datetime(2026, 9, day, 10, n, tzinfo=SHANGHAI),
+                score=70 + n % 20,
+                customer=f"1390000{n:04d}",
+            )
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("performance:kpis", {"by": ["agent", "month"]}),
+        ("performance:kpis", {}),
+        ("coaching:detect", {"figure": "qa_score", "as_of": "2026-11-01"}),
+    ],
+)
+def test_a_page_asks_as_many_queries_for_ten_agents_as_for_forty(
+    make_contact: ContactFactory, org: Org, ops_zhou: User, client_for: Any, page: str, params: Any
+) -> None:
+    client = client_for(ops_zhou)
+    _agents_with_calls(make_contact, org, 10)
+    tallies_drain()
+    with CaptureQueriesContext(connection) as ten:
+        assert client.get(reverse(page), params).status_code == 200
+    _agents_with_calls(make_contact, org, 30)
+    tallies_drain()
+    with CaptureQueriesContext(connection) as forty:
+        assert client.get(reverse(page), params).status_code == 200
+    assert len(forty) == len(ten)
+
+
+def test_a_page_leaves_many_waiting_changes_to_the_worker_and_says_so(
+    center: None,
+    make_contact: ContactFactory,
+    ops_zhou: User,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tallies, "IN_REQUEST_CHANGES", 3)
+    for n in range(5):
+        make_contact(f"late-{n}", started_at=datetime(2026, 11, 2, 9, n, tzinfo=SHANGHAI))
+    client = client_for(ops_zhou)
+
+    first = client.get(reverse("performance:kpis")).content.decode()
+    again = client.get(reverse("performance:kpis")).content.decode()
+
+    assert "正在后台计入统计" in first
+    assert "正在后台计入统计" in again
+    queued = DBTaskResult.objects.filter(task_path__endswith="count_figure_changes")
+    assert queued.count() == 1  # once, not once per page
+    tallies_drain()
+    assert "正在后台计入统计" not in client.get(reverse("performance:kpis")).content.decode()
+
+
+def test_a_page_refuses_to_read_too_many_contacts_one_by_one_and_says_why(
+    center: None, ops_zhou: User, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hourly groups and other thresholds are not in the tallies: the page reads the contacts
+    themselves, up to a limit, and past it asks for a narrower question instead of a minute's
+    wait."""
+    monkeypatch.setattr(selectors, "CONTACTS_READ_ONE_BY_ONE", 50)
+    client = client_for(ops_zhou)
+
+    hourly = client.get(reverse("performance:kpis"), {"by": "hour"})
+    one_day = client.get(
+        reverse("performance:kpis"),
+        {"by": "hour", "date_from": "2026-09-01", "date_to": "2026-09-01"},
+    )
+    api = client.get("/api/kpis/", {"by": "hour", "service_level_seconds": 30})
+
+    assert hourly.status_code == 400
+    assert "请缩小日期范围" in hourly.content.decode()
+    assert one_day.status_code == 200
+    assert api.status_code == 400
+    assert "请缩小日期范围" in api.json()["detail"]
+
+
+def _rounded(value: Any) -> Any:
+    """A report as plain values, sums rounded: the tallies add in another order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        slots = getattr(value, "__slots__", ())
+        names = [f.name for f in dataclasses.fields(value)] or list(slots)
+        return {name: _rounded(getattr(value, name)) for name in names}
+    if hasattr(value, "__slots__") and not isinstance(value, (str, int, float)):
+        return {name: _rounded(getattr(value, name)) for name in value.__slots__}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    return round(value, 6) if isinstance(value, float) else value
+
+
+@pytest.mark.parametrize("kind", [PeriodKind.MONTH, PeriodKind.WEEK])
+@pytest.mark.parametrize("who", ["qa_zhao", "leader_wang"])
+def test_the_quality_reports_are_the_same_from_the_tallies_as_from_the_contacts(
+    center: None, org: Org, kind: PeriodKind, who: str
+) -> None:
+    user = org.users[who]
+    period = period_containing(kind, date(2026, 10, 14))
+    from_tallies = (
+        quality_report(user=user, period=period),
+        training_plan(user=user, period=period),
+    )
+    TallyState.objects.all().delete()  # tallies never built: the reports count the contacts
+    from_contacts = (
+        quality_report(user=user, period=period),
+        training_plan(user=user, period=period),
+    )
+
+    assert _rounded(from_tallies) == _rounded(from_contacts)
+    assert from_tallies[0].totals.current.volume > 0
