@@ -17,6 +17,8 @@ LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recor
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
 LINGTING_SEARCH_DICTIONARY  a center's own word list for search, beside the shipped one
+LINGTING_STATEMENT_TIMEOUT_S  seconds a web request's PostgreSQL statement may run (default
+               30; 0: no limit); the worker, scheduler and CLI are not limited
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # a locked-out sign-in gets the login page that says so
+    # last: around the view alone, LINGTING_STATEMENT_TIMEOUT_S and its 503 (core/timeouts.py)
+    "lingting.core.timeouts.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "lingting.config.urls"
@@ -178,6 +182,10 @@ LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_D
 # A center's own words for search (jieba's user-dictionary format, one a line), used beside
 # lingting/engine/search_words.txt; after changing it, run `lingting search_reindex`.
 LINGTING_SEARCH_DICTIONARY = os.environ.get("LINGTING_SEARCH_DICTIONARY", "")
+# A web request's PostgreSQL statement running longer is stopped and the page says so (503);
+# 0: no limit. Pages and the API only, never the worker, the scheduler or the CLI
+# (lingting.core.timeouts). SQLite has no statement timeout.
+LINGTING_STATEMENT_TIMEOUT_S = float(os.environ.get("LINGTING_STATEMENT_TIMEOUT_S", "30"))
 USE_TZ = True
 # The recurring jobs `lingting scheduler` runs (job name, schedule, command and arguments);
 # each command is safe to run twice for the same period. Cron can run the same commands
