@@ -204,6 +204,9 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("webhook retries", "hourly :30", ["webhooks_deliver"]),
     # every contact scored, even one whose import died before it sent it for scoring
     ("scoring sweep", "hourly :15", ["rescore", "--missing"]),
+    # pages count a few waiting figure changes themselves, the task worker many; this
+    # catches what neither did (and builds the tallies on an installation that never had)
+    ("daily tallies", "hourly :20", ["tally_update"]),
 ]
 
 STATIC_URL = "static/"

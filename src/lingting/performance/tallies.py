@@ -91,12 +91,12 @@ _ROW_FIELDS = (
 
 def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
     """Count again what the noted figure changes name (at most `limit` changes, oldest
-    first); returns how many changes were counted. Tallies never built are built instead.
-    Waits for an update or rebuild already running."""
+    first); returns how many changes were counted (0: none waited). Tallies never built are
+    built first. Waits for an update or rebuild already running."""
     with transaction.atomic():
         state = _locked_state()
         if state.rebuilt_at is None:
-            return _rebuild(state)
+            _rebuild(state)
         return _update(state, limit)
 
 
@@ -111,7 +111,7 @@ def tallies_drain() -> int:
 
 def tallies_rebuild() -> int:
     """Count every contact again, from scratch, in one transaction (pages read the old
-    tallies until it commits); returns the number of changes it made good."""
+    tallies until it commits); returns the number of tally rows."""
     with transaction.atomic():
         return _rebuild(_locked_state())
 
@@ -132,11 +132,10 @@ def tallies_catch_up() -> int:
     if small:
         with transaction.atomic():
             state = _free_state()
-            if state is not None and state.rebuilt_at is None:
-                _rebuild(state)
-            elif state is not None:
-                _update(state, None)
             if state is not None:
+                if state.rebuilt_at is None:
+                    _rebuild(state)
+                _update(state, None)
                 return 0
     _queue_update()
     return waiting
@@ -198,14 +197,17 @@ def _update(state: TallyState, limit: int | None) -> int:
 
 
 def _rebuild(state: TallyState) -> int:
-    counted = list(FigureChange.objects.values_list("pk", flat=True))
+    """Every tally counted again, day by day (memory: one day's contacts). The waiting
+    changes stay: the next update counts their days again, which changes nothing when they
+    were already counted here, and counts one that was still being committed when its day
+    went by (deleting them here could lose that one). Returns the number of tally rows."""
     DailyTally.objects.all().delete()
+    written = 0
     for day in _contact_days():
-        _write(_count(_day_contacts(day, agents=None)))
-    FigureChange.objects.filter(pk__in=counted).delete()
+        written += _write(_count(_day_contacts(day, agents=None)))
     state.rebuilt_at = state.updated_at = timezone.now()
     state.save(update_fields=["rebuilt_at", "updated_at"])
-    return len(counted)
+    return written
 
 
 def _locked_state() -> TallyState:

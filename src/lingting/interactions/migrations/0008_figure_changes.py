@@ -6,7 +6,7 @@ upsert, scoring, a script, the admin) is covered without having to remember it. 
 PostgreSQL one statement-level trigger per operation notes a whole statement's rows with one
 INSERT … SELECT from its transition tables (an import batch of thousands of rows costs one
 statement); SQLite's triggers are per row. An update notes a contact only when a column a
-figure reads changed: where it counted before, and where it counts now.
+figure reads changed: where it counts now and, when it moved, where it counted before.
 """
 
 from django.db import migrations, models
@@ -33,6 +33,15 @@ def _differs(old: str, new: str) -> str:
     )
 
 
+def _moved(old: str, new: str) -> str:
+    """The contact left its place: start, queue time, agent, queue or customer changed."""
+    columns = [column.strip() for column in PLACE.split(",")]
+    return (
+        f"({', '.join(f'{old}.{c}' for c in columns)})"
+        f" IS DISTINCT FROM ({', '.join(f'{new}.{c}' for c in columns)})"
+    )
+
+
 def _place(alias: str) -> str:
     return f"{alias}.id, " + ", ".join(f"{alias}.{c.strip()}" for c in PLACE.split(","))
 
@@ -42,13 +51,14 @@ POSTGRESQL = [
     BEGIN {NOTE} SELECT {_place('n')} FROM new_rows n; RETURN NULL; END $$""",
     f"""CREATE FUNCTION lingting_contact_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN {NOTE} SELECT {_place('o')} FROM old_rows o; RETURN NULL; END $$""",
+    # Where it counted before only when that is not where it counts now (a new score, say).
     f"""CREATE FUNCTION lingting_contact_updated() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN {NOTE} SELECT {_place('moved')} FROM (
-        SELECT {_place('o')} FROM old_rows o JOIN new_rows n ON n.id = o.id
+        SELECT {_place('n')} FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE {_differs('o', 'n')}
         UNION ALL
-        SELECT {_place('n')} FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE {_differs('o', 'n')}) moved;
+        SELECT {_place('o')} FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE {_moved('o', 'n')}) moved;
     RETURN NULL; END $$""",
     f"CREATE TRIGGER contact_figures_insert AFTER INSERT ON {CONTACTS}"
     " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
@@ -73,7 +83,8 @@ SQLITE = [
     f" BEGIN {NOTE} VALUES ({_place('NEW')}); END",
     f"CREATE TRIGGER contact_figures_update AFTER UPDATE ON {CONTACTS}"
     f" WHEN {_differs('OLD', 'NEW').replace('IS DISTINCT FROM', 'IS NOT')}"
-    f" BEGIN {NOTE} VALUES ({_place('OLD')}); {NOTE} VALUES ({_place('NEW')}); END",
+    f" BEGIN {NOTE} VALUES ({_place('NEW')}); {NOTE} SELECT {_place('OLD')}"
+    f" WHERE {_moved('OLD', 'NEW').replace('IS DISTINCT FROM', 'IS NOT')}; END",
     f"CREATE TRIGGER contact_figures_delete AFTER DELETE ON {CONTACTS}"
     f" BEGIN {NOTE} VALUES ({_place('OLD')}); END",
 ]

@@ -1,9 +1,11 @@
 """Figure changes of scores and reviews: the database notes the contact of every automatic
-score and every sample review it inserts, updates or deletes (interactions 0008 does the same
-for contacts), for the daily tallies to count again. A rescore with the same scorecard
-version updates the score row in place, and a settled dispute changes a review's score:
-neither touches the contact row, so the contact's own triggers would not see them.
-Calibration reviews never become a score of record and are left out.
+score it updates and every sample review it inserts, updates or deletes (interactions 0008
+does the same for contacts), for the daily tallies to count again. A rescore with the same
+scorecard version updates the score row in place, and a settled dispute changes a review's
+score: neither touches the contact row, so the contact's own triggers would not see them. A
+new or deleted score does not need its own note: it counts only once it is (or stops being)
+the contact's current score, which updates the contact. Calibration reviews never become a
+score of record and are left out.
 """
 
 from django.db import migrations
@@ -15,14 +17,17 @@ CHANGES = "interactions_figurechange"
 PLACE = "id, started_at, queued_at, agent_id, queue_id, customer_id"
 NOTE = f"INSERT INTO {CHANGES} (contact_id, started_at, queued_at, agent_id, queue_id, customer_id)"
 TABLES = {"score": "quality_contactscore", "evaluation": "quality_evaluation"}
-# Which rows of each table hold a figure (SQL over the row's alias).
+# Which rows of each table hold a figure (SQL over the row's alias), and on which operations.
 COUNTS = {"score": "TRUE", "evaluation": "{row}.kind = 'sample'"}
+OPERATIONS = {"score": ("update",), "evaluation": ("insert", "update", "delete")}
+ROWS = {"insert": ("NEW", "new_rows"), "update": ("NEW", "new_rows"), "delete": ("OLD", "old_rows")}
 
 
 def _postgresql(name: str) -> list[str]:
     table, counts = TABLES[name], COUNTS[name]
     statements = []
-    for operation, rows in (("insert", "new_rows"), ("update", "new_rows"), ("delete", "old_rows")):
+    for operation in OPERATIONS[name]:
+        rows = ROWS[operation][1]
         function = f"lingting_{name}_{operation}_figures"
         statements += [
             f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -39,7 +44,8 @@ def _postgresql(name: str) -> list[str]:
 def _sqlite(name: str) -> list[str]:
     table, counts = TABLES[name], COUNTS[name]
     statements = []
-    for operation, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
+    for operation in OPERATIONS[name]:
+        row = ROWS[operation][0]
         statements.append(
             f"CREATE TRIGGER {name}_figures_{operation} AFTER {operation.upper()} ON {table}"
             f" WHEN {counts.format(row=row).replace('TRUE', '1')}"
@@ -50,7 +56,7 @@ def _sqlite(name: str) -> list[str]:
 
 def _backward(name: str, postgresql: bool) -> list[str]:
     statements = []
-    for operation in ("insert", "update", "delete"):
+    for operation in OPERATIONS[name]:
         on = f" ON {TABLES[name]}" if postgresql else ""
         statements.append(f"DROP TRIGGER IF EXISTS {name}_figures_{operation}{on}")
         if postgresql:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lingting.performance.models import DailyTally
 from lingting.performance.tallies import tallies_rebuild
 
 
@@ -20,8 +19,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         began = time.perf_counter()
-        tallies_rebuild()
-        self.stdout.write(
-            f"{DailyTally.objects.count()} daily tallies counted"
-            f" in {time.perf_counter() - began:.1f} s"
-        )
+        rows = tallies_rebuild()
+        self.stdout.write(f"{rows} daily tallies counted in {time.perf_counter() - began:.1f} s")
