@@ -389,3 +389,24 @@ def test_the_quality_reports_are_the_same_from_the_tallies_as_from_the_contacts(
 
     assert _rounded(from_tallies) == _rounded(from_contacts)
     assert from_tallies[0].totals.current.volume > 0
+
+
+def test_an_installation_upgraded_with_contacts_reads_them_until_its_tallies_are_built(
+    center: None, ops_zhou: User, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the upgrade that brings the tallies, none exist yet: the pages read the contacts
+    (the same figures, slower), say the figures are being counted, and queue the build."""
+    monkeypatch.setattr(tallies, "IN_REQUEST_CHANGES", 3)
+    expected = _figures(kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=()))
+    DailyTally.objects.all().delete()
+    TallyState.objects.all().delete()
+
+    page = client_for(ops_zhou).get(reverse("performance:kpis"), {"by": "month"})
+
+    assert page.status_code == 200
+    assert f"还有 {Contact.objects.count()} 条联络的变化正在后台计入统计" in page.content.decode()
+    assert DBTaskResult.objects.filter(task_path__endswith="count_figure_changes").count() == 1
+    assert _figures(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=())) == expected
+    tallies_drain()  # what the task worker does
+    assert DailyTally.objects.exists()
+    assert _figures(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=())) == expected

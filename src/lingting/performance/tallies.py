@@ -120,7 +120,8 @@ def tallies_catch_up() -> int:
     """Before a page reads the tallies: count the waiting changes now when they are few, so
     a page shows what was just imported, scored or reviewed; else leave them to the task
     worker (queued once) and return how many wait, for the page to say so. Never waits for
-    an update that is already running: the page reads the tallies as they are."""
+    an update that is already running: the page reads the tallies as they are. Tallies never
+    built wait for every contact (the pages read the contacts meanwhile)."""
     waiting = len(FigureChange.objects.values_list("pk", flat=True)[: IN_REQUEST_CHANGES + 1])
     state = TallyState.objects.filter(pk=1).first()
     built = state is not None and state.rebuilt_at is not None
@@ -138,7 +139,8 @@ def tallies_catch_up() -> int:
                 _update(state, None)
                 return 0
     _queue_update()
-    return waiting
+    # Counted in full only now: thousands of changes are waiting, the page says how many.
+    return FigureChange.objects.count() + (0 if built else Contact.objects.count())
 
 
 def counted_first[**P, R](
