@@ -22,7 +22,15 @@ from django.test import Client
 
 from lingting.core.models import Agent, Role, Team, User
 from lingting.interactions.models import Contact, Customer, Queue, Turn
-from lingting.quality.models import ContactScore, ItemFailure, Scorecard, ScorecardVersion
+from lingting.quality.models import (
+    AssignmentKind,
+    ContactScore,
+    Evaluation,
+    ItemFailure,
+    ReviewedItem,
+    Scorecard,
+    ScorecardVersion,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "ting-2026-secret"
@@ -269,6 +277,34 @@ class ContactFactory:
         contact.current_score = result
         contact.save(update_fields=["current_score"])
         return result
+
+
+def review(
+    contact: Contact, reviewer: User, score: float, *, attitude_lost: float = 0
+) -> Evaluation:
+    """A reviewer's sample record of `contact`: `score`, passing from 80, and one reviewed
+    attitude item that loses `attitude_lost` points."""
+    assert contact.current_score is not None
+    evaluation = Evaluation.objects.create(
+        contact=contact,
+        reviewer=reviewer,
+        kind=AssignmentKind.SAMPLE,
+        version=contact.current_score.version,
+        score=score,
+        passed=score >= 80,
+        fatal=False,
+    )
+    ReviewedItem.objects.create(
+        evaluation=evaluation,
+        position=0,
+        item="patience",
+        title="服务耐心",
+        section="attitude",
+        points=2,
+        result="fail" if attitude_lost else "pass",
+        points_lost=attitude_lost,
+    )
+    return evaluation
 
 
 @pytest.fixture

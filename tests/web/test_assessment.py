@@ -16,39 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lingting.core.models import Agent, AuditEvent, Team, User
-from lingting.interactions.models import Contact
 from lingting.performance.models import MonthlyAssessment, MonthlyAward
 from lingting.performance.services import assessment_compute
 from lingting.performance.tallies import tallies_drain
-from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem
-from tests.conftest import SHANGHAI, Org
+from tests.conftest import SHANGHAI, Org, review
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
 OCTOBER = date(2026, 10, 1)
-
-
-def review(contact: Contact, reviewer: User, score: float, *, attitude_lost: float = 0) -> None:
-    assert contact.current_score is not None
-    evaluation = Evaluation.objects.create(
-        contact=contact,
-        reviewer=reviewer,
-        kind=AssignmentKind.SAMPLE,
-        version=contact.current_score.version,
-        score=score,
-        passed=score >= 80,
-        fatal=False,
-    )
-    ReviewedItem.objects.create(
-        evaluation=evaluation,
-        position=0,
-        item="patience",
-        title="服务耐心",
-        section="attitude",
-        points=2,
-        result="fail" if attitude_lost else "pass",
-        points_lost=attitude_lost,
-    )
 
 
 @pytest.fixture

@@ -28,10 +28,10 @@ from lingting.performance import selectors, tallies
 from lingting.performance.models import DailyTally, TallyState
 from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
-from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem
+from lingting.quality.models import AssignmentKind, Evaluation
 from lingting.reports.periods import PeriodKind, period_containing
 from lingting.reports.selectors import quality_report, training_plan
-from tests.conftest import ContactFactory, Org
+from tests.conftest import ContactFactory, Org, review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST = datetime(2026, 8, 3, 8, 0, tzinfo=SHANGHAI)
@@ -77,31 +77,8 @@ def _contacts(make_contact: ContactFactory, reviewer: User, *, count: int, seed:
             **fields,
         )
         if contact.current_score is not None and n % 9 == 0 and contact.agent is not None:
-            _review(contact, reviewer, float(rng.randrange(50, 101)))
-
-
-def _review(contact: Contact, reviewer: User, score: float) -> Evaluation:
-    assert contact.current_score is not None
-    evaluation = Evaluation.objects.create(
-        contact=contact,
-        reviewer=reviewer,
-        kind=AssignmentKind.SAMPLE,
-        version=contact.current_score.version,
-        score=score,
-        passed=score >= 80,
-        fatal=False,
-    )
-    ReviewedItem.objects.create(
-        evaluation=evaluation,
-        position=0,
-        item="patience",
-        title="服务耐心",
-        section="attitude",
-        points=2,
-        result="fail" if score < 80 else "pass",
-        points_lost=2 if score < 80 else 0,
-    )
-    return evaluation
+            score = float(rng.randrange(50, 101))
+            review(contact, reviewer, score, attitude_lost=2 if score < 80 else 0)
 
 
 def _figures(rows: list[Any]) -> list[dict[str, Any]]:
@@ -172,7 +149,7 @@ def test_changes_counted_one_by_one_give_the_tallies_a_rebuild_gives(
         for c in stored[2:]
         if c.current_score is not None and not Evaluation.objects.filter(contact=c).exists()
     )
-    _review(reviewed, qa_sun, 55)
+    review(reviewed, qa_sun, 55, attitude_lost=2)
     gone = next(c for c in stored[3:] if not Evaluation.objects.filter(contact=c).exists())
     gone.delete()
     # A caller's new call makes their call three days earlier a repeat.
