@@ -239,7 +239,10 @@ def detect_below_target(
     codes = set(plan_agents(user).values_list("code", flat=True))
     series = {code: figures for code, figures in data.series.items() if code in codes}
     streaks = below_target_streaks(series, length=length)
-    agents = Agent.objects.in_bulk([s.agent for s in streaks], field_name="code")
+    # With their teams: the page names each agent's team.
+    agents = Agent.objects.select_related("team").in_bulk(
+        [s.agent for s in streaks], field_name="code"
+    )
     running = {
         plan.agent.code: plan
         for plan in ImprovementPlan.objects.filter(agent__code__in=agents, figure=figure)

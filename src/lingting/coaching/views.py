@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,6 +58,7 @@ from lingting.coaching.services import (
     training_schedule,
 )
 from lingting.core.forms import refusals_on
+from lingting.core.params import int_param
 from lingting.core.permissions import (
     may_coach,
     may_detect,
@@ -71,6 +73,7 @@ from lingting.core.permissions import (
 from lingting.performance.tallies import counted_first
 
 TRAINING_NEEDS_DAYS = 90
+DETECTED_PER_PAGE = 10
 
 
 @require_GET
@@ -106,8 +109,13 @@ def detect(request: HttpRequest) -> HttpResponse:
     form = DetectForm(request.GET or None)
     figure, as_of, length = form.values()
     detection = detect_below_target(user=user, figure=figure, as_of=as_of, length=length)
+    # A diagnosis reads months of an agent's findings: a page of them at a time, however
+    # many agents a center has below target.
+    page = Paginator(detection.detected, DETECTED_PER_PAGE).get_page(
+        int_param(request.GET, "page", 1, minimum=1)
+    )
     rows = []
-    for found in detection.detected:
+    for found in page:
         months = found.detected_months
         first = date.fromisoformat(f"{months[0].month}-01")
         last = month_end(date.fromisoformat(f"{months[-1].month}-01"))
@@ -120,7 +128,14 @@ def detect(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/detect.html",
-        {"form": form, "detection": detection, "rows": rows, "length": length, "as_of": as_of},
+        {
+            "form": form,
+            "detection": detection,
+            "rows": rows,
+            "page": page,
+            "length": length,
+            "as_of": as_of,
+        },
     )
 
 

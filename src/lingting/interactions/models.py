@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent
@@ -71,6 +72,9 @@ class Contact(models.Model):
             models.Index(fields=["-started_at", "-id"], name="contact_started_idx"),
             models.Index(fields=["agent", "-started_at"], name="contact_agent_started_idx"),
             models.Index(fields=["queue", "-started_at"], name="contact_queue_started_idx"),
+            # The KPI engine's moment of a contact (queue time, else start): FCR's repeats and
+            # the pages' "one day of contacts" are ranges on it.
+            models.Index(Coalesce("queued_at", "started_at"), name="contact_moment_idx"),
         ]
 
     def __str__(self) -> str:

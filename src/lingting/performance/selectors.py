@@ -145,7 +145,11 @@ def kpi_table_for(
     boundary = timezone.localtime(known_until - timedelta(days=options.fcr_days)).date()
     groups = _tally_groups(scope, by, boundary=boundary)
     on_boundary = _contact_groups(
-        matching.filter(_moment_on(boundary)),
+        with_moment_between(
+            matching,
+            _midnight(boundary),
+            _midnight(boundary + timedelta(days=1)) - timedelta(microseconds=1),
+        ),
         by=by,
         options=options,
         known_until=known_until,
@@ -381,36 +385,41 @@ def _latest_tallied_moment() -> datetime | None:
     return latest
 
 
-def _moment_on(day: date) -> Q:
-    """Contacts whose queue time (else start) falls on local date `day`."""
-    start, end = _midnight(day), _midnight(day + timedelta(days=1))
-    return Q(queued_at__gte=start, queued_at__lt=end) | Q(
-        queued_at=None, started_at__gte=start, started_at__lt=end
-    )
+# The KPI engine's moment of a contact: its queue time, else its start (indexed).
+MOMENT = Coalesce("queued_at", "started_at")
+
+
+def with_moment_between(
+    contacts: QuerySet[Contact], first: datetime, last: datetime
+) -> QuerySet[Contact]:
+    """`contacts` whose moment is from `first` to `last`, both included."""
+    return contacts.alias(moment=MOMENT).filter(moment__gte=first, moment__lte=last)
 
 
 def _latest_contact_moment() -> datetime | None:
-    latest: datetime | None = Contact.objects.aggregate(
-        latest=Max(Coalesce("queued_at", "started_at"))
-    )["latest"]
+    latest: datetime | None = Contact.objects.aggregate(latest=Max(MOMENT))["latest"]
     return latest
 
 
-def possible_repeats(contacts: QuerySet[Contact], *, fcr_days: float) -> Iterator[EngineContact]:
+def possible_repeats(
+    contacts: QuerySet[Contact],
+    *,
+    fcr_days: float,
+    span: tuple[datetime, datetime] | None = None,
+) -> Iterator[EngineContact]:
     """Every contact of the customers of `contacts` queued (else started) from the first of
-    `contacts` to `fcr_days` after the last: where a repeat of one of theirs can be, among
-    all stored contacts. (They include `contacts` themselves: a repeat is strictly later, so
-    a contact never repeats itself.)"""
-    moment = Coalesce("queued_at", "started_at")
-    span = contacts.exclude(customer=None).aggregate(first=Min(moment), last=Max(moment))
-    if span["first"] is None:
-        return
-    last = span["last"] + timedelta(days=fcr_days)
-    others = Contact.objects.filter(
-        customer__in=contacts.exclude(customer=None).values("customer")
-    ).filter(
-        Q(queued_at__range=(span["first"], last))
-        | Q(queued_at=None, started_at__range=(span["first"], last))
+    `contacts` to `fcr_days` after the last (`span`, when the caller knows it): where a
+    repeat of one of theirs can be, among all stored contacts. (They include `contacts`
+    themselves: a repeat is strictly later, so a contact never repeats itself.)"""
+    if span is None:
+        found = contacts.exclude(customer=None).aggregate(first=Min(MOMENT), last=Max(MOMENT))
+        if found["first"] is None:
+            return
+        span = (found["first"], found["last"])
+    others = with_moment_between(
+        Contact.objects.filter(customer__in=contacts.exclude(customer=None).values("customer")),
+        span[0],
+        span[1] + timedelta(days=fcr_days),
     )
     for values in others.order_by().values_list(*CALL_FIELDS).iterator(chunk_size=5000):
         yield cdr_contact(values)

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import update_wrapper
 from typing import Any, Concatenate
 
-from django.db import transaction
-from django.db.models import Min, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -42,7 +44,12 @@ from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
 from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.performance.models import TALLY_OPTIONS, DailyTally, TallyState
-from lingting.performance.selectors import CDR_FIELDS, cdr_contact, possible_repeats
+from lingting.performance.selectors import (
+    CDR_FIELDS,
+    cdr_contact,
+    possible_repeats,
+    with_moment_between,
+)
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem, ScorecardVersion
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
@@ -85,7 +92,7 @@ _ROW_FIELDS = (
     "current_score__severity_b",
     "current_score__severity_c",
     "current_score__version_id",
-    "current_score__items",
+    "items_text",  # the current score's items JSON as text: orjson reads it several times faster
 )
 
 
@@ -93,10 +100,11 @@ def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
     """Count again what the noted figure changes name (at most `limit` changes, oldest
     first); returns how many changes were counted (0: none waited). Tallies never built are
     built first. Waits for an update or rebuild already running."""
+    settled = _settled_changes()
     with transaction.atomic():
         state = _locked_state()
         if state.rebuilt_at is None:
-            _rebuild(state)
+            _rebuild(state, settled=settled)
         return _update(state, limit)
 
 
@@ -112,8 +120,9 @@ def tallies_drain() -> int:
 def tallies_rebuild() -> int:
     """Count every contact again, from scratch, in one transaction (pages read the old
     tallies until it commits); returns the number of tally rows."""
+    settled = _settled_changes()
     with transaction.atomic():
-        return _rebuild(_locked_state())
+        return _rebuild(_locked_state(), settled=settled)
 
 
 def tallies_catch_up() -> int:
@@ -131,11 +140,12 @@ def tallies_catch_up() -> int:
         built or not Contact.objects.all()[IN_REQUEST_CHANGES:].exists()
     )
     if small:
+        settled = None if built else _settled_changes()
         with transaction.atomic():
             state = _free_state()
             if state is not None:
                 if state.rebuilt_at is None:
-                    _rebuild(state)
+                    _rebuild(state, settled=settled)
                 _update(state, None)
                 return 0
     _queue_update()
@@ -198,18 +208,39 @@ def _update(state: TallyState, limit: int | None) -> int:
     return len(changes)
 
 
-def _rebuild(state: TallyState) -> int:
-    """Every tally counted again, day by day (memory: one day's contacts). The waiting
-    changes stay: the next update counts their days again, which changes nothing when they
-    were already counted here, and counts one that was still being committed when its day
-    went by (deleting them here could lose that one). Returns the number of tally rows."""
+def _rebuild(state: TallyState, *, settled: int | None) -> int:
+    """Every tally counted again, day by day (memory: one day's contacts); returns the
+    number of tally rows. The changes up to `settled` (`_settled_changes`) are counted by
+    then and deleted; later ones stay for the next update, which counts their days again."""
     DailyTally.objects.all().delete()
     written = 0
     for day in _contact_days():
         written += _write(_count(_day_contacts(day, agents=None)))
+    if settled is not None:
+        FigureChange.objects.filter(pk__lte=settled).delete()
     state.rebuilt_at = state.updated_at = timezone.now()
     state.save(update_fields=["rebuilt_at", "updated_at"])
     return written
+
+
+def _settled_changes() -> int | None:
+    """The id up to which every noted change is committed, read before a rebuild begins: a
+    rebuild counts those changes' contacts as they now are, so it may delete them. None when
+    it cannot be known (on PostgreSQL inside a caller's transaction): the changes then stay.
+
+    On PostgreSQL a change is noted inside the transaction that changes its contact, which
+    holds a lock on the change table until it ends; taking a SHARE lock (in a transaction of
+    its own, released at once) waits for every such transaction, so no change below the id
+    read then can still commit later. SQLite writes one transaction at a time."""
+    latest = Max("pk")
+    if connection.vendor != "postgresql":
+        return FigureChange.objects.aggregate(latest=latest)["latest"] or 0
+    if connection.in_atomic_block:
+        return None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {FigureChange._meta.db_table} IN SHARE MODE")
+        settled: int | None = FigureChange.objects.aggregate(latest=latest)["latest"] or 0
+    return settled
 
 
 def _locked_state() -> TallyState:
@@ -272,9 +303,7 @@ def _earlier_contacts_of_customers(
         chunk = customers[start : start + 500]
         low = min(min(moments[c]) for c in chunk) - window
         high = max(max(moments[c]) for c in chunk)
-        rows = Contact.objects.filter(customer_id__in=chunk).filter(
-            Q(queued_at__range=(low, high)) | Q(queued_at=None, started_at__range=(low, high))
-        )
+        rows = with_moment_between(Contact.objects.filter(customer_id__in=chunk), low, high)
         for customer, queued, started, agent in rows.values_list(
             "customer_id", "queued_at", "started_at", "agent_id"
         ):
@@ -328,8 +357,35 @@ class _Row:
     latest: datetime | None = None
 
 
+@contextmanager
+def _index_lookups() -> Iterator[None]:
+    """PostgreSQL: look a day's contacts' scores, customers and reviews up by index. The
+    planner otherwise hashes the whole score and customer tables for each day (a million
+    rows each, 180 times over a rebuild). Restored after, even inside a caller's transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    settings = ("enable_hashjoin", "enable_mergejoin")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
+        before = cursor.fetchone()
+        for name in settings:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in zip(settings, before or (), strict=True):
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
 def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
     """The tally rows of these contacts (one local start date's), counted by the engine."""
+    with _index_lookups():
+        return _count_by_engine(contacts)
+
+
+def _count_by_engine(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
     tz = timezone.get_current_timezone()
     accumulator = KpiAccumulator(
         by=("day", "queue", "agent"), options=TALLY_OPTIONS, tz=tz, extra=True
@@ -338,8 +394,10 @@ def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
     engine_keys: dict[tuple[Any, ...], _Key] = {}
     reviews = _sample_reviews(contacts)
     sections = _ItemSections()
+    customer_moments: list[datetime] = []  # where the customers' repeats can start
     for values in (
         with_score_of_record(contacts)
+        .annotate(items_text=Cast("current_score__items", TextField()))
         .order_by()
         .values_list(*_ROW_FIELDS)
         .iterator(chunk_size=5000)
@@ -355,6 +413,8 @@ def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
             engine_keys[(_engine_day(moment), contact.queue, contact.agent_id)] = key
         if moment is not None and (row.latest is None or moment > row.latest):
             row.latest = moment
+        if moment is not None and contact.customer_id is not None:
+            customer_moments.append(moment)
         tally = row.values
         tally["contacts"] += 1
         tally["handled"] += contact.disposition == "answered"
@@ -369,8 +429,10 @@ def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
         if machine is not None:
             _add_machine(row, machine)
         _add_quality(row, reviews.get(pk), machine, sections)
-    for later in possible_repeats(contacts, fcr_days=TALLY_OPTIONS.fcr_days):
-        accumulator.add_possible_repeat(later)
+    if customer_moments:
+        span = (min(customer_moments), max(customer_moments))
+        for later in possible_repeats(contacts, fcr_days=TALLY_OPTIONS.fcr_days, span=span):
+            accumulator.add_possible_repeat(later)
     for engine_key, sums in accumulator.sums(settle=False).items():
         rows[engine_keys[engine_key]].kpi = sums
     return rows
@@ -428,7 +490,7 @@ class _MachineScore:
 
 
 def _add_machine(row: _Row, machine: _MachineScore) -> None:
-    """The quality reports' automatic QA: the current score, its failed items."""
+    """The quality reports' automatic QA: the current score (its failed items: `_add_items`)."""
     tally = row.values
     tally["auto_scored"] += 1
     tally["auto_sum"] += machine.score
@@ -437,10 +499,6 @@ def _add_machine(row: _Row, machine: _MachineScore) -> None:
     tally["auto_a"] += machine.severity_a
     tally["auto_b"] += machine.severity_b
     tally["auto_c"] += machine.severity_c
-    for item in machine.item_list():
-        if item.get("result") == "fail":
-            name = str(item.get("item"))
-            row.item_fails[name] = row.item_fails.get(name, 0) + 1
 
 
 def _add_quality(
@@ -448,7 +506,7 @@ def _add_quality(
 ) -> None:
     """The assessment's quality sums: a reviewer's record where there is one (its reviewed
     items give the sections), else the machine's current score (its items mapped through
-    their scorecard version)."""
+    their scorecard version); and the machine's failed items either way."""
     tally = row.values
     if review is not None:
         tally["reviewed"] += 1
@@ -456,15 +514,34 @@ def _add_quality(
         for section, points, result, lost in review.items:
             if result in ("pass", "fail"):
                 _add_section(row, section, points, lost)
-        return
     if machine is None:
         return
-    tally["scored_auto"] += 1
-    tally["score_auto_sum"] += machine.score
-    for item in machine.item_list():
-        placed = sections.of(machine.version, item.get("item"))
-        if placed is not None and item.get("result") in ("pass", "fail"):
-            _add_section(row, placed[0], placed[1], float(item.get("points_lost") or 0))
+    if review is None:
+        tally["scored_auto"] += 1
+        tally["score_auto_sum"] += machine.score
+    _add_items(row, machine.item_list(), None if review else sections.of_version(machine.version))
+
+
+def _add_items(
+    row: _Row, items: list[dict[str, Any]], placed: dict[str, tuple[str, float]] | None
+) -> None:
+    """The failed items of a machine score, and (`placed`: item → section and points) the
+    points of its evaluated items by section. Every score passes here: one loop, no calls."""
+    fails, sections = row.item_fails, row.sections
+    for item in items:
+        result = item.get("result")
+        if result != "pass" and result != "fail":
+            continue
+        name = str(item.get("item"))
+        if result == "fail":
+            fails[name] = fails.get(name, 0) + 1
+        where = placed.get(name) if placed is not None else None
+        if where is not None:
+            sums = sections.get(where[0])
+            if sums is None:
+                sums = sections[where[0]] = [0.0, 0.0]
+            sums[0] += where[1]
+            sums[1] += float(item.get("points_lost") or 0)
 
 
 def _add_section(row: _Row, section: str, points: float, lost: float) -> None:
@@ -478,25 +555,26 @@ class _ItemSections:
 
     def __init__(self) -> None:
         self._standard = self._map(builtin_scorecard())
-        self._versions: dict[int | None, dict[str, tuple[str, float]]] = {None: {}}  # unscored
+        self._versions: dict[int, dict[str, tuple[str, float]]] = {}
 
     @staticmethod
     def _map(scorecard: Scorecard) -> dict[str, tuple[str, float]]:
         return {item.id: (item.section, item.points) for item in scorecard.items}
 
-    def of(self, version: int | None, item: object) -> tuple[str, float] | None:
-        if version is not None and version not in self._versions:
+    def of_version(self, version: int) -> dict[str, tuple[str, float]]:
+        """Item id → (section, points) of `version`, the built-in standard's for the rest."""
+        if version not in self._versions:
             source = (
                 ScorecardVersion.objects.filter(pk=version)
                 .values_list("source_text", flat=True)
                 .first()
             )
             try:
-                self._versions[version] = self._map(parse_scorecard(source or ""))
+                own = self._map(parse_scorecard(source or ""))
             except ScorecardError:
-                self._versions[version] = {}
-        key = str(item)
-        return self._versions[version].get(key) or self._standard.get(key)
+                own = {}
+            self._versions[version] = self._standard | own
+        return self._versions[version]
 
 
 def _write(rows: dict[_Key, _Row]) -> int:

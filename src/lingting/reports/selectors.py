@@ -484,7 +484,14 @@ def _agents(user: User | None, period: Period, previous: Period) -> list[AgentRo
 
 def _item_titles(items: Iterable[str]) -> dict[str, str]:
     wanted = [i for i in set(items) if i]
-    rows = ReviewedItem.objects.filter(item__in=wanted).values_list("item", "title").distinct()
+    # Without the model's ordering, which DISTINCT would otherwise take in (a sort of every
+    # reviewed item ever, by its evaluation).
+    rows = (
+        ReviewedItem.objects.filter(item__in=wanted)
+        .order_by("item", "title")
+        .values_list("item", "title")
+        .distinct()
+    )
     return dict(rows)
 
 

@@ -9,6 +9,7 @@ statement); SQLite's triggers are per row. An update notes a contact only when a
 figure reads changed: where it counts now and, when it moved, where it counted before.
 """
 
+import django.db.models.functions.comparison
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -130,4 +131,12 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(forward, backward),
+        # The moment FCR's repeats and a day's contacts are found by (queue time, else start).
+        migrations.AddIndex(
+            model_name="contact",
+            index=models.Index(
+                django.db.models.functions.comparison.Coalesce("queued_at", "started_at"),
+                name="contact_moment_idx",
+            ),
+        ),
     ]

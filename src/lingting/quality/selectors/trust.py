@@ -132,34 +132,52 @@ def _reviewed_auto_items(date_from: date | None, date_to: date | None) -> QueryS
 
 
 def trust_report(*, date_from: date | None = None, date_to: date | None = None) -> TrustReport:
-    """Overturns of automatic items in sample reviews submitted between the dates."""
-    rows = _reviewed_auto_items(date_from, date_to)
-    titles = dict(rows.values_list("item", "title").distinct())
-
-    def trust_of(row: Mapping[str, Any], month: date | None) -> ItemTrust:
-        return ItemTrust(
-            item=row["item"],
-            title=titles.get(row["item"], row["item"]),
-            month=month,
-            reviewed=row["reviewed"],
-            hits=row["hits"],
-            confirmed=row["confirmed"],
-            false_hits=row["false_hits"],
-            misses=row["misses"],
-        )
-
-    overall = [
-        trust_of(row, None) for row in rows.values("item").annotate(**_counts()).order_by("item")
-    ]
-    monthly = [
-        trust_of(row, timezone.localdate(row["month"]))
-        for row in rows.annotate(month=TruncMonth("evaluation__submitted_at"))
-        .values("item", "month")
+    """Overturns of automatic items in sample reviews submitted between the dates: one
+    aggregate per item and month, the items' overall figures their months added up."""
+    rows = (
+        _reviewed_auto_items(date_from, date_to)
+        .annotate(month=TruncMonth("evaluation__submitted_at"))
+        .values("item", "title", "month")
         .annotate(**_counts())
         .order_by("item", "month")
-    ]
+    )
+    counts = ("reviewed", *(outcome.value for outcome in Outcome))
+    titles: dict[str, str] = {}
+    monthly: list[ItemTrust] = []
+    totals: dict[str, dict[str, int]] = {}
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        item = row["item"]
+        titles.setdefault(item, row["title"] or item)
+        # One item's months may carry different titles (a scorecard renamed it): one per month.
+        month = timezone.localdate(row["month"])
+        if monthly and monthly[-1].item == item and monthly[-1].month == month:
+            monthly[-1] = _trust(item, titles[item], month, _added(monthly[-1], row, counts))
+        else:
+            monthly.append(_trust(item, titles[item], month, {name: row[name] for name in counts}))
+        sums = totals.setdefault(item, dict.fromkeys(counts, 0))
+        for name in counts:
+            sums[name] += row[name]
+    overall = [_trust(item, titles[item], None, sums) for item, sums in sorted(totals.items())]
     overall.sort(key=lambda t: (t.precision if t.precision is not None else 2.0, t.item))
     return TrustReport(items=overall, months=monthly)
+
+
+def _added(trust: ItemTrust, row: Mapping[str, Any], counts: tuple[str, ...]) -> dict[str, int]:
+    return {name: getattr(trust, name) + row[name] for name in counts}
+
+
+def _trust(item: str, title: str, month: date | None, counts: Mapping[str, int]) -> ItemTrust:
+    return ItemTrust(
+        item=item,
+        title=title,
+        month=month,
+        reviewed=counts["reviewed"],
+        hits=counts["hits"],
+        confirmed=counts["confirmed"],
+        false_hits=counts["false_hits"],
+        misses=counts["misses"],
+    )
 
 
 def trust_calls(
