@@ -183,7 +183,6 @@ def test_changes_counted_one_by_one_give_the_tallies_a_rebuild_gives(
     )
 
 
-@pytest.mark.django_db(transaction=True)
 def test_imported_and_reimported_contacts_are_counted_where_they_now_are(
     org: Org, ops_zhou: User, tmp_path: Path
 ) -> None:
