@@ -261,7 +261,7 @@ def _agents_with_calls(make_contact: ContactFactory, org: Org, count: int) -> No
 
 
 @pytest.mark.parametrize(
-    ("page", "params"),
+    ("url_name", "params"),
     [
         ("performance:kpis", {"by": ["agent", "month"]}),
         ("performance:kpis", {}),
@@ -271,17 +271,22 @@ def _agents_with_calls(make_contact: ContactFactory, org: Org, count: int) -> No
     ],
 )
 def test_a_page_asks_as_many_queries_for_ten_agents_as_for_forty(
-    make_contact: ContactFactory, org: Org, ops_zhou: User, client_for: Any, page: str, params: Any
+    make_contact: ContactFactory,
+    org: Org,
+    ops_zhou: User,
+    client_for: Any,
+    url_name: str,
+    params: Any,
 ) -> None:
     client = client_for(ops_zhou)
     _agents_with_calls(make_contact, org, 10)
     tallies_drain()
     with CaptureQueriesContext(connection) as ten:
-        assert client.get(reverse(page), params).status_code == 200
+        assert client.get(reverse(url_name), params).status_code == 200
     _agents_with_calls(make_contact, org, 30)
     tallies_drain()
     with CaptureQueriesContext(connection) as forty:
-        assert client.get(reverse(page), params).status_code == 200
+        assert client.get(reverse(url_name), params).status_code == 200
     assert len(forty) == len(ten)
 
 
