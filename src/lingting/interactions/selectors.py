@@ -116,7 +116,7 @@ class ContactFilters:
         return self == ContactFilters()
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -149,10 +149,10 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
     (reverse checks from a saved list filter) need."""
     contacts = Contact.objects.filter(contact_scope(user))
     if filters.date_from:
-        contacts = contacts.filter(started_at__gte=_local_midnight(filters.date_from))
+        contacts = contacts.filter(started_at__gte=local_midnight(filters.date_from))
     if filters.date_to:
         contacts = contacts.filter(
-            started_at__lt=_local_midnight(filters.date_to + timedelta(days=1))
+            started_at__lt=local_midnight(filters.date_to + timedelta(days=1))
         )
     if filters.queue_id:
         contacts = contacts.filter(queue_id=filters.queue_id)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from lingting.core.models import Agent, Role, User
 from lingting.core.params import BadParameter
-from lingting.core.permissions import assessment_agents, sees_all_contacts, visible_agents
+from lingting.core.permissions import assessment_agents, contact_scope, sees_all_contacts
 from lingting.engine.assessment import (
     COMPONENTS,
     AgentPeriod,
@@ -47,7 +47,12 @@ from lingting.engine.kpis import (
 )
 from lingting.engine.targets import Status, Target
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import ContactFilters, contacts_matching, queue_names
+from lingting.interactions.selectors import (
+    ContactFilters,
+    contacts_matching,
+    local_midnight,
+    queue_names,
+)
 from lingting.performance.models import (
     TALLY_OPTIONS,
     AssessmentWeights,
@@ -147,8 +152,8 @@ def kpi_table_for(
     on_boundary = _contact_groups(
         with_moment_between(
             matching,
-            _midnight(boundary),
-            _midnight(boundary + timedelta(days=1)) - timedelta(microseconds=1),
+            local_midnight(boundary),
+            local_midnight(boundary + timedelta(days=1)) - timedelta(microseconds=1),
         ),
         by=by,
         options=options,
@@ -323,12 +328,9 @@ def _tally_scope(
     )
     if any(by_contact):
         return None
-    if sees_all_contacts(user):
-        scope = Q()
-    elif user.role == Role.QA_ANALYST:
+    if user.role == Role.QA_ANALYST and not sees_all_contacts(user):
         return None  # assigned and granted contacts, not whole agents' days
-    else:
-        scope = Q(agent__in=visible_agents(user).values("pk"))
+    scope = contact_scope(user)  # whole agents' contacts: a tally has the same `agent`
     if filters.date_from:
         scope &= Q(day__gte=filters.date_from)
     if filters.date_to:
@@ -423,10 +425,6 @@ def possible_repeats(
     )
     for values in others.order_by().values_list(*CALL_FIELDS).iterator(chunk_size=5000):
         yield cdr_contact(values)
-
-
-def _midnight(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _cdr_contacts_with_scores(
@@ -556,11 +554,11 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The month of `month` as local [midnight of the 1st, midnight of the next 1st)."""
     first = month.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
-    return _midnight(first), _midnight(following)
+    return local_midnight(first), local_midnight(following)
 
 
 def week_bounds(monday: date) -> tuple[datetime, datetime]:
-    return _midnight(monday), _midnight(monday + timedelta(days=7))
+    return local_midnight(monday), local_midnight(monday + timedelta(days=7))
 
 
 def agent_periods(*, start: datetime, end: datetime) -> list[AgentPeriod]:

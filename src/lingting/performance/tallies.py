@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import update_wrapper
 from typing import Any, Concatenate
 
@@ -43,11 +43,13 @@ from django.utils import timezone
 from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
 from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact, FigureChange
+from lingting.interactions.selectors import local_midnight
 from lingting.performance.models import TALLY_OPTIONS, DailyTally, TallyState
 from lingting.performance.selectors import (
     CDR_FIELDS,
     cdr_contact,
     possible_repeats,
+    tallies_ready,
     with_moment_between,
 )
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem, ScorecardVersion
@@ -100,7 +102,8 @@ def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
     """Count again what the noted figure changes name (at most `limit` changes, oldest
     first); returns how many changes were counted (0: none waited). Tallies never built are
     built first. Waits for an update or rebuild already running."""
-    settled = _settled_changes()
+    # Only a build deletes changes it counted; an update deletes those it read.
+    settled = None if tallies_ready() else _settled_changes()
     with transaction.atomic():
         state = _locked_state()
         if state.rebuilt_at is None:
@@ -132,8 +135,7 @@ def tallies_catch_up() -> int:
     an update that is already running: the page reads the tallies as they are. Tallies never
     built wait for every contact (the pages read the contacts meanwhile)."""
     waiting = len(FigureChange.objects.values_list("pk", flat=True)[: IN_REQUEST_CHANGES + 1])
-    state = TallyState.objects.filter(pk=1).first()
-    built = state is not None and state.rebuilt_at is not None
+    built = tallies_ready()
     if built and not waiting:
         return 0
     small = waiting <= IN_REQUEST_CHANGES and (
@@ -263,10 +265,6 @@ def _unit(started_at: datetime | None, agent_id: int | None) -> Unit:
     return (_local_date(started_at), agent_id)
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _contact_days() -> Iterator[date | None]:
     """Every local start date that has contacts, then None (contacts with no start)."""
     first = Contact.objects.aggregate(first=Min("started_at"))["first"]
@@ -274,7 +272,7 @@ def _contact_days() -> Iterator[date | None]:
         day = _local_date(first)
         assert day is not None
         while True:
-            following = Contact.objects.filter(started_at__gte=_midnight(day)).aggregate(
+            following = Contact.objects.filter(started_at__gte=local_midnight(day)).aggregate(
                 first=Min("started_at")
             )["first"]
             if following is None:
@@ -326,7 +324,10 @@ def _on_day(field: str, day: date | None) -> Q:
     if day is None:
         return Q(**{f"{field}__isnull": True})
     return Q(
-        **{f"{field}__gte": _midnight(day), f"{field}__lt": _midnight(day + timedelta(days=1))}
+        **{
+            f"{field}__gte": local_midnight(day),
+            f"{field}__lt": local_midnight(day + timedelta(days=1)),
+        }
     )
 
 
