@@ -27,6 +27,7 @@ from lingting.engine.kpis import (
     KpiError,
     KpiOptions,
     KpiRow,
+    fcr_open_split,
     handle_seconds,
     is_offered,
     kpi_rows,
@@ -659,6 +660,39 @@ def test_fcr_parts_add_up_and_do_not_depend_on_order(
 
 
 @needs_bank
+@given(customers, st.integers(0, 60 * 24 * 30))
+def test_a_store_of_open_moments_settles_fcr_as_the_engine_does_at_any_end(
+    calls: list[tuple[str, int]], end_minute: int
+) -> None:
+    """What the web app's tallies keep (sums unsettled, the open contacts' moments) gives
+    the same resolved/not-yet-known split as the engine reading the contacts, wherever the
+    data ends."""
+    sample = [
+        Contact(
+            id="f",
+            direction="inbound",
+            disposition="answered",
+            queue=("Q1", "Q2")[minute % 2],
+            customer_id=customer,
+            started_at=START + timedelta(minutes=minute, seconds=0.5),
+        )
+        for customer, minute in calls
+    ]
+    end = START + timedelta(minutes=end_minute)
+    settled = KpiAccumulator(by=("queue",), tz=SHANGHAI, extra=True, known_until=end)
+    stored = KpiAccumulator(by=("queue",), tz=SHANGHAI, extra=True)
+    for contact in sample:
+        settled.add(contact)
+        stored.add(contact)
+    expected = settled.sums()
+    kept, moments = stored.sums(settle=False), stored.pending_moments()
+    for key, sums in kept.items():
+        assert len(moments.get(key, [])) == sums.fcr_pending
+        resolved, pending = fcr_open_split(moments.get(key, []), options=KpiOptions(), end=end)
+        assert (resolved, pending) == (expected[key].fcr_resolved, expected[key].fcr_pending)
+        assert sums.fcr_repeated == expected[key].fcr_repeated
+
+
 def test_bank_fcr_against_the_source_file(
     bank_contacts: list[Contact], bank_tsv: list[dict[str, str]]
 ) -> None:

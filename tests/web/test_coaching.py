@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lingting.coaching.models import CoachingSession, ImprovementPlan, PhaseGoal, PlanStatus
+from lingting.coaching.selectors import agent_diagnosis
 from lingting.core.models import AuditEvent, Notification, User
 from lingting.performance.models import KpiTarget
 from lingting.quality.models import AssignmentKind, Evaluation, Finding, ReviewedItem
@@ -130,6 +131,32 @@ def test_detection_comes_with_a_diagnosis_from_qa_findings(
     assert "业务解释准确 ×1" in card
     assert "宽带故障" in card
     assert "宽带资费解释不清" in card
+
+
+def test_a_diagnosis_shows_the_newest_three_contacts_of_each_item_failed(
+    ops_zhou: User, center: Org, make_contact: ContactFactory
+) -> None:
+    failed = {"item": "vivid_examples", "title": "举例生动", "result": "fail", "points_lost": 2.0}
+    made = [
+        make_contact(
+            agent="A1002",
+            started_at=datetime(2026, 8, day, 9, 0, tzinfo=SHANGHAI),
+            score=80,
+            items=[failed],
+        )
+        for day in (3, 9, 5, 21, 14)
+    ]
+
+    diagnosis = agent_diagnosis(
+        user=ops_zhou,
+        agent=center.agents["A1002"],
+        date_from=date(2026, 8, 1),
+        date_to=date(2026, 8, 31),
+    )
+
+    found = next(item for item in diagnosis.auto_items if item.item == "vivid_examples")
+    assert found.count == 5
+    assert [e.contact_id for e in found.examples] == [made[3].pk, made[4].pk, made[1].pk]
 
 
 def test_a_kpi_figure_uses_the_agents_queue_target_before_the_centers(

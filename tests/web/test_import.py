@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -584,24 +583,3 @@ def test_a_value_no_database_can_store_is_a_line_error_and_the_batch_is_still_sc
         ("C2", True),
     ]
     assert client_for(qa_zhao).get("/contacts/").status_code == 200
-
-
-def _database_descriptor(fd: int) -> tuple[str, bool]:
-    return os.readlink(f"/proc/self/fd/{fd}"), connection.connection is None
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="readers are PostgreSQL's")
-def test_a_reader_process_lets_go_of_the_parents_database_session() -> None:
-    connection.ensure_connection()
-    assert connection.connection is not None
-    socket = connection.connection.fileno()
-    pool = services._reader_pool(1)
-    try:
-        seen_by_reader = pool.submit(_database_descriptor, socket).result()
-    finally:
-        pool.shutdown()
-
-    assert seen_by_reader == (os.devnull, True)
-    with connection.cursor() as cursor:  # this process's session is untouched
-        cursor.execute("SELECT 1")
-        assert cursor.fetchone() == (1,)

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from lingting.core.forked import forked_pool
 from lingting.core.models import Agent, Team, User
+from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import_file
@@ -73,12 +77,32 @@ def _contacts(make_contact: ContactFactory, reviewer: User, *, count: int, seed:
             started_at=None if n % 29 == 0 else started,
             customer=rng.choice(customers) or None,
             score=None if n % 7 == 0 else float(rng.randrange(40, 101)),
-            items=[make_contact.passed_item("greeting", "开头语")],
+            items=_machine_items(failed=n % 4 == 0),
             **fields,
         )
         if contact.current_score is not None and n % 9 == 0 and contact.agent is not None:
             score = float(rng.randrange(50, 101))
             review(contact, reviewer, score, attitude_lost=2 if score < 80 else 0)
+
+
+def _machine_items(*, failed: bool) -> list[dict[str, Any]]:
+    """A machine score's items: one passed, one left to a person, and (or not) one failed
+    that reviewers fail too (the training plan shows the machine's rate beside theirs)."""
+    items = [
+        {"item": "opening", "title": "开头语", "result": "pass", "points_lost": 0, "evidence": []},
+        {"item": "info_accurate", "title": "信息准确", "result": "manual", "points_lost": 0},
+    ]
+    if failed:
+        items.append(
+            {
+                "item": "patience",
+                "title": "耐心",
+                "result": "fail",
+                "severity": "B",
+                "points_lost": 2.0,
+            }
+        )
+    return items
 
 
 def _figures(rows: list[Any]) -> list[dict[str, Any]]:
@@ -183,6 +207,26 @@ def test_changes_counted_one_by_one_give_the_tallies_a_rebuild_gives(
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_counts_as_one_inside_one(
+    make_contact: ContactFactory, qa_sun: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lingting tally_rebuild` holds no transaction before it starts, so on PostgreSQL it
+    counts the days in worker processes: the same tallies as counted in this process."""
+    _contacts(make_contact, qa_sun, count=200, seed=5)
+    with transaction.atomic():  # the workers would not see the caller's own writes
+        tallies_rebuild()
+    in_this_process = _tally_rows()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pools: list[int] = []
+    monkeypatch.setattr(tallies, "forked_pool", lambda n: pools.append(n) or forked_pool(n))
+
+    tallies_rebuild()
+
+    assert _tally_rows() == in_this_process
+    assert pools == ([2] if connection.vendor == "postgresql" else [])
+
+
 def test_imported_and_reimported_contacts_are_counted_where_they_now_are(
     org: Org, ops_zhou: User, tmp_path: Path
 ) -> None:
@@ -244,6 +288,37 @@ def test_the_assessment_adds_up_the_tallies(center: None, org: Org) -> None:
         scored = own.filter(current_score__isnull=False)
         assert period.auto_scored == scored.count()
         assert period.scored == period.reviewed + scored.exclude(evaluations__in=reviews).count()
+        points, lost = _section_sums(own)
+        assert period.section_points == pytest.approx(points)
+        assert period.section_lost == pytest.approx(lost)
+
+
+def _section_sums(contacts: Any) -> tuple[dict[str, float], dict[str, float]]:
+    """The points at stake and lost by section: a reviewer's items where one reviewed the
+    contact, else the machine's judged items placed by the built-in scorecard."""
+    placed = {item.id: item for item in builtin_scorecard().items}
+    points: dict[str, float] = defaultdict(float)
+    lost: dict[str, float] = defaultdict(float)
+    for contact in contacts.select_related("current_score"):
+        record = Evaluation.objects.filter(contact=contact, kind=AssignmentKind.SAMPLE).first()
+        if record is not None:
+            judged = [
+                (i.section, i.points, i.points_lost)
+                for i in record.items.all()
+                if i.result in ("pass", "fail")
+            ]
+        elif contact.current_score is not None:
+            judged = [
+                (placed[i["item"]].section, placed[i["item"]].points, i["points_lost"])
+                for i in contact.current_score.items
+                if i["result"] in ("pass", "fail")
+            ]
+        else:
+            judged = []
+        for section, at_stake, taken in judged:
+            points[section] += at_stake
+            lost[section] += taken
+    return dict(points), dict(lost)
 
 
 def _agents_with_calls(make_contact: ContactFactory, org: Org, count: int) -> None:
@@ -370,6 +445,9 @@ def test_the_quality_reports_are_the_same_from_the_tallies_as_from_the_contacts(
 
     assert _rounded(from_tallies) == _rounded(from_contacts)
     assert from_tallies[0].totals.current.volume > 0
+    if who == "qa_zhao":  # the whole center, where reviewers failed patience too
+        rows = from_tallies[1].rows
+        assert any(row.item == "patience" and row.auto_rate.value for row in rows)
 
 
 def test_an_installation_upgraded_with_contacts_reads_them_until_its_tallies_are_built(

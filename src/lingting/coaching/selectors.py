@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -361,6 +362,22 @@ def _title_in_score(failures: QuerySet[ItemFailure], item: str) -> str:
     return item
 
 
+def _newest_examples(
+    failed: QuerySet[ItemFailure] | QuerySet[ReviewedItem], *, contact: str, newest: str
+) -> dict[str, list[Example]]:
+    """The `EXAMPLES` newest contacts (by `newest`) of each item among these failed items,
+    in one query: the database ranks them per item, however many an agent failed."""
+    ranked = failed.annotate(
+        rank=Window(RowNumber(), partition_by=F("item"), order_by=F(newest).desc())
+    ).filter(rank__lte=EXAMPLES)
+    examples: dict[str, list[Example]] = defaultdict(list)
+    for item, pk, external in ranked.order_by("item", "rank").values_list(
+        "item", f"{contact}_id", f"{contact}__external_id"
+    ):
+        examples[item].append(Example(pk, external))
+    return examples
+
+
 def agent_diagnosis(
     *, user: User, agent: Agent, date_from: date, date_to: date, top: int = 5
 ) -> Diagnosis:
@@ -375,48 +392,49 @@ def agent_diagnosis(
     scored = contacts.filter(current_score__isnull=False)
     n_scored = scored.count()
     failures = ItemFailure.objects.filter(score_id__in=scored.values("current_score_id"))
+    most_failed = list(
+        failures.order_by().values_list("item").annotate(n=Count("pk")).order_by("-n", "item")[:top]
+    )
+    auto_examples = _newest_examples(
+        failures.filter(item__in=[item for item, _n in most_failed]),
+        contact="score__contact",
+        newest="score__contact__started_at",
+    )
     auto_items = [
         ItemCount(
             item=item,
             title=titles.get(item) or _title_in_score(failures, item),
             count=n,
             share=n / n_scored if n_scored else None,
-            examples=[
-                Example(pk, external)
-                for pk, external in failures.filter(item=item)
-                .order_by("-score__contact__started_at")
-                .values_list("score__contact_id", "score__contact__external_id")[:EXAMPLES]
-            ],
+            examples=auto_examples.get(item, []),
         )
-        for item, n in failures.order_by()
-        .values_list("item")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "item")[:top]
+        for item, n in most_failed
     ]
     evaluations = Evaluation.objects.filter(contact__in=contacts).exclude(
         kind=AssignmentKind.CALIBRATION
     )
     n_reviewed = evaluations.values("contact").distinct().count()
     failed_reviewed = ReviewedItem.objects.filter(evaluation__in=evaluations, result="fail")
+    most_reviewed = list(
+        failed_reviewed.order_by()
+        .values_list("item", "title")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item")[:top]
+    )
+    reviewed_examples = _newest_examples(
+        failed_reviewed.filter(item__in=[item for item, _title, _n in most_reviewed]),
+        contact="evaluation__contact",
+        newest="evaluation__submitted_at",
+    )
     reviewed_items = [
         ItemCount(
             item=item,
             title=title,
             count=n,
             share=n / n_reviewed if n_reviewed else None,
-            examples=[
-                Example(pk, external)
-                for pk, external in failed_reviewed.filter(item=item)
-                .order_by("-evaluation__submitted_at")
-                .values_list("evaluation__contact_id", "evaluation__contact__external_id")[
-                    :EXAMPLES
-                ]
-            ],
+            examples=reviewed_examples.get(item, []),
         )
-        for item, title, n in failed_reviewed.order_by()
-        .values_list("item", "title")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "item")[:top]
+        for item, title, n in most_reviewed
     ]
     deducted = set(failures.values_list("score_id", flat=True).distinct())
     topics: dict[str, list[int]] = defaultdict(lambda: [0, 0])

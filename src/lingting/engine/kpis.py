@@ -465,6 +465,7 @@ class KpiAccumulator:
         self._tallies: dict[tuple[GroupKey, ...], KpiSums] = {}
         self._customers: dict[str, list[_CustomerContact]] = {}
         self._latest: float | None = None
+        self._pending: dict[tuple[GroupKey, ...], list[float]] = {}
 
     def add(self, contact: Contact) -> bool:
         """Count one contact; False (and nothing counted) when it was not offered."""
@@ -516,9 +517,16 @@ class KpiAccumulator:
             self._settle_fcr(end=end)
         return dict(self._tallies)
 
+    def pending_moments(self) -> dict[tuple[GroupKey, ...], list[float]]:
+        """After `sums`: the moments (POSIX seconds, in order) of each group's contacts
+        counted in `fcr_pending`, from which a store that settles FCR when it is read splits
+        them at the end of the data then (`fcr_open_split`)."""
+        return {key: sorted(moments) for key, moments in self._pending.items()}
+
     def _settle_fcr(self, *, end: float | None) -> None:
         for tally in self._tallies.values():
             tally.fcr_resolved = tally.fcr_repeated = tally.fcr_pending = 0
+        self._pending = {}
         window = self.options.fcr_days * 86400
         for contacts in self._customers.values():
             contacts.sort(key=lambda entry: entry[0])
@@ -530,10 +538,27 @@ class KpiAccumulator:
                 later = bisect_right(moments, moment)
                 if later < len(moments) and moments[later] - moment <= window:
                     tally.fcr_repeated += 1
-                elif end is None or moment + window > end:
+                elif end is None or _still_open(moment, window=window, end=end):
                     tally.fcr_pending += 1
+                    self._pending.setdefault(key, []).append(moment)
                 else:
                     tally.fcr_resolved += 1
+
+
+def _still_open(moment: float, *, window: float, end: float) -> bool:
+    """Whether an answered contact with no repeat is not yet known to be resolved: its FCR
+    window reaches past the end of the data."""
+    return moment + window > end
+
+
+def fcr_open_split(
+    moments: Sequence[float], *, options: KpiOptions, end: datetime
+) -> tuple[int, int]:
+    """How many of these answered contacts with no repeat (`pending_moments`) are resolved
+    and how many not yet known, the data ending at `end`: (resolved, pending)."""
+    window, stamp = options.fcr_days * 86400, end.timestamp()
+    pending = sum(_still_open(moment, window=window, end=stamp) for moment in moments)
+    return len(moments) - pending, pending
 
 
 def rows_of(

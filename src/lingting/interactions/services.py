@@ -16,19 +16,17 @@ lose the last batches (never corrupt anything). The import is idempotent, so run
 file again puts them back, and sends for scoring every stored contact of the file that has
 no current result, whatever happened to the run that stored it (so does the hourly sweep,
 `lingting rescore --missing`). Reader processes die with this one and never touch its
-database session (`_start_reader`), so a killed import leaves nothing behind.
+database session (`lingting.core.forked`), so a killed import leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import gc
 import itertools
-import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from functools import partial
@@ -36,15 +34,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import DataError, IntegrityError, connection, connections, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
+from lingting.core.forked import forked_pool
 from lingting.core.models import Agent, Team, User
 from lingting.core.services import audit_record
 from lingting.engine.batch import line_aligned_ranges
 from lingting.engine.contacts import Contact, Turn
-from lingting.engine.processes import die_with_parent
 from lingting.engine.reader import (
     LineError,
     NumberedLines,
@@ -222,7 +220,7 @@ def _read_in_workers(
     at a time, so memory stays flat however big the file and however slow the database."""
     parts = max(1, os.path.getsize(path) // max(1, chunk_bytes))
     ranges = iter(line_aligned_ranges(Path(path), parts))
-    pool = _reader_pool(workers)
+    pool = forked_pool(workers)
     pending: deque[Future[_Chunk]] = deque()
 
     def submit() -> None:
@@ -240,38 +238,6 @@ def _read_in_workers(
             yield lines, items, bool(pending) and pending[0].done()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _reader_pool(workers: int) -> ProcessPoolExecutor:
-    """Reader processes, forked: they inherit the loaded apps (and `_LIMITS`)."""
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_reader,
-        initargs=(os.getpid(),),
-    )
-
-
-def _start_reader(parent: int) -> None:
-    """First thing in a reader process. It dies with this one: left behind by a `kill -9`,
-    it would hold the inherited socket of this process's database session, so the server
-    would keep the session and its open transaction's locks, and a rerun would wait on
-    them for ever. And it lets go of that socket at once: not by closing the connection
-    (the driver would tell the server to end the session, this process's own), but by
-    pointing the descriptor at /dev/null, so that nothing the reader does or frees can
-    reach the session."""
-    die_with_parent(parent)
-    for alias in connections:
-        wrapper = connections[alias]
-        if wrapper.connection is None:
-            continue
-        if wrapper.vendor == "postgresql":
-            blank = os.open(os.devnull, os.O_RDWR)
-            os.dup2(blank, wrapper.connection.fileno())
-            os.close(blank)
-        # Forgotten, not closed: were the reader to need a database, it would connect anew.
-        wrapper.connection = None
-    gc.freeze()
 
 
 def _read_chunk(path: str, start: int, end: int, encoding: str, tz: tzinfo) -> _Chunk:

@@ -245,6 +245,10 @@ class DailyTally(models.Model):
     transferred = _tally_count()
     fcr_unidentified = _tally_count()
     fcr_repeated = _tally_count()
+    # The moments (POSIX seconds) of the answered contacts with no repeat so far: whether
+    # each is resolved depends on the end of the data, so the page that reads the day on
+    # which FCR's window reaches that end splits them there (engine.kpis.fcr_open_split).
+    fcr_open = models.JSONField(default=list)
     # Offered contacts' score of record.
     qa_scored = _tally_count()
     qa_score_sum = _tally_sum()

@@ -42,6 +42,7 @@ from lingting.engine.kpis import (
     KpiRow,
     KpiSums,
     day_group_key,
+    fcr_open_split,
     group_key,
     rows_of,
 )
@@ -138,30 +139,10 @@ def kpi_table_for(
     contacts themselves, as the engine reads a file: the same figures, slower.
     """
     options = options or KpiOptions()
-    matching = contacts_matching(user=user, filters=filters)
     scope = _tally_scope(user, filters, by, options)
     if scope is None:
         return kpi_table_of_contacts(user=user, filters=filters, by=by, options=options)
-    known_until = _latest_tallied_moment()
-    if known_until is None:
-        return _table(_tally_groups(scope, by, boundary=None), by)
-    # Contacts of days after the boundary are not yet known unless repeated, those before
-    # are resolved; the boundary day's are settled one by one.
-    boundary = timezone.localtime(known_until - timedelta(days=options.fcr_days)).date()
-    groups = _tally_groups(scope, by, boundary=boundary)
-    on_boundary = _contact_groups(
-        with_moment_between(
-            matching,
-            local_midnight(boundary),
-            local_midnight(boundary + timedelta(days=1)) - timedelta(microseconds=1),
-        ),
-        by=by,
-        options=options,
-        known_until=known_until,
-    )
-    for key, group in on_boundary.items():
-        groups.setdefault(key, _Group()).merge(group)
-    return _table(groups, by)
+    return _table(_tally_groups(scope, by, known_until=_latest_tallied_moment()), by)
 
 
 def kpi_table_of_contacts(
@@ -274,34 +255,60 @@ _TALLY_GROUPS: dict[str, Any] = {
 _QA_SUMS = ("qa_scored", "qa_score_sum", "qa_passed")
 
 
-def _tally_groups(scope: Q, by: Sequence[str], *, boundary: date | None) -> dict[GroupKeys, _Group]:
-    """The groups added up from the tallies in `scope`, the boundary day left out."""
+def _tally_groups(
+    scope: Q, by: Sequence[str], *, known_until: datetime | None
+) -> dict[GroupKeys, _Group]:
+    """The groups added up from the tallies in `scope`, FCR settled at `known_until` (the
+    end of the data): contacts of days before the one on which their window reaches it are
+    resolved unless repeated, those after not yet known; that day's are split one by one
+    (the tallies keep their moments)."""
     tallies = DailyTally.objects.filter(scope).order_by()
-    if boundary is not None:
-        tallies = tallies.exclude(group_day=boundary)
+    boundary = (
+        None
+        if known_until is None
+        else timezone.localtime(known_until - timedelta(days=TALLY_OPTIONS.fcr_days)).date()
+    )
     unsettled = F("answered") - F("fcr_unidentified") - F("fcr_repeated")
     # Named apart from the columns: an annotation named as a column would hide it.
     sums: dict[str, Any] = {f"sum_{name}": Sum(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
+    names = {f"by_{name}": _TALLY_GROUPS[name] for name in by}
     if boundary is not None:
+        tallies = tallies.exclude(group_day=boundary)
         sums["sum_fcr_pending"] = Sum(unsettled, filter=Q(group_day__gt=boundary))
         sums["sum_fcr_resolved"] = Sum(unsettled, filter=Q(group_day__lt=boundary))
-    if not by:
-        rows = [tallies.aggregate(**sums)]
-    else:
-        names = {f"by_{name}": _TALLY_GROUPS[name] for name in by}
-        rows = [dict(row) for row in tallies.values(**names).annotate(**sums)]
+    rows = [tallies.aggregate(**sums)] if not by else tallies.values(**names).annotate(**sums)
     groups: dict[GroupKeys, _Group] = {}
     for row in rows:
-        values = {name[4:]: value for name, value in row.items() if name.startswith("sum_")}
-        if not any(values[name] for name in ("answered", "abandoned", "short_abandoned")):
-            continue  # no offered contact: no group, as the engine makes none
-        key = tuple(_tally_key(name, row[f"by_{name}"]) for name in by)
-        group = groups.setdefault(key, _Group())
-        group.qa_scored += values.pop("qa_scored") or 0
-        group.qa_score_sum += values.pop("qa_score_sum") or 0.0
-        group.qa_passed += values.pop("qa_passed") or 0
-        group.sums.merge_values(values)
+        _add_tally_sums(groups, by, row, {n[4:]: v for n, v in row.items() if n[:4] == "sum_"})
+    if boundary is None or known_until is None:
+        return groups
+    columns = {f"sum_{name}": F(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
+    for row in DailyTally.objects.filter(scope, group_day=boundary).values(
+        "fcr_open", **columns, **names
+    ):
+        values = {n[4:]: v for n, v in row.items() if n[:4] == "sum_"}
+        values["fcr_resolved"], values["fcr_pending"] = fcr_open_split(
+            row["fcr_open"], options=TALLY_OPTIONS, end=known_until
+        )
+        _add_tally_sums(groups, by, row, values)
     return groups
+
+
+def _add_tally_sums(
+    groups: dict[GroupKeys, _Group],
+    by: Sequence[str],
+    row: Mapping[str, Any],
+    values: dict[str, Any],
+) -> None:
+    """Add one row of tally sums (`values`, by name) to its group (`row`'s by_ keys)."""
+    if not any(values[name] for name in ("answered", "abandoned", "short_abandoned")):
+        return  # no offered contact: no group, as the engine makes none
+    key = tuple(_tally_key(name, row[f"by_{name}"]) for name in by)
+    group = groups.setdefault(key, _Group())
+    group.qa_scored += values.pop("qa_scored") or 0
+    group.qa_score_sum += values.pop("qa_score_sum") or 0.0
+    group.qa_passed += values.pop("qa_passed") or 0
+    group.sums.merge_values(values)
 
 
 def _tally_key(name: str, value: Any) -> GroupKey:
@@ -412,9 +419,14 @@ def possible_repeats(
     """Every contact of the customers of `contacts` queued (else started) from the first of
     `contacts` to `fcr_days` after the last (`span`, when the caller knows it): where a
     repeat of one of theirs can be, among all stored contacts. (They include `contacts`
-    themselves: a repeat is strictly later, so a contact never repeats itself.)"""
+    themselves: a repeat is strictly later, so a contact never repeats itself.) Each holds
+    what FCR reads of it: whether it was offered, when, and whose."""
     if span is None:
-        found = contacts.exclude(customer=None).aggregate(first=Min(MOMENT), last=Max(MOMENT))
+        # Counted too: with MIN and MAX alone PostgreSQL reads them off the moment index,
+        # from the first contact ever stored until it meets one of `contacts`.
+        found = contacts.exclude(customer=None).aggregate(
+            first=Min(MOMENT), last=Max(MOMENT), n=Count("pk")
+        )
         if found["first"] is None:
             return
         span = (found["first"], found["last"])
@@ -423,8 +435,22 @@ def possible_repeats(
         span[0],
         span[1] + timedelta(days=fcr_days),
     )
-    for values in others.order_by().values_list(*CALL_FIELDS).iterator(chunk_size=5000):
-        yield cdr_contact(values)
+    # Only what makes a contact someone's repeat: whether it was offered, when, and whose.
+    for external_id, direction, disposition, queued, started, customer in (
+        others.order_by()
+        .values_list(
+            "external_id", "direction", "disposition", "queued_at", "started_at", "customer__code"
+        )
+        .iterator(chunk_size=5000)
+    ):
+        yield EngineContact(
+            id=external_id,
+            direction=direction or None,
+            disposition=disposition or None,
+            queued_at=queued,
+            started_at=started,
+            customer_id=customer,
+        )
 
 
 def _cdr_contacts_with_scores(

@@ -26,20 +26,24 @@ page's threshold fields) reads the contacts themselves.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import update_wrapper
 from typing import Any, Concatenate
 
+import orjson
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Func, Max, Min, Q, QuerySet, TextField
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lingting.core.forked import forked_pool, map_in_order
 from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
 from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact, FigureChange
@@ -94,7 +98,7 @@ _ROW_FIELDS = (
     "current_score__severity_b",
     "current_score__severity_c",
     "current_score__version_id",
-    "items_text",  # the current score's items JSON as text: orjson reads it several times faster
+    "evaluated_items",  # the current score's items judged pass or fail (`_EvaluatedItems`)
 )
 
 
@@ -104,10 +108,11 @@ def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
     built first. Waits for an update or rebuild already running."""
     # Only a build deletes changes it counted; an update deletes those it read.
     settled = None if tallies_ready() else _settled_changes()
+    workers = _rebuild_workers()
     with transaction.atomic():
         state = _locked_state()
         if state.rebuilt_at is None:
-            _rebuild(state, settled=settled)
+            _rebuild(state, settled=settled, workers=workers)
         return _update(state, limit)
 
 
@@ -124,8 +129,9 @@ def tallies_rebuild() -> int:
     """Count every contact again, from scratch, in one transaction (pages read the old
     tallies until it commits); returns the number of tally rows."""
     settled = _settled_changes()
+    workers = _rebuild_workers()
     with transaction.atomic():
-        return _rebuild(_locked_state(), settled=settled)
+        return _rebuild(_locked_state(), settled=settled, workers=workers)
 
 
 def tallies_catch_up() -> int:
@@ -210,19 +216,56 @@ def _update(state: TallyState, limit: int | None) -> int:
     return len(changes)
 
 
-def _rebuild(state: TallyState, *, settled: int | None) -> int:
-    """Every tally counted again, day by day (memory: one day's contacts); returns the
-    number of tally rows. The changes up to `settled` (`_settled_changes`) are counted by
-    then and deleted; later ones stay for the next update, which counts their days again."""
+def _rebuild(state: TallyState, *, settled: int | None, workers: int = 1) -> int:
+    """Every tally counted again, day by day (memory: a few days' contacts), by `workers`
+    processes; returns the number of tally rows. The changes up to `settled`
+    (`_settled_changes`) are counted by then and deleted; later ones stay for the next
+    update, which counts their days again."""
     DailyTally.objects.all().delete()
     written = 0
-    for day in _contact_days():
-        written += _write(_count(_day_contacts(day, agents=None)))
+    for rows in _counted_days(workers):
+        written += _write(rows)
     if settled is not None:
         FigureChange.objects.filter(pk__lte=settled).delete()
     state.rebuilt_at = state.updated_at = timezone.now()
     state.save(update_fields=["rebuilt_at", "updated_at"])
     return written
+
+
+# The most processes a rebuild counts days in (PostgreSQL; the database works alongside).
+REBUILD_WORKERS = 4
+
+
+def _rebuild_workers() -> int:
+    """How many processes a build about to start may count days in: on PostgreSQL, when the
+    caller holds no transaction (the workers read what is committed; inside a transaction
+    they would not see the caller's own writes), one per core up to REBUILD_WORKERS; else
+    one, this process."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, min(REBUILD_WORKERS, os.cpu_count() or 1))
+
+
+def _counted_days(workers: int) -> Iterator[dict[_Key, _Row]]:
+    """Every day's tally rows, day by day: counted here, or in `workers` forked processes
+    while this one writes (two days ahead per process at most)."""
+    days = _contact_days()
+    if workers < 2:
+        for day in days:
+            yield _count(_day_contacts(day, agents=None))
+        return
+    pool = forked_pool(workers)
+    try:
+        yield from map_in_order(pool, _count_day, days, ahead=2 * workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _count_day(day: date | None) -> dict[_Key, _Row]:
+    """In a worker process: one day's tally rows (in a transaction of its own, where
+    `_index_lookups` holds)."""
+    with transaction.atomic():
+        return _count(_day_contacts(day, agents=None))
 
 
 def _settled_changes() -> int | None:
@@ -257,19 +300,21 @@ def _free_state() -> TallyState | None:
     return TallyState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return None if moment is None else timezone.localtime(moment).date()
+def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
+    # The zone is passed in: timezone.localtime looks the current one up on every call.
+    return None if moment is None else moment.astimezone(tz).date()
 
 
 def _unit(started_at: datetime | None, agent_id: int | None) -> Unit:
-    return (_local_date(started_at), agent_id)
+    return (_local_date(started_at, timezone.get_current_timezone()), agent_id)
 
 
 def _contact_days() -> Iterator[date | None]:
     """Every local start date that has contacts, then None (contacts with no start)."""
+    tz = timezone.get_current_timezone()
     first = Contact.objects.aggregate(first=Min("started_at"))["first"]
     if first is not None:
-        day = _local_date(first)
+        day = _local_date(first, tz)
         assert day is not None
         while True:
             following = Contact.objects.filter(started_at__gte=local_midnight(day)).aggregate(
@@ -277,7 +322,7 @@ def _contact_days() -> Iterator[date | None]:
             )["first"]
             if following is None:
                 break
-            day = _local_date(following)
+            day = _local_date(following, tz)
             assert day is not None
             yield day
             day += timedelta(days=1)
@@ -356,22 +401,25 @@ class _Row:
     sections: dict[str, list[float]] = field(default_factory=dict)
     item_fails: dict[str, int] = field(default_factory=dict)
     latest: datetime | None = None
+    fcr_open: list[float] = field(default_factory=list)  # KpiAccumulator.pending_moments
 
 
 @contextmanager
 def _index_lookups() -> Iterator[None]:
     """PostgreSQL: look a day's contacts' scores, customers and reviews up by index. The
     planner otherwise hashes the whole score and customer tables for each day (a million
-    rows each, 180 times over a rebuild). Restored after, even inside a caller's transaction."""
+    rows each, 180 times over a rebuild); and plans the cursors for reading every row, not
+    the first tenth (its default for a cursor), which walked the customers' repeats in
+    moment order. Restored after, even inside a caller's transaction."""
     if connection.vendor != "postgresql":
         yield
         return
-    settings = ("enable_hashjoin", "enable_mergejoin")
+    settings = {"enable_hashjoin": "off", "enable_mergejoin": "off", "cursor_tuple_fraction": "1"}
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
         before = cursor.fetchone()
-        for name in settings:
-            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
     try:
         yield
     finally:
@@ -398,7 +446,7 @@ def _count_by_engine(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
     customer_moments: list[datetime] = []  # where the customers' repeats can start
     for values in (
         with_score_of_record(contacts)
-        .annotate(items_text=Cast("current_score__items", TextField()))
+        .annotate(evaluated_items=_EvaluatedItems("current_score__items"))
         .order_by()
         .values_list(*_ROW_FIELDS)
         .iterator(chunk_size=5000)
@@ -407,11 +455,11 @@ def _count_by_engine(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
         record_score, record_passed = values[len(CDR_FIELDS) - 2 : len(CDR_FIELDS)]
         pk, queue_id, agent_id, *score = values[len(CDR_FIELDS) :]
         moment = contact.queued_at or contact.started_at
-        key = (_local_date(contact.started_at), _local_date(moment), queue_id, agent_id)
+        key = (_local_date(contact.started_at, tz), _local_date(moment, tz), queue_id, agent_id)
         row = rows.get(key)
         if row is None:
             row = rows[key] = _Row(KpiSums(), dict.fromkeys(_TALLY_FIELDS, 0))
-            engine_keys[(_engine_day(moment), contact.queue, contact.agent_id)] = key
+            engine_keys[(_engine_day(moment, tz), contact.queue, contact.agent_id)] = key
         if moment is not None and (row.latest is None or moment > row.latest):
             row.latest = moment
         if moment is not None and contact.customer_id is not None:
@@ -436,11 +484,13 @@ def _count_by_engine(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
             accumulator.add_possible_repeat(later)
     for engine_key, sums in accumulator.sums(settle=False).items():
         rows[engine_keys[engine_key]].kpi = sums
+    for engine_key, moments in accumulator.pending_moments().items():
+        rows[engine_keys[engine_key]].fcr_open = moments
     return rows
 
 
-def _engine_day(moment: datetime | None) -> str | None:
-    local = _local_date(moment)
+def _engine_day(moment: datetime | None, tz: tzinfo) -> str | None:
+    local = _local_date(moment, tz)
     return None if local is None else local.isoformat()
 
 
@@ -480,13 +530,44 @@ class _MachineScore:
     severity_b: int
     severity_c: int
     version: int
-    items: Any  # the stored items JSON (a list of FORMATS.md items)
+    evaluated: str | None  # `_EvaluatedItems` of its items
 
-    def item_list(self) -> list[dict[str, Any]]:
+    def judged(self) -> list[tuple[Any, Any, Any]]:
+        """(item id, failed, points lost) of each item it judged pass or fail."""
+        return orjson.loads(self.evaluated) if self.evaluated else []
+
+
+class _EvaluatedItems(Func):
+    """A score's items judged pass or fail (not those left to a person or not applicable),
+    as JSON text [[item id, failed, points lost], ...], or NULL when there are none: what the
+    tallies need of the ~45 items of a score, picked in the database rather than sending
+    every item's title and evidence to be read here (a tenth of the bytes)."""
+
+    output_field = TextField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        items, params = compiler.compile(self.source_expressions[0])
         return (
-            [item for item in self.items if isinstance(item, dict)]
-            if isinstance(self.items, list)
-            else []
+            "(SELECT jsonb_agg(jsonb_build_array("
+            "e -> 'item', e ->> 'result' = 'fail', e -> 'points_lost'))::text"
+            f" FROM jsonb_array_elements(CASE WHEN jsonb_typeof({items}) = 'array'"
+            f" THEN {items} END) AS e WHERE e ->> 'result' IN ('pass', 'fail'))",
+            (*params, *params),
+        )
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        items, params = compiler.compile(self.source_expressions[0])
+        result = "json_extract(e.value, '$.result')"
+        return (
+            "(SELECT json_group_array(json_array(json_extract(e.value, '$.item'),"
+            f" {result} = 'fail', json_extract(e.value, '$.points_lost')))"
+            f" FROM json_each(CASE WHEN json_type({items}) = 'array' THEN {items} END) AS e"
+            f" WHERE {result} IN ('pass', 'fail') HAVING count(*))",
+            (*params, *params),
         )
 
 
@@ -520,21 +601,18 @@ def _add_quality(
     if review is None:
         tally["scored_auto"] += 1
         tally["score_auto_sum"] += machine.score
-    _add_items(row, machine.item_list(), None if review else sections.of_version(machine.version))
+    _add_items(row, machine.judged(), None if review else sections.of_version(machine.version))
 
 
 def _add_items(
-    row: _Row, items: list[dict[str, Any]], placed: dict[str, tuple[str, float]] | None
+    row: _Row, judged: list[tuple[Any, Any, Any]], placed: dict[str, tuple[str, float]] | None
 ) -> None:
     """The failed items of a machine score, and (`placed`: item → section and points) the
-    points of its evaluated items by section. Every score passes here: one loop, no calls."""
+    points of its judged items by section. Every score passes here: one loop, no calls."""
     fails, sections = row.item_fails, row.sections
-    for item in items:
-        result = item.get("result")
-        if result != "pass" and result != "fail":
-            continue
-        name = str(item.get("item"))
-        if result == "fail":
+    for item, failed, points_lost in judged:
+        name = str(item)
+        if failed:
             fails[name] = fails.get(name, 0) + 1
         where = placed.get(name) if placed is not None else None
         if where is not None:
@@ -542,7 +620,7 @@ def _add_items(
             if sums is None:
                 sums = sections[where[0]] = [0.0, 0.0]
             sums[0] += where[1]
-            sums[1] += float(item.get("points_lost") or 0)
+            sums[1] += float(points_lost or 0)
 
 
 def _add_section(row: _Row, section: str, points: float, lost: float) -> None:
@@ -589,6 +667,7 @@ def _write(rows: dict[_Key, _Row]) -> int:
                 latest_moment=row.latest,
                 sections=row.sections,
                 item_fails=row.item_fails,
+                fcr_open=row.fcr_open,
                 **(row.values | row.kpi.values()),
             )
             for (day, group_day, queue, agent), row in rows.items()
