@@ -48,7 +48,8 @@ Then:
 
 The database is dropped at the end unless --keep (which also reuses a filled one; the
 imported contacts then stay in it). `--only WORDS` times the pages whose name or URL holds
-WORDS; `--skip-import` leaves step 3 out.
+any of the WORDS (and rebuilds the tallies only when they are not built or WORDS name
+tally_rebuild); `--skip-import` leaves step 3 out.
 """
 
 from __future__ import annotations
@@ -267,6 +268,8 @@ def pool_call(
 def score_call(call: PoolCall, compiled: Any, contact: Any) -> None:
     """The automatic result as `quality.services.scoring` stores it: the `items` of the
     engine's encoded result, and a failure row per failed item."""
+    from lingting.quality.services.reviews import auto_results_in
+
     result = compiled.score(contact)
     counts = result.severity_counts
     items = orjson.loads(compiled.encode(result))["items"]
@@ -280,7 +283,7 @@ def score_call(call: PoolCall, compiled: Any, contact: Any) -> None:
         for item in result.items
         if item.result == "fail"
     ]
-    call.auto_results = {str(item["item"]): str(item["result"]) for item in items}
+    call.auto_results = auto_results_in(items)  # as a review stores them
     call.auto = (result.score, result.passed)
 
 
@@ -589,6 +592,26 @@ def failure_rows(plan: ContactPlan, pool: Pool) -> Iterator[str]:
                 yield f"{n + 1}\t{failure}"
 
 
+SURVEYED = 0.12  # of the answered calls, the share whose customer answers the SMS survey
+SURVEY_COMMENTS = ("等了很久才接通", "问题还是没有解决", "客服态度一般", "解释得不清楚", "")
+
+
+def survey_rows(plan: ContactPlan, pool: Pool, seed: int) -> Iterator[str]:
+    """Seed 000's SMS survey after the call: about one answered call in eight gets a reply
+    (1–5) minutes to an hour after it ended, lower after a call the machine scored low, a
+    comment with some of the unsatisfied ones."""
+    rng = random.Random(f"surveys:{seed}")
+    for n in range(len(plan)):
+        call = pool.calls[plan.call[n]]
+        if call.answered_off is None or rng.random() >= SURVEYED:
+            continue
+        good = call.auto[0] >= 80
+        score = rng.choices((5, 4, 3, 2, 1), (70, 18, 7, 3, 2) if good else (45, 25, 15, 9, 6))[0]
+        comment = rng.choice(SURVEY_COMMENTS) if score <= 3 else ""
+        answered = stamp(plan.start[n] + call.ended_off + rng.randrange(120, 3600))
+        yield f"{n + 1}\tsms\t{score}\t5\t{answered}\t{comment}\t{answered}"
+
+
 # --- reviews: the sampling plan's draws, assignments and monitoring records ------------------
 
 
@@ -892,7 +915,7 @@ def fill(contacts: int, pool_size: int, seed: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX {GIN_INDEX}")
             cursor.execute(LZ4)
-            for what, table, columns, rows in copy_steps(plan, pool, org, reviews, orders):
+            for what, table, columns, rows in copy_steps(plan, pool, org, reviews, orders, seed):
                 started = time.perf_counter()
                 count = copy_rows(cursor.cursor, table, columns, rows)
                 print(f"copied {count:,} {what} in {time.perf_counter() - started:.1f} s")
@@ -921,7 +944,7 @@ def fill(contacts: int, pool_size: int, seed: int) -> None:
 
 
 def copy_steps(
-    plan: ContactPlan, pool: Pool, org: Org, reviews: ReviewRows, orders: OrderRows
+    plan: ContactPlan, pool: Pool, org: Org, reviews: ReviewRows, orders: OrderRows, seed: int
 ) -> list[tuple[str, str, str, Any]]:
     """(what, table, columns, rows) in an order the foreign keys accept at commit."""
     return [
@@ -990,6 +1013,12 @@ def copy_steps(
             "quality_case",
             "contact_id, kind, title, note, tags, created_by_id, created_at, shared, shared_at",
             reviews.cases,
+        ),
+        (
+            "survey responses",
+            "surveys_surveyresponse",
+            "contact_id, channel, score, scale, answered_at, comment, imported_at",
+            survey_rows(plan, pool, seed),
         ),
         ("work orders", "tickets_workorder", ORDER_COLUMNS, orders.orders),
         (
@@ -1196,23 +1225,39 @@ class Ids:
     assigned_contact: int
     evaluation: int
     work_order: int
+    plan: int  # an improvement plan
+    planned_agent: str  # its agent's code
+    leaders_agent: str  # an agent of leader_wang's team
 
 
 def find_ids() -> Ids:
+    from lingting.coaching.models import ImprovementPlan
+    from lingting.core.models import Agent
     from lingting.quality.models import Evaluation, ReviewAssignment
     from lingting.tickets.models import WorkOrder
 
     record = Evaluation.objects.filter(kind="sample").order_by("-contact_id").first()
     assigned = ReviewAssignment.objects.filter(reviewer__username="qa_sun").order_by("-id").first()
     order = WorkOrder.objects.order_by("-id").first()
-    if record is None or assigned is None or order is None:
-        sys.exit("the database has no review, assignment of qa_sun or work order to open")
-    return Ids(record.contact_id, assigned.contact_id, record.pk, order.pk)
+    plan = ImprovementPlan.objects.select_related("agent").order_by("id").first()
+    led = Agent.objects.filter(team__leader__username="leader_wang").order_by("code").first()
+    if record is None or assigned is None or order is None or plan is None or led is None:
+        sys.exit("the database has no review, assignment, work order, plan or team to open")
+    return Ids(
+        record.contact_id,
+        assigned.contact_id,
+        record.pk,
+        order.pk,
+        plan.pk,
+        plan.agent.code,
+        led.code,
+    )
 
 
 def pages(ids: Ids) -> list[Page]:
     """Every page of the issue, as the role that uses it."""
     month = f"date_from={MONTH_FROM}&date_to={MONTH_TO}"
+    diagnosed = "date_from=2026-09-01&date_to=2026-11-30"  # the months detection looks at
     report = REPORT_TARGET_S
     return [
         Page("话务指标 KPIs, default view", "manager_chen", "/performance/kpis/"),
@@ -1232,6 +1277,17 @@ def pages(ids: Ids) -> list[Page]:
         Page(
             "月度考核 assessment, 2026-11", "leader_wang", "/performance/assessment/?month=2026-11"
         ),
+        Page(
+            '"3+1" diagnosis of one agent (the card asks for it)',
+            "manager_chen",
+            f"/coaching/detect/diagnosis/?agent={ids.planned_agent}&{diagnosed}&fragment=1",
+        ),
+        Page(
+            '"3+1" diagnosis of one agent (the card asks for it)',
+            "leader_wang",
+            f"/coaching/detect/diagnosis/?agent={ids.leaders_agent}&{diagnosed}&fragment=1",
+        ),
+        Page("improvement plan page", "manager_chen", f"/coaching/plans/{ids.plan}/"),
         Page("coaching effect", "manager_chen", "/coaching/effect/"),
         Page("improvement plans", "manager_chen", "/coaching/"),
         Page("KPI API by day", "manager_chen", "/api/kpis/"),
@@ -1312,7 +1368,9 @@ def pages(ids: Ids) -> list[Page]:
 
 
 def selected(name: str, url: str, only: str) -> bool:
-    return not only or only.lower() in f"{name} {url}".lower()
+    """Whether `only` (words; none: every page) asks for this page: any word in its name or URL."""
+    text = f"{name} {url}".lower()
+    return not only.split() or any(word in text for word in only.lower().split())
 
 
 def time_pages(repeat: int, only: str) -> list[Timing]:
@@ -1535,6 +1593,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="Limit for query logging exceeded")
     with bench_database(keep=args.keep):
         from lingting.interactions.models import Contact
+        from lingting.performance.selectors import tallies_ready
 
         if Contact.objects.exists():
             imported = Contact.objects.filter(external_id__startswith="I").count()
@@ -1545,7 +1604,9 @@ def main() -> None:
         else:
             seconds = fill_apart(args.contacts, min(args.pool, args.contacts), args.seed)
             print(f"fill time: {seconds:.1f} s")
-        timings = [t for t in [tally_rebuild()] if t is not None]
+        # A kept database whose tallies are built needs no rebuild to time other pages.
+        rebuild = selected("tally_rebuild", "", args.only) or not tallies_ready()
+        timings = [t for t in [tally_rebuild() if rebuild else None] if t is not None]
         assessment = time_assessment(args.repeat, args.only)
         timings += [assessment] if assessment is not None else []
         timings += time_pages(args.repeat, args.only)

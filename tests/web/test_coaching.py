@@ -3,6 +3,7 @@ that list, coaching sessions and the agent's own phase goals, each role's view o
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -65,6 +66,31 @@ def _detect(client: Client, **params: str) -> str:
     return response.content.decode()
 
 
+def _diagnosis_of(client: Client, card: str, *, fragment: bool = True) -> Any:
+    """What the card's script asks for (or, without it, its link opens)."""
+    url = html.unescape(card.split('data-diagnosis="', 1)[1].split('"', 1)[0])
+    return client.get(url + ("&fragment=1" if fragment else ""))
+
+
+def test_a_diagnosis_is_a_page_of_its_own_too_and_only_for_who_may_detect(
+    client_for: ClientFor, ops_zhou: User, leader_wang: User, agent_li: User, center: Org
+) -> None:
+    card = _detect(client_for(ops_zhou)).split('id="detected-A1002"', 1)[1]
+    alone = _diagnosis_of(client_for(ops_zhou), card, fragment=False)
+    assert alone.status_code == 200
+    assert "质检诊断 · 张伟" in alone.content.decode()
+    assert "<html" in alone.content.decode()
+    assert "<html" not in _diagnosis_of(client_for(ops_zhou), card).content.decode()
+
+    assert _diagnosis_of(client_for(leader_wang), card).status_code == 404  # 二班 is not hers
+    assert _diagnosis_of(client_for(agent_li), card).status_code == 403
+    url = reverse("coaching:diagnosis")
+    wrong = client_for(ops_zhou).get(
+        url, {"agent": "A1002", "date_from": "2026-09-30", "date_to": "2026-06-01"}
+    )
+    assert wrong.status_code == 400
+
+
 def _open_plan(client: Client, agent: str = "A1001", figure: str = "qa_score") -> Any:
     return client.post(
         reverse("coaching:plan_open"),
@@ -123,8 +149,11 @@ def test_detection_comes_with_a_diagnosis_from_qa_findings(
         evaluation=evaluation, item="business_accuracy", note="宽带资费解释不清", scope="common"
     )
 
-    page = _detect(client_for(ops_zhou))
+    client = client_for(ops_zhou)
+    page = _detect(client)
     card = page.split('id="detected-A1001"', 1)[1].split("</section>", 1)[0]
+    assert "服务禁语" not in card  # the card asks for its diagnosis after the page
+    card = _diagnosis_of(client, card).content.decode()
 
     assert "服务禁语 ×6" in card
     assert reverse("interactions:contact_detail", args=[contact.pk]) in card

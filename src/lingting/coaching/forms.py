@@ -54,6 +54,21 @@ class DetectForm(forms.Form):
         )
 
 
+class DiagnosisForm(forms.Form):
+    """Whose diagnosis, over which days (the months an agent was found below target)."""
+
+    agent = forms.CharField(max_length=64)
+    date_from = BoundedDateField()
+    date_to = BoundedDateField()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            raise forms.ValidationError(_("开始日期晚于结束日期"))
+        return data
+
+
 class OpenPlanForm(forms.Form):
     agent = forms.CharField(max_length=64)
     figure = forms.CharField(max_length=32)

@@ -3,7 +3,7 @@ findings), their plans, the trainings and the training needs reviews raised.
 
 Monthly figures per agent come from the performance app's KPI table (`kpi_table_for`
 grouped by agent and month: the FORMATS.md KPIs, FCR, transfers, QA score and pass rate),
-coloured by its `row_statuses` against the agent's team's target, else their main queue's,
+coloured (a `TargetBook`) against the agent's team's target, else their main queue's,
 else the center's. One rule is kept here: while operations has set no QA-score target at
 all, the QA score is judged against `DEFAULT_QA_SCORE_TARGET`, so the check seed 001
 describes works on a fresh installation too.
@@ -56,12 +56,12 @@ from lingting.interactions.models import Contact
 from lingting.interactions.selectors import ContactFilters, contacts_matching
 from lingting.performance.models import LOWER_IS_BETTER, TargetFigure
 from lingting.performance.selectors import (
+    TargetBook,
     agent_team_codes,
     kpi_table_for,
     kpi_targets,
     kpi_team_targets,
     main_queues,
-    row_statuses,
 )
 from lingting.quality.models import (
     AssignmentKind,
@@ -152,22 +152,16 @@ def agent_month_figures(*, user: User, figure: str, months: Sequence[date]) -> F
         agent: _target_for(figure, queue, teams.get(agent), targets, team_targets)
         for agent, queue in queues.items()
     }
+    book = TargetBook(targets, team_targets)
     found: dict[tuple[str, str], MonthFigure] = {}
     for table_row in kpi_table_for(user=user, filters=filters, by=("agent", "month")):
         group = dict(table_row.row.group)
         agent, month = group.get("agent"), group.get("month")
         if not isinstance(agent, str) or not isinstance(month, str):
             continue
-        values = table_row.values()
-        value = values.get(figure)
-        status = row_statuses(
-            table_row.row,
-            targets,
-            queue=queues.get(agent),
-            team=teams.get(agent),
-            team_targets=team_targets,
-            values=values,
-        ).get(figure)
+        value = table_row.values().get(figure)
+        # The rows are by agent and month, not queue: the agent's main queue's target.
+        status = book.status(figure, value, team=teams.get(agent), queue=queues.get(agent))
         known = agent_targets.get(agent)
         if status is None and known is not None and known.source == "default":
             status = known.target.status(value)
@@ -593,11 +587,18 @@ def training_needs(*, since: date) -> tuple[list[TrainingNeed], list[RaisedNeed]
         submitted_at__date__gte=since
     )
     findings = Finding.objects.filter(evaluation__in=evaluations, scope=FindingScope.COMMON)
-    by_item: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings.select_related("evaluation__contact").order_by(
+    # Months of findings: read as values, newest first, not as three models each.
+    by_item: dict[str, list[tuple[str, int | None, int, str]]] = defaultdict(list)
+    for item, note, agent, pk, external in findings.order_by(
         "-evaluation__submitted_at"
+    ).values_list(
+        "item",
+        "note",
+        "evaluation__contact__agent_id",
+        "evaluation__contact_id",
+        "evaluation__contact__external_id",
     ):
-        by_item[finding.item].append(finding)
+        by_item[item].append((note, agent, pk, external))
     trainings: dict[str, list[Training]] = defaultdict(list)
     for training in Training.objects.filter(item__in=by_item):
         trainings[training.item].append(training)
@@ -606,12 +607,9 @@ def training_needs(*, since: date) -> tuple[list[TrainingNeed], list[RaisedNeed]
             item=item,
             title=titles.get(item, item) if item else _("未指明评分项"),
             common_findings=len(listed),
-            agents=len({f.evaluation.contact.agent_id for f in listed}),
-            notes=[n for n, _c in Counter(f.note for f in listed).most_common(3)],
-            examples=[
-                Example(f.evaluation.contact_id, f.evaluation.contact.external_id)
-                for f in listed[:EXAMPLES]
-            ],
+            agents=len({agent for _note, agent, _pk, _external in listed}),
+            notes=[n for n, _c in Counter(note for note, *_rest in listed).most_common(3)],
+            examples=[Example(pk, external) for _n, _a, pk, external in listed[:EXAMPLES]],
             trainings=trainings.get(item, []),
         )
         for item, listed in by_item.items()

@@ -7,6 +7,7 @@ app_name = "coaching"
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("detect/", views.detect, name="detect"),
+    path("detect/diagnosis/", views.diagnosis, name="diagnosis"),
     path("plans/open/", views.plan_open, name="plan_open"),
     path("plans/<id:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<id:plan_id>/sessions/", views.session_record, name="session_record"),

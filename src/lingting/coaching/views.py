@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from lingting.coaching import charts
 from lingting.coaching.forms import (
     CloseForm,
     DetectForm,
+    DiagnosisForm,
     EffectForm,
     GoalForm,
     OpenPlanForm,
@@ -29,6 +31,7 @@ from lingting.coaching.models import ImprovementPlan, PlanStatus, Training
 from lingting.coaching.selectors import (
     COMPARISONS,
     Comparison,
+    Detected,
     PlanEffect,
     agent_diagnosis,
     detect_below_target,
@@ -58,7 +61,7 @@ from lingting.coaching.services import (
     training_schedule,
 )
 from lingting.core.forms import refusals_on
-from lingting.core.params import int_param
+from lingting.core.params import BadParameter, int_param
 from lingting.core.permissions import (
     may_coach,
     may_detect,
@@ -67,6 +70,7 @@ from lingting.core.permissions import (
     may_see_coaching_effect,
     may_see_plans,
     may_write_goals,
+    plan_agents,
     request_user,
     require,
 )
@@ -109,34 +113,62 @@ def detect(request: HttpRequest) -> HttpResponse:
     form = DetectForm(request.GET or None)
     figure, as_of, length = form.values()
     detection = detect_below_target(user=user, figure=figure, as_of=as_of, length=length)
-    # A diagnosis reads months of an agent's findings: a page of them at a time, however
-    # many agents a center has below target.
     page = Paginator(detection.detected, DETECTED_PER_PAGE).get_page(
         int_param(request.GET, "page", 1, minimum=1)
     )
-    rows = []
-    for found in page:
-        months = found.detected_months
-        first = date.fromisoformat(f"{months[0].month}-01")
-        last = month_end(date.fromisoformat(f"{months[-1].month}-01"))
-        rows.append(
-            (
-                found,
-                agent_diagnosis(user=user, agent=found.agent, date_from=first, date_to=last, top=3),
-            )
-        )
     return render(
         request,
         "coaching/detect.html",
         {
             "form": form,
             "detection": detection,
-            "rows": rows,
+            # A diagnosis reads months of an agent's findings: each card asks for its own
+            # after the page (coaching/diagnosis.js), so the list shows at once.
+            "rows": [(found, _diagnosis_query(found)) for found in page],
             "page": page,
             "length": length,
             "as_of": as_of,
         },
     )
+
+
+def _diagnosis_query(found: Detected) -> str:
+    """The query string of `diagnosis` for an agent found below target: the months found."""
+    months = found.detected_months
+    first = date.fromisoformat(f"{months[0].month}-01")
+    last = month_end(date.fromisoformat(f"{months[-1].month}-01"))
+    return urlencode({"agent": found.agent.code, "date_from": first, "date_to": last})
+
+
+@require_GET
+def diagnosis(request: HttpRequest) -> HttpResponse:
+    """Why an agent is below target (`agent_diagnosis`): the part of the detection page's card
+    its script asks for (`fragment=1`), or a page of its own (the link without scripts)."""
+    user = request_user(request)
+    require(may_detect(user))
+    form = DiagnosisForm(request.GET)
+    if not form.is_valid():
+        raise BadParameter(
+            "；".join(
+                f"{name}: {' '.join(str(e) for e in errors)}"
+                for name, errors in form.errors.items()
+            )
+        )
+    data = form.cleaned_data
+    agent = plan_agents(user).select_related("team").filter(code=data["agent"]).first()
+    if agent is None:
+        raise Http404
+    context = {
+        "agent": agent,
+        "date_from": data["date_from"],
+        "date_to": data["date_to"],
+        "diagnosis": agent_diagnosis(
+            user=user, agent=agent, date_from=data["date_from"], date_to=data["date_to"], top=3
+        ),
+    }
+    if request.GET.get("fragment"):
+        return render(request, "coaching/detect.html#diagnosis", context)
+    return render(request, "coaching/diagnosis.html", context)
 
 
 @require_POST

@@ -75,6 +75,13 @@ class Contact(models.Model):
             # The KPI engine's moment of a contact (queue time, else start): FCR's repeats and
             # the pages' "one day of contacts" are ranges on it.
             models.Index(Coalesce("queued_at", "started_at"), name="contact_moment_idx"),
+            # The contacts that carry the switch's satisfaction rating, by when it was given
+            # (surveys.selectors): a few among millions, found without reading the others.
+            models.Index(
+                Coalesce("ended_at", "started_at"),
+                condition=models.Q(extra__has_key="satisfaction"),
+                name="contact_rated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -111,9 +111,13 @@ def tallies_update(*, limit: int | None = CHANGES_PER_ROUND) -> int:
     workers = _rebuild_workers()
     with transaction.atomic():
         state = _locked_state()
-        if state.rebuilt_at is None:
+        built = state.rebuilt_at is None
+        if built:
             _rebuild(state, settled=settled, workers=workers)
-        return _update(state, limit)
+        counted = _update(state, limit)
+    if built:
+        _vacuum()
+    return counted
 
 
 def tallies_drain() -> int:
@@ -131,7 +135,9 @@ def tallies_rebuild() -> int:
     settled = _settled_changes()
     workers = _rebuild_workers()
     with transaction.atomic():
-        return _rebuild(_locked_state(), settled=settled, workers=workers)
+        written = _rebuild(_locked_state(), settled=settled, workers=workers)
+    _vacuum()
+    return written
 
 
 def tallies_catch_up() -> int:
@@ -230,6 +236,16 @@ def _rebuild(state: TallyState, *, settled: int | None, workers: int = 1) -> int
     state.rebuilt_at = state.updated_at = timezone.now()
     state.save(update_fields=["rebuilt_at", "updated_at"])
     return written
+
+
+def _vacuum() -> None:
+    """After a build has committed (PostgreSQL, the caller holding no transaction): it
+    replaced every row, so the old ones are reclaimed and the planner's statistics renewed
+    at once, not when autovacuum comes by; pages meanwhile would read pages of dead rows
+    and plan for a table of another size."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {DailyTally._meta.db_table}")
 
 
 # The most processes a rebuild counts days in (PostgreSQL; the database works alongside).

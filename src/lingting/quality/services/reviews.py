@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,11 +77,17 @@ def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, Cont
 
 def auto_results_of(score: ContactScore | None) -> dict[str, str]:
     """Item id → the engine's pass/fail/na for the automatic items of a stored score."""
-    if score is None or not isinstance(score.items, list):
+    return auto_results_in(score.items if score is not None else None)
+
+
+def auto_results_in(items: Any) -> dict[str, str]:
+    """Item id → pass/fail/na of the items (FORMATS.md) the engine judged itself: those it
+    left to a person ("manual") are not automatic, so a review never overturns them."""
+    if not isinstance(items, list):
         return {}
     return {
         str(item["item"]): str(item["result"])
-        for item in score.items
+        for item in items
         if isinstance(item, dict) and item.get("result") in {"pass", "fail", "na"}
     }
 
