@@ -633,21 +633,26 @@ customers = st.lists(
 )
 
 
-@given(customers, st.randoms(use_true_random=False))
-def test_fcr_parts_add_up_and_do_not_depend_on_order(
-    calls: list[tuple[str, int]], rng: random.Random
-) -> None:
-    sample = [
+def _answered_calls(calls: list[tuple[str, int]], *, seconds: float = 0) -> list[Contact]:
+    """An answered call per (customer, minute after START), `seconds` into the minute."""
+    return [
         Contact(
             id="f",
             direction="inbound",
             disposition="answered",
             queue=("Q1", "Q2")[minute % 2],
             customer_id=customer,
-            started_at=START + timedelta(minutes=minute),
+            started_at=START + timedelta(minutes=minute, seconds=seconds),
         )
         for customer, minute in calls
     ]
+
+
+@given(customers, st.randoms(use_true_random=False))
+def test_fcr_parts_add_up_and_do_not_depend_on_order(
+    calls: list[tuple[str, int]], rng: random.Random
+) -> None:
+    sample = _answered_calls(calls)
     rows = kpi_rows(sample, by=("queue",), tz=SHANGHAI, extra=True)
     for row in rows:
         parts = row.fcr_resolved + row.fcr_repeated + row.fcr_pending + row.fcr_unidentified
@@ -659,7 +664,6 @@ def test_fcr_parts_add_up_and_do_not_depend_on_order(
     assert [r.to_dict(extra=True) for r in again] == [r.to_dict(extra=True) for r in rows]
 
 
-@needs_bank
 @given(customers, st.integers(0, 60 * 24 * 30))
 def test_a_store_of_open_moments_settles_fcr_as_the_engine_does_at_any_end(
     calls: list[tuple[str, int]], end_minute: int
@@ -667,17 +671,7 @@ def test_a_store_of_open_moments_settles_fcr_as_the_engine_does_at_any_end(
     """What the web app's tallies keep (sums unsettled, the open contacts' moments) gives
     the same resolved/not-yet-known split as the engine reading the contacts, wherever the
     data ends."""
-    sample = [
-        Contact(
-            id="f",
-            direction="inbound",
-            disposition="answered",
-            queue=("Q1", "Q2")[minute % 2],
-            customer_id=customer,
-            started_at=START + timedelta(minutes=minute, seconds=0.5),
-        )
-        for customer, minute in calls
-    ]
+    sample = _answered_calls(calls, seconds=0.5)
     end = START + timedelta(minutes=end_minute)
     settled = KpiAccumulator(by=("queue",), tz=SHANGHAI, extra=True, known_until=end)
     stored = KpiAccumulator(by=("queue",), tz=SHANGHAI, extra=True)
@@ -693,6 +687,7 @@ def test_a_store_of_open_moments_settles_fcr_as_the_engine_does_at_any_end(
         assert sums.fcr_repeated == expected[key].fcr_repeated
 
 
+@needs_bank
 def test_bank_fcr_against_the_source_file(
     bank_contacts: list[Contact], bank_tsv: list[dict[str, str]]
 ) -> None:
