@@ -529,9 +529,10 @@ def _issues(user: User | None, period: Period, previous: Period) -> list[IssueRo
     return issues
 
 
-def _examples(user: User | None, period: Period, mask: Callable[[str], str]) -> list[Example]:
+def _examples(
+    user: User | None, period: Period, mask: Callable[[str], str], titles: Mapping[str, str]
+) -> list[Example]:
     examples = []
-    titles: dict[str, str] = {}
     for scope in (FindingScope.COMMON, FindingScope.INDIVIDUAL):
         findings = (
             _in(
@@ -545,9 +546,7 @@ def _examples(user: User | None, period: Period, mask: Callable[[str], str]) -> 
             .select_related("evaluation__contact__agent", "evaluation__contact__queue")
             .order_by("-evaluation__submitted_at", "-id")[:EXAMPLES_PER_SCOPE]
         )
-        found = list(findings)
-        titles.update(_item_titles(f.item for f in found))
-        for finding in found:
+        for finding in findings:
             contact = finding.evaluation.contact
             examples.append(
                 Example(
@@ -718,14 +717,16 @@ def _quality_report(user: User | None, period: Period) -> QualityReport:
     grouped = _grouped_totals(user, first, period, "queue")
     by_period = _by_period(grouped)
     trend = _trend(by_period, first, period)
+    issues = _issues(user, period, previous)
     return QualityReport(
         period=period,
         previous=previous,
         scope_label=scope_label(user) if user else "",
         totals=Pair(by_period.get(period.key, Totals()), by_period.get(previous.key, Totals())),
         queues=_queues(grouped, period, previous),
-        issues=_issues(user, period, previous),
-        examples=_examples(user, period, mask),
+        issues=issues,
+        # The issues count every finding of the period: their items' titles serve.
+        examples=_examples(user, period, mask, {row.item: row.title for row in issues}),
         training=_training(user, period, previous, mask),
         agents=_agents(user, period, previous),
         cases=_cases(user, period, mask),

@@ -14,7 +14,7 @@ from lingting.core.models import Role, User
 from lingting.core.permissions import may_archive_reports
 from lingting.core.services import audit_record, notification_send
 from lingting.performance.tallies import tallies_drain
-from lingting.reports.exports.pdf import render_pdf
+from lingting.reports.exports.pdf import pdf_begun, render_pdf
 from lingting.reports.exports.xlsx import render_xlsx
 from lingting.reports.layouts import document_for
 from lingting.reports.models import GeneratedReport, ReportKind
@@ -42,9 +42,10 @@ def report_generate(*, kind: str, period: Period, actor: User | None) -> Generat
     existing = GeneratedReport.objects.filter(kind=kind, period=period.key).first()
     if existing is not None and actor is None:
         return Generated(existing, created=False)
+    begun = pdf_begun()  # its font loads while the figures are counted and read
     tallies_drain()  # every contact imported, scored and reviewed so far in the figures
     document = document_for(kind=kind, period=period, user=None)
-    xlsx, pdf = render_xlsx(document), render_pdf(document)
+    xlsx, pdf = render_xlsx(document), render_pdf(document, begun=begun)
     with transaction.atomic():
         report, created = GeneratedReport.objects.update_or_create(
             kind=kind,

@@ -28,6 +28,7 @@ from lingting.performance.tallies import counted_first
 from lingting.reports.document import ReportDocument, Section
 from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.exports.page import XLSX, attachment, document_download
+from lingting.reports.exports.pdf import pdf_begun
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, ReportKind
 from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
@@ -134,6 +135,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         period = _period(kind, request.GET.get("period"))
     except ValueError:
         return _page(request, kind, None, None, status=400)
+    pdf = pdf_begun() if fmt == "pdf" else None  # its font loads while the figures are read
     document = document_for(
         kind=kind,
         period=period,
@@ -142,7 +144,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         team_id=_int(request.GET.get("team")),
     )
     try:
-        return document_download(document, fmt)
+        return document_download(document, fmt, pdf=pdf)
     except ReportFontMissing as error:
         messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
         return redirect(f"{reverse('reports:report', args=[kind])}?period={period.key}")

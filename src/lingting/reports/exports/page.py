@@ -7,6 +7,8 @@ report's can never differ in how they treat data."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -50,14 +52,20 @@ def page_document(
 
 
 def document_download(
-    document: ReportDocument, fmt: str, *, formats: Collection[str] = DOCUMENT_FORMATS.keys()
+    document: ReportDocument,
+    fmt: str,
+    *,
+    formats: Collection[str] = DOCUMENT_FORMATS.keys(),
+    pdf: Future[Any] | None = None,
 ) -> HttpResponse:
     """`document` as an attachment in `fmt`, one of `formats`; Http404 for any other.
-    A PDF raises ReportFontMissing when no CJK font can be found."""
+    A PDF (on `pdf`, what `pdf_begun` began, if given) raises ReportFontMissing when no
+    CJK font can be found."""
     if fmt not in formats or fmt not in DOCUMENT_FORMATS:
         raise Http404("no such format")
     render, content_type = DOCUMENT_FORMATS[fmt]
-    return attachment(render(document), content_type, f"{document.filename}.{fmt}")
+    body = render_pdf(document, begun=pdf) if fmt == "pdf" else render(document)
+    return attachment(body, content_type, f"{document.filename}.{fmt}")
 
 
 def page_download(document: ReportDocument, fmt: str) -> HttpResponse:
