@@ -128,10 +128,8 @@ def _database() -> dict[str, Any]:
     else:
         # PostgreSQL compiles a query with JIT once its cost estimate is high, which the
         # reports' aggregates over months reach: 100+ ms of compiling for a query that runs
-        # in a few hundred. The pages' queries never gain from it. And its default 4 MB of
-        # memory per sort or hash sends a month-by-agent aggregate of the tallies (it cannot
-        # foresee that 90,000 rows make 3,000 groups) to a sort on disk instead of a hash.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=32MB"
+        # in a few hundred. The pages' queries never gain from it.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from lingting.core.models import Agent, Role, User
 from lingting.core.params import BadParameter
 from lingting.core.permissions import assessment_agents, contact_scope, sees_all_contacts
+from lingting.core.planner import planner_settings
 from lingting.engine.assessment import (
     COMPONENTS,
     AgentPeriod,
@@ -276,7 +277,14 @@ def _tally_groups(
         tallies = tallies.exclude(group_day=boundary)
         sums["sum_fcr_pending"] = Sum(unsettled, filter=Q(group_day__gt=boundary))
         sums["sum_fcr_resolved"] = Sum(unsettled, filter=Q(group_day__lt=boundary))
-    rows = [tallies.aggregate(**sums)] if not by else tallies.values(**names).annotate(**sums)
+    # The planner cannot foresee that months of rows make a few thousand groups: with its
+    # default 4 MB it sorts them on disk instead of hashing them (0.21 -> 0.10 s at 1 M).
+    with planner_settings(work_mem="32MB"):
+        rows = (
+            [tallies.aggregate(**sums)]
+            if not by
+            else list(tallies.values(**names).annotate(**sums))
+        )
     groups: dict[GroupKeys, _Group] = {}
     for row in rows:
         _add_tally_sums(groups, by, row, {n[4:]: v for n, v in row.items() if n[:4] == "sum_"})

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import update_wrapper
@@ -44,6 +44,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lingting.core.forked import forked_pool, map_in_order
+from lingting.core.planner import planner_settings
 from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
 from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact, FigureChange
@@ -420,28 +421,15 @@ class _Row:
     fcr_open: list[float] = field(default_factory=list)  # KpiAccumulator.pending_moments
 
 
-@contextmanager
-def _index_lookups() -> Iterator[None]:
+def _index_lookups() -> AbstractContextManager[None]:
     """PostgreSQL: look a day's contacts' scores, customers and reviews up by index. The
     planner otherwise hashes the whole score and customer tables for each day (a million
     rows each, 180 times over a rebuild); and plans the cursors for reading every row, not
     the first tenth (its default for a cursor), which walked the customers' repeats in
-    moment order. Restored after, even inside a caller's transaction."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    settings = {"enable_hashjoin": "off", "enable_mergejoin": "off", "cursor_tuple_fraction": "1"}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in settings))
-        before = cursor.fetchone()
-        for name, value in settings.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, value in zip(settings, before or (), strict=True):
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    moment order."""
+    return planner_settings(
+        enable_hashjoin="off", enable_mergejoin="off", cursor_tuple_fraction="1"
+    )
 
 
 def _count(contacts: QuerySet[Contact]) -> dict[_Key, _Row]:
