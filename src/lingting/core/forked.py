@@ -60,6 +60,9 @@ def _start_worker(parent: int) -> None:
             blank = os.open(os.devnull, os.O_RDWR)
             os.dup2(blank, wrapper.connection.fileno())
             os.close(blank)
-        # Forgotten, not closed: were the worker to need a database, it connects anew.
+        # Forgotten, not closed; and the wrapper with it, transaction state and all (forked
+        # inside the parent's transaction, it would take itself to be in one): were the
+        # worker to need a database, a fresh wrapper connects anew.
         wrapper.connection = None
+        del connections[alias]
     gc.freeze()
