@@ -212,6 +212,14 @@ class Detected:
     def detected_months(self) -> list[MonthFigure]:
         return list(self.streak.figures[-self.streak.run :])
 
+    @property
+    def detected_days(self) -> tuple[date, date]:
+        """The first day of the first month found below target and the last of the last:
+        what its diagnosis reads."""
+        months = self.detected_months
+        first = date.fromisoformat(f"{months[0].month}-01")
+        return first, month_end(date.fromisoformat(f"{months[-1].month}-01"))
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:

@@ -28,7 +28,6 @@ from lingting.coaching.selectors import (
     Detected,
     agent_diagnosis,
     figure_named,
-    month_end,
     session_contacts,
 )
 from lingting.core.models import Agent, User
@@ -52,8 +51,7 @@ def improvement_plan_open(
     if detected.target is None:
         raise ValidationError(_("该指标没有目标，无法开启提升计划"))
     months = detected.detected_months
-    first = date.fromisoformat(f"{months[0].month}-01")
-    last = month_end(date.fromisoformat(f"{months[-1].month}-01"))
+    first, last = detected.detected_days
     diagnosis = agent_diagnosis(user=actor, agent=agent, date_from=first, date_to=last)
     focus = diagnosis.auto_items[0].title if diagnosis.auto_items else ""
     if diagnosis.reviewed_items:

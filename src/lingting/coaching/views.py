@@ -37,7 +37,6 @@ from lingting.coaching.selectors import (
     detect_below_target,
     figure_named,
     figures,
-    month_end,
     plan_cohorts,
     plan_effect,
     plan_for,
@@ -134,9 +133,7 @@ def detect(request: HttpRequest) -> HttpResponse:
 
 def _diagnosis_query(found: Detected) -> str:
     """The query string of `diagnosis` for an agent found below target: the months found."""
-    months = found.detected_months
-    first = date.fromisoformat(f"{months[0].month}-01")
-    last = month_end(date.fromisoformat(f"{months[-1].month}-01"))
+    first, last = found.detected_days
     return urlencode({"agent": found.agent.code, "date_from": first, "date_to": last})
 
 

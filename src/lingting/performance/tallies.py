@@ -269,7 +269,7 @@ def _counted_days(workers: int) -> Iterator[dict[_Key, _Row]]:
     days = _contact_days()
     if workers < 2:
         for day in days:
-            yield _count(_day_contacts(day, agents=None))
+            yield _count_day(day)
         return
     pool = forked_pool(workers)
     try:
@@ -279,10 +279,9 @@ def _counted_days(workers: int) -> Iterator[dict[_Key, _Row]]:
 
 
 def _count_day(day: date | None) -> dict[_Key, _Row]:
-    """In a worker process: one day's tally rows (in a transaction of its own, where
-    `_index_lookups` holds)."""
-    with transaction.atomic():
-        return _count(_day_contacts(day, agents=None))
+    """One day's tally rows (in a worker process too: `_index_lookups` opens the
+    transaction its settings need when there is none)."""
+    return _count(_day_contacts(day, agents=None))
 
 
 def _settled_changes() -> int | None:
