@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
@@ -25,6 +30,41 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On in-memory SQLite every request thread shares the test's one connection, and two
+    threads using it at once fail inside sqlite3 ("bad parameter or other API misuse").
+    A page that fetches its parts in parallel (the detection page's diagnoses) did that.
+    The lock is taken per request, not per connection: a browser's idle keep-alive
+    connection must not hold the others up."""
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    response.close()  # Django's request_finished, as the server would
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_shared_sqlite(django_db_setup: None) -> Iterator[None]:
+    # After django_db_setup: only then does the connection name the test database.
+    shared = any(conn.vendor == "sqlite" and conn.is_in_memory_db() for conn in connections.all())
+    if not shared:  # PostgreSQL: each request thread has its own connection
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeServer)
+        yield
 
 
 @pytest.fixture(scope="module")
