@@ -4,6 +4,7 @@ within what each role may see; the contact list's "not scored" filter."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,7 +17,7 @@ from lingting.core.models import User
 from lingting.engine.reader import parse_json_line
 from lingting.interactions import search
 from lingting.interactions.models import Contact
-from lingting.interactions.services import contacts_import
+from lingting.interactions.services import contacts_import, contacts_import_file
 from tests.conftest import ContactFactory
 from tests.web.conftest import Api
 
@@ -177,6 +178,56 @@ def test_importing_a_changed_transcript_changes_what_finds_it(supervisor: Client
 
     assert found(supervisor, "停电") == []
     assert found(supervisor, "花呗") == ["C1"]
+
+
+def test_a_line_without_its_transcript_keeps_the_words_that_find_the_contact(
+    supervisor: Client,
+) -> None:
+    # A CDR refresh (no turns) keeps the stored transcript: search still finds its words,
+    # and the refresh's own tags, whether the transcript came in an earlier import or an
+    # earlier line of the same one.
+    before = call("C-EARLIER", "我家停电了。")
+    imported(before)
+    imported({key: value for key, value in before.items() if key != "turns"} | {"tags": ["投诉"]})
+    same = call("C-SAME", "宽带断网两天了。")
+    imported(
+        same, {key: value for key, value in same.items() if key != "turns"} | {"tags": ["催办"]}
+    )
+
+    assert found(supervisor, "停电") == ["C-EARLIER"]
+    assert found(supervisor, "投诉") == ["C-EARLIER"]
+    assert found(supervisor, "断网") == ["C-SAME"]
+    assert found(supervisor, "催办") == ["C-SAME"]
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_file_imported_with_sync_is_found_at_once(
+    tmp_path: Path, supervisor: Client, workers: int
+) -> None:
+    # With reader processes (PostgreSQL) each reader makes its lines' search entries; a
+    # chunk of a few lines each, so that several readers' chunks make one batch.
+    records = [
+        call("C-POWER", f"停电了，我的电话是{CUSTOMER_MOBILE}。"),
+        call("C-HUABEI", "我的花呗这个月怎么多扣了一笔？", tags=["投诉"]),
+        call("C-CALLER", "您好。", customer_id="13912345678"),
+    ]
+    path = tmp_path / "calls.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+
+    report = contacts_import_file(
+        str(path),
+        tz=get_default_timezone(),
+        workers=workers,
+        chunk_bytes=100,
+        score=False,
+        score_in_process=True,
+    )
+
+    assert report.imported == 3
+    assert found(supervisor, "停电") == ["C-POWER"]
+    assert found(supervisor, "投诉") == ["C-HUABEI"]
+    assert found(supervisor, CUSTOMER_MOBILE) == ["C-POWER"]
+    assert found(supervisor, "13912345678") == ["C-CALLER"]
 
 
 def test_reindex_covers_contacts_stored_before_search(

@@ -38,7 +38,7 @@ MAX_TERM_CHARS = 64  # a longer run of letters is no word anyone types
 MAX_QUERY_TERMS = 32
 _TERM = re.compile(r"[^\W_]+")
 _SCRIPT_PARTS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")
-_MIXED_TERM = re.compile(r"\S*(?:[a-z0-9][^\sa-z0-9]|[^\sa-z0-9][a-z0-9])\S*")
+_ASCII_LETTER_OR_DIGIT = re.compile(r"[a-z0-9]")
 _PHONE_KINDS = frozenset({pii.PiiKind.MOBILE, pii.PiiKind.LANDLINE})
 
 
@@ -56,15 +56,19 @@ class Segmenter:
 
         No word spans two texts: jieba cuts at the line breaks that join them."""
         words = self._jieba.cut_for_search(_normalised("\n".join(texts)), False)
-        terms = _terms_of(" ".join(words))
+        terms = _terms_of(words)
         # A word of letters and Han characters (5g套餐) is found by each part too.
-        mixed = _MIXED_TERM.findall(" ".join(terms))
-        parts = [part for term in mixed for part in _SCRIPT_PARTS.findall(term)]
+        parts = [
+            part
+            for term in terms
+            if not term.isascii() and _ASCII_LETTER_OR_DIGIT.search(term)
+            for part in _SCRIPT_PARTS.findall(term)
+        ]
         return list(dict.fromkeys(terms + parts))
 
     def query_terms(self, query: str) -> list[str]:
         """The terms a contact must all have to match `query` (empty: nothing to search)."""
-        terms = _terms_of(" ".join(self._jieba.cut(_normalised(query), False)))
+        terms = _terms_of(self._jieba.cut(_normalised(query), False))
         return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
 
 
@@ -111,6 +115,9 @@ def without_personal_numbers(
 ) -> list[str]:
     """The turns' texts with every digit of these personal numbers blanked: what search may
     index for anyone (a number is searched only through its own, guarded, lookup)."""
+    findings = list(findings)
+    if not findings:  # most contacts
+        return [t.text for t in turns]
     chars = [list(t.text) for t in turns]
     position = {t.index: n for n, t in enumerate(turns)}
     for finding in findings:
@@ -125,5 +132,13 @@ def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _terms_of(words: str) -> list[str]:
-    return [term for term in _TERM.findall(words) if len(term) <= MAX_TERM_CHARS]
+def _terms_of(words: Iterable[str]) -> list[str]:
+    """The terms of jieba's words: a word of letters and digits only (nearly every word) is
+    one as it is; of any other (3.5, c++, punctuation) its runs of letters and digits."""
+    terms: list[str] = []
+    for word in words:
+        if word.isalnum():
+            terms.append(word)
+        else:
+            terms.extend(_TERM.findall(word))
+    return [term for term in terms if len(term) <= MAX_TERM_CHARS]

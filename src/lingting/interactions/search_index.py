@@ -3,7 +3,9 @@
 Segmenting and indexing costs about three times what storing a contact does, so the import
 leaves it to the task worker, like scoring (`tasks.search_index_later`): the task is enqueued in
 the transaction that stores the contacts, so it is committed, or lost, with them, and a
-killed import leaves no contact behind unindexed. `lingting search_reindex` rebuilds every
+killed import leaves no contact behind unindexed. `lingting import --sync` indexes in its
+own transactions instead, and its reader processes make each line's entry from the line
+(`search_entry_of`), so the turns are not read back. `lingting search_reindex` rebuilds every
 document, after a change of the dictionaries or for contacts stored before search existed.
 
 The document holds the transcript without the digits of personal numbers: a number searched
@@ -14,8 +16,8 @@ only roles that may see them search.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from django.db import transaction
 
@@ -26,6 +28,14 @@ from lingting.interactions.models import Contact, PhoneNumber, SearchDocument, T
 from lingting.interactions.search import search_segmenter
 
 REINDEX_CHUNK = 2000
+
+
+class SearchEntry(NamedTuple):
+    """What search keeps of one contact: its document's terms (space-separated; empty for
+    a contact with nothing to find by words) and the phone numbers it carries."""
+
+    terms: str
+    numbers: frozenset[str]
 
 
 def search_index_refresh(*, contact_ids: Sequence[int]) -> None:
@@ -41,22 +51,38 @@ def search_index_refresh(*, contact_ids: Sequence[int]) -> None:
             .values_list("contact_id", "index", "speaker", "text")
         ):
             turns[contact_id].append(EngineTurn(index, speaker, text))
-        documents: list[SearchDocument] = []
-        numbers: list[PhoneNumber] = []
-        for contact_id, tags, extra, customer in Contact.objects.filter(pk__in=ids).values_list(
-            "pk", "tags", "extra", "customer__code"
-        ):
-            terms, found = search_entry_of(
-                segmenter, turns.get(contact_id, []), tags=tags, customer=customer, extra=extra
-            )
-            if terms:
-                documents.append(SearchDocument(contact_id=contact_id, terms=terms))
-            numbers.extend(PhoneNumber(contact_id=contact_id, number=n) for n in sorted(found))
-        with transaction.atomic():
-            SearchDocument.objects.filter(contact_id__in=ids).delete()
-            PhoneNumber.objects.filter(contact_id__in=ids).delete()
-            SearchDocument.objects.bulk_create(documents)
-            PhoneNumber.objects.bulk_create(numbers)
+        search_entries_store(
+            {
+                contact_id: search_entry_of(
+                    segmenter, turns.get(contact_id, []), tags=tags, customer=customer, extra=extra
+                )
+                for contact_id, tags, extra, customer in Contact.objects.filter(
+                    pk__in=ids
+                ).values_list("pk", "tags", "extra", "customer__code")
+            }
+        )
+
+
+def search_entries_store(entries: Mapping[int, SearchEntry]) -> None:
+    """Replace these contacts' search documents and phone numbers with `entries`."""
+    if not entries:
+        return
+    ids = list(entries)
+    documents = [
+        SearchDocument(contact_id=contact_id, terms=entry.terms)
+        for contact_id, entry in entries.items()
+        if entry.terms
+    ]
+    numbers = [
+        PhoneNumber(contact_id=contact_id, number=number)
+        for contact_id, entry in entries.items()
+        for number in sorted(entry.numbers)
+    ]
+    with transaction.atomic():
+        SearchDocument.objects.filter(contact_id__in=ids).delete()
+        PhoneNumber.objects.filter(contact_id__in=ids).delete()
+        SearchDocument.objects.bulk_create(documents)
+        PhoneNumber.objects.bulk_create(numbers)
 
 
 def search_entry_of(
@@ -66,8 +92,8 @@ def search_entry_of(
     tags: Any,
     customer: str | None,
     extra: Any,
-) -> tuple[str, set[str]]:
-    """A contact's search document (its terms, space-separated) and its phone numbers."""
+) -> SearchEntry:
+    """A contact's search entry: its document's terms and its phone numbers."""
     in_turns = pii.find_personal_numbers(turns)
     said = without_personal_numbers(turns, in_turns)
     terms = segmenter.index_terms([*said, *(str(tag) for tag in tags or ())])
@@ -75,7 +101,9 @@ def search_entry_of(
     in_fields = pii.find_personal_numbers(
         [EngineTurn(n, "system", text) for n, text in enumerate(carried) if text]
     )
-    return " ".join(terms), phone_numbers_in(in_turns) | phone_numbers_in(in_fields)
+    return SearchEntry(
+        " ".join(terms), frozenset(phone_numbers_in(in_turns) | phone_numbers_in(in_fields))
+    )
 
 
 def search_reindex_all() -> int:
@@ -102,7 +130,7 @@ def _strings_in(value: Any) -> Iterator[str]:
         yield value
     elif isinstance(value, int) and not isinstance(value, bool):
         yield str(value)
-    elif isinstance(value, dict):
+    elif isinstance(value, Mapping):
         for item in value.values():
             yield from _strings_in(item)
     elif isinstance(value, list):

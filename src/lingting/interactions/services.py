@@ -25,7 +25,7 @@ import itertools
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -51,9 +51,12 @@ from lingting.engine.reader import (
     read_contacts_file,
     sniff_file_encoding,
 )
+from lingting.engine.search import Segmenter
 from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Turn as TurnRow
+from lingting.interactions.search import search_segmenter
+from lingting.interactions.search_index import SearchEntry, search_entries_store, search_entry_of
 from lingting.interactions.tasks import search_index_later
 from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.tasks import score_contacts
@@ -131,8 +134,11 @@ def contacts_import(
     scoring = _Scoring(enabled=score, in_process=score_in_process)
     if connection.vendor == "postgresql":
         importer = _RowImporter(batch_size=batch_size, scoring=scoring, on_error=on_error)
+        segmenter = search_segmenter() if score_in_process else None
         for item in lines:
-            importer.add(item if isinstance(item, LineError) else _compact(item))
+            importer.add(
+                item if isinstance(item, LineError) else _compact(item, segmenter=segmenter)
+            )
         return importer.finish()
     report = ImportReport()
     began = time.perf_counter()
@@ -185,7 +191,8 @@ def contacts_import_file(
         on_error=on_error,
     )
     lines_before = 0
-    for lines, items, more_ready in _read_in_workers(path, encoding, tz, workers, chunk_bytes):
+    reading = _Reading(path, encoding, tz, with_search=score_in_process)
+    for lines, items, more_ready in _read_in_workers(reading, workers, chunk_bytes):
         # A worker numbers the lines of its chunk from 1; the chunks before it held
         # `lines_before` lines (blank ones included).
         for item in items:
@@ -212,22 +219,35 @@ def _reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) 
 _Chunk = tuple[int, list["_Row | LineError"]]
 
 
+class _Reading(NamedTuple):
+    """What a reader process needs to know of the file and the import."""
+
+    path: str
+    encoding: str
+    tz: tzinfo
+    with_search: bool  # make each line's search entry (`import --sync`)
+
+
 def _read_in_workers(
-    path: str, encoding: str, tz: tzinfo, workers: int, chunk_bytes: int
+    reading: _Reading, workers: int, chunk_bytes: int
 ) -> Iterator[tuple[int, list[_Row | LineError], bool]]:
     """Each chunk of the file as (lines in it, rows and errors, whether the next chunk is
     ready), in file order. At most IN_FLIGHT_BYTES of the file are being read or waiting
     at a time, so memory stays flat however big the file and however slow the database."""
-    parts = max(1, os.path.getsize(path) // max(1, chunk_bytes))
-    ranges = iter(line_aligned_ranges(Path(path), parts))
+    parts = max(1, os.path.getsize(reading.path) // max(1, chunk_bytes))
+    ranges = iter(line_aligned_ranges(Path(reading.path), parts))
     pool = forked_pool(workers)
     pending: deque[Future[_Chunk]] = deque()
 
     def submit() -> None:
         for start, end in itertools.islice(ranges, 1):
             # Only the first chunk can start with a byte-order mark.
-            chunk_encoding = "utf-8" if start > 0 and encoding == "utf-8-sig" else encoding
-            pending.append(pool.submit(_read_chunk, path, start, end, chunk_encoding, tz))
+            if start > 0 and reading.encoding == "utf-8-sig":
+                pending.append(
+                    pool.submit(_read_chunk, reading._replace(encoding="utf-8"), start, end)
+                )
+            else:
+                pending.append(pool.submit(_read_chunk, reading, start, end))
 
     try:
         for _ in range(max(2 * workers + 1, IN_FLIGHT_BYTES // max(1, chunk_bytes))):
@@ -240,23 +260,24 @@ def _read_in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_chunk(path: str, start: int, end: int, encoding: str, tz: tzinfo) -> _Chunk:
+def _read_chunk(reading: _Reading, start: int, end: int) -> _Chunk:
     """In a worker: read, check and encode the lines of one chunk, numbered from 1."""
     items: list[_Row | LineError] = []
-    with open(path, "rb") as stream:
+    segmenter = search_segmenter() if reading.with_search else None
+    with open(reading.path, "rb") as stream:
         stream.seek(start)
-        lines = NumberedLines(stream, encoding=encoding, limit=end - start)
+        lines = NumberedLines(stream, encoding=reading.encoding, limit=end - start)
         for number, text in lines:
             if isinstance(text, LineError):
                 items.append(text)
                 continue
-            parsed = parse_json_line(number, text, tz=tz)
+            parsed = parse_json_line(number, text, tz=reading.tz)
             if isinstance(parsed, LineError):
                 items.append(parsed)
             else:
                 # JSON spells a backslash, tab or line break in a string with a backslash:
                 # without one in the line, none of its strings needs escaping for COPY.
-                items.append(_compact(parsed, plain="\\" not in text))
+                items.append(_compact(parsed, plain="\\" not in text, segmenter=segmenter))
     return lines.lines_read, items
 
 
@@ -274,6 +295,9 @@ class _Row(NamedTuple):
     turns: bytes  # one line per turn, each starting with a tab: the contact's row id goes first
     turn_count: int
     recording: str | None
+    # With `import --sync`, what search keeps of the line, made by the reader (see
+    # `_searchable`); otherwise None, and the task worker indexes the stored contact.
+    search: SearchEntry | None = None
 
 
 _N = "\\N"  # NULL in COPY text
@@ -377,14 +401,28 @@ def _encode(contact: Contact, *, plain: bool = False) -> tuple[bytes, bytes]:
     return cells.encode(), "".join(lines).encode()
 
 
-def _compact(parsed: ParsedLine, *, plain: bool = False) -> _Row | LineError:
-    """The line as a `_Row`, or why it cannot be stored."""
+def _compact(
+    parsed: ParsedLine, *, plain: bool = False, segmenter: Segmenter | None = None
+) -> _Row | LineError:
+    """The line as a `_Row` (with its search entry, given a `segmenter`), or why it cannot
+    be stored."""
     contact = parsed.contact
     problem = _column_problem(contact)
     if problem is not None:
         return LineError(parsed.line, problem, "", contact.id)
     cells, turns = _encode(contact, plain=plain)
-    return _Row(parsed.line, contact.id, cells, turns, len(contact.turns), contact.recording)
+    search = None
+    if segmenter is not None:
+        search = search_entry_of(
+            segmenter,
+            contact.turns,
+            tags=contact.tags,
+            customer=contact.customer_id,
+            extra=contact.extra,
+        )
+    return _Row(
+        parsed.line, contact.id, cells, turns, len(contact.turns), contact.recording, search
+    )
 
 
 class _RowImporter:
@@ -443,7 +481,8 @@ def _import_rows(
 def _kept_row(row: _Row, earlier: _Row) -> _Row:
     """`row`, keeping the earlier line's transcript and recording when it has none."""
     if not row.turns and earlier.turns:
-        row = row._replace(turns=earlier.turns, turn_count=earlier.turn_count)
+        # Its search entry was made without these turns: the stored contact is indexed.
+        row = row._replace(turns=earlier.turns, turn_count=earlier.turn_count, search=None)
     if row.recording is None and earlier.recording is not None:
         row = row._replace(recording=earlier.recording)
     return row
@@ -626,7 +665,14 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
         if changed:
             cursor.execute(_SQL["unscore"], [changed])
     # Written contacts (new, or changed by the line) are found by search as now stored.
-    search_index_later(contact_ids=list(written.values()), in_process=scoring.in_process)
+    ready = {
+        row_id: entry
+        for external_id, row_id in written.items()
+        if (entry := _searchable(latest[external_id], stored)) is not None
+    }
+    search_entries_store(ready)
+    later = [row_id for row_id in written.values() if row_id not in ready]
+    search_index_later(contact_ids=later, in_process=scoring.in_process)
 
     # New contacts with a transcript, and stored ones that have one (theirs or the stored)
     # and were changed or have no current result: a run that died after storing them,
@@ -640,6 +686,15 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
     if scoring.enabled and to_score:
         transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))
     return len(latest) - len(stored), len(stored), len(latest)
+
+
+def _searchable(row: _Row, stored: Mapping[str, Any]) -> SearchEntry | None:
+    """The reader's search entry of a written row, when it is the stored contact's: the line
+    brings a transcript, or the contact is new (a line without turns keeps the stored ones,
+    which the reader never saw)."""
+    if row.search is None or not (row.turns or row.id not in stored):
+        return None
+    return row.search
 
 
 def _copy_scratch(cursor: CursorWrapper, rows: Iterable[_Row]) -> None:
