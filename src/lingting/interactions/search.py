@@ -79,14 +79,16 @@ def search_condition(*, user: User, query: str) -> Q | Exists:
     if not terms:
         return Q(pk__in=[])
     if connection.vendor == "postgresql":
-        return _words_on_postgresql(" ".join(terms))
+        return _words_on_postgresql(terms)
     # Each term quoted: FTS5 reads it as a string, never as syntax; all must match.
     match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
 
 
-def _words_on_postgresql(terms: str) -> Q | Exists:
-    """Contacts whose stored tsvector (`words`, migration 0006, GIN-indexed) has every term.
+def _words_on_postgresql(terms: list[str]) -> Q | Exists:
+    """Contacts whose stored tsvector (`words`, migrations 0006 and 0011, GIN-indexed) has
+    every term: the terms as lexemes, exactly as the documents' terms are (letters and
+    digits only, so no quoting is needed), never parsed again by a text search parser.
 
     Two plans, chosen by how many contacts the planner expects to say the words (its
     estimate from the column's word statistics: a millisecond, where counting a common
@@ -95,17 +97,22 @@ def _words_on_postgresql(terms: str) -> Q | Exists:
     collected from the index and joined, which walking would not (it would check thousands
     of contacts that do not say it). PostgreSQL's own choice between the two, made inside
     the page's query, goes wrong around a few thousand matches."""
-    said = "words @@ plainto_tsquery('simple'::regconfig, %s)"
+    said = "words @@ %s::tsquery"
+    every_term = " & ".join(f"'{term}'" for term in terms)
     documents = SearchDocument._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {documents} WHERE {said}", [terms])
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {documents} WHERE {said}", [every_term]
+        )
         (plan,) = cursor.fetchone()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     if plan[0]["Plan"]["Plan Rows"] >= COMMON_MATCHES:
-        condition = RawSQL(said, [terms], output_field=BooleanField())
+        condition = RawSQL(said, [every_term], output_field=BooleanField())
         return Exists(SearchDocument.objects.filter(condition, contact_id=OuterRef("pk")))
     # OFFSET 0 keeps the subquery whole: collected first, never probed contact by contact.
-    return Q(pk__in=RawSQL(f"SELECT contact_id FROM {documents} WHERE {said} OFFSET 0", [terms]))
+    return Q(
+        pk__in=RawSQL(f"SELECT contact_id FROM {documents} WHERE {said} OFFSET 0", [every_term])
+    )
 
 
 def search_snippets(
