@@ -10,9 +10,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from lingting.core.models import AuditEvent, Notification, User
-from lingting.reports.models import GeneratedReport
+from lingting.interactions.models import FigureChange
+from lingting.performance import tallies
+from lingting.reports.exports.fonts import ReportFontMissing
+from lingting.reports.models import GeneratedReport, QueuedReport
+from lingting.reports.tasks import generate_queued_report
 from tests.web.test_reports import two_months  # noqa: F401 - the fixture, used by name
 
 ClientFor = Callable[[User], Client]
@@ -84,6 +89,57 @@ def test_a_qa_supervisor_generates_on_demand_and_downloads_from_the_archive(
     pdf = client_for(ops_zhou).get(reverse("reports:archive_file", args=[stored.pk, "pdf"]))
     assert pdf.content.startswith(b"%PDF")
     assert 'filename="monthly-2026-10.pdf"' in pdf["Content-Disposition"]
+
+
+@pytest.mark.usefixtures("two_months")
+def test_a_report_asked_for_while_much_waits_to_be_counted_is_made_in_the_background(
+    client_for: ClientFor, qa_zhao: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More figure changes wait than a request counts (after a big import: minutes of work):
+    # the request queues the report instead, the archive lists it, the worker makes it.
+    monkeypatch.setattr(tallies, "IN_REQUEST_CHANGES", 0)
+    client = client_for(qa_zhao)
+
+    response = client.post(reverse("reports:generate"), {"kind": "monthly", "period": "2026-10"})
+
+    queued = QueuedReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#queued-{queued.pk}")
+    assert not GeneratedReport.objects.exists()
+    archive = client.get(reverse("reports:archive")).content.decode()
+    assert f'<tr id="queued-{queued.pk}">' in archive
+    assert "排队生成" in archive
+    assert DBTaskResult.objects.filter(task_path__endswith="generate_queued_report").count() == 1
+
+    report_id = generate_queued_report.call(queued.pk)  # as the task worker runs it
+
+    stored = GeneratedReport.objects.get()
+    assert (stored.pk, stored.generated_by, stored.period) == (report_id, qa_zhao, "2026-10")
+    assert bytes(stored.pdf).startswith(b"%PDF")
+    assert not QueuedReport.objects.exists()
+    assert not FigureChange.objects.exists()  # every waiting change counted first
+    note = Notification.objects.get(user=qa_zhao)
+    assert note.text == "质检月报 2026-10 已生成，可下载 XLSX 和 PDF"
+    assert note.url.endswith(f"#report-{stored.pk}")
+    assert f'id="queued-{queued.pk}"' not in client.get(reverse("reports:archive")).content.decode()
+
+
+@pytest.mark.usefixtures("two_months")
+def test_a_queued_report_that_cannot_be_made_tells_whoever_asked(
+    client_for: ClientFor, qa_zhao: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tallies, "IN_REQUEST_CHANGES", 0)
+    client_for(qa_zhao).post(reverse("reports:generate"), {"kind": "monthly", "period": "2026-10"})
+    queued = QueuedReport.objects.get()
+    monkeypatch.setenv("LINGTING_REPORT_FONT", "/nowhere/cjk.ttf")
+
+    with pytest.raises(ReportFontMissing):  # the task fails, as the worker records it
+        generate_queued_report.call(queued.pk)
+
+    assert not QueuedReport.objects.exists()
+    assert not GeneratedReport.objects.exists()
+    note = Notification.objects.get(user=qa_zhao)
+    assert note.text == "质检月报 2026-10 生成失败，请重试或联系管理员"
 
 
 @pytest.mark.usefixtures("two_months")

@@ -44,3 +44,20 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}"
+
+
+class QueuedReport(models.Model):
+    """A report a QA supervisor asked for while more figure changes waited than a request
+    counts (performance.tallies): the task worker counts them and generates it
+    (reports.tasks), and the archive lists it until then."""
+
+    kind = models.CharField(_("报告"), max_length=16, choices=ReportKind.choices)
+    period = models.CharField(_("周期"), max_length=16)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"

@@ -1,5 +1,6 @@
 """Writing the report archive: generate a period's report, keep its XLSX and PDF, and tell
-the QA supervisors when a scheduled one is ready."""
+the QA supervisors when a scheduled one is ready; a report asked for while the tallies have
+much to count is queued for the task worker instead of holding the request for minutes."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.utils.translation import gettext as _
 from lingting.core.models import Role, User
 from lingting.core.permissions import may_archive_reports
 from lingting.core.services import audit_record, notification_send
-from lingting.performance.tallies import tallies_drain
+from lingting.performance.tallies import tallies_catch_up, tallies_drain
 from lingting.reports.exports.pdf import pdf_begun, render_pdf
 from lingting.reports.exports.xlsx import render_xlsx
-from lingting.reports.layouts import document_for
-from lingting.reports.models import GeneratedReport, ReportKind
-from lingting.reports.periods import Period
+from lingting.reports.layouts import PERIOD_OF_KIND, document_for
+from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
+from lingting.reports.periods import Period, parse_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +75,43 @@ def report_generate(*, kind: str, period: Period, actor: User | None) -> Generat
             for supervisor in User.objects.filter(role=Role.QA_SUPERVISOR, is_active=True):
                 notification_send(user=supervisor, text=text, url=reverse("reports:archive"))
     return Generated(report, created=True)
+
+
+def report_generate_on_demand(
+    *, kind: str, period: Period, actor: User
+) -> Generated | QueuedReport:
+    """A QA supervisor's 生成: the report now, when the tallies are current or nearly (a few
+    thousand waiting changes are counted in the request, `tallies_catch_up`); else queued
+    for the task worker, which counts them first (minutes after a big import) and tells
+    `actor` when the report is in the archive."""
+    if not may_archive_reports(actor):
+        raise PermissionError("only a QA supervisor generates the center's reports")
+    if not tallies_catch_up():
+        return report_generate(kind=kind, period=period, actor=actor)
+    # Imported here: the task module imports this one.
+    from lingting.reports.tasks import generate_queued_report
+
+    with transaction.atomic():  # the task is committed, or lost, with its row
+        queued = QueuedReport.objects.create(kind=kind, period=period.key, requested_by=actor)
+        generate_queued_report.enqueue(queued.pk)
+    return queued
+
+
+def queued_report_generate(queued: QueuedReport) -> GeneratedReport | None:
+    """Generate a queued report (in the task worker) and tell whoever asked for it, also when
+    it could not be generated; the queue entry goes either way."""
+    actor = queued.requested_by
+    label = {"report": queued.get_kind_display(), "period": queued.period}
+    try:
+        period = parse_period(PERIOD_OF_KIND[queued.kind], queued.period)
+        generated = report_generate(kind=queued.kind, period=period, actor=actor)
+    except Exception:
+        queued.delete()
+        text = _("%(report)s %(period)s 生成失败，请重试或联系管理员") % label
+        notification_send(user=actor, text=text, url=reverse("reports:archive"))
+        raise
+    queued.delete()
+    anchor = f"{reverse('reports:archive')}#report-{generated.report.pk}"
+    text = _("%(report)s %(period)s 已生成，可下载 XLSX 和 PDF") % label
+    notification_send(user=actor, text=text, url=anchor)
+    return generated.report

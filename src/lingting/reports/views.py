@@ -30,9 +30,9 @@ from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.exports.page import XLSX, attachment, document_download
 from lingting.reports.exports.pdf import pdf_begun
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
-from lingting.reports.models import GeneratedReport, ReportKind
+from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
-from lingting.reports.services import report_generate
+from lingting.reports.services import report_generate_on_demand
 
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}
 
@@ -160,6 +160,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         "reports/archive.html",
         {
             "reports": reports,
+            "queued": QueuedReport.objects.select_related("requested_by"),
             "kinds": ReportKind.choices,
             "kind": "archive",
             "may_archive": may_archive_reports(user),
@@ -180,16 +181,23 @@ def generate(request: HttpRequest) -> HttpResponse:
         )
         return redirect("reports:archive")
     try:
-        generated = report_generate(kind=kind, period=period, actor=user)
+        outcome = report_generate_on_demand(kind=kind, period=period, actor=user)
     except ReportFontMissing as error:
         messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
         return redirect("reports:archive")
-    messages.success(
-        request,
-        _("已生成 %(report)s %(period)s")
-        % {"report": ReportKind(kind).label, "period": period.key},
-    )
-    return redirect(f"{reverse('reports:archive')}#report-{generated.report.pk}")
+    label = {"report": ReportKind(kind).label, "period": period.key}
+    if isinstance(outcome, QueuedReport):
+        messages.info(
+            request,
+            _(
+                "统计数据正在计入新导入和评分的联络，%(report)s %(period)s 将在计入后于后台"
+                "生成，完成后会通知你。"
+            )
+            % label,
+        )
+        return redirect(f"{reverse('reports:archive')}#queued-{outcome.pk}")
+    messages.success(request, _("已生成 %(report)s %(period)s") % label)
+    return redirect(f"{reverse('reports:archive')}#report-{outcome.report.pk}")
 
 
 @require_GET
