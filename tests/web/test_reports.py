@@ -178,6 +178,18 @@ def test_monthly_figures_per_queue_with_the_previous_month(
     assert queues["ACD-02"].totals.current.auto_pass_rate == 1.0
 
 
+def test_an_issue_is_titled_as_the_active_scorecard_names_its_item_now(
+    two_months: dict[str, Any], qa_zhao: User, standard_version: Any
+) -> None:
+    # The reviews stored 礼貌用语; the standard scorecard, active now, calls it 礼貌用语恰当.
+    # (Without an active scorecard naming it, the test above: the title the reviews stored.)
+    report = quality_report(user=qa_zhao, period=OCTOBER)
+
+    titles = {row.item: row.title for row in report.issues}
+    assert titles["polite_words"] == "礼貌用语恰当"
+    assert {e.title for e in report.examples if e.scope == "common"} == {"礼貌用语恰当"}
+
+
 def test_common_and_individual_issues_with_examples_masked(
     two_months: dict[str, Any], leader_wang: User, qa_zhao: User
 ) -> None:

@@ -42,7 +42,6 @@ from lingting.engine.effect import (
     Observation,
     difference_in_differences,
 )
-from lingting.engine.scorecard import ScorecardError
 from lingting.engine.streaks import (
     MonthFigure,
     Streak,
@@ -70,10 +69,9 @@ from lingting.quality.models import (
     FindingScope,
     ItemFailure,
     ReviewedItem,
-    ScorecardVersion,
 )
 from lingting.quality.selectors.quotes import quote_shown_to
-from lingting.quality.services import scorecard_of
+from lingting.quality.selectors.scorecards import item_titles
 
 QA_SCORE = "qa_score"
 # Used only while operations has set no qa_score target: 80 points is on target, 70 a
@@ -329,19 +327,6 @@ class Diagnosis:
             "topics": [[t.tag, t.with_deductions, t.contacts] for t in self.topics],
             "common_issues": [i.note for i in self.common_issues],
         }
-
-
-def item_titles() -> dict[str, str]:
-    """Scorecard item code → title, from the active scorecard versions."""
-    titles: dict[str, str] = {}
-    for version in ScorecardVersion.objects.filter(is_active=True):
-        try:
-            items = scorecard_of(version).items
-        except ScorecardError:
-            continue  # a stored version that no longer parses: its items keep their codes
-        for item in items:
-            titles.setdefault(item.id, item.title)
-    return titles
 
 
 def training_items() -> dict[str, str]:

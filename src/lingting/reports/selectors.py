@@ -50,6 +50,7 @@ from lingting.quality.models import (
 )
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.score_of_record import with_score_of_record
+from lingting.quality.selectors.scorecards import item_titles
 from lingting.reports.periods import Period, PeriodKind, period_containing
 
 HISTORY = {PeriodKind.MONTH: 12, PeriodKind.WEEK: 12, PeriodKind.DAY: 14}  # trend length
@@ -483,16 +484,23 @@ def _agents(user: User | None, period: Period, previous: Period) -> list[AgentRo
 
 
 def _item_titles(items: Iterable[str]) -> dict[str, str]:
-    wanted = [i for i in set(items) if i]
-    # Without the model's ordering, which DISTINCT would otherwise take in (a sort of every
-    # reviewed item ever, by its evaluation).
-    rows = (
-        ReviewedItem.objects.filter(item__in=wanted)
-        .order_by("item", "title")
-        .values_list("item", "title")
-        .distinct()
-    )
-    return dict(rows)
+    """The items' titles in the active scorecards; an item none of them has any more keeps
+    the title its reviews stored."""
+    wanted = {item for item in items if item}
+    current = item_titles()
+    titles = {item: current[item] for item in wanted if item in current}
+    retired = [item for item in wanted if item not in current]
+    if retired:
+        # Without the model's ordering, which DISTINCT would otherwise take in (a sort of
+        # every reviewed item of those items, by its evaluation).
+        rows = (
+            ReviewedItem.objects.filter(item__in=retired)
+            .order_by("item", "title")
+            .values_list("item", "title")
+            .distinct()
+        )
+        titles.update(rows)
+    return titles
 
 
 def _issues(user: User | None, period: Period, previous: Period) -> list[IssueRow]:
