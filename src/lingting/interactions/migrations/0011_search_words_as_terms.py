@@ -5,6 +5,8 @@ parser gave back unchanged (checked on 20,000 imported documents) at a third of 
 server's time per document; `import --sync` stores a document for every contact. Queries
 name their terms as lexemes the same way (interactions.search)."""
 
+from collections.abc import Callable
+
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -12,33 +14,23 @@ from django.db.migrations.state import StateApps
 DOCUMENTS = "interactions_searchdocument"
 
 
-def _words(expression: str) -> list[str]:
-    return [
-        f"DROP INDEX IF EXISTS {DOCUMENTS}_words_gin",
-        f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS words",
-        f"ALTER TABLE {DOCUMENTS} ADD COLUMN words tsvector GENERATED ALWAYS AS ({expression})"
-        " STORED",
-        f"CREATE INDEX {DOCUMENTS}_words_gin ON {DOCUMENTS} USING gin (words)",
-        f"ANALYZE {DOCUMENTS}",  # the planner's word statistics pick a search's plan
-    ]
+def _words_as(expression: str) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
+    """Make `words` the stored value of `expression` (PostgreSQL; SQLite has FTS5 instead)."""
 
-
-FORWARD = _words("array_to_tsvector(string_to_array(terms, ' '))")
-BACKWARD = _words("strip(to_tsvector('simple'::regconfig, terms))")
-
-
-def _run(schema_editor: BaseDatabaseSchemaEditor, statements: list[str]) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in statements:
+    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in (
+            f"DROP INDEX IF EXISTS {DOCUMENTS}_words_gin",
+            f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS words",
+            f"ALTER TABLE {DOCUMENTS} ADD COLUMN words tsvector"
+            f" GENERATED ALWAYS AS ({expression}) STORED",
+            f"CREATE INDEX {DOCUMENTS}_words_gin ON {DOCUMENTS} USING gin (words)",
+            f"ANALYZE {DOCUMENTS}",  # the planner's word statistics pick a search's plan
+        ):
             schema_editor.execute(statement)
 
-
-def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, FORWARD)
-
-
-def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, BACKWARD)
+    return run
 
 
 class Migration(migrations.Migration):
@@ -46,4 +38,9 @@ class Migration(migrations.Migration):
         ("interactions", "0010_figure_changes_hash_join"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        migrations.RunPython(
+            _words_as("array_to_tsvector(string_to_array(terms, ' '))"),
+            _words_as("strip(to_tsvector('simple'::regconfig, terms))"),
+        )
+    ]
