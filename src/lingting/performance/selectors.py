@@ -14,10 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models import Count, F, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from lingting.core.permissions import assessment_agents, contact_scope, sees_all
 from lingting.core.planner import planner_settings
 from lingting.engine.assessment import (
     COMPONENTS,
+    SECTION_OF,
     AgentPeriod,
     Weights,
     assess,
@@ -614,33 +616,38 @@ def agent_periods(*, start: datetime, end: datetime) -> list[AgentPeriod]:
         .annotate(contacts=Sum("contacts"))
     ):
         queues[agent].append((-contacts, queue))
-    section_points: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    section_lost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for agent, sections in tallies.exclude(sections={}).values_list("agent__code", "sections"):
-        for section, (points, lost) in sections.items():
-            section_points[agent][section] += points
-            section_lost[agent][section] += lost
+    # The sections the assessment weighs, added up in the database: a month's rows are
+    # ~20,000 JSON documents, which took 0.3 s to parse here.
+    sections = sorted(set(SECTION_OF.values()))
+    section_sums = {
+        f"{section}_{n}": Sum(Cast(KT(f"sections__{section}__{n}"), FloatField()))
+        for section in sections
+        for n in (0, 1)  # each section's [points at stake, points lost]
+    }
+    sums = {f"sum_{name}": Sum(name) for name in _PERIOD_SUMS}
+    # The stubs type a values() row by its literal names only: these are made up above.
+    rows = cast(
+        Iterable[dict[str, Any]],
+        tallies.values("agent__code").annotate(**sums, **section_sums).order_by("agent__code"),
+    )
     periods = []
-    for agent, *sums in (
-        tallies.values("agent__code")
-        .annotate(**{f"sum_{name}": Sum(name) for name in _PERIOD_SUMS})
-        .values_list("agent__code", *(f"sum_{name}" for name in _PERIOD_SUMS))
-        .order_by("agent__code")
-    ):
-        row = dict(zip(_PERIOD_SUMS, sums, strict=True))
+    for row in rows:
+        agent = row["agent__code"]
+        total = {name: row[f"sum_{name}"] for name in _PERIOD_SUMS}
+        weighed = [section for section in sections if row[f"{section}_0"]]
         periods.append(
             AgentPeriod(
                 agent=agent,
                 queue=min(queues[agent])[1] if queues[agent] else None,
-                handled=row["handled"],
-                scored=row["reviewed"] + row["scored_auto"],
-                score_sum=row["reviewed_sum"] + row["score_auto_sum"],
-                reviewed=row["reviewed"],
-                reviewed_sum=row["reviewed_sum"],
-                auto_scored=row["auto_scored"],
-                auto_sum=row["auto_sum"],
-                section_points=dict(section_points[agent]),
-                section_lost=dict(section_lost[agent]),
+                handled=total["handled"],
+                scored=total["reviewed"] + total["scored_auto"],
+                score_sum=total["reviewed_sum"] + total["score_auto_sum"],
+                reviewed=total["reviewed"],
+                reviewed_sum=total["reviewed_sum"],
+                auto_scored=total["auto_scored"],
+                auto_sum=total["auto_sum"],
+                section_points={section: row[f"{section}_0"] for section in weighed},
+                section_lost={section: row[f"{section}_1"] or 0.0 for section in weighed},
             )
         )
     return periods

@@ -58,13 +58,9 @@ class Evaluation(models.Model):
         indexes = [
             models.Index(fields=["contact", "-submitted_at"], name="evaluation_contact_idx"),
             models.Index(fields=["reviewer", "-submitted_at"], name="evaluation_reviewer_idx"),
-            # The newest monitoring records first (the quality report's examples): walked
-            # until a few fall in the period, instead of joining every contact of it.
-            models.Index(
-                fields=["-submitted_at", "-id"],
-                condition=models.Q(kind="sample"),
-                name="evaluation_newest_sample_idx",
-            ),
+            # The newest records first (the records' list, the quality report's examples):
+            # walked until a page is full, instead of joining every contact to sort them.
+            models.Index(fields=["-submitted_at", "-id"], name="evaluation_newest_idx"),
         ]
 
     def __str__(self) -> str:
