@@ -241,12 +241,14 @@ def _rebuild(state: TallyState, *, settled: int | None, workers: int = 1) -> int
 
 def _vacuum() -> None:
     """After a build has committed (PostgreSQL, the caller holding no transaction): it
-    replaced every row, so the old ones are reclaimed and the planner's statistics renewed
-    at once, not when autovacuum comes by; pages meanwhile would read pages of dead rows
-    and plan for a table of another size."""
+    replaced every row, so the table is rewritten without the old ones and the planner's
+    statistics renewed at once. A plain VACUUM would leave the file twice its size (the
+    new rows were written after the old ones), and every page that reads months of
+    tallies would scan it all (detection at 1 M contacts: 0.28 -> 0.20 s of SQL). The
+    rewrite locks the table while it runs, a second or so per 100,000 rows: pages wait."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM (ANALYZE) {DailyTally._meta.db_table}")
+            cursor.execute(f"VACUUM (FULL, ANALYZE) {DailyTally._meta.db_table}")
 
 
 # The most processes a rebuild counts days in (PostgreSQL; the database works alongside).
