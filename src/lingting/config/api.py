@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
@@ -28,6 +29,7 @@ from pydantic import TypeAdapter
 
 from lingting.core.models import ApiToken
 from lingting.core.services import api_key_digest
+from lingting.core.timeouts import query_cancelled_answer, query_was_cancelled
 from lingting.engine.reader import holds_nul
 
 
@@ -163,6 +165,15 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A defect still answers in JSON (and is logged with its traceback for the operator)."""
     logger.error("API error at %s", request.path, exc_info=exc)
     return api.create_response(request, {"detail": "internal server error"}, status=500)
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A query the statement timeout stopped answers as the pages do (503 and why, once the
+    middleware has rolled its transaction back); any other database error is a defect."""
+    if query_was_cancelled(exc):
+        return query_cancelled_answer(request, exc)
+    return _server_error(request, exc)
 
 
 def api_errors_as_json(

@@ -32,7 +32,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from lingting.config.startup import DEVELOPMENT_SECRET_KEY
+from lingting.core.startup import DEVELOPMENT_SECRET_KEY
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -44,7 +44,7 @@ VAR_DIR = Path(os.environ.get("LINGTING_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = _env_flag("DEBUG")
 # Missing, it is the development key, which a server refuses when DEBUG is off
-# (lingting.config.startup): the management commands and the tests need none.
+# (lingting.core.startup): the management commands and the tests need none.
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -102,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lingting.core.context_processors.navigation",
+                "lingting.config.navigation.navigation",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],

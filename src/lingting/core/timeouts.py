@@ -39,9 +39,10 @@ A cancelled query (psycopg's `errors.QueryCanceled`, which Django raises as an
 query took longer than the limit and was stopped, and what to do (narrow the dates or
 filters, or ask the administrator; the periodic reports are generated in the background), or
 under /api/ the API's error body, `{"detail": "…"}`. The API catches its views' errors itself
-(NinjaAPI's exception handlers), so the middleware adds a handler for `OperationalError`
-there; any other database error still gets the API's own 500. The page is rendered once the
-request's transaction is rolled back, since its navigation asks the database.
+(NinjaAPI's exception handlers), so its handler for `OperationalError` (config.api) answers
+`query_cancelled_answer` too; any other database error still gets the API's own 500. The
+page is rendered once the request's transaction is rolled back, since its navigation asks
+the database.
 
 SQLite has no statement timeout: nothing is set and no transaction opened there (with
 `transaction_mode` IMMEDIATE a read transaction would hold the write lock); a cancelled query
@@ -50,7 +51,6 @@ can only come from PostgreSQL.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -115,7 +115,9 @@ class _Cancelled(HttpResponse):
         )
 
 
-def _cancelled(request: HttpRequest, error: BaseException) -> _Cancelled:
+def query_cancelled_answer(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """What a view's place answers for a stopped query (logged here): a marker the middleware
+    replaces with `query_cancelled_response` once the transaction is rolled back."""
     logger.warning(
         "A query of %s %s was stopped (statement timeout %g s)",
         request.method,
@@ -198,7 +200,6 @@ class StatementTimeoutMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        _answer_cancelled_api_queries()
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = statement_timeout_s()
@@ -220,23 +221,5 @@ class StatementTimeoutMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if query_was_cancelled(exception):
-            return _cancelled(request, exception)
+            return query_cancelled_answer(request, exception)
         return None
-
-
-@functools.cache
-def _answer_cancelled_api_queries() -> None:
-    """Once per process: the API answers a cancelled query as the pages do; any other
-    database error as before (its handler for every exception: logged, 500)."""
-    from lingting.config.api import api
-
-    before = api._lookup_exception_handler(OperationalError())
-    if before is None or OperationalError in api._exception_handlers:
-        return  # the API's own handler for database errors decides
-
-    def handler(request: HttpRequest, error: Any) -> HttpResponse:
-        if query_was_cancelled(error):
-            return _cancelled(request, error)
-        return before(request, error)
-
-    api.add_exception_handler(OperationalError, handler)

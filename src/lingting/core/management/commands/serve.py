@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lingting.config.startup import require_secret_key
+from lingting.core.startup import require_secret_key
 
 
 def default_workers() -> int:

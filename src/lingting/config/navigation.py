@@ -1,4 +1,5 @@
-"""What every page's navigation needs to know about its user."""
+"""What every page's navigation needs to know about its user: the project layer's, since
+the menus name every app's pages."""
 
 from __future__ import annotations
 
