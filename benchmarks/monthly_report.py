@@ -192,11 +192,11 @@ def main() -> None:
     with bench_database(keep=args.keep):
         from django.db import connection
 
+        from lingting.documents.exports.pdf import render_pdf
+        from lingting.documents.exports.xlsx import render_xlsx
+        from lingting.documents.periods import PeriodKind, parse_period
         from lingting.interactions.models import Contact
-        from lingting.reports.exports.pdf import render_pdf
-        from lingting.reports.exports.xlsx import render_xlsx
         from lingting.reports.layouts import quality_document
-        from lingting.reports.periods import PeriodKind, parse_period
         from lingting.reports.selectors import quality_report
 
         if not Contact.objects.exists():

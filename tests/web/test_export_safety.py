@@ -13,9 +13,9 @@ from typing import Any
 from django.urls import reverse
 
 from lingting.core.models import User
+from lingting.documents.document import Chart, Column, ReportDocument, Section, Series, Table
+from lingting.documents.exports.xlsx import render_xlsx
 from lingting.interactions.models import Queue
-from lingting.reports.document import Chart, Column, ReportDocument, Section, Series, Table
-from lingting.reports.exports.xlsx import render_xlsx
 from lingting.tickets.models import Department, WorkOrder
 from tests.conftest import SHANGHAI
 from tests.web.test_tickets_report import two_months  # noqa: F401 (a fixture)

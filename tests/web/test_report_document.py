@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lingting.reports.document import Column, Fmt, Num, Table
+from lingting.documents.document import Column, Fmt, Num, Table
 
 
 def test_more_fatal_items_is_bad_news_and_a_higher_pass_rate_good_news() -> None:

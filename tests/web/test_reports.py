@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lingting.core.models import User
+from lingting.documents.periods import PeriodKind, parse_period
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
     AssignmentKind,
@@ -27,7 +28,6 @@ from lingting.quality.models import (
     Finding,
     ReviewedItem,
 )
-from lingting.reports.periods import PeriodKind, parse_period
 from lingting.reports.selectors import quality_report
 from tests.conftest import SHANGHAI, ContactFactory
 
@@ -305,7 +305,7 @@ def test_the_page_defaults_to_the_last_full_month(
 
     from django.utils import timezone
 
-    from lingting.reports.periods import last_full_period
+    from lingting.documents.periods import last_full_period
 
     expected = last_full_period(PeriodKind.MONTH, timezone.localdate()).key
     assert f'value="{expected}"' in page

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from lingting.core.models import AuditEvent, Notification, User
+from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.interactions.models import FigureChange
 from lingting.performance import tallies
-from lingting.reports.exports.fonts import ReportFontMissing
 from lingting.reports.models import GeneratedReport, QueuedReport
 from lingting.reports.tasks import generate_queued_report
 from tests.web.test_reports import two_months  # noqa: F401 - the fixture, used by name

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lingting.reports.periods import PeriodKind, last_full_period, parse_period
+from lingting.documents.periods import PeriodKind, last_full_period, parse_period
 
 
 def test_a_month_and_the_one_before_across_a_year() -> None:

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lingting.core.models import User
+from lingting.documents.periods import PeriodKind, parse_period
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
@@ -17,7 +18,6 @@ from lingting.interactions.selectors import ContactFilters, ScoreBand
 from lingting.performance.selectors import kpi_table_for
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
-from lingting.reports.periods import PeriodKind, parse_period
 from lingting.reports.selectors import quality_report
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 

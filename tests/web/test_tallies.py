@@ -24,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lingting.core.forked import forked_pool
 from lingting.core.models import Agent, Team, User
+from lingting.documents.periods import PeriodKind, period_containing
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.interactions.selectors import ContactFilters
@@ -33,7 +34,6 @@ from lingting.performance.models import DailyTally, TallyState
 from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
 from lingting.quality.models import AssignmentKind, Evaluation
-from lingting.reports.periods import PeriodKind, period_containing
 from lingting.reports.selectors import quality_report, training_plan
 from tests.conftest import ContactFactory, Org, review
 

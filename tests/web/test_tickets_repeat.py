@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from lingting.core.models import Notification, User
+from lingting.documents.periods import PeriodKind, last_full_period
 from lingting.interactions.models import Customer
-from lingting.reports.periods import PeriodKind, last_full_period
 from lingting.tickets.models import Department, WorkOrder, WorkOrderType
 from lingting.tickets.report_selectors import period_figures
 from lingting.tickets.services import workorder_cancel, workorder_create, workorder_dispatch

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from lingting.calendars.services import calendar_load
 from lingting.core.models import User
+from lingting.documents.periods import PeriodKind, parse_period, period_containing
 from lingting.interactions.models import Customer
-from lingting.reports.periods import PeriodKind, parse_period, period_containing
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
 from lingting.tickets.report_selectors import period_figures, workorder_report
 from lingting.tickets.services import (

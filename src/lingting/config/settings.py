@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",  # sign-in throttling: failed attempts and lockouts kept in the database
     "ninja",  # only for its templates and static files: the API docs page, no CDN
     "lingting.core",
+    "lingting.documents",
     "lingting.interactions",
     "lingting.quality",
     "lingting.performance",

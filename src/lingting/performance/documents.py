@@ -1,5 +1,5 @@
 """The KPI and assessment pages as report documents: the table each page shows, and a chart
-of it, for the page's SVG and its CSV/XLSX download (reports.exports.page)."""
+of it, for the page's SVG and its CSV/XLSX download (documents.exports.page)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from lingting.documents.document import Cell, Chart, Column, Fmt, ReportDocument, Table
+from lingting.documents.exports.page import page_document
 from lingting.engine.charts import Series
 from lingting.performance.selectors import AssessmentLine
-from lingting.reports.document import Cell, Chart, Column, Fmt, ReportDocument, Table
-from lingting.reports.exports.page import page_document
 
 TIME_GROUPS = frozenset({"day", "week", "month", "hour"})
 CHART_ROWS = 31  # more bars than this read as a smear; the table has them all

@@ -27,6 +27,12 @@ from lingting.core.permissions import (
     require,
 )
 from lingting.core.selectors import agent_names
+from lingting.documents.exports.page import (
+    EXPORT_PARAM,
+    page_charts,
+    page_download,
+    without_export,
+)
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
 from lingting.performance.documents import assessment_document, kpi_document
@@ -60,12 +66,6 @@ from lingting.performance.services import (
     kpi_target_set,
 )
 from lingting.performance.tallies import counted_first
-from lingting.reports.exports.page import (
-    EXPORT_PARAM,
-    page_charts,
-    page_download,
-    without_export,
-)
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """The trust page (自动质检可信度) as a report document: the items' table, the monthly
 trend, and each item's precision and overturn rate charted, for the page's SVG and its
-CSV/XLSX download (reports.exports.page)."""
+CSV/XLSX download (documents.exports.page)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from lingting.documents.document import Chart, Column, Fmt, ReportDocument, Table
+from lingting.documents.exports.page import page_document
 from lingting.engine.charts import Series
 from lingting.quality.selectors.trust import TrustReport
-from lingting.reports.document import Chart, Column, Fmt, ReportDocument, Table
-from lingting.reports.exports.page import page_document
 
 CHART_ITEMS = 24
 

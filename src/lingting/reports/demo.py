@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from lingting.core.models import User
+from lingting.documents.periods import PeriodKind, period_containing
 from lingting.reports.models import ReportKind
-from lingting.reports.periods import PeriodKind, period_containing
 from lingting.reports.services import report_generate
 
 

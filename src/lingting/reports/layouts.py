@@ -9,10 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.engine.charts import ForecastBand, Series
-from lingting.engine.forecast import METHOD_HOLT_DAMPED, METHOD_NAIVE, Forecast
-from lingting.quality.models import CaseKind, FindingScope
-from lingting.reports.document import (
+from lingting.documents.document import (
     Cell,
     Chart,
     Column,
@@ -23,7 +20,10 @@ from lingting.reports.document import (
     Table,
     display,
 )
-from lingting.reports.periods import Period, PeriodKind
+from lingting.documents.periods import Period, PeriodKind
+from lingting.engine.charts import ForecastBand, Series
+from lingting.engine.forecast import METHOD_HOLT_DAMPED, METHOD_NAIVE, Forecast
+from lingting.quality.models import CaseKind, FindingScope
 from lingting.reports.selectors import (
     CaseRow,
     DetailRow,

@@ -35,6 +35,7 @@ from django.utils import timezone
 from lingting.core.models import Team, User
 from lingting.core.permissions import may_read_qa_reports, report_scope
 from lingting.core.personal_numbers import text_shown_to
+from lingting.documents.periods import Period, PeriodKind, period_containing
 from lingting.engine.forecast import Forecast, forecast_next
 from lingting.interactions.models import Contact, Queue
 from lingting.performance.models import DailyTally
@@ -51,7 +52,6 @@ from lingting.quality.models import (
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.score_of_record import with_score_of_record
 from lingting.quality.selectors.scorecards import item_titles
-from lingting.reports.periods import Period, PeriodKind, period_containing
 
 HISTORY = {PeriodKind.MONTH: 12, PeriodKind.WEEK: 12, PeriodKind.DAY: 14}  # trend length
 EXAMPLES_PER_SCOPE = 5

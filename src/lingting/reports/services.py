@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from lingting.core.models import Role, User
 from lingting.core.permissions import may_archive_reports
 from lingting.core.services import audit_record, notification_send
+from lingting.documents.exports.pdf import pdf_begun, render_pdf
+from lingting.documents.exports.xlsx import render_xlsx
+from lingting.documents.periods import Period, parse_period
 from lingting.performance.tallies import tallies_catch_up, tallies_drain
-from lingting.reports.exports.pdf import pdf_begun, render_pdf
-from lingting.reports.exports.xlsx import render_xlsx
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
-from lingting.reports.periods import Period, parse_period
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,15 +23,15 @@ from lingting.core.permissions import (
     request_user,
     require,
 )
+from lingting.documents.document import ReportDocument, Section
+from lingting.documents.exports.fonts import ReportFontMissing
+from lingting.documents.exports.page import XLSX, attachment, document_download
+from lingting.documents.exports.pdf import pdf_begun
+from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.interactions.models import Queue
 from lingting.performance.tallies import counted_first
-from lingting.reports.document import ReportDocument, Section
-from lingting.reports.exports.fonts import ReportFontMissing
-from lingting.reports.exports.page import XLSX, attachment, document_download
-from lingting.reports.exports.pdf import pdf_begun
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
-from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.reports.services import report_generate_on_demand
 
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}

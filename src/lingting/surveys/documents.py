@@ -1,6 +1,6 @@
 """The satisfaction page as a report document: the figures per group, the unsatisfied
 customers' comments (masked for the reader by the selector) and a chart, for the page's SVG
-and its CSV/XLSX download (reports.exports.page)."""
+and its CSV/XLSX download (documents.exports.page)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lingting.documents.document import Cell, Chart, Column, Fmt, ReportDocument, Table
+from lingting.documents.exports.page import page_document
 from lingting.engine.charts import Series
 from lingting.engine.csat import CsatTotals
-from lingting.reports.document import Cell, Chart, Column, Fmt, ReportDocument, Table
-from lingting.reports.exports.page import page_document
 from lingting.surveys.selectors import Comment
 
 CHART_ROWS = 31

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from lingting.core.models import Team
 from lingting.core.permissions import request_user
+from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.interactions.selectors import queue_names
 from lingting.performance.selectors import target_book
-from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.surveys.documents import csat_document
 from lingting.surveys.forms import GROUP_LABELS, CsatForm
 from lingting.surveys.selectors import (

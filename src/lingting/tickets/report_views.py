@@ -13,12 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import may_read_workorder_reports, request_user, require
+from lingting.documents.document import (
+    Cell,
+    Chart,
+    Column,
+    Fmt,
+    Num,
+    ReportDocument,
+    Section,
+    Table,
+)
+from lingting.documents.exports.fonts import ReportFontMissing
+from lingting.documents.exports.page import DOCUMENT_FORMATS, document_download
+from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.engine.charts import Series
-from lingting.reports.document import Cell, Chart, Column, Fmt, Num, ReportDocument, Section, Table
-from lingting.reports.exports.fonts import ReportFontMissing
-from lingting.reports.exports.page import DOCUMENT_FORMATS, document_download
 from lingting.reports.layouts import CHANGE, period_label
-from lingting.reports.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.reports.selectors import Figure
 from lingting.tickets.report_selectors import (
     DepartmentCounts,

@@ -1,5 +1,5 @@
 """The occupancy page as a report document: its table and a chart of it, for the page's SVG
-and its CSV/XLSX download (reports.exports.page)."""
+and its CSV/XLSX download (documents.exports.page)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from lingting.documents.document import Chart, Column, Fmt, ReportDocument, Table
+from lingting.documents.exports.page import page_document
 from lingting.engine.charts import Series
-from lingting.reports.document import Chart, Column, Fmt, ReportDocument, Table
-from lingting.reports.exports.page import page_document
 from lingting.workforce.selectors import OccupancyRow
 
 CHART_ROWS = 31

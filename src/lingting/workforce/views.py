@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from lingting.core.params import date_in_range
 from lingting.core.permissions import may_see_broadcast, may_see_occupancy, request_user, require
-from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
+from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.workforce.documents import occupancy_document
 from lingting.workforce.forms import OccupancyForm
 from lingting.workforce.selectors import (

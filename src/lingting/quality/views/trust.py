@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import may_read_qa_reports, request_user, require
+from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.quality.forms import report_period
 from lingting.quality.selectors.trust import (
     MAX_OVERTURN_RATE,
@@ -18,7 +19,6 @@ from lingting.quality.selectors.trust import (
     trust_report,
 )
 from lingting.quality.trust_export import trust_document
-from lingting.reports.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 
 CALLS_SHOWN = 200  # enough to judge a rule by; the dates narrow the rest
 

@@ -18,10 +18,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from lingting.reports.exports.fonts import ReportFontMissing
+from lingting.documents.exports.fonts import ReportFontMissing
+from lingting.documents.periods import last_full_period, parse_period
 from lingting.reports.layouts import PERIOD_OF_KIND
 from lingting.reports.models import GeneratedReport, ReportKind
-from lingting.reports.periods import last_full_period, parse_period
 from lingting.reports.services import report_generate
 
 

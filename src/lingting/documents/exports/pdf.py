@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from lingting.reports.document import ReportDocument, Table
-from lingting.reports.exports.fonts import report_font_path
+from lingting.documents.document import ReportDocument, Table
+from lingting.documents.exports.fonts import report_font_path
 
 FAMILY = "cjk"
 TITLES = re.compile(r"<title>.*?</title>", re.DOTALL)

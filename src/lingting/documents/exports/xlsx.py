@@ -11,7 +11,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lingting.reports.document import Chart, Fmt, Num, ReportDocument, Table
+from lingting.documents.document import Chart, Fmt, Num, ReportDocument, Table
 
 NUMBER_FORMATS = {
     Fmt.INT: "#,##0",

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from lingting.reports.document import Chart, ReportDocument, Section, Table
-from lingting.reports.exports.csv import render_csv
-from lingting.reports.exports.pdf import render_pdf
-from lingting.reports.exports.xlsx import render_xlsx
+from lingting.documents.document import Chart, ReportDocument, Section, Table
+from lingting.documents.exports.csv import render_csv
+from lingting.documents.exports.pdf import render_pdf
+from lingting.documents.exports.xlsx import render_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Every file a document is downloaded as: its writer and content type.

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 
+from lingting.documents.document import Cell, Num, ReportDocument
 from lingting.engine.excel_csv import ExcelSafeWriter
-from lingting.reports.document import Cell, Num, ReportDocument
 
 
 def render_csv(document: ReportDocument) -> bytes:
