@@ -7,7 +7,7 @@
 Builds its own database (the one DATABASE_URL names, default bench_search), migrated like
 production, and fills it with COPY: `--contacts` contacts of the demo center, their turns
 (~13 a contact) and their search documents and phone numbers. The transcripts come from a
-pool of `--pool` demo calls (lingting.engine.demo) that the contacts take in turn, each
+pool of `--pool` demo calls (lingting.demo.generator) that the contacts take in turn, each
 indexed as the import's task indexes it (interactions.search_index); one pool call in
 `--rare` also has the customer say 我家停电了, so 停电 is a rare word and 宽带 (in the demo's
 broadband calls) a common one. The GIN index is built after the load, as a restore would.
@@ -60,8 +60,8 @@ def _text(value: str) -> str:
 
 def pool_of(size: int, rare: int, seed: int) -> list[dict[str, Any]]:
     """Demo calls with their search entries computed once."""
+    from lingting.demo.generator import demo_org, generate_contacts
     from lingting.engine.contacts import Turn
-    from lingting.engine.demo import demo_org, generate_contacts
     from lingting.interactions.search import search_segmenter
     from lingting.interactions.search_index import search_entry_of
 

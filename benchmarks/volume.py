@@ -15,7 +15,7 @@ leader's login. Some callers give up in the queue (abandoned, with their wait); 
 are answered with waits, talk, hold and after-call work, and customers call back (about one
 call in eight repeats a call of the days before), so first-contact resolution has repeats.
 The answered calls take their transcripts, CDR figures and automatic QA in turn from a pool
-of `--pool` demo calls (lingting.engine.demo, as benchmarks/search.py does), each agent
+of `--pool` demo calls (lingting.demo.generator, as benchmarks/search.py does), each agent
 from the same demo agent's calls so good and poor agents stay apart; each pool call is
 scored once with the built-in scorecard, and its result stored as scoring stores it
 (quality ContactScore with the engine's items JSON, ItemFailure rows, the contact's
@@ -183,10 +183,10 @@ class Pool:
 
 def build_pool(size: int, seed: int) -> Pool:
     """`size` demo calls in the demo's own mix of answered and abandoned ones."""
-    from lingting.engine.demo import demo_org, generate_contacts
+    from lingting.demo.generator import demo_org, generate_contacts
+    from lingting.demo.tickets import ROUTES
     from lingting.engine.scorecard import builtin_scorecard
     from lingting.interactions.search import search_segmenter
-    from lingting.tickets.demo import ROUTES
 
     org = demo_org(seed, agents=POOL_AGENTS)
     agent_index = {agent.id: n for n, agent in enumerate(org.agents)}
@@ -320,7 +320,7 @@ def create_organisation(seed: int) -> Org:
     """Queues, teams with their leaders, agents with their logins, the people of QA and
     operations, the work-order departments and the active standard scorecard."""
     from lingting.core.models import Agent, Role, Team, User
-    from lingting.engine.demo import demo_org
+    from lingting.demo.generator import demo_org
     from lingting.interactions.models import Queue
 
     people = {
@@ -406,7 +406,7 @@ def active_scorecard(admin: Any) -> int:
 def work_order_departments() -> dict[str, int]:
     """The demo's back-office departments, each with its lead's login."""
     from lingting.core.models import Role, User
-    from lingting.tickets.demo import DEPARTMENTS
+    from lingting.demo.tickets import DEPARTMENTS
     from lingting.tickets.models import Department
 
     made = {}
@@ -454,7 +454,7 @@ class ContactPlan:
 def plan_contacts(count: int, pool: Pool, seed: int) -> ContactPlan:
     """When each call came, to which queue and agent, from which customer, and what became
     of it; the day's volume follows the demo's weekday factors and hourly curve."""
-    from lingting.engine.demo import DAY_FACTORS, FIRST_HOUR, WEEKDAY_HOURS, WEEKEND_HOURS
+    from lingting.demo.generator import DAY_FACTORS, FIRST_HOUR, WEEKDAY_HOURS, WEEKEND_HOURS
 
     rng = random.Random(f"volume:{seed}")
     plan = ContactPlan(customers=max(1000, count // 2))
@@ -713,8 +713,8 @@ def review_one(
 ) -> None:
     """One submitted review: its assignment, its record (scored by the engine from the
     reviewer's answers), every item, the findings and the audit event."""
+    from lingting.demo.quality import MANUAL_FAIL_RATE, OFTEN_OVERTURNED
     from lingting.engine.evaluation import Answer, evaluate_answers
-    from lingting.quality.demo import MANUAL_FAIL_RATE, OFTEN_OVERTURNED
 
     call = pool.calls[plan.call[position]]
     answers: dict[str, Answer] = {}
@@ -1035,8 +1035,8 @@ def settle_the_center(org: Org) -> None:
     """What the people of the center set up through the app: the demo's KPI targets, the
     QA analyst's standing grant on agent_li's team, "3+1" plans for the ten agents with the
     lowest QA score over June–August."""
-    from lingting.core.management.commands.demo import DEMO_TARGETS
     from lingting.core.models import Team, User
+    from lingting.demo.management.commands.demo import DEMO_TARGETS
     from lingting.interactions.services import access_grants_set
     from lingting.performance.services import kpi_target_set
 
@@ -1515,7 +1515,7 @@ IMPORT_AGENTS = 200  # the demo's agents A1001 …, all in the filled center
 def write_import_file(path: Path, count: int, seed: int, tag: str) -> int:
     """`count` demo calls of November as `lingting import` reads them, under ids no other
     run used (a reused database then still takes them as new contacts); returns the turns."""
-    from lingting.engine.demo import demo_org, generate_contacts
+    from lingting.demo.generator import demo_org, generate_contacts
 
     org = demo_org(seed, agents=IMPORT_AGENTS)
     records = generate_contacts(

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
+from lingting.demo.generator import demo_org, generate_contacts
 from lingting.engine.contacts import Contact, Turn, contact_from_record
-from lingting.engine.demo import demo_org, generate_contacts
 from lingting.engine.scorecard import (
     CompiledScorecard,
     ScorecardError,

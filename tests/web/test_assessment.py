@@ -183,7 +183,7 @@ def test_the_board_opens_on_the_latest_week_with_scores(
 def test_the_demo_step_sets_targets_weights_assessments_and_awards(
     october: None, ops_zhou: User
 ) -> None:
-    from lingting.performance.demo import demo_performance
+    from lingting.demo.performance import demo_performance
     from lingting.performance.models import KpiTarget
 
     summary = demo_performance(users={"manager_chen": ops_zhou}, months=[OCTOBER])

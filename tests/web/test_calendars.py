@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lingting.calendars.checks import calendar_loaded
-from lingting.calendars.demo import demo_calendars
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind, Source
 from lingting.calendars.selectors import business_calendar, calendar_gap_year, center_hours
 from lingting.calendars.services import (
@@ -26,6 +25,7 @@ from lingting.calendars.services import (
     calendar_year_mark_complete,
 )
 from lingting.core.models import AuditEvent, Role, User
+from lingting.demo.calendars import demo_calendars
 from lingting.engine.calendars import CalendarGap, add_working_time
 
 ClientFor = Callable[[User], Client]

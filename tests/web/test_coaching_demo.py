@@ -8,9 +8,9 @@ from datetime import datetime, time
 import pytest
 from django.utils import timezone
 
-from lingting.coaching.demo import demo_coaching
 from lingting.coaching.models import CoachingSession, ImprovementPlan, Training
 from lingting.core.models import Agent, Role, User
+from lingting.demo.coaching import demo_coaching
 from lingting.engine.streaks import add_months, first_of_month
 from tests.conftest import SHANGHAI, ContactFactory, Org
 

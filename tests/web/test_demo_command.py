@@ -8,8 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from lingting.core.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.core.models import Agent, Role, Team, User
+from lingting.demo.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.interactions.models import Contact, Queue
 from lingting.quality.models import (
     AssignmentStatus,

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.utils.timezone import get_default_timezone
 
+from lingting.demo.generator import demo_org, generate_contacts
 from lingting.engine.contacts import Turn
-from lingting.engine.demo import demo_org, generate_contacts
 from lingting.engine.reader import SNIFF_BYTES, read_contacts_file
 from lingting.interactions import services
 from lingting.interactions.models import Contact, Recording

@@ -26,7 +26,7 @@ import pytest
 from django.db import connection
 from django.utils.timezone import get_default_timezone
 
-from lingting.engine.demo import demo_org, generate_contacts
+from lingting.demo.generator import demo_org, generate_contacts
 from lingting.engine.reader import ParsedLine, read_contacts_file
 
 pytestmark = pytest.mark.django_db(transaction=True)

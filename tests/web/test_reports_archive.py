@@ -169,7 +169,7 @@ def test_a_bad_period_on_demand_is_refused_with_the_formats(
 def test_demo_fills_the_archive_with_each_month(org: Any) -> None:
     from datetime import date
 
-    from lingting.reports.demo import demo_reports
+    from lingting.demo.reports import demo_reports
 
     line = demo_reports(users=org.users, months=[date(2026, 9, 1), date(2026, 10, 1)])
     again = demo_reports(users=org.users, months=[date(2026, 9, 1), date(2026, 10, 1)])

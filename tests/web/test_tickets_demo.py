@@ -7,7 +7,7 @@ from typing import Any
 
 from lingting.calendars.services import calendar_load
 from lingting.core.models import User
-from lingting.tickets.demo import ORDERS, demo_tickets
+from lingting.demo.tickets import ORDERS, demo_tickets
 from lingting.tickets.models import Department, WorkOrder
 from tests.conftest import SHANGHAI, Org
 

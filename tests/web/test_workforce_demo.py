@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from lingting.core.models import Notification, User
+from lingting.demo.workforce import demo_workforce
 from lingting.engine.occupancy import StateEvent, agent_days
 from lingting.surveys.models import SurveyResponse
-from lingting.workforce.demo import demo_workforce
 from lingting.workforce.models import AgentStateEvent, HourlyBroadcast
 from tests.conftest import SHANGHAI, ContactFactory, Org
 

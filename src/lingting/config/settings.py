@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lingting.tickets",
     "lingting.surveys",
     "lingting.webhooks",
+    "lingting.demo",
 ]
 
 MIDDLEWARE = [

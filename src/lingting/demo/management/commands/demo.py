@@ -20,23 +20,23 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
-from lingting.calendars.demo import demo_calendars
-from lingting.coaching.demo import demo_coaching
 from lingting.core.models import Agent, Role, Team, User
+from lingting.demo.calendars import demo_calendars
+from lingting.demo.coaching import demo_coaching
+from lingting.demo.generator import DemoOrg, demo_org, generate_contacts
+from lingting.demo.performance import demo_performance
+from lingting.demo.quality import demo_qa_month
+from lingting.demo.reports import demo_reports
+from lingting.demo.tickets import demo_tickets
+from lingting.demo.workforce import demo_workforce
 from lingting.engine.contacts import ContactError, contact_from_record
-from lingting.engine.demo import DemoOrg, demo_org, generate_contacts
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
-from lingting.performance.demo import demo_performance
 from lingting.performance.services import kpi_target_set
-from lingting.quality.demo import demo_qa_month
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
-from lingting.reports.demo import demo_reports
-from lingting.tickets.demo import demo_tickets
-from lingting.workforce.demo import demo_workforce
 
 SCORE_CHUNK = 2000
 # 接通率 ≥ 90%, 80% answered within 20 s, answered within 20 s on average (common targets).

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lingting.demo.generator import LINES, DemoOrg, demo_org, generate_contacts
 from lingting.engine.contacts import contact_from_record
-from lingting.engine.demo import LINES, DemoOrg, demo_org, generate_contacts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = date(2026, 10, 5)  # a Monday
