@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.selectors.scoring import contacts_without_current_score
 
 pytestmark = pytest.mark.django_db
 

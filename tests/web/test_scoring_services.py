@@ -17,10 +17,10 @@ from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.engine.scorecard import parse_scorecard
+from lingting.interactions.engine_contacts import engine_contacts_for
 from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
-from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.services import (
     active_scorecard_version,
     contacts_score,

@@ -33,6 +33,7 @@ from lingting.core.permissions import (
 from lingting.engine import pii
 from lingting.engine.contacts import Turn as EngineTurn
 from lingting.engine.scorecard import ScorecardError
+from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact, Queue, Turn
 from lingting.interactions.search import Snippet, search_condition, search_snippets
 from lingting.interactions.transcript import (
@@ -51,7 +52,6 @@ from lingting.quality.selectors.score_of_record import (
     score_of_record_in,
     with_score_of_record,
 )
-from lingting.quality.selectors.scoring import contacts_without_current_score
 from lingting.quality.services.scoring import scorecard_of
 
 PAGE_SIZE = 50

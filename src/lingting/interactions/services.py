@@ -52,13 +52,13 @@ from lingting.engine.reader import (
     sniff_file_encoding,
 )
 from lingting.engine.search import Segmenter
+from lingting.interactions.engine_contacts import engine_contacts_for
 from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Turn as TurnRow
 from lingting.interactions.search import search_segmenter
 from lingting.interactions.search_index import SearchEntry, search_entries_store, search_entry_of
 from lingting.interactions.tasks import search_index_later
-from lingting.quality.selectors import engine_contacts_for
 from lingting.quality.tasks import score_contacts
 
 # The report keeps this many errors for display; `on_error` sees every one.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.selectors.scoring import contacts_without_current_score
 from lingting.quality.services import active_scorecard_version, contacts_score
 
 RESCORE_CHUNK = 2000

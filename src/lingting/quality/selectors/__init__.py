@@ -1,5 +1,2 @@
-"""The quality app's reads: scoring, sampling, reviews (one module each)."""
-
-from lingting.quality.selectors.scoring import engine_contacts_for
-
-__all__ = ["engine_contacts_for"]
+"""The quality app's reads, one module per part of the work (sampling, reviews, disputes,
+calibration, cases, trust, scores of record, scorecards)."""

@@ -42,6 +42,7 @@ from lingting.engine.agreement import (
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.evaluation import Answer, EvaluationError, ReviewResult, evaluate_answers
 from lingting.engine.scorecard import Item, Scorecard
+from lingting.interactions.engine_contacts import engine_contacts_for
 from lingting.interactions.models import Contact
 from lingting.interactions.selectors import RESULT_LABELS, ContactDetail, contact_detail_page_for
 from lingting.quality.models import (
@@ -54,7 +55,6 @@ from lingting.quality.models import (
     Evaluation,
     ReviewAssignment,
 )
-from lingting.quality.selectors.scoring import engine_contacts_for
 from lingting.quality.services.reviews import auto_results_of
 from lingting.quality.services.scoring import scorecard_of
 

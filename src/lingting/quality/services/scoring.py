@@ -26,9 +26,9 @@ from lingting.core.services import audit_record
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard, parse_scorecard
 from lingting.engine.scorecard import Scorecard as EngineScorecard
+from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, Scorecard, ScorecardVersion
-from lingting.quality.selectors.scoring import engine_contacts_for, ids_condition, pg_array
 
 # Compiling (YAML, phrase automata) costs far more than scoring a contact: compile each
 # version once per process. Keyed by fingerprint, which names the content, not by row id,
