@@ -242,12 +242,9 @@ def _read_in_workers(
     def submit() -> None:
         for start, end in itertools.islice(ranges, 1):
             # Only the first chunk can start with a byte-order mark.
-            if start > 0 and reading.encoding == "utf-8-sig":
-                pending.append(
-                    pool.submit(_read_chunk, reading._replace(encoding="utf-8"), start, end)
-                )
-            else:
-                pending.append(pool.submit(_read_chunk, reading, start, end))
+            bom_read = start > 0 and reading.encoding == "utf-8-sig"
+            chunk = reading._replace(encoding="utf-8") if bom_read else reading
+            pending.append(pool.submit(_read_chunk, chunk, start, end))
 
     try:
         for _ in range(max(2 * workers + 1, IN_FLIGHT_BYTES // max(1, chunk_bytes))):
