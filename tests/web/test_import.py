@@ -17,10 +17,16 @@ from django.utils.timezone import get_default_timezone
 from lingting.demo.generator import demo_org, generate_contacts
 from lingting.engine.contacts import Turn
 from lingting.engine.reader import SNIFF_BYTES, read_contacts_file
-from lingting.interactions import services
 from lingting.interactions.models import Contact, Recording
 from lingting.interactions.models import Turn as TurnRow
-from lingting.interactions.services import ImportReport, contacts_import, contacts_import_file
+from lingting.interactions.services import (
+    ImportReport,
+    contacts_import,
+    contacts_import_file,
+    import_batches,
+    import_copy,
+    import_orm,
+)
 from lingting.quality.services import contacts_score
 
 pytestmark = [
@@ -224,23 +230,23 @@ def test_a_database_error_rolls_back_only_the_line_that_caused_it(
 ) -> None:
     import_file(write(tmp_path, line({**CALL, "id": "C2", "channel": "voice"})))
     if connection.vendor == "postgresql":
-        copy_turns = services._copy_turns
+        copy_turns = import_copy._copy_turns
 
         def refuse_boom_copy(cursor: Any, statement: str, rows: list[Any], ids: Any) -> None:
             copy_turns(cursor, statement, rows, ids)
             if any(b"\tboom\t" in row.turns for row in rows):
                 raise IntegrityError("refused")
 
-        monkeypatch.setattr(services, "_copy_turns", refuse_boom_copy)
+        monkeypatch.setattr(import_copy, "_copy_turns", refuse_boom_copy)
     else:
-        insert_turns = services._insert_turns
+        insert_turns = import_orm._insert_turns
 
         def refuse_boom(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
             insert_turns(transcripts)
             if any(t.text == "boom" for _, turns in transcripts for t in turns):
                 raise IntegrityError("refused")
 
-        monkeypatch.setattr(services, "_insert_turns", refuse_boom)
+        monkeypatch.setattr(import_orm, "_insert_turns", refuse_boom)
     boom = {**CALL, "id": "C2", "channel": "chat", "turns": [{"speaker": "agent", "text": "boom"}]}
     path = write(tmp_path, line(CALL), line(boom), line({**CALL, "id": "C3"}))
     report = import_file(path, batch_size=2)
@@ -270,7 +276,7 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(services, "score_contacts", task)
+    monkeypatch.setattr(import_batches, "score_contacts", task)
     cdr_only = {"id": "K1", "queue": "ACD-01"}
     path = write(tmp_path, line(CALL), line({**CALL, "id": "C2"}), line(cdr_only))
     with django_capture_on_commit_callbacks(execute=True):
@@ -290,7 +296,7 @@ def test_nothing_is_sent_for_scoring_before_the_batch_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(services, "score_contacts", task)
+    monkeypatch.setattr(import_batches, "score_contacts", task)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         import_file(write(tmp_path, line(CALL)), score=True)
 
@@ -339,7 +345,7 @@ def test_a_row_postgresql_refuses_during_copy_rejects_only_its_line(
 ) -> None:
     # Everything the reader knows no column holds it refuses itself; to see the database
     # refuse a row, let a queue code longer than its column through.
-    monkeypatch.setitem(services._LIMITS, "queue", 10_000)
+    monkeypatch.setitem(import_batches._LIMITS, "queue", 10_000)
     nul = {**CALL, "id": "N1", "queue": "Q" * 100}
     report = import_file(write(tmp_path, line(CALL), line(nul), line({**CALL, "id": "C3"})))
 
@@ -485,7 +491,7 @@ def test_reading_again_what_is_stored_changes_nothing(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(services, "score_contacts", task)
+    monkeypatch.setattr(import_batches, "score_contacts", task)
     record = {**CALL, "holds": [{"start": 1.0, "end": 2.5}], "ivr": {"path": [1, 3], "node": "A"}}
     with django_capture_on_commit_callbacks(execute=True):
         import_path(write(tmp_path, line(record)), score=True)
@@ -516,7 +522,7 @@ def test_a_file_with_a_byte_order_mark_is_read_in_chunks(tmp_path: Path) -> None
 def test_a_row_postgresql_refuses_in_a_worker_chunk_rejects_only_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(services._LIMITS, "queue", 10_000)  # as above; the workers fork
+    monkeypatch.setitem(import_batches._LIMITS, "queue", 10_000)  # as above; the workers fork
     nul = {**CALL, "id": "N1", "queue": "Q" * 100}
     lines = [line({**CALL, "id": f"G{n}"}) for n in range(7)]
     report = import_path(write(tmp_path, *lines[:4], line(nul), *lines[4:]))

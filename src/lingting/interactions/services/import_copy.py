@@ -1,23 +1,6 @@
-"""Importing contacts in bulk (FORMATS.md interaction records), idempotent by contact id.
-
-Each batch is one transaction: a database error rolls back that batch only, and its lines
-are then retried one by one so that only the offending line is rejected. Importing an id
-that is already stored updates that contact; it never duplicates it.
-
-On PostgreSQL each good line is turned, where it is read, into the text COPY takes (a
-`_Row`), so the process that writes to the database does almost no work per field: the
-batch goes in with COPY and a few set-based statements. `contacts_import_file` reads a big
-JSON-lines file in worker processes (chunks of lines in flight, a bounded number at a time,
-in file order) while this process writes; see benchmarks/import_throughput.py for figures.
-
-Each batch is committed with `synchronous_commit = off`: a commit returns before its WAL
-reaches the disk, so a crash of the database server within a fraction of a second of it can
-lose the last batches (never corrupt anything). The import is idempotent, so running the
-file again puts them back, and sends for scoring every stored contact of the file that has
-no current result, whatever happened to the run that stored it (so does the hourly sweep,
-`lingting rescore --missing`). Reader processes die with this one and never touch its
-database session (`lingting.core.forked`), so a killed import leaves nothing behind.
-"""
+"""PostgreSQL: each good line turned, where it is read (a reader process), into the text
+COPY takes (a `_Row`), and stored batch by batch with COPY and a few set-based statements.
+See `importing` for what a batch guarantees."""
 
 from __future__ import annotations
 
@@ -25,201 +8,46 @@ import itertools
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import DataError, IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import QuerySet
 
 from lingting.core.forked import forked_pool
-from lingting.core.models import Agent, Team, User
-from lingting.core.services import audit_record
+from lingting.core.models import Agent
 from lingting.engine.batch import line_aligned_ranges
-from lingting.engine.contacts import Contact, Turn
-from lingting.engine.reader import (
-    LineError,
-    NumberedLines,
-    ParsedLine,
-    parse_json_line,
-    read_contacts_file,
-    sniff_file_encoding,
-)
+from lingting.engine.contacts import Contact
+from lingting.engine.reader import LineError, NumberedLines, ParsedLine, parse_json_line
 from lingting.engine.search import Segmenter
-from lingting.interactions.engine_contacts import engine_contacts_for
-from lingting.interactions.models import AccessGrant, Customer, Queue, Recording
 from lingting.interactions.models import Contact as ContactRow
+from lingting.interactions.models import Customer, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
 from lingting.interactions.search import search_segmenter
 from lingting.interactions.search_index import SearchEntry, search_entries_store, search_entry_of
-from lingting.interactions.tasks import search_index_later
-from lingting.quality.tasks import score_contacts
-
-# The report keeps this many errors for display; `on_error` sees every one.
-MAX_KEPT_ERRORS = 1000
-
-# Engine fields whose absence the engine may spell "" but the database stores as blank/NULL.
-_BLANKABLE = (
-    "channel",
-    "direction",
-    "disposition",
-    "hangup_by",
-    "queue",
-    "agent_id",
-    "customer_id",
+from lingting.interactions.services.import_batches import (
+    ErrorSink,
+    ImportReport,
+    Scoring,
+    column_problem,
+    reject,
+    score_stored,
 )
+from lingting.interactions.tasks import search_index_later
 
-# PostgreSQL, JSON lines: files at least this big are read by worker processes; smaller ones
-# are done before the workers would have started.
-PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-# What a worker reads at a time (about 500 contacts with transcripts): small enough that
-# the first batch reaches the database soon, big enough that passing chunks costs nothing.
-CHUNK_BYTES = 1024 * 1024
 # Chunks read ahead of the database: enough that the readers never wait for a batch to be
 # written, few enough that memory stays small.
 IN_FLIGHT_BYTES = 16 * 1024 * 1024
 
-ErrorSink = Callable[[LineError], None]
-
-
-@dataclass(slots=True)
-class ImportReport:
-    read: int = 0
-    imported: int = 0  # contacts created
-    updated: int = 0  # lines that updated a stored contact (or an earlier line of the file)
-    rejected: int = 0
-    errors: list[LineError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
-    seconds: float = 0.0
-
-    @property
-    def contacts_per_second(self) -> float:
-        return self.read / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Scoring:
-    enabled: bool
-    in_process: bool
-
-
-def default_import_workers() -> int:
-    """Processes that read the file while this one writes. On two cores one is best: the
-    writer and PostgreSQL need the other (benchmarks/import_throughput.py --workers)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (cores or 1) - 1)
-
-
-def contacts_import(
-    *,
-    lines: Iterable[ParsedLine | LineError],
-    batch_size: int = 2000,
-    score: bool = True,
-    score_in_process: bool = False,
-    on_error: ErrorSink | None = None,
-) -> ImportReport:
-    """Store every good line and report every bad one; never stops at a bad line.
-
-    A line without turns never erases a stored transcript, and a line without a recording
-    never drops a stored one: a CDR refresh (CSV) after the transcripts keeps them. When
-    what the scorecard reads changed, the contact's current score is cleared (its evidence
-    may point at words no longer there) and, with `score`, the contact is scored again
-    once its batch commits: by the task worker, or here with `score_in_process`.
-    """
-    scoring = _Scoring(enabled=score, in_process=score_in_process)
-    if connection.vendor == "postgresql":
-        importer = _RowImporter(batch_size=batch_size, scoring=scoring, on_error=on_error)
-        segmenter = search_segmenter() if score_in_process else None
-        for item in lines:
-            importer.add(
-                item if isinstance(item, LineError) else _compact(item, segmenter=segmenter)
-            )
-        return importer.finish()
-    report = ImportReport()
-    began = time.perf_counter()
-    for chunk in itertools.batched(lines, batch_size):
-        parsed: list[ParsedLine] = []
-        for item in chunk:
-            report.read += 1
-            if isinstance(item, LineError):
-                _reject(report, item, on_error)
-            else:
-                parsed.append(item)
-        _import_batch(parsed, report=report, scoring=scoring, on_error=on_error)
-    report.seconds = time.perf_counter() - began
-    return report
-
-
-def contacts_import_file(
-    path: str,
-    *,
-    tz: tzinfo,
-    workers: int | None = None,
-    batch_size: int = 2000,
-    score: bool = True,
-    score_in_process: bool = False,
-    on_error: ErrorSink | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
-) -> ImportReport:
-    """`contacts_import` of a .jsonl or .csv file (`lingting import`).
-
-    On PostgreSQL a JSON-lines file of PARALLEL_MIN_BYTES or more is read and checked by
-    `workers` processes (default: `default_import_workers()`; 0 reads it here), chunk by
-    chunk in file order, while this process writes what they send back. Raises
-    `UnreadableFileError` (or OSError) before anything is stored if the file cannot be read.
-    """
-    encoding = sniff_file_encoding(path)
-    if workers is None:
-        big = os.path.getsize(path) >= PARALLEL_MIN_BYTES
-        workers = default_import_workers() if big else 0
-    if workers < 1 or connection.vendor != "postgresql" or path.lower().endswith(".csv"):
-        return contacts_import(
-            lines=read_contacts_file(path, tz=tz),
-            batch_size=batch_size,
-            score=score,
-            score_in_process=score_in_process,
-            on_error=on_error,
-        )
-    importer = _RowImporter(
-        batch_size=batch_size,
-        scoring=_Scoring(enabled=score, in_process=score_in_process),
-        on_error=on_error,
-    )
-    lines_before = 0
-    reading = _Reading(path, encoding, tz, with_search=score_in_process)
-    for lines, items, more_ready in _read_in_workers(reading, workers, chunk_bytes):
-        # A worker numbers the lines of its chunk from 1; the chunks before it held
-        # `lines_before` lines (blank ones included).
-        for item in items:
-            if isinstance(item, LineError):
-                importer.add(replace(item, line=item.line + lines_before))
-            else:
-                importer.add(item._replace(line=item.line + lines_before))
-        lines_before += lines
-        if not more_ready:
-            # The readers are behind: store what there is rather than wait for them
-            # with the database idle.
-            importer.flush(minimum=batch_size // 4)
-    return importer.finish()
-
-
-def _reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:
-    report.rejected += 1
-    if len(report.errors) < MAX_KEPT_ERRORS:
-        report.errors.append(error)
-    if on_error is not None:
-        on_error(error)
-
-
 _Chunk = tuple[int, list["_Row | LineError"]]
 
 
-class _Reading(NamedTuple):
+class Reading(NamedTuple):
     """What a reader process needs to know of the file and the import."""
 
     path: str
@@ -228,8 +56,8 @@ class _Reading(NamedTuple):
     with_search: bool  # make each line's search entry (`import --sync`)
 
 
-def _read_in_workers(
-    reading: _Reading, workers: int, chunk_bytes: int
+def read_in_workers(
+    reading: Reading, workers: int, chunk_bytes: int
 ) -> Iterator[tuple[int, list[_Row | LineError], bool]]:
     """Each chunk of the file as (lines in it, rows and errors, whether the next chunk is
     ready), in file order. At most IN_FLIGHT_BYTES of the file are being read or waiting
@@ -257,7 +85,7 @@ def _read_in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_chunk(reading: _Reading, start: int, end: int) -> _Chunk:
+def _read_chunk(reading: Reading, start: int, end: int) -> _Chunk:
     """In a worker: read, check and encode the lines of one chunk, numbered from 1."""
     items: list[_Row | LineError] = []
     segmenter = search_segmenter() if reading.with_search else None
@@ -274,13 +102,8 @@ def _read_chunk(reading: _Reading, start: int, end: int) -> _Chunk:
             else:
                 # JSON spells a backslash, tab or line break in a string with a backslash:
                 # without one in the line, none of its strings needs escaping for COPY.
-                items.append(_compact(parsed, plain="\\" not in text, segmenter=segmenter))
+                items.append(compact(parsed, plain="\\" not in text, segmenter=segmenter))
     return lines.lines_read, items
-
-
-# ---------------------------------------------------------------------------------------------
-# PostgreSQL: lines as COPY text, written batch by batch
-# ---------------------------------------------------------------------------------------------
 
 
 class _Row(NamedTuple):
@@ -398,13 +221,13 @@ def _encode(contact: Contact, *, plain: bool = False) -> tuple[bytes, bytes]:
     return cells.encode(), "".join(lines).encode()
 
 
-def _compact(
+def compact(
     parsed: ParsedLine, *, plain: bool = False, segmenter: Segmenter | None = None
 ) -> _Row | LineError:
     """The line as a `_Row` (with its search entry, given a `segmenter`), or why it cannot
     be stored."""
     contact = parsed.contact
-    problem = _column_problem(contact)
+    problem = column_problem(contact)
     if problem is not None:
         return LineError(parsed.line, problem, "", contact.id)
     cells, turns = _encode(contact, plain=plain)
@@ -422,10 +245,10 @@ def _compact(
     )
 
 
-class _RowImporter:
+class RowImporter:
     """Collects rows into batches and stores each batch in one transaction."""
 
-    def __init__(self, *, batch_size: int, scoring: _Scoring, on_error: ErrorSink | None) -> None:
+    def __init__(self, *, batch_size: int, scoring: Scoring, on_error: ErrorSink | None) -> None:
         self.report = ImportReport()
         self._batch_size = batch_size
         self._scoring = scoring
@@ -436,7 +259,7 @@ class _RowImporter:
     def add(self, item: _Row | LineError) -> None:
         self.report.read += 1
         if isinstance(item, LineError):
-            _reject(self.report, item, self._on_error)
+            reject(self.report, item, self._on_error)
             return
         self._rows.append(item)
         if len(self._rows) >= self._batch_size:
@@ -457,16 +280,16 @@ class _RowImporter:
 
 
 def _import_rows(
-    rows: list[_Row], *, report: ImportReport, scoring: _Scoring, on_error: ErrorSink | None
+    rows: list[_Row], *, report: ImportReport, scoring: Scoring, on_error: ErrorSink | None
 ) -> None:
     try:
         with transaction.atomic():
             created, updated, contacts = _store_rows(rows, scoring)
     except (DataError, IntegrityError) as exc:
-        # As in `_import_batch`: find the offending line(s) and store every other one.
+        # As in `import_batch`: find the offending line(s) and store every other one.
         if len(rows) == 1:
             reason = f"the database refused this contact: {str(exc).strip().splitlines()[0]}"
-            _reject(report, LineError(rows[0].line, reason, "", rows[0].id), on_error)
+            reject(report, LineError(rows[0].line, reason, "", rows[0].id), on_error)
             return
         for row in rows:
             _import_rows([row], report=report, scoring=scoring, on_error=on_error)
@@ -607,7 +430,7 @@ def _sql() -> dict[str, str]:
 _SQL = _sql()
 
 
-def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
+def _store_rows(rows: list[_Row], scoring: Scoring) -> tuple[int, int, int]:
     """Write one batch; returns (created, updated, contacts).
 
     The comparison with what is stored happens in the database, set by set: nothing stored
@@ -681,7 +504,7 @@ def _store_rows(rows: list[_Row], scoring: _Scoring) -> tuple[int, int, int]:
         if (row_id in rescored or unscored) and (count or latest[external_id].turns)
     ]
     if scoring.enabled and to_score:
-        transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))
+        transaction.on_commit(partial(score_stored, to_score, in_process=scoring.in_process))
     return len(latest) - len(stored), len(stored), len(latest)
 
 
@@ -721,271 +544,3 @@ def _copy_turns(
         parts.append(row_id + row.turns.replace(b"\n\t", b"\n" + row_id + b"\t"))
     with cursor.copy(statement) as copy:
         copy.write(b"".join(parts))
-
-
-# ---------------------------------------------------------------------------------------------
-# SQLite: the ORM, batch by batch
-# ---------------------------------------------------------------------------------------------
-
-
-def _import_batch(
-    lines: list[ParsedLine], *, report: ImportReport, scoring: _Scoring, on_error: ErrorSink | None
-) -> None:
-    storable: list[ParsedLine] = []
-    for line in lines:
-        problem = _column_problem(line.contact)
-        if problem:
-            _reject(report, LineError(line.line, problem, "", line.contact.id), on_error)
-        else:
-            storable.append(line)
-    contacts = _latest_per_id(storable)
-    if not contacts:
-        return
-    try:
-        with transaction.atomic():
-            created, updated = _store(contacts, scoring)
-    except (DataError, IntegrityError) as exc:
-        # A row the database refuses. Anything else (a lock timeout, a lost connection)
-        # stops the import: retrying line by line would only fail the same way, slowly.
-        if len(storable) == 1:
-            line = storable[0]
-            reason = f"the database refused this contact: {str(exc).strip().splitlines()[0]}"
-            _reject(report, LineError(line.line, reason, "", line.contact.id), on_error)
-            return
-        # Find the offending line(s): every other line of the batch still lands.
-        for line in storable:
-            _import_batch([line], report=report, scoring=scoring, on_error=on_error)
-        return
-    report.imported += created
-    report.updated += updated + len(storable) - len(contacts)
-
-
-def _column_limits() -> dict[str, int]:
-    columns: dict[str, tuple[type[models.Model], str]] = {
-        "id": (ContactRow, "external_id"),
-        "channel": (ContactRow, "channel"),
-        "direction": (ContactRow, "direction"),
-        "disposition": (ContactRow, "disposition"),
-        "hangup_by": (ContactRow, "hangup_by"),
-        "queue": (Queue, "code"),
-        "agent_id": (Agent, "code"),
-        "customer_id": (Customer, "code"),
-        "recording": (Recording, "uri"),
-    }
-    limits = {}
-    for name, (model, column) in columns.items():
-        field = model._meta.get_field(column)
-        assert isinstance(field, models.CharField)
-        assert field.max_length is not None
-        limits[name] = field.max_length
-    return limits
-
-
-_LIMITS = _column_limits()
-
-
-def _column_problem(contact: Contact) -> str | None:
-    """Why the contact does not fit its columns, checked here so that SQLite and
-    PostgreSQL (which alone enforces sizes) accept and refuse the same lines. (What no
-    column of any database holds, the reader refuses: `lingting.engine.contacts`.)"""
-    for name, limit in _LIMITS.items():
-        value = getattr(contact, name)
-        if value is not None and len(value) > limit:
-            return f"'{name}' is longer than {limit} characters ({len(value)})"
-    return None
-
-
-def _latest_per_id(lines: list[ParsedLine]) -> list[Contact]:
-    """One contact per id: a later line wins over an earlier line of the same batch."""
-    latest: dict[str, Contact] = {}
-    for line in lines:
-        earlier = latest.get(line.contact.id)
-        latest[line.contact.id] = line.contact if earlier is None else _kept(line.contact, earlier)
-    return list(latest.values())
-
-
-def _kept(incoming: Contact, stored: Contact) -> Contact:
-    """`incoming`, keeping the stored transcript and recording when the line has none."""
-    if not incoming.turns and stored.turns:
-        incoming = incoming._replace(turns=stored.turns)
-    if incoming.recording is None and stored.recording is not None:
-        incoming = incoming._replace(recording=stored.recording)
-    return incoming
-
-
-def _as_stored(contact: Contact) -> Contact:
-    """The contact as reading it back from the database gives it, for comparison."""
-    blanks: dict[str, Any] = {name: None for name in _BLANKABLE if getattr(contact, name) == ""}
-    return contact._replace(**blanks) if blanks else contact
-
-
-def _store(contacts: list[Contact], scoring: _Scoring) -> tuple[int, int]:
-    """Write one batch; returns (created, updated)."""
-    before = _stored_contacts([c.id for c in contacts])
-    contacts = [_kept(c, before[c.id]) if c.id in before else c for c in contacts]
-    row_ids = _upsert_contacts(contacts)
-    _store_transcripts(contacts, before, row_ids)
-    _store_recordings(contacts, before, row_ids)
-
-    changed = {c.id for c in contacts if c.id in before and _as_stored(c) != before[c.id]}
-    search_index_later(
-        contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed],
-        in_process=scoring.in_process,
-    )
-    if changed:
-        ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
-    # As on PostgreSQL (`_store_rows`): stored contacts without a current result go again.
-    unscored = set(
-        ContactRow.objects.filter(
-            external_id__in=list(before), current_score__isnull=True
-        ).values_list("external_id", flat=True)
-    )
-    to_score = [
-        row_ids[c.id]
-        for c in contacts
-        if c.turns and (c.id not in before or c.id in changed or c.id in unscored)
-    ]
-    if scoring.enabled and to_score:
-        transaction.on_commit(partial(_score, to_score, in_process=scoring.in_process))
-    return len(contacts) - len(before), len(before)
-
-
-def _store_transcripts(
-    contacts: list[Contact], before: dict[str, Contact], row_ids: dict[str, int]
-) -> None:
-    """Replace the turns of contacts whose transcript is new or different."""
-    new = [c for c in contacts if c.id not in before and c.turns]
-    different = [c for c in contacts if c.id in before and c.turns != before[c.id].turns]
-    if different:
-        TurnRow.objects.filter(contact_id__in=[row_ids[c.id] for c in different]).delete()
-    _insert_turns([(row_ids[c.id], c.turns) for c in new + different])
-
-
-def _store_recordings(
-    contacts: list[Contact], before: dict[str, Contact], row_ids: dict[str, int]
-) -> None:
-    stored = {c.id: c.recording for c in before.values()}
-    Recording.objects.bulk_create(
-        [
-            Recording(contact_id=row_ids[c.id], uri=c.recording)
-            for c in contacts
-            if c.recording is not None and c.recording != stored.get(c.id)
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _score(contact_ids: list[int], *, in_process: bool) -> None:
-    if in_process:
-        score_contacts.call(contact_ids)
-    else:
-        score_contacts.enqueue(contact_ids)
-
-
-def _stored_contacts(external_ids: list[str]) -> dict[str, Contact]:
-    """The stored contacts among these ids, as the engine sees them, by id."""
-    ids = ContactRow.objects.filter(external_id__in=external_ids).values_list("id", flat=True)
-    return {contact.id: contact for _, contact in engine_contacts_for(contact_ids=list(ids))}
-
-
-def _upsert_contacts(contacts: list[Contact]) -> dict[str, int]:
-    """Insert new contacts and update stored ones; returns row ids by contact id."""
-    values = _contact_values(contacts)
-    # What a line sets replaces what is stored; `imported_at` and `current_score` stay.
-    updated = [column for column in values[0] if column != "external_id"] + ["updated_at"]
-    rows = [ContactRow(**row) for row in values]
-    ContactRow.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["external_id"], update_fields=updated
-    )
-    return {row.external_id: row.pk for row in rows}
-
-
-def _contact_values(contacts: list[Contact]) -> list[dict[str, Any]]:
-    """The contact columns a line sets, by column name."""
-    queues = _ids_by_code(Queue.objects, {c.queue for c in contacts if c.queue})
-    agents = _ids_by_code(Agent.objects, {c.agent_id for c in contacts if c.agent_id})
-    customers = _ids_by_code(Customer.objects, {c.customer_id for c in contacts if c.customer_id})
-    return [
-        {
-            "external_id": c.id,
-            "channel": c.channel or "",
-            "direction": c.direction or "",
-            "queue_id": queues.get(c.queue or ""),
-            "agent_id": agents.get(c.agent_id or ""),
-            "customer_id": customers.get(c.customer_id or ""),
-            "queued_at": c.queued_at,
-            "started_at": c.started_at,
-            "answered_at": c.answered_at,
-            "ended_at": c.ended_at,
-            "disposition": c.disposition or "",
-            "hangup_by": c.hangup_by or "",
-            "tags": list(c.tags),
-            "rings": c.rings,
-            "wait_s": c.wait_s,
-            "talk_s": c.talk_s,
-            "hold_s": c.hold_s,
-            "acw_s": c.acw_s,
-            "holds": [{"start": h.start, "end": h.end} for h in c.holds],
-            "turn_count": len(c.turns),
-            "extra": dict(c.extra),
-        }
-        for c in contacts
-    ]
-
-
-def _ids_by_code(manager: models.Manager[Any], codes: set[str]) -> dict[str, int]:
-    """Row ids for codes, creating the rows that are missing (a concurrent import may
-    create the same ones: the conflict is ignored and the row read back)."""
-    if not codes:
-        return {}
-    found: dict[str, int] = dict(manager.filter(code__in=codes).values_list("code", "id"))
-    missing = codes - found.keys()
-    if missing:
-        manager.bulk_create([manager.model(code=code) for code in missing], ignore_conflicts=True)
-        found.update(manager.filter(code__in=missing).values_list("code", "id"))
-    return found
-
-
-def _insert_turns(transcripts: list[tuple[int, tuple[Turn, ...]]]) -> None:
-    """Write turns with one raw statement, not `bulk_create`: a contact has ~12 turns, and
-    building and compiling a model instance per turn made turns the bottleneck of import."""
-    rows = [
-        (contact_id, t.index, t.speaker, t.text, t.start, t.end)
-        for contact_id, turns in transcripts
-        for t in turns
-    ]
-    columns = f'{TurnRow._meta.db_table} (contact_id, "index", speaker, text, start, "end")'
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s, %s, %s, %s)", rows)
-
-
-def access_grants_set(
-    *, actor: User, user: User, teams: Iterable[Team], queues: Iterable[Queue]
-) -> None:
-    """Give `user` (a QA analyst) exactly these teams' and queues' contacts, audited."""
-    with transaction.atomic():
-        current = AccessGrant.objects.filter(user=user)
-        before = _grant_codes(current)
-        current.delete()
-        AccessGrant.objects.bulk_create(
-            [AccessGrant(user=user, team=team, granted_by=actor) for team in teams]
-            + [AccessGrant(user=user, queue=queue, granted_by=actor) for queue in queues]
-        )
-        after = _grant_codes(AccessGrant.objects.filter(user=user))
-        if before != after:
-            audit_record(
-                actor=actor,
-                action="access_grant.set",
-                object_type="user",
-                object_id=user.pk,
-                before=before,
-                after=after,
-            )
-
-
-def _grant_codes(grants: QuerySet[AccessGrant]) -> dict[str, list[str]]:
-    rows = list(grants.select_related("team", "queue"))
-    return {
-        "teams": sorted(g.team.code for g in rows if g.team),
-        "queues": sorted(g.queue.code for g in rows if g.queue),
-    }

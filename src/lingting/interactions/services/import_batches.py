@@ -1,0 +1,91 @@
+"""What both ways of storing an import share: the report, the rejection of a line, the
+columns' limits, and sending stored contacts for scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from lingting.core.models import Agent
+from lingting.engine.contacts import Contact
+from lingting.engine.reader import LineError
+from lingting.interactions.models import Contact as ContactRow
+from lingting.interactions.models import Customer, Queue, Recording
+from lingting.quality.tasks import score_contacts
+
+# The report keeps this many errors for display; `on_error` sees every one.
+MAX_KEPT_ERRORS = 1000
+
+ErrorSink = Callable[[LineError], None]
+
+
+@dataclass(slots=True)
+class ImportReport:
+    read: int = 0
+    imported: int = 0  # contacts created
+    updated: int = 0  # lines that updated a stored contact (or an earlier line of the file)
+    rejected: int = 0
+    errors: list[LineError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
+    seconds: float = 0.0
+
+    @property
+    def contacts_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    enabled: bool
+    in_process: bool
+
+
+def reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:
+    report.rejected += 1
+    if len(report.errors) < MAX_KEPT_ERRORS:
+        report.errors.append(error)
+    if on_error is not None:
+        on_error(error)
+
+
+def _column_limits() -> dict[str, int]:
+    columns: dict[str, tuple[type[models.Model], str]] = {
+        "id": (ContactRow, "external_id"),
+        "channel": (ContactRow, "channel"),
+        "direction": (ContactRow, "direction"),
+        "disposition": (ContactRow, "disposition"),
+        "hangup_by": (ContactRow, "hangup_by"),
+        "queue": (Queue, "code"),
+        "agent_id": (Agent, "code"),
+        "customer_id": (Customer, "code"),
+        "recording": (Recording, "uri"),
+    }
+    limits = {}
+    for name, (model, column) in columns.items():
+        field = model._meta.get_field(column)
+        assert isinstance(field, models.CharField)
+        assert field.max_length is not None
+        limits[name] = field.max_length
+    return limits
+
+
+_LIMITS = _column_limits()
+
+
+def column_problem(contact: Contact) -> str | None:
+    """Why the contact does not fit its columns, checked here so that SQLite and
+    PostgreSQL (which alone enforces sizes) accept and refuse the same lines. (What no
+    column of any database holds, the reader refuses: `lingting.engine.contacts`.)"""
+    for name, limit in _LIMITS.items():
+        value = getattr(contact, name)
+        if value is not None and len(value) > limit:
+            return f"'{name}' is longer than {limit} characters ({len(value)})"
+    return None
+
+
+def score_stored(contact_ids: list[int], *, in_process: bool) -> None:
+    if in_process:
+        score_contacts.call(contact_ids)
+    else:
+        score_contacts.enqueue(contact_ids)
