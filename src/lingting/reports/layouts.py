@@ -20,6 +20,7 @@ from lingting.documents.document import (
     Table,
     display,
 )
+from lingting.documents.figures import Figure
 from lingting.documents.periods import Period, PeriodKind
 from lingting.engine.charts import ForecastBand, Series
 from lingting.engine.forecast import METHOD_HOLT_DAMPED, METHOD_NAIVE, Forecast
@@ -27,7 +28,6 @@ from lingting.quality.models import CaseKind, FindingScope
 from lingting.reports.selectors import (
     CaseRow,
     DetailRow,
-    Figure,
     QualityReport,
     TrainingPlan,
     case_analysis,

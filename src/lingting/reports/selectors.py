@@ -35,6 +35,7 @@ from django.utils import timezone
 from lingting.core.models import Team, User
 from lingting.core.permissions import may_read_qa_reports, report_scope
 from lingting.core.personal_numbers import text_shown_to
+from lingting.documents.figures import Figure
 from lingting.documents.periods import Period, PeriodKind, period_containing
 from lingting.engine.forecast import Forecast, forecast_next
 from lingting.interactions.models import Contact, Queue
@@ -60,21 +61,6 @@ TOP_AGENTS = 20
 
 
 # --- building blocks --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure of this period beside the previous period's."""
-
-    value: float | None
-    previous: float | None
-    better: int = 0  # +1 when a rise is good news, −1 when it is bad news, 0 neither
-
-    @property
-    def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
 
 
 # Which way each figure should move: the report colours a change green or red by it

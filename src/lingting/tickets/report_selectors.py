@@ -51,9 +51,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from lingting.calendars.selectors import business_calendar
+from lingting.documents.figures import Figure
 from lingting.documents.periods import Period
 from lingting.engine.calendars import working_time_between
-from lingting.reports.selectors import Figure
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
 from lingting.tickets.selectors import department_hours, earlier_orders
 

@@ -25,10 +25,10 @@ from lingting.documents.document import (
 )
 from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.exports.page import DOCUMENT_FORMATS, document_download
+from lingting.documents.figures import Figure
 from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.engine.charts import Series
 from lingting.reports.layouts import CHANGE, period_label
-from lingting.reports.selectors import Figure
 from lingting.tickets.report_selectors import (
     DepartmentCounts,
     WorkOrderReport,
