@@ -29,9 +29,10 @@ from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import_file
-from lingting.performance import selectors, tallies
+from lingting.performance import tallies
 from lingting.performance.models import DailyTally, TallyState
 from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
+from lingting.performance.selectors import kpis as kpi_selectors
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
 from lingting.quality.models import AssignmentKind, Evaluation
 from lingting.reports.selectors import quality_report, training_plan
@@ -394,7 +395,7 @@ def test_a_page_refuses_to_read_too_many_contacts_one_by_one_and_says_why(
     """Hourly groups and other thresholds are not in the tallies: the page reads the contacts
     themselves, up to a limit, and past it asks for a narrower question instead of a minute's
     wait."""
-    monkeypatch.setattr(selectors, "CONTACTS_READ_ONE_BY_ONE", 50)
+    monkeypatch.setattr(kpi_selectors, "CONTACTS_READ_ONE_BY_ONE", 50)
     client = client_for(ops_zhou)
 
     hourly = client.get(reverse("performance:kpis"), {"by": "hour"})
