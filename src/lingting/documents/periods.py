@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from lingting.core.params import BadParameter, date_in_range
 
 
@@ -87,3 +89,12 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
     except (ValueError, BadParameter) as error:
         example = {"month": "2026-10", "week": "2026-W40", "day": "2026-10-05"}[kind]
         raise ValueError(f"period {text!r} is not a {kind} like {example}") from error
+
+
+def period_label(period: Period) -> str:
+    """A period as a report's heading names it: its key and its first and last day."""
+    return gettext("%(key)s（%(start)s 至 %(end)s）") % {
+        "key": period.key,
+        "start": period.start.isoformat(),
+        "end": period.last_day.isoformat(),
+    }

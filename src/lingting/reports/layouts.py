@@ -20,8 +20,8 @@ from lingting.documents.document import (
     Table,
     display,
 )
-from lingting.documents.figures import Figure
-from lingting.documents.periods import Period, PeriodKind
+from lingting.documents.figures import Figure, figure_cells, figure_columns
+from lingting.documents.periods import Period, PeriodKind, period_label
 from lingting.engine.charts import ForecastBand, Series
 from lingting.engine.forecast import METHOD_HOLT_DAMPED, METHOD_NAIVE, Forecast
 from lingting.quality.models import CaseKind, FindingScope
@@ -36,29 +36,6 @@ from lingting.reports.selectors import (
     scope_label,
     training_plan,
 )
-
-CHANGE = {Fmt.INT: Fmt.CHANGE_INT, Fmt.NUMBER: Fmt.CHANGE_NUMBER, Fmt.PERCENT: Fmt.CHANGE_POINTS}
-
-
-def _figure_cells(figure: Figure, fmt: Fmt) -> list[Cell]:
-    change = Num(figure.change, CHANGE[fmt], better=figure.better)
-    return [Num(figure.value, fmt), Num(figure.previous, fmt), change]
-
-
-def _figure_columns(fmt: Fmt, label: str) -> list[Column]:
-    return [
-        Column(label, fmt),
-        Column(_("上期"), fmt),
-        Column(_("变化"), CHANGE[fmt]),
-    ]
-
-
-def period_label(period: Period) -> str:
-    return _("%(key)s（%(start)s 至 %(end)s）") % {
-        "key": period.key,
-        "start": period.start.isoformat(),
-        "end": period.last_day.isoformat(),
-    }
 
 
 def _scope(label: str) -> str:
@@ -114,7 +91,7 @@ def quality_document(report: QualityReport) -> ReportDocument:
             Column(_("上期"), Fmt.NUMBER),
             Column(_("变化"), Fmt.NUMBER),
         ],
-        [[name, *_figure_cells(f, fmt)] for name, f, fmt in rows],
+        [[name, *figure_cells(f, fmt)] for name, f, fmt in rows],
     )
     sections = [
         Section(
@@ -156,18 +133,18 @@ def _queue_section(report: QualityReport) -> Section:
         _("各ACD组监听量与合格率"),
         [
             Column(_("ACD组")),
-            *_figure_columns(Fmt.INT, _("联络量")),
-            *_figure_columns(Fmt.PERCENT, _("自动质检合格率")),
-            *_figure_columns(Fmt.INT, _("监听量")),
-            *_figure_columns(Fmt.PERCENT, _("抽检合格率")),
+            *figure_columns(Fmt.INT, _("联络量")),
+            *figure_columns(Fmt.PERCENT, _("自动质检合格率")),
+            *figure_columns(Fmt.INT, _("监听量")),
+            *figure_columns(Fmt.PERCENT, _("抽检合格率")),
         ],
         [
             [
                 q.name or _("（无ACD组）"),
-                *_figure_cells(q.totals.figure("volume"), Fmt.INT),
-                *_figure_cells(q.totals.figure("auto_pass_rate"), Fmt.PERCENT),
-                *_figure_cells(q.totals.figure("reviewed"), Fmt.INT),
-                *_figure_cells(q.totals.figure("reviewed_pass_rate"), Fmt.PERCENT),
+                *figure_cells(q.totals.figure("volume"), Fmt.INT),
+                *figure_cells(q.totals.figure("auto_pass_rate"), Fmt.PERCENT),
+                *figure_cells(q.totals.figure("reviewed"), Fmt.INT),
+                *figure_cells(q.totals.figure("reviewed_pass_rate"), Fmt.PERCENT),
             ]
             for q in queues
         ],
@@ -177,18 +154,18 @@ def _queue_section(report: QualityReport) -> Section:
         _("各ACD组监听 A/B/C 类问题与致命项"),
         [
             Column(_("ACD组")),
-            *_figure_columns(Fmt.INT, _("A 类")),
-            *_figure_columns(Fmt.INT, _("B 类")),
-            *_figure_columns(Fmt.INT, _("C 类")),
-            *_figure_columns(Fmt.INT, _("致命项")),
+            *figure_columns(Fmt.INT, _("A 类")),
+            *figure_columns(Fmt.INT, _("B 类")),
+            *figure_columns(Fmt.INT, _("C 类")),
+            *figure_columns(Fmt.INT, _("致命项")),
         ],
         [
             [
                 q.name or _("（无ACD组）"),
-                *_figure_cells(q.totals.figure("reviewed_a"), Fmt.INT),
-                *_figure_cells(q.totals.figure("reviewed_b"), Fmt.INT),
-                *_figure_cells(q.totals.figure("reviewed_c"), Fmt.INT),
-                *_figure_cells(q.totals.figure("reviewed_fatal"), Fmt.INT),
+                *figure_cells(q.totals.figure("reviewed_a"), Fmt.INT),
+                *figure_cells(q.totals.figure("reviewed_b"), Fmt.INT),
+                *figure_cells(q.totals.figure("reviewed_c"), Fmt.INT),
+                *figure_cells(q.totals.figure("reviewed_fatal"), Fmt.INT),
             ]
             for q in queues
         ],
@@ -230,10 +207,10 @@ def _issue_section(report: QualityReport) -> Section:
                 title,
                 [
                     Column(_("问题项")),
-                    *_figure_columns(Fmt.INT, _("本期")),
+                    *figure_columns(Fmt.INT, _("本期")),
                     Column(_("涉及坐席"), Fmt.INT),
                 ],
-                [[r.title or _("整体"), *_figure_cells(r.count, Fmt.INT), r.agents] for r in rows],
+                [[r.title or _("整体"), *figure_cells(r.count, Fmt.INT), r.agents] for r in rows],
                 empty=_("本期和上期都没有这类问题。"),
             )
         )
@@ -282,7 +259,7 @@ def _training_section(report: QualityReport) -> Section:
         [
             Column(_("问题项")),
             Column(_("类别")),
-            *_figure_columns(Fmt.INT, _("监听不合格")),
+            *figure_columns(Fmt.INT, _("监听不合格")),
             Column(_("涉及坐席"), Fmt.INT),
             Column(_("培训需求（次数）"), wide=True),
         ],
@@ -290,7 +267,7 @@ def _training_section(report: QualityReport) -> Section:
             [
                 r.title,
                 r.severity or "—",
-                *_figure_cells(r.count, Fmt.INT),
+                *figure_cells(r.count, Fmt.INT),
                 r.agents,
                 _needs_text(r.needs),
             ]
@@ -307,21 +284,21 @@ def _agent_section(report: QualityReport) -> Section:
         [
             Column(_("坐席")),
             Column(_("班组")),
-            *_figure_columns(Fmt.INT, _("监听量")),
-            *_figure_columns(Fmt.PERCENT, _("合格率")),
-            *_figure_columns(Fmt.INT, _("A 类")),
-            *_figure_columns(Fmt.INT, _("B 类")),
-            *_figure_columns(Fmt.INT, _("C 类")),
+            *figure_columns(Fmt.INT, _("监听量")),
+            *figure_columns(Fmt.PERCENT, _("合格率")),
+            *figure_columns(Fmt.INT, _("A 类")),
+            *figure_columns(Fmt.INT, _("B 类")),
+            *figure_columns(Fmt.INT, _("C 类")),
         ],
         [
             [
                 a.name or a.code,
                 a.team,
-                *_figure_cells(a.totals.figure("reviewed"), Fmt.INT),
-                *_figure_cells(a.totals.figure("reviewed_pass_rate"), Fmt.PERCENT),
-                *_figure_cells(a.totals.figure("reviewed_a"), Fmt.INT),
-                *_figure_cells(a.totals.figure("reviewed_b"), Fmt.INT),
-                *_figure_cells(a.totals.figure("reviewed_c"), Fmt.INT),
+                *figure_cells(a.totals.figure("reviewed"), Fmt.INT),
+                *figure_cells(a.totals.figure("reviewed_pass_rate"), Fmt.PERCENT),
+                *figure_cells(a.totals.figure("reviewed_a"), Fmt.INT),
+                *figure_cells(a.totals.figure("reviewed_b"), Fmt.INT),
+                *figure_cells(a.totals.figure("reviewed_c"), Fmt.INT),
             ]
             for a in report.agents
         ],
@@ -616,24 +593,24 @@ def training_document(plan: TrainingPlan) -> ReportDocument:
             Column(_("排名"), Fmt.INT),
             Column(_("建议培训主题")),
             Column(_("类别")),
-            *_figure_columns(Fmt.INT, _("监听不合格")),
+            *figure_columns(Fmt.INT, _("监听不合格")),
             Column(_("共性问题"), Fmt.INT),
             Column(_("个性问题"), Fmt.INT),
             Column(_("涉及坐席"), wide=True),
             Column(_("培训需求与问题描述"), wide=True),
-            *_figure_columns(Fmt.PERCENT, _("自动质检不合格率")),
+            *figure_columns(Fmt.PERCENT, _("自动质检不合格率")),
         ],
         [
             [
                 r.rank,
                 r.title,
                 r.severity or "—",
-                *_figure_cells(r.failed, Fmt.INT),
+                *figure_cells(r.failed, Fmt.INT),
                 r.common,
                 r.individual,
                 "、".join(r.agents),
                 "；".join([*(f"{t}（{n}）" for t, n in r.needs), *r.notes]),
-                *_figure_cells(r.auto_rate, Fmt.PERCENT),
+                *figure_cells(r.auto_rate, Fmt.PERCENT),
             ]
             for r in plan.rows
         ],

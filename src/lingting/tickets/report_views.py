@@ -18,17 +18,21 @@ from lingting.documents.document import (
     Chart,
     Column,
     Fmt,
-    Num,
     ReportDocument,
     Section,
     Table,
 )
 from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.exports.page import DOCUMENT_FORMATS, document_download
-from lingting.documents.figures import Figure
-from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
+from lingting.documents.figures import Figure, figure_cells, figure_columns
+from lingting.documents.periods import (
+    Period,
+    PeriodKind,
+    last_full_period,
+    parse_period,
+    period_label,
+)
 from lingting.engine.charts import Series
-from lingting.reports.layouts import CHANGE, period_label
 from lingting.tickets.report_selectors import (
     DepartmentCounts,
     WorkOrderReport,
@@ -106,18 +110,6 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 # --- the layout --------------------------------------------------------------------------
 
 
-def _cells(figure: Figure, fmt: Fmt) -> list[Cell]:
-    return [
-        Num(figure.value, fmt),
-        Num(figure.previous, fmt),
-        Num(figure.change, CHANGE[fmt], better=figure.better),
-    ]
-
-
-def _columns(label: str, fmt: Fmt) -> list[Column]:
-    return [Column(label, fmt), Column(_("上期"), fmt), Column(_("变化"), CHANGE[fmt])]
-
-
 def report_document(report: WorkOrderReport) -> ReportDocument:
     """The report's sections: the main figures, volume by type, by department, and how each
     figure is counted."""
@@ -135,8 +127,8 @@ def report_document(report: WorkOrderReport) -> ReportDocument:
     current, before = report.current, report.before
     overview = Table(
         _("主要指标（与上期对比）"),
-        [Column(_("指标")), *_columns(_("本期"), Fmt.NUMBER)],
-        [[name, *_cells(report.figure(key), fmt)] for name, key, fmt in rows],
+        [Column(_("指标")), *figure_columns(Fmt.NUMBER, _("本期"))],
+        [[name, *figure_cells(report.figure(key), fmt)] for name, key, fmt in rows],
     )
     counts = Table(
         _("计数"),
@@ -153,11 +145,13 @@ def report_document(report: WorkOrderReport) -> ReportDocument:
     types = report.type_names()
     by_type = Table(
         _("各类型受理量"),
-        [Column(_("类型")), *_columns(_("受理量"), Fmt.INT)],
+        [Column(_("类型")), *figure_columns(Fmt.INT, _("受理量"))],
         [
             [
                 name,
-                *_cells(Figure(current.by_type.get(name, 0), before.by_type.get(name, 0)), Fmt.INT),
+                *figure_cells(
+                    Figure(current.by_type.get(name, 0), before.by_type.get(name, 0)), Fmt.INT
+                ),
             ]
             for name in types
         ],
@@ -183,20 +177,20 @@ def report_document(report: WorkOrderReport) -> ReportDocument:
         department_rows.append(
             [
                 name,
-                *_cells(received, Fmt.INT),
+                *figure_cells(received, Fmt.INT),
                 now.replies if now else 0,
                 now.returns if now else 0,
-                *_cells(returned, Fmt.PERCENT),
+                *figure_cells(returned, Fmt.PERCENT),
             ]
         )
     by_department = Table(
         _("各部门受理量与回复退单率"),
         [
             Column(_("部门")),
-            *_columns(_("受理量"), Fmt.INT),
+            *figure_columns(Fmt.INT, _("受理量")),
             Column(_("回单"), Fmt.INT),
             Column(_("退单"), Fmt.INT),
-            *_columns(_("回复退单率"), Fmt.PERCENT),
+            *figure_columns(Fmt.PERCENT, _("回复退单率")),
         ],
         department_rows,
         empty=_("本期和上期都没有派给部门的工单。"),
