@@ -262,6 +262,7 @@ def _tally_groups(
     # Named apart from the columns: an annotation named as a column would hide it.
     sums: dict[str, Any] = {f"sum_{name}": Sum(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
     names = {f"by_{name}": _TALLY_GROUPS[name] for name in by}
+    codes = _codes(by)  # looked up once for the rows and the boundary day's
     if boundary is not None:
         tallies = tallies.exclude(group_day=boundary)
         sums["sum_fcr_pending"] = Sum(unsettled, filter=Q(group_day__gt=boundary))
@@ -272,7 +273,7 @@ def _tally_groups(
         rows = (
             [tallies.aggregate(**sums)]
             if not by
-            else _named(tallies.values(**names).annotate(**sums), by)
+            else _named(tallies.values(**names).annotate(**sums), codes)
         )
     groups: dict[GroupKeys, _Group] = {}
     for row in rows:
@@ -281,7 +282,7 @@ def _tally_groups(
         return groups
     columns = {f"sum_{name}": F(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
     boundary_day = DailyTally.objects.filter(scope, group_day=boundary)
-    for row in _named(boundary_day.values("fcr_open", **columns, **names), by):
+    for row in _named(boundary_day.values("fcr_open", **columns, **names), codes):
         values = {n[4:]: v for n, v in row.items() if n[:4] == "sum_"}
         values["fcr_resolved"], values["fcr_pending"] = fcr_open_split(
             row["fcr_open"], options=TALLY_OPTIONS, end=known_until
@@ -290,14 +291,23 @@ def _tally_groups(
     return groups
 
 
-def _named(grouped: Iterable[Mapping[str, Any]], by: Sequence[str]) -> list[dict[str, Any]]:
+def _codes(by: Sequence[str]) -> dict[str, dict[int, str]]:
+    """Row id → code of the agents and queues that `by` groups by."""
+    return {
+        name: dict(model.objects.values_list("pk", "code"))
+        for name, model in _CODED.items()
+        if name in by
+    }
+
+
+def _named(
+    grouped: Iterable[Mapping[str, Any]], codes: Mapping[str, Mapping[int, str]]
+) -> list[dict[str, Any]]:
     """Rows grouped by agent or queue row id, their groups named by code instead."""
     rows = [dict(row) for row in grouped]
-    for name, model in _CODED.items():
-        if name in by:
-            codes = dict(model.objects.values_list("pk", "code"))
-            for row in rows:
-                row[f"by_{name}"] = codes.get(row[f"by_{name}"])
+    for name, code in codes.items():
+        for row in rows:
+            row[f"by_{name}"] = code.get(row[f"by_{name}"])
     return rows
 
 
@@ -372,7 +382,7 @@ def main_queues(*, user: User, filters: ContactFilters) -> dict[str, str | None]
         )
         counts = [
             (row["by_agent"], row["by_queue"], row["n"])
-            for row in _named(grouped, ("agent", "queue"))
+            for row in _named(grouped, _codes(("agent", "queue")))
         ]
     else:
         counts = (

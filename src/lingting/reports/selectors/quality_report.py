@@ -20,11 +20,10 @@ PostgreSQL (benchmarks/monthly_report.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
@@ -32,6 +31,7 @@ from django.utils import timezone
 from lingting.core.models import User
 from lingting.core.permissions import report_scope
 from lingting.core.personal_numbers import text_shown_to
+from lingting.core.planner import planner_settings
 from lingting.documents.figures import Figure
 from lingting.documents.periods import Period, PeriodKind
 from lingting.engine.forecast import Forecast, forecast_next
@@ -373,21 +373,12 @@ def quality_report(*, user: User | None, period: Period) -> QualityReport:
     """The weekly or monthly quality report of `period`, over the contacts `user` may
     report on (None: the whole center, for the scheduled archive), personal numbers masked
     unless `user` may see them."""
-    with transaction.atomic(), _planner_settings():
+    # Enough memory to group a month of contacts without spilling to disk, and the cost of a
+    # random read on SSD storage, so the small review tables are joined to their contacts by
+    # primary key instead of by scanning the month's 1 M contacts
+    # (benchmarks/monthly_report.py: 2.4 s → 1.5 s).
+    with transaction.atomic(), planner_settings(work_mem="64MB", random_page_cost="1.1"):
         return _quality_report(user, period)
-
-
-@contextmanager
-def _planner_settings() -> Iterator[None]:
-    """On PostgreSQL, for this transaction only: enough memory to group a month of contacts
-    without spilling to disk, and the cost of a random read on SSD storage, so the small
-    review tables are joined to their contacts by primary key instead of by scanning the
-    month's 1 M contacts (benchmarks/monthly_report.py: 2.4 s → 1.5 s)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
-    yield
 
 
 def _quality_report(user: User | None, period: Period) -> QualityReport:
