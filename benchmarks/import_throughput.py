@@ -7,7 +7,7 @@ It never touches the database DATABASE_URL names: it creates a throwaway databas
 it (PostgreSQL: `<name>_bench` on the same server; SQLite: a temporary file with the
 production settings, WAL and all), migrates it, imports N generated demo contacts twice —
 first all new, then the same file again (all updates, transcripts unchanged) — and drops
-it. Scoring is left out (`score=False`): it runs in the task worker, not in the import.
+it. Scoring is left out (no `on_stored`): it runs in the task worker, not in the import.
 
 The two file imports go through `contacts_import_file`, as `lingting import` does: on
 PostgreSQL, a file of 4 MB or more is read by `--workers` processes (default: one less
@@ -101,7 +101,6 @@ def import_file(path: Path, args: argparse.Namespace) -> ImportReport:
         tz=get_default_timezone(),
         workers=args.workers,
         batch_size=args.batch_size,
-        score=False,
     )
 
 
@@ -148,7 +147,7 @@ def main() -> None:
             )
             timed(
                 "storing already-read contacts (all new)",
-                contacts_import(lines=parsed, batch_size=args.batch_size, score=False),
+                contacts_import(lines=parsed, batch_size=args.batch_size),
             )
             del parsed
             call_command("flush", interactive=False, verbosity=0)

@@ -42,8 +42,8 @@ def run_one(contacts: int, chunk: int, seed: int, repeat: int) -> None:
     from lingting.interactions.models import Contact
     from lingting.interactions.services import contacts_import
     from lingting.quality.models import ContactScore, ItemFailure
+    from lingting.quality.selectors.scorecards import compiled_scorecard
     from lingting.quality.services import (
-        _compiled_scorecard,
         contacts_score,
         scorecard_load,
         scorecard_version_activate,
@@ -86,7 +86,7 @@ def run_one(contacts: int, chunk: int, seed: int, repeat: int) -> None:
         connection.settings_dict["NAME"] = f"{original_name}_score"
         print(use_throwaway_database(Path(tmp)))
         try:
-            report = contacts_import(lines=parsed(demo_records(contacts, seed)), score=False)
+            report = contacts_import(lines=parsed(demo_records(contacts, seed)))
             assert report.rejected == 0, report.errors[:3]
             ids = list(
                 Contact.objects.filter(turn_count__gt=0).order_by("id").values_list("id", flat=True)
@@ -95,7 +95,7 @@ def run_one(contacts: int, chunk: int, seed: int, repeat: int) -> None:
             version = scorecard_load(scorecard=builtin_scorecard(), actor=None)
             scorecard_version_activate(version=version, actor=None, rescore=False)
             version.refresh_from_db()
-            compiled = _compiled_scorecard(version)
+            compiled = compiled_scorecard(version)
 
             def read_and_score(part: Sequence[int]) -> None:
                 for _, contact in engine_contacts_for(contact_ids=part):

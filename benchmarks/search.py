@@ -210,7 +210,11 @@ def main() -> None:
 
         from lingting.core.models import User
         from lingting.interactions.models import Contact
-        from lingting.interactions.selectors import ContactFilters, ContactPage, contact_page_for
+        from lingting.quality.selectors.contacts import (
+            ContactFilters,
+            ContactPage,
+            contact_page_for,
+        )
 
         if not Contact.objects.exists():
             began = time.perf_counter()

@@ -269,7 +269,7 @@ def pool_call(
 def score_call(call: PoolCall, compiled: Any, contact: Any) -> None:
     """The automatic result as `quality.services.scoring` stores it: the `items` of the
     engine's encoded result, and a failure row per failed item."""
-    from lingting.quality.services.reviews import auto_results_in
+    from lingting.quality.selectors.score_of_record import auto_results_in
 
     result = compiled.score(contact)
     counts = result.severity_counts

@@ -110,7 +110,7 @@ def test_an_import_stopped_by_sigterm_exits_3_with_one_line(tmp_path: Path) -> N
 def test_an_import_whose_database_goes_away_exits_3_not_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    command = importlib.import_module("lingting.interactions.management.commands.import")
+    command = importlib.import_module("lingting.quality.management.commands.import")
 
     def database_gone(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("server closed the connection unexpectedly\nThis probably…")

@@ -26,8 +26,9 @@ from lingting.quality.models import (
     ReviewAssignment,
     ScorecardVersion,
 )
+from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
-from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
+from lingting.quality.services.reviews import RecordInput, evaluation_submit
 from lingting.tickets.models import WorkOrderType
 from lingting.tickets.seeds import workorder_types_ensure
 from lingting.tickets.services import workorder_create

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lingting.core.models import User
-from lingting.interactions.selectors import PAGE_SIZE
+from lingting.quality.selectors.contacts import PAGE_SIZE
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIST_URL = reverse("interactions:contact_list")

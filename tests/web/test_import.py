@@ -27,7 +27,10 @@ from lingting.interactions.services import (
     import_copy,
     import_orm,
 )
+from lingting.interactions.services.import_batches import StoredContacts
+from lingting.quality import tasks as quality_tasks
 from lingting.quality.services import contacts_score
+from lingting.quality.tasks import score_after_import
 
 pytestmark = [
     pytest.mark.django_db,
@@ -63,9 +66,14 @@ def write(tmp_path: Path, *lines: bytes, name: str = "contacts.jsonl") -> Path:
     return path
 
 
+def scoring(score: bool) -> StoredContacts | None:
+    """What `lingting import` passes: quality's scoring in the task worker, or nothing."""
+    return score_after_import(in_process=False) if score else None
+
+
 def import_file(path: Path, *, score: bool = False, batch_size: int = 2000) -> ImportReport:
     lines = read_contacts_file(str(path), tz=get_default_timezone())
-    return contacts_import(lines=lines, score=score, batch_size=batch_size)
+    return contacts_import(lines=lines, on_stored=scoring(score), batch_size=batch_size)
 
 
 def texts(contact: Contact) -> list[str]:
@@ -276,7 +284,7 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(import_batches, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "score_contacts", task)
     cdr_only = {"id": "K1", "queue": "ACD-01"}
     path = write(tmp_path, line(CALL), line({**CALL, "id": "C2"}), line(cdr_only))
     with django_capture_on_commit_callbacks(execute=True):
@@ -296,7 +304,7 @@ def test_nothing_is_sent_for_scoring_before_the_batch_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(import_batches, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "score_contacts", task)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         import_file(write(tmp_path, line(CALL)), score=True)
 
@@ -373,7 +381,7 @@ def import_path(
         workers=workers,
         chunk_bytes=chunk_bytes,
         batch_size=batch_size,
-        score=score,
+        on_stored=scoring(score),
     )
 
 
@@ -491,7 +499,7 @@ def test_reading_again_what_is_stored_changes_nothing(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(import_batches, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "score_contacts", task)
     record = {**CALL, "holds": [{"start": 1.0, "end": 2.5}], "ivr": {"path": [1, 3], "node": "A"}}
     with django_capture_on_commit_callbacks(execute=True):
         import_path(write(tmp_path, line(record)), score=True)

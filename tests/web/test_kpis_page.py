@@ -17,10 +17,10 @@ from django.utils import timezone
 from lingting.core.models import User
 from lingting.engine.kpis import KpiOptions, kpi_rows
 from lingting.engine.reader import ParsedLine, read_contacts_file
-from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import
 from lingting.performance.selectors import kpi_table_for
 from lingting.performance.tallies import tallies_drain
+from lingting.quality.selectors.contacts import ContactFilters
 from tests.conftest import SHANGHAI
 from tests.web.conftest import Api
 
@@ -71,7 +71,7 @@ def cdr_day(path: Path, *, seed: int = 7, count: int = 120) -> Path:
 def imported(tmp_path: Path, org: Any) -> Path:
     path = cdr_day(tmp_path / "cdr.jsonl")
     tz = timezone.get_default_timezone()
-    contacts_import(lines=read_contacts_file(str(path), tz=tz), score=False)
+    contacts_import(lines=read_contacts_file(str(path), tz=tz))
     return path
 
 

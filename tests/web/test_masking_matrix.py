@@ -35,14 +35,10 @@ from lingting.core.services import notification_send
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
+from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services.cases import CaseInput, case_save
 from lingting.quality.services.disputes import dispute_decide, dispute_raise
-from lingting.quality.services.reviews import (
-    FindingInput,
-    RecordInput,
-    auto_results_of,
-    evaluation_submit,
-)
+from lingting.quality.services.reviews import FindingInput, RecordInput, evaluation_submit
 from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
 from lingting.tickets.services import workorder_create_from_contact, workorder_dispatch
 from lingting.webhooks.selectors import event_payload

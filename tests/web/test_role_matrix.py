@@ -20,10 +20,11 @@ from lingting.core.models import User
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.quality.models import AssignmentKind, ReviewAssignment
+from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services.calibration import calibration_session_create
 from lingting.quality.services.cases import CaseInput, case_save
 from lingting.quality.services.disputes import dispute_raise
-from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
+from lingting.quality.services.reviews import RecordInput, evaluation_submit
 from lingting.quality.services.sampling import PlanSpec, sampling_plan_save
 from tests.web.conftest import BRUSH_OFF, ScoredContact
 

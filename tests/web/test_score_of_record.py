@@ -14,10 +14,11 @@ from lingting.documents.periods import PeriodKind, parse_period
 from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import ContactFilters, ScoreBand
 from lingting.performance.selectors import kpi_table_for
 from lingting.quality.models import AssignmentKind, ReviewAssignment
-from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
+from lingting.quality.selectors.contacts import ContactFilters, ScoreBand
+from lingting.quality.selectors.score_of_record import auto_results_of
+from lingting.quality.services.reviews import RecordInput, evaluation_submit
 from lingting.reports.selectors import quality_report
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 

@@ -22,12 +22,13 @@ from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
 from lingting.quality.services import (
-    active_scorecard_version,
     contacts_score,
     scorecard_load,
     scorecard_version_activate,
+    scorecard_version_ensure_current,
 )
 from lingting.quality.services import scoring as services
+from lingting.quality.tasks import score_after_import
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def store(tmp_path: Path, *records: dict[str, Any], score: bool = False) -> dict
     path = tmp_path / "contacts.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     lines = read_contacts_file(str(path), tz=get_default_timezone())
-    contacts_import(lines=lines, score=score)
+    contacts_import(lines=lines, on_stored=score_after_import(in_process=False) if score else None)
     return dict(Contact.objects.values_list("external_id", "id"))
 
 
@@ -238,12 +239,12 @@ def test_the_builtin_scorecard_is_loaded_and_activated_when_none_is_active(
     monkeypatch.setattr(services, "builtin_scorecard", scorecard)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        version = active_scorecard_version()
+        version = scorecard_version_ensure_current()
 
     assert version.is_active
     assert version.fingerprint == scorecard().fingerprint
     assert len(callbacks) == 1  # the re-score of every contact, once this commits
-    assert active_scorecard_version() == version
+    assert scorecard_version_ensure_current() == version
 
 
 def test_the_scorecard_load_command_stores_and_activates_a_yaml_file(tmp_path: Path) -> None:

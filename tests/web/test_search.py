@@ -48,7 +48,7 @@ def imported(*records: dict[str, Any]) -> None:
         parse_json_line(n, orjson.dumps(record).decode(), tz=tz)
         for n, record in enumerate(records, start=1)
     ]
-    report = contacts_import(lines=lines, score=False, score_in_process=True)
+    report = contacts_import(lines=lines, in_process=True)
     assert report.rejected == 0, report.errors
 
 
@@ -167,7 +167,7 @@ def test_the_import_queues_the_indexing_for_the_worker(supervisor: Client, setti
     tz = get_default_timezone()
     record = orjson.dumps(call("C-QUEUED", "我家停电了。")).decode()
 
-    contacts_import(lines=[parse_json_line(1, record, tz=tz)], score=False)
+    contacts_import(lines=[parse_json_line(1, record, tz=tz)])
 
     assert found(supervisor, "停电") == ["C-QUEUED"]
 
@@ -219,8 +219,7 @@ def test_a_file_imported_with_sync_is_found_at_once(
         tz=get_default_timezone(),
         workers=workers,
         chunk_bytes=100,
-        score=False,
-        score_in_process=True,
+        in_process=True,
     )
 
     assert report.imported == 3

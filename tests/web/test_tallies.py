@@ -27,7 +27,6 @@ from lingting.core.models import Agent, Team, User
 from lingting.documents.periods import PeriodKind, period_containing
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact, FigureChange
-from lingting.interactions.selectors import ContactFilters
 from lingting.interactions.services import contacts_import_file
 from lingting.performance import tallies
 from lingting.performance.models import DailyTally, TallyState
@@ -35,6 +34,7 @@ from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_tab
 from lingting.performance.selectors import kpis as kpi_selectors
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
 from lingting.quality.models import AssignmentKind, Evaluation
+from lingting.quality.selectors.contacts import ContactFilters
 from lingting.reports.selectors import quality_report, training_plan
 from tests.conftest import ContactFactory, Org, review
 
@@ -257,7 +257,7 @@ def test_imported_and_reimported_contacts_are_counted_where_they_now_are(
     second = tmp_path / "second.jsonl"
     second.write_text("\n".join(line(n, "A1002", 9) for n in range(4)) + "\n", encoding="utf-8")
     for path in (first, second):
-        report = contacts_import_file(str(path), tz=SHANGHAI, score=False)
+        report = contacts_import_file(str(path), tz=SHANGHAI)
         assert report.rejected == 0
         tallies_drain()
 

@@ -14,8 +14,9 @@ from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, ReviewAssignment
+from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.selectors.trust import trust_report
-from lingting.quality.services.reviews import RecordInput, auto_results_of, evaluation_submit
+from lingting.quality.services.reviews import RecordInput, evaluation_submit
 from tests.web.conftest import BRUSH_OFF, ScoredContact
 
 ClientFor = Callable[[User], Client]

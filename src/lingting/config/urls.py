@@ -4,11 +4,15 @@ from django.views.i18n import set_language
 
 from lingting.config.api import api_urlpatterns
 from lingting.core.views import home
+from lingting.interactions.urls import urlpatterns as recording_urlpatterns
+from lingting.quality.urls import contact_urlpatterns
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include("lingting.core.urls")),
-    path("contacts/", include("lingting.interactions.urls")),
+    # The contact pages show scores (quality's), the recording is the contact's own
+    # (interactions'): one namespace, as the URLs have always been.
+    path("contacts/", include((contact_urlpatterns + recording_urlpatterns, "interactions"))),
     path("quality/", include("lingting.quality.urls")),
     path("performance/", include("lingting.performance.urls")),
     path("coaching/", include("lingting.coaching.urls")),

@@ -30,19 +30,15 @@ from lingting.quality.models import (
     Schedule,
     StratifyBy,
 )
+from lingting.quality.selectors.reviews import review_version
 from lingting.quality.selectors.sampling import TargetCriteria
+from lingting.quality.selectors.score_of_record import auto_results_of
+from lingting.quality.selectors.scorecards import scorecard_of
 from lingting.quality.services.calibration import calibration_session_create
 from lingting.quality.services.cases import CaseInput, case_save
 from lingting.quality.services.disputes import dispute_decide, dispute_raise
-from lingting.quality.services.reviews import (
-    FindingInput,
-    RecordInput,
-    auto_results_of,
-    evaluation_submit,
-    review_version,
-)
+from lingting.quality.services.reviews import FindingInput, RecordInput, evaluation_submit
 from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
-from lingting.quality.services.scoring import scorecard_of
 
 DAILY_PLAN = "每日分层抽检"
 NEW_AGENTS_PLAN = "新员工定向抽检"

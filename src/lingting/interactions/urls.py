@@ -1,11 +1,10 @@
+"""The recording of a contact; the project's URLs put it in the "interactions" namespace
+beside the contact pages (`lingting.quality.urls.contact_urlpatterns`)."""
+
 from django.urls import path
 
 from lingting.interactions import views
 
-app_name = "interactions"
-
 urlpatterns = [
-    path("", views.contact_list, name="contact_list"),
-    path("<id:contact_id>/", views.contact_detail, name="contact_detail"),
     path("<id:contact_id>/recording/", views.contact_recording, name="contact_recording"),
 ]

@@ -1,63 +1,18 @@
-"""Contact pages: parse the request, ask a selector, render."""
+"""A contact's recording, played in the browser for whoever may read the contact."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import request_user
-from lingting.core.selectors import audit_trail_of
-from lingting.interactions.forms import ContactFilterForm
 from lingting.interactions.recordings import recording_file, recording_response
-from lingting.interactions.selectors import (
-    contact_detail_for,
-    contact_detail_page_for,
-    contact_page_for,
-)
-from lingting.quality.selectors.reviews import evaluations_for
-
-LIST_TEMPLATE = "interactions/contact_list.html"
-# Sent by contact_list.js when a filter changes: only the results are re-rendered.
-FRAGMENT_HEADER = "X-Lingting-Fragment"
-
-
-@require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    params = request.GET.copy()
-    params.pop("page", None)
-    form = ContactFilterForm(params or None, user=user)
-    filters = form.filters()
-    page = contact_page_for(user=user, filters=filters, page_number=request.GET.get("page"))
-    fragment = request.headers.get(FRAGMENT_HEADER) == "results"
-    response = render(
-        request,
-        f"{LIST_TEMPLATE}#results" if fragment else LIST_TEMPLATE,
-        {"form": form, "filters": filters, "contacts": page},
-    )
-    patch_vary_headers(response, [FRAGMENT_HEADER])
-    return response
-
-
-@require_GET
-def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    user = request_user(request)
-    detail = contact_detail_page_for(user=user, contact_id=contact_id)
-    records = evaluations_for(user).filter(contact_id=contact_id).order_by("-submitted_at")
-    history = audit_trail_of(object_type="contact", object_id=contact_id)
-    playable = recording_file(detail.contact) is not None
-    return render(
-        request,
-        "interactions/contact_detail.html",
-        {"detail": detail, "records": records, "history": history, "playable": playable},
-    )
+from lingting.interactions.selectors import readable_contact
 
 
 @require_GET
 def contact_recording(request: HttpRequest, contact_id: int) -> HttpResponseBase:
-    contact = contact_detail_for(user=request_user(request), contact_id=contact_id)
+    contact = readable_contact(user=request_user(request), contact_id=contact_id)
     path = recording_file(contact)
     if path is None:
         raise Http404("no playable recording")

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.engine.kpis import KpiOptions
-from lingting.interactions.forms import ContactFilterForm
+from lingting.quality.contact_filters import ContactFilterForm
 
 GROUP_LABELS = [
     ("day", _("日")),

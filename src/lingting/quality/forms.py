@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import User
 from lingting.engine.evaluation import REVIEW_RESULTS, Answer
 from lingting.engine.scorecard import Item
-from lingting.interactions.selectors import ItemView
 from lingting.quality.models import (
     Allocation,
     FindingScope,
@@ -24,6 +23,7 @@ from lingting.quality.models import (
     Schedule,
     StratifyBy,
 )
+from lingting.quality.selectors.contact_page import ItemView
 from lingting.quality.selectors.sampling import TargetCriteria
 from lingting.quality.services.reviews import FindingInput, RecordInput
 from lingting.quality.services.sampling import REVIEWER_ROLES, PlanSpec, plan_settings

@@ -6,8 +6,9 @@ from django.tasks import task
 
 from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
+from lingting.interactions.services.import_batches import StoredContacts
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.services import active_scorecard_version, contacts_score
+from lingting.quality.services import contacts_score, scorecard_version_ensure_current
 
 RESCORE_CHUNK = 2000
 
@@ -15,7 +16,20 @@ RESCORE_CHUNK = 2000
 @task()
 def score_contacts(contact_ids: list[int]) -> int:
     """Score these contacts with the active standard scorecard."""
-    return contacts_score(contact_ids=contact_ids, version=active_scorecard_version())
+    return contacts_score(contact_ids=contact_ids, version=scorecard_version_ensure_current())
+
+
+def score_after_import(*, in_process: bool) -> StoredContacts:
+    """What an import calls once each batch commits: score its new and changed transcripts
+    here (`lingting import --sync`, the demo) or in the task worker."""
+
+    def score(contact_ids: list[int]) -> None:
+        if in_process:
+            score_contacts.call(contact_ids)
+        else:
+            score_contacts.enqueue(contact_ids)
+
+    return score
 
 
 @task()
@@ -45,7 +59,7 @@ def score_missing() -> int:
     transaction: the safety net for contacts whose scoring was never sent (the process that
     stored them died first) or was lost (a crashed worker). Run by `lingting rescore
     --missing` and swept by the scheduler (LINGTING_SCHEDULE)."""
-    version = active_scorecard_version()
+    version = scorecard_version_ensure_current()
     scored = 0
     last_id = 0
     while True:

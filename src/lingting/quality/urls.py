@@ -4,6 +4,7 @@ from lingting.quality.views import (
     access,
     calibration,
     cases,
+    contacts,
     disputes,
     my_scores,
     reviews,
@@ -54,4 +55,11 @@ urlpatterns = [
     path("cases/new/", cases.case_edit, name="case_create"),
     path("cases/<id:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<id:case_id>/edit/", cases.case_edit, name="case_edit"),
+]
+
+# Under /contacts/, in the "interactions" namespace the contact pages always had (see the
+# project's URLs).
+contact_urlpatterns = [
+    path("", contacts.contact_list, name="contact_list"),
+    path("<id:contact_id>/", contacts.contact_detail, name="contact_detail"),
 ]

@@ -13,7 +13,6 @@ from django.db.models.functions import RowNumber
 from lingting.coaching.selectors.figures import EXAMPLES
 from lingting.core.models import Agent, User
 from lingting.core.personal_numbers import text_shown_to
-from lingting.interactions.selectors import ContactFilters, contacts_matching
 from lingting.quality.models import (
     AssignmentKind,
     Evaluation,
@@ -22,6 +21,7 @@ from lingting.quality.models import (
     ItemFailure,
     ReviewedItem,
 )
+from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.scorecards import item_titles
 

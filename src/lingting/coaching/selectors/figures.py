@@ -10,7 +10,6 @@ from typing import Literal
 from lingting.core.models import User
 from lingting.engine.streaks import MonthFigure, add_months, month_key
 from lingting.engine.targets import Target
-from lingting.interactions.selectors import ContactFilters
 from lingting.performance.models import LOWER_IS_BETTER, TargetFigure
 from lingting.performance.selectors import (
     TargetBook,
@@ -20,6 +19,7 @@ from lingting.performance.selectors import (
     kpi_team_targets,
     main_queues,
 )
+from lingting.quality.selectors.contacts import ContactFilters
 
 QA_SCORE = "qa_score"
 

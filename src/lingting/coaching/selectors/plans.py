@@ -15,8 +15,8 @@ from lingting.core.models import Agent, User
 from lingting.core.permissions import contact_scope, plan_agents
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import ContactFilters
 from lingting.performance.selectors import kpi_table_for
+from lingting.quality.selectors.contacts import ContactFilters
 
 
 def plans_for(*, user: User, status: str = "") -> QuerySet[ImprovementPlan]:

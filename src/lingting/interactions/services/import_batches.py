@@ -1,5 +1,5 @@
 """What both ways of storing an import share: the report, the rejection of a line, the
-columns' limits, and sending stored contacts for scoring."""
+columns' limits, and what follows a stored batch."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from lingting.engine.contacts import Contact
 from lingting.engine.reader import LineError
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Customer, Queue, Recording
-from lingting.quality.tasks import score_contacts
 
 # The report keeps this many errors for display; `on_error` sees every one.
 MAX_KEPT_ERRORS = 1000
 
 ErrorSink = Callable[[LineError], None]
+# Called, once a batch commits, with the ids of its contacts whose transcript is new or
+# changed: quality's scoring, passed in by whoever runs the import, so that the store of
+# contacts does not depend on the apps that read them.
+StoredContacts = Callable[[list[int]], None]
 
 
 @dataclass(slots=True)
@@ -36,9 +39,11 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Scoring:
-    enabled: bool
-    in_process: bool
+class FollowUp:
+    """What follows each stored batch once it commits."""
+
+    on_stored: StoredContacts | None  # None: store only
+    in_process: bool  # index the words for search here, not in the task worker
 
 
 def reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:
@@ -82,10 +87,3 @@ def column_problem(contact: Contact) -> str | None:
         if value is not None and len(value) > limit:
             return f"'{name}' is longer than {limit} characters ({len(value)})"
     return None
-
-
-def score_stored(contact_ids: list[int], *, in_process: bool) -> None:
-    if in_process:
-        score_contacts.call(contact_ids)
-    else:
-        score_contacts.enqueue(contact_ids)

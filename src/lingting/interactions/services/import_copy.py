@@ -32,11 +32,10 @@ from lingting.interactions.search import search_segmenter
 from lingting.interactions.search_index import SearchEntry, search_entries_store, search_entry_of
 from lingting.interactions.services.import_batches import (
     ErrorSink,
+    FollowUp,
     ImportReport,
-    Scoring,
     column_problem,
     reject,
-    score_stored,
 )
 from lingting.interactions.tasks import search_index_later
 
@@ -248,10 +247,10 @@ def compact(
 class RowImporter:
     """Collects rows into batches and stores each batch in one transaction."""
 
-    def __init__(self, *, batch_size: int, scoring: Scoring, on_error: ErrorSink | None) -> None:
+    def __init__(self, *, batch_size: int, follow_up: FollowUp, on_error: ErrorSink | None) -> None:
         self.report = ImportReport()
         self._batch_size = batch_size
-        self._scoring = scoring
+        self._follow_up = follow_up
         self._on_error = on_error
         self._rows: list[_Row] = []
         self._began = time.perf_counter()
@@ -274,17 +273,17 @@ class RowImporter:
         """Store the rows collected so far, if there are at least `minimum`."""
         if len(self._rows) >= max(1, minimum):
             _import_rows(
-                self._rows, report=self.report, scoring=self._scoring, on_error=self._on_error
+                self._rows, report=self.report, follow_up=self._follow_up, on_error=self._on_error
             )
             self._rows = []
 
 
 def _import_rows(
-    rows: list[_Row], *, report: ImportReport, scoring: Scoring, on_error: ErrorSink | None
+    rows: list[_Row], *, report: ImportReport, follow_up: FollowUp, on_error: ErrorSink | None
 ) -> None:
     try:
         with transaction.atomic():
-            created, updated, contacts = _store_rows(rows, scoring)
+            created, updated, contacts = _store_rows(rows, follow_up)
     except (DataError, IntegrityError) as exc:
         # As in `import_batch`: find the offending line(s) and store every other one.
         if len(rows) == 1:
@@ -292,7 +291,7 @@ def _import_rows(
             reject(report, LineError(rows[0].line, reason, "", rows[0].id), on_error)
             return
         for row in rows:
-            _import_rows([row], report=report, scoring=scoring, on_error=on_error)
+            _import_rows([row], report=report, follow_up=follow_up, on_error=on_error)
         return
     report.imported += created
     report.updated += updated + len(rows) - contacts
@@ -430,7 +429,7 @@ def _sql() -> dict[str, str]:
 _SQL = _sql()
 
 
-def _store_rows(rows: list[_Row], scoring: Scoring) -> tuple[int, int, int]:
+def _store_rows(rows: list[_Row], follow_up: FollowUp) -> tuple[int, int, int]:
     """Write one batch; returns (created, updated, contacts).
 
     The comparison with what is stored happens in the database, set by set: nothing stored
@@ -492,7 +491,7 @@ def _store_rows(rows: list[_Row], scoring: Scoring) -> tuple[int, int, int]:
     }
     search_entries_store(ready)
     later = [row_id for row_id in written.values() if row_id not in ready]
-    search_index_later(contact_ids=later, in_process=scoring.in_process)
+    search_index_later(contact_ids=later, in_process=follow_up.in_process)
 
     # New contacts with a transcript, and stored ones that have one (theirs or the stored)
     # and were changed or have no current result: a run that died after storing them,
@@ -503,8 +502,8 @@ def _store_rows(rows: list[_Row], scoring: Scoring) -> tuple[int, int, int]:
         for external_id, (row_id, count, unscored) in stored.items()
         if (row_id in rescored or unscored) and (count or latest[external_id].turns)
     ]
-    if scoring.enabled and to_score:
-        transaction.on_commit(partial(score_stored, to_score, in_process=scoring.in_process))
+    if follow_up.on_stored is not None and to_score:
+        transaction.on_commit(partial(follow_up.on_stored, to_score))
     return len(latest) - len(stored), len(stored), len(latest)
 
 

@@ -16,11 +16,10 @@ from lingting.interactions.models import Customer, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
 from lingting.interactions.services.import_batches import (
     ErrorSink,
+    FollowUp,
     ImportReport,
-    Scoring,
     column_problem,
     reject,
-    score_stored,
 )
 from lingting.interactions.tasks import search_index_later
 
@@ -37,7 +36,11 @@ _BLANKABLE = (
 
 
 def import_batch(
-    lines: list[ParsedLine], *, report: ImportReport, scoring: Scoring, on_error: ErrorSink | None
+    lines: list[ParsedLine],
+    *,
+    report: ImportReport,
+    follow_up: FollowUp,
+    on_error: ErrorSink | None,
 ) -> None:
     storable: list[ParsedLine] = []
     for line in lines:
@@ -51,7 +54,7 @@ def import_batch(
         return
     try:
         with transaction.atomic():
-            created, updated = _store(contacts, scoring)
+            created, updated = _store(contacts, follow_up)
     except (DataError, IntegrityError) as exc:
         # A row the database refuses. Anything else (a lock timeout, a lost connection)
         # stops the import: retrying line by line would only fail the same way, slowly.
@@ -62,7 +65,7 @@ def import_batch(
             return
         # Find the offending line(s): every other line of the batch still lands.
         for line in storable:
-            import_batch([line], report=report, scoring=scoring, on_error=on_error)
+            import_batch([line], report=report, follow_up=follow_up, on_error=on_error)
         return
     report.imported += created
     report.updated += updated + len(storable) - len(contacts)
@@ -92,7 +95,7 @@ def _as_stored(contact: Contact) -> Contact:
     return contact._replace(**blanks) if blanks else contact
 
 
-def _store(contacts: list[Contact], scoring: Scoring) -> tuple[int, int]:
+def _store(contacts: list[Contact], follow_up: FollowUp) -> tuple[int, int]:
     """Write one batch; returns (created, updated)."""
     before = _stored_contacts([c.id for c in contacts])
     contacts = [_kept(c, before[c.id]) if c.id in before else c for c in contacts]
@@ -103,7 +106,7 @@ def _store(contacts: list[Contact], scoring: Scoring) -> tuple[int, int]:
     changed = {c.id for c in contacts if c.id in before and _as_stored(c) != before[c.id]}
     search_index_later(
         contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed],
-        in_process=scoring.in_process,
+        in_process=follow_up.in_process,
     )
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
@@ -118,8 +121,8 @@ def _store(contacts: list[Contact], scoring: Scoring) -> tuple[int, int]:
         for c in contacts
         if c.turns and (c.id not in before or c.id in changed or c.id in unscored)
     ]
-    if scoring.enabled and to_score:
-        transaction.on_commit(partial(score_stored, to_score, in_process=scoring.in_process))
+    if follow_up.on_stored is not None and to_score:
+        transaction.on_commit(partial(follow_up.on_stored, to_score))
     return len(contacts) - len(before), len(before)
 
 

@@ -32,7 +32,13 @@ from django.db import connection
 
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file, sniff_file_encoding
 from lingting.interactions.search import search_segmenter
-from lingting.interactions.services.import_batches import ErrorSink, ImportReport, Scoring, reject
+from lingting.interactions.services.import_batches import (
+    ErrorSink,
+    FollowUp,
+    ImportReport,
+    StoredContacts,
+    reject,
+)
 from lingting.interactions.services.import_copy import (
     Reading,
     RowImporter,
@@ -60,8 +66,8 @@ def contacts_import(
     *,
     lines: Iterable[ParsedLine | LineError],
     batch_size: int = 2000,
-    score: bool = True,
-    score_in_process: bool = False,
+    on_stored: StoredContacts | None = None,
+    in_process: bool = False,
     on_error: ErrorSink | None = None,
 ) -> ImportReport:
     """Store every good line and report every bad one; never stops at a bad line.
@@ -69,13 +75,14 @@ def contacts_import(
     A line without turns never erases a stored transcript, and a line without a recording
     never drops a stored one: a CDR refresh (CSV) after the transcripts keeps them. When
     what the scorecard reads changed, the contact's current score is cleared (its evidence
-    may point at words no longer there) and, with `score`, the contact is scored again
-    once its batch commits: by the task worker, or here with `score_in_process`.
+    may point at words no longer there); once its batch commits, `on_stored` (quality's
+    scoring) gets the contacts whose transcript is new or changed. With `in_process` their
+    words are indexed for search here, not by the task worker.
     """
-    scoring = Scoring(enabled=score, in_process=score_in_process)
+    follow_up = FollowUp(on_stored=on_stored, in_process=in_process)
     if connection.vendor == "postgresql":
-        importer = RowImporter(batch_size=batch_size, scoring=scoring, on_error=on_error)
-        segmenter = search_segmenter() if score_in_process else None
+        importer = RowImporter(batch_size=batch_size, follow_up=follow_up, on_error=on_error)
+        segmenter = search_segmenter() if in_process else None
         for item in lines:
             importer.add(
                 item if isinstance(item, LineError) else compact(item, segmenter=segmenter)
@@ -91,7 +98,7 @@ def contacts_import(
                 reject(report, item, on_error)
             else:
                 parsed.append(item)
-        import_batch(parsed, report=report, scoring=scoring, on_error=on_error)
+        import_batch(parsed, report=report, follow_up=follow_up, on_error=on_error)
     report.seconds = time.perf_counter() - began
     return report
 
@@ -102,8 +109,8 @@ def contacts_import_file(
     tz: tzinfo,
     workers: int | None = None,
     batch_size: int = 2000,
-    score: bool = True,
-    score_in_process: bool = False,
+    on_stored: StoredContacts | None = None,
+    in_process: bool = False,
     on_error: ErrorSink | None = None,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> ImportReport:
@@ -122,17 +129,17 @@ def contacts_import_file(
         return contacts_import(
             lines=read_contacts_file(path, tz=tz),
             batch_size=batch_size,
-            score=score,
-            score_in_process=score_in_process,
+            on_stored=on_stored,
+            in_process=in_process,
             on_error=on_error,
         )
     importer = RowImporter(
         batch_size=batch_size,
-        scoring=Scoring(enabled=score, in_process=score_in_process),
+        follow_up=FollowUp(on_stored=on_stored, in_process=in_process),
         on_error=on_error,
     )
     lines_before = 0
-    reading = Reading(path, encoding, tz, with_search=score_in_process)
+    reading = Reading(path, encoding, tz, with_search=in_process)
     for lines, items, more_ready in read_in_workers(reading, workers, chunk_bytes):
         # A worker numbers the lines of its chunk from 1; the chunks before it held
         # `lines_before` lines (blank ones included).

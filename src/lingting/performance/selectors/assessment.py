@@ -26,10 +26,7 @@ from lingting.engine.assessment import (
     highlighted,
 )
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import (
-    local_midnight,
-    queue_names,
-)
+from lingting.interactions.selectors import local_midnight, queue_names
 from lingting.performance.models import (
     AssessmentWeights,
     DailyTally,

@@ -40,10 +40,6 @@ from lingting.engine.kpis import (
 )
 from lingting.engine.targets import Status, Target
 from lingting.interactions.models import Contact, Queue
-from lingting.interactions.selectors import (
-    ContactFilters,
-    contacts_matching,
-)
 from lingting.performance.models import (
     TALLY_OPTIONS,
     DailyTally,
@@ -51,6 +47,7 @@ from lingting.performance.models import (
     TallyState,
     TargetFigure,
 )
+from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
 CALL_FIELDS = (

@@ -52,7 +52,7 @@ def case_list(request: HttpRequest, kind: str = "", tag: str = "", q: str = "") 
 
 @router.post("/cases", response={201: CaseOut})
 def case_create(request: HttpRequest, body: CaseIn) -> Status[Case]:
-    from lingting.interactions.selectors import contact_detail_for
+    from lingting.quality.selectors.contact_page import contact_detail_for
 
     user = request_user(request)
     contact = contact_detail_for(user=user, contact_id=body.contact_id)

@@ -44,7 +44,6 @@ from lingting.engine.evaluation import Answer, EvaluationError, ReviewResult, ev
 from lingting.engine.scorecard import Item, Scorecard
 from lingting.interactions.engine_contacts import engine_contacts_for
 from lingting.interactions.models import Contact
-from lingting.interactions.selectors import RESULT_LABELS, ContactDetail, contact_detail_page_for
 from lingting.quality.models import (
     AgreedAnswer,
     AssignmentKind,
@@ -55,8 +54,13 @@ from lingting.quality.models import (
     Evaluation,
     ReviewAssignment,
 )
-from lingting.quality.services.reviews import auto_results_of
-from lingting.quality.services.scoring import scorecard_of
+from lingting.quality.selectors.contact_page import (
+    RESULT_LABELS,
+    ContactDetail,
+    contact_detail_page_for,
+)
+from lingting.quality.selectors.score_of_record import auto_results_of
+from lingting.quality.selectors.scorecards import scorecard_of
 
 # Krippendorff, Content Analysis: An Introduction to Its Methodology (2nd ed., 2004, p. 241):
 # rely on variables with alpha ≥ .800; use those between .667 and .800 only for tentative

@@ -9,8 +9,8 @@ from django.http import Http404
 
 from lingting.core.models import User
 from lingting.core.permissions import may_curate_cases, may_read_qa_reports
-from lingting.interactions.selectors import ContactDetail, contact_training_page
 from lingting.quality.models import Case
+from lingting.quality.selectors.contact_page import ContactDetail, contact_training_page
 
 
 @dataclass(frozen=True, slots=True)

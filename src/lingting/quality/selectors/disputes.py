@@ -9,11 +9,13 @@ them — the same rule as the records themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from lingting.core.models import User
 from lingting.core.permissions import contact_scope, may_see_disputes
@@ -24,7 +26,21 @@ from lingting.quality.models import (
     Evaluation,
     ReviewedItem,
 )
-from lingting.quality.services.disputes import disputable, dispute_deadline
+
+
+def dispute_deadline(evaluation: Evaluation) -> datetime:
+    """The moment after which `evaluation` can no longer be disputed."""
+    return evaluation.submitted_at + timedelta(days=settings.LINGTING_DISPUTE_DAYS)
+
+
+def disputable(evaluation: Evaluation, row: ReviewedItem) -> bool:
+    """Whether the item `row` of `evaluation` is one its agent could dispute now
+    (leaving aside whether it has been disputed already)."""
+    return (
+        evaluation.kind == AssignmentKind.SAMPLE
+        and row.points_lost > 0
+        and timezone.now() <= dispute_deadline(evaluation)
+    )
 
 
 def disputes_for(user: User) -> QuerySet[Dispute]:

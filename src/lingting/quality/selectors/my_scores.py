@@ -16,8 +16,8 @@ from lingting.core.models import User
 from lingting.engine.charts import Series, line_chart
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, Evaluation
+from lingting.quality.selectors.disputes import dispute_deadline
 from lingting.quality.selectors.reviews import evaluations_for
-from lingting.quality.services.disputes import dispute_deadline
 
 RECORDS_SHOWN = 100
 TREND_WEEKS = 12

@@ -12,14 +12,20 @@ from lingting.core.models import Role, User
 from lingting.core.permissions import contact_scope, may_manage_qa, may_review
 from lingting.engine.scorecard import Item
 from lingting.interactions.recordings import recording_file
-from lingting.interactions.selectors import ContactDetail, ItemView, contact_detail_page_for
-from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
+from lingting.quality.models import (
+    AssignmentKind,
+    ContactScore,
+    Evaluation,
+    ReviewAssignment,
+    ScorecardVersion,
+)
 from lingting.quality.selectors.calibration import (
     blind_calibration_records,
     without_machine_findings,
 )
-from lingting.quality.services.reviews import auto_results_of, review_version
-from lingting.quality.services.scoring import scorecard_of
+from lingting.quality.selectors.contact_page import ContactDetail, ItemView, contact_detail_page_for
+from lingting.quality.selectors.score_of_record import auto_results_of
+from lingting.quality.selectors.scorecards import current_scorecard_version, scorecard_of
 
 # A QA analyst reads the records of the contacts they may see, and their own.
 ROLES_READING_ALL_RECORDS = frozenset(
@@ -57,6 +63,32 @@ def assignment_for(*, user: User, assignment_id: int) -> ReviewAssignment:
     if assignment is None:
         raise Http404("no such assignment")
     return assignment
+
+
+def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, ContactScore | None]:
+    """The scorecard version a review uses — that of the contact's automatic score, so
+    auto items can be confirmed or overturned — and that score (None when unscored).
+
+    A calibration review is blind: it uses its session's version and no automatic score,
+    so the machine's answers neither show nor anchor the reviewer, and nothing can be
+    "overturned" (no reason is asked for). An unscored contact is reviewed with the
+    scorecard in force; Http404 while none is (nothing has been scored yet).
+    """
+    auto = assignment.contact.current_score
+    if assignment.kind == AssignmentKind.CALIBRATION:
+        if assignment.session is not None:
+            return assignment.session.version, None
+        return (auto.version if auto is not None else _version_in_force()), None
+    if auto is not None:
+        return auto.version, auto
+    return _version_in_force(), None
+
+
+def _version_in_force() -> ScorecardVersion:
+    version = current_scorecard_version()
+    if version is None:
+        raise Http404("no scorecard is active yet")
+    return version
 
 
 def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:

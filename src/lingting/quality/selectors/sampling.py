@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
 from lingting.interactions.models import Contact, Queue
-from lingting.interactions.selectors import ContactFilters, contacts_matching
 from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
@@ -32,6 +31,7 @@ from lingting.quality.models import (
     SamplingPlan,
     StratifyBy,
 )
+from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
 
 COMPLAINT_TAGS = ("投诉", "complaint")
 _STRATUM_FIELDS = {
@@ -232,7 +232,7 @@ def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilte
 
 def saved_filter_criteria(plan: SamplingPlan, query: str) -> ContactFilters:
     """The contact-list filter a reverse check was saved from, read as its author."""
-    from lingting.interactions.forms import ContactFilterForm
+    from lingting.quality.contact_filters import ContactFilterForm
 
     return ContactFilterForm(QueryDict(query), user=plan.created_by).filters()
 

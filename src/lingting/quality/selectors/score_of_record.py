@@ -10,12 +10,13 @@ contact row for row: lists, filters and aggregates over a million contacts stay 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from lingting.interactions.models import Contact
-from lingting.quality.models import AssignmentKind, Evaluation
+from lingting.quality.models import AssignmentKind, ContactScore, Evaluation
 
 _SAMPLE_RECORD = "sample_record"
 
@@ -88,3 +89,20 @@ def score_of_record_in(low: float | None, high: float | None) -> Q:
 
 
 FATAL_OF_RECORD = Q(record_fatal=True)  # a filter on `with_score_of_record` rows
+
+
+def auto_results_of(score: ContactScore | None) -> dict[str, str]:
+    """Item id → the engine's pass/fail/na for the automatic items of a stored score."""
+    return auto_results_in(score.items if score is not None else None)
+
+
+def auto_results_in(items: Any) -> dict[str, str]:
+    """Item id → pass/fail/na of the items (FORMATS.md) the engine judged itself: those it
+    left to a person ("manual") are not automatic, so a review never overturns them."""
+    if not isinstance(items, list):
+        return {}
+    return {
+        str(item["item"]): str(item["result"])
+        for item in items
+        if isinstance(item, dict) and item.get("result") in {"pass", "fail", "na"}
+    }

@@ -1,10 +1,37 @@
-"""Reading the scorecards: what the active versions call their items."""
+"""Reading the scorecards: the version in force, its compiled form, its item titles."""
 
 from __future__ import annotations
 
-from lingting.engine.scorecard import ScorecardError
+from lingting.engine.scorecard import CompiledScorecard, ScorecardError, parse_scorecard
+from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.services.scoring import scorecard_of
+
+# The scorecard whose active version gives each contact its current score and scores new
+# contacts. Other scorecards (a trial, a campaign's) score too, but only alongside it.
+CURRENT_SCORECARD = "standard"
+
+# Compiling (YAML, phrase automata) costs far more than scoring a contact: compile each
+# version once per process. Keyed by fingerprint, which names the content, not by row id,
+# which a fresh database (tests, a restored backup) can give to another scorecard.
+_compiled: dict[str, CompiledScorecard] = {}
+
+
+def current_scorecard_version(name: str = CURRENT_SCORECARD) -> ScorecardVersion | None:
+    """The active version of scorecard `name`, None before one was activated (the service
+    `scorecard_version_ensure_current` loads the built-in one then)."""
+    return ScorecardVersion.objects.filter(scorecard__name=name, is_active=True).first()
+
+
+def scorecard_of(version: ScorecardVersion) -> EngineScorecard:
+    """The engine's scorecard for a stored version (compiled once per process)."""
+    return compiled_scorecard(version).scorecard
+
+
+def compiled_scorecard(version: ScorecardVersion) -> CompiledScorecard:
+    compiled = _compiled.get(version.fingerprint)
+    if compiled is None:
+        compiled = _compiled[version.fingerprint] = parse_scorecard(version.source_text).compile()
+    return compiled
 
 
 def item_titles() -> dict[str, str]:

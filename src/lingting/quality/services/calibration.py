@@ -32,7 +32,8 @@ from lingting.quality.models import (
     CalibrationStatus,
     ReviewAssignment,
 )
-from lingting.quality.services.scoring import active_scorecard_version, scorecard_of
+from lingting.quality.selectors.scorecards import scorecard_of
+from lingting.quality.services.scoring import scorecard_version_ensure_current
 
 MIN_REVIEWERS = 2  # agreement needs a pair
 MAX_REVIEWERS = 20
@@ -70,7 +71,7 @@ def calibration_session_create(
     _check_new_session(title, picked_contacts, picked_reviewers)
     with transaction.atomic():
         session = CalibrationSession.objects.create(
-            title=title.strip(), created_by=supervisor, version=active_scorecard_version()
+            title=title.strip(), created_by=supervisor, version=scorecard_version_ensure_current()
         )
         session.contacts.set(picked_contacts)
         session.reviewers.set(picked_reviewers)

@@ -11,7 +11,6 @@ audit trail of the contact, and the people concerned are told inside Lingting.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -32,22 +31,8 @@ from lingting.quality.models import (
     Evaluation,
     ReviewedItem,
 )
-from lingting.quality.services.scoring import scorecard_of
-
-
-def dispute_deadline(evaluation: Evaluation) -> datetime:
-    """The moment after which `evaluation` can no longer be disputed."""
-    return evaluation.submitted_at + timedelta(days=settings.LINGTING_DISPUTE_DAYS)
-
-
-def disputable(evaluation: Evaluation, row: ReviewedItem) -> bool:
-    """Whether the item `row` of `evaluation` is one its agent could dispute now
-    (leaving aside whether it has been disputed already)."""
-    return (
-        evaluation.kind == AssignmentKind.SAMPLE
-        and row.points_lost > 0
-        and timezone.now() <= dispute_deadline(evaluation)
-    )
+from lingting.quality.selectors.disputes import dispute_deadline
+from lingting.quality.selectors.scorecards import scorecard_of
 
 
 def dispute_raise(*, agent_user: User, evaluation: Evaluation, item: str, reason: str) -> Dispute:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,15 +19,16 @@ from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
     CalibrationStatus,
-    ContactScore,
     Evaluation,
     Finding,
     FindingScope,
     ReviewAssignment,
     ReviewedItem,
-    ScorecardVersion,
 )
-from lingting.quality.services.scoring import active_scorecard_version, scorecard_of
+from lingting.quality.selectors.reviews import review_version
+from lingting.quality.selectors.score_of_record import auto_results_of
+from lingting.quality.selectors.scorecards import scorecard_of
+from lingting.quality.services.scoring import scorecard_version_ensure_current
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,41 +57,6 @@ class RecordInput:
     training_need: str = ""
 
 
-def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, ContactScore | None]:
-    """The scorecard version a review uses — that of the contact's automatic score, so
-    auto items can be confirmed or overturned — and that score (None when unscored).
-
-    A calibration review is blind: it uses its session's version and no automatic score,
-    so the machine's answers neither show nor anchor the reviewer, and nothing can be
-    "overturned" (no reason is asked for).
-    """
-    auto = assignment.contact.current_score
-    if assignment.kind == AssignmentKind.CALIBRATION:
-        if assignment.session is not None:
-            return assignment.session.version, None
-        return (auto.version if auto is not None else active_scorecard_version()), None
-    if auto is not None:
-        return auto.version, auto
-    return active_scorecard_version(), None
-
-
-def auto_results_of(score: ContactScore | None) -> dict[str, str]:
-    """Item id → the engine's pass/fail/na for the automatic items of a stored score."""
-    return auto_results_in(score.items if score is not None else None)
-
-
-def auto_results_in(items: Any) -> dict[str, str]:
-    """Item id → pass/fail/na of the items (FORMATS.md) the engine judged itself: those it
-    left to a person ("manual") are not automatic, so a review never overturns them."""
-    if not isinstance(items, list):
-        return {}
-    return {
-        str(item["item"]): str(item["result"])
-        for item in items
-        if isinstance(item, dict) and item.get("result") in {"pass", "fail", "na"}
-    }
-
-
 def evaluation_submit(
     *, reviewer: User, assignment: ReviewAssignment, record: RecordInput
 ) -> Evaluation:
@@ -114,6 +79,10 @@ def evaluation_submit(
             raise ValidationError(_("这条联络已经评过分了"))
         if assignment.session is not None and assignment.session.status != CalibrationStatus.OPEN:
             raise ValidationError(_("这次校准已经结束"))
+        if assignment.contact.current_score is None:
+            # The review falls back on the scorecard in force: load the built-in one if
+            # none is yet (the page that showed the form only read it).
+            scorecard_version_ensure_current()
         version, auto = review_version(assignment)
         try:
             outcome = evaluate_answers(

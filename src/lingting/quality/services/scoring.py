@@ -24,20 +24,16 @@ from django.utils import timezone
 from lingting.core.models import AuditEvent, User
 from lingting.core.services import audit_record
 from lingting.engine.contacts import Contact as EngineContact
-from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard, parse_scorecard
+from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, Scorecard, ScorecardVersion
-
-# Compiling (YAML, phrase automata) costs far more than scoring a contact: compile each
-# version once per process. Keyed by fingerprint, which names the content, not by row id,
-# which a fresh database (tests, a restored backup) can give to another scorecard.
-_compiled: dict[str, CompiledScorecard] = {}
-
-# The scorecard whose active version gives each contact its current score and scores new
-# contacts. Other scorecards (a trial, a campaign's) score too, but only alongside it.
-CURRENT_SCORECARD = "standard"
+from lingting.quality.selectors.scorecards import (
+    CURRENT_SCORECARD,
+    compiled_scorecard,
+    current_scorecard_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +96,11 @@ def scorecard_version_activate(
             transaction.on_commit(lambda: rescore_all.enqueue(version.pk))
 
 
-def active_scorecard_version(name: str = CURRENT_SCORECARD) -> ScorecardVersion:
+def scorecard_version_ensure_current(*, name: str = CURRENT_SCORECARD) -> ScorecardVersion:
     """The active version of scorecard `name`. When none is active yet, the built-in
-    standard scorecard is loaded and activated (with a re-score of every contact)."""
-    version = ScorecardVersion.objects.filter(scorecard__name=name, is_active=True).first()
+    standard scorecard is loaded and activated (with a re-score of every contact once this
+    commits): a write, so only writes call it — a page reads `current_scorecard_version`."""
+    version = current_scorecard_version(name)
     if version is not None:
         return version
     builtin = builtin_scorecard()
@@ -150,7 +147,7 @@ def _contacts_score_together(contact_ids: list[int], version: ScorecardVersion) 
     `CompiledScorecard.encode` makes, and on PostgreSQL rows go in with COPY while the
     next contacts are being scored (see benchmarks/score_store_throughput.py).
     """
-    compiled = _compiled_scorecard(version)
+    compiled = compiled_scorecard(version)
     contacts = [
         (contact_id, contact)
         for contact_id, contact in engine_contacts_for(contact_ids=contact_ids)
@@ -214,18 +211,6 @@ def _audit_rescores(
 def _state(state: ScoreState) -> dict[str, object]:
     score, passed, label = state
     return {"score": score, "passed": passed, "source": "auto", "version": label}
-
-
-def scorecard_of(version: ScorecardVersion) -> EngineScorecard:
-    """The engine's scorecard for a stored version (compiled once per process)."""
-    return _compiled_scorecard(version).scorecard
-
-
-def _compiled_scorecard(version: ScorecardVersion) -> CompiledScorecard:
-    compiled = _compiled.get(version.fingerprint)
-    if compiled is None:
-        compiled = _compiled[version.fingerprint] = parse_scorecard(version.source_text).compile()
-    return compiled
 
 
 class _ScoreRow(NamedTuple):

@@ -150,8 +150,8 @@ class Command(BaseCommand):
         )
         self._report(
             f"generated contacts {months[0]} – {end - timedelta(days=1)}",
-            # Scored below; indexed for search here (score_in_process), not by the worker.
-            contacts_import(lines=_parsed(records), score=False, score_in_process=True),
+            # Scored below; indexed for search here (in_process), not by the worker.
+            contacts_import(lines=_parsed(records), in_process=True),
         )
         if not options["no_jddc"]:
             self._import_jddc()
@@ -218,9 +218,7 @@ class Command(BaseCommand):
         tz = timezone.get_default_timezone()
         self._report(
             f"JDDC sample {path}",
-            contacts_import(
-                lines=read_contacts_file(str(path), tz=tz), score=False, score_in_process=True
-            ),
+            contacts_import(lines=read_contacts_file(str(path), tz=tz), in_process=True),
         )
 
     def _report(self, what: str, report: ImportReport) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lingting.quality.services import active_scorecard_version
+from lingting.quality.services import scorecard_version_ensure_current
 from lingting.quality.tasks import rescore_all, score_missing
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["all"]:
-            scored = rescore_all.call(active_scorecard_version().pk)
+            scored = rescore_all.call(scorecard_version_ensure_current().pk)
         else:
             scored = score_missing.call()
         self.stdout.write(f"scored {scored} contact(s)")

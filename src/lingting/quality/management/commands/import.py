@@ -1,4 +1,6 @@
-"""`lingting import FILE.jsonl|FILE.csv`: store contacts, report every bad line."""
+"""`lingting import FILE.jsonl|FILE.csv`: store contacts, report every bad line, and score
+the new and changed transcripts (a quality command: the store of contacts knows nothing of
+scoring)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils.timezone import get_default_timezone
 from lingting.engine.processes import EXIT_STOPPED, Terminated, stopped_reason, terminate_raises
 from lingting.engine.reader import LineError, UnreadableFileError
 from lingting.interactions.services import ImportReport, contacts_import_file
+from lingting.quality.tasks import score_after_import
 
 SHOWN_ERRORS = 10
 
@@ -90,8 +93,10 @@ class Command(BaseCommand):
                 path,
                 tz=get_default_timezone(),
                 workers=options["workers"],
-                score=not options["no_score"],
-                score_in_process=options["sync"],
+                on_stored=None
+                if options["no_score"]
+                else score_after_import(in_process=options["sync"]),
+                in_process=options["sync"],
                 on_error=sink,
             )
         except (UnreadableFileError, OSError) as exc:

@@ -12,7 +12,7 @@ from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_see_personal_numbers, visible_agents
 from lingting.interactions.models import Queue
 from lingting.interactions.search import MAX_QUERY_CHARS
-from lingting.interactions.selectors import ContactFilters, ScoreBand
+from lingting.quality.selectors.contacts import ContactFilters, ScoreBand
 
 # The built-in scorecard's stable item ids (FORMATS.md); titles may be translated.
 STANDARD_ITEMS = [

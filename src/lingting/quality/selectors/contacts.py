@@ -1,0 +1,257 @@
+"""The contact list (auto-QA's front page): the contacts a user may see, narrowed by
+filters that read their scores, a page at a time.
+
+Every read goes through `lingting.core.permissions`, so a contact a user may not see is
+never listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise, cached_property
+from django.utils.translation import gettext_lazy as _
+
+from lingting.core.models import Agent, User
+from lingting.core.permissions import contact_scope
+from lingting.interactions.engine_contacts import contacts_without_current_score
+from lingting.interactions.labels import CHANNEL_LABELS, SPEAKER_LABELS, label_of
+from lingting.interactions.models import Contact
+from lingting.interactions.search import Snippet, search_condition, search_snippets
+from lingting.interactions.selectors import local_midnight
+from lingting.interactions.transcript import format_clock
+from lingting.quality.models import ItemFailure
+from lingting.quality.selectors.score_of_record import (
+    FATAL_OF_RECORD,
+    ScoreOfRecord,
+    score_of_record,
+    score_of_record_in,
+    with_score_of_record,
+)
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000  # counting past this costs more than it tells anyone
+
+
+class ScoreBand(StrEnum):
+    LOW = "lt60"
+    FAIR = "60-80"
+    GOOD = "80-90"
+    EXCELLENT = "gte90"
+
+    @property
+    def label(self) -> Promise:
+        return _BAND_LABELS[self]
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """[low, high) of the band's scores; None is open."""
+        return _BAND_BOUNDS[self]
+
+    @classmethod
+    def of(cls, score: float) -> ScoreBand:
+        for band in cls:
+            low, high = band.bounds
+            if (low is None or score >= low) and (high is None or score < high):
+                return band
+        return cls.LOW  # only NaN gets here: show it as the worst band, never crash
+
+
+_BAND_LABELS: dict[ScoreBand, Promise] = {
+    ScoreBand.LOW: _("60 分以下"),
+    ScoreBand.FAIR: _("60–80 分"),
+    ScoreBand.GOOD: _("80–90 分"),
+    ScoreBand.EXCELLENT: _("90 分及以上"),
+}
+_BAND_BOUNDS: dict[ScoreBand, tuple[float | None, float | None]] = {
+    ScoreBand.LOW: (None, 60),
+    ScoreBand.FAIR: (60, 80),
+    ScoreBand.GOOD: (80, 90),
+    ScoreBand.EXCELLENT: (90, None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilters:
+    """What the contact list is narrowed to; every field empty means everything visible."""
+
+    date_from: date | None = None  # local date of started_at, inclusive
+    date_to: date | None = None  # inclusive
+    queue_id: int | None = None
+    team_id: int | None = None
+    agent_id: int | None = None
+    score_band: ScoreBand | None = None
+    failed_item: str = ""
+    fatal_only: bool = False
+    unscored: bool = False
+    query: str = ""  # the search box: words said, a tag, a contact id or a phone number
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ContactFilters()
+
+
+def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
+    """The contacts `user` may see, narrowed by `filters`, newest first.
+
+    Each row carries `failed_count`, the number of failed items of its current score.
+    Queue, agent and current score come in the same query (the score's item JSON is left
+    behind: the list does not show it).
+    """
+    failures = (
+        ItemFailure.objects.filter(score_id=OuterRef("current_score_id"))
+        .order_by()
+        .values("score_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        with_score_of_record(contacts_matching(user=user, filters=filters))
+        .select_related("queue", "agent", "current_score")
+        .defer("extra", "holds", "current_score__items")
+        .annotate(failed_count=Coalesce(Subquery(failures), 0))
+        .order_by("-started_at", "-id")
+        .fetch_mode(models.FETCH_PEERS)
+    )
+
+
+def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:
+    """Only the WHERE clause: what the page, its (capped) count and sampling plans
+    (reverse checks from a saved list filter) need."""
+    contacts = Contact.objects.filter(contact_scope(user))
+    if filters.date_from:
+        contacts = contacts.filter(started_at__gte=local_midnight(filters.date_from))
+    if filters.date_to:
+        contacts = contacts.filter(
+            started_at__lt=local_midnight(filters.date_to + timedelta(days=1))
+        )
+    if filters.queue_id:
+        contacts = contacts.filter(queue_id=filters.queue_id)
+    if filters.agent_id:
+        contacts = contacts.filter(agent_id=filters.agent_id)
+    if filters.team_id:
+        contacts = contacts.filter(
+            agent_id__in=Agent.objects.filter(team_id=filters.team_id).values("pk")
+        )
+    if filters.score_band or filters.fatal_only:  # both read the score of record
+        contacts = with_score_of_record(contacts)
+    if filters.score_band:
+        contacts = contacts.filter(score_of_record_in(*filters.score_band.bounds))
+    if filters.failed_item:
+        contacts = contacts.filter(
+            Exists(
+                ItemFailure.objects.filter(
+                    score_id=OuterRef("current_score_id"), item=filters.failed_item
+                )
+            )
+        )
+    if filters.fatal_only:
+        contacts = contacts.filter(FATAL_OF_RECORD)
+    if filters.unscored:
+        # The sweep's rule: a transcript and no current result (a CDR is never scored).
+        contacts &= contacts_without_current_score()
+    if filters.query:
+        contacts = contacts.filter(search_condition(user=user, query=filters.query))
+    return contacts
+
+
+class CappedPaginator(Paginator[Contact]):
+    """A paginator whose count stops at COUNT_CAP, so a page costs the same on 1 M rows.
+
+    It counts `matching`, the bare filtered rows without order, joins for display or
+    annotations, so the database may count them by whichever index suits the filter.
+    """
+
+    def __init__(
+        self, contacts: QuerySet[Contact], per_page: int, *, matching: QuerySet[Contact]
+    ) -> None:
+        super().__init__(contacts, per_page)
+        self.matching = matching
+
+    @cached_property
+    def counted(self) -> int:
+        """Matching rows, counted up to one past the cap."""
+        return self.matching.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    contact: Contact
+    channel: str
+    duration: str
+    band: str  # a ScoreBand value, "" when the contact has no score
+    failed_count: int
+    score: ScoreOfRecord | None  # the reviewed score once reviewed, else the machine's
+    snippet: Snippet | None = None  # where the search matched, when there is a search
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPage:
+    rows: list[ContactRow]
+    page: Page[Contact]
+    total: int
+    total_is_capped: bool
+
+
+def contact_page_for(
+    *, user: User, filters: ContactFilters, page_number: str | int | None
+) -> ContactPage:
+    """One page of `contact_list_for`, ready to show."""
+    paginator = CappedPaginator(
+        contact_list_for(user=user, filters=filters),
+        PAGE_SIZE,
+        matching=contacts_matching(user=user, filters=filters),
+    )
+    page = paginator.get_page(page_number)
+    snippets = (
+        search_snippets(
+            user=user,
+            contacts=list(page.object_list),
+            query=filters.query,
+            speaker_labels=SPEAKER_LABELS,
+        )
+        if filters.query
+        else {}
+    )
+    rows = [
+        ContactRow(
+            contact=contact,
+            channel=label_of(CHANNEL_LABELS, contact.channel),
+            duration=format_clock(duration_s(contact)),
+            band=band_of(score_of_record(contact)),
+            failed_count=getattr(contact, "failed_count", 0),
+            score=score_of_record(contact),
+            snippet=snippets.get(contact.pk),
+        )
+        for contact in page.object_list
+    ]
+    return ContactPage(
+        rows=rows, page=page, total=paginator.count, total_is_capped=paginator.is_capped
+    )
+
+
+def band_of(score: ScoreOfRecord | None) -> str:
+    return ScoreBand.of(score.score).value if score else ""
+
+
+def duration_s(contact: Contact) -> float | None:
+    if contact.talk_s is not None:
+        return contact.talk_s
+    start = contact.answered_at or contact.started_at
+    if start and contact.ended_at:
+        return (contact.ended_at - start).total_seconds()
+    return None
