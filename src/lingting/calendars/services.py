@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind, Source
+from lingting.calendars.permissions import may_correct_calendar
 from lingting.core.models import User
-from lingting.core.permissions import may_correct_calendar
 from lingting.core.services import audit_record
 from lingting.engine.calendars import official_days, package_version
 

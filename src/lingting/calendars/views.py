@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.calendars.models import DayKind
+from lingting.calendars.permissions import may_correct_calendar
 from lingting.calendars.selectors import admin_corrections, calendar_day, loaded_years, year_grids
 from lingting.calendars.services import calendar_day_correct, calendar_year_mark_complete
 from lingting.core.forms import refusals_on
 from lingting.core.params import BoundedDateField
-from lingting.core.permissions import may_correct_calendar, request_user, require
+from lingting.core.permissions import request_user, require
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 

@@ -24,6 +24,12 @@ from lingting.coaching.models import (
     SessionKind,
     Training,
 )
+from lingting.coaching.permissions import (
+    may_coach,
+    may_open_plan_for,
+    may_schedule_training,
+    may_write_goals,
+)
 from lingting.coaching.selectors import (
     Detected,
     agent_diagnosis,
@@ -31,12 +37,6 @@ from lingting.coaching.selectors import (
     session_contacts,
 )
 from lingting.core.models import Agent, User
-from lingting.core.permissions import (
-    may_coach,
-    may_open_plan_for,
-    may_schedule_training,
-    may_write_goals,
-)
 from lingting.core.services import audit_record, notification_send
 
 

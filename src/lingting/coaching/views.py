@@ -28,6 +28,16 @@ from lingting.coaching.forms import (
     TrainingForm,
 )
 from lingting.coaching.models import ImprovementPlan, PlanStatus, Training
+from lingting.coaching.permissions import (
+    may_coach,
+    may_detect,
+    may_read_training_needs,
+    may_schedule_training,
+    may_see_coaching_effect,
+    may_see_plans,
+    may_write_goals,
+    plan_agents,
+)
 from lingting.coaching.selectors import (
     COMPARISONS,
     Comparison,
@@ -61,18 +71,7 @@ from lingting.coaching.services import (
 )
 from lingting.core.forms import refusals_on
 from lingting.core.params import BadParameter, int_param
-from lingting.core.permissions import (
-    may_coach,
-    may_detect,
-    may_read_training_needs,
-    may_schedule_training,
-    may_see_coaching_effect,
-    may_see_plans,
-    may_write_goals,
-    plan_agents,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.performance.tallies import counted_first
 
 TRAINING_NEEDS_DAYS = 90

@@ -22,8 +22,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
-from ninja.operation import Operation
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 from pydantic import TypeAdapter

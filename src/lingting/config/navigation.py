@@ -5,29 +5,30 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from lingting.calendars.permissions import may_correct_calendar
 from lingting.calendars.selectors import calendar_gap_year_or_none
+from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
 from lingting.core.permissions import (
     may_configure_workorders,
-    may_correct_calendar,
-    may_curate_cases,
-    may_manage_qa,
     may_manage_webhooks,
-    may_read_qa_reports,
-    may_read_quality_reports,
     may_read_workorder_reports,
-    may_review,
-    may_see_assessment,
-    may_see_broadcast,
-    may_see_disputes,
-    may_see_occupancy,
-    may_see_own_scores,
-    may_see_plans,
     may_see_workorders,
     may_take_workorders,
     sees_all_workorders,
 )
 from lingting.core.selectors import notifications_unread_count
+from lingting.performance.permissions import may_see_assessment
+from lingting.quality.permissions import (
+    may_curate_cases,
+    may_manage_qa,
+    may_read_qa_reports,
+    may_review,
+    may_see_disputes,
+    may_see_own_scores,
+)
+from lingting.reports.permissions import may_read_quality_reports
+from lingting.workforce.permissions import may_see_broadcast, may_see_occupancy
 
 
 def navigation(request: HttpRequest) -> dict[str, bool | int]:

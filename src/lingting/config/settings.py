@@ -139,7 +139,7 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "home"  # each role's own first page (core.views.home)
+LOGIN_REDIRECT_URL = "home"  # each role's own first page (config.home)
 LOGOUT_REDIRECT_URL = "core:login"
 # Axes first: it refuses a locked-out account or address before a password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lingting.config.api import api_urlpatterns
-from lingting.core.views import home
+from lingting.config.home import home
 from lingting.interactions.urls import urlpatterns as recording_urlpatterns
 from lingting.quality.urls import contact_urlpatterns
 

@@ -1,4 +1,4 @@
-"""Who may see what: the role rules of Lingting, in one place.
+"""Who may see what: the rules every domain shares.
 
 - An agent sees the contacts handled by their own `Agent` (``User.agent``).
 - A team leader sees the contacts of the agents in the teams they lead (and their own).
@@ -8,10 +8,9 @@
 - Anyone else (a WFM planner, a user with no role rule) sees none.
 - Personal numbers (phones, ID cards, bank cards) are shown in full only to QA supervisors
   and admins; everyone else sees them masked.
-- QA supervisors (and admins) run sampling plans and calibration; QA analysts and
-  supervisors review the contacts assigned to them.
 
-Other apps ask these functions; they never test roles themselves.
+Each domain's own rules (who runs sampling, who coaches, who keeps the calendar…) sit next
+to it, in `<app>/permissions.py`, built on these; no app tests roles itself.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
-from lingting.core.models import Agent, Role, Team, User
+from lingting.core.models import Agent, Role, User
 
 ROLES_SEEING_ALL_CONTACTS = frozenset(
     {
@@ -165,237 +164,10 @@ def _reviewer_agents(user: User) -> QuerySet[Agent]:
     )
 
 
-ROLES_MANAGING_QA = frozenset({Role.QA_SUPERVISOR, Role.ADMIN})
-ROLES_REVIEWING = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR})
-
-
-def may_manage_qa(user: User) -> bool:
-    """Sampling plans, draws, calibration: the QA supervisor's tools (002 §二)."""
-    return user.is_superuser or user.role in ROLES_MANAGING_QA
-
-
-def may_review(user: User) -> bool:
-    """Whether `user` scores contacts (a review queue is theirs only if they may)."""
-    return user.role in ROLES_REVIEWING
-
-
 def require(allowed: bool) -> None:
     """Stop a request that its user may not make (403)."""
     if not allowed:
         raise PermissionDenied
-
-
-ROLES_READING_QA_REPORTS = frozenset(
-    {Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
-)
-
-
-def may_read_qa_reports(user: User) -> bool:
-    """Figures across agents (trust in the machine, case library admin): QA and managers."""
-    return user.is_superuser or user.role in ROLES_READING_QA_REPORTS
-
-
-ROLES_CURATING_CASES = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.ADMIN})
-
-
-def may_curate_cases(user: User) -> bool:
-    """Filing and sharing cases (002 §一.6 案例分析; 003 good and bad recordings)."""
-    return user.is_superuser or user.role in ROLES_CURATING_CASES
-
-
-ROLES_SETTING_TARGETS = frozenset({Role.OPERATIONS_MANAGER, Role.ADMIN})
-
-
-def may_set_targets(user: User) -> bool:
-    """KPI targets are the operations manager's (运营经理) to set."""
-    return user.is_superuser or user.role in ROLES_SETTING_TARGETS
-
-
-# Besides the roles that see every contact, those who see some (their own, their team's,
-# a QA analyst's assigned and granted ones) see the disputes of those contacts.
-ROLES_SEEING_OWN_DISPUTES = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.QA_ANALYST})
-
-
-def may_see_disputes(user: User) -> bool:
-    return sees_all_contacts(user) or user.role in ROLES_SEEING_OWN_DISPUTES
-
-
-def may_see_own_scores(user: User) -> bool:
-    """我的成绩: an agent's own monitoring records, to sign for and dispute."""
-    return user.role == Role.AGENT
-
-
-# The "3+1" improvement loop (seed 000 §3(2)): team leaders (their own team's agents),
-# trainers and operations managers open plans and coach; QA supervisors read every plan
-# and record follow-up evaluations; an agent sees their own plan and writes its goals.
-ROLES_OPENING_PLANS = frozenset(
-    {Role.TEAM_LEADER, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
-)
-ROLES_SEEING_ALL_PLANS = frozenset(
-    {Role.TRAINER, Role.OPERATIONS_MANAGER, Role.QA_SUPERVISOR, Role.ADMIN}
-)
-ROLES_SCHEDULING_TRAINING = frozenset({Role.TRAINER, Role.ADMIN})
-ROLES_READING_TRAINING_NEEDS = frozenset(
-    {Role.TRAINER, Role.QA_SUPERVISOR, Role.OPERATIONS_MANAGER, Role.ADMIN}
-)
-
-
-def plan_agents(user: User) -> QuerySet[Agent]:
-    """The agents whose improvement plans `user` may see."""
-    if user.is_superuser or user.role in ROLES_SEEING_ALL_PLANS:
-        return Agent.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Agent.objects.filter(team__leader=user)
-    if user.role == Role.AGENT:
-        return Agent.objects.filter(user=user)
-    return Agent.objects.none()
-
-
-def may_see_plans(user: User) -> bool:
-    return (
-        user.is_superuser
-        or user.role in ROLES_SEEING_ALL_PLANS
-        or user.role in {Role.TEAM_LEADER, Role.AGENT}
-    )
-
-
-def may_detect(user: User) -> bool:
-    """Who runs the three-months-below-target check (their own team's agents for a leader)."""
-    return user.is_superuser or user.role in ROLES_OPENING_PLANS | ROLES_SEEING_ALL_PLANS
-
-
-def may_open_plan_for(user: User, agent: Agent) -> bool:
-    return (user.is_superuser or user.role in ROLES_OPENING_PLANS) and plan_agents(user).filter(
-        pk=agent.pk
-    ).exists()
-
-
-def may_coach(user: User, agent: Agent) -> bool:
-    """Recording a coaching session or follow-up evaluation, moving a plan on, closing it."""
-    coaches = ROLES_OPENING_PLANS | {Role.QA_SUPERVISOR}
-    return (user.is_superuser or user.role in coaches) and plan_agents(user).filter(
-        pk=agent.pk
-    ).exists()
-
-
-def may_write_goals(user: User, agent: Agent) -> bool:
-    """The "1" of 3+1: the agent's own plan, written by the agent under their team leader."""
-    if agent.user_id is not None and agent.user_id == user.pk:
-        return True
-    return user.role == Role.TEAM_LEADER and plan_agents(user).filter(pk=agent.pk).exists()
-
-
-def may_read_training_needs(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_READING_TRAINING_NEEDS
-
-
-def may_schedule_training(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_SCHEDULING_TRAINING
-
-
-def may_see_coaching_effect(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_SEEING_ALL_PLANS
-
-
-# Agent states and occupancy (workforce): the agent sees their own, a team leader their
-# teams', operations managers and WFM planners (排班) everyone's.
-ROLES_SEEING_ALL_OCCUPANCY = frozenset({Role.OPERATIONS_MANAGER, Role.WFM_PLANNER, Role.ADMIN})
-
-
-def occupancy_agents(user: User) -> QuerySet[Agent]:
-    """The agents whose states, occupancy and utilisation `user` may see."""
-    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
-        return Agent.objects.all()
-    return led_or_own_agents(user)
-
-
-def may_see_occupancy(user: User) -> bool:
-    return (
-        user.is_superuser
-        or user.role in ROLES_SEEING_ALL_OCCUPANCY
-        or user.role in (Role.TEAM_LEADER, Role.AGENT)
-    )
-
-
-def broadcast_teams(user: User) -> QuerySet[Team]:
-    """The teams whose hourly calls and satisfaction (000 §1(2)) `user` sees: a member
-    their own team's, a team leader the teams they lead, managers, planners and those who
-    see every contact all teams'."""
-    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY or sees_all_contacts(user):
-        return Team.objects.all()
-    if user.role == Role.TEAM_LEADER:
-        return Team.objects.filter(leader=user)
-    if user.role == Role.AGENT:
-        return Team.objects.filter(agents__user=user)
-    return Team.objects.none()
-
-
-def may_read_quality_reports(user: User) -> bool:
-    """The quality reports (002 §七): center-wide for QA and managers, a team leader's own
-    teams' contacts for a team leader; agents and others none."""
-    return may_read_qa_reports(user) or user.role == Role.TEAM_LEADER
-
-
-def report_scope(user: User, *, via: str = "") -> Q:
-    """The contacts a quality report of `user` covers, as `contact_scope` builds filters:
-    every contact for QA and managers, their teams' for a team leader, none otherwise."""
-    if may_read_qa_reports(user):
-        return Q()
-    if user.role == Role.TEAM_LEADER:
-        return contact_scope(user, via=via)
-    return Q(pk__in=[])
-
-
-def may_archive_reports(user: User) -> bool:
-    """Generating the center's stored reports on demand: the QA supervisor's (002 §二.6)."""
-    return may_manage_qa(user)
-
-
-# The monthly assessment (月度考核) and the best/worst agent of the month are the operations
-# manager's (seed 003); an agent sees their own assessment, a team leader their teams', the
-# roles that see every contact everyone's. The weekly ranking board is public to all staff.
-ROLES_MANAGING_ASSESSMENT = frozenset({Role.OPERATIONS_MANAGER, Role.ADMIN})
-
-
-def may_manage_assessment(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_MANAGING_ASSESSMENT
-
-
-def assessment_agents(user: User) -> QuerySet[Agent]:
-    """The agents whose monthly assessment `user` may see."""
-    if sees_all_contacts(user):
-        return Agent.objects.all()
-    return led_or_own_agents(user)
-
-
-def may_see_ranking(user: User) -> bool:
-    """The weekly ranking board (每周排行榜, "公开排名"): every signed-in member of staff."""
-    return user.is_authenticated and user.is_active
-
-
-def may_see_assessment(user: User) -> bool:
-    """The assessment page shows something: everyone's, a team's, or one's own."""
-    return sees_all_contacts(user) or user.role in (Role.AGENT, Role.TEAM_LEADER)
-
-
-def may_see_broadcast(user: User) -> bool:
-    """Whether the hourly broadcast page is for `user` (it shows `broadcast_teams`)."""
-    return (
-        user.is_superuser
-        or user.role in ROLES_SEEING_ALL_OCCUPANCY
-        or sees_all_contacts(user)
-        or user.role in (Role.TEAM_LEADER, Role.AGENT)
-    )
-
-
-# The business calendar (工作日历: holidays and make-up workdays behind every SLA deadline) is
-# read by all staff and corrected by administrators and operations managers, who also get
-# the warning when next year's official schedule is not loaded.
-ROLES_KEEPING_CALENDAR = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER})
-
-
-def may_correct_calendar(user: User) -> bool:
-    return user.is_superuser or user.role in ROLES_KEEPING_CALENDAR
 
 
 # Work orders (工单). Team leaders, operations managers and admins see every order; anyone

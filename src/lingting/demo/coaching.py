@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 
 from lingting.coaching.models import ImprovementPlan, PlanOutcome, SessionKind, Training
+from lingting.coaching.permissions import may_coach
 from lingting.coaching.selectors import (
     QA_SCORE,
     Detected,
@@ -34,7 +35,6 @@ from lingting.coaching.services import (
     training_schedule,
 )
 from lingting.core.models import Agent, User
-from lingting.core.permissions import may_coach
 from lingting.engine.streaks import month_key
 from lingting.performance.tallies import tallies_drain
 from lingting.quality.models import ItemFailure

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Agent, Team, User
-from lingting.core.permissions import may_manage_assessment, may_set_targets
 from lingting.core.services import audit_record
 from lingting.engine.assessment import (
     BEST_POINTS,
@@ -33,6 +32,7 @@ from lingting.performance.models import (
     MonthlyAssessment,
     MonthlyAward,
 )
+from lingting.performance.permissions import may_manage_assessment, may_set_targets
 from lingting.performance.selectors import (
     agent_periods,
     assessment_weights,

@@ -19,13 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lingting.core.forms import refusals_on
 from lingting.core.models import Agent, Team
 from lingting.core.params import date_in_range, int_param
-from lingting.core.permissions import (
-    may_manage_assessment,
-    may_see_ranking,
-    may_set_targets,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.core.selectors import agent_names
 from lingting.documents.exports.page import (
     EXPORT_PARAM,
@@ -44,6 +38,7 @@ from lingting.performance.models import (
     MonthlyAward,
     TargetFigure,
 )
+from lingting.performance.permissions import may_manage_assessment, may_see_ranking, may_set_targets
 from lingting.performance.selectors import (
     agent_team_codes,
     assessed_months,

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_archive_reports
 from lingting.core.services import audit_record, notification_send
 from lingting.documents.exports.pdf import pdf_begun, render_pdf
 from lingting.documents.exports.xlsx import render_xlsx
@@ -20,6 +19,7 @@ from lingting.documents.periods import Period, parse_period
 from lingting.performance.tallies import tallies_catch_up, tallies_drain
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
+from lingting.reports.permissions import may_archive_reports
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,13 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lingting.core.models import Team
 from lingting.core.params import MAX_DB_INT
-from lingting.core.permissions import (
-    may_archive_reports,
-    may_read_qa_reports,
-    may_read_quality_reports,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.documents.document import ReportDocument, Section
 from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.exports.page import XLSX, attachment, document_download
@@ -30,8 +24,10 @@ from lingting.documents.exports.pdf import pdf_begun
 from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.interactions.models import Queue
 from lingting.performance.tallies import counted_first
+from lingting.quality.permissions import may_read_qa_reports
 from lingting.reports.layouts import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
+from lingting.reports.permissions import may_archive_reports, may_read_quality_reports
 from lingting.reports.services import report_generate_on_demand
 
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}

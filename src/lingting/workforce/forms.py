@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Team, User
 from lingting.core.params import BoundedDateField
-from lingting.core.permissions import occupancy_agents
+from lingting.workforce.permissions import occupancy_agents
 
 MAX_DAYS = 92
 

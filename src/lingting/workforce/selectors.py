@@ -12,7 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lingting.core.models import Team, User
-from lingting.core.permissions import broadcast_teams, occupancy_agents
 from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import MAX_GAP, StateEvent, StateTotals, agent_days
 from lingting.engine.targets import Status
@@ -20,6 +19,7 @@ from lingting.interactions.models import Contact
 from lingting.performance.selectors import target_book
 from lingting.surveys.selectors import answers as survey_answers
 from lingting.workforce.models import AgentStateEvent
+from lingting.workforce.permissions import broadcast_teams, occupancy_agents
 
 GroupBy = Literal["agent", "team"]
 Period = Literal["day", "month"]

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from lingting.core.params import date_in_range
-from lingting.core.permissions import may_see_broadcast, may_see_occupancy, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.workforce.documents import occupancy_document
 from lingting.workforce.forms import OccupancyForm
+from lingting.workforce.permissions import may_see_broadcast, may_see_occupancy
 from lingting.workforce.selectors import (
     broadcast_board,
     latest_call_day,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lingting.coaching.models import ImprovementPlan, PlanStatus
+from lingting.coaching.permissions import plan_agents
 from lingting.coaching.selectors.figures import (
     LOOKBACK_MONTHS,
     AgentTarget,
@@ -14,7 +15,6 @@ from lingting.coaching.selectors.figures import (
     month_end,
 )
 from lingting.core.models import Agent, User
-from lingting.core.permissions import plan_agents
 from lingting.engine.streaks import MonthFigure, Streak, below_target_streaks, months_before
 
 

@@ -10,9 +10,10 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from lingting.coaching.models import CoachingSession, ImprovementPlan, Phase, PhaseGoal
+from lingting.coaching.permissions import plan_agents
 from lingting.coaching.selectors.figures import month_end
 from lingting.core.models import Agent, User
-from lingting.core.permissions import contact_scope, plan_agents
+from lingting.core.permissions import contact_scope
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import kpi_table_for

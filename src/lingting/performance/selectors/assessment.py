@@ -15,7 +15,6 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from lingting.core.models import Agent, User
-from lingting.core.permissions import assessment_agents
 from lingting.engine.assessment import (
     COMPONENTS,
     SECTION_OF,
@@ -33,6 +32,7 @@ from lingting.performance.models import (
     MonthlyAssessment,
     MonthlyAward,
 )
+from lingting.performance.permissions import assessment_agents
 
 
 def assessment_weights() -> AssessmentWeights:

@@ -11,12 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from lingting.core.models import User
 from lingting.core.params import RowId
-from lingting.core.permissions import (
-    may_manage_qa,
-    may_review,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.core.personal_numbers import ShownText
 from lingting.engine.evaluation import ReviewResult
 from lingting.interactions.models import Contact
@@ -24,6 +19,7 @@ from lingting.quality.models import (
     AgreedAnswer,
     CalibrationSession,
 )
+from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.calibration import (
     CalibrationPage,
     ContactAnswers,

@@ -6,9 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lingting.core.params import RowId
-from lingting.core.permissions import (
-    request_user,
-)
+from lingting.core.permissions import request_user
 from lingting.core.personal_numbers import MaskedText
 from lingting.quality.models import (
     Case,

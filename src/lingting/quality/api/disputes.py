@@ -7,18 +7,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lingting.core.params import ApiDate, RowId
-from lingting.core.permissions import (
-    may_manage_qa,
-    may_read_qa_reports,
-    may_see_disputes,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.core.personal_numbers import ShownText
 from lingting.quality.models import (
     Dispute,
     ReviewedItem,
 )
+from lingting.quality.permissions import may_manage_qa, may_read_qa_reports, may_see_disputes
 from lingting.quality.selectors.disputes import (
     ReviewerDisputes,
     dispute_for,

@@ -6,11 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lingting.core.params import PageLimit, RowId
-from lingting.core.permissions import (
-    may_review,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.core.personal_numbers import ShownText
 from lingting.engine.evaluation import Answer, ReviewResult
 from lingting.quality.models import (
@@ -18,6 +14,7 @@ from lingting.quality.models import (
     Finding,
     ReviewAssignment,
 )
+from lingting.quality.permissions import may_review
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.reviews import (
     evaluation_for,

@@ -10,17 +10,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from lingting.core.models import User
 from lingting.core.params import ApiDate, RowId, Seed
-from lingting.core.permissions import (
-    may_manage_qa,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.engine.sampling import daily_sample_advice
 from lingting.quality.models import (
     SampleDraw,
     SamplingPlan,
 )
 from lingting.quality.models.sampling import Allocation, SamplingMethod, Schedule, StratifyBy
+from lingting.quality.permissions import may_manage_qa
 from lingting.quality.selectors.sampling import TargetCriteria
 from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
 

@@ -6,11 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from lingting.core.params import ApiDate
-from lingting.core.permissions import (
-    may_read_qa_reports,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
+from lingting.quality.permissions import may_read_qa_reports
 from lingting.quality.selectors.trust import trust_report
 
 router = Router()

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lingting.core.models import User
-from lingting.core.permissions import ROLES_REVIEWING, may_manage_qa
 from lingting.engine import pii
 from lingting.engine.agreement import (
     CalibrationSummary,
@@ -54,6 +53,7 @@ from lingting.quality.models import (
     Evaluation,
     ReviewAssignment,
 )
+from lingting.quality.permissions import ROLES_REVIEWING, may_manage_qa
 from lingting.quality.selectors.contact_page import (
     RESULT_LABELS,
     ContactDetail,

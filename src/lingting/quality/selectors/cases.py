@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lingting.core.models import User
-from lingting.core.permissions import may_curate_cases, may_read_qa_reports
 from lingting.quality.models import Case
+from lingting.quality.permissions import may_curate_cases, may_read_qa_reports
 from lingting.quality.selectors.contact_page import ContactDetail, contact_training_page
 
 

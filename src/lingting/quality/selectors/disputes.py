@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.core.permissions import contact_scope, may_see_disputes
+from lingting.core.permissions import contact_scope
 from lingting.quality.models import (
     AssignmentKind,
     Dispute,
@@ -26,6 +26,7 @@ from lingting.quality.models import (
     Evaluation,
     ReviewedItem,
 )
+from lingting.quality.permissions import may_see_disputes
 
 
 def dispute_deadline(evaluation: Evaluation) -> datetime:

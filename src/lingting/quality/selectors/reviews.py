@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import contact_scope, may_manage_qa, may_review
+from lingting.core.permissions import contact_scope
 from lingting.engine.scorecard import Item
 from lingting.interactions.recordings import recording_file
 from lingting.quality.models import (
@@ -19,6 +19,7 @@ from lingting.quality.models import (
     ReviewAssignment,
     ScorecardVersion,
 )
+from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.calibration import (
     blind_calibration_records,
     without_machine_findings,

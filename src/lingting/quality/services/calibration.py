@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.permissions import may_manage_qa, may_review
 from lingting.core.services import audit_record
 from lingting.engine.evaluation import REVIEW_RESULTS
 from lingting.engine.scorecard import Scorecard
@@ -32,6 +31,7 @@ from lingting.quality.models import (
     CalibrationStatus,
     ReviewAssignment,
 )
+from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.scorecards import scorecard_of
 from lingting.quality.services.scoring import scorecard_version_ensure_current
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.permissions import may_curate_cases
 from lingting.core.services import audit_record
 from lingting.interactions.models import Contact
 from lingting.quality.models import Case, CaseKind
+from lingting.quality.permissions import may_curate_cases
 
 
 @dataclass(frozen=True, slots=True)

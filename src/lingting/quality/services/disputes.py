@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_manage_qa
 from lingting.core.services import audit_record, notification_send
 from lingting.engine.evaluation import Answer, EvaluationError, ReviewResult, evaluate_answers
 from lingting.quality.models import (
@@ -31,6 +30,7 @@ from lingting.quality.models import (
     Evaluation,
     ReviewedItem,
 )
+from lingting.quality.permissions import may_manage_qa
 from lingting.quality.selectors.disputes import dispute_deadline
 from lingting.quality.selectors.scorecards import scorecard_of
 

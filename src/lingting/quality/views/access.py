@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from lingting.core.models import Role, Team, User
 from lingting.core.params import ids_param, int_param
-from lingting.core.permissions import may_manage_qa, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.interactions.models import AccessGrant, Queue
 from lingting.interactions.services import access_grants_set
+from lingting.quality.permissions import may_manage_qa
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lingting.core.forms import refusals_on
 from lingting.core.models import User
 from lingting.core.params import RowIdsChoiceField
-from lingting.core.permissions import may_manage_qa, may_review, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.scorecard import Item
 from lingting.interactions.models import Contact
 from lingting.quality.models import CalibrationSession
+from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.calibration import (
     AgreePage,
     AnswerRow,

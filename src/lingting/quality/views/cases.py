@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lingting.core.forms import refusals_on
-from lingting.core.permissions import may_curate_cases, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.interactions.models import Contact
 from lingting.quality.models import Case, CaseKind
+from lingting.quality.permissions import may_curate_cases
 from lingting.quality.selectors.cases import CaseFilters, case_page_for, cases_for
 from lingting.quality.selectors.contact_page import contact_detail_for
 from lingting.quality.services.cases import CaseInput, case_save

@@ -12,15 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lingting.core.forms import refusals_on
-from lingting.core.permissions import (
-    may_manage_qa,
-    may_read_qa_reports,
-    may_see_disputes,
-    request_user,
-    require,
-)
+from lingting.core.permissions import request_user, require
 from lingting.quality.forms import report_period
 from lingting.quality.models import DisputeStatus
+from lingting.quality.permissions import may_manage_qa, may_read_qa_reports, may_see_disputes
 from lingting.quality.selectors.disputes import (
     dispute_for,
     dispute_report,

@@ -10,7 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lingting.core.permissions import may_see_own_scores, request_user, require
+from lingting.core.permissions import request_user, require
+from lingting.quality.permissions import may_see_own_scores
 from lingting.quality.selectors.my_scores import my_scores_page
 from lingting.quality.selectors.reviews import evaluation_for
 from lingting.quality.services.reviews import evaluation_acknowledge

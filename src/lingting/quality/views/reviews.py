@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lingting.core.forms import refusals_on
-from lingting.core.permissions import may_review, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.quality.forms import ReviewForm
+from lingting.quality.permissions import may_review
 from lingting.quality.selectors.reviews import evaluation_for, review_page_for
 from lingting.quality.selectors.sampling import (
     pending_assignments_for,

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lingting.core.forms import refusals_on
-from lingting.core.permissions import may_manage_qa, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.sampling import daily_sample_advice
 from lingting.quality.forms import SampleSizeForm, SamplingPlanForm
 from lingting.quality.models import SamplingPlan
+from lingting.quality.permissions import may_manage_qa
 from lingting.quality.selectors.sampling import (
     TargetCriteria,
     plan_draws,

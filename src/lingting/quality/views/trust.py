@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lingting.core.permissions import may_read_qa_reports, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.quality.forms import report_period
+from lingting.quality.permissions import may_read_qa_reports
 from lingting.quality.selectors.trust import (
     MAX_OVERTURN_RATE,
     MIN_HITS_FOR_FLAG,

@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.core.permissions import report_scope
 from lingting.core.personal_numbers import text_shown_to
 from lingting.documents.periods import Period
 from lingting.quality.models import (
@@ -17,6 +16,7 @@ from lingting.quality.models import (
     Evaluation,
 )
 from lingting.quality.selectors.quotes import quote_shown_to
+from lingting.reports.permissions import report_scope
 from lingting.reports.selectors.rows import (
     CaseFinding,
     CaseRow,

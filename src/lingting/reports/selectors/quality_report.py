@@ -29,7 +29,6 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.core.permissions import report_scope
 from lingting.core.personal_numbers import text_shown_to
 from lingting.core.planner import planner_settings
 from lingting.documents.figures import Figure
@@ -45,6 +44,7 @@ from lingting.quality.models import (
 )
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.score_of_record import with_score_of_record
+from lingting.reports.permissions import report_scope
 from lingting.reports.selectors.cases import case_rows, cases_count
 from lingting.reports.selectors.rows import (
     AgentRow,

@@ -12,7 +12,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lingting.core.models import Team, User
-from lingting.core.permissions import may_read_qa_reports, report_scope
 from lingting.documents.periods import Period, PeriodKind, period_containing
 from lingting.interactions.models import Contact
 from lingting.performance.models import DailyTally
@@ -21,7 +20,9 @@ from lingting.quality.models import (
     Evaluation,
     ReviewedItem,
 )
+from lingting.quality.permissions import may_read_qa_reports
 from lingting.quality.selectors.scorecards import item_titles
+from lingting.reports.permissions import report_scope
 
 
 def scope_label(user: User) -> str:

@@ -12,7 +12,6 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.core.permissions import report_scope
 from lingting.core.personal_numbers import text_shown_to
 from lingting.documents.figures import Figure
 from lingting.documents.periods import Period
@@ -24,6 +23,7 @@ from lingting.quality.models import (
     ItemFailure,
     ReviewedItem,
 )
+from lingting.reports.permissions import report_scope
 from lingting.reports.selectors.quality_report import NEEDS_PER_ITEM, issue_rows, training_rows
 from lingting.reports.selectors.scope import (
     contacts_of,

@@ -1,0 +1,50 @@
+"""Who sees which agents' states and occupancy, and which teams' hourly broadcast."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from lingting.core.models import Agent, Role, Team, User
+from lingting.core.permissions import led_or_own_agents, sees_all_contacts
+
+# Agent states and occupancy (workforce): the agent sees their own, a team leader their
+# teams', operations managers and WFM planners (排班) everyone's.
+ROLES_SEEING_ALL_OCCUPANCY = frozenset({Role.OPERATIONS_MANAGER, Role.WFM_PLANNER, Role.ADMIN})
+
+
+def occupancy_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose states, occupancy and utilisation `user` may see."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
+        return Agent.objects.all()
+    return led_or_own_agents(user)
+
+
+def may_see_occupancy(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.role in ROLES_SEEING_ALL_OCCUPANCY
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
+
+
+def broadcast_teams(user: User) -> QuerySet[Team]:
+    """The teams whose hourly calls and satisfaction (000 §1(2)) `user` sees: a member
+    their own team's, a team leader the teams they lead, managers, planners and those who
+    see every contact all teams'."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY or sees_all_contacts(user):
+        return Team.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Team.objects.filter(leader=user)
+    if user.role == Role.AGENT:
+        return Team.objects.filter(agents__user=user)
+    return Team.objects.none()
+
+
+def may_see_broadcast(user: User) -> bool:
+    """Whether the hourly broadcast page is for `user` (it shows `broadcast_teams`)."""
+    return (
+        user.is_superuser
+        or user.role in ROLES_SEEING_ALL_OCCUPANCY
+        or sees_all_contacts(user)
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
