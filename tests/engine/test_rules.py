@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lingting.engine.contacts import Contact, Hold, Turn
 from lingting.engine.results import ItemResult
-from lingting.engine.rules import spoken_length
+from lingting.engine.rules.scan import spoken_length
 from lingting.engine.scorecard import Scorecard, ScorecardError, parse_scorecard
 
 

@@ -41,7 +41,9 @@ from lingting.engine.results import (
     passes,
     points_score,
 )
-from lingting.engine.rules import PhraseIndex, Rule, RuleConfigError, Verdict, build_rule
+from lingting.engine.rules.config import RuleConfigError, build_rule
+from lingting.engine.rules.scan import PhraseIndex
+from lingting.engine.rules.verdicts import Rule, Verdict
 
 ItemKind = Literal["auto", "manual"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
