@@ -55,7 +55,7 @@ def floor_pass(path: str) -> int:
     """The least a phrase-based engine must do: read, parse, one automaton pass."""
     import ahocorasick
 
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
 
     automaton = ahocorasick.Automaton()
     for phrase in builtin_scorecard().compile().phrases_for_floor():

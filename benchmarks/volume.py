@@ -185,7 +185,7 @@ def build_pool(size: int, seed: int) -> Pool:
     """`size` demo calls in the demo's own mix of answered and abandoned ones."""
     from lingting.demo.generator import demo_org, generate_contacts
     from lingting.demo.tickets import ROUTES
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.interactions.search import search_segmenter
 
     org = demo_org(seed, agents=POOL_AGENTS)
@@ -395,7 +395,7 @@ def team_of(agent: int) -> int:
 
 
 def active_scorecard(admin: Any) -> int:
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.quality.services import scorecard_load, scorecard_version_activate
 
     version = scorecard_load(scorecard=builtin_scorecard(), actor=admin)
@@ -630,7 +630,7 @@ def review_rows(plan: ContactPlan, pool: Pool, org: Org, seed: int) -> ReviewRow
     """A day's sample is reviewed the next day by the plan's reviewers, as the demo's
     reviewers do it (most automatic results confirmed, some phrase items overturned, a few
     manual problems found); the last days' samples are still pending."""
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
 
     rng = random.Random(f"reviews:{seed}")
     draws = sample_draws(plan, org)

@@ -11,13 +11,8 @@ import pytest
 
 from lingting.demo.generator import demo_org, generate_contacts
 from lingting.engine.contacts import Contact, Turn, contact_from_record
-from lingting.engine.scorecard import (
-    CompiledScorecard,
-    ScorecardError,
-    builtin_scorecard,
-    load_scorecard,
-    parse_scorecard,
-)
+from lingting.engine.scorecard import CompiledScorecard, ScorecardError
+from lingting.engine.scorecard_yaml import builtin_scorecard, load_scorecard, parse_scorecard
 
 CARD = """
 scorecard: demo

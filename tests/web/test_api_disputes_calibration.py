@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from lingting.core.models import Role, User
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.selectors.calibration import calibration_page_for

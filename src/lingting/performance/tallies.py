@@ -46,7 +46,8 @@ from django.utils import timezone
 from lingting.core.forked import forked_pool, map_in_order
 from lingting.core.planner import planner_settings
 from lingting.engine.kpis import SUM_FIELDS, KpiAccumulator, KpiSums
-from lingting.engine.scorecard import Scorecard, ScorecardError, builtin_scorecard, parse_scorecard
+from lingting.engine.scorecard import Scorecard, ScorecardError
+from lingting.engine.scorecard_yaml import builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.interactions.selectors import local_midnight
 from lingting.performance.models import TALLY_OPTIONS, DailyTally, TallyState

@@ -31,7 +31,7 @@ from lingting.demo.tickets import demo_tickets
 from lingting.demo.workforce import demo_workforce
 from lingting.engine.contacts import ContactError, contact_from_record
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
 from lingting.performance.services import kpi_target_set
