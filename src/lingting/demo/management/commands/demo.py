@@ -23,7 +23,8 @@ from django.utils import timezone
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.calendars import demo_calendars
 from lingting.demo.coaching import demo_coaching
-from lingting.demo.generator import DemoOrg, demo_org, generate_contacts
+from lingting.demo.generator.organisation import DemoOrg, demo_org
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.demo.performance import demo_performance
 from lingting.demo.quality import demo_qa_month
 from lingting.demo.reports import demo_reports
