@@ -26,7 +26,7 @@ from lingting.quality.models import (
     Evaluation,
     ReviewAssignment,
 )
-from lingting.quality.selectors.calibration import CalibrationPage
+from lingting.quality.selectors.calibration_agreement import CalibrationPage
 from lingting.quality.services.calibration import (
     AgreedInput,
     calibration_agree,

@@ -24,13 +24,14 @@ from lingting.quality.models import (
     AgreedAnswer,
     CalibrationSession,
 )
-from lingting.quality.selectors.calibration import (
+from lingting.quality.selectors.calibration import calibration_session_for, calibration_sessions_for
+from lingting.quality.selectors.calibration_agreement import (
     CalibrationPage,
     ContactAnswers,
-    calibration_examples_yaml,
     calibration_page_for,
-    calibration_session_for,
-    calibration_sessions_for,
+)
+from lingting.quality.selectors.calibration_examples import (
+    calibration_examples_yaml,
     examples_filename,
 )
 from lingting.quality.services.calibration import (
