@@ -30,7 +30,7 @@ from lingting.documents.exports.pdf import pdf_begun
 from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.interactions.models import Queue
 from lingting.performance.tallies import counted_first
-from lingting.reports.layouts import PERIOD_OF_KIND, document_for
+from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.services import report_generate_on_demand
 
