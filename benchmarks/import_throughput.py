@@ -38,7 +38,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils.timezone import get_default_timezone  # noqa: E402
 
-from lingting.demo.generator import demo_org, generate_contacts  # noqa: E402
+from lingting.demo.generator.organisation import demo_org  # noqa: E402
+from lingting.demo.generator.traffic import generate_contacts  # noqa: E402
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file  # noqa: E402
 from lingting.interactions.services import (  # noqa: E402
     ImportReport,

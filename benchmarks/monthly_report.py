@@ -196,7 +196,7 @@ def main() -> None:
         from lingting.documents.exports.xlsx import render_xlsx
         from lingting.documents.periods import PeriodKind, parse_period
         from lingting.interactions.models import Contact
-        from lingting.reports.layouts import quality_document
+        from lingting.reports.layouts.quality import quality_document
         from lingting.reports.selectors import quality_report
 
         if not Contact.objects.exists():

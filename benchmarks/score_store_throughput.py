@@ -37,7 +37,7 @@ def run_one(contacts: int, chunk: int, seed: int, repeat: int) -> None:
 
     from lingting.engine.contacts import ContactError, contact_from_record
     from lingting.engine.reader import LineError, ParsedLine
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.interactions.engine_contacts import engine_contacts_for
     from lingting.interactions.models import Contact
     from lingting.interactions.services import contacts_import

@@ -37,7 +37,8 @@ def source_records() -> tuple[str, list[dict[str, object]]]:
     if JDDC.exists():
         with JDDC.open("rb") as stream:
             return "JDDC chats", [orjson.loads(line) for line in stream if line.strip()]
-    from lingting.demo.generator import demo_org, generate_contacts
+    from lingting.demo.generator.organisation import demo_org
+    from lingting.demo.generator.traffic import generate_contacts
 
     org = demo_org(7)
     records = generate_contacts(org, seed=7, start=date(2026, 10, 1), days=3)
@@ -55,7 +56,7 @@ def floor_pass(path: str) -> int:
     """The least a phrase-based engine must do: read, parse, one automaton pass."""
     import ahocorasick
 
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
 
     automaton = ahocorasick.Automaton()
     for phrase in builtin_scorecard().compile().phrases_for_floor():

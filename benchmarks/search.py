@@ -60,7 +60,8 @@ def _text(value: str) -> str:
 
 def pool_of(size: int, rare: int, seed: int) -> list[dict[str, Any]]:
     """Demo calls with their search entries computed once."""
-    from lingting.demo.generator import demo_org, generate_contacts
+    from lingting.demo.generator.organisation import demo_org
+    from lingting.demo.generator.traffic import generate_contacts
     from lingting.engine.contacts import Turn
     from lingting.interactions.search import search_segmenter
     from lingting.interactions.search_index import search_entry_of

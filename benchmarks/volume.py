@@ -183,9 +183,10 @@ class Pool:
 
 def build_pool(size: int, seed: int) -> Pool:
     """`size` demo calls in the demo's own mix of answered and abandoned ones."""
-    from lingting.demo.generator import demo_org, generate_contacts
+    from lingting.demo.generator.organisation import demo_org
+    from lingting.demo.generator.traffic import generate_contacts
     from lingting.demo.tickets import ROUTES
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.interactions.search import search_segmenter
 
     org = demo_org(seed, agents=POOL_AGENTS)
@@ -320,7 +321,7 @@ def create_organisation(seed: int) -> Org:
     """Queues, teams with their leaders, agents with their logins, the people of QA and
     operations, the work-order departments and the active standard scorecard."""
     from lingting.core.models import Agent, Role, Team, User
-    from lingting.demo.generator import demo_org
+    from lingting.demo.generator.organisation import demo_org
     from lingting.interactions.models import Queue
 
     people = {
@@ -395,7 +396,7 @@ def team_of(agent: int) -> int:
 
 
 def active_scorecard(admin: Any) -> int:
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.quality.services import scorecard_load, scorecard_version_activate
 
     version = scorecard_load(scorecard=builtin_scorecard(), actor=admin)
@@ -454,7 +455,12 @@ class ContactPlan:
 def plan_contacts(count: int, pool: Pool, seed: int) -> ContactPlan:
     """When each call came, to which queue and agent, from which customer, and what became
     of it; the day's volume follows the demo's weekday factors and hourly curve."""
-    from lingting.demo.generator import DAY_FACTORS, FIRST_HOUR, WEEKDAY_HOURS, WEEKEND_HOURS
+    from lingting.demo.generator.traffic import (
+        DAY_FACTORS,
+        FIRST_HOUR,
+        WEEKDAY_HOURS,
+        WEEKEND_HOURS,
+    )
 
     rng = random.Random(f"volume:{seed}")
     plan = ContactPlan(customers=max(1000, count // 2))
@@ -630,7 +636,7 @@ def review_rows(plan: ContactPlan, pool: Pool, org: Org, seed: int) -> ReviewRow
     """A day's sample is reviewed the next day by the plan's reviewers, as the demo's
     reviewers do it (most automatic results confirmed, some phrase items overturned, a few
     manual problems found); the last days' samples are still pending."""
-    from lingting.engine.scorecard import builtin_scorecard
+    from lingting.engine.scorecard_yaml import builtin_scorecard
 
     rng = random.Random(f"reviews:{seed}")
     draws = sample_draws(plan, org)
@@ -1515,7 +1521,8 @@ IMPORT_AGENTS = 200  # the demo's agents A1001 …, all in the filled center
 def write_import_file(path: Path, count: int, seed: int, tag: str) -> int:
     """`count` demo calls of November as `lingting import` reads them, under ids no other
     run used (a reused database then still takes them as new contacts); returns the turns."""
-    from lingting.demo.generator import demo_org, generate_contacts
+    from lingting.demo.generator.organisation import demo_org
+    from lingting.demo.generator.traffic import generate_contacts
 
     org = demo_org(seed, agents=IMPORT_AGENTS)
     records = generate_contacts(

@@ -8,7 +8,7 @@ import pytest
 
 from lingting.cli import main
 from lingting.engine.kpis import EXTRA_FIGURES, FIGURES
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 
 GOOD_CALL = {
     "id": "C20261001-000123",

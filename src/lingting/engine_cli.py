@@ -39,7 +39,8 @@ from lingting.engine.reader import (
     read_contacts_file,
     sniff_file_encoding,
 )
-from lingting.engine.scorecard import ScorecardError, load_scorecard
+from lingting.engine.scorecard import ScorecardError
+from lingting.engine.scorecard_yaml import load_scorecard
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from lingting.core.models import User
 from lingting.engine.evaluation import Answer
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
     AssignmentKind,

@@ -27,7 +27,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from lingting.core.models import Role, User
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 from tests.browser.conftest import open_from_menu, screenshot, sign_in

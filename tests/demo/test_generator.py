@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lingting.demo.generator import LINES, DemoOrg, demo_org, generate_contacts
+from lingting.demo.generator.organisation import DemoOrg, demo_org
+from lingting.demo.generator.phrases import LINES
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.contacts import contact_from_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

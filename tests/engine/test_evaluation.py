@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lingting.engine.evaluation import Answer, EvaluationError, evaluate_answers
-from lingting.engine.scorecard import Scorecard, builtin_scorecard
+from lingting.engine.scorecard import Scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 
 
 @pytest.fixture(scope="module")

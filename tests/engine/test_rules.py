@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from lingting.engine.contacts import Contact, Hold, Turn
 from lingting.engine.results import ItemResult
-from lingting.engine.rules import spoken_length
-from lingting.engine.scorecard import Scorecard, ScorecardError, parse_scorecard
+from lingting.engine.rules.scan import spoken_length
+from lingting.engine.scorecard import Scorecard, ScorecardError
+from lingting.engine.scorecard_yaml import parse_scorecard
 
 
 def item_result(rule: dict[str, Any], contact: Contact, **item: Any) -> ItemResult:

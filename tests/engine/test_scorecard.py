@@ -9,15 +9,11 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from lingting.demo.generator import demo_org, generate_contacts
+from lingting.demo.generator.organisation import demo_org
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.contacts import Contact, Turn, contact_from_record
-from lingting.engine.scorecard import (
-    CompiledScorecard,
-    ScorecardError,
-    builtin_scorecard,
-    load_scorecard,
-    parse_scorecard,
-)
+from lingting.engine.scorecard import CompiledScorecard, ScorecardError
+from lingting.engine.scorecard_yaml import builtin_scorecard, load_scorecard, parse_scorecard
 
 CARD = """
 scorecard: demo

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lingting.engine.contacts import Contact, Turn
-from lingting.engine.scorecard import parse_scorecard
 from lingting.engine.scorecard_checks import ItemFlip, diff_scorecards, run_examples
+from lingting.engine.scorecard_yaml import parse_scorecard
 
 OLD = """
 scorecard: demo

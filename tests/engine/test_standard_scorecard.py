@@ -15,8 +15,9 @@ import pytest
 
 from lingting.engine.contacts import Contact, Turn, contact_from_record
 from lingting.engine.results import ContactResult, ItemResult
-from lingting.engine.scorecard import CompiledScorecard, Scorecard, builtin_scorecard
+from lingting.engine.scorecard import CompiledScorecard, Scorecard
 from lingting.engine.scorecard_checks import run_examples
+from lingting.engine.scorecard_yaml import builtin_scorecard
 
 STABLE_IDS = {
     "opening",

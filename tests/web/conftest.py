@@ -13,7 +13,7 @@ from django.test import Client
 
 from lingting.core.models import User
 from lingting.core.services import api_token_create
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate

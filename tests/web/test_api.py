@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from lingting.core.models import ApiToken, User
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from tests.web.conftest import BRUSH_OFF, DRAW_DAY, Api, ScoredContact
 

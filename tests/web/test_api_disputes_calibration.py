@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from lingting.core.models import Role, User
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, ReviewAssignment
-from lingting.quality.selectors.calibration import calibration_page_for
+from lingting.quality.selectors.calibration_agreement import calibration_page_for
 from tests.conftest import PASSWORD
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 

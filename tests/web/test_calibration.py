@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from lingting.core.models import AuditEvent, Role, User
 from lingting.engine.agreement import calibration_summary
-from lingting.engine.scorecard import builtin_scorecard, parse_scorecard
 from lingting.engine.scorecard_checks import run_examples
+from lingting.engine.scorecard_yaml import builtin_scorecard, parse_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
     AgreedAnswer,
@@ -26,7 +26,7 @@ from lingting.quality.models import (
     Evaluation,
     ReviewAssignment,
 )
-from lingting.quality.selectors.calibration import CalibrationPage
+from lingting.quality.selectors.calibration_agreement import CalibrationPage
 from lingting.quality.services.calibration import (
     AgreedInput,
     calibration_agree,

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.utils.timezone import get_default_timezone
 
-from lingting.demo.generator import demo_org, generate_contacts
+from lingting.demo.generator.organisation import demo_org
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.contacts import Turn
 from lingting.engine.reader import SNIFF_BYTES, read_contacts_file
 from lingting.interactions.models import Contact, Recording

@@ -26,7 +26,8 @@ import pytest
 from django.db import connection
 from django.utils.timezone import get_default_timezone
 
-from lingting.demo.generator import demo_org, generate_contacts
+from lingting.demo.generator.organisation import demo_org
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.reader import ParsedLine, read_contacts_file
 
 pytestmark = pytest.mark.django_db(transaction=True)

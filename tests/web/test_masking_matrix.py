@@ -33,7 +33,7 @@ from django.utils import timezone
 from lingting.core.models import Role, User
 from lingting.core.services import notification_send
 from lingting.engine.evaluation import Answer
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewAssignment
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services.cases import CaseInput, case_save

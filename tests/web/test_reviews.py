@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lingting.core.models import AuditEvent, User
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
     AssignmentKind,
@@ -272,7 +272,7 @@ def test_calibration_records_are_not_shown_to_agents(
 def test_a_rescore_that_changes_a_score_is_in_the_contacts_audit_trail(
     brush_off: Contact, scored_contact: ScoredContact
 ) -> None:
-    from lingting.engine.scorecard import parse_scorecard
+    from lingting.engine.scorecard_yaml import parse_scorecard
     from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 
     empty = scored_contact("C-EMPTY", turns=(("customer", "喂？", 0.0, 1.0),))

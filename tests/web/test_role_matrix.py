@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from lingting.core.models import User
 from lingting.engine.evaluation import Answer
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services.calibration import calibration_session_create

@@ -12,7 +12,7 @@ from django.urls import reverse
 from lingting.core.models import User
 from lingting.documents.periods import PeriodKind, parse_period
 from lingting.engine.evaluation import Answer
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import kpi_table_for
 from lingting.quality.models import AssignmentKind, ReviewAssignment

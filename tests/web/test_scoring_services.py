@@ -16,7 +16,7 @@ from lingting.core.models import AuditEvent, Role, User
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.engine.scorecard import Scorecard as EngineScorecard
-from lingting.engine.scorecard import parse_scorecard
+from lingting.engine.scorecard_yaml import parse_scorecard
 from lingting.interactions.engine_contacts import engine_contacts_for
 from lingting.interactions.models import Contact
 from lingting.interactions.services import contacts_import

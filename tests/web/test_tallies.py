@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from lingting.core.forked import forked_pool
 from lingting.core.models import Agent, Team, User
 from lingting.documents.periods import PeriodKind, period_containing
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact, FigureChange
 from lingting.interactions.services import contacts_import_file
 from lingting.performance import tallies

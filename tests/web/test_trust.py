@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lingting.core.models import User
 from lingting.engine.evaluation import Answer
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import AssignmentKind, ReviewAssignment
 from lingting.quality.selectors.score_of_record import auto_results_of

@@ -16,7 +16,8 @@ landline needs a real area-code shape, an ID card must pass the GB 11643-1999 ch
 plausible region and birth date, a bank card must pass Luhn. Amounts, decimals, dates, times,
 alphanumeric codes and labelled order numbers are left alone.
 
-Offsets are `str` character offsets. `PiiSpan.turn` is the turn's `Turn.index`.
+How digits are written and grouped is `pii_digits`; what each kind of number looks like,
+`pii_numbers`. Offsets are `str` character offsets. `PiiSpan.turn` is the turn's `Turn.index`.
 """
 
 from __future__ import annotations
@@ -24,10 +25,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 
 from lingting.engine.contacts import Turn
+from lingting.engine.pii_digits import (
+    ANY_DIGIT,
+    DIGIT_RUN,
+    DigitGroup,
+    digit_groups,
+    digit_positions,
+)
+from lingting.engine.pii_numbers import (
+    LANDLINE,
+    MAX_DIGITS,
+    MOBILE,
+    NUMBER_LENGTHS,
+    is_bank_card,
+    is_id_card,
+)
 
 
 class PiiKind(StrEnum):
@@ -67,44 +82,6 @@ VISIBLE_DIGITS: Mapping[PiiKind, tuple[int, int]] = {
 
 MASK_CHAR = "*"
 
-# 洞 and 幺 are how 0 and 1 are read out on the phone; 两 is a common spoken 2.
-_SPOKEN_DIGITS = dict(zip("零〇洞幺一两二三四五六七八九", "00011223456789", strict=True))
-_DIGIT_VALUES: dict[str, str] = {
-    **{str(d): str(d) for d in range(10)},
-    **{chr(0xFF10 + d): str(d) for d in range(10)},  # full-width ０-９
-    **_SPOKEN_DIGITS,
-}
-_X_CHARS = frozenset("XxＸｘ")  # the ID card's check character 10
-
-_D = "[0-9０-９" + "".join(_SPOKEN_DIGITS) + "]"
-_BLANK = "[ \t\u3000]"
-# What may stand between digit groups of one number. Deliberately not "." (decimals) nor ":"
-# or "/" (times, dates): those join numbers that are not phone or card numbers.
-_SEP = f"(?:{_BLANK}{{0,2}}[-－–—‐]{_BLANK}{{0,2}}|{_BLANK}{{1,2}}|[，,、]{_BLANK}?|[)）]{_BLANK}?)"
-# A run: at least three digit characters, separators only between them, and an optional
-# ID-card check "X" that is not the start of a word. Shorter runs can never be (part of) a
-# number we report, so prose full of 一 and 两 yields few matches to look at.
-_RUN = re.compile(f"{_D}(?:{_SEP}?{_D}){{2,}}(?:[XxＸｘ](?![A-Za-z]))?")
-_ANY_DIGIT = re.compile(_D)
-
-_MOBILE = re.compile(r"(?:0086|86)?(1[3-9]\d{9})")
-# 010 and 02x carry 8-digit local numbers; other area codes are 0 + 3 digits with 7 or 8.
-# Local numbers never start with 0.
-_LANDLINE = re.compile(r"0(?:10|2\d)[1-9]\d{7}|0[3-9]\d\d[1-9]\d{6,7}")
-
-# First two digits of a resident ID: the province-level region (GB/T 2260), plus 83 used on
-# residence permits for Taiwan residents.
-_ID_REGIONS = frozenset(
-    str(n)
-    for block in (range(11, 16), range(21, 24), range(31, 38), range(41, 47), range(50, 55))
-    for n in block
-) | {"61", "62", "63", "64", "65", "71", "81", "82", "83"}
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-_MAX_DIGITS = 19  # the longest number we report (a 19-digit bank card)
-# Mobile 11 (13 with 86, 15 with 0086), landline 11-12, ID card 18, bank card 16-19.
-_NUMBER_LENGTHS = frozenset({11, 12, 13, 15, 16, 17, 18, 19})
 _MIN_FRAGMENT_DIGITS = 3  # a piece of a number read out in one turn
 _MAX_CHAIN_TURNS = 4  # turns one number may be spread over
 _MAX_ACK_TURNS = 2  # other-party acknowledgements allowed between two pieces
@@ -125,33 +102,11 @@ _HEAD_FILLER = re.compile(
     r"[\W_]*(?:(?:嗯|呃|额|啊|哦|噢|对|是|然后|接着|后面|还有|最后|再|尾号|后[四4]位)[\W_]*)*"
 )
 _TAIL_FILLER = re.compile(r"[\W_]*(?:(?:呢|吧|啊|呀|哈|嘛|哦|噢|啦|的|对|是|没错)[\W_]*)*")
-# A spoken digit touching one of these is still a digit ("…五六七八吧"); touching any other
-# Chinese character it may belong to a word ("两个", "一下", "三要素").
-_PARTICLES = frozenset("呢吧啊呀哈嘛哦噢啦嗯的是")
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """Digits written together; groups are split by separators or by written/spoken change."""
-
-    positions: tuple[int, ...]  # character offsets of the digits
-    digits: str  # ASCII, possibly ending in "X"
-    spoken: bool
-    sep: str = ""  # the separator text before this group ("" at a run start or script change)
-    edge: bool = False  # a spoken digit at the run's edge that may belong to a word
-
-    @property
-    def start(self) -> int:
-        return self.positions[0]
-
-    @property
-    def end(self) -> int:
-        return self.positions[-1] + 1
 
 
 @dataclass(slots=True)
 class _Run:
-    groups: tuple[_Group, ...]
+    groups: tuple[DigitGroup, ...]
     used: list[bool]  # which groups already belong to a finding
 
 
@@ -218,14 +173,14 @@ def mask_text(
     """
     chars = list(text)
     for start, end in spans:
-        _blank(chars, _digit_positions(text, start, end), keep_first, keep_last)
+        _blank(chars, digit_positions(text, start, end), keep_first, keep_last)
     return "".join(chars)
 
 
 def has_digits(text: str) -> bool:
     """Whether `text` has a digit of any kind (written, full-width or spoken): without one
     it holds no personal number, nor part of one."""
-    return _ANY_DIGIT.search(text) is not None
+    return ANY_DIGIT.search(text) is not None
 
 
 def mask_personal_numbers(text: str) -> str:
@@ -256,7 +211,7 @@ def mask_turn_texts(turns: Sequence[Turn]) -> list[str]:
     chars = [list(t.text) for t in turns]
     for found in _find(turns):
         positions = [
-            (p, k) for p, s, e in found.spans for k in _digit_positions(turns[p].text, s, e)
+            (p, k) for p, s, e in found.spans for k in digit_positions(turns[p].text, s, e)
         ]
         keep_first, keep_last = VISIBLE_DIGITS[found.kind]
         # "+86" before a mobile is not the person's; keep it readable and count from 138.
@@ -272,10 +227,10 @@ def mask_turn_texts(turns: Sequence[Turn]) -> list[str]:
 
 def _scan(text: str) -> _Scan:
     scan = _Scan(text)
-    if not _ANY_DIGIT.search(text):  # most turns: no digit of any kind, nothing to do
+    if not ANY_DIGIT.search(text):  # most turns: no digit of any kind, nothing to do
         return scan
-    for match in _RUN.finditer(text):
-        groups = _groups(text, match.start(), match.end())
+    for match in DIGIT_RUN.finditer(text):
+        groups = digit_groups(text, match.start(), match.end())
         run = _Run(groups, [False] * len(groups))
         scan.runs.append(run)
         for hit in _search_run(text, groups):
@@ -284,70 +239,7 @@ def _scan(text: str) -> _Scan:
     return scan
 
 
-def _groups(text: str, start: int, end: int) -> tuple[_Group, ...]:
-    groups: list[_Group] = []
-    positions: list[int] = []
-    digits: list[str] = []
-    sep_start = start
-    for k in range(start, end):
-        char = text[k]
-        value = "X" if char in _X_CHARS else _DIGIT_VALUES.get(char)
-        if value is None:  # a separator closes the group
-            if positions:
-                groups.append(_make_group(text, positions, digits, sep_start))
-                positions, digits, sep_start = [], [], k
-            continue
-        spoken = char in _SPOKEN_DIGITS
-        if positions and spoken != (text[positions[-1]] in _SPOKEN_DIGITS) and value != "X":
-            groups.append(_make_group(text, positions, digits, sep_start))
-            positions, digits, sep_start = [], [], k
-        positions.append(k)
-        digits.append(value)
-    groups.append(_make_group(text, positions, digits, sep_start))
-    return _split_word_edges(text, groups)
-
-
-def _make_group(text: str, positions: list[int], digits: list[str], sep_start: int) -> _Group:
-    return _Group(
-        positions=tuple(positions),
-        digits="".join(digits),
-        spoken=any(text[k] in _SPOKEN_DIGITS for k in positions),
-        sep=text[sep_start : positions[0]],
-    )
-
-
-def _split_word_edges(text: str, groups: list[_Group]) -> tuple[_Group, ...]:
-    """Split up to two spoken digits off each end of the run when a Chinese word character
-    touches them, so "…五六七八两个" can be read without its "两"."""
-    if groups[-1].spoken and _is_word_char(text, groups[-1].end):
-        last = groups.pop()
-        keep = max(1, len(last.positions) - 2)
-        groups.append(_sub_group(text, last, 0, keep, sep=last.sep))
-        groups.extend(
-            _sub_group(text, last, k, k + 1, edge=True) for k in range(keep, len(last.positions))
-        )
-    if groups[0].spoken and _is_word_char(text, groups[0].start - 1):
-        first = groups[0]
-        peel = min(2, len(first.positions) - 1)
-        edges = [_sub_group(text, first, k, k + 1, edge=True) for k in range(peel)]
-        groups[0:1] = [*edges, _sub_group(text, first, peel, len(first.positions))]
-    return tuple(g for g in groups if g.positions)
-
-
-def _sub_group(
-    text: str, group: _Group, lo: int, hi: int, *, sep: str = "", edge: bool = False
-) -> _Group:
-    return _Group(group.positions[lo:hi], group.digits[lo:hi], group.spoken, sep, edge)
-
-
-def _is_word_char(text: str, k: int) -> bool:
-    if not 0 <= k < len(text):
-        return False
-    char = text[k]
-    return "\u4e00" <= char <= "\u9fff" and char not in _SPOKEN_DIGITS and char not in _PARTICLES
-
-
-def _search_run(text: str, groups: Sequence[_Group]) -> list[_Hit]:
+def _search_run(text: str, groups: Sequence[DigitGroup]) -> list[_Hit]:
     """The numbers in one run, as whole groups. A run may hold several numbers
     ("13812345678，13987654321") or a number plus noise ("13812345678 3 点后")."""
     if _is_formatted_amount(groups):
@@ -361,7 +253,7 @@ def _search_run(text: str, groups: Sequence[_Group]) -> list[_Hit]:
     return _search_range(text, groups, 0, len(groups))
 
 
-def _search_range(text: str, groups: Sequence[_Group], lo: int, hi: int) -> list[_Hit]:
+def _search_range(text: str, groups: Sequence[DigitGroup], lo: int, hi: int) -> list[_Hit]:
     # A group that is a number on its own is not merged with its neighbours, so a date or a
     # count next to a phone number cannot turn both into a "bank card".
     anchors = {k: h for k in range(lo, hi) if (h := _window(text, groups, k, k + 1))}
@@ -381,20 +273,20 @@ def _search_range(text: str, groups: Sequence[_Group], lo: int, hi: int) -> list
 
 
 def _next_anchor(anchors: Mapping[int, _Hit], i: int, hi: int) -> int:
-    # A window never holds more groups than digits, so looking _MAX_DIGITS ahead is enough;
+    # A window never holds more groups than digits, so looking MAX_DIGITS ahead is enough;
     # that bound also keeps a huge run of spaced digits linear rather than cubic.
-    stop = min(hi, i + 1 + _MAX_DIGITS)
+    stop = min(hi, i + 1 + MAX_DIGITS)
     return next((k for k in range(i + 1, stop) if k in anchors), stop)
 
 
-def _longest_window(text: str, groups: Sequence[_Group], i: int, stop: int) -> _Hit | None:
+def _longest_window(text: str, groups: Sequence[DigitGroup], i: int, stop: int) -> _Hit | None:
     ends: list[int] = []
     total = 0
     for j in range(i, stop):
         total += len(groups[j].digits)
-        if total > _MAX_DIGITS:
+        if total > MAX_DIGITS:
             break
-        if total in _NUMBER_LENGTHS:  # only these lengths can classify; skip the rest cheaply
+        if total in NUMBER_LENGTHS:  # only these lengths can classify; skip the rest cheaply
             ends.append(j + 1)
     for j in reversed(ends):
         if hit := _window(text, groups, i, j):
@@ -402,9 +294,9 @@ def _longest_window(text: str, groups: Sequence[_Group], i: int, stop: int) -> _
     return None
 
 
-def _window(text: str, groups: Sequence[_Group], lo: int, hi: int) -> _Hit | None:
+def _window(text: str, groups: Sequence[DigitGroup], lo: int, hi: int) -> _Hit | None:
     chosen = groups[lo:hi]
-    if sum(len(g.digits) for g in chosen) > _MAX_DIGITS:
+    if sum(len(g.digits) for g in chosen) > MAX_DIGITS:
         return None
     number = _classify(chosen)
     start, end = chosen[0].start, chosen[-1].end
@@ -414,7 +306,7 @@ def _window(text: str, groups: Sequence[_Group], lo: int, hi: int) -> _Hit | Non
     return _Hit(kind, value, _with_plus(text, start, chosen, value), end, lo, hi)
 
 
-def _is_formatted_amount(groups: Sequence[_Group]) -> bool:
+def _is_formatted_amount(groups: Sequence[DigitGroup]) -> bool:
     """1,380,000 is money, not a phone number: ASCII commas between groups of three."""
     rest = groups[1:]
     return (
@@ -424,7 +316,7 @@ def _is_formatted_amount(groups: Sequence[_Group]) -> bool:
     )
 
 
-def _with_plus(text: str, start: int, groups: Sequence[_Group], value: str) -> int:
+def _with_plus(text: str, start: int, groups: Sequence[DigitGroup], value: str) -> int:
     """Start the span at the "+" of a country code read with the number ("+86 138…")."""
     if sum(len(g.digits) for g in groups) == len(value):
         return start
@@ -439,59 +331,24 @@ def _with_plus(text: str, start: int, groups: Sequence[_Group], value: str) -> i
 # --- what a digit string is -----------------------------------------------------------------
 
 
-def _classify(groups: Sequence[_Group]) -> tuple[PiiKind, str] | None:
+def _classify(groups: Sequence[DigitGroup]) -> tuple[PiiKind, str] | None:
     digits = "".join(g.digits for g in groups)
-    if len(digits) not in _NUMBER_LENGTHS:
+    if len(digits) not in NUMBER_LENGTHS:
         return None
     if "X" in digits:
-        return (PiiKind.ID_CARD, digits) if _is_id_card(digits) else None
-    if mobile := _MOBILE.fullmatch(digits):
+        return (PiiKind.ID_CARD, digits) if is_id_card(digits) else None
+    if mobile := MOBILE.fullmatch(digits):
         return PiiKind.MOBILE, mobile.group(1)
-    if _LANDLINE.fullmatch(digits):
+    if LANDLINE.fullmatch(digits):
         return PiiKind.LANDLINE, digits
-    if _is_id_card(digits):
+    if is_id_card(digits):
         return PiiKind.ID_CARD, digits
-    if _is_bank_card(digits) and _card_grouping(groups):
+    if is_bank_card(digits) and _card_grouping(groups):
         return PiiKind.BANK_CARD, digits
     return None
 
 
-def _is_id_card(number: str) -> bool:
-    """GB 11643-1999: region, a real birth date, and the ISO 7064 MOD 11-2 check character."""
-    body = number[:17]
-    if len(number) != 18 or not body.isascii() or not body.isdigit():
-        return False
-    if number[:2] not in _ID_REGIONS or not _plausible_birth(body[6:14]):
-        return False
-    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == number[17]
-
-
-def _plausible_birth(yyyymmdd: str) -> bool:
-    try:
-        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
-    except ValueError:
-        return False
-    return date(1900, 1, 1) <= born <= date.today()
-
-
-def _is_bank_card(number: str) -> bool:
-    if not 16 <= len(number) <= _MAX_DIGITS or number[0] == "0" or len(set(number)) == 1:
-        return False
-    return _luhn_ok(number)
-
-
-def _luhn_ok(number: str) -> bool:
-    total = 0
-    for k, char in enumerate(reversed(number)):
-        d = int(char)
-        if k % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _card_grouping(groups: Sequence[_Group]) -> bool:
+def _card_grouping(groups: Sequence[DigitGroup]) -> bool:
     """Written cards come in one block or in fours ("6222 0212 3456 7890 123"); anything
     else, like a date next to a number, is not read as one card. Spoken digits may group
     any way."""
@@ -614,7 +471,7 @@ def _best_chain(scans: Sequence[_Scan], chain: Sequence[_Piece]) -> _Found | Non
 def _chain_hit(scans: Sequence[_Scan], pieces: Sequence[_Piece]) -> _Found | None:
     parts = [scans[p.turn].runs[p.run].groups[p.lo : p.hi] for p in pieces]
     groups = [g for part in parts for g in part]
-    if sum(len(g.digits) for g in groups) > _MAX_DIGITS:
+    if sum(len(g.digits) for g in groups) > MAX_DIGITS:
         return None
     number = _classify(groups)
     first_text, last_text = scans[pieces[0].turn].text, scans[pieces[-1].turn].text
@@ -634,14 +491,6 @@ def _mark_used(scans: Sequence[_Scan], pieces: Iterable[_Piece]) -> None:
 
 
 # --- masking --------------------------------------------------------------------------------
-
-
-def _digit_positions(text: str, start: int, end: int) -> list[int]:
-    return [
-        k
-        for k in range(max(0, start), min(len(text), end))
-        if text[k] in _DIGIT_VALUES or text[k] in _X_CHARS
-    ]
 
 
 def _hidden_slice(count: int, keep_first: int, keep_last: int) -> slice:

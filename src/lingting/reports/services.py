@@ -17,7 +17,7 @@ from lingting.documents.exports.pdf import pdf_begun, render_pdf
 from lingting.documents.exports.xlsx import render_xlsx
 from lingting.documents.periods import Period, parse_period
 from lingting.performance.tallies import tallies_catch_up, tallies_drain
-from lingting.reports.layouts import PERIOD_OF_KIND, document_for
+from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.permissions import may_archive_reports
 

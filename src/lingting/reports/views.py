@@ -25,7 +25,7 @@ from lingting.documents.periods import Period, PeriodKind, last_full_period, par
 from lingting.interactions.models import Queue
 from lingting.performance.tallies import counted_first
 from lingting.quality.permissions import may_read_qa_reports
-from lingting.reports.layouts import PERIOD_OF_KIND, document_for
+from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.permissions import may_archive_reports, may_read_quality_reports
 from lingting.reports.services import report_generate_on_demand

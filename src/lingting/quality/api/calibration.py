@@ -20,13 +20,14 @@ from lingting.quality.models import (
     CalibrationSession,
 )
 from lingting.quality.permissions import may_manage_qa, may_review
-from lingting.quality.selectors.calibration import (
+from lingting.quality.selectors.calibration import calibration_session_for, calibration_sessions_for
+from lingting.quality.selectors.calibration_agreement import (
     CalibrationPage,
     ContactAnswers,
-    calibration_examples_yaml,
     calibration_page_for,
-    calibration_session_for,
-    calibration_sessions_for,
+)
+from lingting.quality.selectors.calibration_examples import (
+    calibration_examples_yaml,
     examples_filename,
 )
 from lingting.quality.services.calibration import (

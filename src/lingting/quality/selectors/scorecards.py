@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lingting.engine.scorecard import CompiledScorecard, ScorecardError, parse_scorecard
+from lingting.engine.scorecard import CompiledScorecard, ScorecardError
 from lingting.engine.scorecard import Scorecard as EngineScorecard
+from lingting.engine.scorecard_yaml import parse_scorecard
 from lingting.quality.models import ScorecardVersion
 
 # The scorecard whose active version gives each contact its current score and scores new

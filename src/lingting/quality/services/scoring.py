@@ -24,8 +24,9 @@ from django.utils import timezone
 from lingting.core.models import AuditEvent, User
 from lingting.core.services import audit_record
 from lingting.engine.contacts import Contact as EngineContact
-from lingting.engine.scorecard import CompiledScorecard, builtin_scorecard
+from lingting.engine.scorecard import CompiledScorecard
 from lingting.engine.scorecard import Scorecard as EngineScorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, Scorecard, ScorecardVersion

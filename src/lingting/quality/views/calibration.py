@@ -30,17 +30,21 @@ from lingting.interactions.models import Contact
 from lingting.quality.models import CalibrationSession
 from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.calibration import (
-    AgreePage,
-    AnswerRow,
-    calibration_agree_page_for,
-    calibration_examples_yaml,
-    calibration_page_for,
     calibration_reviewer_choices,
     calibration_session_for,
     calibration_sessions_for,
     contacts_by_external_id,
-    examples_filename,
     recently_reviewed_contacts,
+)
+from lingting.quality.selectors.calibration_agreement import (
+    AgreePage,
+    AnswerRow,
+    calibration_agree_page_for,
+    calibration_page_for,
+)
+from lingting.quality.selectors.calibration_examples import (
+    calibration_examples_yaml,
+    examples_filename,
 )
 from lingting.quality.services.calibration import (
     AgreedInput,

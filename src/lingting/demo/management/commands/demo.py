@@ -23,7 +23,8 @@ from django.utils import timezone
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.calendars import demo_calendars
 from lingting.demo.coaching import demo_coaching
-from lingting.demo.generator import DemoOrg, demo_org, generate_contacts
+from lingting.demo.generator.organisation import DemoOrg, demo_org
+from lingting.demo.generator.traffic import generate_contacts
 from lingting.demo.performance import demo_performance
 from lingting.demo.quality import demo_qa_month
 from lingting.demo.reports import demo_reports
@@ -31,7 +32,7 @@ from lingting.demo.tickets import demo_tickets
 from lingting.demo.workforce import demo_workforce
 from lingting.engine.contacts import ContactError, contact_from_record
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
-from lingting.engine.scorecard import builtin_scorecard
+from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
 from lingting.performance.services import kpi_target_set

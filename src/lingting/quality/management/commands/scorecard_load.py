@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lingting.engine.scorecard import ScorecardError, load_scorecard
+from lingting.engine.scorecard import ScorecardError
+from lingting.engine.scorecard_yaml import load_scorecard
 from lingting.quality.services import scorecard_load, scorecard_version_activate
 
 

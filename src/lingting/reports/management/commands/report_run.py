@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.periods import last_full_period, parse_period
-from lingting.reports.layouts import PERIOD_OF_KIND
+from lingting.reports.layouts.kinds import PERIOD_OF_KIND
 from lingting.reports.models import GeneratedReport, ReportKind
 from lingting.reports.services import report_generate
 

@@ -1,0 +1,181 @@
+"""The shared scan: one pass over a contact's turns finds every phrase any rule looks for.
+
+Speed comes from sharing one scan: a compiled scorecard puts every literal phrase of every
+rule into Aho-Corasick automata (`PhraseIndex`, one per speaker, holding the phrases rules
+look for in that speaker's turns), scans each turn of a contact once, and hands the rules a
+`Scan` holding every hit by phrase. Rules then only look hits up; the few
+regex rules run their own precompiled pattern over the turns of their speaker. Excusing
+contexts (`except_in`) are checked in the text around a hit, not searched for.
+
+Phrases are matched as written, except that ASCII and full-width punctuation are the same
+(`，` and `,` both match a phrase written with either), because transcripts mix them freely.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import ahocorasick
+
+from lingting.engine.contacts import SPEAKERS, Contact, Turn
+from lingting.engine.results import Evidence
+
+# (turn position, start char, end char, what matched: the canonical phrase or the regex text)
+Span = tuple[int, int, int, str]
+# (whose turns, None for anyone's; a phrase): what a rule needs the shared scan to find
+Searched = tuple[str | None, str]
+
+# Characters that count as spoken: CJK ideographs, letters and digits — never punctuation,
+# spaces or symbols. `\w` is exactly that plus "_".
+_NOT_SPOKEN = re.compile(r"[\W_]+")
+TURN_SEPARATOR = "\n"  # never part of a phrase: phrases are checked to be on one line
+_FULL_TO_HALF = {"，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "（": "(", "）": ")"}
+_HALF_TO_FULL = str.maketrans({half: full for full, half in _FULL_TO_HALF.items()})
+_FULL_TO_HALF_TABLE = str.maketrans(_FULL_TO_HALF)
+_MAX_VARIED_MARKS = 4  # beyond this, mixing widths inside one phrase would explode the variants
+
+
+def normalize_phrase(phrase: str) -> str:
+    """The canonical form of a phrase: full-width punctuation (`,` → `，`)."""
+    return phrase.translate(_HALF_TO_FULL)
+
+
+def spoken_length(text: str) -> int:
+    """How many characters of `text` are spoken: ideographs, letters, digits."""
+    return len(text) - sum(len(run) for run in _NOT_SPOKEN.findall(text))
+
+
+class Scan:
+    """One contact as rules see it: its turns, who spoke each, and every phrase hit.
+
+    A working object for one `score` call, so it is mutable (it caches character counts).
+    """
+
+    __slots__ = ("_spoken", "_timed", "by_speaker", "contact", "found", "last", "speakers", "turns")
+
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+        self.turns: tuple[Turn, ...] = contact.turns
+        # Hits by phrase, filled in by `PhraseIndex.scan`, only in the turns of the speakers
+        # each phrase is searched for. A phrase's hits are in order within each speaker's.
+        self.found: defaultdict[str, list[Span]] = defaultdict(list)
+        self.speakers = [turn.speaker for turn in self.turns]
+        self.last = len(self.turns) - 1
+        self.by_speaker: defaultdict[str, list[int]] = defaultdict(list)
+        for position, speaker in enumerate(self.speakers):
+            self.by_speaker[speaker].append(position)
+        self._spoken: dict[int, int] = {}
+        self._timed: bool | None = None
+
+    @property
+    def timed(self) -> bool:
+        if self._timed is None:
+            self._timed = self.contact.is_timed
+        return self._timed
+
+    def positions(self, speaker: str | None, lo: int, hi: int) -> Sequence[int]:
+        """Positions of the turns of `speaker` (None: anyone) between lo and hi inclusive."""
+        if speaker is None:
+            return range(max(lo, 0), min(hi, self.last) + 1)
+        positions = self.by_speaker.get(speaker, [])
+        if lo <= 0 and hi >= self.last:
+            return positions
+        return [p for p in positions if lo <= p <= hi]
+
+    def spoken_chars(self, position: int) -> int:
+        count = self._spoken.get(position)
+        if count is None:
+            count = self._spoken[position] = spoken_length(self.turns[position].text)
+        return count
+
+    def evidence(self, span: Span) -> Evidence:
+        turn = self.turns[span[0]]
+        return Evidence(
+            turn.index, turn.speaker, span[1], span[2], turn.text[span[1] : span[2]], turn.start
+        )
+
+    def turn_evidence(self, position: int) -> Evidence:
+        turn = self.turns[position]
+        return Evidence(turn.index, turn.speaker, 0, len(turn.text), turn.text, turn.start)
+
+
+class PhraseIndex:
+    """Every phrase a scorecard's rules look for, in one Aho-Corasick automaton per speaker.
+
+    Each speaker's turns are searched only for the phrases rules look for in that speaker's
+    turns (or anyone's): customers' turns for complaints and requests, not for the agent's
+    greetings. An automaton's cost per character grows with the distinct first characters
+    of its phrases, so a customer's turn costs a fraction of an agent's.
+    """
+
+    def __init__(self, searched: Iterable[Searched]) -> None:
+        wanted: dict[str | None, set[str]] = {}
+        for speaker, phrase in searched:
+            wanted.setdefault(speaker, set()).add(normalize_phrase(phrase))
+        anyone = wanted.get(None, set())
+        built: dict[frozenset[str], Any] = {}
+        self._automata: dict[str, Any] = {}
+        for speaker in sorted(SPEAKERS):
+            phrases = frozenset(wanted.get(speaker, set()) | anyone)
+            if phrases:
+                if phrases not in built:
+                    built[phrases] = _automaton(phrases)
+                self._automata[speaker] = built[phrases]
+
+    def scan(self, contact: Contact) -> Scan:
+        """Find the phrases in each speaker's turns, in one pass over them joined together.
+
+        One pass is markedly cheaper than one per turn; no phrase contains the separator, so
+        no hit spans two turns. Hits arrive in text order, so the turn a hit belongs to
+        only ever moves forward.
+        """
+        scan = Scan(contact)
+        found, turns = scan.found, scan.turns
+        for speaker, positions in scan.by_speaker.items():
+            automaton = self._automata.get(speaker)
+            if automaton is None:
+                continue
+            texts = [turns[position].text for position in positions]
+            index, offset, limit = 0, 0, len(texts[0])
+            for end, (phrase, length) in automaton.iter(TURN_SEPARATOR.join(texts)):
+                while end >= limit:
+                    index += 1
+                    offset = limit + 1
+                    limit = offset + len(texts[index])
+                stop = end + 1 - offset
+                found[phrase].append((positions[index], stop - length, stop, phrase))
+        return scan
+
+
+def _automaton(phrases: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton finding each phrase, in every punctuation, as (phrase, length)."""
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        for key in punctuation_variants(phrase):
+            automaton.add_word(key, (phrase, len(key)))
+    automaton.make_automaton()
+    return automaton
+
+
+def punctuation_variants(phrase: str) -> list[str]:
+    """The phrase with each punctuation mark either full- or half-width."""
+    if sum(char in _FULL_TO_HALF for char in phrase) > _MAX_VARIED_MARKS:
+        return [phrase, phrase.translate(_FULL_TO_HALF_TABLE)]  # all one way or the other
+    variants = [""]
+    for char in phrase:
+        half = _FULL_TO_HALF.get(char)
+        options = (char, half) if half else (char,)
+        variants = [v + option for v in variants for option in options]
+    return variants
+
+
+# A turn's times for the rules on timings, which judge only timed contacts (`Scan.timed`).
+def turn_start(turn: Turn) -> float:
+    return turn.start if turn.start is not None else 0.0
+
+
+def turn_end(turn: Turn) -> float:
+    return turn.end if turn.end is not None else turn_start(turn)
