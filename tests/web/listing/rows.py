@@ -1,0 +1,148 @@
+"""Rows by the hundred, written with bulk_create: the services write one at a time, and a
+count of queries needs only that the rows are there as the services leave them.
+
+Row `n` is named with `n` in three digits (`L-007`) and is the newest of those written so
+far, so the first page of a newest-first list shows the last one written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from lingting.core.models import Agent, Role, Team, User
+from lingting.interactions.models import Contact
+from lingting.quality.models import (
+    AssignmentKind,
+    ContactScore,
+    Evaluation,
+    ReviewedItem,
+    ScorecardVersion,
+)
+from tests.conftest import SHANGHAI, Org
+
+# Contacts of the first days of October 2026, a minute apart: row n started at 09:00 + n min.
+FIRST_CALL = datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI)
+
+
+def row_name(prefix: str, n: int) -> str:
+    return f"{prefix}-{n:03d}"
+
+
+def contact_name(n: int) -> str:
+    """The external id of contact `n` as `contacts` writes it with the default prefix."""
+    return row_name("L", n)
+
+
+def agents(org: Org, numbers: Iterable[int], *, team: Team | None = None) -> list[Agent]:
+    """Agents `AG-000`… named 坐席000…, in `team` (or none)."""
+    made = Agent.objects.bulk_create(
+        Agent(code=row_name("AG", n), name=f"坐席{n:03d}", team=team) for n in numbers
+    )
+    org.agents.update({agent.code: agent for agent in made})
+    return made
+
+
+def users(numbers: Iterable[int], *, role: Role, prefix: str) -> list[User]:
+    return User.objects.bulk_create(
+        User(username=row_name(prefix, n), first_name=row_name(prefix, n), role=role)
+        for n in numbers
+    )
+
+
+def contacts(
+    org: Org,
+    version: ScorecardVersion,
+    numbers: Iterable[int],
+    *,
+    prefix: str = "L",
+    agent: str | Sequence[str] = "A1001",
+    score: float = 72,
+) -> list[Contact]:
+    """Scored contacts `L-000`…, one per minute from FIRST_CALL, each with a current score
+    that failed the 服务禁语 item. `agent`: one agent's code, or codes taken in turn."""
+    codes = [agent] if isinstance(agent, str) else list(agent)
+    numbers = list(numbers)
+    made = Contact.objects.bulk_create(
+        Contact(
+            external_id=row_name(prefix, n),
+            channel="voice",
+            direction="inbound",
+            queue=org.queues["ACD-01"],
+            agent=org.agents[codes[n % len(codes)]],
+            started_at=FIRST_CALL + timedelta(minutes=n),
+            answered_at=FIRST_CALL + timedelta(minutes=n, seconds=6),
+            ended_at=FIRST_CALL + timedelta(minutes=n, seconds=300),
+            talk_s=294,
+            turn_count=2,
+        )
+        for n in numbers
+    )
+    scores = ContactScore.objects.bulk_create(
+        ContactScore(
+            contact=contact,
+            version=version,
+            score=score,
+            passed=score >= 60,
+            fatal=False,
+            severity_a=1,
+            items=[],
+        )
+        for contact in made
+    )
+    for contact, result in zip(made, scores, strict=True):
+        contact.current_score = result
+    Contact.objects.bulk_update(made, ["current_score"])
+    return made
+
+
+def evaluations(
+    contacts: Iterable[Contact],
+    *,
+    reviewer: User,
+    kind: str = AssignmentKind.SAMPLE,
+    auto_result: str = "fail",
+    result: str = "pass",
+) -> list[Evaluation]:
+    """A submitted record of each contact by `reviewer`, newest for the newest contact, with
+    one reviewed automatic item (服务禁语) answered `result` where the machine said
+    `auto_result`: a false hit by default, points lost when `result` is "fail"."""
+    contacts = list(contacts)
+    made = Evaluation.objects.bulk_create(
+        Evaluation(
+            contact=contact,
+            reviewer=reviewer,
+            kind=kind,
+            version=contact.current_score.version,
+            auto_score=contact.current_score,
+            score=80 if result == "pass" else 70,
+            passed=True,
+            fatal=False,
+        )
+        for contact in contacts
+        if contact.current_score is not None
+    )
+    # auto_now_add stamps them all alike: the contacts' order is the records' order.
+    now = timezone.now()
+    for offset, evaluation in enumerate(reversed(made)):
+        evaluation.submitted_at = now - timedelta(seconds=offset)
+    Evaluation.objects.bulk_update(made, ["submitted_at"])
+    ReviewedItem.objects.bulk_create(
+        ReviewedItem(
+            evaluation=evaluation,
+            position=0,
+            item="forbidden_phrases",
+            title="服务禁语",
+            section="attitude",
+            severity="A",
+            points=10,
+            result=result,
+            points_lost=10 if result == "fail" else 0,
+            auto_result=auto_result,
+            overturned=auto_result != result,
+        )
+        for evaluation in made
+    )
+    return made
