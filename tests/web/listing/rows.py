@@ -108,7 +108,8 @@ def evaluations(
 ) -> list[Evaluation]:
     """A submitted record of each contact by `reviewer`, newest for the newest contact, with
     one reviewed automatic item (服务禁语) answered `result` where the machine said
-    `auto_result`: a false hit by default, points lost when `result` is "fail"."""
+    `auto_result`: a false hit by default, points lost when `result` is "fail". Its summary
+    names the contact, for the lists that show no contact id."""
     contacts = list(contacts)
     made = Evaluation.objects.bulk_create(
         Evaluation(
@@ -120,6 +121,7 @@ def evaluations(
             score=80 if result == "pass" else 70,
             passed=True,
             fatal=False,
+            summary=f"{contact.external_id} 的监督记录",
         )
         for contact in contacts
         if contact.current_score is not None
