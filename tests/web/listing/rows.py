@@ -60,8 +60,9 @@ def contacts(
     prefix: str = "L",
     agent: str | Sequence[str] = "A1001",
     score: float = 72,
+    first_call: datetime = FIRST_CALL,
 ) -> list[Contact]:
-    """Scored contacts `L-000`…, one per minute from FIRST_CALL, each with a current score
+    """Scored contacts `L-000`…, one per minute from `first_call`, each with a current score
     that failed the 服务禁语 item. `agent`: one agent's code, or codes taken in turn."""
     codes = [agent] if isinstance(agent, str) else list(agent)
     numbers = list(numbers)
@@ -72,9 +73,10 @@ def contacts(
             direction="inbound",
             queue=org.queues["ACD-01"],
             agent=org.agents[codes[n % len(codes)]],
-            started_at=FIRST_CALL + timedelta(minutes=n),
-            answered_at=FIRST_CALL + timedelta(minutes=n, seconds=6),
-            ended_at=FIRST_CALL + timedelta(minutes=n, seconds=300),
+            started_at=first_call + timedelta(minutes=n),
+            answered_at=first_call + timedelta(minutes=n, seconds=6),
+            ended_at=first_call + timedelta(minutes=n, seconds=300),
+            disposition="answered",
             talk_s=294,
             turn_count=2,
         )
