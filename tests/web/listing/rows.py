@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from lingting.core.models import Agent, Role, Team, User
-from lingting.interactions.models import Contact
+from lingting.interactions.models import Contact, Queue
 from lingting.quality.models import (
     AssignmentKind,
     ContactScore,
@@ -36,12 +36,33 @@ def contact_name(n: int) -> str:
     return row_name("L", n)
 
 
-def agents(org: Org, numbers: Iterable[int], *, team: Team | None = None) -> list[Agent]:
-    """Agents `AG-000`… named 坐席000…, in `team` (or none)."""
+def agents(
+    org: Org, numbers: Iterable[int], *, team: Team | Sequence[Team] | None = None
+) -> list[Agent]:
+    """Agents `AG-000`… named 坐席000…, in `team`, or in each of `team` in turn, or in none."""
+    numbers = list(numbers)
+    teams = [team] if team is None or isinstance(team, Team) else list(team)
     made = Agent.objects.bulk_create(
-        Agent(code=row_name("AG", n), name=f"坐席{n:03d}", team=team) for n in numbers
+        Agent(code=row_name("AG", n), name=f"坐席{n:03d}", team=teams[k % len(teams)])
+        for k, n in enumerate(numbers)
     )
     org.agents.update({agent.code: agent for agent in made})
+    return made
+
+
+def teams(numbers: Iterable[int]) -> list[Team]:
+    """Teams `T-000`… named 班组000…"""
+    return Team.objects.bulk_create(
+        Team(code=row_name("T", n), name=f"班组{n:03d}") for n in numbers
+    )
+
+
+def queues(org: Org, numbers: Iterable[int]) -> list[Queue]:
+    """ACD groups `Q-000`… named 队列000…"""
+    made = Queue.objects.bulk_create(
+        Queue(code=row_name("Q", n), name=f"队列{n:03d}") for n in numbers
+    )
+    org.queues.update({queue.code: queue for queue in made})
     return made
 
 
@@ -59,19 +80,22 @@ def contacts(
     *,
     prefix: str = "L",
     agent: str | Sequence[str] = "A1001",
+    queue: str | Sequence[str] = "ACD-01",
     score: float = 72,
     first_call: datetime = FIRST_CALL,
 ) -> list[Contact]:
-    """Scored contacts `L-000`…, one per minute from `first_call`, each with a current score
-    that failed the 服务禁语 item. `agent`: one agent's code, or codes taken in turn."""
+    """Answered, scored contacts `L-000`…, one per minute from `first_call`, each with a
+    current score that failed the 服务禁语 item. `agent` and `queue`: one code, or codes taken
+    in turn."""
     codes = [agent] if isinstance(agent, str) else list(agent)
+    queues = [queue] if isinstance(queue, str) else list(queue)
     numbers = list(numbers)
     made = Contact.objects.bulk_create(
         Contact(
             external_id=row_name(prefix, n),
             channel="voice",
             direction="inbound",
-            queue=org.queues["ACD-01"],
+            queue=org.queues[queues[n % len(queues)]],
             agent=org.agents[codes[n % len(codes)]],
             started_at=first_call + timedelta(minutes=n),
             answered_at=first_call + timedelta(minutes=n, seconds=6),
