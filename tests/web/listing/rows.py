@@ -131,9 +131,10 @@ def evaluations(
     kind: str = AssignmentKind.SAMPLE,
     auto_result: str = "fail",
     result: str = "pass",
+    item: tuple[str, str] = ("forbidden_phrases", "服务禁语"),
 ) -> list[Evaluation]:
     """A submitted record of each contact by `reviewer`, newest for the newest contact, with
-    one reviewed automatic item (服务禁语) answered `result` where the machine said
+    one reviewed automatic item (`item`: id and title) answered `result` where the machine said
     `auto_result`: a false hit by default, points lost when `result` is "fail". Its summary
     names the contact, for the lists that show no contact id."""
     contacts = list(contacts)
@@ -161,8 +162,8 @@ def evaluations(
         ReviewedItem(
             evaluation=evaluation,
             position=0,
-            item="forbidden_phrases",
-            title="服务禁语",
+            item=item[0],
+            title=item[1],
             section="attitude",
             severity="A",
             points=10,

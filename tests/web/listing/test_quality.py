@@ -168,6 +168,49 @@ def test_trust_calls(
     assert_queries_flat(client_of(qa_zhao, url), url, add_rows=add_rows, shown=rows.contact_name)
 
 
+def test_trust_report(
+    client_of: ClientOf, org: Org, qa_sun: User, qa_zhao: User, standard_version: ScorecardVersion
+) -> None:
+    """A line per automatic item: each row's record reviewed an item of its own."""
+    url = "/quality/trust/"
+
+    def add_rows(numbers: range) -> None:
+        for n, contact in zip(numbers, rows.contacts(org, standard_version, numbers), strict=True):
+            rows.evaluations([contact], reviewer=qa_sun, item=(f"item{n}", row_name("规则", n)))
+
+    assert_queries_flat(
+        client_of(qa_zhao, url), url, add_rows=add_rows, shown=lambda n: row_name("规则", n)
+    )
+
+
+def test_dispute_report(
+    client_of: ClientOf,
+    org: Org,
+    agent_li: User,
+    qa_zhao: User,
+    standard_version: ScorecardVersion,
+) -> None:
+    """A line per reviewer: each row's record, disputed, is by a QA analyst of its own."""
+    url = "/quality/disputes/report/"
+
+    def add_rows(numbers: range) -> None:
+        reviewers = rows.users(numbers, role=Role.QA_ANALYST, prefix="analyst")
+        contacts = rows.contacts(org, standard_version, numbers)
+        records = [
+            record
+            for reviewer, contact in zip(reviewers, contacts, strict=True)
+            for record in rows.evaluations([contact], reviewer=reviewer, result="fail")
+        ]
+        Dispute.objects.bulk_create(
+            Dispute(evaluation=record, item="forbidden_phrases", raised_by=agent_li, reason="申诉")
+            for record in records
+        )
+
+    assert_queries_flat(
+        client_of(qa_zhao, url), url, add_rows=add_rows, shown=lambda n: row_name("analyst", n)
+    )
+
+
 def test_analysts_access(client_of: ClientOf, org: Org, qa_zhao: User) -> None:
     """One form per QA analyst, each with every team and queue to tick."""
     url = "/quality/access/"
