@@ -268,20 +268,24 @@ def test_new_calibration_offers_recent_contacts_and_reviewers(
     assert_queries_flat(client_of(qa_zhao, url), url, add_rows=add_rows, shown=rows.contact_name)
 
 
+@pytest.mark.parametrize(
+    "path", ["/quality/calibration/{session}/", "/api/quality/calibrations/{session}"]
+)
 def test_a_calibration_sessions_contacts(
+    path: str,
     client_of: ClientOf,
     org: Org,
     qa_zhao: User,
     qa_sun: User,
     standard_version: ScorecardVersion,
 ) -> None:
-    """A session's page: one section per contact with each reviewer's answers, and the
-    viewer's own contacts still to score."""
+    """A session's page (and its summary in the API): one section per contact with each
+    reviewer's answers, and the viewer's own contacts still to score."""
     session = CalibrationSession.objects.create(
         title="十月校准", created_by=qa_zhao, version=standard_version
     )
     session.reviewers.add(qa_sun, qa_zhao)
-    url = f"/quality/calibration/{session.pk}/"
+    url = path.format(session=session.pk)
 
     def add_rows(numbers: range) -> None:
         made = rows.contacts(org, standard_version, numbers)
