@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 FEW, MANY = 20, 200
 
 AddRows = Callable[[range], object]
-ShownRow = Callable[[int], str]
 
 
 def queries_of(client: Client, url: str, *, shows: str) -> list[str]:
@@ -32,15 +31,16 @@ def queries_of(client: Client, url: str, *, shows: str) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
 
-def assert_queries_flat(client: Client, url: str, *, add_rows: AddRows, shown: ShownRow) -> None:
+def assert_queries_flat(client: Client, url: str, *, add_rows: AddRows, shown: str) -> None:
     """Add rows 0–19 and count; add rows 20–199 and count again: the two are equal.
 
-    `add_rows(numbers)` writes the rows numbered so; `shown(number)` is a text the list
-    shows for that row (the newest, which any first page or capped list holds)."""
+    `add_rows(numbers)` writes the rows numbered so; `shown` is a text the list shows once
+    they are written, with `{n}` the number of the newest (which any first page or capped
+    list holds) and `{count}` how many there are: "L-{n:03d}", "{count} 名坐席"."""
     add_rows(range(FEW))
-    few = queries_of(client, url, shows=shown(FEW - 1))
+    few = queries_of(client, url, shows=shown.format(n=FEW - 1, count=FEW))
     add_rows(range(FEW, MANY))
-    many = queries_of(client, url, shows=shown(MANY - 1))
+    many = queries_of(client, url, shows=shown.format(n=MANY - 1, count=MANY))
     assert len(many) == len(few), _growth(few, many)
 
 

@@ -8,6 +8,7 @@ far, so the first page of a newest-first list shows the last one written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -18,6 +19,8 @@ from lingting.quality.models import (
     AssignmentKind,
     ContactScore,
     Evaluation,
+    Finding,
+    FindingScope,
     ReviewedItem,
     ScorecardVersion,
 )
@@ -27,13 +30,21 @@ from tests.conftest import SHANGHAI, Org
 FIRST_CALL = datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI)
 
 
+@dataclass(frozen=True)
+class Center:
+    """The fixtures' contact center (tests.conftest.org) and the standard scorecard its
+    contacts are scored with."""
+
+    org: Org
+    version: ScorecardVersion
+
+
 def row_name(prefix: str, n: int) -> str:
     return f"{prefix}-{n:03d}"
 
 
-def contact_name(n: int) -> str:
-    """The external id of contact `n` as `contacts` writes it with the default prefix."""
-    return row_name("L", n)
+# What a list shows of the newest contact `contacts` wrote (see counting.assert_queries_flat).
+CONTACT = "L-{n:03d}"
 
 
 def agents(
@@ -74,8 +85,7 @@ def users(numbers: Iterable[int], *, role: Role, prefix: str) -> list[User]:
 
 
 def contacts(
-    org: Org,
-    version: ScorecardVersion,
+    center: Center,
     numbers: Iterable[int],
     *,
     prefix: str = "L",
@@ -84,9 +94,9 @@ def contacts(
     score: float = 72,
     first_call: datetime = FIRST_CALL,
 ) -> list[Contact]:
-    """Answered, scored contacts `L-000`…, one per minute from `first_call`, each with a
-    current score that failed the 服务禁语 item. `agent` and `queue`: one code, or codes taken
-    in turn."""
+    """Answered contacts `L-000`…, one per minute from `first_call`, each with a current
+    score of `score` (one item of severity A failed). `agent` and `queue`: one code, or
+    codes taken in turn."""
     codes = [agent] if isinstance(agent, str) else list(agent)
     queues = [queue] if isinstance(queue, str) else list(queue)
     numbers = list(numbers)
@@ -95,8 +105,8 @@ def contacts(
             external_id=row_name(prefix, n),
             channel="voice",
             direction="inbound",
-            queue=org.queues[queues[n % len(queues)]],
-            agent=org.agents[codes[n % len(codes)]],
+            queue=center.org.queues[queues[n % len(queues)]],
+            agent=center.org.agents[codes[n % len(codes)]],
             started_at=first_call + timedelta(minutes=n),
             answered_at=first_call + timedelta(minutes=n, seconds=6),
             ended_at=first_call + timedelta(minutes=n, seconds=300),
@@ -109,7 +119,7 @@ def contacts(
     scores = ContactScore.objects.bulk_create(
         ContactScore(
             contact=contact,
-            version=version,
+            version=center.version,
             score=score,
             passed=score >= 60,
             fatal=False,
@@ -128,25 +138,23 @@ def evaluations(
     contacts: Iterable[Contact],
     *,
     reviewer: User,
-    kind: str = AssignmentKind.SAMPLE,
-    auto_result: str = "fail",
     result: str = "pass",
     item: tuple[str, str] = ("forbidden_phrases", "服务禁语"),
 ) -> list[Evaluation]:
-    """A submitted record of each contact by `reviewer`, newest for the newest contact, with
-    one reviewed automatic item (`item`: id and title) answered `result` where the machine said
-    `auto_result`: a false hit by default, points lost when `result` is "fail". Its summary
-    names the contact, for the lists that show no contact id."""
+    """A submitted sample record of each contact by `reviewer`, newest for the newest
+    contact, with one reviewed automatic item (`item`: id and title) the machine failed and
+    the reviewer answered `result`: a false hit by default, confirmed (points lost) when
+    "fail". Its summary names the contact, for the lists that show no contact id."""
     contacts = list(contacts)
     made = Evaluation.objects.bulk_create(
         Evaluation(
             contact=contact,
             reviewer=reviewer,
-            kind=kind,
+            kind=AssignmentKind.SAMPLE,
             version=contact.current_score.version,
             auto_score=contact.current_score,
             score=80 if result == "pass" else 70,
-            passed=True,
+            passed=result == "pass",
             fatal=False,
             summary=f"{contact.external_id} 的监督记录",
         )
@@ -169,9 +177,22 @@ def evaluations(
             points=10,
             result=result,
             points_lost=10 if result == "fail" else 0,
-            auto_result=auto_result,
-            overturned=auto_result != result,
+            auto_result="fail",
+            overturned=result != "fail",
         )
         for evaluation in made
     )
     return made
+
+
+def common_findings(records: Sequence[Evaluation], numbers: Iterable[int]) -> None:
+    """In the record of row n, a common finding (共性问题n) on an item of its own, item-n."""
+    Finding.objects.bulk_create(
+        Finding(
+            evaluation=record,
+            item=row_name("item", n),
+            note=f"共性问题{n:03d}",
+            scope=FindingScope.COMMON,
+        )
+        for n, record in zip(numbers, records, strict=True)
+    )

@@ -10,24 +10,22 @@ import pytest
 
 from lingting.coaching.models import ImprovementPlan, Training
 from lingting.core.models import Agent, User
-from lingting.quality.models import Evaluation, Finding, FindingScope, ScorecardVersion
+from lingting.quality.models import Evaluation
 from tests.conftest import SHANGHAI, Org
 from tests.web.listing import rows
-from tests.web.listing.conftest import ClientOf
-from tests.web.listing.counting import assert_queries_flat
-from tests.web.listing.rows import row_name
+from tests.web.listing.conftest import AssertFlat
+from tests.web.listing.rows import Center, row_name
 
 BELOW_TARGET_MONTHS = (7, 8, 9)  # of 2026: what a detection as of 1 October looks at
 
 
-def below_target(org: Org, version: ScorecardVersion, numbers: range) -> list[Agent]:
+def below_target(center: Center, numbers: range) -> list[Agent]:
     """New agents AG-nnn, each scored 65 (below the default 80) in July, August and
     September 2026."""
-    made = rows.agents(org, numbers, team=org.teams["一班"])
+    made = rows.agents(center.org, numbers, team=center.org.teams["一班"])
     for month in BELOW_TARGET_MONTHS:
         rows.contacts(
-            org,
-            version,
+            center,
             numbers,
             prefix=f"M{month}",
             agent=[agent.code for agent in made],
@@ -53,80 +51,56 @@ def plans(agents: list[Agent], *, opened_by: User) -> list[ImprovementPlan]:
     )
 
 
-def test_improvement_plans(client_of: ClientOf, org: Org, ops_zhou: User) -> None:
+def test_improvement_plans_queries_do_not_grow(
+    assert_flat: AssertFlat, org: Org, ops_zhou: User
+) -> None:
     url = "/coaching/"
 
     def add_rows(numbers: range) -> None:
         plans(rows.agents(org, numbers, team=org.teams["一班"]), opened_by=ops_zhou)
 
-    assert_queries_flat(
-        client_of(ops_zhou, url), url, add_rows=add_rows, shown=lambda n: row_name("AG", n)
-    )
+    assert_flat(ops_zhou, url, add_rows=add_rows, shown="AG-{n:03d}")
 
 
-def test_agents_below_target(
-    client_of: ClientOf, org: Org, ops_zhou: User, standard_version: ScorecardVersion
+def test_agents_below_target_queries_do_not_grow(
+    assert_flat: AssertFlat, center: Center, ops_zhou: User
 ) -> None:
     """Ten agents a page; the count above them says all were looked at."""
     url = "/coaching/detect/?figure=qa_score&as_of=2026-10-01"
 
     def add_rows(numbers: range) -> None:
-        below_target(org, standard_version, numbers)
+        below_target(center, numbers)
 
-    assert_queries_flat(
-        client_of(ops_zhou, url),
-        url,
-        add_rows=add_rows,
-        shown=lambda n: f"{n + 1} 名坐席中 {n + 1} 名连续未达标",
-    )
+    assert_flat(ops_zhou, url, add_rows=add_rows, shown="{count} 名坐席中 {count} 名连续未达标")
 
 
 @pytest.mark.parametrize("comparison", ["level", "change"])
-def test_a_cohorts_effect(
-    comparison: str,
-    client_of: ClientOf,
-    org: Org,
-    ops_zhou: User,
-    standard_version: ScorecardVersion,
+def test_a_cohorts_effect_queries_do_not_grow(
+    comparison: str, assert_flat: AssertFlat, center: Center, ops_zhou: User
 ) -> None:
     """The October cohort of plans on the QA score: its agents' months against the rest."""
     url = f"/coaching/effect/?cohort=qa_score:2026-10&comparison={comparison}"
 
     def add_rows(numbers: range) -> None:
-        plans(below_target(org, standard_version, numbers), opened_by=ops_zhou)
+        plans(below_target(center, numbers), opened_by=ops_zhou)
 
-    assert_queries_flat(
-        client_of(ops_zhou, url),
-        url,
-        add_rows=add_rows,
-        shown=lambda n: f"2026-10 ({n + 1})",
-    )
+    assert_flat(ops_zhou, url, add_rows=add_rows, shown="2026-10 ({count})")
 
 
-def test_training_needs_and_trainings(
-    client_of: ClientOf, org: Org, qa_sun: User, ops_zhou: User, standard_version: ScorecardVersion
+def test_training_needs_and_trainings_queries_do_not_grow(
+    assert_flat: AssertFlat, center: Center, qa_sun: User, ops_zhou: User
 ) -> None:
     """Per row: a contact whose record names a common issue on an item of its own and asks
     for training, and a training held on that item."""
     url = "/coaching/training/"
-    trainer = org.users["qa_zhao"]
+    trainer = center.org.users["qa_zhao"]
 
     def add_rows(numbers: range) -> None:
-        records = rows.evaluations(
-            rows.contacts(org, standard_version, numbers), reviewer=qa_sun, result="fail"
-        )
+        records = rows.evaluations(rows.contacts(center, numbers), reviewer=qa_sun, result="fail")
         for record in records:
             record.training_need = f"{record.contact.external_id} 需要话术培训"
         Evaluation.objects.bulk_update(records, ["training_need"])
-        Finding.objects.bulk_create(
-            Finding(
-                evaluation=record,
-                item=row_name("item", n),
-                note=f"共性问题{n:03d}",
-                scope=FindingScope.COMMON,
-            )
-            for n, record in zip(numbers, records, strict=True)
-        )
+        rows.common_findings(records, numbers)
         trainings = Training.objects.bulk_create(
             Training(
                 topic=row_name("training", n),
@@ -137,19 +111,16 @@ def test_training_needs_and_trainings(
             for n in numbers
         )
         for training in trainings:
-            training.attendees.add(org.agents["A1001"], org.agents["A1002"])
+            training.attendees.add(center.org.agents["A1001"], center.org.agents["A1002"])
 
-    assert_queries_flat(
-        client_of(ops_zhou, url),
-        url,
-        add_rows=add_rows,
-        # The newest record's request: the trainings' 20 are not the newest (annotate() drops
-        # Training's Meta.ordering), so the newest training may not be among them.
-        shown=lambda n: f"{rows.contact_name(n)} 需要话术培训",
-    )
+    # The newest record's request: the trainings' 20 are not the newest (annotate() drops
+    # Training's Meta.ordering), so the newest training may not be among them.
+    assert_flat(ops_zhou, url, add_rows=add_rows, shown=f"{rows.CONTACT} 需要话术培训")
 
 
-def test_a_trainings_attendees(client_of: ClientOf, org: Org, ops_zhou: User) -> None:
+def test_a_trainings_attendees_queries_do_not_grow(
+    assert_flat: AssertFlat, org: Org, ops_zhou: User
+) -> None:
     training = Training.objects.create(
         topic="规范用语", item="forbidden_phrases", held_on=date(2026, 10, 8), trainer=ops_zhou
     )
@@ -158,6 +129,4 @@ def test_a_trainings_attendees(client_of: ClientOf, org: Org, ops_zhou: User) ->
     def add_rows(numbers: range) -> None:
         training.attendees.add(*rows.agents(org, numbers, team=org.teams["二班"]))
 
-    assert_queries_flat(
-        client_of(ops_zhou, url), url, add_rows=add_rows, shown=lambda n: row_name("AG", n)
-    )
+    assert_flat(ops_zhou, url, add_rows=add_rows, shown="AG-{n:03d}")
