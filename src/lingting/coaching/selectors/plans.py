@@ -26,7 +26,8 @@ def plans_for(*, user: User, status: str = "") -> QuerySet[ImprovementPlan]:
     )
     if status:
         plans = plans.filter(status=status)
-    return plans.annotate(session_count=Count("sessions"))
+    # Explicit: a model's default ordering is dropped from a query that aggregates.
+    return plans.annotate(session_count=Count("sessions")).order_by("-opened_on", "-id")
 
 
 def plan_for(*, user: User, plan_id: int) -> ImprovementPlan:

@@ -177,4 +177,10 @@ def training_tracking(*, training: Training, weeks: int = 6) -> IssueTracking:
 
 
 def trainings_listed() -> QuerySet[Training]:
-    return Training.objects.select_related("trainer").annotate(attendee_count=Count("attendees"))
+    """Newest first (explicit: a model's default ordering is dropped from a query that
+    aggregates), each with its number of attendees."""
+    return (
+        Training.objects.select_related("trainer")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-id")
+    )

@@ -18,7 +18,7 @@ from lingting.quality.models import (
 )
 from lingting.quality.models.sampling import Allocation, SamplingMethod, Schedule, StratifyBy
 from lingting.quality.permissions import may_manage_qa
-from lingting.quality.selectors.sampling import TargetCriteria
+from lingting.quality.selectors.sampling import TargetCriteria, sampling_plans
 from lingting.quality.services.sampling import PlanSpec, sample_draw, sampling_plan_save
 
 router = Router()
@@ -68,7 +68,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_reviewers(plan: SamplingPlan) -> dict[str, int]:
-        return {q.reviewer.username: q.quota for q in plan.quotas.select_related("reviewer")}
+        return {q.reviewer.username: q.quota for q in plan.quotas.all()}
 
 
 class DrawOut(Schema):
@@ -99,7 +99,7 @@ class DrawIn(Schema):
 @router.get("/plans", response=list[PlanOut])
 def plan_list(request: HttpRequest) -> list[SamplingPlan]:
     require(may_manage_qa(request_user(request)))
-    return list(SamplingPlan.objects.all())
+    return list(sampling_plans())
 
 
 @router.post("/plans", response={201: PlanOut})
@@ -124,13 +124,14 @@ def plan_create(request: HttpRequest, body: PlanIn) -> Status[SamplingPlan]:
         description=body.description,
         is_active=body.is_active,
     )
-    return Status(201, sampling_plan_save(actor=user, spec=spec))
+    saved = sampling_plan_save(actor=user, spec=spec)
+    return Status(201, sampling_plans().get(pk=saved.pk))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
 def plan_detail(request: HttpRequest, plan_id: RowId) -> SamplingPlan:
     require(may_manage_qa(request_user(request)))
-    return get_object_or_404(SamplingPlan, pk=plan_id)
+    return get_object_or_404(sampling_plans(), pk=plan_id)
 
 
 @router.post("/plans/{plan_id}/draws", response={201: DrawOut})

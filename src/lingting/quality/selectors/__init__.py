@@ -1,2 +1,2 @@
 """The quality app's reads, one module per part of the work (sampling, reviews, disputes,
-calibration, cases, trust, scores of record, scorecards)."""
+calibration, cases, trust, the analysts' access, scores of record, scorecards)."""

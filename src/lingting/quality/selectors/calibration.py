@@ -85,7 +85,7 @@ def calibration_sessions_for(user: User) -> QuerySet[CalibrationSession]:
             filter=Q(assignments__status=AssignmentStatus.SUBMITTED),
             distinct=True,
         ),
-    )
+    ).order_by("-created_at", "-id")  # explicit: an aggregating query drops Meta.ordering
     if may_manage_qa(user):
         return sessions
     return sessions.filter(reviewers=user)

@@ -354,7 +354,10 @@ class _SessionData:
             scorecard=scorecard_of(session.version),
             contacts=contacts,
             reviewers=list(session.reviewers.order_by("username")),
-            assignments=list(ReviewAssignment.objects.filter(session=session)),
+            # With their contacts: the viewer's pending ones are listed by external id.
+            assignments=list(
+                ReviewAssignment.objects.filter(session=session).select_related("contact")
+            ),
             evaluations=list(
                 Evaluation.objects.filter(
                     assignment__session=session, kind=AssignmentKind.CALIBRATION

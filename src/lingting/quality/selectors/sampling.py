@@ -300,5 +300,10 @@ def pending_assignments_for(reviewer_id: int) -> QuerySet[ReviewAssignment]:
     )
 
 
+def sampling_plans() -> QuerySet[SamplingPlan]:
+    """The plans, each with its reviewers' quotas: every plan listed names its reviewers."""
+    return SamplingPlan.objects.prefetch_related("quotas__reviewer")
+
+
 def plan_draws(plan: SamplingPlan) -> QuerySet[SampleDraw]:
     return plan.draws.select_related("drawn_by").order_by("-drawn_at")

@@ -14,18 +14,14 @@ from lingting.engine.sampling import daily_sample_advice
 from lingting.quality.forms import SampleSizeForm, SamplingPlanForm
 from lingting.quality.models import SamplingPlan
 from lingting.quality.permissions import may_manage_qa
-from lingting.quality.selectors.sampling import (
-    TargetCriteria,
-    plan_draws,
-)
+from lingting.quality.selectors.sampling import TargetCriteria, plan_draws, sampling_plans
 from lingting.quality.services.sampling import sample_draw, sampling_plan_save
 
 
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     require(may_manage_qa(request_user(request)))
-    plans = SamplingPlan.objects.prefetch_related("quotas__reviewer")
-    return render(request, "quality/plan_list.html", {"plans": plans})
+    return render(request, "quality/plan_list.html", {"plans": sampling_plans()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +41,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     require(may_manage_qa(request_user(request)))
-    plan = get_object_or_404(SamplingPlan.objects.prefetch_related("quotas__reviewer"), pk=plan_id)
+    plan = get_object_or_404(sampling_plans(), pk=plan_id)
     return render(
         request,
         "quality/plan_detail.html",
