@@ -16,10 +16,10 @@ from lingting.core.models import User
 from lingting.documents.document import Chart, Column, ReportDocument, Section, Series, Table
 from lingting.documents.exports.xlsx import render_xlsx
 from lingting.interactions.models import Queue
-from lingting.tickets.models import Department, WorkOrder
+from lingting.workorders.models import Department, WorkOrder
 from tests.conftest import SHANGHAI
-from tests.web.test_tickets_report import two_months  # noqa: F401 (a fixture)
-from tests.web.test_tickets_services import departments  # noqa: F401 (a fixture)
+from tests.web.workorders.test_report import two_months  # noqa: F401 (a fixture)
+from tests.web.workorders.test_services import departments  # noqa: F401 (a fixture)
 
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
 

@@ -12,10 +12,11 @@ import pytest
 from django.test import Client
 
 from lingting.core.models import User
-from lingting.tickets.models import Department, WorkOrderType
-from lingting.tickets.services import workorder_create_from_contact, workorder_dispatch
+from lingting.workorders.models import Department, WorkOrderType
+from lingting.workorders.services.creation import workorder_create_from_contact
+from lingting.workorders.services.steps import workorder_dispatch
 from tests.conftest import Org
-from tests.web.test_tickets_services import departments  # noqa: F401 (a fixture)
+from tests.web.workorders.test_services import departments  # noqa: F401 (a fixture)
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db

@@ -43,9 +43,10 @@ from lingting.quality.services.reviews import (
     auto_results_of,
     evaluation_submit,
 )
-from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
-from lingting.tickets.services import workorder_create_from_contact, workorder_dispatch
 from lingting.webhooks.selectors import event_payload
+from lingting.workorders.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.workorders.services.creation import workorder_create_from_contact
+from lingting.workorders.services.steps import workorder_dispatch
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
 
 pytestmark = pytest.mark.django_db

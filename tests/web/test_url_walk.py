@@ -158,7 +158,7 @@ def _valid(route: str, name: str) -> str:
         if param == name and route.startswith(prefix):
             return str(first())
     if name == "number":  # a work order's number in the API
-        from lingting.tickets.models import WorkOrder
+        from lingting.workorders.models import WorkOrder
 
         order = WorkOrder.objects.order_by("pk").first()
         return order.number if order else "X"

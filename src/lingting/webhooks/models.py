@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import User
-from lingting.tickets.models import WorkOrder, WorkOrderEvent
+from lingting.workorders.models import WorkOrder, WorkOrderEvent
 
 
 class WebhookEndpoint(models.Model):

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from lingting.engine.pii import mask_personal_numbers
 from lingting.engine.webhooks import event_type, wants
-from lingting.tickets.models import WorkOrder, WorkOrderEvent
-from lingting.tickets.selectors import workorder_deadline, workorder_fields_shown
 from lingting.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from lingting.workorders.models import WorkOrder, WorkOrderEvent
+from lingting.workorders.selectors.deadlines import workorder_deadline
+from lingting.workorders.selectors.orders import workorder_fields_shown
 
 DELIVERY_LOG_LENGTH = 100
 

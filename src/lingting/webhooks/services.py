@@ -47,7 +47,6 @@ from lingting.engine.webhooks import (
     retry_delay,
     signature_header,
 )
-from lingting.tickets.models import WorkOrder, WorkOrderEvent
 from lingting.webhooks import transport
 from lingting.webhooks.models import (
     ApiIdempotencyKey,
@@ -57,6 +56,7 @@ from lingting.webhooks.models import (
     WebhookEndpoint,
 )
 from lingting.webhooks.selectors import endpoints_wanting, event_payload
+from lingting.workorders.models import WorkOrder, WorkOrderEvent
 
 LEASE = RETRY_DELAYS[0]  # a claimed delivery is free again after this (its sender died)
 SECRET_PREFIX = "whsec_"
