@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, HeaderEx, P, Query, Router, Schema, Status
 
+from lingting.core.models import User
 from lingting.core.permissions import request_user
 from lingting.core.services import api_key_digest
 from lingting.engine.workorders import Action
@@ -31,22 +32,7 @@ from lingting.workorders.api.schemas import (
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
 from lingting.workorders.selectors.orders import workorders_for
 from lingting.workorders.services.creation import workorder_create, workorder_create_from_contact
-from lingting.workorders.services.escalation import workorder_escalate
-from lingting.workorders.services.steps import (
-    workorder_accept,
-    workorder_callback,
-    workorder_callback_result,
-    workorder_cancel,
-    workorder_close,
-    workorder_dispatch,
-    workorder_note,
-    workorder_pause,
-    workorder_reopen,
-    workorder_reply,
-    workorder_resume,
-    workorder_return,
-    workorder_urge,
-)
+from lingting.workorders.services.steps import workorder_step
 from lingting.workorders.services.transitions import ConcurrentEdit
 
 router = Router()
@@ -161,43 +147,26 @@ def order_step(
     return Status(200, order_detail_out(order, viewer=user))
 
 
-def _find(user: Any, number: str) -> WorkOrder | None:
+def _find(user: User, number: str) -> WorkOrder | None:
     return workorders_for(user).filter(number=number).first()
 
 
-def _take(user: Any, order: WorkOrder, action: Action, body: StepIn) -> WorkOrder:
-    common: dict[str, Any] = {"actor": user, "order": order, "version": body.version}
+def _take(user: User, order: WorkOrder, action: Action, body: StepIn) -> WorkOrder:
+    """The step with what `body` carried, a dispatch's department codes looked up (an
+    unknown one is 422)."""
+    departments: list[Department] = []
     if action == Action.DISPATCH:
         departments = list(Department.objects.filter(code__in=body.departments))
         if len(departments) != len(set(body.departments)):
             raise ValidationError({"departments": "unknown department code"})
-        return workorder_dispatch(**common, departments=departments, note=body.reason)
-    if action == Action.REPLY:
-        return workorder_reply(**common, reply=body.reason)
-    if action == Action.CALLBACK:
-        return workorder_callback(**common)
-    if action == Action.CALLBACK_RESULT:
-        if body.satisfied is None:
-            raise ValidationError({"satisfied": "请记录客户是否满意"})
-        return workorder_callback_result(**common, satisfied=body.satisfied, note=body.reason)
-    if action == Action.URGE:
-        return workorder_urge(
-            **common, by_customer=body.by_customer, note=body.reason, threatened=body.threatened
-        )
-    if action == Action.NOTE:
-        return workorder_note(**common, note=body.reason, threatened=body.threatened)
-    if action in (Action.RETURN, Action.CANCEL, Action.REOPEN, Action.ESCALATE):
-        named = {
-            Action.RETURN: workorder_return,
-            Action.CANCEL: workorder_cancel,
-            Action.REOPEN: workorder_reopen,
-            Action.ESCALATE: workorder_escalate,
-        }[action]
-        return named(**common, reason=body.reason)
-    noted: dict[Action, Callable[..., WorkOrder]] = {
-        Action.ACCEPT: workorder_accept,
-        Action.CLOSE: workorder_close,
-        Action.PAUSE: workorder_pause,
-        Action.RESUME: workorder_resume,
-    }
-    return noted[action](**common, note=body.reason)
+    return workorder_step(
+        actor=user,
+        order=order,
+        version=body.version,
+        action=action,
+        reason=body.reason,
+        departments=departments,
+        satisfied=body.satisfied,
+        by_customer=body.by_customer,
+        threatened=body.threatened,
+    )

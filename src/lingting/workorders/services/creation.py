@@ -21,10 +21,10 @@ from lingting.interactions.models import Contact, Customer
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
 from lingting.workorders.selectors.ladder import threat_words
 from lingting.workorders.selectors.orders import repeat_target
+from lingting.workorders.services.deadlines import workorder_deadline_refresh
 from lingting.workorders.services.escalation import repeat_complaint_urge, workorder_escalate_if_due
 from lingting.workorders.services.transitions import (
     CREATE,
-    workorder_deadline_set,
     workorder_event_record,
 )
 
@@ -142,8 +142,8 @@ def workorder_create(
             reason="",
             payload=_creation_facts(earlier, threatened=threatened, words=words),
         )
-        workorder_deadline_set(order, now=now)
-        order.save(update_fields=["number", "due_at", "warn_from"])
+        order.save(update_fields=["number"])
+        workorder_deadline_refresh(order, now=now)
         if earlier is not None and earlier.state in OPEN_STATES:
             repeat_complaint_urge(earlier, repeat=order, actor=actor)
         workorder_escalate_if_due(order, actor=actor, now=now)

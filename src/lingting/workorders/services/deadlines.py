@@ -1,5 +1,7 @@
-"""Deadline warnings (时限预警): each warning point and deadline an open order reaches, sent
-once to the people it concerns."""
+"""Work-order deadlines as stored: the due time and first warning point kept up to date
+(the one refresh every step, setting change and hourly run uses), and the deadline warnings
+(时限预警): each warning point and deadline an open order reaches, sent once to the people
+it concerns."""
 
 from __future__ import annotations
 
@@ -15,6 +17,21 @@ from lingting.core.services import notification_send
 from lingting.workorders.models import OPEN_STATES, WorkOrder, WorkOrderWarning
 from lingting.workorders.selectors.deadlines import Deadline, workorder_deadline
 from lingting.workorders.services.notices import notice_facts, workorder_url
+
+
+def workorder_deadline_refresh(
+    order: WorkOrder, *, now: datetime | None = None
+) -> tuple[Deadline, bool]:
+    """`order`'s deadline recomputed from its trail, its type and department as they are
+    now, and stored where the due time or the first warning point (the list's marks, the
+    dashboard's counts, the report's on-time rate read them) differ; True when they did.
+    A step, a changed limit or working hours, a corrected calendar day all move them."""
+    due = workorder_deadline(order, now=now)
+    changed = (order.due_at, order.warn_from) != (due.due_at, due.warn_from)
+    if changed:
+        order.due_at, order.warn_from = due.due_at, due.warn_from
+        WorkOrder.objects.filter(pk=order.pk).update(due_at=due.due_at, warn_from=due.warn_from)
+    return due, changed
 
 
 @dataclass(slots=True)
@@ -36,11 +53,10 @@ def workorder_warnings_send(*, now: datetime | None = None) -> WarningRun:
     timer in memory), so running it late, twice or after a restart sends each warning once:
     a `WorkOrderWarning` per order, point and run of its clock (a reopened order's clock
     restarts, and it warns again). The owner, their team leader and the department's lead
-    are told; at the
-    deadline the department's members too. Paused orders (and children of a paused order)
-    do not warn. When several points passed unsent, only the latest is sent; the others are
-    recorded as superseded. The stored deadline and first warning point are refreshed too
-    (a corrected calendar day moves them).
+    are told; at the deadline the department's members too. Paused orders (and children of
+    a paused order) do not warn. When several points passed unsent, only the latest is
+    sent; the others are recorded as superseded. The stored deadline and first warning
+    point are refreshed too (a corrected calendar day moves them).
     """
     now = now or timezone.now()
     run = WarningRun()
@@ -56,13 +72,11 @@ def workorder_warnings_send(*, now: datetime | None = None) -> WarningRun:
         done.setdefault((order_id, started), set()).add(point)
     for order in orders:
         try:
-            due = workorder_deadline(order, now=now)
+            due, changed = workorder_deadline_refresh(order, now=now)
         except ValueError as error:  # a type whose limits or warning points do not parse
             run.failed.append((order.number, str(error)))
             continue
-        if (order.due_at, order.warn_from) != (due.due_at, due.warn_from):
-            WorkOrder.objects.filter(pk=order.pk).update(due_at=due.due_at, warn_from=due.warn_from)
-            run.refreshed += 1
+        run.refreshed += changed
         sent_before = done.get((order.pk, due.started), set())
         reached = [(point, at) for point, at in due.points if at <= now]
         new = [(point, at) for point, at in reached if point not in sent_before]

@@ -32,7 +32,10 @@ from lingting.workorders.models import OPEN_STATES, EscalationLevel, WorkOrder
 from lingting.workorders.selectors.deadlines import workorder_deadline
 from lingting.workorders.selectors.ladder import escalation_top, ladder_levels, ladder_rungs
 from lingting.workorders.services.notices import notice_facts, urge_tell, workorder_url
-from lingting.workorders.services.transitions import workorder_transition
+from lingting.workorders.services.transitions import (
+    workorder_system_transition,
+    workorder_transition,
+)
 
 
 def repeat_complaint_urge(earlier: WorkOrder, *, repeat: WorkOrder, actor: User) -> None:
@@ -40,14 +43,12 @@ def repeat_complaint_urge(earlier: WorkOrder, *, repeat: WorkOrder, actor: User)
     004: 投诉工单未超时，客户重复投诉 → "我们马上为您加急处理"), whoever may see it: counted,
     its department and owner told, the ladder met."""
     note = _("客户重复投诉（新工单 %(number)s）：我们马上为您加急处理") % {"number": repeat.number}
-    locked, _urge = workorder_transition(
+    locked, _urge = workorder_system_transition(
         actor=actor,
         order=earlier,
-        version=None,
         action=Action.URGE,
         reason=note,
         payload={"by_customer": True, "repeat": repeat.number},
-        trusted=True,
     )
     text = _("客户重复投诉：工单 %(number)s「%(title)s」已加急（新工单 %(repeat)s），请尽快处理")
     urge_tell(locked, text, actor=actor, repeat=repeat.number)
@@ -63,7 +64,17 @@ def workorder_escalate(*, actor: User, order: WorkOrder, version: int, reason: s
             climbed = manual_climb(ladder_rungs(), current.escalation_level)
         except LadderTop:
             climbed = None  # the state machine refuses the step below, saying why
-        _climb_step(current, climbed, actor=actor, version=version, reason=reason, trusted=False)
+        rise = _rise(current, climbed)
+        locked, _escalation = workorder_transition(
+            actor=actor,
+            order=current,
+            version=version,
+            action=Action.ESCALATE,
+            reason=reason,
+            payload=rise.payload,
+            changes=rise.changes,
+        )
+        _rise_announce(locked, rise, actor=actor, reason=reason)
     order.refresh_from_db()
     return order
 
@@ -97,55 +108,67 @@ def workorder_escalate_if_due(
         if climbed is None:
             return None
         reason = _climb_reason(climbed, situation)
-        _climb_step(current, climbed, actor=actor, version=None, reason=reason, trusted=True)
+        rise = _rise(current, climbed)
+        locked, _escalation = workorder_system_transition(
+            actor=actor,
+            order=current,
+            action=Action.ESCALATE,
+            reason=reason,
+            payload=rise.payload,
+            changes=rise.changes,
+        )
+        _rise_announce(locked, rise, actor=actor, reason=reason)
     return climbed
 
 
-def _climb_step(
-    order: WorkOrder,
-    climbed: Climb | None,
-    *,
-    actor: User | None,
-    version: int | None,
-    reason: str,
-    trusted: bool,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Rise:
+    """An escalation step's facts: the rungs climbed (None: none left, which the state
+    machine refuses, saying why), what the trail keeps of them and whom they tell."""
+
+    climbed: Climb | None
+    payload: dict[str, Any]
+    people: list[User]
+
+    @property
+    def changes(self) -> dict[str, Any] | None:
+        return {"escalation_level": self.climbed.after} if self.climbed else None
+
+
+def _rise(order: WorkOrder, climbed: Climb | None) -> _Rise:
+    if climbed is None:
+        return _Rise(climbed=None, payload={}, people=[])
     levels = {level.rank: level for level in ladder_levels()}
-    people = _rung_people(order, [levels[rank] for rank in climbed.passed]) if climbed else []
-    payload: dict[str, Any] = {}
-    if climbed is not None:
-        payload = {
-            "level": climbed.after,
-            "from": climbed.before,
-            "name": levels[climbed.after].name,
-            "triggers": [trigger.value for trigger in climbed.triggers],
-            "passed": list(climbed.passed),
-            "notified": [person.username for person in people],
-        }
-    locked, _escalation = workorder_transition(
-        actor=actor,
-        order=order,
-        version=version,
-        action=Action.ESCALATE,
-        reason=reason,
-        payload=payload,
-        changes={"escalation_level": climbed.after} if climbed else None,
-        trusted=trusted,
-    )
+    people = _rung_people(order, [levels[rank] for rank in climbed.passed])
+    payload = {
+        "level": climbed.after,
+        "from": climbed.before,
+        "name": levels[climbed.after].name,
+        "triggers": [trigger.value for trigger in climbed.triggers],
+        "passed": list(climbed.passed),
+        "notified": [person.username for person in people],
+    }
+    return _Rise(climbed=climbed, payload=payload, people=people)
+
+
+def _rise_announce(order: WorkOrder, rise: _Rise, *, actor: User | None, reason: str) -> None:
+    """The escalation step taken: audited, and the rungs' people told."""
+    climbed = rise.climbed
     assert climbed is not None  # the machine refuses an escalation at the top
+    name = rise.payload["name"]
     audit_record(
         actor=actor,
         action="workorder.escalate",
         object_type="workorder",
-        object_id=locked.number,
+        object_id=order.number,
         before={"level": climbed.before},
-        after={"level": climbed.after, "name": payload["name"]},
+        after={"level": climbed.after, "name": name},
         note=reason,
     )
     text = _("工单 %(number)s「%(title)s」已升级至第 %(level)d 级「%(name)s」：%(reason)s")
-    facts = notice_facts(locked, level=climbed.after, name=payload["name"], reason=reason.strip())
-    for person in people:
-        notification_send(user=person, text=text % facts, url=workorder_url(locked))
+    facts = notice_facts(order, level=climbed.after, name=name, reason=reason.strip())
+    for person in rise.people:
+        notification_send(user=person, text=text % facts, url=workorder_url(order))
 
 
 def _climb_reason(climbed: Climb, situation: Situation) -> str:

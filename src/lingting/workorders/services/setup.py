@@ -42,7 +42,8 @@ from lingting.engine.workorder_setup import (
 )
 from lingting.engine.workorders import PRIORITY_LABELS, Priority
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
-from lingting.workorders.selectors.deadlines import DEFAULT_WARN_AT, workorder_deadline
+from lingting.workorders.selectors.deadlines import DEFAULT_WARN_AT
+from lingting.workorders.services.deadlines import workorder_deadline_refresh
 
 TYPE_CODE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 DEPARTMENT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -363,15 +364,10 @@ def _require(actor: User) -> None:
         raise PermissionDenied(_("你不能设置工单类型和处理部门"))
 
 
-def _open_deadlines_refresh(orders: QuerySet[WorkOrder]) -> int:
+def _open_deadlines_refresh(orders: QuerySet[WorkOrder]) -> None:
     """Bring the stored deadline and first warning point of the open ones of `orders` up
-    to date; returns how many changed."""
-    changed = 0
+    to date."""
     for order in orders.filter(state__in=OPEN_STATES).select_related(
         "type", "department", "parent__type"
     ):
-        due = workorder_deadline(order)
-        if (order.due_at, order.warn_from) != (due.due_at, due.warn_from):
-            WorkOrder.objects.filter(pk=order.pk).update(due_at=due.due_at, warn_from=due.warn_from)
-            changed += 1
-    return changed
+        workorder_deadline_refresh(order)

@@ -1,6 +1,7 @@
 """The steps of a work order's loop, one service each: dispatch, reply, review, callback,
 close, urge, note, pause, resume, cancel and reopen (escalating by hand is
-`lingting.workorders.services.escalation`). Each runs through `transitions`: one
+`lingting.workorders.services.escalation`), and `workorder_step`, the one door the page
+and the API take to them by the step's name. Each runs through `transitions`: one
 transaction, the row locked, the version checked, the trail appended.
 
 Urges (催单) raise the priority one step — 一般 → 紧急 → 特急 — as seed 004's 95598 script
@@ -13,6 +14,7 @@ reopening also go to the audit trail (`AuditEvent`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,13 +25,66 @@ from lingting.core.models import User
 from lingting.core.services import audit_record
 from lingting.engine.workorders import CHILD_START, Action
 from lingting.workorders.models import Department, WorkOrder
-from lingting.workorders.services.escalation import workorder_escalate_if_due
+from lingting.workorders.services.deadlines import workorder_deadline_refresh
+from lingting.workorders.services.escalation import workorder_escalate, workorder_escalate_if_due
 from lingting.workorders.services.notices import department_tell, urge_tell
 from lingting.workorders.services.transitions import (
-    workorder_deadline_set,
     workorder_event_record,
     workorder_transition,
 )
+
+
+def workorder_step(
+    *,
+    actor: User,
+    order: WorkOrder,
+    version: int,
+    action: Action,
+    reason: str = "",
+    departments: Sequence[Department] = (),
+    satisfied: bool | None = None,
+    by_customer: bool = False,
+    threatened: bool = False,
+) -> WorkOrder:
+    """Take the step `action` as a user asks for it by name, with what a step's form or
+    body carries: `reason` is its one text (a reply, a return's or cancellation's reason,
+    a note …), `departments` a dispatch's, `satisfied` a callback's answer, `by_customer`
+    an urge's, `threatened` an urge's or a note's; each step reads only its own."""
+    common: dict[str, Any] = {"actor": actor, "order": order, "version": version}
+    match action:
+        case Action.DISPATCH:
+            return workorder_dispatch(**common, departments=departments, note=reason)
+        case Action.REPLY:
+            return workorder_reply(**common, reply=reason)
+        case Action.ACCEPT:
+            return workorder_accept(**common, note=reason)
+        case Action.RETURN:
+            return workorder_return(**common, reason=reason)
+        case Action.CALLBACK:
+            return workorder_callback(**common)
+        case Action.CALLBACK_RESULT:
+            if satisfied is None:
+                raise ValidationError({"satisfied": _("请记录客户是否满意")})
+            return workorder_callback_result(**common, satisfied=satisfied, note=reason)
+        case Action.CLOSE:
+            return workorder_close(**common, note=reason)
+        case Action.URGE:
+            return workorder_urge(
+                **common, by_customer=by_customer, note=reason, threatened=threatened
+            )
+        case Action.NOTE:
+            return workorder_note(**common, note=reason, threatened=threatened)
+        case Action.PAUSE:
+            return workorder_pause(**common, note=reason)
+        case Action.RESUME:
+            return workorder_resume(**common, note=reason)
+        case Action.CANCEL:
+            return workorder_cancel(**common, reason=reason)
+        case Action.REOPEN:
+            return workorder_reopen(**common, reason=reason)
+        case Action.ESCALATE:
+            return workorder_escalate(**common, reason=reason)
+
 
 # --- the steps ---------------------------------------------------------------------------
 
@@ -255,6 +310,5 @@ def _child(parent: WorkOrder, department: Department, *, actor: User, index: int
         payload={"departments": [department.code]},
         at=now,
     )
-    workorder_deadline_set(child, now=now)
-    child.save(update_fields=["due_at", "warn_from"])
+    workorder_deadline_refresh(child, now=now)
     return child

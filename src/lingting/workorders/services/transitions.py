@@ -11,7 +11,6 @@ from the trail.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +23,8 @@ from lingting.core.permissions import may_act_on_workorder, workorder_scope
 from lingting.engine.workorders import Action, Step, TransitionRefused, apply, refusal_text
 from lingting.webhooks.services import webhook_deliveries_enqueue
 from lingting.workorders.models import WorkOrder, WorkOrderEvent
-from lingting.workorders.selectors.deadlines import workorder_deadline
 from lingting.workorders.selectors.orders import order_facts
+from lingting.workorders.services.deadlines import workorder_deadline_refresh
 
 CREATE = "create"
 
@@ -43,75 +42,120 @@ class InvalidTransition(ValidationError):
 
 def workorder_transition(
     *,
-    actor: User | None,
+    actor: User,
     order: WorkOrder,
-    version: int | None,
+    version: int,
     action: Action,
     reason: str = "",
     departments: int = 0,
     satisfied: bool | None = None,
     payload: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
-    trusted: bool = False,
 ) -> tuple[WorkOrder, Step]:
-    """`trusted`: a step the centre's own rules take (a repeat complaint's urge, an
-    escalation by a trigger), whoever's action set it off: neither scope, role nor version
-    is checked (the actor is None for the hourly run)."""
+    """A step `actor` takes on `order` as they saw it at `version`: refused unless they may
+    see the order and take the step, and unless the order is still at that version.
+    `changes`: columns the step sets beyond those the state machine decides."""
     with transaction.atomic():
-        locked = (
-            WorkOrder.objects.select_for_update(of=("self",))
-            .select_related("type", "department", "parent", "owner")
-            .get(pk=order.pk)
-        )
-        if not trusted:
-            _check_access(actor, locked, version, action)
-        try:
-            step = apply(
-                order_facts(locked),
-                action,
-                reason=reason,
-                departments=departments,
-                satisfied=satisfied,
-            )
-        except TransitionRefused as refusal:
-            raise InvalidTransition(refusal_text(refusal, _)) from None
-        now = timezone.now()
-        locked.state = step.after.value
-        locked.paused = step.paused
-        locked.priority = step.priority.value
-        locked.urges += step.urged
-        locked.returns += step.returned
-        locked.reopens += step.reopened
-        locked.closed_at = now if step.after == "closed" else None
-        for name, value in (changes or {}).items():
-            setattr(locked, name, value)
-        locked.version += 1
-        locked.updated_at = now
-        workorder_event_record(
+        locked = _locked(order)
+        _check_access(actor, locked, version, action)
+        step = _transition_apply(
             locked,
             actor=actor,
-            action=action.value,
-            before=step.before.value,
-            reason=reason.strip(),
-            payload=payload or {},
-            at=now,
+            action=action,
+            reason=reason,
+            departments=departments,
+            satisfied=satisfied,
+            payload=payload,
+            changes=changes,
         )
-        workorder_deadline_set(locked, now=now)
-        locked.save()
-        if locked.parent_id is None:
-            for child in locked.children.all():  # children run on the parent's clock
-                due = workorder_deadline(child, now=now)
-                WorkOrder.objects.filter(pk=child.pk).update(
-                    due_at=due.due_at, warn_from=due.warn_from
-                )
     order.refresh_from_db()
     return locked, step
 
 
-def _check_access(
-    actor: User | None, order: WorkOrder, version: int | None, action: Action
-) -> None:
-    if actor is None or not WorkOrder.objects.filter(workorder_scope(actor), pk=order.pk).exists():
+def workorder_system_transition(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    action: Action,
+    reason: str,
+    payload: dict[str, Any],
+    changes: dict[str, Any] | None = None,
+) -> tuple[WorkOrder, Step]:
+    """A step the centre's own rules take (a repeat complaint's urge, an escalation by a
+    trigger) on the order as it is now: neither scope, role nor version is checked, since
+    nobody chose it — `actor` is whoever's action set it off, None for the hourly run. The
+    state machine still decides whether the step fits the order."""
+    with transaction.atomic():
+        locked = _locked(order)
+        step = _transition_apply(
+            locked, actor=actor, action=action, reason=reason, payload=payload, changes=changes
+        )
+    order.refresh_from_db()
+    return locked, step
+
+
+def _locked(order: WorkOrder) -> WorkOrder:
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("type", "department", "parent", "owner")
+        .get(pk=order.pk)
+    )
+
+
+def _transition_apply(
+    locked: WorkOrder,
+    *,
+    actor: User | None,
+    action: Action,
+    reason: str,
+    departments: int = 0,
+    satisfied: bool | None = None,
+    payload: dict[str, Any] | None,
+    changes: dict[str, Any] | None,
+) -> Step:
+    """Take the step on the locked row: the state machine's decision stored, the trail
+    appended (and its outbox written), the version raised, the deadline refreshed."""
+    try:
+        step = apply(
+            order_facts(locked),
+            action,
+            reason=reason,
+            departments=departments,
+            satisfied=satisfied,
+        )
+    except TransitionRefused as refusal:
+        raise InvalidTransition(refusal_text(refusal, _)) from None
+    now = timezone.now()
+    locked.state = step.after.value
+    locked.paused = step.paused
+    locked.priority = step.priority.value
+    locked.urges += step.urged
+    locked.returns += step.returned
+    locked.reopens += step.reopened
+    locked.closed_at = now if step.after == "closed" else None
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.updated_at = now
+    workorder_event_record(
+        locked,
+        actor=actor,
+        action=action.value,
+        before=step.before.value,
+        reason=reason.strip(),
+        payload=payload or {},
+        at=now,
+    )
+    locked.save()
+    workorder_deadline_refresh(locked, now=now)
+    if locked.parent_id is None:
+        for child in locked.children.all():  # children run on the parent's clock
+            workorder_deadline_refresh(child, now=now)
+    return step
+
+
+def _check_access(actor: User, order: WorkOrder, version: int, action: Action) -> None:
+    if not WorkOrder.objects.filter(workorder_scope(actor), pk=order.pk).exists():
         raise PermissionDenied(_("你不能查看这张工单"))
     if order.version != version:
         raise ConcurrentEdit
@@ -142,9 +186,3 @@ def workorder_event_record(
     )
     webhook_deliveries_enqueue(event=event)  # the outbox: in the step's transaction
     return event
-
-
-def workorder_deadline_set(order: WorkOrder, *, now: datetime) -> None:
-    """The deadline and the first warning point, recomputed from the trail (not saved)."""
-    due = workorder_deadline(order, now=now)
-    order.due_at, order.warn_from = due.due_at, due.warn_from

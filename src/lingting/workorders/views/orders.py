@@ -3,7 +3,6 @@ actions its stage allows, and those actions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -42,22 +41,7 @@ from lingting.workorders.selectors.orders import (
     workorder_page,
     workorders_for,
 )
-from lingting.workorders.services.escalation import workorder_escalate
-from lingting.workorders.services.steps import (
-    workorder_accept,
-    workorder_callback,
-    workorder_callback_result,
-    workorder_cancel,
-    workorder_close,
-    workorder_dispatch,
-    workorder_note,
-    workorder_pause,
-    workorder_reopen,
-    workorder_reply,
-    workorder_resume,
-    workorder_return,
-    workorder_urge,
-)
+from lingting.workorders.services.steps import workorder_step
 from lingting.workorders.services.transitions import CREATE, ConcurrentEdit
 
 LIST_LENGTH = 200
@@ -248,42 +232,16 @@ def order_act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
 
 
 def _act(user: User, order: WorkOrder, action: Action, data: dict[str, Any]) -> WorkOrder:
-    """Call the service of `action` with what the form carried."""
-    common = {"actor": user, "order": order, "version": data["version"]}
-    reason = data.get("reason") or ""
-    if action == Action.DISPATCH:
-        return workorder_dispatch(**common, departments=list(data["departments"]), note=reason)
-    if action == Action.REPLY:
-        return workorder_reply(**common, reply=reason)
-    if action == Action.CALLBACK_RESULT:
-        if data["satisfied"] not in ("yes", "no"):
-            raise ValidationError(_("请记录客户是否满意"))
-        return workorder_callback_result(
-            **common, satisfied=data["satisfied"] == "yes", note=reason
-        )
-    if action == Action.URGE:
-        return workorder_urge(
-            **common,
-            by_customer=bool(data["by_customer"]),
-            note=reason,
-            threatened=bool(data["threatened"]),
-        )
-    if action == Action.NOTE:
-        return workorder_note(**common, note=reason, threatened=bool(data["threatened"]))
-    if action == Action.CALLBACK:
-        return workorder_callback(**common)
-    with_reason: dict[Action, Callable[..., WorkOrder]] = {
-        Action.ACCEPT: workorder_accept,
-        Action.CLOSE: workorder_close,
-        Action.PAUSE: workorder_pause,
-        Action.RESUME: workorder_resume,
-    }
-    if action in with_reason:
-        return with_reason[action](**common, note=reason)
-    named_reason = {
-        Action.RETURN: workorder_return,
-        Action.CANCEL: workorder_cancel,
-        Action.REOPEN: workorder_reopen,
-        Action.ESCALATE: workorder_escalate,
-    }
-    return named_reason[action](**common, reason=reason)
+    """Take `action` with what the form carried."""
+    satisfied = {"yes": True, "no": False}.get(data["satisfied"])
+    return workorder_step(
+        actor=user,
+        order=order,
+        version=data["version"],
+        action=action,
+        reason=data.get("reason") or "",
+        departments=list(data["departments"]),
+        satisfied=satisfied,
+        by_customer=bool(data["by_customer"]),
+        threatened=bool(data["threatened"]),
+    )
