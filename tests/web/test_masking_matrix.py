@@ -43,8 +43,8 @@ from lingting.quality.services.reviews import (
     auto_results_of,
     evaluation_submit,
 )
-from lingting.webhooks.selectors import event_payload
 from lingting.workorders.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.workorders.selectors.events import workorder_event_payload
 from lingting.workorders.services.creation import workorder_create_from_contact
 from lingting.workorders.services.steps import workorder_dispatch
 from tests.web.conftest import BRUSH_OFF, Api, ScoredContact
@@ -243,7 +243,7 @@ def test_the_webhook_body_masks_unless_the_endpoint_may_receive_numbers(
     seeded: Seeded, personal_numbers: bool, shown: str
 ) -> None:
     for event in WorkOrderEvent.objects.filter(order=seeded.order):
-        body = event_payload(event, seeded.order, personal_numbers=personal_numbers)
+        body = workorder_event_payload(event, seeded.order, personal_numbers=personal_numbers)
         assert _shows(200, json.dumps(body, ensure_ascii=False)) == shown
 
 

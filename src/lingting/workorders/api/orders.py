@@ -19,7 +19,6 @@ from lingting.core.permissions import request_user
 from lingting.core.services import api_key_digest
 from lingting.engine.workorders import Action
 from lingting.interactions.models import Contact, Customer
-from lingting.webhooks.services import request_fingerprint, workorder_create_once
 from lingting.workorders.api.schemas import (
     OrderDetailOut,
     OrderIn,
@@ -32,6 +31,7 @@ from lingting.workorders.api.schemas import (
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
 from lingting.workorders.selectors.orders import workorders_for
 from lingting.workorders.services.creation import workorder_create, workorder_create_from_contact
+from lingting.workorders.services.idempotency import request_fingerprint, workorder_create_once
 from lingting.workorders.services.steps import workorder_step
 from lingting.workorders.services.transitions import ConcurrentEdit
 

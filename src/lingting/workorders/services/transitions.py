@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from lingting.core.models import User
 from lingting.core.permissions import may_act_on_workorder, workorder_scope
+from lingting.engine.webhooks import event_type
 from lingting.engine.workorders import Action, Step, TransitionRefused, apply, refusal_text
-from lingting.webhooks.services import webhook_deliveries_enqueue
+from lingting.webhooks.services import Subject, webhook_event_publish
 from lingting.workorders.models import WorkOrder, WorkOrderEvent
+from lingting.workorders.selectors.events import workorder_event_payload
 from lingting.workorders.selectors.orders import order_facts
 from lingting.workorders.services.deadlines import workorder_deadline_refresh
 
@@ -184,5 +186,9 @@ def workorder_event_record(
         payload=payload,
         version=order.version,
     )
-    webhook_deliveries_enqueue(event=event)  # the outbox: in the step's transaction
+    webhook_event_publish(  # the outbox: in the step's transaction
+        event_type=event_type(action),
+        payload=lambda full: workorder_event_payload(event, order, personal_numbers=full),
+        subject=Subject(order_id=order.pk, event_id=event.pk),
+    )
     return event

@@ -1,5 +1,6 @@
 """`lingting workorder_warn`: send the deadline warnings (时限预警) open work orders reached,
-then climb the escalation ladder (投诉升级) with the orders their triggers put higher.
+then climb the escalation ladder (投诉升级) with the orders their triggers put higher, and
+forget the API's idempotency keys older than 24 hours.
 
 The scheduler runs it hourly (LINGTING_SCHEDULE, "hourly :00": the schedule's finest step),
 so a warning arrives within the hour after its point; it can also run from cron more often
@@ -16,12 +17,14 @@ from django.core.management.base import BaseCommand
 
 from lingting.workorders.services.deadlines import workorder_warnings_send
 from lingting.workorders.services.escalation import workorder_escalations_send
+from lingting.workorders.services.idempotency import idempotency_keys_forget
 
 
 class Command(BaseCommand):
     help = (
         "Warn owners and departments of work orders past a warning point or overdue, and"
-        " escalate the orders whose triggers reach a higher rung of the escalation ladder."
+        " escalate the orders whose triggers reach a higher rung of the escalation ladder;"
+        " forget the API's idempotency keys older than a day."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,3 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{number}: escalated to level {level}")
         for number, reason in climbs.failed:
             self.stderr.write(f"{number}: cannot escalate: {reason}")
+        if forgotten := idempotency_keys_forget():
+            self.stdout.write(f"forgot {forgotten} idempotency keys older than 24 hours")
