@@ -8,14 +8,11 @@ from django.http import HttpRequest
 from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.core.models import User
 from lingting.core.permissions import (
-    may_configure_workorders,
     may_correct_calendar,
     may_curate_cases,
     may_manage_qa,
-    may_manage_webhooks,
     may_read_qa_reports,
     may_read_quality_reports,
-    may_read_workorder_reports,
     may_review,
     may_see_assessment,
     may_see_broadcast,
@@ -23,11 +20,16 @@ from lingting.core.permissions import (
     may_see_occupancy,
     may_see_own_scores,
     may_see_plans,
+)
+from lingting.core.selectors import notifications_unread_count
+from lingting.webhooks.permissions import may_manage_webhooks
+from lingting.workorders.permissions import (
+    may_configure_workorders,
+    may_read_workorder_reports,
     may_see_workorders,
     may_take_workorders,
     sees_all_workorders,
 )
-from lingting.core.selectors import notifications_unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, bool | int]:

@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_manage_webhooks
 from lingting.core.services import audit_record, notification_send
 from lingting.engine.webhooks import (
     ALL_EVENTS,
@@ -53,6 +52,7 @@ from lingting.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.webhooks.selectors import endpoints_wanting
 
 LEASE = RETRY_DELAYS[0]  # a claimed delivery is free again after this (its sender died)

@@ -10,8 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lingting.core.models import User
-from lingting.core.permissions import workorder_dashboard_scope
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder
+from lingting.workorders.permissions import workorder_dashboard_scope
 from lingting.workorders.selectors.deadlines import due_soon_q, overdue_q
 
 

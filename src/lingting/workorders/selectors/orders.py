@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
 from lingting.core.models import User
-from lingting.core.permissions import may_act_on_workorder, workorder_scope
 from lingting.engine import pii
 from lingting.engine.workorders import Action, OrderFacts, Priority, Stage, allowed_actions
 from lingting.interactions.models import Customer
@@ -21,6 +20,7 @@ from lingting.workorders.models import (
     WorkOrderEvent,
     WorkOrderType,
 )
+from lingting.workorders.permissions import may_act_on_workorder, workorder_scope
 from lingting.workorders.selectors.deadlines import (
     Deadline,
     due_soon_q,

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.permissions import contact_scope, may_take_workorders
+from lingting.core.permissions import contact_scope
 from lingting.engine.escalation import threat_words_found
 from lingting.engine.workorders import Priority
 from lingting.interactions.models import Contact, Customer
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
+from lingting.workorders.permissions import may_take_workorders
 from lingting.workorders.selectors.ladder import threat_words
 from lingting.workorders.selectors.orders import repeat_target
 from lingting.workorders.services.deadlines import workorder_deadline_refresh

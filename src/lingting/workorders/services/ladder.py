@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_configure_workorders
 from lingting.core.services import audit_record
 from lingting.engine.escalation import Rung, ladder_problems
 from lingting.workorders.models import (
@@ -26,6 +25,7 @@ from lingting.workorders.models import (
     WorkOrder,
     WorkOrderType,
 )
+from lingting.workorders.permissions import may_configure_workorders
 from lingting.workorders.selectors.ladder import ladder_levels, threat_words
 
 MAX_REPEAT_DAYS = 365

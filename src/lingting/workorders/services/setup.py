@@ -30,7 +30,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.permissions import may_configure_workorders
 from lingting.core.services import audit_record
 from lingting.engine.workorder_setup import (
     FieldRow,
@@ -42,6 +41,7 @@ from lingting.engine.workorder_setup import (
 )
 from lingting.engine.workorders import PRIORITY_LABELS, Priority
 from lingting.workorders.models import OPEN_STATES, Department, WorkOrder, WorkOrderType
+from lingting.workorders.permissions import may_configure_workorders
 from lingting.workorders.selectors.deadlines import DEFAULT_WARN_AT
 from lingting.workorders.services.deadlines import workorder_deadline_refresh
 

@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import User
-from lingting.core.permissions import may_act_on_workorder, workorder_scope
 from lingting.engine.webhooks import event_type
 from lingting.engine.workorders import Action, Step, TransitionRefused, apply, refusal_text
 from lingting.webhooks.services import Subject, webhook_event_publish
 from lingting.workorders.models import WorkOrder, WorkOrderEvent
+from lingting.workorders.permissions import may_act_on_workorder, workorder_scope
 from lingting.workorders.selectors.events import workorder_event_payload
 from lingting.workorders.selectors.orders import order_facts
 from lingting.workorders.services.deadlines import workorder_deadline_refresh

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from lingting.core.forms import refusals_on
 from lingting.core.models import User
-from lingting.core.permissions import contact_scope, may_take_workorders, request_user, require
+from lingting.core.permissions import contact_scope, request_user, require
 from lingting.core.personal_numbers import phone_shown_to, reveals_numbers, shown_text
 from lingting.interactions.models import Contact, Customer
 from lingting.workorders.models import PriorityChoice, WorkOrderType
+from lingting.workorders.permissions import may_take_workorders
 from lingting.workorders.selectors.calls import CallPrefill, call_prefill
 from lingting.workorders.selectors.orders import active_types
 from lingting.workorders.services.creation import workorder_create, workorder_create_from_contact

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lingting.core.permissions import may_see_workorder_dashboard, request_user, require
+from lingting.core.permissions import request_user, require
+from lingting.workorders.permissions import may_see_workorder_dashboard
 from lingting.workorders.selectors.dashboard import department_dashboard
 
 

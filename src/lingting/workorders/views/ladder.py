@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from lingting.core.models import User
 from lingting.core.params import RowIdsChoiceField
-from lingting.core.permissions import may_configure_workorders, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.escalation import MAX_URGES
 from lingting.workorders.models import WorkOrderType
+from lingting.workorders.permissions import may_configure_workorders
 from lingting.workorders.selectors.ladder import ladder_levels, threat_words
 from lingting.workorders.services.ladder import (
     MAX_REPEAT_DAYS,

@@ -16,12 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lingting.core.models import User
 from lingting.core.params import RowIdsChoiceField
-from lingting.core.permissions import (
-    may_configure_workorders,
-    may_see_workorder_dashboard,
-    may_take_workorders,
-    request_user,
-)
+from lingting.core.permissions import request_user
 from lingting.core.personal_numbers import reveals_numbers
 from lingting.core.selectors import people_names
 from lingting.engine.workorders import ACTION_LABELS, REASON_REQUIRED, Action
@@ -32,6 +27,11 @@ from lingting.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
     WorkOrderWarning,
+)
+from lingting.workorders.permissions import (
+    may_configure_workorders,
+    may_see_workorder_dashboard,
+    may_take_workorders,
 )
 from lingting.workorders.selectors.deadlines import DUE_FILTERS, with_deadline_marks
 from lingting.workorders.selectors.orders import (

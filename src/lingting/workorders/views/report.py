@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lingting.core.permissions import may_read_workorder_reports, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.documents.document import Cell, Chart, Column, Fmt, ReportDocument, Section, Table
 from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.exports.page import DOCUMENT_FORMATS, document_download
@@ -25,6 +25,7 @@ from lingting.documents.periods import (
     period_label,
 )
 from lingting.engine.charts import Series
+from lingting.workorders.permissions import may_read_workorder_reports
 from lingting.workorders.selectors.report import (
     DepartmentCounts,
     WorkOrderReport,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.core.models import User
 from lingting.core.params import RowIdsChoiceField
-from lingting.core.permissions import may_configure_workorders, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.workorder_setup import (
     WEEKDAY_LABELS,
     FieldRow,
@@ -30,6 +30,7 @@ from lingting.engine.workorder_setup import (
 )
 from lingting.engine.workorders import PRIORITY_LABELS, Priority
 from lingting.workorders.models import OPEN_STATES, Department, PriorityChoice, WorkOrderType
+from lingting.workorders.permissions import may_configure_workorders
 from lingting.workorders.selectors.deadlines import DEFAULT_WARN_AT
 from lingting.workorders.services.setup import (
     DepartmentSetup,
