@@ -31,6 +31,10 @@ ROLES = (
 )
 
 
+def _by_role(codes: Any) -> dict[str, int]:
+    return dict(zip(ROLES, codes, strict=True))
+
+
 @pytest.fixture
 def people(org: Org) -> dict[str, User]:
     org.users["admin_ma"] = User.objects.create_user("admin_ma", role=Role.ADMIN)
@@ -104,4 +108,4 @@ def test_only_the_administrator_manages_webhooks(
             got.append(_status(people[role], kind, urls, receiver))
             transaction.set_rollback(True)
 
-    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, EXPECTED[kind], strict=True))
+    assert _by_role(got) == _by_role(EXPECTED[kind])

@@ -44,6 +44,10 @@ ROLES = (
 )
 
 
+def _by_role(codes: Any) -> dict[str, int]:
+    return dict(zip(ROLES, codes, strict=True))
+
+
 @pytest.fixture
 def people(org: Org, request: pytest.FixtureRequest) -> dict[str, User]:
     """The named users, with the 营销部 department's lead and staff and an administrator."""
@@ -97,7 +101,7 @@ def test_each_role_opens_only_the_work_order_pages_it_may(
     }
     got = tuple(client_for(people[role]).get(urls[page]).status_code for role in ROLES)
 
-    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, PAGES[page], strict=True))
+    assert _by_role(got) == _by_role(PAGES[page])
 
 
 # The steps that bring a fresh order to where `action` fits, and the type it needs.
@@ -166,7 +170,7 @@ def test_each_role_takes_only_the_steps_it_may(people: dict[str, User], action: 
             got.append(apis[role].post(f"/tickets/{order.number}/{action}", body).status_code)
             transaction.set_rollback(True)
 
-    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, STEPS[action], strict=True))
+    assert _by_role(got) == _by_role(STEPS[action])
 
 
 #                 agent_li agent_zhang leader_wang qa_zhao ops_zhou planner yx_lead yx_staff admin
@@ -177,4 +181,4 @@ def test_each_role_takes_an_order_through_the_api_only_if_it_may(people: dict[st
     body = {"type": "complaint", "title": "停电三天", "fields": {"phone": "13812345678"}}
     got = tuple(Api(people[role]).post("/tickets/", body).status_code for role in ROLES)
 
-    assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, CREATE, strict=True))
+    assert _by_role(got) == _by_role(CREATE)

@@ -64,17 +64,11 @@ def workorder_escalate(*, actor: User, order: WorkOrder, version: int, reason: s
             climbed = manual_climb(ladder_rungs(), current.escalation_level)
         except LadderTop:
             climbed = None  # the state machine refuses the step below, saying why
-        rise = _rise(current, climbed)
+        rise = _rise(current, climbed, reason=reason)
         locked, _escalation = workorder_transition(
-            actor=actor,
-            order=current,
-            version=version,
-            action=Action.ESCALATE,
-            reason=reason,
-            payload=rise.payload,
-            changes=rise.changes,
+            actor=actor, order=current, version=version, **rise.step()
         )
-        _rise_announce(locked, rise, actor=actor, reason=reason)
+        _rise_announce(locked, rise, actor=actor)
     order.refresh_from_db()
     return order
 
@@ -107,37 +101,35 @@ def workorder_escalate_if_due(
         climbed = climb(rungs, situation)
         if climbed is None:
             return None
-        reason = _climb_reason(climbed, situation)
-        rise = _rise(current, climbed)
-        locked, _escalation = workorder_system_transition(
-            actor=actor,
-            order=current,
-            action=Action.ESCALATE,
-            reason=reason,
-            payload=rise.payload,
-            changes=rise.changes,
-        )
-        _rise_announce(locked, rise, actor=actor, reason=reason)
+        rise = _rise(current, climbed, reason=_climb_reason(climbed, situation))
+        locked, _escalation = workorder_system_transition(actor=actor, order=current, **rise.step())
+        _rise_announce(locked, rise, actor=actor)
     return climbed
 
 
 @dataclass(frozen=True, slots=True)
 class _Rise:
     """An escalation step's facts: the rungs climbed (None: none left, which the state
-    machine refuses, saying why), what the trail keeps of them and whom they tell."""
+    machine refuses, saying why), why, what the trail keeps of them and whom they tell."""
 
     climbed: Climb | None
+    reason: str
     payload: dict[str, Any]
     people: list[User]
 
-    @property
-    def changes(self) -> dict[str, Any] | None:
-        return {"escalation_level": self.climbed.after} if self.climbed else None
+    def step(self) -> dict[str, Any]:
+        """The step's arguments, beside who takes it on which order."""
+        return {
+            "action": Action.ESCALATE,
+            "reason": self.reason,
+            "payload": self.payload,
+            "changes": {"escalation_level": self.climbed.after} if self.climbed else None,
+        }
 
 
-def _rise(order: WorkOrder, climbed: Climb | None) -> _Rise:
+def _rise(order: WorkOrder, climbed: Climb | None, *, reason: str) -> _Rise:
     if climbed is None:
-        return _Rise(climbed=None, payload={}, people=[])
+        return _Rise(climbed=None, reason=reason, payload={}, people=[])
     levels = {level.rank: level for level in ladder_levels()}
     people = _rung_people(order, [levels[rank] for rank in climbed.passed])
     payload = {
@@ -148,12 +140,12 @@ def _rise(order: WorkOrder, climbed: Climb | None) -> _Rise:
         "passed": list(climbed.passed),
         "notified": [person.username for person in people],
     }
-    return _Rise(climbed=climbed, payload=payload, people=people)
+    return _Rise(climbed=climbed, reason=reason, payload=payload, people=people)
 
 
-def _rise_announce(order: WorkOrder, rise: _Rise, *, actor: User | None, reason: str) -> None:
+def _rise_announce(order: WorkOrder, rise: _Rise, *, actor: User | None) -> None:
     """The escalation step taken: audited, and the rungs' people told."""
-    climbed = rise.climbed
+    climbed, reason = rise.climbed, rise.reason
     assert climbed is not None  # the machine refuses an escalation at the top
     name = rise.payload["name"]
     audit_record(
