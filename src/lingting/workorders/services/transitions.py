@@ -5,8 +5,9 @@ Every step runs in one transaction that locks the order's row (``select_for_upda
 the database has it) and checks the version the user saw: a step taken on a stale page
 raises `ConcurrentEdit` ("该工单已被他人修改，请刷新后再试") and changes nothing, so two people
 acting on one order never lose an update. Each step appends a `WorkOrderEvent` (the trail:
-who, when, why, stage before and after), bumps the version and recomputes the deadline
-from the trail.
+who, when, why, stage before and after) and publishes it to the webhooks' outbox in the
+same transaction, bumps the version and recomputes the deadline from the trail. The steps
+the centre's own rules take (`workorder_system_transition`) skip the user's checks.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ def workorder_event_record(
     payload: dict[str, Any],
     at: Any = None,
 ) -> WorkOrderEvent:
+    """One entry of `order`'s trail (the creation, a step, a child's dispatch), announced
+    to the webhooks that want it: call it inside the step's transaction."""
     event = WorkOrderEvent.objects.create(
         order=order,
         action=action,
