@@ -408,7 +408,7 @@ def work_order_departments() -> dict[str, int]:
     """The demo's back-office departments, each with its lead's login."""
     from lingting.core.models import Role, User
     from lingting.demo.tickets import DEPARTMENTS
-    from lingting.tickets.models import Department
+    from lingting.workorders.models import Department
 
     made = {}
     for code, name, username, person, hours in DEPARTMENTS:
@@ -422,8 +422,8 @@ def work_order_departments() -> dict[str, int]:
 
 
 def order_types() -> dict[str, int]:
-    from lingting.tickets.models import WorkOrderType
-    from lingting.tickets.seeds import workorder_types_ensure
+    from lingting.workorders.models import WorkOrderType
+    from lingting.workorders.seeds import workorder_types_ensure
 
     workorder_types_ensure()  # the migration seeds them; this only makes sure
     return dict(WorkOrderType.objects.values_list("code", "pk"))
@@ -1241,7 +1241,7 @@ def find_ids() -> Ids:
     from lingting.coaching.models import ImprovementPlan
     from lingting.core.models import Agent
     from lingting.quality.models import Evaluation, ReviewAssignment
-    from lingting.tickets.models import WorkOrder
+    from lingting.workorders.models import WorkOrder
 
     record = Evaluation.objects.filter(kind="sample").order_by("-contact_id").first()
     assigned = ReviewAssignment.objects.filter(reviewer__username="qa_sun").order_by("-id").first()

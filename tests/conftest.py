@@ -56,6 +56,19 @@ def _user(username: str, role: Role, name: str) -> User:
     return user
 
 
+# The named users of `org`, one or two per role, in the order the role-matrix tables read.
+STAFF = (
+    "agent_li",
+    "agent_zhang",
+    "leader_wang",
+    "leader_liu",
+    "qa_sun",
+    "qa_zhao",
+    "ops_zhou",
+    "planner_qian",
+)
+
+
 @pytest.fixture
 def org(db: None) -> Org:
     org = Org()

@@ -29,9 +29,9 @@ from lingting.quality.models import (
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 from lingting.quality.services.reviews import RecordInput, evaluation_submit
-from lingting.tickets.models import WorkOrderType
-from lingting.tickets.seeds import workorder_types_ensure
-from lingting.tickets.services import workorder_create
+from lingting.workorders.models import WorkOrderType
+from lingting.workorders.seeds import workorder_types_ensure
+from lingting.workorders.services.creation import workorder_create
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import SHANGHAI
 

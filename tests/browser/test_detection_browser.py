@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from lingting.core.models import User
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import ContactFactory
-from tests.web.test_coaching import AS_OF, MONTHS, monthly
+from tests.web.coaching.test_plans import AS_OF, MONTHS, monthly
 
 pytestmark = pytest.mark.browser
 

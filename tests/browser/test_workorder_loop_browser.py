@@ -31,9 +31,8 @@ from playwright.sync_api import Page, expect
 
 from lingting.calendars.services import calendar_load
 from lingting.core.models import Role, User
-from lingting.tickets.ladder import escalation_ladder_ensure
-from lingting.tickets.models import Department, WorkOrder
-from lingting.tickets.seeds import workorder_types_ensure
+from lingting.workorders.models import Department, WorkOrder
+from lingting.workorders.seeds import escalation_ladder_ensure, workorder_types_ensure
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import SHANGHAI
 

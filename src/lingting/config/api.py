@@ -214,14 +214,14 @@ def _register_routers() -> None:
     from lingting.performance.api import router as kpis
     from lingting.quality.api import router as quality
     from lingting.quality.api.contacts import router as contacts
-    from lingting.tickets.api import router as tickets
     from lingting.webhooks.api import router as webhooks
+    from lingting.workorders.api import router as workorders
 
     api.add_router("/contacts", contacts)
     api.add_router("/quality", quality)
     api.add_router("/kpis", kpis)
     api.add_router("/notifications", notifications)
-    api.add_router("/tickets", tickets)
+    api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
 
 

@@ -9,14 +9,6 @@ from lingting.calendars.permissions import may_correct_calendar
 from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
-from lingting.core.permissions import (
-    may_configure_workorders,
-    may_manage_webhooks,
-    may_read_workorder_reports,
-    may_see_workorders,
-    may_take_workorders,
-    sees_all_workorders,
-)
 from lingting.core.selectors import notifications_unread_count
 from lingting.performance.permissions import may_see_assessment
 from lingting.quality.permissions import (
@@ -28,7 +20,15 @@ from lingting.quality.permissions import (
     may_see_own_scores,
 )
 from lingting.reports.permissions import may_read_quality_reports
+from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.workforce.permissions import may_see_broadcast, may_see_occupancy
+from lingting.workorders.permissions import (
+    may_configure_workorders,
+    may_read_workorder_reports,
+    may_see_workorders,
+    may_take_workorders,
+    sees_all_workorders,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, bool | int]:

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "lingting.reports",
     "lingting.workforce",
     "lingting.calendars",
-    "lingting.tickets",
+    "lingting.workorders",
     "lingting.surveys",
     "lingting.webhooks",
     "lingting.demo",

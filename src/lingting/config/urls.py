@@ -19,7 +19,7 @@ urlpatterns = [
     path("reports/", include("lingting.reports.urls")),
     path("workforce/", include("lingting.workforce.urls")),
     path("calendars/", include("lingting.calendars.urls")),
-    path("tickets/", include("lingting.tickets.urls")),
+    path("tickets/", include("lingting.workorders.urls")),
     path("surveys/", include("lingting.surveys.urls")),
     path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),

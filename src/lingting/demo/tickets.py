@@ -19,25 +19,23 @@ from django.utils import timezone
 
 from lingting.core.models import Role, User
 from lingting.interactions.models import Contact
-from lingting.tickets.ladder import escalation_ladder_ensure
-from lingting.tickets.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
-from lingting.tickets.seeds import workorder_types_ensure
-from lingting.tickets.selectors import workorder_deadline
-from lingting.tickets.services import (
+from lingting.workorders.models import Department, WorkOrder, WorkOrderEvent, WorkOrderType
+from lingting.workorders.seeds import escalation_ladder_ensure, workorder_types_ensure
+from lingting.workorders.selectors.deadlines import workorder_deadline
+from lingting.workorders.services.creation import workorder_create_from_contact
+from lingting.workorders.services.deadlines import workorder_warnings_send
+from lingting.workorders.services.escalation import workorder_escalate, workorder_escalations_send
+from lingting.workorders.services.steps import (
     workorder_accept,
     workorder_callback,
     workorder_callback_result,
     workorder_cancel,
     workorder_close,
-    workorder_create_from_contact,
     workorder_dispatch,
-    workorder_escalate,
-    workorder_escalations_send,
     workorder_pause,
     workorder_reply,
     workorder_return,
     workorder_urge,
-    workorder_warnings_send,
 )
 
 SEED = 5

@@ -3,7 +3,7 @@
 hours (工作时间). Each check returns the value as the tables keep it, and the problems found,
 each a Chinese msgid naming the field it is about (nothing is stored while there is one).
 
-The stored shapes are those `lingting.tickets.models` documents: a limit is
+The stored shapes are those `lingting.workorders.models` documents: a limit is
 ``{"clock": "business"|"natural", "hours": n}`` or ``{"clock": "business", "workdays": n}``;
 warning points are shares of the limit (``[0.5, 0.8]``); a field is ``{"name", "label",
 "type", "required", "choices"?}``; working hours are seven lists (Monday first) of

@@ -16,9 +16,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lingting.core.params import RowId
-from lingting.core.permissions import may_manage_webhooks, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.webhooks import ALL_EVENTS, event_types
 from lingting.webhooks.models import WebhookEndpoint
+from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.webhooks.services import (
     EndpointSpec,
     webhook_endpoint_create,

@@ -1,10 +1,9 @@
-"""Outgoing webhooks (endpoints, the deliveries of an outbox, each attempt) and the keys
-that make creating a work order through the API idempotent.
+"""Outgoing webhooks: the endpoints, the deliveries of an outbox, each attempt.
 
-A delivery row is written in the transaction of the work-order step it announces (the
-outbox): a step rolled back leaves none, a crash after the commit loses none. It is sent
-after the commit and, when the receiver fails, again on the schedule of
-`lingting.engine.webhooks.RETRY_DELAYS`.
+A delivery row is written in the transaction of the change it announces (a work-order
+step, or any other event an app publishes): a change rolled back leaves none, a crash after
+the commit loses none. It is sent after the commit and, when the receiver fails, again on
+the schedule of `lingting.engine.webhooks.RETRY_DELAYS`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import User
-from lingting.tickets.models import WorkOrder, WorkOrderEvent
 
 
 class WebhookEndpoint(models.Model):
@@ -68,21 +66,25 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint: the body as it is sent (frozen when the step was taken),
-    where it stands, and when it is next tried. `uuid` is the X-Lingting-Delivery header;
-    a redelivery is a new row with the same event id in its body."""
+    """One event for one endpoint: the body as it is sent (frozen when the event was
+    published), where it stands, and when it is next tried. `uuid` is the
+    X-Lingting-Delivery header; a redelivery is a new row with the same event id in its
+    body."""
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
     )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event_type = models.CharField(_("事件"), max_length=64)
+    # The event's subject (`services.Subject`), in the columns the outbox had when the work
+    # orders were its only publisher: the work order (its deliveries to one endpoint go out
+    # in the order published) and the step of its trail. Named, not imported: the work
+    # orders sit above this app. Empty for an event about anything else.
     event = models.ForeignKey(
-        WorkOrderEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tickets.WorkOrderEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # the order the event is about: its deliveries to one endpoint go out in their order
     order = models.ForeignKey(
-        WorkOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tickets.WorkOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     payload = models.JSONField()
     status = models.CharField(
@@ -126,23 +128,3 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code}"
-
-
-class ApiIdempotencyKey(models.Model):
-    """An `Idempotency-Key` an API client sent with a create: the same key from the same
-    key holder (`scope`: ``token:<id>``, or ``user:<id>`` for a browser session) answers
-    the order it made the first time; `request_hash` tells a different request apart."""
-
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key"], name="api_idempotency_key_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"

@@ -1,14 +1,15 @@
-"""Writes for webhooks: registering endpoints (audited), the outbox a work-order step writes
-into, sending what is due, a test ping, a redelivery; and the idempotent create of the API.
+"""Writes for webhooks: registering endpoints (audited), the outbox any app publishes its
+events into (`webhook_event_publish`: a work-order step, a QA event …), sending what is
+due, a test ping, a redelivery.
 
 Delivery is at least once: a delivery is claimed for a short lease before its POST (no
-transaction is held open during the request, so a slow receiver never blocks a
-work-order step), and a process that dies mid-request leaves it to be sent again when
+transaction is held open during the request, so a slow receiver never blocks the change
+that published it), and a process that dies mid-request leaves it to be sent again when
 the lease runs out. Receivers drop repeats by the event id in the body (a redelivery keeps
 it) or by X-Lingting-Delivery.
 
-Order: deliveries of one order to one endpoint go out in the order of its steps — while an
-older one is waiting for a retry, the newer ones wait behind it. When an attempt fails the
+Order: deliveries about one work order to one endpoint go out in the order of its steps —
+while an older one is waiting for a retry, the newer ones wait behind it. When an attempt fails the
 endpoint rests (nothing is sent to it) for the delay its run of failures has reached, so a
 receiver that is down is asked again gently, and after LINGTING_WEBHOOK_DISABLE_AFTER
 failures in a row (about three days with the default 10) it is disabled and the
@@ -17,50 +18,45 @@ administrators are told.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.core.models import Role, User
-from lingting.core.permissions import may_manage_webhooks
 from lingting.core.services import audit_record, notification_send
 from lingting.engine.webhooks import (
     ALL_EVENTS,
     PING,
     RETRY_DELAYS,
     ROTATION_OVERLAP,
-    event_type,
     event_types,
     retry_delay,
     signature_header,
 )
-from lingting.tickets.models import WorkOrder, WorkOrderEvent
 from lingting.webhooks import transport
 from lingting.webhooks.models import (
-    ApiIdempotencyKey,
     DeliveryStatus,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from lingting.webhooks.selectors import endpoints_wanting, event_payload
+from lingting.webhooks.permissions import may_manage_webhooks
+from lingting.webhooks.selectors import endpoints_wanting
 
 LEASE = RETRY_DELAYS[0]  # a claimed delivery is free again after this (its sender died)
 SECRET_PREFIX = "whsec_"
-MAX_KEY_LENGTH = 255  # ApiIdempotencyKey.key
 
 
 def _disable_after() -> int:
@@ -218,27 +214,45 @@ def _new_secret() -> str:
 
 # --- the outbox --------------------------------------------------------------------------
 
+# The body of an event, given whether the endpoint may receive personal numbers in full
+# (True) or masked: built only for the endpoints that want the event, once per kind.
+PayloadFor = Callable[[bool], dict[str, Any]]
 
-def webhook_deliveries_enqueue(*, event: WorkOrderEvent) -> list[WebhookDelivery]:
-    """A delivery of `event` for every active endpoint that wants its type, written in the
-    step's transaction (call it there); they are sent once the step commits."""
-    endpoints = endpoints_wanting(event_type(event.action))
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What an event is about, where a delivery can record it: a work order (`order_id`;
+    its deliveries to one endpoint go out in the order published) and the step of its
+    trail (`event_id`). These are the columns the outbox has had since the work orders
+    were its only publisher; an event about anything else has no subject and is sent as
+    soon as it is due."""
+
+    order_id: int
+    event_id: int | None = None
+
+
+def webhook_event_publish(
+    *, event_type: str, payload: PayloadFor, subject: Subject | None = None
+) -> list[WebhookDelivery]:
+    """A delivery of the event for every active endpoint that wants `event_type`
+    (``"workorder.urge"``, ``"quality.…"``), written in the publisher's transaction — call
+    it there, so a change rolled back announces nothing; they are sent once it commits."""
+    endpoints = endpoints_wanting(event_type)
     if not endpoints:
         return []
-    order = event.order  # the step's own instance: the order as the step leaves it
     now = timezone.now()
     bodies: dict[bool, dict[str, Any]] = {}
     deliveries = []
     for endpoint in endpoints:
         full = endpoint.personal_numbers
         if full not in bodies:
-            bodies[full] = event_payload(event, order, personal_numbers=full)
+            bodies[full] = payload(full)
         deliveries.append(
             WebhookDelivery(
                 endpoint=endpoint,
-                event_type=event_type(event.action),
-                event=event,
-                order=order,
+                event_type=event_type,
+                event_id=subject.event_id if subject else None,
+                order_id=subject.order_id if subject else None,
                 payload=bodies[full],
                 next_attempt_at=now,
             )
@@ -472,8 +486,8 @@ def webhook_redeliver(*, actor: User, delivery: WebhookDelivery) -> WebhookDeliv
         again = WebhookDelivery.objects.create(
             endpoint=endpoint,
             event_type=delivery.event_type,
-            event=delivery.event,
-            order=delivery.order,
+            event_id=delivery.event_id,
+            order_id=delivery.order_id,
             payload=delivery.payload,
             next_attempt_at=now,
             redelivery_of=delivery,
@@ -498,70 +512,3 @@ def webhook_redeliver(*, actor: User, delivery: WebhookDelivery) -> WebhookDeliv
         _attempt(again, now=now)
         again.refresh_from_db()
     return again
-
-
-# --- idempotent creates through the API --------------------------------------------------
-
-
-class IdempotencyMismatch(ValidationError):
-    """The key was used before with a different request."""
-
-
-# How long a key is remembered (Stripe's choice too): long enough for any client's
-# retries, short enough that the table does not grow for ever. An older key is forgotten:
-# reused, it makes a new order.
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-
-
-def idempotency_keys_forget(*, now: datetime | None = None) -> int:
-    """Delete the keys older than the window; returns how many (run with the hourly
-    `lingting webhooks_deliver`)."""
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
-    deleted, _by_model = ApiIdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
-
-
-def request_fingerprint(body: dict[str, Any]) -> str:
-    """SHA-256 of the request's JSON, keys sorted: the same request hashes the same."""
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def workorder_create_once(
-    *, scope: str, key: str, fingerprint: str, create: Callable[[], WorkOrder]
-) -> tuple[WorkOrder, bool]:
-    """The order `create` makes, once per `scope` and `key`: a repeat of the request answers
-    the first one's order (True: replayed). The same key with another request is refused.
-
-    Two requests with one key at the same moment: both create inside one transaction with
-    the key's row; the key's unique constraint lets one commit, the other is rolled back
-    (its order and the order's outbox with it) and answers the winner's order.
-    """
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise ValidationError({"Idempotency-Key": _("Idempotency-Key 须为 1 到 255 个字符")})
-    for _attempt_number in range(2):
-        found = _key_used(scope, key, fingerprint)
-        if found is not None:
-            return found, True
-        try:
-            with transaction.atomic():
-                order = create()
-                ApiIdempotencyKey.objects.create(
-                    scope=scope, key=key, request_hash=fingerprint, order=order
-                )
-            return order, False
-        except IntegrityError:
-            continue  # another request with this key won: answer its order
-    raise IntegrityError(f"idempotency key {key!r} could not be settled")
-
-
-def _key_used(scope: str, key: str, fingerprint: str) -> WorkOrder | None:
-    mine = ApiIdempotencyKey.objects.filter(scope=scope, key=key)
-    mine.filter(created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW).delete()  # forgotten
-    used = mine.select_related("order").first()
-    if used is None:
-        return None
-    if used.request_hash != fingerprint:
-        raise IdempotencyMismatch(_("这个 Idempotency-Key 已用于另一个不同的请求"))
-    return used.order

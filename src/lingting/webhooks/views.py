@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.core.forms import refusals_on
 from lingting.core.models import User
-from lingting.core.permissions import may_manage_webhooks, request_user, require
+from lingting.core.permissions import request_user, require
 from lingting.engine.webhooks import ALL_EVENTS, CREATED, EVENT_PREFIX, event_types
 from lingting.engine.workorders import ACTION_LABELS, Action
 from lingting.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.webhooks.selectors import endpoint_deliveries, endpoint_rows
 from lingting.webhooks.services import (
     EndpointSpec,

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 import pytest
 
 from lingting.core.models import Role, User
-from lingting.tickets.models import WorkOrder, WorkOrderType
 from lingting.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from lingting.workorders.models import WorkOrder, WorkOrderType
 from tests.web.listing.conftest import AssertFlat
 from tests.web.listing.rows import row_name
 

@@ -77,15 +77,19 @@ def without_machine_findings(detail: ContactDetail) -> ContactDetail:
 def calibration_sessions_for(user: User) -> QuerySet[CalibrationSession]:
     """The sessions `user` may open (a supervisor: all; a reviewer: their own), newest
     first, with their sizes and how many records are in."""
-    sessions = CalibrationSession.objects.select_related("created_by", "version").annotate(
-        contact_count=Count("contacts", distinct=True),
-        reviewer_count=Count("reviewers", distinct=True),
-        submitted_count=Count(
-            "assignments",
-            filter=Q(assignments__status=AssignmentStatus.SUBMITTED),
-            distinct=True,
-        ),
-    ).order_by("-created_at", "-id")  # explicit: an aggregating query drops Meta.ordering
+    sessions = (
+        CalibrationSession.objects.select_related("created_by", "version")
+        .annotate(
+            contact_count=Count("contacts", distinct=True),
+            reviewer_count=Count("reviewers", distinct=True),
+            submitted_count=Count(
+                "assignments",
+                filter=Q(assignments__status=AssignmentStatus.SUBMITTED),
+                distinct=True,
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )  # explicit: an aggregating query drops Meta.ordering
     if may_manage_qa(user):
         return sessions
     return sessions.filter(reviewers=user)

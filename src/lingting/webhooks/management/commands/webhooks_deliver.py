@@ -6,8 +6,7 @@ First attempts go out right after the work-order step commits, through the task 
 retries too when the worker runs (it is told when each is due). The scheduler runs this
 command hourly (LINGTING_SCHEDULE: the schedule's finest step) as the safety net; cron may
 run it more often (`* * * * * lingting webhooks_deliver`). Running it twice at once sends
-nothing twice: each delivery is claimed before it is sent. It also forgets the API's
-idempotency keys older than 24 hours.
+nothing twice: each delivery is claimed before it is sent.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lingting.webhooks.services import idempotency_keys_forget, webhook_deliveries_send
+from lingting.webhooks.services import webhook_deliveries_send
 
 
 class Command(BaseCommand):
@@ -32,5 +31,3 @@ class Command(BaseCommand):
             self.stderr.write(f"webhook {name!r} disabled after failing too often")
         if run.next_due is not None:
             self.stdout.write(f"next retry due at {run.next_due.isoformat()}")
-        if forgotten := idempotency_keys_forget():
-            self.stdout.write(f"forgot {forgotten} idempotency keys older than 24 hours")
