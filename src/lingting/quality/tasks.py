@@ -1,6 +1,14 @@
-"""Background scoring, run by the database-backed task worker (`lingting worker`)."""
+"""Background scoring, run by the database-backed task worker (`lingting worker`).
+
+The tasks score with the version in force and never activate one: `lingting import` and
+`lingting rescore` see to it that one is (`scorecard_version_ensure_current`), and
+activating a version enqueues `rescore_all` — so the services import this module, never
+the other way round.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.tasks import task
 
@@ -8,15 +16,27 @@ from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
 from lingting.interactions.services.import_batches import StoredContacts
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.services import contacts_score, scorecard_version_ensure_current
+from lingting.quality.selectors.scorecards import current_scorecard_version
+from lingting.quality.services.scoring import contacts_score
 
 RESCORE_CHUNK = 2000
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def score_contacts(contact_ids: list[int]) -> int:
     """Score these contacts with the active standard scorecard."""
-    return contacts_score(contact_ids=contact_ids, version=scorecard_version_ensure_current())
+    version = _version_in_force()
+    return 0 if version is None else contacts_score(contact_ids=contact_ids, version=version)
+
+
+def _version_in_force() -> ScorecardVersion | None:
+    version = current_scorecard_version()
+    if version is None:
+        # Its activation will score every contact; nothing is lost by waiting for it.
+        logger.warning("no scorecard is active yet: contacts are scored once one is")
+    return version
 
 
 def score_after_import(*, in_process: bool) -> StoredContacts:
@@ -59,7 +79,9 @@ def score_missing() -> int:
     transaction: the safety net for contacts whose scoring was never sent (the process that
     stored them died first) or was lost (a crashed worker). Run by `lingting rescore
     --missing` and swept by the scheduler (LINGTING_SCHEDULE)."""
-    version = scorecard_version_ensure_current()
+    version = _version_in_force()
+    if version is None:
+        return 0
     scored = 0
     last_id = 0
     while True:

@@ -1,15 +1,31 @@
 """Background sending of webhook deliveries, run by the database-backed task worker
-(`lingting worker`): enqueued when a work-order step commits, and again when a failed
+(`lingting worker`): enqueued when a publishing change commits, and again when a failed
 delivery's retry is due."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.tasks import task
 
-from lingting.webhooks.services import webhook_deliveries_send
+from lingting.webhooks.sending import webhook_deliveries_send
 
 
 @task()
 def deliveries_send() -> int:
-    """Send the deliveries that are due; how many were delivered."""
-    return webhook_deliveries_send().delivered
+    """Send the deliveries that are due; how many were delivered. When a failed one may go
+    again, the task asks for itself then."""
+    run = webhook_deliveries_send()
+    if run.next_due is not None:
+        deliveries_send_soon(run_after=run.next_due)
+    return run.delivered
+
+
+def deliveries_send_soon(run_after: datetime | None = None) -> None:
+    """Have the task worker send what is due (at `run_after`, where the backend can wait)."""
+    task = deliveries_send
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the next step's commit, or the scheduled command, sends it
+        task = task.using(run_after=run_after)
+    task.enqueue()

@@ -27,8 +27,8 @@ from lingting.quality.services import (
     scorecard_version_activate,
     scorecard_version_ensure_current,
 )
-from lingting.quality.services import scoring as services
-from lingting.quality.tasks import score_after_import
+from lingting.quality.services import scorecards as services
+from lingting.quality.tasks import score_after_import, score_contacts
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +271,31 @@ def test_the_import_command_with_sync_scores_without_a_worker(
     contact = Contact.objects.get()
     assert contact.current_score is not None
     assert contact.current_score.score == 50.0
+
+
+def test_the_import_command_on_a_new_database_scores_with_the_builtin_scorecard(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = tmp_path / "contacts.jsonl"
+    path.write_bytes(orjson.dumps(RUDE) + b"\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", str(path), "--sync")
+
+    contact = Contact.objects.get()
+    assert contact.current_score is not None
+    assert contact.current_score.version.scorecard.name == "standard"
+    assert contact.current_score.version.is_active
+
+
+def test_the_scoring_task_never_activates_a_scorecard(tmp_path: Path) -> None:
+    """A task scores with the version in force; with none, the contacts wait for the
+    activation, which scores every contact."""
+    ids = store(tmp_path, RUDE)
+
+    assert score_contacts.call(list(ids.values())) == 0
+    assert not ScorecardVersion.objects.exists()
+    assert Contact.objects.get().current_score is None
 
 
 def test_another_scorecard_scores_alongside_without_taking_over_the_current_score(

@@ -20,11 +20,8 @@ from django.utils import timezone
 from lingting.core.models import AuditEvent, Notification, Role, User
 from lingting.engine.webhooks import event_types, signature_valid
 from lingting.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from lingting.webhooks.services import (
-    EndpointSpec,
-    webhook_deliveries_send,
-    webhook_endpoint_create,
-)
+from lingting.webhooks.sending import webhook_deliveries_send
+from lingting.webhooks.services import EndpointSpec, webhook_endpoint_create
 from lingting.workorders.models import Department, WorkOrder, WorkOrderType
 from lingting.workorders.services.creation import workorder_create
 from lingting.workorders.services.steps import workorder_dispatch, workorder_urge

@@ -16,7 +16,7 @@ from django.utils import timezone
 from lingting.core.models import AuditEvent, Role, User
 from lingting.engine.webhooks import signature_valid
 from lingting.webhooks.models import WebhookDelivery, WebhookEndpoint
-from lingting.webhooks.services import webhook_deliveries_send
+from lingting.webhooks.sending import webhook_deliveries_send
 from lingting.workorders.models import WorkOrderType
 from lingting.workorders.services.creation import workorder_create
 from tests.web.webhooks.webhook_receiver import Receiver, receiver_fixture  # noqa: F401 (a fixture)

@@ -33,7 +33,7 @@ from lingting.quality.models import (
 )
 from lingting.quality.permissions import may_manage_qa, may_review
 from lingting.quality.selectors.scorecards import scorecard_of
-from lingting.quality.services.scoring import scorecard_version_ensure_current
+from lingting.quality.services.scorecards import scorecard_version_ensure_current
 
 MIN_REVIEWERS = 2  # agreement needs a pair
 MAX_REVIEWERS = 20

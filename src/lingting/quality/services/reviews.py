@@ -28,7 +28,7 @@ from lingting.quality.models import (
 from lingting.quality.selectors.reviews import review_version
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.selectors.scorecards import scorecard_of
-from lingting.quality.services.scoring import scorecard_version_ensure_current
+from lingting.quality.services.scorecards import scorecard_version_ensure_current
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from django.utils.timezone import get_default_timezone
 from lingting.engine.processes import EXIT_STOPPED, Terminated, stopped_reason, terminate_raises
 from lingting.engine.reader import LineError, UnreadableFileError
 from lingting.interactions.services import ImportReport, contacts_import_file
+from lingting.quality.services import scorecard_version_ensure_current
 from lingting.quality.tasks import score_after_import
 
 SHOWN_ERRORS = 10
@@ -88,14 +89,16 @@ class Command(BaseCommand):
         self._summarize(report, options, errors_path)
 
     def _import(self, path: str, options: dict[str, Any], sink: _ErrorSink) -> ImportReport:
+        scoring = None
+        if not options["no_score"]:
+            scorecard_version_ensure_current()  # the built-in one on a new database
+            scoring = score_after_import(in_process=options["sync"])
         try:
             return contacts_import_file(
                 path,
                 tz=get_default_timezone(),
                 workers=options["workers"],
-                on_stored=None
-                if options["no_score"]
-                else score_after_import(in_process=options["sync"]),
+                on_stored=scoring,
                 in_process=options["sync"],
                 on_error=sink,
             )

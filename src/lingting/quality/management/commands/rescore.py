@@ -30,8 +30,6 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true", help="every contact with a transcript")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["all"]:
-            scored = rescore_all.call(scorecard_version_ensure_current().pk)
-        else:
-            scored = score_missing.call()
+        version = scorecard_version_ensure_current()  # the built-in one on a new database
+        scored = rescore_all.call(version.pk) if options["all"] else score_missing.call()
         self.stdout.write(f"scored {scored} contact(s)")

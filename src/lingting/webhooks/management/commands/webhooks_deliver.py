@@ -15,7 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lingting.webhooks.services import webhook_deliveries_send
+from lingting.webhooks.sending import webhook_deliveries_send
+from lingting.webhooks.tasks import deliveries_send_soon
 
 
 class Command(BaseCommand):
@@ -30,4 +31,5 @@ class Command(BaseCommand):
         for name in run.disabled:
             self.stderr.write(f"webhook {name!r} disabled after failing too often")
         if run.next_due is not None:
+            deliveries_send_soon(run_after=run.next_due)  # the worker tries it then
             self.stdout.write(f"next retry due at {run.next_due.isoformat()}")
