@@ -72,7 +72,7 @@ from lingting.coaching.services import (
 from lingting.core.forms import refusals_on
 from lingting.core.params import BadParameter, int_param
 from lingting.core.permissions import request_user, require
-from lingting.performance.tallies import counted_first
+from lingting.performance.catch_up import counted_first
 
 TRAINING_NEEDS_DAYS = 90
 DETECTED_PER_PAGE = 10

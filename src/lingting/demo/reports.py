@@ -8,7 +8,7 @@ from datetime import date
 from lingting.core.models import User
 from lingting.documents.periods import PeriodKind, period_containing
 from lingting.reports.models import ReportKind
-from lingting.reports.services import report_generate
+from lingting.reports.services.generation import report_generate
 
 
 def demo_reports(*, users: dict[str, User], months: list[date]) -> str:

@@ -16,8 +16,8 @@ from lingting.core.permissions import request_user
 from lingting.engine.kpis import KpiError, KpiOptions, parse_groupings
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
+from lingting.performance.catch_up import tallies_catch_up
 from lingting.performance.selectors import kpi_table_for
-from lingting.performance.tallies import tallies_catch_up
 from lingting.quality.selectors.contacts import ContactFilters
 
 router = Router(tags=["kpis"])

@@ -28,14 +28,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from functools import update_wrapper
-from typing import Concatenate
 
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from lingting.core.forked import forked_pool, map_in_order
@@ -89,12 +86,14 @@ def tallies_rebuild() -> int:
     return written
 
 
-def tallies_catch_up() -> int:
-    """Before a page reads the tallies: count the waiting changes now when they are few, so
-    a page shows what was just imported, scored or reviewed; else leave them to the task
-    worker (queued once) and return how many wait, for the page to say so. Never waits for
-    an update that is already running: the page reads the tallies as they are. Tallies never
-    built wait for every contact (the pages read the contacts meanwhile)."""
+IN_REQUEST_CHANGES = 5_000  # counted while a page waits; more go to the task worker
+
+
+def tallies_count_in_request() -> int:
+    """Count the waiting changes now when they are few (0: the tallies are current); else
+    return how many wait — changes, and every contact while the tallies were never built —
+    for the task worker to count (`lingting.performance.catch_up`). Never waits for an
+    update that is already running."""
     waiting = len(FigureChange.objects.values_list("pk", flat=True)[: IN_REQUEST_CHANGES + 1])
     built = tallies_ready()
     if built and not waiting:
@@ -111,39 +110,8 @@ def tallies_catch_up() -> int:
                     _rebuild(state, settled=settled)
                 _update(state, None)
                 return 0
-    _queue_update()
     # Counted in full only now: thousands of changes are waiting, the page says how many.
     return FigureChange.objects.count() + (0 if built else Contact.objects.count())
-
-
-def counted_first[**P, R](
-    view: Callable[Concatenate[HttpRequest, P], R],
-) -> Callable[Concatenate[HttpRequest, P], R]:
-    """For a view that reads the tallies: catch them up first (`tallies_catch_up`); the
-    page's banner (core/base.html) says how many changes still wait, if any."""
-
-    def counted(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        request.tallies_waiting = tallies_catch_up()  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    update_wrapper(counted, view)
-    return counted
-
-
-IN_REQUEST_CHANGES = 5_000
-_QUEUED_FOR = timedelta(minutes=10)  # a queued update not done by then is queued again
-
-
-def _queue_update() -> None:
-    # Imported here: the task module imports this one.
-    from lingting.performance.tasks import count_figure_changes
-
-    TallyState.objects.get_or_create(pk=1)
-    stale = timezone.now() - _QUEUED_FOR
-    if TallyState.objects.filter(Q(queued_at=None) | Q(queued_at__lt=stale), pk=1).update(
-        queued_at=timezone.now()
-    ):
-        count_figure_changes.enqueue()
 
 
 def _update(state: TallyState, limit: int | None) -> int:

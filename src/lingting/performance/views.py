@@ -29,6 +29,7 @@ from lingting.documents.exports.page import (
 )
 from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
+from lingting.performance.catch_up import counted_first
 from lingting.performance.documents import assessment_document, kpi_document
 from lingting.performance.forms import GROUP_LABELS, KpiForm
 from lingting.performance.models import (
@@ -60,7 +61,6 @@ from lingting.performance.services import (
     kpi_target_delete,
     kpi_target_set,
 )
-from lingting.performance.tallies import counted_first
 
 
 @require_GET

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from lingting.reports.models import QueuedReport
-from lingting.reports.services import queued_report_generate
+from lingting.reports.services.generation import queued_report_generate
 
 
 @task()

@@ -23,12 +23,12 @@ from lingting.documents.exports.page import XLSX, attachment, document_download
 from lingting.documents.exports.pdf import pdf_begun
 from lingting.documents.periods import Period, PeriodKind, last_full_period, parse_period
 from lingting.interactions.models import Queue
-from lingting.performance.tallies import counted_first
+from lingting.performance.catch_up import counted_first
 from lingting.quality.permissions import may_read_qa_reports
 from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.permissions import may_archive_reports, may_read_quality_reports
-from lingting.reports.services import report_generate_on_demand
+from lingting.reports.services.on_demand import report_generate_on_demand
 
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}
 

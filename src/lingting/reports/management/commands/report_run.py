@@ -22,7 +22,7 @@ from lingting.documents.exports.fonts import ReportFontMissing
 from lingting.documents.periods import last_full_period, parse_period
 from lingting.reports.layouts.kinds import PERIOD_OF_KIND
 from lingting.reports.models import GeneratedReport, ReportKind
-from lingting.reports.services import report_generate
+from lingting.reports.services.generation import report_generate
 
 
 class Command(BaseCommand):

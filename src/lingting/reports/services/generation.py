@@ -1,6 +1,5 @@
 """Writing the report archive: generate a period's report, keep its XLSX and PDF, and tell
-the QA supervisors when a scheduled one is ready; a report asked for while the tallies have
-much to count is queued for the task worker instead of holding the request for minutes."""
+the QA supervisors when a scheduled one is ready, or whoever queued one when it is."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from lingting.core.services import audit_record, notification_send
 from lingting.documents.exports.pdf import pdf_begun, render_pdf
 from lingting.documents.exports.xlsx import render_xlsx
 from lingting.documents.periods import Period, parse_period
-from lingting.performance.tallies import tallies_catch_up, tallies_drain
+from lingting.performance.tallies import tallies_drain
 from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.permissions import may_archive_reports
@@ -75,26 +74,6 @@ def report_generate(*, kind: str, period: Period, actor: User | None) -> Generat
             for supervisor in User.objects.filter(role=Role.QA_SUPERVISOR, is_active=True):
                 notification_send(user=supervisor, text=text, url=reverse("reports:archive"))
     return Generated(report, created=True)
-
-
-def report_generate_on_demand(
-    *, kind: str, period: Period, actor: User
-) -> Generated | QueuedReport:
-    """A QA supervisor's 生成: the report now, when the tallies are current or nearly (a few
-    thousand waiting changes are counted in the request, `tallies_catch_up`); else queued
-    for the task worker, which counts them first (minutes after a big import) and tells
-    `actor` when the report is in the archive."""
-    if not may_archive_reports(actor):
-        raise PermissionError("only a QA supervisor generates the center's reports")
-    if not tallies_catch_up():
-        return report_generate(kind=kind, period=period, actor=actor)
-    # Imported here: the task module imports this one.
-    from lingting.reports.tasks import generate_queued_report
-
-    with transaction.atomic():  # the task is committed, or lost, with its row
-        queued = QueuedReport.objects.create(kind=kind, period=period.key, requested_by=actor)
-        generate_queued_report.enqueue(queued.pk)
-    return queued
 
 
 def queued_report_generate(queued: QueuedReport) -> GeneratedReport | None:
