@@ -211,11 +211,8 @@ def main() -> None:
 
         from lingting.core.models import User
         from lingting.interactions.models import Contact
-        from lingting.quality.selectors.contacts import (
-            ContactFilters,
-            ContactPage,
-            contact_page_for,
-        )
+        from lingting.quality.contact_filters import ContactFilters
+        from lingting.quality.selectors.contacts import ContactPage, contact_page_for
 
         if not Contact.objects.exists():
             began = time.perf_counter()

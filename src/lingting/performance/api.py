@@ -18,7 +18,7 @@ from lingting.interactions.models import Queue
 from lingting.interactions.selectors import queue_names
 from lingting.performance.catch_up import tallies_catch_up
 from lingting.performance.selectors import kpi_table_for
-from lingting.quality.selectors.contacts import ContactFilters
+from lingting.quality.contact_filters import ContactFilters
 
 router = Router(tags=["kpis"])
 

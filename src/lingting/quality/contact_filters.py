@@ -1,10 +1,16 @@
-"""The contact list's filter form: GET parameters in, `ContactFilters` out."""
+"""What the contact list is narrowed to (`ContactFilters`, the score bands) and its filter
+form: GET parameters in, `ContactFilters` out. Sampling plans read a saved list filter with
+the same form."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, Team, User
@@ -12,7 +18,65 @@ from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_see_personal_numbers, visible_agents
 from lingting.interactions.models import Queue
 from lingting.interactions.search import MAX_QUERY_CHARS
-from lingting.quality.selectors.contacts import ContactFilters, ScoreBand
+
+
+class ScoreBand(StrEnum):
+    LOW = "lt60"
+    FAIR = "60-80"
+    GOOD = "80-90"
+    EXCELLENT = "gte90"
+
+    @property
+    def label(self) -> Promise:
+        return _BAND_LABELS[self]
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """[low, high) of the band's scores; None is open."""
+        return _BAND_BOUNDS[self]
+
+    @classmethod
+    def of(cls, score: float) -> ScoreBand:
+        for band in cls:
+            low, high = band.bounds
+            if (low is None or score >= low) and (high is None or score < high):
+                return band
+        return cls.LOW  # only NaN gets here: show it as the worst band, never crash
+
+
+_BAND_LABELS: dict[ScoreBand, Promise] = {
+    ScoreBand.LOW: _("60 分以下"),
+    ScoreBand.FAIR: _("60–80 分"),
+    ScoreBand.GOOD: _("80–90 分"),
+    ScoreBand.EXCELLENT: _("90 分及以上"),
+}
+_BAND_BOUNDS: dict[ScoreBand, tuple[float | None, float | None]] = {
+    ScoreBand.LOW: (None, 60),
+    ScoreBand.FAIR: (60, 80),
+    ScoreBand.GOOD: (80, 90),
+    ScoreBand.EXCELLENT: (90, None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilters:
+    """What the contact list is narrowed to; every field empty means everything visible."""
+
+    date_from: date | None = None  # local date of started_at, inclusive
+    date_to: date | None = None  # inclusive
+    queue_id: int | None = None
+    team_id: int | None = None
+    agent_id: int | None = None
+    score_band: ScoreBand | None = None
+    failed_item: str = ""
+    fatal_only: bool = False
+    unscored: bool = False
+    query: str = ""  # the search box: words said, a tag, a contact id or a phone number
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ContactFilters()
+
 
 # The built-in scorecard's stable item ids (FORMATS.md); titles may be translated.
 STANDARD_ITEMS = [

@@ -20,7 +20,7 @@ from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.interactions.services import contacts_import
 from lingting.performance.selectors import kpi_table_for
 from lingting.performance.tallies import tallies_drain
-from lingting.quality.selectors.contacts import ContactFilters
+from lingting.quality.contact_filters import ContactFilters
 from tests.conftest import SHANGHAI
 from tests.web.conftest import Api
 

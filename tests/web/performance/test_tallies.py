@@ -33,8 +33,8 @@ from lingting.performance.models import DailyTally, TallyState
 from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
 from lingting.performance.selectors import kpis as kpi_selectors
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
+from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.models import AssignmentKind, Evaluation
-from lingting.quality.selectors.contacts import ContactFilters
 from lingting.reports.selectors import quality_report, training_plan
 from tests.conftest import ContactFactory, Org, review
 

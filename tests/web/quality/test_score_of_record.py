@@ -15,8 +15,8 @@ from lingting.engine.evaluation import Answer
 from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import kpi_table_for
+from lingting.quality.contact_filters import ContactFilters, ScoreBand
 from lingting.quality.models import AssignmentKind, ReviewAssignment
-from lingting.quality.selectors.contacts import ContactFilters, ScoreBand
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.services.reviews import RecordInput, evaluation_submit
 from lingting.reports.selectors import quality_report

@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from lingting.coaching.selectors.figures import EXAMPLES
 from lingting.core.models import Agent, User
 from lingting.core.personal_numbers import text_shown_to
+from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.models import (
     AssignmentKind,
     Evaluation,
@@ -21,7 +22,7 @@ from lingting.quality.models import (
     ItemFailure,
     ReviewedItem,
 )
-from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
+from lingting.quality.selectors.contacts import contacts_matching
 from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.scorecards import item_titles
 

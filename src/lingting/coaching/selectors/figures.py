@@ -19,7 +19,7 @@ from lingting.performance.selectors import (
     kpi_team_targets,
     main_queues,
 )
-from lingting.quality.selectors.contacts import ContactFilters
+from lingting.quality.contact_filters import ContactFilters
 
 QA_SCORE = "qa_score"
 

@@ -17,7 +17,7 @@ from lingting.core.permissions import contact_scope
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import kpi_table_for
-from lingting.quality.selectors.contacts import ContactFilters
+from lingting.quality.contact_filters import ContactFilters
 
 
 def plans_for(*, user: User, status: str = "") -> QuerySet[ImprovementPlan]:

@@ -47,7 +47,8 @@ from lingting.performance.models import (
     TallyState,
     TargetFigure,
 )
-from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
+from lingting.quality.contact_filters import ContactFilters
+from lingting.quality.selectors.contacts import contacts_matching
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
 CALL_FIELDS = (

@@ -16,8 +16,9 @@ from lingting.core.params import ApiDate, BoundedLimitOffset, RowId
 from lingting.core.permissions import request_user
 from lingting.interactions.models import Contact
 from lingting.interactions.search import MAX_QUERY_CHARS
+from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.selectors.contact_page import contact_detail_page_for
-from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
+from lingting.quality.selectors.contacts import contacts_matching
 from lingting.quality.selectors.score_of_record import score_of_record, with_score_of_record
 
 router = Router(tags=["contacts"])

@@ -8,15 +8,13 @@ never listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from enum import StrEnum
+from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.functional import Promise, cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import cached_property
 
 from lingting.core.models import Agent, User
 from lingting.core.permissions import contact_scope
@@ -26,6 +24,7 @@ from lingting.interactions.models import Contact
 from lingting.interactions.search import Snippet, search_condition, search_snippets
 from lingting.interactions.selectors import local_midnight
 from lingting.interactions.transcript import format_clock
+from lingting.quality.contact_filters import ContactFilters, ScoreBand
 from lingting.quality.models import ItemFailure
 from lingting.quality.selectors.score_of_record import (
     FATAL_OF_RECORD,
@@ -37,64 +36,6 @@ from lingting.quality.selectors.score_of_record import (
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # counting past this costs more than it tells anyone
-
-
-class ScoreBand(StrEnum):
-    LOW = "lt60"
-    FAIR = "60-80"
-    GOOD = "80-90"
-    EXCELLENT = "gte90"
-
-    @property
-    def label(self) -> Promise:
-        return _BAND_LABELS[self]
-
-    @property
-    def bounds(self) -> tuple[float | None, float | None]:
-        """[low, high) of the band's scores; None is open."""
-        return _BAND_BOUNDS[self]
-
-    @classmethod
-    def of(cls, score: float) -> ScoreBand:
-        for band in cls:
-            low, high = band.bounds
-            if (low is None or score >= low) and (high is None or score < high):
-                return band
-        return cls.LOW  # only NaN gets here: show it as the worst band, never crash
-
-
-_BAND_LABELS: dict[ScoreBand, Promise] = {
-    ScoreBand.LOW: _("60 分以下"),
-    ScoreBand.FAIR: _("60–80 分"),
-    ScoreBand.GOOD: _("80–90 分"),
-    ScoreBand.EXCELLENT: _("90 分及以上"),
-}
-_BAND_BOUNDS: dict[ScoreBand, tuple[float | None, float | None]] = {
-    ScoreBand.LOW: (None, 60),
-    ScoreBand.FAIR: (60, 80),
-    ScoreBand.GOOD: (80, 90),
-    ScoreBand.EXCELLENT: (90, None),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ContactFilters:
-    """What the contact list is narrowed to; every field empty means everything visible."""
-
-    date_from: date | None = None  # local date of started_at, inclusive
-    date_to: date | None = None  # inclusive
-    queue_id: int | None = None
-    team_id: int | None = None
-    agent_id: int | None = None
-    score_band: ScoreBand | None = None
-    failed_item: str = ""
-    fatal_only: bool = False
-    unscored: bool = False
-    query: str = ""  # the search box: words said, a tag, a contact id or a phone number
-
-    @property
-    def is_empty(self) -> bool:
-        return self == ContactFilters()
 
 
 def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact]:

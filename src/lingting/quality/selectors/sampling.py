@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
 from lingting.interactions.models import Contact, Queue
+from lingting.quality.contact_filters import ContactFilterForm, ContactFilters
 from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
@@ -31,7 +32,7 @@ from lingting.quality.models import (
     SamplingPlan,
     StratifyBy,
 )
-from lingting.quality.selectors.contacts import ContactFilters, contacts_matching
+from lingting.quality.selectors.contacts import contacts_matching
 
 COMPLAINT_TAGS = ("投诉", "complaint")
 _STRATUM_FIELDS = {
@@ -232,8 +233,6 @@ def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilte
 
 def saved_filter_criteria(plan: SamplingPlan, query: str) -> ContactFilters:
     """The contact-list filter a reverse check was saved from, read as its author."""
-    from lingting.quality.contact_filters import ContactFilterForm
-
     return ContactFilterForm(QueryDict(query), user=plan.created_by).filters()
 
 
