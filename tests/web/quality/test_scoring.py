@@ -26,8 +26,9 @@ from lingting.quality.services import (
     scorecard_load,
     scorecard_version_activate,
     scorecard_version_ensure_current,
+    scorecards,
+    scoring,
 )
-from lingting.quality.services import scorecards as services
 from lingting.quality.tasks import score_after_import, score_contacts
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +237,7 @@ def test_activating_the_active_version_again_changes_nothing(qa_zhao: User) -> N
 def test_the_builtin_scorecard_is_loaded_and_activated_when_none_is_active(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
-    monkeypatch.setattr(services, "builtin_scorecard", scorecard)
+    monkeypatch.setattr(scorecards, "builtin_scorecard", scorecard)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         version = scorecard_version_ensure_current()
@@ -435,8 +436,8 @@ def test_a_score_inserted_meanwhile_sends_the_chunk_through_the_upsert(
     contacts_score(contact_ids=[ids["R1"]], version=version)
     rude = ContactScore.objects.get()
     # As if another worker scored R1 between the look-up and the COPY.
-    unseen = services._PG["existing"].replace("WHERE", "WHERE false AND")
-    monkeypatch.setitem(services._PG, "existing", unseen)
+    unseen = scoring._PG["existing"].replace("WHERE", "WHERE false AND")
+    monkeypatch.setitem(scoring._PG, "existing", unseen)
 
     assert contacts_score(contact_ids=ids.values(), version=version) == 2
 
