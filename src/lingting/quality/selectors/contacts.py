@@ -168,20 +168,23 @@ def contact_page_for(
         if filters.query
         else {}
     )
-    rows = [
-        ContactRow(
-            contact=contact,
-            channel=label_of(CHANNEL_LABELS, contact.channel),
-            duration=format_clock(duration_s(contact)),
-            band=band_of(score_of_record(contact)),
-            failed_count=getattr(contact, "failed_count", 0),
-            score=score_of_record(contact),
-            snippet=snippets.get(contact.pk),
-        )
-        for contact in page.object_list
-    ]
+    rows = [_row(contact, score_of_record(contact), snippets) for contact in page.object_list]
     return ContactPage(
         rows=rows, page=page, total=paginator.count, total_is_capped=paginator.is_capped
+    )
+
+
+def _row(
+    contact: Contact, record: ScoreOfRecord | None, snippets: dict[int, Snippet]
+) -> ContactRow:
+    return ContactRow(
+        contact=contact,
+        channel=label_of(CHANNEL_LABELS, contact.channel),
+        duration=format_clock(duration_s(contact)),
+        band=band_of(record),
+        failed_count=getattr(contact, "failed_count", 0),
+        score=record,
+        snippet=snippets.get(contact.pk),
     )
 
 

@@ -1,4 +1,5 @@
-"""The quality app's writes: scoring, sampling, reviews (one module each)."""
+"""The quality app's writes, one module per part of the work: scorecard versions, scoring,
+sampling, reviews, disputes, calibration, cases."""
 
 from lingting.quality.services.scorecards import (
     scorecard_load,
