@@ -1,7 +1,7 @@
 """The one `lingting` command.
 
-Engine commands (`score`, `kpis`, `scorecard test|diff`) run without Django or a database, so
-they work on any machine and in distributed workers; every other command is a Django
+Engine commands (`score`, `kpis`, `scorecard test|diff`, `erlang`) run without Django or a
+database, so they work on any machine and in distributed workers; every other command is a Django
 management command (`lingting migrate`, `lingting import FILE`, `lingting demo`, ...),
 among them the three production processes: `lingting serve` (the web app under gunicorn),
 `lingting worker` (the task worker) and `lingting scheduler` (the recurring jobs).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = {"score", "kpis", "scorecard"}
+ENGINE_COMMANDS = {"score", "kpis", "scorecard", "erlang"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,7 @@ from lingting.engine.reader import (
 )
 from lingting.engine.scorecard import ScorecardError
 from lingting.engine.scorecard_yaml import load_scorecard
+from lingting.erlang_cli import add_erlang_command
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -118,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     kpis.set_defaults(run=_kpis)
 
+    add_erlang_command(commands)
+
     scorecard = commands.add_parser("scorecard", help="test or compare scorecards")
     actions = scorecard.add_subparsers(required=True, metavar="ACTION")
     test = actions.add_parser("test", help="run every item's must/must-not examples")
@@ -145,7 +148,7 @@ def _score(args: argparse.Namespace) -> int:
     except (OSError, UnreadableFileError) as exc:
         print(f"lingting score: cannot read {args.input}: {exc}", file=sys.stderr)
         return 2
-    with _open_out(args.out) as out, _open_errors(args.errors) as errors:
+    with open_out(args.out) as out, open_errors(args.errors) as errors:
         summary = score_file(
             args.input,
             out=out,
@@ -206,7 +209,7 @@ def _kpis(args: argparse.Namespace) -> int:
     )
     accumulator = KpiAccumulator(by=by, options=options, tz=tz, extra=args.extra)
     try:
-        with _open_errors(args.errors) as errors:
+        with open_errors(args.errors) as errors:
             read, rejected = _accumulate(args.input, accumulator, errors)
     except (OSError, UnreadableFileError) as exc:
         print(f"lingting kpis: cannot read {args.input}: {exc}", file=sys.stderr)
@@ -286,13 +289,13 @@ def _write_kpis_csv(rows: list[KpiRow], by: tuple[str, ...], out: IO[bytes], ext
         text.detach()
 
 
-def _open_out(target: str) -> IO[bytes]:
+def open_out(target: str) -> IO[bytes]:
     if target == "-":
         return os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     return open(target, "wb")
 
 
-def _open_errors(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:
+def open_errors(path: Path | None) -> AbstractContextManager[IO[bytes] | None]:
     return nullcontext() if path is None else path.open("wb")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -22,7 +22,7 @@ from lingting.engine.reader import (
     sniff_file_encoding,
 )
 
-_SHOWN_CHARS = 200
+SHOWN_CHARS = 200
 
 
 class RecordError(ValueError):
@@ -37,12 +37,19 @@ def read_records(
     A CSV's header must name every field in `required`; its empty cells are left out of
     the record, and every value is text (the caller converts).
     """
+    if not path.lower().endswith(".csv"):
+        yield from read_json_records(path)
+        return
     encoding = sniff_file_encoding(path)
     with open(path, "rb") as stream:
-        if path.lower().endswith(".csv"):
-            yield from _csv_records(stream, encoding=encoding, required=required)
-        else:
-            yield from _json_records(stream, encoding=encoding)
+        yield from _csv_records(stream, encoding=encoding, required=required)
+
+
+def read_json_records(path: str) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
+    """(line number, object) for each non-blank line of a JSON-lines file."""
+    encoding = sniff_file_encoding(path)
+    with open(path, "rb") as stream:
+        yield from _json_records(stream, encoding=encoding)
 
 
 def parse_records[T](
@@ -58,12 +65,12 @@ def parse_records[T](
         try:
             yield number, parse(record)
         except RecordError as exc:
-            shown = orjson.dumps(record).decode()[:_SHOWN_CHARS]
+            shown = orjson.dumps(record).decode()[:SHOWN_CHARS]
             yield LineError(number, str(exc), shown)
 
 
 def _json_records(
-    stream: io.BufferedReader, *, encoding: str
+    stream: IO[bytes], *, encoding: str
 ) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
     for number, text in NumberedLines(stream, encoding=encoding):
         if isinstance(text, LineError):
@@ -72,10 +79,10 @@ def _json_records(
         try:
             record = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
-            yield LineError(number, f"not JSON: {exc}", text[:_SHOWN_CHARS])
+            yield LineError(number, f"not JSON: {exc}", text[:SHOWN_CHARS])
             continue
         if not isinstance(record, dict):
-            yield LineError(number, "a record must be a JSON object", text[:_SHOWN_CHARS])
+            yield LineError(number, "a record must be a JSON object", text[:SHOWN_CHARS])
             continue
         yield number, record
 
