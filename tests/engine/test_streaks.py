@@ -10,6 +10,7 @@ from lingting.engine.streaks import (
     below_target_streaks,
     month_key,
     months_before,
+    run_lengths,
     trailing_run,
 )
 from lingting.engine.targets import Status
@@ -62,3 +63,9 @@ def test_month_arithmetic_crosses_years() -> None:
     ]
     assert add_months(date(2026, 12, 31), 1) == date(2027, 1, 1)
     assert month_key(date(2026, 3, 9)) == "2026-03"
+
+
+def test_run_lengths_count_the_true_flags_in_a_row_up_to_each_position() -> None:
+    flags = [True, True, False, True, True, True]
+
+    assert list(run_lengths(flags)) == [1, 2, 0, 1, 2, 3]

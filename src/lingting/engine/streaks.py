@@ -11,7 +11,7 @@ no scored contacts) is neither: it breaks a run, because nothing shows the agent
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,14 +54,19 @@ def is_below(figure: MonthFigure) -> bool:
     return figure.value is not None and figure.status is not None and figure.status != "green"
 
 
+def run_lengths(flags: Iterable[bool]) -> Iterator[int]:
+    """At each position, how many flags in a row end there true (0 at a false one). The one
+    run counter: months below target here, difficult contacts in a row in `care`."""
+    run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        yield run
+
+
 def trailing_run(figures: Sequence[MonthFigure]) -> int:
     """How many of the last months, counted back from the newest, are all below target."""
-    run = 0
-    for figure in reversed(figures):
-        if not is_below(figure):
-            break
-        run += 1
-    return run
+    runs = list(run_lengths(is_below(figure) for figure in figures))
+    return runs[-1] if runs else 0
 
 
 @dataclass(frozen=True, slots=True)
