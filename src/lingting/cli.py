@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = {"score", "kpis", "scorecard"}
+ENGINE_COMMANDS = {"score", "kpis", "scorecard", "forecast"}
 
 
 def main(argv: list[str] | None = None) -> int:
