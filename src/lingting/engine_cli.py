@@ -42,6 +42,7 @@ from lingting.engine.reader import (
 from lingting.engine.scorecard import ScorecardError
 from lingting.engine.scorecard_yaml import load_scorecard
 from lingting.erlang_cli import add_erlang_command
+from lingting.forecast_cli import add_forecast_command
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
         "--time-zone", default=os.environ.get("LINGTING_TIME_ZONE", DEFAULT_TIME_ZONE)
     )
     diff.set_defaults(run=_scorecard_diff)
+    add_forecast_command(commands)
     return parser
 
 
