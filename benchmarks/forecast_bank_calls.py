@@ -137,6 +137,9 @@ def main() -> None:
     # Only now are the held-out weeks read.
     actual = {t: c for t, c in series.items() if first <= datetime.fromisoformat(t).date() <= last}
     print(f"evaluation: {len(actual):,} actual intervals, {len(ours):,} forecast")
+    unscored = sorted({text[:10] for text in ours} - {text[:10] for text in actual})
+    if unscored:
+        print(f"  not scored: days forecast that the data does not hold ({', '.join(unscored)})")
     scores = {}
     for name, by_slot in naive_forecasts(train).items():
         forecast = {text: by_slot.get(slot_key(text), 0.0) for text in actual}

@@ -130,11 +130,20 @@ def _write_backtest(result: ArrivalForecast, out: IO[str]) -> None:
 def _describe(history: HistoryFile, result: ArrivalForecast, seconds: float) -> str:
     lines = [
         f"read {history.rows} row(s) · used {len(history.points)} · rejected "
-        f"{len(history.errors)} · {len(result.rows)} interval(s) forecast · {seconds:.2f} s",
-        f"backtest: {result.origins} weekly origin(s) before {result.history_last_day}; "
-        "per lead time in days, the method chosen and its WAPE / MAPE:",
+        f"{len(history.errors)} · {len(result.rows)} interval(s) forecast · {seconds:.2f} s"
     ]
-    lines += [f"  {_describe_band(band)}" for band in result.bands]
+    if not result.origins:
+        return "\n".join([*lines, "backtest: none (see the warning)"])
+    lines.append(
+        f"backtest: {result.origins} weekly origin(s) before {result.history_last_day}; "
+        "per lead time in days, the method chosen and its WAPE / MAPE:"
+    )
+    leads = {row.lead_days for row in result.rows}
+    lines += [
+        f"  {_describe_band(band)}"
+        for band in result.bands
+        if any(band.covers(lead) for lead in leads)
+    ]
     return "\n".join(lines)
 
 

@@ -105,7 +105,10 @@ def test_a_holiday_is_closed_and_a_makeup_saturday_worked_like_a_monday() -> Non
         date(2026, 10, 10),
     ]
     assert clocks_on(result, date(2026, 10, 10))[0] == time(8)
-    assert result.warnings == ()
+    # 2026 is known, so the calendar gives no warning; Mid-Autumn (Friday Sep 25) and
+    # National Day are followed by a busier first day, which is said.
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("2026-09-28, 2026-10-08: the first open day(s) after")
 
 
 def test_without_a_calendar_holidays_are_ordinary_days() -> None:
@@ -369,3 +372,24 @@ def test_a_history_mixing_local_and_offset_times_is_refused() -> None:
 
     with pytest.raises(ArrivalsError, match="mixes times with and without a UTC offset"):
         forecast_arrivals(history, first=date(2026, 3, 30), last=date(2026, 4, 3), calendar=None)
+
+
+def test_the_day_after_a_closure_does_not_teach_a_busier_weekday() -> None:
+    # Three Mondays closed in the last eight weeks; each following Tuesday takes twice the
+    # calls (Monday's too). Ordinary Tuesdays stay at 40 calls an interval.
+    closed = {date(2026, 4, 6), date(2026, 4, 20), date(2026, 5, 4)}
+
+    def rate(day: date, clock: time) -> float | None:
+        if day in closed:
+            return None
+        busier = 2.0 if day - timedelta(days=1) in closed else 1.0
+        return office(40.0 * busier)(day, clock)
+
+    history = arrivals(date(2026, 1, 5), date(2026, 5, 15), rate)
+
+    result = forecast_arrivals(
+        history, first=date(2026, 5, 19), last=date(2026, 5, 19), calendar=None
+    )
+
+    mean = sum(row.forecast for row in result.rows) / len(result.rows)
+    assert mean == pytest.approx(40.0, rel=0.04)

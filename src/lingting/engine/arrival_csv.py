@@ -23,11 +23,15 @@ from typing import IO
 
 from lingting.engine.arrivals import ForecastRow
 from lingting.engine.excel_csv import ExcelSafeWriter
-from lingting.engine.reader import LineError, NumberedLines, UnreadableFileError, sniff_encoding
+from lingting.engine.reader import (
+    LineError,
+    NumberedLines,
+    UnreadableFileError,
+    sniff_file_encoding,
+)
 
 HISTORY_COLUMNS = ("time", "count")
 FORECAST_COLUMNS = ("time", "forecast", "lower", "upper")
-SNIFF_BYTES = 256 * 1024
 _SHOWN_CHARS = 200
 _ISO_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?P<separator>[T ])\d{2}:\d{2}(?P<seconds>:\d{2}(?:\.\d+)?)?"
@@ -89,9 +93,8 @@ class HistoryFile:
 
 def read_history_file(path: str) -> HistoryFile:
     """The `time,count` rows of `path`; UnreadableFileError where the file cannot be read."""
+    encoding = sniff_file_encoding(path)
     with open(path, "rb") as stream:
-        encoding = sniff_encoding(stream.read(SNIFF_BYTES))
-        stream.seek(0)
         return read_history(stream, encoding=encoding)
 
 
@@ -102,7 +105,10 @@ def read_history(stream: IO[bytes], *, encoding: str) -> HistoryFile:
     first_line: dict[datetime, int] = {}  # each interval's instant: the line that gave it
     for number, text in lines:
         found.rows += 1
-        parsed = text if isinstance(text, LineError) else _row(number, text, columns)
+        if isinstance(text, LineError):
+            found.errors.append(text)
+            continue
+        parsed = _row(number, text, columns)
         if isinstance(parsed, LineError):
             found.errors.append(parsed)
             continue
@@ -111,7 +117,7 @@ def read_history(stream: IO[bytes], *, encoding: str) -> HistoryFile:
             found.form = TimeForm.of(time_text)
         conflict = _conflict(moment, found.form, first_line)
         if conflict:
-            found.errors.append(LineError(number, conflict, time_text))
+            found.errors.append(LineError(number, conflict, text[:_SHOWN_CHARS]))
             continue
         first_line[_instant(moment)] = number
         found.points.append((moment, count))

@@ -30,6 +30,7 @@ per weekday and, with a business calendar, from the Chinese calendar: official d
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ PATTERN_WEEKS = 8
 MONTH_START_DAYS = 5
 MONTH_END_DAYS = 2
 MID_MONTH = "mid"
+LONGEST_BLOCK_DAYS = 16  # the longest run of closed days looked through (Spring Festival: 9)
 
 
 class ArrivalsError(ValueError):
@@ -77,6 +79,17 @@ class DayRules:
                 return self.makeup_kind
         weekday = day.weekday()
         return weekday if weekday in self.masks else None
+
+    def follows_days_off(self, day: date) -> bool:
+        """Whether the calendar closed a day the weekly pattern opens, right before `day`."""
+        before = day - timedelta(days=1)
+        for _ in range(LONGEST_BLOCK_DAYS):
+            if self.kind_of(before) is not None:
+                return False
+            if before.weekday() in self.masks:
+                return True
+            before -= timedelta(days=1)
+        return False
 
     def open_days(self, first: date, last: date) -> list[tuple[date, int]]:
         """Every open day from `first` to `last` inclusive, with its kind."""
@@ -246,12 +259,13 @@ def _on_clock(moment: datetime, zone: tzinfo | None) -> datetime:
 
 
 def _check_granularity(moments: list[datetime], interval_minutes: int) -> None:
-    """The history's own interval (the finest step its times keep) must fit the one asked."""
+    """The history's own interval must fit the one asked: its rows on one day are spaced by
+    multiples of it (the greatest common step); a day with one row says nothing of it."""
     step = 0
-    for moment in moments:
-        step = math.gcd(step, moment.hour * 60 + moment.minute)
-    step = step or MINUTES_PER_DAY
-    if step > interval_minutes or interval_minutes % step:
+    for previous, moment in itertools.pairwise(moments):
+        if previous.date() == moment.date():
+            step = math.gcd(step, int((moment - previous).total_seconds()) // 60)
+    if step and interval_minutes % step:
         raise ArrivalsError(
             f"the history counts per {step} minutes, which does not add up to intervals of "
             f"{interval_minutes} minutes; ask for a multiple of {step} minutes"

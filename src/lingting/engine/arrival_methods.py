@@ -19,7 +19,8 @@ its total times the shares of its intervals. The candidates:
   are left out of the fit (they carry the closed day's calls too).
 - **… with the turn of the month** (`daily_profile_month`): the same with an effect for the
   day's place in the month (`arrival_days.month_positions`), offered only once the history
-  holds `MIN_MONTH_SPAN_DAYS` days, so that every place has been seen a few times.
+  holds `MIN_MONTH_SPAN_DAYS` days, so that every place has been seen a few times; fitted on
+  fewer (an early origin of the backtest) it is the plain model, as it would be offered.
 
 Which one is used for which lead time is decided by the backtest in `arrivals`, never here.
 """

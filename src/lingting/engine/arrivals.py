@@ -170,7 +170,10 @@ def forecast_arrivals(
             f"not on {first}"
         )
     if not history.table.dates:
-        raise ArrivalsError("the history has no day on which the center is open")
+        raise ArrivalsError(
+            "no day of the history can be learned from: its days are official days off, "
+            "or fall on weekdays the center opens too rarely"
+        )
     known = Known(masks=history.rules.masks, positions=positions_through(history, last))
     horizon = min((last - history.last_day).days, BACKTEST_LEAD_DAYS)
     methods = candidate_methods(history.table)
@@ -422,4 +425,12 @@ def _range_warnings(
         )
     if not rows:
         warnings.append(f"no open day from {first} to {last}: nothing to forecast")
+    open_days = sorted({row.start.date() for row in rows})
+    reopening = [day for day in open_days if history.rules.follows_days_off(day)]
+    if reopening:
+        days = ", ".join(day.isoformat() for day in reopening)
+        warnings.append(
+            f"{days}: the first open day(s) after official days off usually take more calls "
+            "than an ordinary day (the closed days' too); forecast as ordinary days"
+        )
     return warnings
