@@ -84,7 +84,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         print(f"lingting forecast: {exc}", file=sys.stderr)
         return 2
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {warning.text}", file=sys.stderr)
     try:
         with _open_text(args.out) as out:
             write_forecast(result.rows, history.form, out)

@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 
 from lingting.engine.arrival_days import month_positions
-from lingting.engine.arrivals import ArrivalForecast, ArrivalsError, forecast_arrivals
+from lingting.engine.arrivals import (
+    ArrivalForecast,
+    ArrivalsError,
+    WarningKind,
+    forecast_arrivals,
+)
 from lingting.engine.calendars import BusinessCalendar
 
 BEIJING = timezone(timedelta(hours=8))
@@ -108,7 +113,9 @@ def test_a_holiday_is_closed_and_a_makeup_saturday_worked_like_a_monday() -> Non
     # 2026 is known, so the calendar gives no warning; Mid-Autumn (Friday Sep 25) and
     # National Day are followed by a busier first day, which is said.
     assert len(result.warnings) == 1
-    assert result.warnings[0].startswith("2026-09-28, 2026-10-08: the first open day(s) after")
+    assert result.warnings[0].kind is WarningKind.AFTER_DAYS_OFF
+    assert result.warnings[0].days == (date(2026, 9, 28), date(2026, 10, 8))
+    assert result.warnings[0].text.startswith("2026-09-28, 2026-10-08: the first open day(s) after")
 
 
 def test_without_a_calendar_holidays_are_ordinary_days() -> None:
@@ -148,8 +155,9 @@ def test_a_year_the_calendar_does_not_know_is_a_warning() -> None:
     )
 
     assert len(result.warnings) == 1
-    assert "2027" in result.warnings[0]
-    assert "2026" not in result.warnings[0]
+    assert result.warnings[0].kind is WarningKind.UNKNOWN_YEARS
+    assert result.warnings[0].years == (2027,)
+    assert "2027" in result.warnings[0].text
     assert date(2027, 1, 1) in days_of(result)  # unknown, so not closed: and said so
 
 
@@ -333,7 +341,8 @@ def test_short_histories_are_forecast_and_said_to_be_untested() -> None:
     assert len(result.rows) == 64
     assert result.origins == 0
     assert {row.method for row in result.rows} == {"same_weekday_mean"}
-    assert any("too few to backtest" in warning for warning in result.warnings)
+    assert any(w.kind is WarningKind.TOO_SHORT_TO_BACKTEST for w in result.warnings)
+    assert any("too few to backtest" in warning.text for warning in result.warnings)
 
 
 @pytest.mark.parametrize(

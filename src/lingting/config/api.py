@@ -215,6 +215,7 @@ def _register_routers() -> None:
     from lingting.quality.api import router as quality
     from lingting.quality.api.contacts import router as contacts
     from lingting.webhooks.api import router as webhooks
+    from lingting.workforce.api import router as workforce
     from lingting.workorders.api import router as workorders
 
     api.add_router("/contacts", contacts)
@@ -223,6 +224,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications)
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
+    api.add_router("/workforce", workforce)
 
 
 _register_routers()

@@ -10,14 +10,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from lingting.core.permissions import has_contacts_to_read, request_user, workorder_departments
-from lingting.workforce.permissions import may_see_occupancy
+from lingting.workforce.permissions import may_plan, may_see_occupancy
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Where `/` and a fresh sign-in lead: the page made for the user's work. Those with
     contacts read the contact list; a department's staff their department's work orders; a
-    WFM planner (who sees every agent's states, no contacts) occupancy."""
+    WFM planner (no contacts) the planning page."""
     user = request_user(request)
     if has_contacts_to_read(user):
         return redirect("interactions:contact_list")
@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if department is not None:
         query = urlencode({"department": department.code})
         return redirect(f"{reverse('tickets:list')}?{query}")
+    if may_plan(user):
+        return redirect("workforce:planning")
     if may_see_occupancy(user):
         return redirect("workforce:occupancy")
     return redirect("interactions:contact_list")

@@ -31,6 +31,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 import numpy as np
 
@@ -51,7 +52,15 @@ from lingting.engine.arrival_methods import (
 )
 from lingting.engine.calendars import BusinessCalendar
 
-__all__ = ["ArrivalForecast", "ArrivalsError", "forecast_arrivals"]
+__all__ = [
+    "ArrivalForecast",
+    "ArrivalsError",
+    "BandChoice",
+    "ForecastWarning",
+    "LeadScore",
+    "WarningKind",
+    "forecast_arrivals",
+]
 
 LEAD_BANDS: tuple[tuple[int, int | None], ...] = (
     (1, 2),
@@ -68,6 +77,24 @@ MIN_CALIBRATION_INTERVALS = 30
 COVERAGE = 0.8
 Z_80 = 1.2815515655446004  # the standard normal's 90% point: 80% lies within ±Z_80
 SHORT_HISTORY_METHOD = "same_weekday_mean"
+
+
+class WarningKind(StrEnum):
+    """What a warning is about, so that a page can say it in its own language."""
+
+    UNKNOWN_YEARS = "unknown_years"  # the business calendar lacks these years
+    TOO_SHORT_TO_BACKTEST = "too_short_to_backtest"  # `count` open days of history
+    NOTHING_OPEN = "nothing_open"  # no open day between days[0] and days[1]
+    AFTER_DAYS_OFF = "after_days_off"  # these days reopen after official days off
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastWarning:
+    kind: WarningKind
+    text: str  # in English, for the command line
+    years: tuple[int, ...] = ()
+    days: tuple[date, ...] = ()
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +157,7 @@ class ArrivalForecast:
     backtest: tuple[LeadScore, ...]  # every candidate at every lead time tested
     origins: int  # backtest origins used
     history_last_day: date
-    warnings: tuple[str, ...]
+    warnings: tuple[ForecastWarning, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,38 +426,59 @@ def poisson_bounds(means: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.maximum(means - Z_80 * root + skew, 0.0), means + Z_80 * root + skew
 
 
-def _calendar_warnings(calendar: BusinessCalendar | None, first: date, last: date) -> list[str]:
+def _calendar_warnings(
+    calendar: BusinessCalendar | None, first: date, last: date
+) -> list[ForecastWarning]:
     """A year the calendar does not know is said, never silently read as Monday–Friday."""
     if calendar is None:
         return []
-    missing = [year for year in range(first.year, last.year + 1) if year not in calendar.years]
+    missing = tuple(y for y in range(first.year, last.year + 1) if y not in calendar.years)
     if not missing:
         return []
     years = ", ".join(str(year) for year in missing)
     return [
-        f"the business calendar has no official holidays for {years}: days off and make-up "
-        "workdays there are not known, so those days follow the history's weekly pattern"
+        ForecastWarning(
+            WarningKind.UNKNOWN_YEARS,
+            f"the business calendar has no official holidays for {years}: days off and make-up "
+            "workdays there are not known, so those days follow the history's weekly pattern",
+            years=missing,
+        )
     ]
 
 
 def _range_warnings(
     history: History, rows: list[ForecastRow], origins: int, first: date, last: date
-) -> list[str]:
-    warnings: list[str] = []
+) -> list[ForecastWarning]:
+    warnings: list[ForecastWarning] = []
     if not origins:
+        open_days = len(history.table.dates)
         warnings.append(
-            f"the history's {len(history.table.dates)} open day(s) are too few to backtest "
-            f"(it needs more than {MIN_TRAINING_DAYS} days): each weekday is forecast as the "
-            "mean of its days, with the Poisson spread alone as its interval"
+            ForecastWarning(
+                WarningKind.TOO_SHORT_TO_BACKTEST,
+                f"the history's {open_days} open day(s) are too few to backtest "
+                f"(it needs more than {MIN_TRAINING_DAYS} days): each weekday is forecast as "
+                "the mean of its days, with the Poisson spread alone as its interval",
+                count=open_days,
+            )
         )
     if not rows:
-        warnings.append(f"no open day from {first} to {last}: nothing to forecast")
-    open_days = sorted({row.start.date() for row in rows})
-    reopening = [day for day in open_days if history.rules.follows_days_off(day)]
+        warnings.append(
+            ForecastWarning(
+                WarningKind.NOTHING_OPEN,
+                f"no open day from {first} to {last}: nothing to forecast",
+                days=(first, last),
+            )
+        )
+    open_days_ahead = sorted({row.start.date() for row in rows})
+    reopening = tuple(day for day in open_days_ahead if history.rules.follows_days_off(day))
     if reopening:
         days = ", ".join(day.isoformat() for day in reopening)
         warnings.append(
-            f"{days}: the first open day(s) after official days off usually take more calls "
-            "than an ordinary day (the closed days' too); forecast as ordinary days"
+            ForecastWarning(
+                WarningKind.AFTER_DAYS_OFF,
+                f"{days}: the first open day(s) after official days off usually take more "
+                "calls than an ordinary day (the closed days' too); forecast as ordinary days",
+                days=reopening,
+            )
         )
     return warnings

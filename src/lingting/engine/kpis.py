@@ -197,10 +197,32 @@ def is_offered(contact: Contact) -> bool:
 
 def wait_seconds(contact: Contact, *, tz: tzinfo) -> float | None:
     """The contact's wait: recorded, else derived from its times; None when unknown."""
-    if contact.wait_s is not None:
-        return contact.wait_s
-    end = contact.answered_at if contact.disposition == "answered" else contact.ended_at
-    start = contact.queued_at if contact.queued_at is not None else contact.started_at
+    return wait_from_times(
+        wait_s=contact.wait_s,
+        abandoned=contact.disposition != "answered",
+        queued_at=contact.queued_at,
+        started_at=contact.started_at,
+        answered_at=contact.answered_at,
+        ended_at=contact.ended_at,
+        tz=tz,
+    )
+
+
+def wait_from_times(
+    *,
+    wait_s: float | None,
+    abandoned: bool,
+    queued_at: datetime | None,
+    started_at: datetime | None,
+    answered_at: datetime | None,
+    ended_at: datetime | None,
+    tz: tzinfo,
+) -> float | None:
+    """A wait as `wait_seconds` derives it, from the fields themselves (a stored contact's)."""
+    if wait_s is not None:
+        return wait_s
+    end = ended_at if abandoned else answered_at
+    start = queued_at if queued_at is not None else started_at
     if end is None or start is None:
         return None
     wait = _seconds_between(start, end, tz)
@@ -211,14 +233,34 @@ def wait_seconds(contact: Contact, *, tz: tzinfo) -> float | None:
 
 def handle_seconds(contact: Contact, *, tz: tzinfo) -> float | None:
     """Talk (recorded, else answered → ended) plus hold and after-call work; None if unknown."""
-    talk = contact.talk_s
+    return handle_from_times(
+        talk_s=contact.talk_s,
+        hold_s=contact.hold_s,
+        acw_s=contact.acw_s,
+        answered_at=contact.answered_at,
+        ended_at=contact.ended_at,
+        tz=tz,
+    )
+
+
+def handle_from_times(
+    *,
+    talk_s: float | None,
+    hold_s: float | None,
+    acw_s: float | None,
+    answered_at: datetime | None,
+    ended_at: datetime | None,
+    tz: tzinfo,
+) -> float | None:
+    """A handle time as `handle_seconds` derives it, from the fields themselves."""
+    talk = talk_s
     if talk is None:
-        if contact.answered_at is None or contact.ended_at is None:
+        if answered_at is None or ended_at is None:
             return None
-        talk = _seconds_between(contact.answered_at, contact.ended_at, tz)
+        talk = _seconds_between(answered_at, ended_at, tz)
         if talk < 0:
             return None
-    return talk + (contact.hold_s or 0.0) + (contact.acw_s or 0.0)
+    return talk + (hold_s or 0.0) + (acw_s or 0.0)
 
 
 def transfer_of(contact: Contact) -> bool | None:

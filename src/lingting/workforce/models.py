@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lingting.core.models import Agent, Team
+from lingting.core.models import Agent, Team, User
+from lingting.interactions.models import Queue
 
 
 class AgentState(models.TextChoices):
@@ -63,3 +64,140 @@ class HourlyBroadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.hour_start:%Y-%m-%d %H:00}"
+
+
+class StaffingModel(models.TextChoices):
+    ERLANG_A = "erlang_a", _("Erlang A（来电者会放弃）")
+    ERLANG_C = "erlang_c", _("Erlang C（来电者一直等待）")
+
+
+class ServiceLevelBasis(models.TextChoices):
+    """What "answered within T" is divided by (engine.erlang.ServiceLevelBasis)."""
+
+    OFFERED = "offered", _("占全部呼入（放弃计为未达标）")
+    ANSWERED = "answered", _("占接通量")
+    OFFERED_LESS_SHORT_ABANDONS = "offered_less_short_abandons", _("占呼入量（扣除短时放弃）")
+
+
+class IntervalLength(models.IntegerChoices):
+    QUARTER = 15, _("15 分钟")
+    HALF_HOUR = 30, _("30 分钟")
+    HOUR = 60, _("60 分钟")
+
+
+class StaffingPolicy(models.Model):
+    """How a queue is staffed: the model, the targets a planner sets for it and the shrinkage
+    between agents on the phones and agents scheduled (issue 14). A queue without a row is
+    staffed with the field defaults. Handling time and patience are read from the queue's own
+    contacts unless set here."""
+
+    queue = models.OneToOneField(
+        Queue, verbose_name=_("ACD组"), on_delete=models.CASCADE, related_name="staffing_policy"
+    )
+    model = models.CharField(
+        _("排队模型"), max_length=16, choices=StaffingModel.choices, default=StaffingModel.ERLANG_A
+    )
+    interval_minutes = models.PositiveSmallIntegerField(
+        _("时段长度"), choices=IntervalLength.choices, default=IntervalLength.HALF_HOUR
+    )
+    # A 24-hour line (10086, 95598) works official holidays; an office-hours one closes.
+    closed_on_holidays = models.BooleanField(_("法定节假日不营业"), default=True)
+    service_level = models.FloatField(_("服务水平目标"), default=0.8)
+    answer_within_s = models.FloatField(_("服务水平秒数"), default=20)
+    service_level_basis = models.CharField(
+        _("服务水平口径"),
+        max_length=32,
+        choices=ServiceLevelBasis.choices,
+        default=ServiceLevelBasis.OFFERED,
+    )
+    short_abandon_s = models.FloatField(_("短时放弃秒数"), default=5)
+    asa_s = models.FloatField(_("平均应答速度上限（秒）"), null=True, blank=True)
+    max_occupancy = models.FloatField(_("占用率上限"), null=True, blank=True, default=0.9)
+    max_abandon = models.FloatField(_("放弃率上限"), null=True, blank=True, default=0.05)
+    shrinkage = models.FloatField(_("缩减率"), default=0.3)
+    aht_s = models.FloatField(_("平均处理时长（秒）"), null=True, blank=True)
+    patience_s = models.FloatField(_("平均耐心时长（秒）"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("人力配置策略")
+
+    def __str__(self) -> str:
+        return f"{self.queue}: {self.model}"
+
+
+# What a planner sets on a policy (the form's fields, the audit trail's snapshot).
+POLICY_FIELDS = (
+    "model",
+    "interval_minutes",
+    "closed_on_holidays",
+    "service_level",
+    "answer_within_s",
+    "service_level_basis",
+    "short_abandon_s",
+    "asa_s",
+    "max_occupancy",
+    "max_abandon",
+    "shrinkage",
+    "aht_s",
+    "patience_s",
+)
+
+
+class ForecastRun(models.Model):
+    """One forecast of a queue's contacts per interval, with what chose its methods: the
+    rolling-origin backtest by lead time (engine.arrivals), and the history's handling time
+    and callers' patience, which the staffing of the forecast uses."""
+
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("ACD组"), on_delete=models.CASCADE, related_name="forecasts"
+    )
+    interval_minutes = models.PositiveSmallIntegerField(
+        _("时段长度"), choices=IntervalLength.choices
+    )
+    first_day = models.DateField(_("预测起始日"))
+    last_day = models.DateField(_("预测截止日"))
+    history_first_day = models.DateField(_("历史起始日"))
+    history_last_day = models.DateField(_("历史截止日"))
+    offered = models.PositiveIntegerField(_("历史呼入量"))
+    abandoned = models.PositiveIntegerField(_("历史放弃量"))
+    aht_s = models.FloatField(_("历史平均处理时长（秒）"), null=True)
+    patience_s = models.FloatField(_("估计平均耐心时长（秒）"), null=True)
+    bands = models.JSONField(default=list)  # the method chosen per band of lead days
+    backtest = models.JSONField(default=list)  # every method's WAPE/MAPE per lead day
+    origins = models.PositiveSmallIntegerField(default=0)
+    warnings = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["queue", "-created_at"], name="forecast_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.queue} {self.first_day}–{self.last_day}"
+
+
+class ForecastInterval(models.Model):
+    """One open interval of a forecast: contacts expected and the 80 % interval."""
+
+    run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="intervals")
+    starts_at = models.DateTimeField()
+    forecast = models.FloatField()
+    lower = models.FloatField()
+    upper = models.FloatField()
+    method = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["run", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "starts_at"], name="forecast_interval_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.starts_at:%Y-%m-%d %H:%M} {self.forecast:.1f}"

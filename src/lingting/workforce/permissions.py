@@ -48,3 +48,12 @@ def may_see_broadcast(user: User) -> bool:
         or sees_all_contacts(user)
         or user.role in (Role.TEAM_LEADER, Role.AGENT)
     )
+
+
+# Forecasts, staffing policies and the requirement (issue 14): the planner's work, which
+# operations managers oversee; team leaders and agents see schedules, not the plan behind them.
+ROLES_PLANNING = frozenset({Role.WFM_PLANNER, Role.OPERATIONS_MANAGER, Role.ADMIN})
+
+
+def may_plan(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_PLANNING

@@ -31,7 +31,7 @@ EMPTY_CONTACT_LIST = "还没有联络记录"
         ("qa_zhao", "/contacts/"),
         ("qa_sun", "/contacts/"),
         ("ops_zhou", "/contacts/"),
-        ("planner_qian", "/workforce/occupancy/"),
+        ("planner_qian", "/workforce/planning/"),
     ],
 )
 def test_home_sends_each_role_to_its_page(
@@ -50,12 +50,12 @@ def test_department_staff_land_on_their_departments_orders(org: Org, client_for:
         assert EMPTY_CONTACT_LIST not in response.content.decode()
 
 
-def test_signing_in_lands_the_planner_on_occupancy(planner_qian: User, password: str) -> None:
+def test_signing_in_lands_the_planner_on_planning(planner_qian: User, password: str) -> None:
     client = Client()
     response = client.post(
         "/login/", {"username": "planner_qian", "password": password}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/workforce/occupancy/"
+    assert response.redirect_chain[-1][0] == "/workforce/planning/"
     assert EMPTY_CONTACT_LIST not in response.content.decode()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.translation import gettext as _
 
 from lingting.engine.occupancy import StateTotals
 from lingting.workforce.selectors import TeamBoard
@@ -73,3 +76,30 @@ def hour_bars(board: TeamBoard) -> list[dict[str, object]]:
             }
         )
     return bars
+
+
+@register.filter
+def forecast_warning(warning: dict[str, Any]) -> str:
+    """A forecast's warning (engine.arrivals.ForecastWarning as stored) in the reader's
+    language."""
+    years = "、".join(str(year) for year in warning.get("years", []))
+    days = "、".join(warning.get("days", []))
+    kind = warning.get("kind")
+    if kind == "unknown_years":
+        return _(
+            "工作日历中没有 %(years)s 年的法定节假日：这些年份的放假与调休未知，"
+            "按历史的每周规律预测。请管理员在工作日历中载入或补录。"
+        ) % {"years": years}
+    if kind == "too_short_to_backtest":
+        return _(
+            "历史只有 %(count)s 个营业日，不足以回测："
+            "每个星期几按其历史平均预测，区间只含泊松波动。"
+        ) % {"count": warning.get("count", 0)}
+    if kind == "nothing_open":
+        return _("所选日期内没有营业日，没有可预测的时段。")
+    if kind == "after_days_off":
+        return _(
+            "%(days)s 是法定假期后的第一个营业日，来电通常多于平常（含假期积压），"
+            "目前按普通日预测。"
+        ) % {"days": days}
+    return str(warning.get("text", ""))
