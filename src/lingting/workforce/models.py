@@ -201,3 +201,176 @@ class ForecastInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.starts_at:%Y-%m-%d %H:%M} {self.forecast:.1f}"
+
+
+class ShiftTemplate(models.Model):
+    """A shift as rostered (早, 中, 夜, 正常班 …): when it starts, counted from the midnight that
+    opens its date (24:00 is the midnight that ends it), and how long it runs. A shift belongs
+    to the date it starts on, whatever hours of the next date it covers (issue 14)."""
+
+    code = models.CharField(_("班次"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=64, blank=True)
+    start_minutes = models.PositiveSmallIntegerField(_("开始（分钟）"))  # 0–1440
+    length_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["start_minutes", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_minutes__lte=1440), name="shift_starts_within_its_date"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(length_minutes__gt=0, length_minutes__lte=16 * 60),
+                name="shift_length_up_to_16_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AgentSkill(models.Model):
+    """A queue (a pool: 普通话, 藏语安多 …) an agent can answer, at a proficiency level. A
+    multi-skilled agent works one pool per shift, never two at once."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="skills")
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="skilled_agents")
+    level = models.PositiveSmallIntegerField(_("熟练度"), default=1)  # 1 best
+
+    class Meta:
+        ordering = ["agent", "level", "queue"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "queue"], name="agent_skill_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.queue_id} L{self.level}"
+
+
+class AbsenceKind(models.TextChoices):
+    ANNUAL = "annual", _("年假")
+    SICK = "sick", _("病假")
+    PERSONAL = "personal", _("事假")
+    TRAINING = "training", _("培训")
+    OTHER = "other", _("其他")
+
+
+class Absence(models.Model):
+    """Days an agent is not to be rostered (leave, training)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="absences")
+    first_day = models.DateField(_("开始日期"))
+    last_day = models.DateField(_("结束日期"))
+    kind = models.CharField(_("类型"), max_length=16, choices=AbsenceKind.choices)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agent", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")),
+                name="absence_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.kind} {self.first_day}–{self.last_day}"
+
+
+class Rotation(models.Model):
+    """A cyclic rotation (四班三运转: 早早中中夜夜休休) that teams walk through, each from its own
+    phase offset counted from the anchor date (engine.rotation)."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    cycle = models.CharField(_("循环"), max_length=64)  # shift codes, 休 for a day off
+    anchor = models.DateField(_("起算日"))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RotationTeam(models.Model):
+    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="teams")
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="rotation_place")
+    offset = models.PositiveSmallIntegerField(_("相位（天）"))
+
+    class Meta:
+        ordering = ["rotation", "offset"]
+
+    def __str__(self) -> str:
+        return f"{self.rotation} {self.team} +{self.offset}"
+
+
+class RosterStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class Roster(models.Model):
+    """Who works which shift on which date, in which pool, from `first_day` to `last_day`:
+    built by the solver (engine.rostering) as a draft, with its breaks, then published to the
+    agents. A published roster is what adherence is measured against."""
+
+    first_day = models.DateField(_("开始日期"))
+    last_day = models.DateField(_("结束日期"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RosterStatus.choices, default=RosterStatus.DRAFT
+    )
+    solver_status = models.CharField(max_length=16, blank=True)  # optimal, feasible, infeasible
+    solve_seconds = models.FloatField(default=0)
+    shortfalls = models.JSONField(default=list)  # where and by how much the plan falls short
+    conflicts = models.JSONField(default=list)  # why no roster exists, per agent
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-first_day", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_day}–{self.last_day} {self.status}"
+
+
+class RosterShift(models.Model):
+    """One agent's shift on one date (the date it starts on) and the pool worked."""
+
+    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="shifts")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="roster_shifts")
+    day = models.DateField(_("日期"))
+    code = models.CharField(_("班次"), max_length=16)
+    queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.SET_NULL)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["roster", "day", "starts_at", "agent"]
+        constraints = [
+            models.UniqueConstraint(fields=["roster", "agent", "day"], name="one_shift_a_day"),
+        ]
+        indexes = [models.Index(fields=["agent", "starts_at"], name="roster_shift_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.day} {self.code}"
+
+
+class RosterBreak(models.Model):
+    shift = models.ForeignKey(RosterShift, on_delete=models.CASCADE, related_name="breaks")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    rule = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["shift", "starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} {self.starts_at:%H:%M} {self.rule}"
