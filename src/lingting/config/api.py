@@ -143,8 +143,8 @@ api = DocumentedErrorsApi(
     title="Lingting API",
     version="1",
     description=(
-        "聆听 Lingting: contacts, auto-QA results, the human QA workflow, KPIs, work orders"
-        " and their webhooks."
+        "聆听 Lingting: contacts, auto-QA results, the human QA workflow, KPIs, attrition,"
+        " work orders and their webhooks."
     ),
     auth=[ApiKeyAuth(), django_auth],
     urls_namespace="api",
@@ -215,6 +215,7 @@ def _register_routers() -> None:
     from lingting.quality.api import router as quality
     from lingting.quality.api.contacts import router as contacts
     from lingting.webhooks.api import router as webhooks
+    from lingting.workforce.api import router as workforce
     from lingting.workorders.api import router as workorders
 
     api.add_router("/contacts", contacts)
@@ -223,6 +224,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications)
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
+    api.add_router("/workforce", workforce)
 
 
 _register_routers()
