@@ -26,6 +26,8 @@ from lingting.workforce.permissions import (
     may_see_attrition,
     may_see_broadcast,
     may_see_occupancy,
+    may_see_own_schedule,
+    may_see_rosters,
 )
 from lingting.workorders.permissions import (
     may_configure_workorders,
@@ -50,6 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_coaching": may_see_plans(user),
         "nav_occupancy": may_see_occupancy(user),
         "nav_planning": may_plan(user),
+        "nav_rosters": may_see_rosters(user),
+        "nav_my_schedule": may_see_own_schedule(user),
         "nav_broadcast": may_see_broadcast(user),
         "nav_attrition": may_see_attrition(user),
         "nav_quality_reports": may_read_quality_reports(user),

@@ -9,12 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, LeavingReason, Team, User
-from lingting.core.params import BoundedDateField
+from lingting.core.params import BoundedDateField, RowIdsChoiceField
 from lingting.engine.streaks import add_months
+from lingting.interactions.models import Queue
 from lingting.workforce.models import POLICY_FIELDS, StaffingPolicy
 from lingting.workforce.permissions import attrition_agents, attrition_teams, occupancy_agents
 
 MAX_DAYS = 92
+MAX_ROSTER_DAYS = 31
 
 
 class OccupancyForm(forms.Form):
@@ -240,3 +242,40 @@ class LeaverForm(forms.Form):
         self.fields["agent"].queryset = (  # type: ignore[attr-defined]
             attrition_agents(user).select_related("team").order_by("code")
         )
+
+
+class RosterBuildForm(forms.Form):
+    first_day = BoundedDateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = BoundedDateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    queues = RowIdsChoiceField(
+        label=_("ACD组"),
+        queryset=Queue.objects.order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if first > last:
+                raise forms.ValidationError(_("开始日期不能晚于结束日期"))
+            if (last - first).days >= MAX_ROSTER_DAYS:
+                raise forms.ValidationError(_("一次最多排 31 天"))
+        return data
+
+
+class BreaksForm(forms.Form):
+    cap = forms.IntegerField(
+        label=_("每个 ACD 组同时休息上限（人）"), min_value=1, max_value=500, initial=2
+    )
+
+
+def form_errors(form: forms.BaseForm) -> str:
+    """A bound form's errors on one line, each after its field's label, for a flash message."""
+    return "；".join(
+        f"{form.fields[name].label if name in form.fields else ''} "
+        f"{' '.join(str(error) for error in errors)}".strip()
+        for name, errors in form.errors.items()
+    )

@@ -309,6 +309,7 @@ class RotationTeam(models.Model):
 class RosterStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被替换")  # a later published roster covers its dates
 
 
 class Roster(models.Model):

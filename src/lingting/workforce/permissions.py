@@ -86,3 +86,19 @@ def may_see_attrition(user: User) -> bool:
 
 def may_record_leavers(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY
+
+
+def roster_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose rows of a roster `user` sees: planners everyone, a team leader their
+    teams', an agent themselves (on their own schedule page)."""
+    if may_plan(user):
+        return Agent.objects.all()
+    return led_or_own_agents(user)
+
+
+def may_see_rosters(user: User) -> bool:
+    return may_plan(user) or user.role == Role.TEAM_LEADER
+
+
+def may_see_own_schedule(user: User) -> bool:
+    return Agent.objects.filter(user=user).exists()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import planning
+from lingting.workforce.views import planning, rosters
 
 app_name = "workforce"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("planning/", planning.planning, name="planning"),
     path("planning/<int:queue_id>/policy/", planning.planning_policy, name="planning_policy"),
     path("planning/<int:queue_id>/forecast/", planning.planning_forecast, name="planning_forecast"),
+    path("rosters/", rosters.roster_list, name="roster_list"),
+    path("rosters/new/", rosters.roster_create, name="roster_create"),
+    path("rosters/<int:roster_id>/", rosters.roster_detail, name="roster_detail"),
+    path("rosters/<int:roster_id>/breaks/", rosters.roster_breaks, name="roster_breaks"),
+    path("rosters/<int:roster_id>/publish/", rosters.roster_publish_view, name="roster_publish"),
+    path("my-schedule/", rosters.my_schedule_view, name="my_schedule"),
     path("attrition/", views.attrition, name="attrition"),
     path("attrition/leaver/", views.attrition_leaver, name="attrition_leaver"),
     path("attrition/leaver/cancel/", views.attrition_leaver_cancel, name="attrition_leaver_cancel"),

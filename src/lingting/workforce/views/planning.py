@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from lingting.core.permissions import request_user, require
 from lingting.documents.document import ReportDocument
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.interactions.models import Queue as AcdQueue
-from lingting.workforce.forms import ForecastForm, StaffingPolicyForm
+from lingting.workforce.forms import ForecastForm, StaffingPolicyForm, form_errors
 from lingting.workforce.permissions import may_plan
 from lingting.workforce.planning_document import planning_document
 from lingting.workforce.selectors.planning import (
@@ -101,7 +100,7 @@ def planning_policy(request: HttpRequest, queue_id: int) -> HttpResponse:
     queue = get_object_or_404(AcdQueue, pk=queue_id)
     form = StaffingPolicyForm(request.POST, instance=staffing_policy_of(queue))
     if not form.is_valid():
-        messages.error(request, _("策略未保存：%(errors)s") % {"errors": _form_errors(form)})
+        messages.error(request, _("策略未保存：%(errors)s") % {"errors": form_errors(form)})
         return redirect(f"{reverse('workforce:planning')}?queue={queue.pk}")
     staffing_policy_save(queue=queue, values=form.cleaned_data, actor=user)
     messages.success(request, _("已保存 %(queue)s 的人力配置策略") % {"queue": queue})
@@ -115,7 +114,7 @@ def planning_forecast(request: HttpRequest, queue_id: int) -> HttpResponse:
     queue = get_object_or_404(AcdQueue, pk=queue_id)
     form = ForecastForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("未能预测：%(errors)s") % {"errors": _form_errors(form)})
+        messages.error(request, _("未能预测：%(errors)s") % {"errors": form_errors(form)})
     else:
         try:
             forecast_build(
@@ -129,11 +128,3 @@ def planning_forecast(request: HttpRequest, queue_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已生成 %(queue)s 的预测") % {"queue": queue})
     return redirect(f"{reverse('workforce:planning')}?queue={queue.pk}")
-
-
-def _form_errors(form: forms.BaseForm) -> str:
-    return "；".join(
-        f"{form.fields[name].label if name in form.fields else ''} "
-        f"{' '.join(str(error) for error in errors)}".strip()
-        for name, errors in form.errors.items()
-    )

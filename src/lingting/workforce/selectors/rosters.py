@@ -1,0 +1,133 @@
+"""Rosters as their readers see them: the planner's grid of a week by agent, a team leader's
+teams in it, an agent's own shifts and breaks (issue 14)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lingting.core.models import Agent, Role, User
+from lingting.workforce.models import Roster, RosterShift, RosterStatus
+from lingting.workforce.permissions import may_plan, roster_agents
+
+SCHEDULE_DAYS_AHEAD = 14
+SCHEDULE_DAYS_BACK = 7
+
+
+def rosters_for(user: User) -> QuerySet[Roster]:
+    """Planners see every roster, drafts too; team leaders the published ones."""
+    rosters = Roster.objects.all()
+    if may_plan(user):
+        return rosters
+    if user.role == Role.TEAM_LEADER:
+        return rosters.exclude(status=RosterStatus.DRAFT)
+    return rosters.none()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    code: str
+    queue: str
+    starts: datetime  # local
+    ends: datetime
+    breaks: tuple[tuple[datetime, datetime], ...]
+
+
+@dataclass(slots=True)
+class GridRow:
+    agent: Agent
+    cells: list[Cell | None]
+    hours: float = 0.0
+    nights: int = 0
+
+
+@dataclass(slots=True)
+class RosterGrid:
+    days: list[date]
+    rows: list[GridRow] = field(default_factory=list)
+    on_shift: list[int] = field(default_factory=list)  # agents rostered each day
+
+
+def roster_grid(roster: Roster, user: User) -> RosterGrid:
+    """The roster as a grid of agents by day, of the agents `user` may see."""
+    days = [
+        roster.first_day + timedelta(days=n)
+        for n in range((roster.last_day - roster.first_day).days + 1)
+    ]
+    grid = RosterGrid(days=days, on_shift=[0] * len(days))
+    shifts = (
+        roster.shifts.filter(agent__in=roster_agents(user))
+        .select_related("agent", "agent__team", "queue")
+        .prefetch_related("breaks")
+        .order_by("agent__team__code", "agent__code", "day")
+    )
+    rows: dict[int, GridRow] = {}
+    for shift in shifts:
+        row = rows.setdefault(shift.agent_id, GridRow(shift.agent, [None] * len(days)))
+        index = (shift.day - roster.first_day).days
+        row.cells[index] = _cell(shift)
+        row.hours += (shift.ends_at - shift.starts_at) / timedelta(hours=1)
+        row.nights += timezone.localtime(shift.starts_at).hour >= 20 or _starts_at_midnight(shift)
+        grid.on_shift[index] += 1
+    grid.rows = list(rows.values())
+    return grid
+
+
+def _starts_at_midnight(shift: RosterShift) -> bool:
+    return timezone.localtime(shift.starts_at).date() > shift.day
+
+
+def _cell(shift: RosterShift) -> Cell:
+    return Cell(
+        code=shift.code,
+        queue=shift.queue.code if shift.queue else "",
+        starts=timezone.localtime(shift.starts_at),
+        ends=timezone.localtime(shift.ends_at),
+        breaks=tuple(
+            (timezone.localtime(b.starts_at), timezone.localtime(b.ends_at))
+            for b in shift.breaks.all()
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledDay:
+    day: date
+    cell: Cell | None  # None: a day off
+
+
+def my_schedule(user: User, today: date) -> list[ScheduledDay]:
+    """The agent's published shifts and breaks, a week back and two ahead; days off shown."""
+    first = today - timedelta(days=SCHEDULE_DAYS_BACK)
+    last = today + timedelta(days=SCHEDULE_DAYS_AHEAD)
+    shifts = (
+        RosterShift.objects.filter(
+            agent__user=user,
+            roster__status=RosterStatus.PUBLISHED,
+            day__range=(first, last),
+        )
+        .select_related("queue")
+        .prefetch_related("breaks")
+    )
+    by_day = {shift.day: _cell(shift) for shift in shifts}
+    published_days = _published_days(first, last)
+    return [
+        ScheduledDay(day, by_day.get(day))
+        for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
+        if day in published_days
+    ]
+
+
+def _published_days(first: date, last: date) -> set[date]:
+    days: set[date] = set()
+    for roster in Roster.objects.filter(
+        status=RosterStatus.PUBLISHED, first_day__lte=last, last_day__gte=first
+    ):
+        day = max(roster.first_day, first)
+        while day <= min(roster.last_day, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
