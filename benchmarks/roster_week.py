@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/roster_week.py                  # 60 agents, 10 s limit
     .venv/bin/python benchmarks/roster_week.py --agents 120 --time-limit 30 --workers 8
+    .venv/bin/python benchmarks/roster_week.py --days 28 --time-limit 60   # four weeks
 
 The center of seed 004 篇9, grown to a 24-hour line with three pools: 普通话 (peaks of about
 14 agents at 10:00 and 15:00, 2 at night), 藏语安多 (about a fifth of that) and 藏语康巴 (a
 tenth), the requirement fractional as Erlang C and shrinkage give it. Agents: two thirds
 普通话 only, a sixth bilingual 普通话/藏语安多, the rest 安多, 安多/康巴 and 康巴; 40 h a
-week at most and 40 h contracted, one in ten on two days of leave, one in five avoiding
+week at most and 40 h a week contracted, one in ten on two days of leave, one in five avoiding
 nights. Five shift templates (早 08–16, 白 09–17, 午 12–20, 中 16–24, 夜 24–08).
 
 Printed: the status (optimal, or feasible when the time limit came first), the seconds the
@@ -63,20 +64,20 @@ def needs(days: int, scale: float) -> tuple[Need, ...]:
     return tuple(rows)
 
 
-def agents(count: int, rng: random.Random) -> tuple[Agent, ...]:
+def agents(count: int, days: int, rng: random.Random) -> tuple[Agent, ...]:
     mixes = (
         [{"普通话"}] * 8 + [{"普通话", "藏语安多"}] * 2 + [{"藏语安多"}, {"藏语安多", "藏语康巴"}]
     )
     people = []
     for number in range(count):
         skills = mixes[number % len(mixes)] if number % 12 else {"藏语康巴"}
-        leave_start = FIRST + timedelta(days=rng.randrange(6))
+        leave_start = FIRST + timedelta(days=rng.randrange(days - 1))
         people.append(
             Agent(
                 id=f"A{number + 1:03d}",
                 skills=frozenset(skills),
                 week_max_hours=40,
-                min_hours=40,
+                min_hours=40 * days / 7,
                 leave=frozenset({leave_start, leave_start + timedelta(days=1)})
                 if number % 10 == 3
                 else frozenset(),
@@ -90,10 +91,10 @@ def run(count: int, scale: float, args: argparse.Namespace) -> tuple[RosterResul
     rng = random.Random(20261012)
     request = RosterRequest(
         first=FIRST,
-        last=FIRST + timedelta(days=6),
-        agents=agents(count, rng),
+        last=FIRST + timedelta(days=args.days - 1),
+        agents=agents(count, args.days, rng),
         templates=TEMPLATES,
-        needs=needs(7, scale),
+        needs=needs(args.days, scale),
         calendar=BusinessCalendar.from_package([2026]),
         time_limit_s=args.time_limit,
         workers=args.workers,
@@ -121,6 +122,7 @@ def report(label: str, result: RosterResult, seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--agents", type=int, default=60)
+    parser.add_argument("--days", type=int, default=7, help="from Monday 2026-10-12")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=8, help="CP-SAT search workers")
     args = parser.parse_args()

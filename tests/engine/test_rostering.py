@@ -265,6 +265,20 @@ def test_requirements_are_added_up_before_rounding_to_whole_people() -> None:
     assert {row.required for row in result.coverage if row.required} == {0.8}
 
 
+def test_rows_adding_up_to_one_agent_are_covered_by_one() -> None:
+    """0.2 + 0.4 + 0.3 + 0.1 is 1.0000000000000002 in floating point: still one person."""
+    rows = [
+        row
+        for share in (0.2, 0.4, 0.3, 0.1)
+        for row in needs(MANDARIN, at(MON, 8), at(MON, 16), share)
+    ]
+
+    result = roster([agent("A"), agent("B")], rows, templates=(EARLY,))
+
+    assert len(result.assignments) == 1
+    assert result.shortfalls == []
+
+
 def test_the_last_shift_before_the_plan_still_covers_its_first_morning() -> None:
     rows = needs(MANDARIN, at(MON, 0), at(MON, 6), 1)
     sunday = MON - timedelta(days=1)
@@ -313,6 +327,25 @@ def test_an_agent_avoiding_nights_is_spared_them_when_a_colleague_can() -> None:
     result = roster([agent("A", avoids=frozenset({"夜"})), agent("B")], rows)
 
     assert worked(result) == {("B", MON, "夜")}
+
+
+def test_an_agent_wishing_a_day_off_is_spared_it_when_a_colleague_can() -> None:
+    rows = needs(MANDARIN, at(MON, 8), at(MON, 16), 1)
+
+    result = roster([agent("A", wishes_off=frozenset({MON})), agent("B")], rows, templates=(EARLY,))
+
+    assert worked(result) == {("B", MON, "早")}
+
+
+def test_fixed_days_are_kept_where_nothing_is_required() -> None:
+    """A swap agreed for Tuesday's 中 and a day off on Monday: both stand, though the
+    requirement asks for neither."""
+    tue = MON + timedelta(days=1)
+    rows = needs(MANDARIN, at(MON, 8), at(MON, 16), 1)
+
+    result = roster([agent("A", fixed={MON: None, tue: "中"}), agent("B")], rows, last=tue)
+
+    assert worked(result) == {("A", tue, "中"), ("B", MON, "早")}
 
 
 def test_nights_are_shared_out_evenly() -> None:

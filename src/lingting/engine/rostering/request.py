@@ -50,6 +50,12 @@ class RosterRules:
     forward_rotation: bool = True
     max_consecutive_days: int = 6
 
+    def __post_init__(self) -> None:
+        if self.min_rest < timedelta(0) or self.night_to_morning_rest < timedelta(0):
+            raise RosterError("rest times cannot be negative")
+        if self.max_consecutive_days < 1:
+            raise RosterError("at most 0 working days in a row leaves nobody to roster")
+
     def describe(self, rule: Rule, agent: Agent) -> str:
         """The rule in words, with the agent's own caps."""
         match rule:
@@ -131,8 +137,9 @@ class RosterRequest:
     rules: RosterRules = field(default_factory=RosterRules)
     baseline: Mapping[tuple[str, date], str | None] | None = None  # exceptions mode
     time_limit_s: float = 10.0
-    # CP-SAT's portfolio proves bounds only with about 8 workers, even on fewer cores: on 2
-    # cores, 30 agents' shortfall was proven least in 0.6 s with 8 and not in 30 s with 2.
+    # CP-SAT's portfolio has its bound-proving workers only from about 8, even on fewer
+    # cores: on 2 cores, an understaffed week of 15 agents (benchmarks/roster_week.py at a
+    # quarter) had its shortfall proven least in 3 s with 8 workers, not in 15 s with 2.
     workers: int = 8
 
     @property

@@ -34,11 +34,13 @@ class Coverage:
 
     @property
     def short_by(self) -> float:
-        return max(0.0, self.required - self.scheduled)
+        """Agents missing, to the hundredth the roster counts in (0.1 + 0.2 + 0.3 + 0.4
+        rows add up to 1.0000000000000002 in floating point, and one agent covers them)."""
+        return round(max(0.0, self.required - self.scheduled), 2)
 
     @property
     def over_by(self) -> float:
-        return max(0.0, self.scheduled - self.required)
+        return round(max(0.0, self.scheduled - self.required), 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +130,11 @@ class RosterResult:
                 spans[-1] = replace(
                     last,
                     end=row.end,
-                    worst=max(last.worst, round(row.short_by, 2)),
+                    worst=max(last.worst, row.short_by),
                     agent_hours=round(last.agent_hours + missing, 2),
                 )
             else:
-                worst, missing = round(row.short_by, 2), round(missing, 2)
-                spans.append(Shortfall(row.queue, row.start, row.end, worst, missing))
+                spans.append(
+                    Shortfall(row.queue, row.start, row.end, row.short_by, round(missing, 2))
+                )
         return spans
