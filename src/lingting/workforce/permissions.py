@@ -57,3 +57,9 @@ ROLES_PLANNING = frozenset({Role.WFM_PLANNER, Role.OPERATIONS_MANAGER, Role.ADMI
 
 def may_plan(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_PLANNING
+
+
+def may_set_care(user: User) -> bool:
+    """The care settings (reminders, break rules, strain alerts) belong to those who plan the
+    agents' time: WFM planners, operations managers and administrators."""
+    return may_plan(user)
