@@ -72,7 +72,7 @@ import unicodedata
 import warnings
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import accumulate, islice
 from pathlib import Path
@@ -189,7 +189,9 @@ def build_pool(size: int, seed: int) -> Pool:
     from lingting.engine.scorecard_yaml import builtin_scorecard
     from lingting.interactions.search import search_segmenter
 
-    org = demo_org(seed, agents=POOL_AGENTS)
+    # The staff alone: the demo's former agents would take some of the pool's calls, whose
+    # agents the pool does not index.
+    org = replace(demo_org(seed, agents=POOL_AGENTS), former=())
     agent_index = {agent.id: n for n, agent in enumerate(org.agents)}
     # From the demo's "today" on, so every demo agent (new ones too) is taking calls.
     records = generate_contacts(

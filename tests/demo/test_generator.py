@@ -77,6 +77,34 @@ def test_org_mixes_good_poor_and_new_agents(org: DemoOrg) -> None:
     assert all((date(2026, 10, 1) - a.hired_on).days < 90 for a in new)
 
 
+def test_former_agents_left_around_the_last_month_half_of_them_early(org: DemoOrg) -> None:
+    former = org.former
+
+    assert [a.id for a in former] == [f"A{1041 + i}" for i in range(6)]
+    assert not {a.name for a in former} & {a.name for a in org.agents}
+    left = [a.left_on for a in former if a.left_on is not None]
+    assert len(left) == 6
+    assert all(date(2026, 7, 1) <= day <= date(2026, 10, 31) for day in left)  # as_of 1 Oct
+    tenure = [(a.left_on - a.hired_on).days for a in former if a.left_on]
+    assert sum(days < 90 for days in tenure) == 3
+    assert {a.leaving_reason for a in former} <= {"resigned", "dismissed", "transferred", "other"}
+    assert all(a.left_on is None for a in org.agents)
+
+
+def test_agents_take_no_calls_after_their_last_day(org: DemoOrg) -> None:
+    leaver = org.former[1]
+    assert leaver.left_on is not None
+    records = list(
+        generate_contacts(
+            org, seed=7, start=leaver.left_on - timedelta(days=3), days=6, calls_per_agent_day=4
+        )
+    )
+
+    days = {r["started_at"][:10] for r in records if r.get("agent_id") == leaver.id}
+    assert days
+    assert max(days) <= leaver.left_on.isoformat()
+
+
 def test_org_is_deterministic() -> None:
     assert demo_org(3) == demo_org(3)
     assert demo_org(3) != demo_org(4)
@@ -166,10 +194,17 @@ def test_rings_mostly_three_or_fewer(fortnight: list[Record]) -> None:
     assert any(r["rings"] >= 5 for r in calls)
 
 
-def test_every_queue_and_agent_takes_calls(org: DemoOrg, fortnight: list[Record]) -> None:
+def test_every_queue_and_agent_on_staff_takes_calls(org: DemoOrg, fortnight: list[Record]) -> None:
     per_agent = Counter(r["agent_id"] for r in answered(fortnight))
-    assert set(per_agent) == {a.id for a in org.agents}
-    queues = {a.id: a.queue for a in org.agents}
+    last = START + timedelta(days=13)
+    on_staff = {
+        a.id
+        for a in org.everyone
+        if a.hired_on <= last and (a.left_on is None or a.left_on >= START)
+    }
+    assert set(per_agent) == on_staff
+    assert any(a.id not in per_agent for a in org.former)  # gone before the fortnight
+    queues = {a.id: a.queue for a in org.everyone}
     assert all(queues[r["agent_id"]] == r["queue"] for r in answered(fortnight))
 
 

@@ -143,8 +143,8 @@ api = DocumentedErrorsApi(
     title="Lingting API",
     version="1",
     description=(
-        "聆听 Lingting: contacts, auto-QA results, the human QA workflow, KPIs, work orders"
-        " and their webhooks."
+        "聆听 Lingting: contacts, auto-QA results, the human QA workflow, KPIs, attrition,"
+        " work orders and their webhooks."
     ),
     auth=[ApiKeyAuth(), django_auth],
     urls_namespace="api",

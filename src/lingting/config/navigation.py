@@ -23,6 +23,7 @@ from lingting.reports.permissions import may_read_quality_reports
 from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.workforce.permissions import (
     may_plan,
+    may_see_attrition,
     may_see_broadcast,
     may_see_occupancy,
     may_set_care,
@@ -52,6 +53,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_planning": may_plan(user),
         "nav_care": may_set_care(user),
         "nav_broadcast": may_see_broadcast(user),
+        "nav_attrition": may_see_attrition(user),
         "nav_quality_reports": may_read_quality_reports(user),
         "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),

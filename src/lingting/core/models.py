@@ -42,8 +42,20 @@ class Team(models.Model):
         return self.name
 
 
+class LeavingReason(models.TextChoices):
+    """Why an agent left (seed 004 篇10 counts leavers; workforce's attrition page reads them)."""
+
+    RESIGNED = "resigned", _("主动离职")
+    DISMISSED = "dismissed", _("辞退")
+    TRANSFERRED = "transferred", _("转岗")
+    OTHER = "other", _("其他")
+
+
 class Agent(models.Model):
-    """A person who handles contacts, known to the switch by `code` (the CDR's agent_id)."""
+    """A person who handles contacts, known to the switch by `code` (the CDR's agent_id).
+
+    One who has left keeps their row, and with it their contacts, scores and figures:
+    `left_on` is their last day on staff."""
 
     code = models.CharField(_("工号"), max_length=64, unique=True)
     name = models.CharField(_("姓名"), max_length=128, blank=True)
@@ -64,6 +76,10 @@ class Agent(models.Model):
         related_name="agent",
     )
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
+    left_on = models.DateField(_("离职日期"), null=True, blank=True)
+    leaving_reason = models.CharField(
+        _("离职原因"), max_length=16, choices=LeavingReason.choices, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.name or self.code} ({self.code})"

@@ -1,4 +1,4 @@
-"""The workforce pages' filter forms."""
+"""The workforce pages' forms: their filters, and recording that an agent left."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lingting.core.models import Team, User
+from lingting.core.models import Agent, LeavingReason, Team, User
 from lingting.core.params import BoundedDateField
+from lingting.engine.streaks import add_months
 from lingting.workforce.models import POLICY_FIELDS, StaffingPolicy
-from lingting.workforce.permissions import occupancy_agents
+from lingting.workforce.permissions import attrition_agents, attrition_teams, occupancy_agents
 
 MAX_DAYS = 92
 
@@ -143,3 +144,99 @@ class ForecastForm(forms.Form):
             if (last - first).days >= MAX_DAYS:
                 raise forms.ValidationError(_("一次最多预测 92 天"))
         return data
+
+
+ATTRITION_MONTHS = 12  # shown by default: a year, the seed's 年流失率
+MAX_ATTRITION_MONTHS = 60
+
+
+def attrition_months(
+    month_from: date | None, month_to: date | None, *, this_month: date
+) -> tuple[date, date]:
+    """The first days of the months asked for: by default the twelve up to this one (or up
+    to `month_to`). ValidationError for a reversed range or one over 60 months."""
+    month_to = (month_to or this_month).replace(day=1)
+    month_from = (month_from or add_months(month_to, 1 - ATTRITION_MONTHS)).replace(day=1)
+    if month_from > month_to:
+        raise forms.ValidationError(_("起始月份不能晚于结束月份"))
+    if add_months(month_from, MAX_ATTRITION_MONTHS) <= month_to:
+        raise forms.ValidationError(_("一次最多查看 60 个月"))
+    return month_from, month_to
+
+
+class MonthField(BoundedDateField):
+    """A month as ``2026-10`` (the browser's month input): its first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m"])
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+        super().__init__(**kwargs)
+
+
+class AttritionForm(forms.Form):
+    month_from = MonthField(label=_("起始月份"), required=False)
+    month_to = MonthField(label=_("结束月份"), required=False)
+    team = forms.ModelChoiceField(
+        label=_("班组"), queryset=Team.objects.none(), required=False, empty_label=_("全部")
+    )
+
+    def __init__(self, *args: Any, user: User, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.this_month = today.replace(day=1)
+        if not self.is_bound:
+            self.initial = self._defaults()
+        self.fields["team"].queryset = attrition_teams(user).order_by(  # type: ignore[attr-defined]
+            "code"
+        )
+
+    def _defaults(self) -> dict[str, Any]:
+        month_from, month_to = attrition_months(None, None, this_month=self.this_month)
+        return {"month_from": month_from, "month_to": month_to}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["month_from"], data["month_to"] = attrition_months(
+            data.get("month_from"), data.get("month_to"), this_month=self.this_month
+        )
+        return data
+
+    def query(self) -> dict[str, Any]:
+        """The valid choices, or the defaults (the twelve months up to this one)."""
+        if not self.is_bound or not self.is_valid():
+            return {**self._defaults(), "team_id": None}
+        data = self.cleaned_data
+        team = data.get("team")
+        return {
+            "month_from": data["month_from"],
+            "month_to": data["month_to"],
+            "team_id": team.pk if team else None,
+        }
+
+
+class LeaverChoiceField(forms.ModelChoiceField[Agent]):
+    def label_from_instance(self, obj: Agent) -> str:
+        team = f"（{obj.team.name}）" if obj.team else ""
+        return f"{obj.code} {obj.name}{team}".strip()
+
+
+class LeaverForm(forms.Form):
+    """Record (or correct) the day an agent left and why."""
+
+    agent = LeaverChoiceField(
+        label=_("坐席"), queryset=Agent.objects.none(), empty_label=_("选择坐席")
+    )
+    left_on = BoundedDateField(
+        label=_("离职日期（最后在岗日）"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.ChoiceField(
+        label=_("离职原因"),
+        choices=[("", _("未说明")), *LeavingReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = (  # type: ignore[attr-defined]
+            attrition_agents(user).select_related("team").order_by("code")
+        )

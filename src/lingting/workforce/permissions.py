@@ -1,4 +1,5 @@
-"""Who sees which agents' states and occupancy, and which teams' hourly broadcast."""
+"""Who sees which agents' states and occupancy, which teams' hourly broadcast, and whose
+attrition figures; who records a leaver."""
 
 from __future__ import annotations
 
@@ -63,3 +64,31 @@ def may_set_care(user: User) -> bool:
     """The care settings (reminders, break rules, strain alerts) belong to those who plan the
     agents' time: WFM planners, operations managers and administrators."""
     return may_plan(user)
+
+
+# Attrition (004 篇10): WFM planners, operations managers and admins see every team, a team
+# leader the teams they lead; agents and QA not at all. Recording who left is the planners',
+# operations managers' and admins' (the people who keep the headcount).
+def attrition_teams(user: User) -> QuerySet[Team]:
+    """The teams whose headcount, hires and leavers `user` sees."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
+        return Team.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Team.objects.filter(leader=user)
+    return Team.objects.none()
+
+
+def attrition_agents(user: User) -> QuerySet[Agent]:
+    """The agents counted on `user`'s attrition page: those of `attrition_teams`, and for
+    whoever sees every team the agents of no team too."""
+    if user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY:
+        return Agent.objects.all()
+    return Agent.objects.filter(team__in=attrition_teams(user).values("pk"))
+
+
+def may_see_attrition(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY | {Role.TEAM_LEADER}
+
+
+def may_record_leavers(user: User) -> bool:
+    return user.is_superuser or user.role in ROLES_SEEING_ALL_OCCUPANCY

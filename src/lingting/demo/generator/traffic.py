@@ -11,7 +11,7 @@ from typing import Any
 
 from lingting.demo.generator.conversation import Call, compose_conversation
 from lingting.demo.generator.draws import choice, pick
-from lingting.demo.generator.organisation import DemoAgent, DemoOrg
+from lingting.demo.generator.organisation import DemoAgent, DemoOrg, on_staff
 from lingting.demo.generator.scenarios import QUEUE_SCENARIOS, SCENARIOS, call_slots
 from lingting.demo.generator.styles import AgentStyle, agent_style, coached_styles
 from lingting.demo.generator.timeline import mark_leads, timeline
@@ -39,24 +39,24 @@ def generate_contacts(
     """Yield interaction-format records for `days` days from `start`, in time order.
 
     `calls_per_agent_day` may vary by day (a quieter history before the busy month). An
-    agent takes calls only from their hire date. From `coaching_from` on, the weakest fifth
-    of the agents — those a center would coach first — work better, all but one in three of
-    them: their habits become those of an agent 0.35 more skilled, the kind of change a
-    coaching programme hopes for, which the demo's effect page then has to find (or not)
-    on its own.
+    agent takes calls only from their hire date to their last day. From `coaching_from` on,
+    the weakest fifth of the agents — those a center would coach first — work better, all
+    but one in three of them: their habits become those of an agent 0.35 more skilled, the
+    kind of change a coaching programme hopes for, which the demo's effect page then has to
+    find (or not) on its own.
     """
     rate = (
         calls_per_agent_day if callable(calls_per_agent_day) else lambda _day: calls_per_agent_day
     )
     rng = random.Random(f"contacts:{seed}")
-    styles = {a.id: agent_style(seed, a) for a in org.agents}
+    styles = {a.id: agent_style(seed, a) for a in org.everyone}
     coached = {**styles, **coached_styles(seed, org)}
     peak = max(rate(start + timedelta(days=offset)) for offset in range(days)) if days else 0
-    pool = max(500, int(len(org.agents) * peak * min(days, 30) * 0.8))
+    pool = max(500, int(len(org.everyone) * peak * min(days, 30) * 0.8))
     for offset in range(days):
         day = start + timedelta(days=offset)
         by_queue = [
-            tuple(a for a in org.agents if a.queue == q.id and a.hired_on <= day)
+            tuple(a for a in org.everyone if a.queue == q.id and on_staff(a, day))
             for q in org.queues
         ]
         today = coached if coaching_from is not None and day >= coaching_from else styles
@@ -82,7 +82,7 @@ class _DaySim:
         weekend = day.weekday() >= 5
         self.hours = WEEKEND_HOURS if weekend else WEEKDAY_HOURS
         self.hour_cum = tuple(accumulate(self.hours))
-        self.busy: dict[str, float] = {a.id: 0.0 for a in org.agents}
+        self.busy: dict[str, float] = {a.id: 0.0 for a in org.everyone}
         self.scenario_cum = [tuple(accumulate(w for _, w in mix)) for mix in QUEUE_SCENARIOS]
 
     def run(self, per_agent: int) -> Iterator[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """Reads of the workforce app: time in each state and occupancy per agent or team; each
-team's calls and satisfaction hour by hour (the hourly broadcast)."""
+team's calls and satisfaction hour by hour (the hourly broadcast); headcount, hires, leavers
+and leavers' last months against the stayers (attrition)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from lingting.core.models import Team, User
+from lingting.core.models import Agent, Team, User
+from lingting.engine.attrition import (
+    AttritionReport,
+    Comparison,
+    Employment,
+    FigureBook,
+    MonthSums,
+    attrition_report,
+    compared_months,
+    leaver_comparison,
+)
 from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import MAX_GAP, StateEvent, StateTotals, agent_days
+from lingting.engine.streaks import add_months, month_key
 from lingting.engine.targets import Status
 from lingting.interactions.models import Contact
-from lingting.performance.selectors import target_book
+from lingting.performance.models import DailyTally
+from lingting.performance.selectors import tallies_ready, target_book
 from lingting.surveys.selectors import answers as survey_answers
 from lingting.workforce.models import AgentStateEvent
-from lingting.workforce.permissions import broadcast_teams, occupancy_agents
+from lingting.workforce.permissions import attrition_agents, broadcast_teams, occupancy_agents
 
 GroupBy = Literal["agent", "team"]
 Period = Literal["day", "month"]
@@ -216,3 +230,74 @@ def latest_call_day(user: User) -> date | None:
         .first()
     )
     return timezone.localtime(latest).date() if latest else None
+
+
+@dataclass(frozen=True, slots=True)
+class AttritionFigures:
+    report: AttritionReport
+    comparison: Comparison | None  # None while the daily tallies were never built
+
+
+def attrition_figures(
+    *, user: User, first_month: date, last_month: date, today: date, team_id: int | None = None
+) -> AttritionFigures:
+    """Headcount, hires, leavers and tenure (engine.attrition) of the agents `user` may see
+    (of one team with `team_id`), the months `first_month`..`last_month`; the staff's tenure
+    on the months' last day, or `today` while that is still to come. Each agent counts in
+    today's team: moves between teams are not kept."""
+    agents = attrition_agents(user)
+    if team_id is not None:
+        agents = agents.filter(team_id=team_id)
+    employments = [
+        Employment(code, team or "", hired, left, reason, name)
+        for code, name, team, hired, left, reason in agents.order_by(
+            F("team__code").asc(nulls_last=True), "code"
+        ).values_list("code", "name", "team__name", "hired_on", "left_on", "leaving_reason")
+    ]
+    months_end = add_months(last_month, 1) - timedelta(days=1)
+    report = attrition_report(
+        employments,
+        first_month=first_month,
+        last_month=last_month,
+        as_of=min(months_end, today),
+    )
+    if not tallies_ready():
+        return AttritionFigures(report, None)
+    figures = agent_month_sums(agents=agents, months=compared_months(report))
+    return AttritionFigures(report, leaver_comparison(report, employments, figures))
+
+
+def agent_month_sums(*, agents: QuerySet[Agent], months: list[str]) -> FigureBook:
+    """Each of `agents`' answered calls, handle time and QA score of record in each of
+    `months` ("2026-10"), added up from the daily tallies (performance.tallies); an agent
+    who handled no contact in a month has no entry for it."""
+    if not months:
+        return {}
+    first = date.fromisoformat(f"{min(months)}-01")
+    end = add_months(date.fromisoformat(f"{max(months)}-01"), 1)
+    wanted = set(months)
+    rows = (
+        DailyTally.objects.filter(agent__in=agents.values("pk"), day__gte=first, day__lt=end)
+        .annotate(month=TruncMonth("day"))
+        .values("agent__code", "month")
+        .annotate(
+            handled_sum=Sum("handled"),
+            answered_sum=Sum("answered"),
+            handle_count_sum=Sum("handle_count"),
+            handle_time_sum=Sum("handle_sum"),
+            qa_scored_sum=Sum("qa_scored"),
+            qa_score_total=Sum("qa_score_sum"),
+        )
+        .order_by()
+    )
+    return {
+        (row["agent__code"], month_key(row["month"])): MonthSums(
+            row["answered_sum"] or 0,
+            row["handle_count_sum"] or 0,
+            row["handle_time_sum"] or 0.0,
+            row["qa_scored_sum"] or 0,
+            row["qa_score_total"] or 0.0,
+        )
+        for row in rows
+        if row["handled_sum"] and month_key(row["month"]) in wanted
+    }

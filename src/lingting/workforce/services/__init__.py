@@ -1,25 +1,28 @@
-"""Writes of the workforce app: storing agent state events, sending the hourly broadcast."""
+"""Writes of the workforce app: storing agent state events, sending the hourly broadcast,
+recording that an agent left."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import batched
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lingting.core.models import Agent, Team, User
+from lingting.core.models import Agent, LeavingReason, Team, User
 from lingting.core.services import audit_record, notification_send
 from lingting.engine.csat import CsatTotals
 from lingting.engine.occupancy import StateEvent, read_state_events
 from lingting.engine.reader import LineError
 from lingting.workforce.models import AgentStateEvent, HourlyBroadcast
+from lingting.workforce.permissions import may_record_leavers
 from lingting.workforce.selectors import team_calls, team_satisfaction
 
 BATCH = 2000
@@ -204,3 +207,65 @@ def _broadcast_text(broadcast: HourlyBroadcast, satisfaction: CsatTotals) -> str
             "today": broadcast.calls_today,
             "csat": csat,
         }
+
+
+def agent_leaving_record(
+    *, actor: User, agent: Agent, left_on: date, reason: str = "", note: str = ""
+) -> Agent:
+    """Record that `agent` left, `left_on` being their last day on staff, and why (a
+    `LeavingReason`, "" unknown); recording it again corrects it. The agent keeps their
+    contacts, scores and figures; the attrition page counts them as a leaver from then."""
+    if not may_record_leavers(actor):
+        raise PermissionDenied
+    if reason and reason not in LeavingReason.values:
+        raise ValidationError(_("未知的离职原因：%(reason)s") % {"reason": reason[:40]})
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        if agent.hired_on is not None and left_on < agent.hired_on:
+            raise ValidationError(
+                _("离职日期 %(left)s 早于入职日期 %(hired)s")
+                % {"left": left_on, "hired": agent.hired_on}
+            )
+        before = _leaving(agent)
+        agent.left_on, agent.leaving_reason = left_on, reason
+        agent.save(update_fields=["left_on", "leaving_reason"])
+        audit_record(
+            actor=actor,
+            action="agent.leave",
+            object_type="agent",
+            object_id=agent.code,
+            before=before,
+            after=_leaving(agent),
+            note=note,
+        )
+    return agent
+
+
+def agent_leaving_cancel(*, actor: User, agent: Agent, note: str = "") -> Agent:
+    """Take back a leaving recorded by mistake: `agent` is on staff again."""
+    if not may_record_leavers(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        if agent.left_on is None:
+            raise ValidationError(_("%(agent)s 没有离职记录") % {"agent": agent.code})
+        before = _leaving(agent)
+        agent.left_on, agent.leaving_reason = None, ""
+        agent.save(update_fields=["left_on", "leaving_reason"])
+        audit_record(
+            actor=actor,
+            action="agent.leave_cancel",
+            object_type="agent",
+            object_id=agent.code,
+            before=before,
+            after=_leaving(agent),
+            note=note,
+        )
+    return agent
+
+
+def _leaving(agent: Agent) -> dict[str, str | None]:
+    return {
+        "left_on": agent.left_on.isoformat() if agent.left_on else None,
+        "leaving_reason": agent.leaving_reason,
+    }

@@ -195,11 +195,13 @@ class Command(BaseCommand):
             if team.id == first.team:
                 defaults["leader"] = users["leader_wang"]
             teams[team.id], _ = Team.objects.update_or_create(code=team.id, defaults=defaults)
-        for agent in org.agents:
+        for agent in org.everyone:
             defaults = {
                 "name": agent.name,
                 "team": teams[agent.team],
                 "hired_on": agent.hired_on,
+                "left_on": agent.left_on,
+                "leaving_reason": agent.leaving_reason,
             }
             if agent.id == FIRST_AGENT:
                 defaults["user"] = users["agent_li"]
@@ -207,7 +209,8 @@ class Command(BaseCommand):
         # The login shows the name of the agent it is, not a made-up one.
         User.objects.filter(pk=users["agent_li"].pk).update(first_name=first.name)
         self.stdout.write(
-            f"{len(org.queues)} queues, {len(org.teams)} teams, {len(org.agents)} agents; "
+            f"{len(org.queues)} queues, {len(org.teams)} teams, {len(org.agents)} agents "
+            f"and {len(org.former)} who left; "
             f"agent_li is {first.name} ({FIRST_AGENT}), leader_wang leads {teams[first.team]}"
         )
 

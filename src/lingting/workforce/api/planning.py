@@ -29,7 +29,7 @@ from lingting.workforce.services.planning import (
     staffing_policy_save,
 )
 
-router = Router(tags=["workforce"])
+router = Router()
 
 
 class PolicyIn(Schema):

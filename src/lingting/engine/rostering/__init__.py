@@ -1,0 +1,100 @@
+"""Shift rosters with OR-Tools CP-SAT: who works which shift on which date, in which pool.
+
+Seed 004 篇9 staffs a 24-hour 95598 line with language seats (普通话, 藏语安多, and 藏语康巴
+once 玉树 joins) on 四班三运转; 篇10 shows what a careless roster costs (long days, little
+rest, people leaving). `build_roster` takes the agents, the shift templates, the requirement
+per (interval, queue) and the calendar, and returns the assignments, the coverage against the
+requirement, each agent's hours against their caps and the solver's status and time.
+
+**Time.** Shifts sit on an absolute axis (`lingting.engine.rotation`): a shift belongs to its
+start date and covers the hours it runs, so a 22:00–06:00 shift of Monday staffs Tuesday
+00:00–06:00. Times are the center's wall clock (naive datetimes; China keeps no summer time).
+
+**Hard rules** (`RosterRules`, each its own `Rule` so an impossible plan can name it):
+at most one shift a date; leave honoured (no shift at all on a leave date); at least 11 h of
+rest between shifts; no morning shift within 48 h of the end of a night shift (no night→morning
+turnaround); forward rotation (on consecutive dates a shift never starts earlier in the day
+than the one before: 早 → 中 → 夜); at most 6 working days in a row (劳动法第三十八条: a day of
+rest every week); weekly and monthly hour caps per agent (a weekly cap of 40 h under 标准工时,
+none under 综合计算工时, where the month or the cycle is what counts); the fixed days (swaps,
+fixed rotation days). The last shift before the plan (`Agent.last_shift`) counts for rest,
+turnaround and rotation, and its hours into the first day count as coverage.
+
+**Requirement.** Fractional agents per (interval, queue), from the first date's 00:00 to
+the end of the last date's latest shift (its night covers the next morning). Rows for the
+same interval and queue are added up first (two ACD queues served by one pool: 1.4 + 1.3 =
+2.7 agents, so 3 people, not 2 + 2), and nothing is rounded until the solver counts whole
+people. Coverage is counted in hundredths of an agent, a shift that covers part of an
+interval counting for that part.
+
+**Pools.** A multi-skilled agent (a bilingual 普通话/藏语安多 seat) is assigned to exactly one
+pool for each shift worked, so they count once in every interval and never in two pools at once.
+
+**Objective**, in two stages. First the least under-coverage (hundredths of an agent short,
+per minute, times the requirement row's weight), which the solver proves within seconds
+(`RosterResult.shortfall_optimal`: the shortfalls shown cannot be cut with these agents and
+rules). Then, with the shortfall held there, in decreasing order of weight: changes from
+the baseline (exceptions mode), agents below their contracted hours, over-coverage,
+fairness (the spread between the agents with the most and the fewest nights, and the same
+for shifts on rest days: weekends and official days off, make-up workdays 调休 being
+workdays), preferences (shifts an agent avoids or does not prefer, wished days off worked).
+The status is ``optimal`` when both stages are proven, ``feasible`` when the time limit
+came first (`RosterRequest.time_limit_s`, 10 s by default).
+
+**Exceptions mode.** With a `baseline` (from `rotation_baseline`: the 四班三运转 days of each
+agent's team) every agent-date that differs from it costs more than anything but
+under-coverage, so the solver changes as few days as it must to honour leave, swaps (fixed
+days) and holiday cover (a higher requirement on the holidays).
+
+**When no roster exists** (the fixed days of an agent break a hard rule; every other rule
+can always be kept by leaving a shift out), the status is ``infeasible`` and
+`RosterResult.conflicts` says, per agent, which rules the fixed days break: each agent is
+solved alone with one rule at a time, and where no single rule refuses the days, with one
+rule at a time relaxed.
+
+The package's parts: `request` (the inputs and their checking, the rotation baseline),
+`model` (the CP-SAT model), `solve` (the two stages, the answer, the conflicts) and
+`results` (what comes back).
+"""
+
+from lingting.engine.rostering.request import (
+    Agent,
+    Need,
+    RosterError,
+    RosterRequest,
+    RosterRules,
+    Rule,
+    rotation_baseline,
+)
+from lingting.engine.rostering.results import (
+    AgentHours,
+    Assignment,
+    Change,
+    Conflict,
+    Coverage,
+    HoursInPeriod,
+    RosterResult,
+    Shortfall,
+    Status,
+)
+from lingting.engine.rostering.solve import build_roster
+
+__all__ = [
+    "Agent",
+    "AgentHours",
+    "Assignment",
+    "Change",
+    "Conflict",
+    "Coverage",
+    "HoursInPeriod",
+    "Need",
+    "RosterError",
+    "RosterRequest",
+    "RosterResult",
+    "RosterRules",
+    "Rule",
+    "Shortfall",
+    "Status",
+    "build_roster",
+    "rotation_baseline",
+]
