@@ -281,6 +281,46 @@ def test_a_longer_run_alerts_again_after_as_many_more(
     assert "连续 6 通困难联络：C-1（辱骂）" in alerts[1]
 
 
+def test_a_batch_that_completes_two_runs_alerts_once_with_the_latest(
+    org: Org, make_contact: ContactFactory, leader_wang: User
+) -> None:
+    roster(org, ("A1001", at(8, 30), at(17, 30)))
+    with time_machine.travel(at(11, 32), tick=False):  # an import of the last half hour
+        for number in range(1, 7):
+            ends = at(11, 5 * number)
+            make_contact(
+                f"C-{number}",
+                started_at=ends - timedelta(minutes=4),
+                ended_at=ends,
+                turns=INSULTED,
+            )
+
+    run_care(*every_minute(at(11, 33), at(11, 40)))
+
+    [alert] = texts(leader_wang, "【关怀提醒】")
+    assert "连续 6 通困难联络：C-1（辱骂）" in alert
+
+
+def test_contacts_stored_long_after_they_ended_alert_nobody(
+    org: Org, make_contact: ContactFactory, leader_wang: User
+) -> None:
+    # The morning's contacts imported in the afternoon: the run is history, not news.
+    roster(org, ("A1001", at(8, 30), at(17, 30)))
+    with time_machine.travel(at(14, 0), tick=False):
+        for number in range(1, 4):
+            ends = at(9, 5 * number)
+            make_contact(
+                f"C-{number}",
+                started_at=ends - timedelta(minutes=4),
+                ended_at=ends,
+                turns=INSULTED,
+            )
+
+    run_care(*every_minute(at(14, 0), at(14, 5)))
+
+    assert texts(leader_wang, "【关怀提醒】") == []
+
+
 def test_contacts_of_an_agent_off_shift_alert_nobody(
     org: Org, make_contact: ContactFactory, leader_wang: User
 ) -> None:

@@ -127,27 +127,29 @@ class ShiftContacts:
 
 
 def shift_signals(
-    shift: RosterShift, *, check: DifficultyCheck, since: datetime, until: datetime
+    shifts: list[RosterShift], *, check: DifficultyCheck, since: datetime, until: datetime
 ) -> ShiftContacts:
-    """The contacts `shift`'s agent ended during the shift up to `until`, each with what made
-    it difficult: the strain signals of the shift (a night's rest ends any run)."""
-    rows = list(
-        Contact.objects.filter(
-            agent_id=shift.agent_id, ended_at__gte=shift.starts_at, ended_at__lte=until
-        ).values_list("pk", "external_id", "updated_at")
-    )
-    new = {external_id for _, external_id, updated in rows if updated > since}
+    """The contacts each shift's agent ended during that shift up to `until`, each with what
+    made it difficult: the strain signals of the shifts (a night's rest ends any run). One
+    agent a shift; the contacts of every agent are read together."""
+    starts = {row.agent_id: row.starts_at for row in shifts}
+    codes = {row.agent_id: row.agent.code for row in shifts}
+    if not starts:
+        return ShiftContacts([], set())
+    rows = [
+        (pk, agent_id, external_id, updated)
+        for pk, agent_id, external_id, ended, updated in Contact.objects.filter(
+            agent_id__in=list(starts), ended_at__gte=min(starts.values()), ended_at__lte=until
+        ).values_list("pk", "agent_id", "external_id", "ended_at", "updated_at")
+        if agent_id is not None and ended is not None and ended >= starts[agent_id]
+    ]
+    agent_of = {pk: codes[agent_id] for pk, agent_id, _, _ in rows}
     signals = [
-        ContactSignal(
-            shift.agent.code,
-            contact.id,
-            contact.ended_at,
-            check.difficulty(contact),
-        )
-        for _, contact in engine_contacts_for(contact_ids=[pk for pk, _, _ in rows])
+        ContactSignal(agent_of[pk], contact.id, contact.ended_at, check.difficulty(contact))
+        for pk, contact in engine_contacts_for(contact_ids=list(agent_of))
         if contact.ended_at is not None
     ]
-    signals.sort(key=lambda signal: signal.ended_at)
+    new = {external_id for _, _, external_id, updated in rows if updated > since}
     return ShiftContacts(signals, new)
 
 

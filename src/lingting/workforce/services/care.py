@@ -7,7 +7,8 @@ to an agent's team leader after a run of difficult contacts; and the settings' e
 gone out yet: every notice is written once as a `CareNotice` row (unique per agent, kind
 and moment) in the transaction of its notification, so overlapping, repeated or concurrent
 runs never send it twice, and a run that comes a few minutes late still sends it. A notice
-older than the look-back is dropped: a reminder half an hour late is noise, not care.
+older than the look-back is dropped: a reminder half an hour late is noise, not care. For
+the same reason a strain alert goes out only for a run that ended within STRAIN_FRESH.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from lingting.workforce.selectors.care import (
 )
 
 LOOKBACK = timedelta(minutes=10)
+STRAIN_FRESH = timedelta(hours=1)
 
 
 def care_settings_save(*, values: dict[str, Any], actor: User) -> CareSettings:
@@ -184,23 +186,28 @@ def _strain(
     report: CareReport,
 ) -> None:
     """Alert the team leader of each agent on shift whose run of difficult contacts this
-    shift reached `strain_run` (or twice that…) with a contact stored since `since`."""
+    shift reached `strain_run` (or twice that…) with a contact stored since `since`.
+
+    Only a run that ended within STRAIN_FRESH is news: a batch of contacts stored hours
+    after they ended (a late import) tells of runs the agent has long left. Where one batch
+    completes several runs of an agent, the latest says all the leader needs."""
     changed = agents_with_new_contacts(
         agent_ids=[row.agent_id for row in rows], since=since, until=until
     )
-    for row in rows:
-        if row.agent_id not in changed:
-            continue
-        contacts = shift_signals(row, check=plan.difficulty, since=since, until=until)
-        alerts = strain_alerts(
-            contacts.signals,
-            run_length=plan.strain_run,
-            suggested_break=plan.strain_break,
-            breaks_started=started,
-        )
-        for alert in alerts:
-            if alert.contacts[-1].contact in contacts.new:
-                _alert_leader(row, alert, report)
+    shifts = {row.agent.code: row for row in rows if row.agent_id in changed}
+    contacts = shift_signals(list(shifts.values()), check=plan.difficulty, since=since, until=until)
+    latest: dict[str, StrainAlert] = {}
+    alerts = strain_alerts(
+        contacts.signals,
+        run_length=plan.strain_run,
+        suggested_break=plan.strain_break,
+        breaks_started=started,
+    )
+    for alert in alerts:  # in time order: a later alert of an agent replaces an earlier one
+        if alert.contacts[-1].contact in contacts.new and alert.at > until - STRAIN_FRESH:
+            latest[alert.agent] = alert
+    for agent, alert in latest.items():
+        _alert_leader(shifts[agent], alert, report)
 
 
 def _alert_leader(row: RosterShift, alert: StrainAlert, report: CareReport) -> None:
