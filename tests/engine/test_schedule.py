@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lingting.engine.schedule import Schedule, ScheduleError, last_due, parse_schedule
+from lingting.engine.schedule import (
+    MINUTE_STEPS,
+    Schedule,
+    ScheduleError,
+    last_due,
+    parse_schedule,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 14, 37, 12, tzinfo=SHANGHAI)  # a Monday
@@ -18,6 +24,9 @@ NOW = datetime(2026, 11, 23, 14, 37, 12, tzinfo=SHANGHAI)  # a Monday
 @pytest.mark.parametrize(
     ("text", "due"),
     [
+        ("every 1 min", datetime(2026, 11, 23, 14, 37, tzinfo=SHANGHAI)),
+        ("every 5 min", datetime(2026, 11, 23, 14, 35, tzinfo=SHANGHAI)),
+        ("every 15 min", datetime(2026, 11, 23, 14, 30, tzinfo=SHANGHAI)),
         ("hourly :00", datetime(2026, 11, 23, 14, 0, tzinfo=SHANGHAI)),
         ("hourly :45", datetime(2026, 11, 23, 13, 45, tzinfo=SHANGHAI)),
         ("daily 00:05", datetime(2026, 11, 23, 0, 5, tzinfo=SHANGHAI)),
@@ -57,6 +66,8 @@ def test_the_moment_itself_is_due() -> None:
         ("weekly someday 06:00", "is not a schedule"),
         ("monthly 31 06:00", "day of the month must be a number from 1 to 28"),
         ("daily 0600", "is not a time of day"),
+        ("every 7 min", "the step must divide the hour"),
+        ("every 5 minutes", "is not a schedule"),
     ],
 )
 def test_unreadable_schedules_say_what_is_wrong(text: str, complaint: str) -> None:
@@ -65,7 +76,7 @@ def test_unreadable_schedules_say_what_is_wrong(text: str, complaint: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["hourly :07", "daily 23:59", "weekly sun 00:00", "monthly 28 12:30"]
+    "text", ["every 5 min", "hourly :07", "daily 23:59", "weekly sun 00:00", "monthly 28 12:30"]
 )
 def test_a_schedule_prints_as_it_was_written(text: str) -> None:
     assert str(parse_schedule(text)) == text
@@ -98,3 +109,11 @@ def test_last_due_is_past_recent_and_on_the_schedule(schedule: Schedule, now: da
         assert due.weekday() == schedule.weekday
     if schedule.unit == "monthly":
         assert due.day == schedule.day
+
+
+@given(st.sampled_from(MINUTE_STEPS), moments)
+def test_a_step_of_minutes_falls_on_the_same_minutes_every_hour(step: int, now: datetime) -> None:
+    due = last_due(Schedule("every", minute=step), now)
+
+    assert timedelta(0) <= now - due < timedelta(minutes=step)
+    assert (due.minute % step, due.second, due.microsecond) == (0, 0, 0)

@@ -28,6 +28,7 @@ from lingting.workforce.permissions import (
     may_see_occupancy,
     may_see_own_schedule,
     may_see_rosters,
+    may_set_care,
 )
 from lingting.workorders.permissions import (
     may_configure_workorders,
@@ -54,6 +55,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_planning": may_plan(user),
         "nav_rosters": may_see_rosters(user),
         "nav_my_schedule": may_see_own_schedule(user),
+        "nav_care": may_set_care(user),
         "nav_broadcast": may_see_broadcast(user),
         "nav_attrition": may_see_attrition(user),
         "nav_quality_reports": may_read_quality_reports(user),

@@ -198,6 +198,8 @@ USE_TZ = True
 # each command is safe to run twice for the same period. Cron can run the same commands
 # instead: the scheduler is for a deployment, or the demo, without one.
 LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
+    # reminders five minutes ahead, break notices, strain alerts: each minute, each sent once
+    ("care", "every 1 min", ["care_notify"]),
     ("samples", "daily 00:05", ["sampling_run"]),
     ("broadcast", "hourly :00", ["broadcast_hourly"]),
     ("daily report", "daily 06:10", ["report_run", "--kind", "daily"]),

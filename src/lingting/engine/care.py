@@ -11,8 +11,9 @@
   ……不妨让他暂时离开工作环境"): after `run_length` difficult contacts in a row an alert for
   the team leader with those contacts and a suggested break. What makes a contact difficult
   (auto QA found insults or threats in the customer's turns, a complaint) is the caller's
-  call: it passes the reasons as flags. No seed gives the number; 3 is a starting point each
-  center edits. A break the agent started between two contacts ends the run.
+  call: it passes the reasons as flags (`lingting.engine.difficulty` finds them in a contact).
+  No seed gives the number; 3 is a starting point each center edits. A break the agent
+  started between two contacts ends the run.
 
 Reminders and notices are asked for a span of time, after `since` up to and including
 `until`: a notifier that runs every minute passes its previous run's moment and now, and

@@ -1,12 +1,18 @@
-"""Agent state events from the ACD, and the hourly broadcasts sent to each team."""
+"""Agent state events from the ACD, the hourly broadcasts sent to each team, planning and
+rosters, and the care of agents on the phone (reminders, break notices, strain alerts)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lingting.core.models import Agent, Team, User
+from lingting.engine.break_rules import SEED_000_RULES
+from lingting.engine.care import DIFFICULT_RUN, SEED_000_REMINDERS, STRAIN_BREAK
+from lingting.engine.difficulty import standard_insults
 from lingting.interactions.models import Queue
 
 
@@ -375,3 +381,120 @@ class RosterBreak(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift_id} {self.starts_at:%H:%M} {self.rule}"
+
+
+# Seed 000 §1(2) 正点提醒: "日程秘书短信问候。如:奋斗在一线的战士们,每100个满意顾客会带来25个新
+# 顾客,加油!"
+SEED_000_GREETING = "奋斗在一线的战士们，每100个满意顾客会带来25个新顾客，加油！"
+
+
+def seed_000_reminders() -> list[dict[str, str]]:
+    """Seed 000's reminder times, each with its greeting: `{"time": "10:30", "text": …}`."""
+    return [
+        {"time": f"{moment:%H:%M}", "text": SEED_000_GREETING}
+        for moment in SEED_000_REMINDERS.times
+    ]
+
+
+def seed_000_break_rules() -> list[dict[str, object]]:
+    """Seed 000's break rules in minutes: `{"name", "worked_min", "worked_max", "length"}`."""
+    return [
+        {
+            "name": rule.name,
+            "worked_min": rule.worked_min // timedelta(minutes=1),
+            "worked_max": rule.worked_max // timedelta(minutes=1),
+            "length": rule.length // timedelta(minutes=1),
+        }
+        for rule in SEED_000_RULES
+    ]
+
+
+def standard_insult_words() -> list[str]:
+    return list(standard_insults()[0])
+
+
+def standard_insult_excused() -> list[str]:
+    return list(standard_insults()[1])
+
+
+class CareSettings(models.Model):
+    """How the center looks after its agents on the phone (issue 14, seed 000 §1(2)): timed
+    reminders, break rules for the break-due notices, and what makes a strain alert. One row
+    (id 1), edited on the care page; until it is saved the defaults, seed 000's, apply."""
+
+    reminders = models.JSONField(_("正点提醒"), default=seed_000_reminders)
+    reminder_lead_minutes = models.PositiveSmallIntegerField(_("提前分钟数"), default=5)
+    break_rules = models.JSONField(_("小休规则"), default=seed_000_break_rules)
+    # The not-ready reason code (agent state events) that means the agent is on a break.
+    break_reason = models.CharField(_("小休原因代码"), max_length=64, default="小休")
+    strain_run = models.PositiveSmallIntegerField(_("连续困难联络数"), default=DIFFICULT_RUN)
+    strain_break_minutes = models.PositiveSmallIntegerField(
+        _("建议小休分钟数"), default=STRAIN_BREAK // timedelta(minutes=1)
+    )
+    insults = models.BooleanField(_("客户辱骂"), default=True)
+    insult_words = models.JSONField(_("辱骂用语"), default=standard_insult_words)
+    insult_excused = models.JSONField(_("不算辱骂的说法"), default=standard_insult_excused)
+    threats = models.BooleanField(_("客户扬言曝光或越级投诉"), default=True)
+    complaints = models.BooleanField(_("投诉"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("关怀设置")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="care_settings_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+
+# What a planner sets on the care page (the form's fields, the audit trail's snapshot).
+CARE_FIELDS = (
+    "reminders",
+    "reminder_lead_minutes",
+    "break_rules",
+    "break_reason",
+    "strain_run",
+    "strain_break_minutes",
+    "insults",
+    "insult_words",
+    "insult_excused",
+    "threats",
+    "complaints",
+)
+
+
+class CareKind(models.TextChoices):
+    REMINDER = "reminder", _("正点提醒")
+    BREAK_OPENS = "break_opens", _("可以小休")
+    BREAK_CLOSING = "break_closing", _("小休即将截止")
+    STRAIN = "strain", _("连续困难联络")
+
+
+class CareNotice(models.Model):
+    """One care notice sent: a reminder or a break notice to an agent, a strain alert about
+    an agent to their team leader. Kept so that each goes out once, however often, late or
+    concurrently the job runs: the row and its notification are written together."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="care_notices")
+    kind = models.CharField(_("类型"), max_length=16, choices=CareKind.choices)
+    # The reminder's time, the moment a break window opens or its closing notice is due,
+    # the end of the last contact of a run of difficult ones.
+    moment = models.DateTimeField(_("时间"))
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contacts = models.JSONField(default=list, blank=True)  # a strain alert's, by external id
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "kind", "moment"], name="care_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.kind} {self.moment:%Y-%m-%d %H:%M}"

@@ -60,6 +60,12 @@ def may_plan(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_PLANNING
 
 
+def may_set_care(user: User) -> bool:
+    """The care settings (reminders, break rules, strain alerts) belong to those who plan the
+    agents' time: WFM planners, operations managers and administrators."""
+    return may_plan(user)
+
+
 # Attrition (004 篇10): WFM planners, operations managers and admins see every team, a team
 # leader the teams they lead; agents and QA not at all. Recording who left is the planners',
 # operations managers' and admins' (the people who keep the headcount).

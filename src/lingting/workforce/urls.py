@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import planning, rosters
+from lingting.workforce.views import care, planning, rosters
 
 app_name = "workforce"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("rosters/<int:roster_id>/breaks/", rosters.roster_breaks, name="roster_breaks"),
     path("rosters/<int:roster_id>/publish/", rosters.roster_publish_view, name="roster_publish"),
     path("my-schedule/", rosters.my_schedule_view, name="my_schedule"),
+    path("care/", care.care, name="care"),
     path("attrition/", views.attrition, name="attrition"),
     path("attrition/leaver/", views.attrition_leaver, name="attrition_leaver"),
     path("attrition/leaver/cancel/", views.attrition_leaver_cancel, name="attrition_leaver_cancel"),
