@@ -13,16 +13,23 @@ from django.test import Client
 from django.urls import reverse
 
 from lingting.calendars.services import calendar_load
-from lingting.core.models import Agent, AuditEvent, Notification, User
+from lingting.core.models import Agent, AuditEvent, Notification, Team, User
+from lingting.interactions.models import Queue
 from lingting.workforce.models import (
     Absence,
     AgentSkill,
+    ForecastInterval,
+    ForecastRun,
     Roster,
     RosterBreak,
     RosterShift,
     RosterStatus,
+    Rotation,
+    RotationTeam,
     ShiftTemplate,
+    StaffingPolicy,
 )
+from lingting.workforce.services.rosters import roster_build
 from tests.conftest import SHANGHAI
 from tests.web.workforce.test_planning import build_forecast, store_history
 
@@ -242,3 +249,77 @@ def test_a_roster_without_a_forecast_says_what_to_do_first(
 
     assert not Roster.objects.exists()
     assert "没有覆盖" in page.content.decode()
+
+
+def test_teams_on_a_rotation_keep_it_and_leave_changes_only_what_it_must(
+    org: Any, planner_qian: User
+) -> None:
+    # A 24-hour queue needing one agent at every hour, four one-person teams on 四班三运转
+    # (早早中中夜夜休休, two days apart): the rotation alone covers every hour. Their ~42 h
+    # weeks are 综合计算工时: no 40-hour weekly cap may break the rotation.
+    calendar_load(year=2026)
+    queue = Queue.objects.create(code="95598", name="供电服务")
+    # One agent at a time answers 80 % within 20 s here: a service-level target alone.
+    StaffingPolicy.objects.create(
+        queue=queue,
+        closed_on_holidays=False,
+        shrinkage=0.0,
+        max_occupancy=None,
+        max_abandon=None,
+    )
+    run = ForecastRun.objects.create(
+        queue=queue,
+        interval_minutes=30,
+        first_day=WEEK_FIRST,
+        last_day=WEEK_FIRST + timedelta(days=13),
+        history_first_day=date(2026, 8, 1),
+        history_last_day=date(2026, 9, 27),
+        offered=1000,
+        abandoned=50,
+        aht_s=180.0,
+        patience_s=120.0,
+    )
+    start = datetime(2026, 9, 28, tzinfo=SHANGHAI)
+    ForecastInterval.objects.bulk_create(
+        ForecastInterval(
+            run=run,
+            starts_at=start + timedelta(minutes=30 * n),
+            forecast=1.0,
+            lower=0.0,
+            upper=3.0,
+            method="test",
+        )
+        for n in range(14 * 48)
+    )
+    for code, minutes in (("早", 8 * 60), ("中", 16 * 60), ("夜", 24 * 60)):
+        ShiftTemplate.objects.create(code=code, start_minutes=minutes, length_minutes=8 * 60)
+    rotation = Rotation.objects.create(
+        name="四班三运转", cycle="早早中中夜夜休休", anchor=WEEK_FIRST
+    )
+    agents = []
+    for n in range(4):
+        team = Team.objects.create(code=f"R{n}", name=f"运转{n + 1}班")
+        RotationTeam.objects.create(rotation=rotation, team=team, offset=2 * n)
+        agent = Agent.objects.create(code=f"R{n}01", name=f"值班{n}", team=team)
+        AgentSkill.objects.create(agent=agent, queue=queue)
+        agents.append(agent)
+
+    # R101 (team 2) is on leave on the first Monday, a 中 of the rotation. Nobody can take it:
+    # 早 has R001 that day already, and 16:00 is too soon after R301's night (11 h rest).
+    Absence.objects.create(agent=agents[1], first_day=WEEK_FIRST, last_day=WEEK_FIRST, kind="sick")
+
+    roster = roster_build(first=WEEK_FIRST, last=WEEK_LAST, queues=[queue], actor=planner_qian)
+
+    cycle = "早早中中夜夜休休"
+    for n, agent in enumerate(agents):
+        worked = {s.day: s.code for s in roster.shifts.filter(agent=agent)}
+        for offset in range(7):
+            day = WEEK_FIRST + timedelta(days=offset)
+            expected = cycle[(offset + 2 * n) % 8]  # a team's phase: days ahead in the cycle
+            if (agent, day) == (agents[1], WEEK_FIRST):
+                expected = "休"
+            assert worked.get(day, "休") == expected, (agent.code, day)
+    # The one uncovered span is the shift on leave, said where and by how much.
+    assert [(s["start"], s["end"], s["worst"]) for s in roster.shortfalls] == [
+        ("2026-09-28T16:00:00", "2026-09-29T00:00:00", 1.0)
+    ]

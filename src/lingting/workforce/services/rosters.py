@@ -44,6 +44,7 @@ from lingting.workforce.models import (
 from lingting.workforce.selectors.planning import requirement_of, staffing_policy_of
 
 ROSTER_TIME_LIMIT_S = 20.0
+STANDARD_WEEK_HOURS = 40.0
 
 
 class RosterInputError(ValueError):
@@ -126,7 +127,10 @@ def _inputs(first: date, last: date, queues: Sequence[Queue], time_limit_s: floa
     )
     if not templates:
         raise RosterInputError(_("还没有启用的班次：先在班次设置中添加"))
-    engine_agents = tuple(_engine_agent(agent, first, last) for agent in agents.values())
+    rotating = set(RotationTeam.objects.values_list("team__code", flat=True))
+    engine_agents = tuple(
+        _engine_agent(agent, first, last, rotating=rotating) for agent in agents.values()
+    )
     baseline_agents, baseline = _rotation_baseline(engine_agents, agents, templates, first, last)
     request = rostering.RosterRequest(
         first=first,
@@ -189,7 +193,12 @@ def _agents(queues: Sequence[Queue], first: date, last: date) -> dict[int, Staff
     return agents
 
 
-def _engine_agent(agent: StaffAgent, first: date, last: date) -> rostering.Agent:
+def _engine_agent(
+    agent: StaffAgent, first: date, last: date, *, rotating: set[str]
+) -> rostering.Agent:
+    """The agent as the solver reads them. A team on a rotation (四班三运转, 42 h a week on
+    average) works under 综合计算工时, whose hours count over the cycle: no weekly cap; the
+    others under 标准工时, 40 h a week (劳动法第三十六条)."""
     skills = frozenset(AgentSkill.objects.filter(agent=agent).values_list("queue__code", flat=True))
     leave: set[date] = set()
     for absence in Absence.objects.filter(agent=agent, first_day__lte=last, last_day__gte=first):
@@ -201,7 +210,7 @@ def _engine_agent(agent: StaffAgent, first: date, last: date) -> rostering.Agent
         id=agent.code,
         skills=skills,
         team=agent.team.code if agent.team else None,
-        week_max_hours=40.0,
+        week_max_hours=None if agent.team and agent.team.code in rotating else STANDARD_WEEK_HOURS,
         leave=frozenset(leave),
     )
 
