@@ -107,4 +107,6 @@ def may_see_rosters(user: User) -> bool:
 
 
 def may_see_own_schedule(user: User) -> bool:
-    return Agent.objects.filter(user=user).exists()
+    """Agents read their own shifts and breaks (decided by role: the menu asks on every page,
+    and a role costs no query)."""
+    return user.role == Role.AGENT
