@@ -216,6 +216,7 @@ def _register_routers() -> None:
     from lingting.quality.api.contacts import router as contacts
     from lingting.webhooks.api import router as webhooks
     from lingting.workforce.api import router as workforce
+    from lingting.workforce.api_intraday import router as intraday
     from lingting.workorders.api import router as workorders
 
     api.add_router("/contacts", contacts)
@@ -225,6 +226,7 @@ def _register_routers() -> None:
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
     api.add_router("/workforce", workforce)
+    api.add_router("/workforce", intraday)  # a second router under the prefix: ninja allows it
 
 
 _register_routers()

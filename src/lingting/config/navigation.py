@@ -21,7 +21,12 @@ from lingting.quality.permissions import (
 )
 from lingting.reports.permissions import may_read_quality_reports
 from lingting.webhooks.permissions import may_manage_webhooks
-from lingting.workforce.permissions import may_plan, may_see_broadcast, may_see_occupancy
+from lingting.workforce.permissions import (
+    may_plan,
+    may_see_broadcast,
+    may_see_intraday,
+    may_see_occupancy,
+)
 from lingting.workorders.permissions import (
     may_configure_workorders,
     may_read_workorder_reports,
@@ -45,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_coaching": may_see_plans(user),
         "nav_occupancy": may_see_occupancy(user),
         "nav_planning": may_plan(user),
+        "nav_intraday": may_see_intraday(user),
         "nav_broadcast": may_see_broadcast(user),
         "nav_quality_reports": may_read_quality_reports(user),
         "nav_assessment": may_see_assessment(user),

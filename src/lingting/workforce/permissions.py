@@ -57,3 +57,20 @@ ROLES_PLANNING = frozenset({Role.WFM_PLANNER, Role.OPERATIONS_MANAGER, Role.ADMI
 
 def may_plan(user: User) -> bool:
     return user.is_superuser or user.role in ROLES_PLANNING
+
+
+# The intraday day (issue 14): the queue's calls, re-forecast and re-staffing for those who
+# plan or run the floor; adherence of the agents each sees as for their states
+# (`occupancy_agents`): planners and managers everyone's, a team leader their teams', an agent
+# their own. QA roles are not part of the workforce day.
+def may_see_intraday(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.role in ROLES_PLANNING
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
+
+
+def sees_queue_day(user: User) -> bool:
+    """Whether `user` sees a queue's intraday figures (an agent sees their adherence only)."""
+    return user.is_superuser or user.role in ROLES_PLANNING or user.role == Role.TEAM_LEADER
