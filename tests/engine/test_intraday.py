@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from lingting.engine.arrivals import Z_80
 from lingting.engine.intraday import (
-    CREDIBILITY_KAPPA,
     AdherenceException,
     PlannedInterval,
     ScheduledShift,
@@ -47,12 +46,8 @@ MORNING = [
 ]
 
 
-def test_the_kappa_is_the_one_the_synthetic_benchmark_chose() -> None:
-    # benchmarks/intraday_reforecast.py prints the grid; a change of κ must be made there.
-    assert CREDIBILITY_KAPPA == 0.1
-
-
 def test_a_busy_morning_scales_the_rest_of_the_day_with_credibility() -> None:
+    # κ = 0.1 (CREDIBILITY_KAPPA, chosen by benchmarks/intraday_reforecast.py).
     # At 10:00 the 09:00 and 09:30 half hours are over: 15 and 25 calls against 10 and 20.
     # r = 40 / 30; they held p = 30 / 100 of the day's forecast, so Z = 0.3 / (0.3 + 0.1)
     # = 0.75 and m = 1 + 0.75 × (4/3 − 1) = 1.25: 30 → 37.5 and 40 → 50 calls.
