@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from lingting.engine.reader import LineError
 from lingting.engine.records import RecordError, parse_records, read_records
@@ -188,8 +188,59 @@ def agent_days(
     return days
 
 
+@dataclass(frozen=True, slots=True)
+class StateSpan:
+    """A stretch of logged-in time in one state. `login` is read as not ready (reason "")."""
+
+    start: datetime
+    end: datetime
+    state: str  # one of TIMED_STATES
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFlag:
+    """Where a session's logout or login is missing (see the module's docstring)."""
+
+    at: datetime  # the event the session was closed at, or opened at
+    missing: Literal["logout", "login"]
+
+
+def agent_timeline(
+    events: Iterable[StateEvent],
+    *,
+    until: datetime | None = None,
+    max_gap: timedelta = MAX_GAP,
+) -> Iterator[StateSpan | SessionFlag]:
+    """One agent's events, in time order, as the spans of logged-in time they describe and
+    the flags of missing logouts and logins, in time order. The gaps between spans are
+    logged-out time. Occupancy adds the spans up per day; adherence (engine.intraday) lays
+    them against the schedule."""
+    current: StateEvent | None = None  # the event whose state the agent is in
+    for event in events:
+        if current is not None and (event.state == "login" or event.at - current.at > max_gap):
+            yield SessionFlag(current.at, "logout")
+            current = None
+        if current is not None:
+            yield from _span(current, event.at)
+        elif event.state not in ("login", "logout"):
+            yield SessionFlag(event.at, "login")
+        current = None if event.state == "logout" else event
+    if current is not None:
+        if until is not None and timedelta(0) <= until - current.at <= max_gap:
+            yield from _span(current, until)
+        else:
+            yield SessionFlag(current.at, "logout")
+
+
+def _span(event: StateEvent, end: datetime) -> Iterator[StateSpan]:
+    if end > event.at:
+        state = "not_ready" if event.state == "login" else event.state
+        yield StateSpan(event.at, end, state, event.reason if state == "not_ready" else "")
+
+
 class _Timeline:
-    """One agent's walk through their events."""
+    """One agent's spans and flags, credited to the local days they fall on."""
 
     def __init__(self, tz: tzinfo, until: datetime | None, max_gap: timedelta) -> None:
         self.tz = tz
@@ -198,35 +249,23 @@ class _Timeline:
         self.days: dict[date, StateTotals] = defaultdict(StateTotals)
 
     def run(self, events: list[StateEvent]) -> dict[date, StateTotals]:
-        current: StateEvent | None = None  # the event whose state the agent is in
-        for event in events:
-            if current is not None and (
-                event.state == "login" or event.at - current.at > self.max_gap
-            ):
-                self._day(current.at).missing_logouts += 1
-                current = None
-            if current is not None:
-                self._credit(current, event.at)
-            elif event.state not in ("login", "logout"):
-                self._day(event.at).missing_logins += 1
-            current = None if event.state == "logout" else event
-        if current is not None:
-            if self.until is not None and timedelta(0) <= self.until - current.at <= self.max_gap:
-                self._credit(current, self.until)
+        for item in agent_timeline(events, until=self.until, max_gap=self.max_gap):
+            if isinstance(item, StateSpan):
+                self._credit(item)
+            elif item.missing == "logout":
+                self._day(item.at).missing_logouts += 1
             else:
-                self._day(current.at).missing_logouts += 1
+                self._day(item.at).missing_logins += 1
         return self.days
 
     def _day(self, moment: datetime) -> StateTotals:
         return self.days[moment.astimezone(self.tz).date()]
 
-    def _credit(self, event: StateEvent, end: datetime) -> None:
-        state = "not_ready" if event.state == "login" else event.state
-        reason = event.reason if state == "not_ready" else ""
-        start_utc, end_utc = event.at.astimezone(UTC), end.astimezone(UTC)
+    def _credit(self, span: StateSpan) -> None:
+        start_utc, end_utc = span.start.astimezone(UTC), span.end.astimezone(UTC)
         while start_utc < end_utc:
             day = start_utc.astimezone(self.tz).date()
             midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.tz)
             stop = min(end_utc, midnight.astimezone(UTC))
-            self.days[day].credit(state, (stop - start_utc).total_seconds(), reason)
+            self.days[day].credit(span.state, (stop - start_utc).total_seconds(), span.reason)
             start_utc = stop

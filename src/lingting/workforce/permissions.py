@@ -110,3 +110,20 @@ def may_see_own_schedule(user: User) -> bool:
     """Agents read their own shifts and breaks (decided by role: the menu asks on every page,
     and a role costs no query)."""
     return user.role == Role.AGENT
+
+
+# The intraday day (issue 14): the queue's calls, re-forecast and re-staffing for those who
+# plan or run the floor; adherence of the agents each sees as for their states
+# (`occupancy_agents`): planners and managers everyone's, a team leader their teams', an agent
+# their own. QA roles are not part of the workforce day.
+def may_see_intraday(user: User) -> bool:
+    return (
+        user.is_superuser
+        or user.role in ROLES_PLANNING
+        or user.role in (Role.TEAM_LEADER, Role.AGENT)
+    )
+
+
+def sees_queue_day(user: User) -> bool:
+    """Whether `user` sees a queue's intraday figures (an agent sees their adherence only)."""
+    return user.is_superuser or user.role in ROLES_PLANNING or user.role == Role.TEAM_LEADER

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import care, planning, rosters
+from lingting.workforce.views import care, intraday, planning, rosters
 
 app_name = "workforce"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("attrition/", views.attrition, name="attrition"),
     path("attrition/leaver/", views.attrition_leaver, name="attrition_leaver"),
     path("attrition/leaver/cancel/", views.attrition_leaver_cancel, name="attrition_leaver_cancel"),
+    path("intraday/", intraday.intraday, name="intraday"),
 ]

@@ -4,7 +4,8 @@ what (200), who is refused (403), and whose states and calls each role sees.
 The table reads as the rules of `lingting.workforce.permissions`: an agent sees their own
 states and their team's broadcast, a team leader their teams', operations managers and WFM
 planners (排班) everyone's; QA sees the broadcast of every team (it sees every contact) but
-not agents' states, and a QA analyst neither.
+not agents' states, and a QA analyst neither. The intraday page follows the states: an agent
+sees their own adherence there, a team leader their teams' and the queues' figures.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ PAGES = {
     "roster_list":    (403, 403, 200, 200, 403, 403, 200, 200),
     "my_schedule":    (200, 200, 403, 403, 403, 403, 403, 403),
     "care":           (403, 403, 403, 403, 403, 403, 200, 200),
+    "intraday":       (200, 200, 200, 200, 403, 403, 200, 200),
 }  # fmt: skip
 
 EVERYONE = "A1001 A1002 A1003 A1999"

@@ -9,6 +9,7 @@ shows at once, and no stored figure can disagree with the policy beside it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -41,6 +42,18 @@ def planning_queues() -> QuerySet[AcdQueue]:
     return AcdQueue.objects.order_by("code")
 
 
+def offered_contacts(queue: AcdQueue) -> QuerySet[Contact]:
+    """The queue's offered contacts: inbound, answered or abandoned (what a forecast counts),
+    each arriving at `ARRIVED_AT`."""
+    return Contact.objects.filter(
+        queue=queue, direction="inbound", disposition__in=("answered", "abandoned")
+    )
+
+
+# When an offered contact arrived: when it joined the queue, else when it began.
+ARRIVED_AT = Coalesce(F("queued_at"), F("started_at"))
+
+
 def queue_history(queue: AcdQueue, *, until: date, interval_minutes: int) -> QueueHistory:
     """The offered contacts of the `HISTORY_WEEKS` weeks before `until` (local days)."""
     zone = timezone.get_current_timezone()
@@ -48,10 +61,8 @@ def queue_history(queue: AcdQueue, *, until: date, interval_minutes: int) -> Que
     begin = end - timedelta(weeks=HISTORY_WEEKS)
     history = QueueHistory(interval_minutes=interval_minutes)
     rows = (
-        Contact.objects.filter(
-            queue=queue, direction="inbound", disposition__in=("answered", "abandoned")
-        )
-        .annotate(moment=Coalesce(F("queued_at"), F("started_at")))
+        offered_contacts(queue)
+        .annotate(moment=ARRIVED_AT)
         .filter(moment__gte=begin, moment__lt=end)
         .values_list(
             "moment",
@@ -148,6 +159,15 @@ class Requirement:
 
 def requirement_of(run: ForecastRun, policy: StaffingPolicy) -> Requirement:
     """Every interval of `run` staffed under `policy`, with the totals per day."""
+    intervals = ForecastInterval.objects.filter(run=run).order_by("starts_at")
+    return intervals_staffed(intervals, run=run, policy=policy)
+
+
+def intervals_staffed(
+    intervals: Iterable[ForecastInterval], *, run: ForecastRun, policy: StaffingPolicy
+) -> Requirement:
+    """`intervals` (of `run`, or re-forecast from them) staffed under `policy` with the
+    handling time and patience of `run`'s history unless the policy sets them."""
     aht_s = policy.aht_s or run.aht_s
     patience_s = policy.patience_s or run.patience_s
     problems = _missing_inputs(policy, aht_s, patience_s)
@@ -156,7 +176,7 @@ def requirement_of(run: ForecastRun, policy: StaffingPolicy) -> Requirement:
     assert aht_s is not None
     targets = _targets(policy)
     rows: list[RequirementRow] = []
-    for interval in ForecastInterval.objects.filter(run=run).order_by("starts_at"):
+    for interval in intervals:
         try:
             rows.append(_staffed(interval, policy, targets, aht_s, patience_s))
         except ErlangError as exc:

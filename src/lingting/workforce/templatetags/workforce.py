@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from lingting.engine.occupancy import StateTotals
+from lingting.workforce.intraday_document import activity_name, did_text
 from lingting.workforce.selectors import TeamBoard
 
 register = template.Library()
@@ -103,3 +104,15 @@ def forecast_warning(warning: dict[str, Any]) -> str:
             "目前按普通日预测。"
         ) % {"days": days}
     return str(warning.get("text", ""))
+
+
+@register.filter
+def adherence_did(did: tuple[tuple[str, float], ...]) -> str:
+    """What an agent did in an adherence exception, in words: "未就绪 10 分钟"."""
+    return did_text(did)
+
+
+@register.filter
+def scheduled_activity(activity: str) -> str:
+    """What the schedule asked for (work, break, off) in words."""
+    return activity_name(activity)
