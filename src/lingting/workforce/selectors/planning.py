@@ -178,10 +178,13 @@ def intervals_staffed(
     rows: list[RequirementRow] = []
     for interval in intervals:
         try:
-            rows.append(_staffed(interval, policy, targets, aht_s, patience_s))
+            rows.append(
+                _staffed(interval, policy, targets, aht_s, patience_s, run.interval_minutes)
+            )
         except ErlangError as exc:
             problems.append(f"{timezone.localtime(interval.starts_at):%Y-%m-%d %H:%M} {exc}")
-    return Requirement(rows, _day_totals(rows, policy), aht_s, patience_s, problems)
+    days = _day_totals(rows, policy, run.interval_minutes)
+    return Requirement(rows, days, aht_s, patience_s, problems)
 
 
 def _missing_inputs(
@@ -212,8 +215,11 @@ def _staffed(
     targets: Targets,
     aht_s: float,
     patience_s: float | None,
+    interval_minutes: int,
 ) -> RequirementRow:
-    traffic = interval.forecast * aht_s / (policy.interval_minutes * 60)
+    """The interval staffed; its length is the forecast's (a policy changed since then to
+    other intervals does not make 30 minutes of calls into 15)."""
+    traffic = interval.forecast * aht_s / (interval_minutes * 60)
     queue = Queue(
         model=Model(policy.model),
         traffic=traffic,
@@ -264,8 +270,10 @@ def _unstaffed(interval: ForecastInterval) -> RequirementRow:
     )
 
 
-def _day_totals(rows: list[RequirementRow], policy: StaffingPolicy) -> list[DayTotal]:
-    hours = policy.interval_minutes / 60
+def _day_totals(
+    rows: list[RequirementRow], policy: StaffingPolicy, interval_minutes: int
+) -> list[DayTotal]:
+    hours = interval_minutes / 60
     by_day: dict[date, list[RequirementRow]] = defaultdict(list)
     for row in rows:
         by_day[timezone.localtime(row.starts_at).date()].append(row)

@@ -167,7 +167,7 @@ def _needs(
         requirement = requirement_of(run, policy)
         if requirement.problems:
             raise RosterInputError(f"{queue}: {requirement.problems[0]}")
-        lengths.add(policy.interval_minutes)
+        lengths.add(run.interval_minutes)
         gross = 1 / (1 - policy.shrinkage)
         needs += [
             rostering.Need(
@@ -177,7 +177,7 @@ def _needs(
             if first <= _local(row.starts_at).date() <= last
         ]
     if len(lengths) > 1:
-        raise RosterInputError(_("所选 ACD 组的时段长度不同：请在策略中统一"))
+        raise RosterInputError(_("所选 ACD 组的预测时段长度不同：请在策略中统一后重新预测"))
     return needs, timedelta(minutes=lengths.pop())
 
 
@@ -319,7 +319,7 @@ def _requirement_by_pool(roster: Roster) -> dict[str, dict[datetime, tuple[timed
         if run is None:
             continue
         policy = staffing_policy_of(queue)
-        length = timedelta(minutes=policy.interval_minutes)
+        length = timedelta(minutes=run.interval_minutes)
         for row in requirement_of(run, policy).rows:
             pools[queue.code][_local(row.starts_at)] = (length, row.fractional_agents)
     return pools
