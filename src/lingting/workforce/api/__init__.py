@@ -1,10 +1,12 @@
 """The workforce domain in the HTTP API (/api/workforce/): planning (policies, forecasts,
-requirement) and attrition, each in its own module with its own router."""
+requirement), attrition and the roster setup (shift templates, skills, leave), each in its own
+module with its own router."""
 
 from ninja import Router
 
-from lingting.workforce.api import attrition, planning
+from lingting.workforce.api import attrition, planning, setup
 
 router = Router(tags=["workforce"])
 router.add_router("", planning.router)
 router.add_router("", attrition.router)
+router.add_router("", setup.router)
