@@ -14,6 +14,7 @@ from lingting.engine.rotation import (
     ShiftTemplate,
     Team,
     coverage_gaps,
+    cycle_codes,
     evenly_spaced_teams,
     expand_rotation,
     hours_against_standard,
@@ -140,6 +141,19 @@ def test_codes_longer_than_a_character_are_written_with_spaces() -> None:
     )
 
     assert pattern.cycle == ("A1", "A1", "B2", "休")
+
+
+@pytest.mark.parametrize(
+    ("cycle", "codes"),
+    [
+        ("早早中中夜夜休休", ("早", "早", "中", "中", "夜", "夜", "休", "休")),
+        ("A1,A1, B2 休", ("A1", "A1", "B2", "休")),
+        ("A1，B2，休", ("A1", "B2", "休")),  # typed with a Chinese keyboard's comma
+        (" 早中 ", ("早", "中")),
+    ],
+)
+def test_a_written_cycle_is_read_one_code_a_day(cycle: str, codes: tuple[str, ...]) -> None:
+    assert cycle_codes(cycle) == codes
 
 
 def test_a_month_of_four_team_three_shift_is_above_the_standard_hours() -> None:

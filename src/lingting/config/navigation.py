@@ -23,6 +23,7 @@ from lingting.reports.permissions import may_read_quality_reports
 from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.workforce.permissions import (
     may_plan,
+    may_see_absences,
     may_see_attrition,
     may_see_broadcast,
     may_see_intraday,
@@ -30,6 +31,7 @@ from lingting.workforce.permissions import (
     may_see_own_schedule,
     may_see_rosters,
     may_set_care,
+    may_set_up_rosters,
 )
 from lingting.workorders.permissions import (
     may_configure_workorders,
@@ -55,6 +57,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_occupancy": may_see_occupancy(user),
         "nav_planning": may_plan(user),
         "nav_rosters": may_see_rosters(user),
+        "nav_roster_setup": may_set_up_rosters(user),
+        "nav_absences": may_see_absences(user),
         "nav_my_schedule": may_see_own_schedule(user),
         "nav_care": may_set_care(user),
         "nav_intraday": may_see_intraday(user),

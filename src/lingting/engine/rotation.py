@@ -133,6 +133,15 @@ def _overlap(start: timedelta, length: timedelta, window_start: timedelta) -> ti
     return max(timedelta(0), min(end, window_end) - max(start, window_start))
 
 
+def cycle_codes(cycle: str) -> tuple[str, ...]:
+    """The day codes of a written cycle: ``"早早中中夜夜休休"`` is one character a day; codes
+    longer than a character are written with spaces or commas (ASCII or a Chinese keyboard's
+    full-width ，) between them (``"A1 A1 B1 休"``). A setup page reads them to name the codes
+    it does not know."""
+    words = cycle.replace(",", " ").replace("，", " ").split()
+    return tuple(words) if len(words) > 1 else tuple(cycle.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class RotationPattern:
     """A cycle of day codes, one per day (`REST` for a day off), and the shifts they name."""
@@ -152,11 +161,8 @@ class RotationPattern:
 
     @classmethod
     def parse(cls, cycle: str, shifts: Iterable[ShiftTemplate]) -> RotationPattern:
-        """``"早早中中夜夜休休"``: one character a day; codes longer than a character are
-        written with spaces or commas between them (``"A1 A1 B1 休"``)."""
-        words = cycle.replace(",", " ").split()
-        codes = tuple(words) if len(words) > 1 else tuple(cycle.strip())
-        return cls(codes, tuple(shifts))
+        """``"早早中中夜夜休休"`` with the shifts it names (`cycle_codes` reads the days)."""
+        return cls(cycle_codes(cycle), tuple(shifts))
 
     @classmethod
     def four_teams_three_shifts(cls) -> RotationPattern:

@@ -235,6 +235,24 @@ class ShiftTemplate(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def start_text(self) -> str:
+        """When it starts as a clock reads: 510 → "08:30", 1440 → "24:00"."""
+        return f"{self.start_minutes // 60:02d}:{self.start_minutes % 60:02d}"
+
+    @property
+    def length_text(self) -> str:
+        """How long it runs, hours:minutes: 480 → "8:00"."""
+        return f"{self.length_minutes // 60}:{self.length_minutes % 60:02d}"
+
+    @property
+    def end_text(self) -> str:
+        """When it ends on the clock (the next day's hours past 24:00 wrap): 16:00 + 8 h →
+        "24:00", 22:00 + 8 h → "06:00"."""
+        end = self.start_minutes + self.length_minutes
+        end = end - 24 * 60 if end > 24 * 60 else end
+        return f"{end // 60:02d}:{end % 60:02d}"
+
 
 class AgentSkill(models.Model):
     """A queue (a pool: 普通话, 藏语安多 …) an agent can answer, at a proficiency level. A
@@ -286,6 +304,11 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.kind} {self.first_day}–{self.last_day}"
+
+    @property
+    def days(self) -> int:
+        """Days off, both ends counted."""
+        return (self.last_day - self.first_day).days + 1
 
 
 class Rotation(models.Model):

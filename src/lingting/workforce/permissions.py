@@ -127,3 +127,35 @@ def may_see_intraday(user: User) -> bool:
 def sees_queue_day(user: User) -> bool:
     """Whether `user` sees a queue's intraday figures (an agent sees their adherence only)."""
     return user.is_superuser or user.role in ROLES_PLANNING or user.role == Role.TEAM_LEADER
+
+    return Agent.objects.filter(user=user).exists()
+
+
+# The roster solver's inputs (issue 14): shift templates, agents' skills and rotations are the
+# planner's setup, overseen by operations managers and administrators.
+def may_set_up_rosters(user: User) -> bool:
+    return may_plan(user)
+
+
+# Leave (请假): planners enter anyone's; a team leader reads and enters (and takes back) the
+# leave of the agents of the teams they lead, as a team leader does in a WFM tool.
+def absence_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose leave `user` reads and enters."""
+    if may_plan(user):
+        return Agent.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Agent.objects.filter(team__leader=user)
+    return Agent.objects.none()
+
+
+def absence_teams(user: User) -> QuerySet[Team]:
+    """The teams the leave page filters by."""
+    if may_plan(user):
+        return Team.objects.all()
+    if user.role == Role.TEAM_LEADER:
+        return Team.objects.filter(leader=user)
+    return Team.objects.none()
+
+
+def may_see_absences(user: User) -> bool:
+    return may_plan(user) or user.role == Role.TEAM_LEADER

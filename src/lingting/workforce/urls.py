@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import care, intraday, planning, rosters
+from lingting.workforce.views import care, intraday, planning, rosters, setup
 
 app_name = "workforce"
 
@@ -17,6 +17,20 @@ urlpatterns = [
     path("rosters/<int:roster_id>/breaks/", rosters.roster_breaks, name="roster_breaks"),
     path("rosters/<int:roster_id>/publish/", rosters.roster_publish_view, name="roster_publish"),
     path("my-schedule/", rosters.my_schedule_view, name="my_schedule"),
+    path("shifts/", setup.shift_templates, name="shift_templates"),
+    path("shifts/<id:template_id>/", setup.shift_template, name="shift_template"),
+    path(
+        "shifts/<id:template_id>/active/",
+        setup.shift_template_active,
+        name="shift_template_active",
+    ),
+    path("skills/", setup.skills, name="skills"),
+    path("absences/", setup.absences, name="absences"),
+    path("absences/<id:absence_id>/delete/", setup.absence_remove, name="absence_delete"),
+    path("rotations/", setup.rotations, name="rotations"),
+    path("rotations/new/", setup.rotation, name="rotation_new"),
+    path("rotations/<id:rotation_id>/", setup.rotation, name="rotation"),
+    path("rotations/<id:rotation_id>/delete/", setup.rotation_remove, name="rotation_delete"),
     path("care/", care.care, name="care"),
     path("attrition/", views.attrition, name="attrition"),
     path("attrition/leaver/", views.attrition_leaver, name="attrition_leaver"),
