@@ -279,3 +279,30 @@ def form_errors(form: forms.BaseForm) -> str:
         f"{' '.join(str(error) for error in errors)}".strip()
         for name, errors in form.errors.items()
     )
+
+
+WISH_CHOICES = [("", _("无所谓")), ("prefer", _("偏好")), ("avoid", _("尽量不排"))]
+
+
+class ShiftWishesForm(forms.Form):
+    """One choice per active shift template: prefer it, avoid it, or no wish."""
+
+    def __init__(self, *args: Any, codes: list[str], wishes: dict[str, bool], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for code in codes:
+            wish = wishes.get(code)
+            self.fields[f"shift_{code}"] = forms.ChoiceField(
+                label=code,
+                choices=WISH_CHOICES,
+                required=False,
+                initial="" if wish is None else ("prefer" if wish else "avoid"),
+            )
+        self.codes = codes
+
+    def chosen(self, kind: str) -> list[str]:
+        return [code for code in self.codes if self.cleaned_data.get(f"shift_{code}") == kind]
+
+
+class DayOffWishForm(forms.Form):
+    day = BoundedDateField(label=_("想休息的日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("原因（可不填）"), max_length=100, required=False)

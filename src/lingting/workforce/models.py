@@ -521,3 +521,35 @@ class CareNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.kind} {self.moment:%Y-%m-%d %H:%M}"
+
+
+class ShiftPreference(models.Model):
+    """An agent's wish about a shift template: rather work it, or rather not. Soft: the roster
+    solver honours it where the requirement and the rules leave room (issue 14)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="shift_preferences")
+    code = models.CharField(_("班次"), max_length=16)
+    prefers = models.BooleanField(_("偏好"))  # False: avoids
+
+    class Meta:
+        ordering = ["agent", "code"]
+        constraints = [models.UniqueConstraint(fields=["agent", "code"], name="one_wish_per_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {'+' if self.prefers else '-'}{self.code}"
+
+
+class DayOffWish(models.Model):
+    """A day an agent would rather not work (a wish, unlike leave: soft)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="day_off_wishes")
+    day = models.DateField(_("日期"))
+    note = models.CharField(_("原因"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agent", "day"]
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="one_wish_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.day}"

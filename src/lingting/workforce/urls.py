@@ -17,6 +17,13 @@ urlpatterns = [
     path("rosters/<int:roster_id>/breaks/", rosters.roster_breaks, name="roster_breaks"),
     path("rosters/<int:roster_id>/publish/", rosters.roster_publish_view, name="roster_publish"),
     path("my-schedule/", rosters.my_schedule_view, name="my_schedule"),
+    path("my-schedule/shifts/", rosters.my_shift_wishes, name="my_shift_wishes"),
+    path("my-schedule/days-off/", rosters.my_day_off_wish, name="my_day_off_wish"),
+    path(
+        "my-schedule/days-off/<int:wish_id>/remove/",
+        rosters.my_day_off_wish_remove,
+        name="my_day_off_wish_remove",
+    ),
     path("shifts/", setup.shift_templates, name="shift_templates"),
     path("shifts/<id:template_id>/", setup.shift_template, name="shift_template"),
     path(

@@ -18,6 +18,7 @@ from lingting.interactions.models import Queue
 from lingting.workforce.models import (
     Absence,
     AgentSkill,
+    DayOffWish,
     ForecastInterval,
     ForecastRun,
     Roster,
@@ -26,6 +27,7 @@ from lingting.workforce.models import (
     RosterStatus,
     Rotation,
     RotationTeam,
+    ShiftPreference,
     ShiftTemplate,
     StaffingPolicy,
 )
@@ -323,3 +325,51 @@ def test_teams_on_a_rotation_keep_it_and_leave_changes_only_what_it_must(
     assert [(s["start"], s["end"], s["worst"]) for s in roster.shortfalls] == [
         ("2026-09-28T16:00:00", "2026-09-29T00:00:00", 1.0)
     ]
+
+
+def test_an_agents_day_off_wish_and_shift_wish_are_honoured_where_there_is_room(
+    client_for: ClientFor, forecast_queue: Any, planner_qian: User, agent_li: User
+) -> None:
+    client = client_for(agent_li)
+    with time_machine.travel(datetime(2026, 9, 20, 9, tzinfo=SHANGHAI)):
+        client.post(
+            reverse("workforce:my_day_off_wish"), {"day": "2026-09-29", "note": "孩子开家长会"}
+        )
+        client.post(
+            reverse("workforce:my_shift_wishes"), {"shift_白": "avoid", "shift_晚": "prefer"}
+        )
+        page = client.get(reverse("workforce:my_schedule")).content.decode()
+    assert "孩子开家长会" in page
+    assert ShiftPreference.objects.filter(agent__user=agent_li, code="白", prefers=False).exists()
+    assert AuditEvent.objects.filter(action="day_off_wish.add", actor=agent_li).exists()
+
+    build(client_for(planner_qian), forecast_queue)
+
+    # Seven agents for a queue that needs about three: there is room for her wishes.
+    roster = Roster.objects.get()
+    assert roster.shortfalls == []
+    hers = list(roster.shifts.filter(agent__user=agent_li))
+    assert date(2026, 9, 29) not in {shift.day for shift in hers}
+    assert all(shift.code != "白" for shift in hers)
+
+
+def test_a_wish_for_a_day_gone_by_is_refused_and_a_wish_can_be_withdrawn(
+    client_for: ClientFor, org: Any, agent_li: User, agent_zhang: User
+) -> None:
+    client = client_for(agent_li)
+    with time_machine.travel(datetime(2026, 9, 20, 9, tzinfo=SHANGHAI)):
+        refused = client.post(
+            reverse("workforce:my_day_off_wish"), {"day": "2026-09-01"}, follow=True
+        ).content.decode()
+        client.post(reverse("workforce:my_day_off_wish"), {"day": "2026-09-29"})
+    assert "不能为已经过去的日期申请休息" in refused
+    wish = DayOffWish.objects.get()
+    # Only its owner withdraws it.
+    assert (
+        client_for(agent_zhang)
+        .post(reverse("workforce:my_day_off_wish_remove", args=[wish.pk]))
+        .status_code
+        == 404
+    )
+    client.post(reverse("workforce:my_day_off_wish_remove", args=[wish.pk]))
+    assert not DayOffWish.objects.exists()

@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lingting.core.models import Agent, Role, User
-from lingting.workforce.models import Roster, RosterShift, RosterStatus
+from lingting.workforce.models import (
+    DayOffWish,
+    Roster,
+    RosterShift,
+    RosterStatus,
+    ShiftPreference,
+    ShiftTemplate,
+)
 from lingting.workforce.permissions import may_plan, roster_agents
 
 SCHEDULE_DAYS_AHEAD = 14
@@ -131,3 +138,16 @@ def _published_days(first: date, last: date) -> set[date]:
             days.add(day)
             day += timedelta(days=1)
     return days
+
+
+def active_shift_codes() -> list[str]:
+    return list(ShiftTemplate.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+def shift_wishes_of(agent: Agent) -> dict[str, bool]:
+    """Shift code → True (prefers it) or False (would rather not)."""
+    return dict(ShiftPreference.objects.filter(agent=agent).values_list("code", "prefers"))
+
+
+def upcoming_day_off_wishes(agent: Agent, today: date) -> QuerySet[DayOffWish]:
+    return DayOffWish.objects.filter(agent=agent, day__gte=today).order_by("day")

@@ -33,12 +33,14 @@ from lingting.interactions.models import Queue
 from lingting.workforce.models import (
     Absence,
     AgentSkill,
+    DayOffWish,
     ForecastRun,
     Roster,
     RosterBreak,
     RosterShift,
     RosterStatus,
     RotationTeam,
+    ShiftPreference,
     ShiftTemplate,
 )
 from lingting.workforce.selectors.planning import requirement_of, staffing_policy_of
@@ -206,12 +208,20 @@ def _engine_agent(
         while day <= min(absence.last_day, last):
             leave.add(day)
             day += timedelta(days=1)
+    wishes = list(ShiftPreference.objects.filter(agent=agent))
     return rostering.Agent(
         id=agent.code,
         skills=skills,
         team=agent.team.code if agent.team else None,
         week_max_hours=None if agent.team and agent.team.code in rotating else STANDARD_WEEK_HOURS,
         leave=frozenset(leave),
+        prefers=frozenset(wish.code for wish in wishes if wish.prefers),
+        avoids=frozenset(wish.code for wish in wishes if not wish.prefers),
+        wishes_off=frozenset(
+            DayOffWish.objects.filter(agent=agent, day__range=(first, last)).values_list(
+                "day", flat=True
+            )
+        ),
     )
 
 

@@ -4,22 +4,41 @@ an agent reads their own schedule (issue 14)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lingting.core.models import Agent, User
 from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_download, without_export
 from lingting.engine.breaks import BreaksInfeasible, Obstacle
-from lingting.workforce.forms import BreaksForm, RosterBuildForm, form_errors
-from lingting.workforce.models import ForecastRun, Roster, RosterStatus
+from lingting.workforce.forms import (
+    BreaksForm,
+    DayOffWishForm,
+    RosterBuildForm,
+    ShiftWishesForm,
+    form_errors,
+)
+from lingting.workforce.models import DayOffWish, ForecastRun, Roster, RosterStatus
 from lingting.workforce.permissions import may_plan, may_see_own_schedule, may_see_rosters
 from lingting.workforce.roster_document import roster_document
 from lingting.workforce.selectors.planning import next_week
-from lingting.workforce.selectors.rosters import my_schedule, roster_grid, rosters_for
+from lingting.workforce.selectors.rosters import (
+    active_shift_codes,
+    my_schedule,
+    roster_grid,
+    rosters_for,
+    shift_wishes_of,
+    upcoming_day_off_wishes,
+)
+from lingting.workforce.services.preferences import (
+    day_off_wish_add,
+    day_off_wish_remove,
+    shift_preferences_set,
+)
 from lingting.workforce.services.rosters import (
     RosterInputError,
     roster_breaks_plan,
@@ -128,12 +147,61 @@ def roster_publish_view(request: HttpRequest, roster_id: int) -> HttpResponse:
 def my_schedule_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(may_see_own_schedule(user))
+    agent = Agent.objects.filter(user=user).first()
     today = timezone.localdate()
-    return render(
-        request,
-        "workforce/my_schedule.html",
-        {"days": my_schedule(user, today), "today": today},
-    )
+    context: dict[str, object] = {"days": my_schedule(user, today), "today": today}
+    if agent is not None:
+        context |= {
+            "shifts_form": _shift_wishes_form(agent),
+            "day_off_form": DayOffWishForm(),
+            "day_off_wishes": upcoming_day_off_wishes(agent, today),
+        }
+    return render(request, "workforce/my_schedule.html", context)
+
+
+def _shift_wishes_form(agent: Agent, data: QueryDict | None = None) -> ShiftWishesForm:
+    return ShiftWishesForm(data, codes=active_shift_codes(), wishes=shift_wishes_of(agent))
+
+
+def _own_agent(request: HttpRequest) -> tuple[User, Agent]:
+    user = request_user(request)
+    require(may_see_own_schedule(user))
+    return user, get_object_or_404(Agent, user=user)
+
+
+@require_POST
+def my_shift_wishes(request: HttpRequest) -> HttpResponse:
+    user, agent = _own_agent(request)
+    form = _shift_wishes_form(agent, request.POST)
+    if form.is_valid():
+        shift_preferences_set(
+            agent=agent, prefers=form.chosen("prefer"), avoids=form.chosen("avoid"), actor=user
+        )
+        messages.success(request, _("已保存班次偏好，排班时会尽量照顾"))
+    return redirect("workforce:my_schedule")
+
+
+@require_POST
+def my_day_off_wish(request: HttpRequest) -> HttpResponse:
+    user, agent = _own_agent(request)
+    form = DayOffWishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("未能保存：%(errors)s") % {"errors": form_errors(form)})
+    elif form.cleaned_data["day"] < timezone.localdate():
+        messages.error(request, _("不能为已经过去的日期申请休息"))
+    else:
+        day_off_wish_add(
+            agent=agent, day=form.cleaned_data["day"], note=form.cleaned_data["note"], actor=user
+        )
+        messages.success(request, _("已记下想休息的日期，排班时会尽量照顾"))
+    return redirect("workforce:my_schedule")
+
+
+@require_POST
+def my_day_off_wish_remove(request: HttpRequest, wish_id: int) -> HttpResponse:
+    user, agent = _own_agent(request)
+    day_off_wish_remove(wish=get_object_or_404(DayOffWish, pk=wish_id, agent=agent), actor=user)
+    return redirect("workforce:my_schedule")
 
 
 def _obstacle_text(obstacle: Obstacle) -> str:
