@@ -351,6 +351,8 @@ def test_an_agents_day_off_wish_and_shift_wish_are_honoured_where_there_is_room(
     hers = list(roster.shifts.filter(agent__user=agent_li))
     assert date(2026, 9, 29) not in {shift.day for shift in hers}
     assert all(shift.code != "白" for shift in hers)
+    grid = client_for(planner_qian).get(reverse("workforce:roster_detail", args=[roster.pk]))
+    assert "wish-overridden" not in grid.content.decode()  # her wish was kept, nothing to flag
 
 
 def test_a_wish_for_a_day_gone_by_is_refused_and_a_wish_can_be_withdrawn(

@@ -49,6 +49,12 @@ class GridRow:
     cells: list[Cell | None]
     hours: float = 0.0
     nights: int = 0
+    wished_off: list[bool] = field(default_factory=list)  # per day: the agent asked it off
+
+    @property
+    def days(self) -> list[tuple[Cell | None, bool]]:
+        """Each day's shift (None: off) and whether the agent wished it off."""
+        return list(zip(self.cells, self.wished_off, strict=True))
 
 
 @dataclass(slots=True)
@@ -79,6 +85,12 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
         row.hours += (shift.ends_at - shift.starts_at) / timedelta(hours=1)
         row.nights += timezone.localtime(shift.starts_at).hour >= 20 or _starts_at_midnight(shift)
         grid.on_shift[index] += 1
+    wishes = DayOffWish.objects.filter(
+        agent__in=rows, day__range=(roster.first_day, roster.last_day)
+    ).values_list("agent_id", "day")
+    wished = {(agent_id, day) for agent_id, day in wishes}
+    for agent_id, row in rows.items():
+        row.wished_off = [(agent_id, day) in wished for day in days]
     grid.rows = list(rows.values())
     return grid
 
