@@ -77,8 +77,15 @@ class Agent(models.Model):
     )
     hired_on = models.DateField(_("入职日期"), null=True, blank=True)
     left_on = models.DateField(_("离职日期"), null=True, blank=True)
+    # A database default too: the PostgreSQL import creates agents by code in SQL
+    # (interactions.services.import_copy), naming no other column.
     leaving_reason = models.CharField(
-        _("离职原因"), max_length=16, choices=LeavingReason.choices, blank=True
+        _("离职原因"),
+        max_length=16,
+        choices=LeavingReason.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
 
     def __str__(self) -> str:
