@@ -17,12 +17,17 @@ from lingting.core.models import Agent, AuditEvent, Notification, User
 from lingting.workforce.models import (
     Absence,
     AgentSkill,
+    ForecastInterval,
+    ForecastRun,
     Roster,
     RosterBreak,
     RosterShift,
     RosterStatus,
+    Rotation,
+    RotationTeam,
     ShiftTemplate,
 )
+from lingting.workforce.services.rosters import roster_build
 from tests.conftest import SHANGHAI
 from tests.web.workforce.test_planning import build_forecast, store_history
 
@@ -242,3 +247,44 @@ def test_a_roster_without_a_forecast_says_what_to_do_first(
 
     assert not Roster.objects.exists()
     assert "没有覆盖" in page.content.decode()
+
+
+def test_a_rotation_keeps_its_six_shift_weeks_under_combined_working_hours(
+    org: Any, planner_qian: User
+) -> None:
+    # 二班 walks 早早中中夜夜休休 from Monday 09-28: six shifts, 48 h, in that Monday-to-Sunday
+    # week. 四班三运转 runs under 综合计算工时 (hours over the cycle), so no 40 h weekly cap
+    # takes a shift away; with nothing to cover, the roster is the rotation itself.
+    queue = org.queues["ACD-01"]
+    run = ForecastRun.objects.create(
+        queue=queue,
+        interval_minutes=30,
+        first_day=WEEK_FIRST,
+        last_day=WEEK_LAST,
+        history_first_day=WEEK_FIRST - timedelta(weeks=8),
+        history_last_day=WEEK_FIRST - timedelta(days=1),
+        offered=0,
+        abandoned=0,
+        aht_s=200.0,
+        patience_s=100.0,
+    )
+    ForecastInterval.objects.create(
+        run=run,
+        starts_at=datetime.combine(WEEK_FIRST, datetime.min.time(), SHANGHAI),
+        forecast=0.0,
+        lower=0.0,
+        upper=0.0,
+        method="test",
+    )
+    for code, start in (("早", 8), ("中", 16), ("夜", 24)):
+        ShiftTemplate.objects.create(code=code, start_minutes=start * 60, length_minutes=480)
+    rotation = Rotation.objects.create(
+        name="四班三运转", cycle="早早中中夜夜休休", anchor=WEEK_FIRST
+    )
+    RotationTeam.objects.create(rotation=rotation, team=org.teams["二班"], offset=0)
+    AgentSkill.objects.create(agent=org.agents["A1002"], queue=queue)
+
+    roster = roster_build(first=WEEK_FIRST, last=WEEK_LAST, queues=[queue], actor=planner_qian)
+
+    shifts = roster.shifts.filter(agent=org.agents["A1002"]).order_by("day")
+    assert [s.code for s in shifts] == ["早", "早", "中", "中", "夜", "夜"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -214,7 +214,12 @@ def _rotation_baseline(
     last: date,
 ) -> tuple[tuple[rostering.Agent, ...], dict[tuple[str, date], str | None] | None]:
     """Exceptions mode where the agents' teams walk a rotation (四班三运转): the rotation's
-    days are the baseline and the solver changes as few as it must."""
+    days are the baseline and the solver changes as few as it must.
+
+    A rotation's members work under 综合计算工时 (engine.rotation): their hours are judged
+    over the cycle, not per week, so they have no weekly cap. Under the 40 h one every
+    Monday-to-Sunday week in which a team works 6 of its 8 cycle days (one team in four,
+    every week) would lose a shift per member, and the rotation with it."""
     teams = {a.team.code for a in agents.values() if a.team is not None}
     places = list(RotationTeam.objects.filter(team__code__in=teams).select_related("rotation"))
     rotations = {place.rotation for place in places}
@@ -223,7 +228,7 @@ def _rotation_baseline(
     rotation = rotations.pop()
     pattern = RotationPattern.parse(rotation.cycle, templates)
     rotating = {place.team.code for place in places}
-    members = [a for a in engine_agents if a.team in rotating]
+    members = [replace(a, week_max_hours=None) for a in engine_agents if a.team in rotating]
     others = [a for a in engine_agents if a.team not in rotating]
     filled, baseline = rostering.rotation_baseline(
         members,
