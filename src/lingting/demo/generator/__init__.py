@@ -10,6 +10,10 @@ apologies, the 11 order-flow steps), so every automatic check has something to f
 some harmless look-alikes ("不清楚的话我帮您查一下") so precision shows; each agent's habits
 (`styles`) decide how well a call follows the standard, and `timeline` times its turns.
 
+Beside the office-hours queues, `hotline.demo_hotline(seed)` builds a 24-hour 95598 line
+(seed 004 篇9: four teams on 四班三运转, 安多 seats and a 康巴 speaker among them), and
+`hotline_traffic.hotline_contacts` its calls in every hour as CDR-only records, for planning.
+
 Only `random.Random` seeded from `seed` is used (`draws`): the same seed gives identical
 output. Plain Python, no Django: the benchmarks and tests use it alone.
 """

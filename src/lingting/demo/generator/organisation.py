@@ -92,7 +92,7 @@ def demo_org(seed: int, agents: int = 40, *, as_of: date = DEMO_AS_OF) -> DemoOr
     """
     rng = random.Random(f"org:{seed}")
     queues = tuple(DemoQueue(qid, name) for qid, name in QUEUES)
-    names = _unique_names(rng, len(queues) * TEAMS_PER_QUEUE + agents)
+    names = unique_names(rng, len(queues) * TEAMS_PER_QUEUE + agents)
     teams = tuple(
         DemoTeam(f"T{i + 1:02d}", f"话务{NUMERALS[i % 10]}班", names[i], queues[i // 2].id)
         for i in range(len(queues) * TEAMS_PER_QUEUE)
@@ -107,7 +107,7 @@ def demo_org(seed: int, agents: int = 40, *, as_of: date = DEMO_AS_OF) -> DemoOr
     return DemoOrg(queues, teams, people, leavers)
 
 
-def _unique_names(rng: random.Random, count: int, taken: frozenset[str] = frozenset()) -> list[str]:
+def unique_names(rng: random.Random, count: int, taken: frozenset[str] = frozenset()) -> list[str]:
     names: list[str] = []
     seen: set[str] = set(taken)
     while len(names) < count:
@@ -151,7 +151,7 @@ def _leavers(
     rng: random.Random, teams: tuple[DemoTeam, ...], staff: tuple[DemoAgent, ...], as_of: date
 ) -> tuple[DemoAgent, ...]:
     count = round(len(staff) * LEAVER_SHARE)
-    names = _unique_names(rng, count, frozenset(a.name for a in staff))
+    names = unique_names(rng, count, frozenset(a.name for a in staff))
     leavers = []
     for index, name in enumerate(names):
         team = choice(rng, teams)

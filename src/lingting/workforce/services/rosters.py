@@ -233,7 +233,8 @@ def _rotation_baseline(
     last: date,
 ) -> tuple[tuple[rostering.Agent, ...], dict[tuple[str, date], str | None] | None]:
     """Exceptions mode where the agents' teams walk a rotation (四班三运转): the rotation's
-    days are the baseline and the solver changes as few as it must."""
+    days are the baseline and the solver changes as few as it must (their members have no
+    weekly cap: see `_engine_agent`)."""
     teams = {a.team.code for a in agents.values() if a.team is not None}
     places = list(RotationTeam.objects.filter(team__code__in=teams).select_related("rotation"))
     rotations = {place.rotation for place in places}

@@ -1,7 +1,8 @@
 """`lingting demo`: a contact center to click through, scored before the server starts.
 
 Idempotent for a seed: running it again updates the same teams, agents, users and
-contacts (contact ids are deterministic) and scores only what is not scored yet.
+contacts (contact ids are deterministic) and scores only what is not scored yet. The
+24-hour 95598 line (`demo.planning`) keeps a forecast or roster it finds already made.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from django.utils import timezone
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.calendars import demo_calendars
 from lingting.demo.coaching import demo_coaching
+from lingting.demo.generator.hotline import DemoHotline, demo_hotline
+from lingting.demo.generator.hotline_traffic import hotline_contacts
 from lingting.demo.generator.organisation import DemoOrg, demo_org
 from lingting.demo.generator.traffic import generate_contacts
 from lingting.demo.performance import demo_performance
+from lingting.demo.planning import ROSTER_SECONDS, demo_line_people, demo_planning
 from lingting.demo.quality import demo_qa_month
 from lingting.demo.reports import demo_reports
 from lingting.demo.tickets import demo_tickets
 from lingting.demo.workforce import demo_workforce
+from lingting.engine.calendars import BusinessCalendar, package_years
 from lingting.engine.contacts import ContactError, contact_from_record
 from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard_yaml import builtin_scorecard
@@ -53,6 +58,7 @@ DEMO_TARGETS = (
     ("qa_score", 97.0, 95.0),
 )
 FIRST_AGENT = "A1001"
+LINE_WEEKS = 8  # the 24-hour line's history: what the forecast's backtest needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,8 @@ def days_in_month(first: date) -> int:
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo contact center (teams, agents, queues, one login per "
-        "role, six months of scored contacts); safe to run again."
+        "role, six months of scored contacts, and a 24-hour 95598 line with next month's "
+        "forecast and a draft roster to plan); safe to run again."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -132,9 +139,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-jddc", action="store_true", help="leave out the JDDC sample of real chats"
         )
+        parser.add_argument(
+            "--line-weeks",
+            type=int,
+            default=LINE_WEEKS,
+            help="weeks of calls to the 24-hour 95598 line up to yesterday, for planner_wu's "
+            f"forecast and roster of next month (default {LINE_WEEKS}; 0 leaves the line out)",
+        )
+        parser.add_argument(
+            "--roster-seconds",
+            type=float,
+            default=ROSTER_SECONDS,
+            help=f"time limit of the roster solver (default {ROSTER_SECONDS:g})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        months = demo_months(timezone.localdate(), options["months"])
+        today = timezone.localdate()
+        months = demo_months(today, options["months"])
         last = months[-1]
         end = last + timedelta(days=options["days"] or days_in_month(last))
         org = demo_org(options["seed"], as_of=last)
@@ -154,6 +175,14 @@ class Command(BaseCommand):
             # Scored below; indexed for search here (in_process), not by the worker.
             contacts_import(lines=_parsed(records), in_process=True),
         )
+        line = demo_hotline(
+            options["seed"], as_of=last, taken=frozenset(a.name for a in org.everyone)
+        )
+        if options["line_weeks"] > 0:
+            self.stdout.write(
+                demo_line_people(line=line, users=users, today=today, seed=options["seed"])
+            )
+            self._line_calls(line, seed=options["seed"], today=today, weeks=options["line_weeks"])
         if not options["no_jddc"]:
             self._import_jddc()
         version = scorecard_load(scorecard=builtin_scorecard(), actor=users["admin"])
@@ -171,6 +200,12 @@ class Command(BaseCommand):
         self.stdout.write(demo_reports(users=users, months=months))
         self.stdout.write(demo_calendars(users=users, months=months))
         self.stdout.write(demo_tickets(users=users, months=months))
+        if options["line_weeks"] > 0:
+            self.stdout.write(
+                demo_planning(
+                    line=line, users=users, today=today, roster_seconds=options["roster_seconds"]
+                )
+            )
         self._print_logins()
 
     def _accounts(self) -> dict[str, User]:
@@ -212,6 +247,22 @@ class Command(BaseCommand):
             f"{len(org.queues)} queues, {len(org.teams)} teams, {len(org.agents)} agents "
             f"and {len(org.former)} who left; "
             f"agent_li is {first.name} ({FIRST_AGENT}), leader_wang leads {teams[first.team]}"
+        )
+
+    def _line_calls(self, line: DemoHotline, *, seed: int, today: date, weeks: int) -> None:
+        """The line's calls of the `weeks` weeks up to yesterday, holidays from the package."""
+        start = today - timedelta(weeks=weeks)
+        years = [year for year in range(start.year, today.year + 1) if year in package_years()]
+        records = hotline_contacts(
+            line,
+            seed=seed,
+            start=start,
+            days=(today - start).days,
+            calendar=BusinessCalendar.from_package(years),
+        )
+        self._report(
+            f"generated 95598 calls {start} – {today - timedelta(days=1)}",
+            contacts_import(lines=_parsed(records), in_process=True),
         )
 
     def _import_jddc(self) -> None:
