@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind
 from lingting.engine.calendars import BusinessCalendar, WorkingHours
+from lingting.engine.statutory import FIRST_YEAR as STATUTORY_RULES_FROM
+from lingting.engine.statutory import statutory_days
 
 WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in Nov or Dec
 
@@ -77,6 +79,7 @@ class GridDay:
     name: str
     source: str
     block: str  # the festival of the run of days off this day is part of (国庆节 on 10-03)
+    statutory: str  # the 法定节假日 this day is (10-01..03), "" for a bridged day off (10-04)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,11 @@ def year_grids(year: int) -> list[MonthGrid]:
     cal = business_calendar()
     rows = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
     blocks = _holiday_blocks(year, cal, rows)
+    statutory = (
+        {day.date: day.name for day in statutory_days(year)}
+        if year >= STATUTORY_RULES_FROM
+        else {}  # older rules: not computed
+    )
     grids = []
     weeks_of = gregorian.Calendar(firstweekday=0)
     for month in range(1, 13):
@@ -109,6 +117,7 @@ def year_grids(year: int) -> list[MonthGrid]:
                         name=row.name if row else "",
                         source=row.source if row else "",
                         block=blocks.get(day, "") if day.month == month else "",
+                        statutory=statutory.get(day, "") if day.month == month else "",
                     )
                 )
             weeks.append(line)

@@ -34,6 +34,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Literal
 
+from lingting.engine.statutory import hours_by_date
+
 REST = "休"
 DAY = timedelta(days=1)
 NIGHT_START = timedelta(hours=22)  # night work: 22:00–06:00
@@ -316,12 +318,7 @@ def hours_against_standard(
 
 def holiday_hours(start: datetime, end: datetime, holidays: frozenset[date]) -> float:
     """Clock hours from `start` to `end` that fall inside the dates of `holidays`."""
-    total = timedelta(0)
-    for day in _dates(start.date(), (end - timedelta(microseconds=1)).date()):
-        if day in holidays:
-            day_start = datetime.combine(day, time())
-            total += min(end, day_start + DAY) - max(start, day_start)
-    return total / timedelta(hours=1)
+    return sum(hours for day, hours in hours_by_date(start, end).items() if day in holidays)
 
 
 def _month_start(first: date, months_later: int) -> date:

@@ -3,6 +3,8 @@ cell) and each agent's hours, for the XLSX a center prints and posts (issue 14).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext as _
 
 from lingting.documents.document import Column, Fmt, ReportDocument, Table
@@ -20,8 +22,10 @@ def roster_document(*, roster: Roster, grid: RosterGrid) -> ReportDocument:
             Column(_("工号")),
             Column(_("姓名")),
             Column(_("班组")),
-            *(Column(f"{day:%m-%d} {WEEKDAYS[day.weekday()]}") for day in grid.days),
+            *(Column(_day_title(day, statutory)) for day, statutory in grid.headers),
             Column(_("工时"), Fmt.NUMBER),
+            Column(_("法定节假日工时 (300%)"), Fmt.NUMBER),
+            Column(_("休息日工时"), Fmt.NUMBER),
             Column(_("夜班"), Fmt.INT),
         ],
         rows=[
@@ -31,6 +35,8 @@ def roster_document(*, roster: Roster, grid: RosterGrid) -> ReportDocument:
                 row.agent.team.name if row.agent.team else "",
                 *(_cell_text(cell) for cell in row.cells),
                 row.hours,
+                row.statutory_hours,
+                row.rest_day_hours,
                 row.nights,
             ]
             for row in grid.rows
@@ -44,6 +50,11 @@ def roster_document(*, roster: Roster, grid: RosterGrid) -> ReportDocument:
         tables=[table],
         filename=f"roster-{roster.first_day:%Y%m%d}-{roster.last_day:%Y%m%d}",
     )
+
+
+def _day_title(day: date, statutory: str) -> str:
+    title = f"{day:%m-%d} {WEEKDAYS[day.weekday()]}"
+    return f"{title} {_('法定')} {statutory}" if statutory else title
 
 
 def _cell_text(cell: Cell | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
@@ -156,6 +157,17 @@ def test_the_page_shows_the_year_with_holidays_and_make_up_workdays_marked(
     assert 'class="cal-off" data-date="2026-11-28"' in page  # an ordinary Saturday
     assert "国庆节" in page
     assert 'id="correct"' not in page  # an agent reads, does not correct
+
+
+def test_the_page_tells_statutory_holidays_from_bridged_days_off(
+    client_for: ClientFor, loaded_2026: None, agent_li: User
+) -> None:
+    page = client_for(agent_li).get(URL, {"year": 2026}).content.decode()
+
+    statutory = re.findall(r'data-date="(2026-10-[0-9]+)" data-statutory="([^"]+)"', page)
+    assert statutory == [(f"2026-10-0{n}", "国庆节") for n in (1, 2, 3)]  # not 10-04..07
+    assert 'data-date="2026-02-16" data-statutory="春节"' in page  # 除夕, from 2025 on
+    assert 'data-date="2026-05-02" data-statutory="劳动节"' in page  # a Saturday
 
 
 def test_an_operations_manager_corrects_a_day_on_the_page(

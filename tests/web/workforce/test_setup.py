@@ -677,9 +677,10 @@ def test_each_teams_month_of_four_team_three_shift_is_against_the_standard(
     client_for: ClientFor, org: Org, planner_qian: User
 ) -> None:
     """October 2026: 31 days of 6 worked in 8, so 23 or 24 shifts (184 or 192 h) against
-    166.64 h. The calendar's weekday days off of National Day (10-01, 02, 05, 06, 07) hold
-    5 × 24 h, which the four teams cover once between them, less 10-01 00:00–08:00: that
-    night shift started at the 24:00 of 09-30 and counts in September."""
+    166.64 h. The statutory days of National Day (10-01..03; 10-04..07 are days off moved
+    by 调休, not statutory) hold 3 × 24 h, which the four teams cover once between them,
+    less 10-01 00:00–08:00: that night shift started at the 24:00 of 09-30 and counts in
+    September."""
     calendar_load(year=2026)
     three_shifts()
     teams = four_teams(org)
@@ -705,7 +706,9 @@ def test_each_teams_month_of_four_team_three_shift_is_against_the_standard(
         assert standard == pytest.approx(166.64)
         assert over == pytest.approx(hours - 166.64)
         holiday_hours += holiday
-    assert holiday_hours == pytest.approx(5 * 24 - 8)
+    assert holiday_hours == pytest.approx(3 * 24 - 8)
+    assert "法定节假日工时" in table
+    assert "仅供参考" not in text
     assert sum("2026-11" in row for row in table.split("<tr>")) == 4
 
 

@@ -9,7 +9,15 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lingting.calendars.selectors import business_calendar
 from lingting.core.models import Agent, Role, User
+from lingting.engine.statutory import (
+    FIRST_YEAR as STATUTORY_RULES_FROM,
+)
+from lingting.engine.statutory import (
+    day_kind_hours,
+    statutory_holidays_between,
+)
 from lingting.workforce.models import (
     DayOffWish,
     Roster,
@@ -20,6 +28,7 @@ from lingting.workforce.models import (
 )
 from lingting.workforce.permissions import may_plan, roster_agents
 
+DAY = timedelta(days=1)
 SCHEDULE_DAYS_AHEAD = 14
 SCHEDULE_DAYS_BACK = 7
 
@@ -50,6 +59,8 @@ class GridRow:
     hours: float = 0.0
     nights: int = 0
     wished_off: list[bool] = field(default_factory=list)  # per day: the agent asked it off
+    statutory_hours: float = 0.0  # clock hours on 法定节假日 (paid 300 %)
+    rest_day_hours: float = 0.0  # clock hours on other days off (200 % or time off)
 
     @property
     def days(self) -> list[tuple[Cell | None, bool]]:
@@ -62,6 +73,13 @@ class RosterGrid:
     days: list[date]
     rows: list[GridRow] = field(default_factory=list)
     on_shift: list[int] = field(default_factory=list)  # agents rostered each day
+    statutory: dict[date, str] = field(default_factory=dict)  # 法定节假日 → its name
+    statutory_unknown: bool = False  # the roster reaches before the 2008 rules
+
+    @property
+    def headers(self) -> list[tuple[date, str]]:
+        """Each day and, for a statutory holiday, its name ("" otherwise)."""
+        return [(day, self.statutory.get(day, "")) for day in self.days]
 
 
 def roster_grid(roster: Roster, user: User) -> RosterGrid:
@@ -71,6 +89,8 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
         for n in range((roster.last_day - roster.first_day).days + 1)
     ]
     grid = RosterGrid(days=days, on_shift=[0] * len(days))
+    # A night shift of the last day runs into the next: its hours count there.
+    grid.statutory, grid.statutory_unknown = _statutory(roster.first_day, roster.last_day + DAY)
     shifts = (
         roster.shifts.filter(agent__in=roster_agents(user))
         .select_related("agent", "agent__team", "queue")
@@ -78,10 +98,12 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
         .order_by("agent__team__code", "agent__code", "day")
     )
     rows: dict[int, GridRow] = {}
+    spans: dict[int, list[tuple[datetime, datetime]]] = {}
     for shift in shifts:
         row = rows.setdefault(shift.agent_id, GridRow(shift.agent, [None] * len(days)))
         index = (shift.day - roster.first_day).days
-        row.cells[index] = _cell(shift)
+        row.cells[index] = cell = _cell(shift)
+        spans.setdefault(shift.agent_id, []).append((cell.starts, cell.ends))
         row.hours += (shift.ends_at - shift.starts_at) / timedelta(hours=1)
         row.nights += timezone.localtime(shift.starts_at).hour >= 20 or _starts_at_midnight(shift)
         grid.on_shift[index] += 1
@@ -89,10 +111,22 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
         agent__in=rows, day__range=(roster.first_day, roster.last_day)
     ).values_list("agent_id", "day")
     wished = {(agent_id, day) for agent_id, day in wishes}
+    calendar = business_calendar()
     for agent_id, row in rows.items():
         row.wished_off = [(agent_id, day) in wished for day in days]
+        by_kind = day_kind_hours(spans[agent_id], statutory=grid.statutory, calendar=calendar)
+        row.statutory_hours, row.rest_day_hours = by_kind.statutory, by_kind.rest_day
     grid.rows = list(rows.values())
     return grid
+
+
+def _statutory(first: date, last: date) -> tuple[dict[date, str], bool]:
+    """The statutory holidays from `first` to `last`, and whether dates before the 2008
+    rules (not computed) were left out."""
+    known_from = date(STATUTORY_RULES_FROM, 1, 1)
+    if last < known_from:
+        return {}, True
+    return statutory_holidays_between(max(first, known_from), last), first < known_from
 
 
 def _starts_at_midnight(shift: RosterShift) -> bool:

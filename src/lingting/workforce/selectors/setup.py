@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from lingting.calendars.selectors import business_calendar
 from lingting.core.models import Agent, Team, User
 from lingting.engine.rotation import (
     REST,
@@ -29,6 +28,7 @@ from lingting.engine.rotation import (
 )
 from lingting.engine.rotation import ShiftTemplate as EngineTemplate
 from lingting.engine.rotation import Team as RotationPlace
+from lingting.engine.statutory import statutory_holidays_between
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Queue
 from lingting.workforce.models import Absence, AgentSkill, Rotation, RotationTeam, ShiftTemplate
@@ -282,12 +282,8 @@ def _month_hours(
     pattern: RotationPattern, anchor: date, places: Sequence[tuple[Team, int]], today: date
 ) -> list[MonthHours]:
     """Each team's hours this month and next against the 166.64 h standard month, with the
-    hours that fall on the business calendar's days off (放假).
-
-    The calendar keeps the official days off on weekdays; it does not tell the statutory days
-    (法定节假日, paid 300 %) from the rest days moved into a holiday block (调休), so the
-    holiday hours shown are an upper bound on the statutory ones, less any statutory day
-    that falls on a weekend."""
+    clock hours that fall on statutory holidays (法定节假日, paid 300 %): not on the days off
+    a holiday block borrows by 调休, and on a statutory day that falls on a weekend too."""
     this_month = today.replace(day=1)
     after = add_months(this_month, 2)
     shifts = expand_rotation(
@@ -298,7 +294,7 @@ def _month_hours(
         last=after - timedelta(days=1),
     )
     teams = {team.code: team for team, _offset in places}
-    holidays = business_calendar().holidays
+    holidays = statutory_holidays_between(this_month, after)
     months = []
     for first in (this_month, add_months(this_month, 1)):
         figures = hours_against_standard(
