@@ -370,6 +370,19 @@ class Roster(models.Model):
     def __str__(self) -> str:
         return f"{self.first_day}–{self.last_day} {self.status}"
 
+    @property
+    def solver_status_label(self) -> str:
+        """The solver's word for the result, as the pages show it (stored in English)."""
+        return str(SOLVER_STATUS_LABELS.get(self.solver_status, self.solver_status))
+
+
+SOLVER_STATUS_LABELS = {
+    "optimal": _("最优"),
+    "feasible": _("可行（未证明最优）"),
+    "infeasible": _("无可行解"),
+    "unknown": _("未知"),
+}
+
 
 class RosterShift(models.Model):
     """One agent's shift on one date (the date it starts on) and the pool worked."""

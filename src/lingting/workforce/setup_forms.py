@@ -200,8 +200,14 @@ class RotationForm(forms.Form):
         self.fields["teams"].queryset = Team.objects.filter(pk__in=free)  # type: ignore[attr-defined]
         for team in self.all_teams:
             if team.pk not in self.elsewhere:
+                # The table shows the team in another cell: the input names it itself.
+                phase = _("%(team)s 的相位（天）") % {"team": team.name}
                 self.fields[f"offset_{team.pk}"] = forms.IntegerField(
-                    label=team.name, min_value=0, max_value=MAX_OFFSET, required=False
+                    label=team.name,
+                    min_value=0,
+                    max_value=MAX_OFFSET,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"aria-label": phase}),
                 )
 
     def team_rows(self) -> list[dict[str, Any]]:
