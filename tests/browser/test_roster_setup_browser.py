@@ -235,14 +235,15 @@ def set_up_rotation(page: Page) -> None:
     expect(team_row(days, "四班").locator("td").first).to_have_text("中")  # day 2
     # October: 31 days, 6 worked in 8, counted from each team's phase on 10-01 (anchor less
     # 18 days): 一班 23 shifts of 8 hours, 二班 24, 三班 23, 四班 23, against 166.64 h.
-    # The holiday hours: the calendar's weekday days off of National Day (10-01, 02, 05, 06,
-    # 07) are 5 × 24 h, which the four teams cover once between them, less 10-01 00:00–06:00,
-    # the end of the night that started on 09-30 and counts in September.
+    # The statutory holiday hours: National Day's statutory days (10-01..03; the bridged days
+    # off after them are not statutory) are 3 × 24 h, which the four teams cover once between
+    # them, less 10-01 00:00–06:00, the end of the night that started on 09-30 and counts in
+    # September.
     hours = page.locator("#rotation-hours")
     october = hours.locator("tbody tr").filter(has_text="2026-10")
     expect(october).to_have_count(4)
     holiday = [float(text) for text in october.locator("td:nth-child(6)").all_inner_texts()]
-    assert sum(holiday) == 5 * 24 - 6
+    assert sum(holiday) == 3 * 24 - 6
     for team, worked, over in (
         ("一班", "184", "17.36"),
         ("二班", "192", "25.36"),
