@@ -143,10 +143,18 @@ def test_three_difficult_contacts_in_a_row_alert_the_team_leader() -> None:
     assert alert.suggested_break == timedelta(minutes=10)
 
 
-def test_a_long_run_alerts_again_at_each_further_n() -> None:
-    alerts = strain_alerts(contacts("A1", "xxxxxxx"), run_length=3)
+def test_a_run_of_seven_difficult_contacts_alerts_once_at_its_third() -> None:
+    (alert,) = strain_alerts(contacts("A1", "xxxxxxx"), run_length=3)
 
-    assert [len(alert.contacts) for alert in alerts] == [3, 6]
+    assert alert.at == at(9, 20)  # the 3rd contact (09:00, 09:10, 09:20)
+    assert len(alert.contacts) == 7  # the whole run as far as it is known
+
+
+def test_a_calm_contact_starts_a_new_run_and_a_new_alert() -> None:
+    alerts = strain_alerts(contacts("A1", "xxxx.xxx"), run_length=3)
+
+    assert [alert.at for alert in alerts] == [at(9, 20), at(10, 10)]
+    assert [c.contact for c in alerts[1].contacts] == ["A1-5", "A1-6", "A1-7"]
 
 
 def test_a_break_between_contacts_ends_the_run() -> None:

@@ -17,6 +17,7 @@ from lingting.engine.intraday import (
     PlannedInterval,
     ScheduledShift,
     adherence,
+    day_handling,
     interval_agents,
     intraday_day,
     totals_by,
@@ -160,6 +161,63 @@ def test_the_multiplier_lies_between_one_and_the_raw_ratio(calls: list[int], ove
 
 WINDOW = {"start": at(0), "end": at(0, day=DAY + timedelta(days=1))}
 LI_SHIFT = ScheduledShift("A1001", at(9), at(17), ((at(11), at(11, 15)),), queue="ACD-01")
+
+
+def test_the_forecasts_aht_holds_until_thirty_contacts_are_handled_today() -> None:
+    # 29 contacts handled in 29 × 300 s: today runs at 300 s against the forecast's 240 s,
+    # but 29 is not yet enough to staff by.
+    early = day_handling(
+        handled=29,
+        handle_s=29 * 300.0,
+        abandoned=3,
+        waited_s=900.0,
+        forecast_aht_s=240.0,
+        forecast_patience_s=120.0,
+    )
+    assert (early.aht_s, early.aht_source, early.today_aht_s) == (240.0, "forecast", 300.0)
+    assert (early.patience_s, early.patience_source) == (120.0, "forecast")
+
+
+def test_today_s_aht_replaces_the_forecasts_from_thirty_handled() -> None:
+    # 30 handled in 9 000 s: AHT 300 s; 12 abandons of 2 400 s waited: patience 200 s, but
+    # 12 abandons are too few, so patience stays the forecast's.
+    handling = day_handling(
+        handled=30,
+        handle_s=9000.0,
+        abandoned=12,
+        waited_s=2400.0,
+        forecast_aht_s=240.0,
+        forecast_patience_s=120.0,
+    )
+    assert (handling.aht_s, handling.aht_source) == (300.0, "today")
+    assert (handling.patience_s, handling.patience_source) == (120.0, "forecast")
+    assert handling.today_patience_s == 200.0
+
+
+def test_today_s_patience_is_used_from_twenty_abandons() -> None:
+    # 20 abandons; all callers waited 5 000 s in the queue: patience 5 000 ÷ 20 = 250 s.
+    handling = day_handling(
+        handled=400,
+        handle_s=400 * 250.0,
+        abandoned=20,
+        waited_s=5000.0,
+        forecast_aht_s=240.0,
+        forecast_patience_s=120.0,
+    )
+    assert (handling.aht_s, handling.patience_s) == (250.0, 250.0)
+    assert (handling.aht_source, handling.patience_source) == ("today", "today")
+
+
+def test_a_quiet_day_without_a_forecast_aht_has_none() -> None:
+    handling = day_handling(
+        handled=0,
+        handle_s=0.0,
+        abandoned=0,
+        waited_s=0.0,
+        forecast_aht_s=None,
+        forecast_patience_s=None,
+    )
+    assert (handling.aht_s, handling.today_aht_s, handling.today_patience_s) == (None, None, None)
 
 
 def ev(state: str, when: datetime, agent: str = "A1001", reason: str = "") -> StateEvent:

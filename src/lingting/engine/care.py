@@ -13,7 +13,8 @@
   (auto QA found insults or threats in the customer's turns, a complaint) is the caller's
   call: it passes the reasons as flags (`lingting.engine.difficulty` finds them in a contact).
   No seed gives the number; 3 is a starting point each center edits. A break the agent
-  started between two contacts ends the run.
+  started between two contacts ends the run. One alert per run: a run of 7 is one alert at
+  its 3rd contact, and the next comes only after a calm contact or a break.
 
 Reminders and notices are asked for a span of time, after `since` up to and including
 `until`: a notifier that runs every minute passes its previous run's moment and now, and
@@ -31,7 +32,6 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from lingting.engine.break_rules import BreakRule, BreakWindow, Shift, break_windows
-from lingting.engine.streaks import run_lengths
 
 ONE_DAY = timedelta(days=1)
 
@@ -171,10 +171,7 @@ class StrainAlert:
     agent: str
     contacts: tuple[ContactSignal, ...]  # the run so far, oldest first
     suggested_break: timedelta
-
-    @property
-    def at(self) -> datetime:
-        return self.contacts[-1].ended_at
+    at: datetime  # when the run reached its length: one alert per run, whatever it grows to
 
 
 def strain_alerts(
@@ -184,8 +181,10 @@ def strain_alerts(
     suggested_break: timedelta = STRAIN_BREAK,
     breaks_started: Mapping[str, Sequence[datetime]] | None = None,
 ) -> list[StrainAlert]:
-    """An alert each time an agent's run of difficult contacts reaches `run_length`, twice
-    that, and so on (so a run of 7 at 3 alerts after the 3rd and the 6th); by moment, agent.
+    """One alert for each run of an agent's difficult contacts that reaches `run_length`, at
+    the moment it does, listing the whole run as far as `signals` go (a run of 7 at 3 is one
+    alert, at the 3rd; a leader told once needs no second alarm about the same stretch, and a
+    new alert comes only after a calm contact or a break); by moment, agent.
 
     Contacts are taken in the order they ended; a break started between two contacts
     (`breaks_started`, agent → moments) ends the run."""
@@ -196,26 +195,31 @@ def strain_alerts(
         by_agent[signal.agent].append(signal)
     rests = breaks_started or {}
     alerts = [
-        StrainAlert(agent, run, suggested_break)
+        StrainAlert(agent, run, suggested_break, run[run_length - 1].ended_at)
         for agent, contacts in by_agent.items()
-        for run in _difficult_runs(contacts, rests.get(agent, ()), run_length)
+        for run in _difficult_runs(contacts, rests.get(agent, ()))
+        if len(run) >= run_length
     ]
     return sorted(alerts, key=lambda alert: (alert.at, alert.agent))
 
 
 def _difficult_runs(
-    contacts: Sequence[ContactSignal], rests: Sequence[datetime], run_length: int
+    contacts: Sequence[ContactSignal], rests: Sequence[datetime]
 ) -> list[tuple[ContactSignal, ...]]:
-    """Each run of difficult contacts as it reaches a multiple of `run_length`: the agent's
-    contacts and rests on one timeline, a rest being a step that is not difficult."""
+    """Each whole run of difficult contacts: the agent's contacts and rests on one timeline,
+    a rest being a step that is not difficult."""
     timeline: list[tuple[datetime, ContactSignal | None]] = sorted(
         [(contact.ended_at, contact) for contact in contacts] + [(rest, None) for rest in rests],
         key=lambda step: step[0],
     )
-    flags = (step is not None and step.difficult for _, step in timeline)
-    runs = []
-    for position, run in enumerate(run_lengths(flags)):
-        if run and run % run_length == 0:
-            steps = timeline[position - run + 1 : position + 1]
-            runs.append(tuple(step for _, step in steps if step is not None))
+    runs: list[tuple[ContactSignal, ...]] = []
+    current: list[ContactSignal] = []
+    for _, step in timeline:
+        if step is not None and step.difficult:
+            current.append(step)
+        elif current:
+            runs.append(tuple(current))
+            current = []
+    if current:
+        runs.append(tuple(current))
     return runs

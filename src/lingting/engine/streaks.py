@@ -56,7 +56,7 @@ def is_below(figure: MonthFigure) -> bool:
 
 def run_lengths(flags: Iterable[bool]) -> Iterator[int]:
     """At each position, how many flags in a row end there true (0 at a false one). The one
-    run counter: months below target here, difficult contacts in a row in `care`."""
+    run counter of months below target."""
     run = 0
     for flag in flags:
         run = run + 1 if flag else 0

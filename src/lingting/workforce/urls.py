@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import care, intraday, planning, rosters, setup
+from lingting.workforce.views import care, intraday, planning, rosters, setup, staff_import
 
 app_name = "workforce"
 
@@ -42,5 +42,6 @@ urlpatterns = [
     path("attrition/", views.attrition, name="attrition"),
     path("attrition/leaver/", views.attrition_leaver, name="attrition_leaver"),
     path("attrition/leaver/cancel/", views.attrition_leaver_cancel, name="attrition_leaver_cancel"),
+    path("attrition/import/", staff_import.attrition_import, name="attrition_import"),
     path("intraday/", intraday.intraday, name="intraday"),
 ]

@@ -267,21 +267,28 @@ def test_a_calm_contact_or_a_break_ends_the_run(
     assert not Notification.objects.filter(user=leader_wang).exists()
 
 
-def test_a_longer_run_alerts_again_after_as_many_more(
+def test_a_run_of_seven_alerts_once_and_a_new_run_after_a_calm_contact_again(
     org: Org, make_contact: ContactFactory, leader_wang: User
 ) -> None:
     roster(org, ("A1001", at(8, 30), at(17, 30)))
-    for number in range(1, 7):
+    for number in range(1, 8):  # 11:05 … 11:35, the job running after each
+        handled(make_contact, f"C-{number}", at(11, 5 * number), INSULTED)
+        run_care(at(11, 5 * number + 1))
+
+    [alert] = texts(leader_wang, "【关怀提醒】")
+    assert "连续 3 通困难联络：C-1（辱骂）、C-2（辱骂）、C-3（辱骂）。" in alert
+
+    handled(make_contact, "C-8", at(11, 40), CALM)
+    for number in range(9, 12):  # 11:45, 11:50, 11:55: a new run of three
         handled(make_contact, f"C-{number}", at(11, 5 * number), INSULTED)
         run_care(at(11, 5 * number + 1))
 
     alerts = texts(leader_wang, "【关怀提醒】")
     assert len(alerts) == 2
-    assert "连续 3 通困难联络：C-1（辱骂）、C-2（辱骂）、C-3（辱骂）" in alerts[0]
-    assert "连续 6 通困难联络：C-1（辱骂）" in alerts[1]
+    assert "连续 3 通困难联络：C-9（辱骂）、C-10（辱骂）、C-11（辱骂）。" in alerts[1]
 
 
-def test_a_batch_that_completes_two_runs_alerts_once_with_the_latest(
+def test_a_batch_with_a_run_of_six_alerts_once_with_the_whole_run(
     org: Org, make_contact: ContactFactory, leader_wang: User
 ) -> None:
     roster(org, ("A1001", at(8, 30), at(17, 30)))
@@ -500,3 +507,36 @@ def test_the_scheduler_runs_the_care_job_every_minute(
     assert [timezone_local(run.due_at) for run in runs] == [at(10, 24), at(10, 25), at(10, 26)]
     assert "reminders 1," in runs[1].output
     assert len(texts(agent_li, "【正点提醒】")) == 1
+
+
+# --- pruning --------------------------------------------------------------------------------
+
+
+def notice(org: Org, kind: str, sent: datetime) -> CareNotice:
+    with time_machine.travel(sent, tick=False):
+        return CareNotice.objects.create(agent=org.agents["A1001"], kind=kind, moment=sent)
+
+
+def test_notices_past_their_retention_are_pruned_daily_and_the_pruning_audited(
+    org: Org, settings: Any
+) -> None:
+    notice(org, CareKind.REMINDER, at(10, 25) - timedelta(days=91))  # past 90 days: goes
+    kept_reminder = notice(org, CareKind.BREAK_OPENS, at(10, 25) - timedelta(days=89))
+    kept_alert = notice(org, CareKind.STRAIN, at(11, 0) - timedelta(days=200))  # kept a year
+    notice(org, CareKind.STRAIN, at(11, 0) - timedelta(days=366))
+    [job] = [job for job in settings.LINGTING_SCHEDULE if job[0] == "care prune"]
+    assert job[1].startswith("daily")
+
+    out = io.StringIO()
+    with time_machine.travel(at(12, 0), tick=False):
+        call_command(*job[2], stdout=out)
+        call_command(*job[2], stdout=out)  # a second run finds nothing more
+
+    assert set(CareNotice.objects.all()) == {kept_reminder, kept_alert}
+    assert out.getvalue().splitlines() == [
+        "care notices deleted: reminder 1, strain 1",
+        "care notices deleted: none",
+    ]
+    [event] = AuditEvent.objects.filter(action="care_notice.prune")
+    assert event.actor is None
+    assert event.after["deleted"] == {"reminder": 1, "strain": 1}

@@ -343,3 +343,95 @@ def test_a_bad_day_is_refused_with_its_reason(client_for: ClientFor, planner_qia
     response = client_for(planner_qian).get(reverse("workforce:intraday"), {"day": "9999-12-31"})
 
     assert response.status_code == 400
+
+
+# --- The day's own handling time, and the page refreshing itself ------------------------------
+
+
+def store_handled(queue: Queue, start: datetime, count: int, *, handle_s: float) -> None:
+    """`count` answered calls from `start`, one every 20 s, each handled in `handle_s`
+    (talk, then 60 s of after-call work)."""
+    Contact.objects.bulk_create(
+        Contact(
+            external_id=f"{queue.code}-H{start:%H%M}-{n}",
+            channel="voice",
+            direction="inbound",
+            queue=queue,
+            queued_at=start + timedelta(seconds=20 * n),
+            started_at=start + timedelta(seconds=20 * n),
+            disposition="answered",
+            talk_s=handle_s - 60,
+            acw_s=60,
+        )
+        for n in range(count)
+    )
+
+
+@time_machine.travel(at(10, 5), tick=False)
+def test_the_rest_of_the_day_is_re_staffed_with_today_s_aht_from_thirty_handled(
+    org: Org, client_for: ClientFor, planner_qian: User
+) -> None:
+    queue = org.queues["ACD-01"]
+    store_forecast(queue)  # the forecast's AHT: 180 s
+    store_handled(queue, at(9), 29, handle_s=300)
+
+    early = queue_day(queue, DAY)
+    assert early.handling is not None
+    assert (early.handling.aht_s, early.handling.aht_source) == (180, "forecast")
+    body = page(client_for(planner_qian), queue=queue.pk).content.decode()
+    assert "用预测的平均处理时长 180 秒：今天只处理了 29 通" in body
+
+    store_handled(queue, at(9, 30), 1, handle_s=300)  # the 30th
+    later = queue_day(queue, DAY)
+
+    assert later.handling is not None
+    assert (later.handling.aht_s, later.handling.aht_source) == (300, "today")
+    # The forecast staffed at 180 s, the rest of the day at today's 300 s.
+    ten_thirty = later.rows[3]
+    assert ten_thirty.required is not None
+    assert ten_thirty.restaffed is not None
+    # Traffic = calls × AHT ÷ 1 800 s.
+    assert ten_thirty.required.traffic == pytest.approx(40 * 180 / 1800)
+    assert ten_thirty.restaffed.traffic == pytest.approx(ten_thirty.restaffed.calls * 300 / 1800)
+    assert ten_thirty.restaffed.fractional_agents > ten_thirty.required.fractional_agents
+    body = page(client_for(planner_qian), queue=queue.pk).content.decode()
+    assert "用今天的平均处理时长 300 秒（今天已处理 30 通" in body
+    api = client_for(planner_qian).get("/api/workforce/intraday", {"queue": "ACD-01"}).json()
+    assert api["restaffing"]["aht_s"] == 300
+    assert api["restaffing"]["aht_source"] == "today"
+    assert api["restaffing"]["handled_today"] == 30
+    assert api["restaffing"]["patience_source"] == "forecast"  # no abandons today
+
+
+@time_machine.travel(at(10, 5), tick=False)
+def test_today_s_page_refreshes_its_figures_every_minute_from_a_partial(
+    org: Org, monday: ForecastRun, client_for: ClientFor, ops_zhou: User
+) -> None:
+    client = client_for(ops_zhou)
+    queue = org.queues["ACD-01"].pk
+
+    body = page(client, queue=queue).content.decode()
+    assert "workforce/refresh.js" in body
+    assert f'data-refresh="?day=2026-10-12&amp;queue={queue}&amp;partial=live"' in body
+    assert "<script>" not in body  # the CSP allows no inline script
+
+    with time_machine.travel(at(10, 6), tick=False):
+        store_calls(org.queues["ACD-01"], {at(10, 5): 3})
+        fragment = page(client, queue=queue, partial="live").content.decode()
+
+    assert "<html" not in fragment
+    assert "更新于 10:06" in fragment
+    assert "intraday-intervals" in fragment
+    assert "adherence-agents" in fragment
+    assert "截至 10:06 的实际呼入" in fragment
+    assert "partial=live&amp;export=csv" not in fragment  # downloads name no partial
+
+
+@time_machine.travel(NEXT_MORNING, tick=False)
+def test_a_past_day_does_not_refresh(
+    org: Org, monday: ForecastRun, client_for: ClientFor, ops_zhou: User
+) -> None:
+    body = page(client_for(ops_zhou), queue=org.queues["ACD-01"].pk).content.decode()
+
+    assert "data-refresh" not in body
+    assert "refresh.js" not in body

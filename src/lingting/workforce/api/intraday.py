@@ -24,7 +24,7 @@ from ninja import Router, Schema
 
 from lingting.core.params import ApiDate
 from lingting.core.permissions import request_user, require
-from lingting.engine.intraday import AdherenceTotals
+from lingting.engine.intraday import AdherenceTotals, DayHandling
 from lingting.interactions.models import Queue
 from lingting.workforce.permissions import may_see_intraday, sees_queue_day
 from lingting.workforce.selectors.intraday import adherence_day, queue_day
@@ -59,6 +59,20 @@ class IntervalOut(Schema):
     working_agents: float | None  # ready, busy or ACW on it so far; null: not begun
 
 
+class HandlingOut(Schema):
+    """The AHT and patience the rest of the day is re-staffed with: today's own once today
+    has 30 contacts handled (patience: 20 abandons), else the forecast's; a switch."""
+
+    aht_s: float | None
+    aht_source: str  # today or forecast
+    patience_s: float | None
+    patience_source: str  # today or forecast
+    handled_today: int
+    abandoned_today: int
+    today_aht_s: float | None  # today's own, used or not
+    today_patience_s: float | None
+
+
 class IntradayOut(Schema):
     queue: str
     day: date
@@ -73,6 +87,7 @@ class IntradayOut(Schema):
     day_forecast: float
     day_expected: float
     update: UpdateOut
+    restaffing: HandlingOut | None  # null: no forecast covers the day
     problems: list[str]
     intervals: list[IntervalOut]
 
@@ -145,6 +160,7 @@ def intraday(request: HttpRequest, queue: str, day: ApiDate | None = None) -> di
         "day_forecast": summary.day_forecast,
         "day_expected": summary.day_expected,
         "update": summary.update,
+        "restaffing": _handling(figures.handling),
         "problems": figures.problems,
         "intervals": [
             {
@@ -166,6 +182,21 @@ def intraday(request: HttpRequest, queue: str, day: ApiDate | None = None) -> di
             }
             for row in figures.rows
         ],
+    }
+
+
+def _handling(handling: DayHandling | None) -> dict[str, Any] | None:
+    if handling is None:
+        return None
+    return {
+        "aht_s": handling.aht_s,
+        "aht_source": handling.aht_source,
+        "patience_s": handling.patience_s,
+        "patience_source": handling.patience_source,
+        "handled_today": handling.handled,
+        "abandoned_today": handling.abandoned,
+        "today_aht_s": handling.today_aht_s,
+        "today_patience_s": handling.today_patience_s,
     }
 
 

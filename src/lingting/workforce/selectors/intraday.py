@@ -22,17 +22,20 @@ from lingting.engine.intraday import (
     AdherenceException,
     AdherenceTotals,
     AgentAdherence,
+    DayHandling,
     IntervalAgents,
     IntervalRow,
     IntradayDay,
     PlannedInterval,
     ScheduledShift,
     adherence,
+    day_handling,
     interval_agents,
     intraday_day,
     totals_by,
 )
 from lingting.engine.occupancy import StateEvent
+from lingting.engine.queue_history import QueueHistory
 from lingting.interactions.models import Queue as AcdQueue
 from lingting.workforce.models import (
     AgentStateEvent,
@@ -44,10 +47,9 @@ from lingting.workforce.models import (
 )
 from lingting.workforce.permissions import occupancy_agents
 from lingting.workforce.selectors.planning import (
-    ARRIVED_AT,
     RequirementRow,
+    contacts_history,
     intervals_staffed,
-    offered_contacts,
     staffing_policy_of,
 )
 
@@ -99,6 +101,7 @@ class QueueDay:
     figures: IntradayDay
     rows: list[IntradayRow]
     problems: list[str]  # why some intervals could not be staffed
+    handling: DayHandling | None  # the AHT and patience re-staffed with; None: no forecast
 
 
 def forecast_covering(queue: AcdQueue, day: date) -> ForecastRun | None:
@@ -115,15 +118,23 @@ def queue_day(queue: AcdQueue, day: date, *, now: datetime | None = None) -> Que
     interval = timedelta(minutes=minutes)
     stored = _forecast_intervals(run, window) if run is not None else []
     planned = [PlannedInterval(i.starts_at, i.forecast, i.lower, i.upper) for i in stored]
-    actual = offered_per_interval(queue, window=window, interval=interval)
-    figures = intraday_day(planned, actual, interval=interval, now=window.now)
+    today = contacts_history(queue, begin=window.start, end=window.end, interval_minutes=minutes)
+    figures = intraday_day(planned, dict(today.arrivals), interval=interval, now=window.now)
     required: dict[datetime, RequirementRow] = {}
     restaffed: dict[datetime, RequirementRow] = {}
     problems: list[str] = []
+    handling = None
     if run is not None:
         requirement = intervals_staffed(stored, run=run, policy=policy)
         required = {row.starts_at: row for row in requirement.rows}
-        again = intervals_staffed(_reforecast_intervals(figures, stored), run=run, policy=policy)
+        handling = _handling(today, requirement.aht_s, requirement.patience_s)
+        again = intervals_staffed(
+            _reforecast_intervals(figures, stored),
+            run=run,
+            policy=policy,
+            aht_s=handling.aht_s,
+            patience_s=handling.patience_s,
+        )
         restaffed = {row.starts_at: row for row in again.rows}
         problems = list(dict.fromkeys(requirement.problems + again.problems))
     starts = [row.start for row in figures.rows]
@@ -135,7 +146,22 @@ def queue_day(queue: AcdQueue, day: date, *, now: datetime | None = None) -> Que
         IntradayRow(row, required.get(row.start), restaffed.get(row.start), staffed)
         for row, staffed in zip(figures.rows, agents, strict=True)
     ]
-    return QueueDay(queue, window, run, policy, figures, rows, problems)
+    return QueueDay(queue, window, run, policy, figures, rows, problems, handling)
+
+
+def _handling(
+    today: QueueHistory, forecast_aht_s: float | None, forecast_patience_s: float | None
+) -> DayHandling:
+    """The day's own AHT and patience where it has enough of them (engine.intraday), else
+    the forecast's (the policy's, else its history's)."""
+    return day_handling(
+        handled=today.handle_count,
+        handle_s=today.handle_sum,
+        abandoned=today.abandoned,
+        waited_s=today.waited_s,
+        forecast_aht_s=forecast_aht_s,
+        forecast_patience_s=forecast_patience_s,
+    )
 
 
 def _forecast_intervals(run: ForecastRun, window: Window) -> list[ForecastInterval]:
@@ -164,26 +190,6 @@ def _reforecast_intervals(
         for row in figures.rows
         if row.reforecast is not None
     ]
-
-
-def offered_per_interval(
-    queue: AcdQueue, *, window: Window, interval: timedelta
-) -> dict[datetime, int]:
-    """Contacts offered to `queue` in the window, by the start of their interval (counted
-    as the forecast's history counts them: inbound, answered or abandoned)."""
-    zone = timezone.get_current_timezone()
-    counts: dict[datetime, int] = {}
-    moments = (
-        offered_contacts(queue)
-        .annotate(moment=ARRIVED_AT)
-        .filter(moment__gte=window.start, moment__lt=window.end)
-        .values_list("moment", flat=True)
-    )
-    for moment in moments.iterator(chunk_size=5000):
-        local = timezone.localtime(moment, zone)
-        start = window.start + (local - window.start) // interval * interval
-        counts[start] = counts.get(start, 0) + 1
-    return counts
 
 
 def rostered_adherence(queue: AcdQueue, *, window: Window) -> list[AgentAdherence]:

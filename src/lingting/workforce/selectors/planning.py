@@ -56,9 +56,16 @@ ARRIVED_AT = Coalesce(F("queued_at"), F("started_at"))
 
 def queue_history(queue: AcdQueue, *, until: date, interval_minutes: int) -> QueueHistory:
     """The offered contacts of the `HISTORY_WEEKS` weeks before `until` (local days)."""
-    zone = timezone.get_current_timezone()
-    end = datetime.combine(until, time(), zone)
+    end = datetime.combine(until, time(), timezone.get_current_timezone())
     begin = end - timedelta(weeks=HISTORY_WEEKS)
+    return contacts_history(queue, begin=begin, end=end, interval_minutes=interval_minutes)
+
+
+def contacts_history(
+    queue: AcdQueue, *, begin: datetime, end: datetime, interval_minutes: int
+) -> QueueHistory:
+    """The offered contacts that arrived in [begin, end): arrivals, handling and waits."""
+    zone = timezone.get_current_timezone()
     history = QueueHistory(interval_minutes=interval_minutes)
     rows = (
         offered_contacts(queue)
@@ -164,12 +171,18 @@ def requirement_of(run: ForecastRun, policy: StaffingPolicy) -> Requirement:
 
 
 def intervals_staffed(
-    intervals: Iterable[ForecastInterval], *, run: ForecastRun, policy: StaffingPolicy
+    intervals: Iterable[ForecastInterval],
+    *,
+    run: ForecastRun,
+    policy: StaffingPolicy,
+    aht_s: float | None = None,
+    patience_s: float | None = None,
 ) -> Requirement:
     """`intervals` (of `run`, or re-forecast from them) staffed under `policy` with the
-    handling time and patience of `run`'s history unless the policy sets them."""
-    aht_s = policy.aht_s or run.aht_s
-    patience_s = policy.patience_s or run.patience_s
+    handling time and patience given (the day's own, intraday), else the policy's, else
+    those of `run`'s history."""
+    aht_s = aht_s or policy.aht_s or run.aht_s
+    patience_s = patience_s or policy.patience_s or run.patience_s
     problems = _missing_inputs(policy, aht_s, patience_s)
     if problems:
         return Requirement([], [], aht_s, patience_s, problems)

@@ -24,6 +24,7 @@ from lingting.engine.reader import LineError
 from lingting.workforce.models import AgentStateEvent, HourlyBroadcast
 from lingting.workforce.permissions import may_record_leavers
 from lingting.workforce.selectors import team_calls, team_satisfaction
+from lingting.workforce.services.leavers import leaver_login_deactivate, leaver_login_reactivate
 
 BATCH = 2000
 
@@ -220,7 +221,9 @@ def agent_leaving_record(
     if reason and reason not in LeavingReason.values:
         raise ValidationError(_("未知的离职原因：%(reason)s") % {"reason": reason[:40]})
     with transaction.atomic():
-        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        agent = (
+            Agent.objects.select_for_update(of=("self",)).select_related("user").get(pk=agent.pk)
+        )
         if agent.hired_on is not None and left_on < agent.hired_on:
             raise ValidationError(
                 _("离职日期 %(left)s 早于入职日期 %(hired)s")
@@ -238,6 +241,7 @@ def agent_leaving_record(
             after=_leaving(agent),
             note=note,
         )
+        leaver_login_deactivate(agent=agent, actor=actor, today=timezone.localdate())
     return agent
 
 
@@ -246,7 +250,9 @@ def agent_leaving_cancel(*, actor: User, agent: Agent, note: str = "") -> Agent:
     if not may_record_leavers(actor):
         raise PermissionDenied
     with transaction.atomic():
-        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        agent = (
+            Agent.objects.select_for_update(of=("self",)).select_related("user").get(pk=agent.pk)
+        )
         if agent.left_on is None:
             raise ValidationError(_("%(agent)s 没有离职记录") % {"agent": agent.code})
         before = _leaving(agent)
@@ -261,7 +267,13 @@ def agent_leaving_cancel(*, actor: User, agent: Agent, note: str = "") -> Agent:
             after=_leaving(agent),
             note=note,
         )
+        leaver_login_reactivate(agent=agent, actor=actor)
     return agent
+
+
+def _locked_with_login(agent: Agent) -> Agent:
+    """`agent` locked for the change, with their login (not locked: an outer join)."""
+    return Agent.objects.select_for_update(of=("self",)).select_related("user").get(pk=agent.pk)
 
 
 def _leaving(agent: Agent) -> dict[str, str | None]:

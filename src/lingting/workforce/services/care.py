@@ -53,6 +53,12 @@ from lingting.workforce.selectors.care import (
 
 LOOKBACK = timedelta(minutes=10)
 STRAIN_FRESH = timedelta(hours=1)
+# A notice row only stops a second sending, which LOOKBACK and STRAIN_FRESH bound to an hour;
+# the notifications themselves stay with their readers. Reminders and break notices are kept
+# 90 days (a quarter, to answer "was I reminded?"); a strain alert a year, as the record that
+# a leader was told of an agent's strain, which a welfare review may ask about much later.
+NOTICE_RETENTION = timedelta(days=90)
+STRAIN_RETENTION = timedelta(days=365)
 
 
 def care_settings_save(*, values: dict[str, Any], actor: User) -> CareSettings:
@@ -107,6 +113,34 @@ def care_notify(*, now: datetime) -> CareReport:
     on_shift = [row for row in rows if row.starts_at <= until < row.ends_at]
     _strain(on_shift, plan, since=since, until=until, started=started, report=report)
     return report
+
+
+def care_notices_prune(*, now: datetime) -> dict[str, int]:
+    """Delete the care notices older than their retention (NOTICE_RETENTION; a strain alert
+    STRAIN_RETENTION), by the moment they were sent; the deletion audited with its counts per
+    kind and its cut-off dates. Returns the counts (kinds with none left out)."""
+    cutoffs = {
+        kind: now - (STRAIN_RETENTION if kind == CareKind.STRAIN else NOTICE_RETENTION)
+        for kind in CareKind.values
+    }
+    deleted: dict[str, int] = {}
+    with transaction.atomic():
+        for kind, cutoff in cutoffs.items():
+            count, _counts = CareNotice.objects.filter(kind=kind, sent_at__lt=cutoff).delete()
+            if count:
+                deleted[kind] = count
+        if deleted:
+            audit_record(
+                actor=None,
+                action="care_notice.prune",
+                object_type="care_notice",
+                object_id="",
+                after={
+                    "deleted": deleted,
+                    "sent_before": {kind: cutoffs[kind].isoformat() for kind in deleted},
+                },
+            )
+    return deleted
 
 
 def _engine_shift(row: RosterShift, tz: tzinfo) -> Shift:
@@ -186,7 +220,8 @@ def _strain(
     report: CareReport,
 ) -> None:
     """Alert the team leader of each agent on shift whose run of difficult contacts this
-    shift reached `strain_run` (or twice that…) with a contact stored since `since`.
+    shift has reached `strain_run`, with a contact stored since `since`: once per run (the
+    notice's moment is when the run reached its length, so a longer run finds it sent).
 
     Only a run that ended within STRAIN_FRESH is news: a batch of contacts stored hours
     after they ended (a late import) tells of runs the agent has long left. Where one batch

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,6 +19,8 @@ from lingting.workforce.intraday_document import intraday_document
 from lingting.workforce.permissions import may_plan, may_see_intraday, sees_queue_day
 from lingting.workforce.selectors.intraday import adherence_day, queue_day
 from lingting.workforce.selectors.planning import planning_queues
+
+PARTIAL_PARAM = "partial"
 
 
 @require_GET
@@ -34,10 +36,14 @@ def intraday(request: HttpRequest) -> HttpResponse:
     document = intraday_document(queue_day=figures, adherence=adherence)
     if fmt := request.GET.get(EXPORT_PARAM):
         return page_download(document, fmt)
+    template = "workforce/intraday.html"
+    if request.GET.get(PARTIAL_PARAM) == "live":  # the figures alone, for refresh.js
+        template += "#live"
     return render(
         request,
-        "workforce/intraday.html",
+        template,
         {
+            "updated_at": timezone.localtime(),
             "day": day,
             "is_today": day == today,
             "previous": day - timedelta(days=1),
@@ -50,9 +56,16 @@ def intraday(request: HttpRequest) -> HttpResponse:
             "adherence": adherence,
             "kappa": CREDIBILITY_KAPPA,
             "charts": page_charts(document),
-            "filters": without_export(request),
+            "filters": _filters(request),
         },
     )
+
+
+def _filters(request: HttpRequest) -> str:
+    """The page's filters for its download links and its refresh (neither a partial)."""
+    query = QueryDict(without_export(request), mutable=True)
+    query.pop(PARTIAL_PARAM, None)
+    return query.urlencode()
 
 
 def _chosen_day(request: HttpRequest, today: date) -> date:
