@@ -132,7 +132,9 @@ class RosterRequest:
     """A week or a month to roster, `first` to `last` inclusive.
 
     The hour caps count the plan's shifts by the date they belong to, per Monday-to-Sunday
-    week and per calendar month (days of a week outside the plan are not known here).
+    week and per calendar month, with the agents' hours worked before the plan in its first
+    week and month (`Agent.week_hours_before`, `month_hours_before`). A plan longer than
+    `block_days` is solved in blocks (see the package).
     `calendar` tells rest days (weekends, official days off) from workdays (make-up days
     included) for the fairness of rest-day shifts; `statutory_holidays` are the 法定节假日
     dates whose clock hours are reported per agent. With a `baseline` (exceptions mode) the

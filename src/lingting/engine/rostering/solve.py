@@ -80,9 +80,10 @@ def _solve_whole(plan: Plan) -> RosterResult:
 
 
 STATUS_ORDER: tuple[Status, ...] = ("optimal", "feasible", "unknown", "infeasible")
-# A block's least time: below it, CP-SAT's presolve of a week of 60 agents on 2 busy cores
-# can use it all and leave no roster, and a block without one stops the whole plan.
-MIN_BLOCK_S = 2.0
+# A block's least time: on 2 busy cores, a week of 60 agents (benchmarks/roster_month.py)
+# had no roster at all after 2.5 s of its first stage, and a block without one stops the
+# whole plan.
+MIN_BLOCK_S = 5.0
 
 
 def _solve_in_blocks(plan: Plan, blocks: list[Block]) -> RosterResult:
