@@ -67,12 +67,14 @@ Fixed days, leave and the baseline come with each block's dates. The blocks merg
 `RosterResult`: the status is the worst block's, `shortfall_optimal` holds if it holds for
 every block, the seconds add up, hours and changes are counted over the whole plan.
 `time_limit_s` is the whole plan's: each block gets its share of the time left by its
-number of dates (at least 5 s). The price: a block cannot move a shift of one before it, so
-the month is not globally optimal; a shortfall a later week could have avoided by an
-earlier week's choice stays, and a fixed day more than a day into the next block is not
-foreseen (the 28-day figures are in `benchmarks/roster_month.py`). In exchange each block
-is small enough for its second stage to converge, where a 28-day model of 60 agents does
-not within a minute.
+number of dates (at least 5 s; a block that finds no roster in it tries once more with twice
+the time). The price: a block cannot move a shift of one before it, so the month is not
+globally optimal (a shortfall that an earlier week's choice could have avoided stays, and a
+fixed day more than a day into the next block is not foreseen). In exchange each model is a
+quarter of the month's, its least shortfall is proven sooner and its second stage gets
+further in the same time (`benchmarks/roster_month.py`, 28 days of 60 agents on 2 busy
+cores: the same shortfall, proven least, and in two runs of three smaller spreads of nights
+and of rest-day shifts than one model given as long).
 
 The package's parts: `request` (the inputs and their checking, the rotation baseline),
 `model` (the CP-SAT model), `blocks` (a long plan's blocks and what they carry), `solve`

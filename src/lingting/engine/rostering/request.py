@@ -193,6 +193,8 @@ def check_request(request: RosterRequest) -> Plan:
         raise RosterError(f"the plan ends ({request.last}) before it starts ({request.first})")
     if not request.templates:
         raise RosterError("a roster needs at least one shift template")
+    if request.block_days is not None and request.block_days < 1:
+        raise RosterError(f"blocks of {request.block_days} days leave nothing to roster")
     if request.interval <= timedelta(0) or DAY % request.interval:
         raise RosterError(f"the interval must divide a day, not {request.interval}")
     templates = {template.code: template for template in request.templates}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from ortools.sat.python import cp_model
@@ -98,7 +98,7 @@ def _solve_in_blocks(plan: Plan, blocks: list[Block]) -> RosterResult:
     for block in blocks:
         left = request.time_limit_s - (time.perf_counter() - started)
         share = max(left * block.days / ((request.last - block.first).days + 1), MIN_BLOCK_S)
-        result = _solve_whole(check_request(block_request(plan, block, kept, share)))
+        result = _solve_block(plan, block, kept, share)
         results.append(result)
         if result.status in ("infeasible", "unknown"):
             return _block_failed(plan, block, result, results)
@@ -117,6 +117,16 @@ def _solve_in_blocks(plan: Plan, blocks: list[Block]) -> RosterResult:
         changes=_changes(plan, assignments),
         warnings=_block_warnings(plan, results),
     )
+
+
+def _solve_block(plan: Plan, block: Block, kept: list[Assignment], share: float) -> RosterResult:
+    """A block's roster; where its share ran out before any roster was found (on busy cores
+    CP-SAT's presolve alone can take it), once more with twice the time, both counted."""
+    result = _solve_whole(check_request(block_request(plan, block, kept, share)))
+    if result.status != "unknown":
+        return result
+    again = _solve_whole(check_request(block_request(plan, block, kept, 2 * share)))
+    return replace(again, solve_seconds=result.solve_seconds + again.solve_seconds)
 
 
 def _block_failed(
