@@ -449,6 +449,8 @@ def test_a_request_without_shifts_or_with_repeated_agents_is_refused() -> None:
         roster([agent("A")], [], templates=())
     with pytest.raises(RosterError, match="agent ids repeat"):
         roster([agent("A"), agent("A")], [])
+    with pytest.raises(RosterError, match="blocks of 0 days"):
+        roster([agent("A")], [], block_days=0)
 
 
 def four_team_center() -> tuple[list[Agent], dict[tuple[str, date], str | None], list[Need]]:

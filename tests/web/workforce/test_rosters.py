@@ -375,3 +375,31 @@ def test_a_wish_for_a_day_gone_by_is_refused_and_a_wish_can_be_withdrawn(
     )
     client.post(reverse("workforce:my_day_off_wish_remove", args=[wish.pk]))
     assert not DayOffWish.objects.exists()
+
+
+def test_a_roster_longer_than_a_week_is_built_week_by_week_under_the_same_rules(
+    client_for: ClientFor, forecast_queue: Any, planner_qian: User
+) -> None:
+    """Two weeks (the forecast's 9-28..10-11), solved a week at a time: both weeks staffed,
+    one shift a day, 40 h a week at most for each Monday-to-Sunday week; the page says a
+    whole month can be asked for."""
+    client = client_for(planner_qian)
+    assert "可排一个自然月" in client.get(reverse("workforce:roster_list")).content.decode()
+
+    client.post(
+        reverse("workforce:roster_create"),
+        {"first_day": "2026-09-28", "last_day": "2026-10-11", "queues": [forecast_queue.pk]},
+    )
+
+    roster = Roster.objects.get()
+    assert roster.solver_status in {"optimal", "feasible"}
+    shifts = list(roster.shifts.all())
+    assert {s.day < date(2026, 10, 5) for s in shifts} == {True, False}
+    assert len({(s.agent_id, s.day) for s in shifts}) == len(shifts)
+    hours: dict[tuple[int, date], float] = {}
+    for s in shifts:
+        week = s.day - timedelta(days=s.day.weekday())
+        hours[(s.agent_id, week)] = hours.get((s.agent_id, week), 0.0) + (
+            s.ends_at - s.starts_at
+        ) / timedelta(hours=1)
+    assert max(hours.values()) <= 40

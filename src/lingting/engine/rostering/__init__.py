@@ -39,7 +39,7 @@ fairness (the spread between the agents with the most and the fewest nights, and
 for shifts on rest days: weekends and official days off, make-up workdays 调休 being
 workdays), preferences (shifts an agent avoids or does not prefer, wished days off worked).
 The status is ``optimal`` when both stages are proven, ``feasible`` when the time limit
-came first (`RosterRequest.time_limit_s`, 10 s by default).
+came first (`RosterRequest.time_limit_s`, 10 s by default, for the whole plan).
 
 **Exceptions mode.** With a `baseline` (from `rotation_baseline`: the 四班三运转 days of each
 agent's team) every agent-date that differs from it costs more than anything but
@@ -52,9 +52,34 @@ can always be kept by leaving a shift out), the status is ``infeasible`` and
 solved alone with one rule at a time, and where no single rule refuses the days, with one
 rule at a time relaxed.
 
+**Months.** A plan longer than `RosterRequest.block_days` (7) is solved a week at a time:
+blocks of 7 dates from `first` (the last one what is left), each an ordinary model, solved
+with the next block's first date as a look-ahead that is then dropped (so that a Sunday
+night is chosen knowing Monday's 早 shifts exist, not as the only cover of Monday morning).
+Each block carries in, per agent, what the ones before kept: the last shift and its pool
+(whose hours count as coverage of the block's first morning, and which with the shifts
+before it holds the rest, turnaround and rotation rules), the days worked in a row, the
+hours already worked in the block's first Monday-to-Sunday week and calendar month (so the
+caps hold for weeks and months that straddle a boundary: blocks need not start on a Monday),
+the contracted hours still owed (shared over the dates left), and the nights and rest-day
+shifts worked so far, so that each block evens out the month's running totals, not its own.
+Fixed days, leave and the baseline come with each block's dates. The blocks merge into one
+`RosterResult`: the status is the worst block's, `shortfall_optimal` holds if it holds for
+every block, the seconds add up, hours and changes are counted over the whole plan.
+`time_limit_s` is the whole plan's: each block gets its share of the time left by its
+number of dates (at least 5 s; a block that finds no roster in it tries once more with twice
+the time). The price: a block cannot move a shift of one before it, so the month is not
+globally optimal (a shortfall that an earlier week's choice could have avoided stays, and a
+fixed day more than a day into the next block is not foreseen). In exchange each model is a
+quarter of the month's, its least shortfall is proven sooner and its second stage gets
+further in the same time (`benchmarks/roster_month.py`, 28 days of 60 agents on 2 busy
+cores: the same shortfall, proven least, and in two runs of three smaller spreads of nights
+and of rest-day shifts than one model given as long).
+
 The package's parts: `request` (the inputs and their checking, the rotation baseline),
-`model` (the CP-SAT model), `solve` (the two stages, the answer, the conflicts) and
-`results` (what comes back).
+`model` (the CP-SAT model), `blocks` (a long plan's blocks and what they carry), `solve`
+(the two stages, the blocks merged, the answer, the conflicts) and `results` (what comes
+back).
 """
 
 from lingting.engine.rostering.request import (

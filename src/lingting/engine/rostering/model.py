@@ -143,8 +143,7 @@ class RosterModel:
                     for earlier in today:
                         if forbidden.breaks(gap, earlier.template, later.template, self.relaxed):
                             self.model.add_bool_or(~earlier.works, ~later.works)
-            if agent.last_shift:
-                before, code = agent.last_shift
+            for before, code in filter(None, (agent.last_shift, *agent.earlier_shifts)):
                 template = self.plan.templates[code]
                 for candidate in today:
                     gap = (day - before).days
@@ -164,19 +163,22 @@ class RosterModel:
             self._hard(Rule.CONSECUTIVE, sum(worked[: limit + 1 - before]) <= limit - before)
 
     def _caps(self, agent: Agent) -> None:
-        """Weekly and monthly caps, in whole minutes (40 h: 2400 minutes)."""
-        for rule, cap, period_of in (
-            (Rule.WEEK_CAP, agent.week_max_hours, week_of),
-            (Rule.MONTH_CAP, agent.month_max_hours, month_of),
+        """Weekly and monthly caps, in whole minutes (40 h: 2400 minutes), less the hours
+        worked before the plan in its first week and month."""
+        first = self.plan.request.first
+        for rule, cap, period_of, before in (
+            (Rule.WEEK_CAP, agent.week_max_hours, week_of, agent.week_hours_before),
+            (Rule.MONTH_CAP, agent.month_max_hours, month_of, agent.month_hours_before),
         ):
             if cap is None:
                 continue
             periods: dict[date, list[Candidate]] = {}
             for candidate in self.candidates[agent.id]:
                 periods.setdefault(period_of(candidate.day), []).append(candidate)
-            for worked in periods.values():
+            for period, worked in periods.items():
+                left = cap - before if period == period_of(first) else cap
                 minutes = sum(minutes_of(c.template.length) * c.works for c in worked)
-                self._hard(rule, minutes <= math.floor(cap * 60 + 1e-9))
+                self._hard(rule, minutes <= math.floor(left * 60 + 1e-9))
 
     def _fixed(self, agent: Agent, by_day: dict[date, list[Candidate]]) -> None:
         for day, code in agent.fixed.items():
@@ -197,6 +199,8 @@ class RosterModel:
         if template.span_on(day)[1] <= datetime.combine(self.plan.request.first, time()):
             return None
         skills = sorted(agent.skills & set(self.plan.queues))
+        if agent.last_queue in skills:  # worked in a known pool: it counts there only
+            skills = [agent.last_queue]
         worked = self.model.new_constant(1)
         return Candidate(agent, day, template, worked, self._pools(worked, skills))
 
@@ -250,9 +254,13 @@ class RosterModel:
             for candidate in mine:
                 self._cost(candidate.works, preference_cost(candidate))
             self._min_hours(agent, mine)
-            if any(c.template.is_night for c in mine):
-                nights.append(sum(c.works for c in mine if c.template.is_night))
-            rest_days.append(sum(c.works for c in mine if not request.calendar.is_workday(c.day)))
+            # The counts run on from those before the plan: over a month built in blocks,
+            # each block evens out the month's totals so far, not its own.
+            if agent.nights_before or any(c.template.is_night for c in mine):
+                night_shifts = sum(c.works for c in mine if c.template.is_night)
+                nights.append((agent.nights_before, night_shifts))
+            on_rest_days = sum(c.works for c in mine if not request.calendar.is_workday(c.day))
+            rest_days.append((agent.rest_days_worked_before, on_rest_days))
         self._spread(nights, "nights")
         self._spread(rest_days, "rest-day shifts")
         if request.baseline is not None:
@@ -269,17 +277,18 @@ class RosterModel:
         self.model.add(worked + below >= target)
         self._cost(below, MIN_HOURS_WEIGHT)
 
-    def _spread(self, counts: Sequence[cp_model.LinearExprT], what: str) -> None:
+    def _spread(self, counts: Sequence[tuple[int, cp_model.LinearExprT]], what: str) -> None:
         """Fairness: the count of the agent with the most, less that of the agent with the
-        fewest (nights among the agents who may work nights; rest-day shifts among all)."""
+        fewest (nights among the agents who may work nights; rest-day shifts among all),
+        each count the one before the plan and the plan's own."""
         if len(counts) < 2:
             return
-        days = len(self.plan.request.days)
-        most = self.model.new_int_var(0, days, f"most {what}")
-        fewest = self.model.new_int_var(0, days, f"fewest {what}")
-        for count in counts:
-            self.model.add(most >= count)
-            self.model.add(fewest <= count)
+        ceiling = len(self.plan.request.days) + max(before for before, _ in counts)
+        most = self.model.new_int_var(0, ceiling, f"most {what}")
+        fewest = self.model.new_int_var(0, ceiling, f"fewest {what}")
+        for before, count in counts:
+            self.model.add(most >= before + count)
+            self.model.add(fewest <= before + count)
         self._cost(most, FAIRNESS_WEIGHT)
         self._cost(fewest, -FAIRNESS_WEIGHT)
 

@@ -84,8 +84,15 @@ class Agent:
     (`rotation_baseline`). `shifts` limits the templates they may
     work (None: all; e.g. no night shifts). `fixed` pins dates to a shift code, or to None
     for a day off (a swap agreed, a rotation day that must stay). `last_shift` is the
-    (date, code) of the last shift worked before the plan, `days_worked_before` how many
-    days in a row they have worked up to the plan's first date.
+    (date, code) of the last shift worked before the plan (`last_queue`: the pool it was
+    worked in, where known), `earlier_shifts` those before it that the rest and turnaround
+    rules still reach (a night two days before forbids a morning when forward rotation is
+    off), `days_worked_before` how many days in a row they have worked up to the plan's
+    first date. The plan's first week and month may have begun before it:
+    `week_hours_before` and `month_hours_before` are the hours already worked in them, which
+    the caps count; `nights_before` and `rest_days_worked_before` are the counts already
+    worked in the fairness period (the month a roster is built in blocks), which the
+    fairness terms add to the plan's.
     """
 
     id: str
@@ -101,7 +108,13 @@ class Agent:
     wishes_off: frozenset[date] = frozenset()
     fixed: Mapping[date, str | None] = field(default_factory=dict)
     last_shift: tuple[date, str] | None = None
+    last_queue: str | None = None
+    earlier_shifts: tuple[tuple[date, str], ...] = ()
     days_worked_before: int = 0
+    week_hours_before: float = 0.0
+    month_hours_before: float = 0.0
+    nights_before: int = 0
+    rest_days_worked_before: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +132,9 @@ class RosterRequest:
     """A week or a month to roster, `first` to `last` inclusive.
 
     The hour caps count the plan's shifts by the date they belong to, per Monday-to-Sunday
-    week and per calendar month (days of a week outside the plan are not known here).
+    week and per calendar month, with the agents' hours worked before the plan in its first
+    week and month (`Agent.week_hours_before`, `month_hours_before`). A plan longer than
+    `block_days` is solved in blocks (see the package).
     `calendar` tells rest days (weekends, official days off) from workdays (make-up days
     included) for the fairness of rest-day shifts; `statutory_holidays` are the 法定节假日
     dates whose clock hours are reported per agent. With a `baseline` (exceptions mode) the
@@ -141,6 +156,9 @@ class RosterRequest:
     # cores: on 2 cores, an understaffed week of 15 agents (benchmarks/roster_week.py at a
     # quarter) had its shortfall proven least in 3 s with 8 workers, not in 15 s with 2.
     workers: int = 8
+    # Plans longer than this are solved in blocks of this many days (see the package); None
+    # solves the whole plan in one model.
+    block_days: int | None = 7
 
     @property
     def days(self) -> list[date]:
@@ -175,6 +193,8 @@ def check_request(request: RosterRequest) -> Plan:
         raise RosterError(f"the plan ends ({request.last}) before it starts ({request.first})")
     if not request.templates:
         raise RosterError("a roster needs at least one shift template")
+    if request.block_days is not None and request.block_days < 1:
+        raise RosterError(f"blocks of {request.block_days} days leave nothing to roster")
     if request.interval <= timedelta(0) or DAY % request.interval:
         raise RosterError(f"the interval must divide a day, not {request.interval}")
     templates = {template.code: template for template in request.templates}
@@ -208,11 +228,16 @@ def _axis_length(request: RosterRequest, templates: Iterable[ShiftTemplate]) -> 
     date: a night shift of the last date covers the next morning, and a requirement given
     there is what it is for."""
     origin = datetime.combine(request.first, time())
-    end = max(
-        datetime.combine(request.last + DAY, time()),
-        *(template.span_on(request.last)[1] for template in templates),
+    return math.ceil((plan_end(request.last, templates) - origin) / request.interval)
+
+
+def plan_end(last: date, templates: Iterable[ShiftTemplate]) -> datetime:
+    """When a plan ending on `last` ends: the next midnight, or later where a shift of
+    `last` runs past it."""
+    return max(
+        datetime.combine(last + DAY, time()),
+        *(template.span_on(last)[1] for template in templates),
     )
-    return math.ceil((end - origin) / request.interval)
 
 
 def _needs(
@@ -264,11 +289,15 @@ def _checked_agent(
             warnings.append(f"agent {agent.id}: fixed {code or REST} on {day}: {reason}; left out")
         else:
             fixed[day] = code
-    last_shift = agent.last_shift
-    if last_shift and (last_shift[1] not in templates or last_shift[0] >= request.first):
-        warnings.append(f"agent {agent.id}: last shift {last_shift} is not usable; left out")
-        last_shift = None
-    return replace(agent, fixed=fixed, last_shift=last_shift)
+    before = []
+    for shift in filter(None, (agent.last_shift, *agent.earlier_shifts)):
+        if shift[1] in templates and shift[0] < request.first:
+            before.append(shift)
+        else:
+            warnings.append(f"agent {agent.id}: shift {shift} before the plan unusable; left out")
+    last_shift = agent.last_shift if agent.last_shift in before else None
+    earlier = tuple(shift for shift in before if shift != last_shift)
+    return replace(agent, fixed=fixed, last_shift=last_shift, earlier_shifts=earlier)
 
 
 # --- the rotation as a baseline -------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from ortools.sat.python import cp_model
 
+from lingting.engine.rostering.blocks import Block, block_request, plan_blocks
 from lingting.engine.rostering.model import RosterModel, interval_shares
 from lingting.engine.rostering.request import (
+    DAY,
     HUNDREDTHS,
     Agent,
     PeriodOf,
@@ -42,8 +45,17 @@ STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
 
 
 def build_roster(request: RosterRequest) -> RosterResult:
-    """The roster that covers the requirement best under the hard rules (see the module)."""
+    """The roster that covers the requirement best under the hard rules (see the package):
+    in one model, or for a plan longer than `block_days` block by block."""
     plan = check_request(request)
+    blocks = plan_blocks(request)
+    if len(blocks) == 1:
+        return _solve_whole(plan)
+    return _solve_in_blocks(plan, blocks)
+
+
+def _solve_whole(plan: Plan) -> RosterResult:
+    request = plan.request
     built = RosterModel(plan, plan.agents, relaxed=frozenset(), optimise=True)
     search = _search(built, request)
     if search.status == "infeasible":
@@ -65,6 +77,75 @@ def build_roster(request: RosterRequest) -> RosterResult:
         changes=_changes(plan, assignments),
         warnings=plan.warnings,
     )
+
+
+STATUS_ORDER: tuple[Status, ...] = ("optimal", "feasible", "unknown", "infeasible")
+# A block's least time: on 2 busy cores, a week of 60 agents (benchmarks/roster_month.py)
+# had no roster at all after 2.5 s of its first stage, and a block without one stops the
+# whole plan.
+MIN_BLOCK_S = 5.0
+
+
+def _solve_in_blocks(plan: Plan, blocks: list[Block]) -> RosterResult:
+    """Block after block, each carrying in what the ones before kept; the time limit is the
+    whole plan's, each block given its share of what is left by its number of dates (at
+    least `MIN_BLOCK_S`)."""
+    request = plan.request
+    started = time.perf_counter()
+    kept: list[Assignment] = []
+    coverage: list[Coverage] = []
+    results: list[RosterResult] = []
+    for block in blocks:
+        left = request.time_limit_s - (time.perf_counter() - started)
+        share = max(left * block.days / ((request.last - block.first).days + 1), MIN_BLOCK_S)
+        result = _solve_block(plan, block, kept, share)
+        results.append(result)
+        if result.status in ("infeasible", "unknown"):
+            return _block_failed(plan, block, result, results)
+        kept += [a for a in result.assignments if a.day <= block.last]
+        ends = datetime.combine(block.last + DAY, datetime.min.time())
+        coverage += [row for row in result.coverage if block is blocks[-1] or row.start < ends]
+    assignments = tuple(sorted(kept, key=lambda a: (a.day, a.start, a.agent_id)))
+    return RosterResult(
+        status=max((r.status for r in results), key=STATUS_ORDER.index),
+        solve_seconds=sum(r.solve_seconds for r in results),
+        shortfall_optimal=all(r.shortfall_optimal for r in results),
+        shortfall_seconds=sum(r.shortfall_seconds for r in results),
+        assignments=assignments,
+        coverage=tuple(sorted(coverage, key=lambda row: (row.queue, row.start))),
+        agents=tuple(_agent_hours(plan, agent, assignments) for agent in plan.agents),
+        changes=_changes(plan, assignments),
+        warnings=_block_warnings(plan, results),
+    )
+
+
+def _solve_block(plan: Plan, block: Block, kept: list[Assignment], share: float) -> RosterResult:
+    """A block's roster; where its share ran out before any roster was found (on busy cores
+    CP-SAT's presolve alone can take it), once more with twice the time, both counted."""
+    result = _solve_whole(check_request(block_request(plan, block, kept, share)))
+    if result.status != "unknown":
+        return result
+    again = _solve_whole(check_request(block_request(plan, block, kept, 2 * share)))
+    return replace(again, solve_seconds=result.solve_seconds + again.solve_seconds)
+
+
+def _block_failed(
+    plan: Plan, block: Block, failed: RosterResult, results: list[RosterResult]
+) -> RosterResult:
+    """No roster where a block has none: the whole plan's conflicts (or, where each agent's
+    fixed days fit the month alone, the block's), or the block that ran out of time."""
+    seconds = sum(r.solve_seconds for r in results)
+    warnings = _block_warnings(plan, results)
+    if failed.status == "infeasible":
+        conflicts = _conflicts(plan) or failed.conflicts
+        return RosterResult("infeasible", seconds, conflicts=conflicts, warnings=warnings)
+    warning = f"no roster found for {block.first}..{block.last} within its share of the time"
+    return RosterResult(failed.status, seconds, warnings=(*warnings, warning))
+
+
+def _block_warnings(plan: Plan, results: list[RosterResult]) -> tuple[str, ...]:
+    """The plan's warnings and the blocks' own, each once."""
+    return tuple(dict.fromkeys([*plan.warnings, *(w for r in results for w in r.warnings)]))
 
 
 @dataclass(frozen=True, slots=True)

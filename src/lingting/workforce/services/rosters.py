@@ -45,7 +45,8 @@ from lingting.workforce.models import (
 )
 from lingting.workforce.selectors.planning import requirement_of, staffing_policy_of
 
-ROSTER_TIME_LIMIT_S = 20.0
+ROSTER_TIME_LIMIT_S = 20.0  # a week's, the time a longer plan gets per week up to the most
+ROSTER_MOST_TIME_LIMIT_S = 40.0  # a month's: the engine solves it a week at a time
 STANDARD_WEEK_HOURS = 40.0
 
 
@@ -66,13 +67,15 @@ def roster_build(
     last: date,
     queues: Sequence[Queue],
     actor: User | None,
-    time_limit_s: float = ROSTER_TIME_LIMIT_S,
+    time_limit_s: float | None = None,
 ) -> Roster:
     """A draft roster of the agents skilled in `queues`, covering their latest forecasts'
     requirement (scheduled agents: on the phones grossed up for shrinkage) from `first` to
     `last`, under the engine's rules; stored whatever the solver says, with its shortfalls
-    or, where no roster exists, the conflicts that prevent one."""
-    inputs = _inputs(first, last, queues, time_limit_s)
+    or, where no roster exists, the conflicts that prevent one. The solver's time limit is
+    `roster_time_limit` unless given."""
+    limit = roster_time_limit(first, last) if time_limit_s is None else time_limit_s
+    inputs = _inputs(first, last, queues, limit)
     result = rostering.build_roster(inputs.request)
     with transaction.atomic():
         roster = Roster.objects.create(
@@ -110,6 +113,13 @@ def roster_build(
             },
         )
     return roster
+
+
+def roster_time_limit(first: date, last: date) -> float:
+    """Seconds for the solver: 20 s a week, at most 40 s (a month, which the engine solves a
+    week at a time, about 10 s a week: benchmarks/roster_month.py)."""
+    weeks = ((last - first).days + 1) / 7
+    return min(ROSTER_TIME_LIMIT_S * max(weeks, 1.0), ROSTER_MOST_TIME_LIMIT_S)
 
 
 def _inputs(first: date, last: date, queues: Sequence[Queue], time_limit_s: float) -> _Inputs:
