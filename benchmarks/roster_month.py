@@ -12,8 +12,9 @@ for the whole month (`--blocks-limit 40`: what the app gives a 28-day roster).
 
 Printed per run: the status, the seconds in all and in the first stages (least shortfall),
 the shortfall in agent-hours, the spread of nights per agent (most less fewest, among the
-agents who do not avoid them) and of shifts on rest days (weekends), and then the ratios
-blocks / whole. Smaller spreads are fairer; the shortfall should be the same or close.
+agents who do not avoid them) and of shifts on rest days (weekends), over all agents and
+the widest among peers (agents serving the same pools, whom the roster evens out), and then
+the ratios blocks / whole. Smaller spreads are fairer; the shortfall should be the same or close.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
@@ -55,14 +57,29 @@ def spread(counts: list[int]) -> int:
     return max(counts) - min(counts) if counts else 0
 
 
+def peer_spread(base: RosterRequest, counts: dict[str, int]) -> int:
+    """The widest spread among peers (agents serving the same pools), which the roster evens
+    out: the five 藏语康巴 seats share that pool's nights whatever the 普通话 seats do."""
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for agent in base.agents:
+        if agent.id in counts:
+            groups[agent.skills].append(counts[agent.id])
+    return max(spread(group) for group in groups.values())
+
+
 def figures(base: RosterRequest, result: RosterResult) -> dict[str, float]:
     on_nights = {agent.id for agent in base.agents if "夜" not in agent.avoids}
-    nights = [agent.nights for agent in result.agents if agent.agent_id in on_nights]
+    nights = {
+        hours.agent_id: hours.nights for hours in result.agents if hours.agent_id in on_nights
+    }
+    rest_days = {hours.agent_id: hours.rest_day_shifts for hours in result.agents}
     return {
         "seconds": 0.0,
         "shortfall": sum(span.agent_hours for span in result.shortfalls),
-        "nights spread": spread(nights),
-        "rest-day spread": spread([agent.rest_day_shifts for agent in result.agents]),
+        "nights spread": spread(list(nights.values())),
+        "among peers": peer_spread(base, nights),
+        "rest-day spread": spread(list(rest_days.values())),
+        "rest-day among peers": peer_spread(base, rest_days),
         "hours": sum(agent.hours for agent in result.agents),
     }
 
@@ -75,7 +92,8 @@ def report(
     print(
         f"{label}: {result.status} in {seconds:.1f} s (first stages {result.shortfall_seconds:.1f}"
         f" s, shortfall {proven}); short {shown['shortfall']:.1f} agent-hours; nights spread "
-        f"{shown['nights spread']:g}; rest-day shifts spread {shown['rest-day spread']:g}; "
+        f"{shown['nights spread']:g} (among peers {shown['among peers']:g}); rest-day shifts "
+        f"spread {shown['rest-day spread']:g} (among peers {shown['rest-day among peers']:g}); "
         f"{shown['hours']:g} h rostered"
     )
     return shown

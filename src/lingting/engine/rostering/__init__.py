@@ -35,9 +35,10 @@ per minute, times the requirement row's weight), which the solver proves within 
 (`RosterResult.shortfall_optimal`: the shortfalls shown cannot be cut with these agents and
 rules). Then, with the shortfall held there, in decreasing order of weight: changes from
 the baseline (exceptions mode), agents below their contracted hours, over-coverage,
-fairness (the spread between the agents with the most and the fewest nights, and the same
-for shifts on rest days: weekends and official days off, make-up workdays 调休 being
-workdays), preferences (shifts an agent avoids or does not prefer, wished days off worked).
+fairness among peers, agents serving the same pools (the spread between those with the most
+and the fewest nights, and the same for shifts on rest days: weekends and official days
+off, make-up workdays 调休 being workdays), preferences (shifts an agent avoids or does not
+prefer, wished days off worked).
 The status is ``optimal`` when both stages are proven, ``feasible`` when the time limit
 came first (`RosterRequest.time_limit_s`, 10 s by default, for the whole plan).
 

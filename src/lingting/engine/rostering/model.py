@@ -6,6 +6,7 @@ constraints and the objective in two parts (the shortfall, then the rest).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,6 +33,8 @@ MIN_HOURS_WEIGHT = 200  # per minute an agent works below their contracted minim
 OVER_WEIGHT = 1  # per hundredth of an agent scheduled for a minute (see `_coverage`)
 FAIRNESS_WEIGHT = 20_000  # per night (or rest-day shift) between the most and the fewest
 PREFERENCE_WEIGHT = 5_000  # per shift against an agent's preferences
+
+Count = tuple[int, cp_model.LinearExprT]  # (before the plan, in the plan) of one agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +251,11 @@ class RosterModel:
 
     def _goals(self, agents: Sequence[Agent]) -> None:
         request = self.plan.request
-        nights, rest_days = [], []
+        # Fairness is among peers, agents who serve the same pools: the five 藏语康巴 seats
+        # must share that pool's every night between them whatever the 普通话 seats do, and a
+        # spread measured across both would only ask the solver for what cannot be.
+        nights: dict[frozenset[str], list[Count]] = defaultdict(list)
+        rest_days: dict[frozenset[str], list[Count]] = defaultdict(list)
         for agent in agents:
             mine = self.candidates[agent.id]
             for candidate in mine:
@@ -258,11 +265,13 @@ class RosterModel:
             # each block evens out the month's totals so far, not its own.
             if agent.nights_before or any(c.template.is_night for c in mine):
                 night_shifts = sum(c.works for c in mine if c.template.is_night)
-                nights.append((agent.nights_before, night_shifts))
+                nights[agent.skills].append((agent.nights_before, night_shifts))
             on_rest_days = sum(c.works for c in mine if not request.calendar.is_workday(c.day))
-            rest_days.append((agent.rest_days_worked_before, on_rest_days))
-        self._spread(nights, "nights")
-        self._spread(rest_days, "rest-day shifts")
+            rest_days[agent.skills].append((agent.rest_days_worked_before, on_rest_days))
+        for peers in nights.values():
+            self._spread(peers, "nights")
+        for peers in rest_days.values():
+            self._spread(peers, "rest-day shifts")
         if request.baseline is not None:
             self._changes(request.baseline)
 
@@ -277,9 +286,9 @@ class RosterModel:
         self.model.add(worked + below >= target)
         self._cost(below, MIN_HOURS_WEIGHT)
 
-    def _spread(self, counts: Sequence[tuple[int, cp_model.LinearExprT]], what: str) -> None:
-        """Fairness: the count of the agent with the most, less that of the agent with the
-        fewest (nights among the agents who may work nights; rest-day shifts among all),
+    def _spread(self, counts: Sequence[Count], what: str) -> None:
+        """Fairness among peers: the count of the agent with the most, less that of the agent
+        with the fewest (nights among those who may work nights; rest-day shifts among all),
         each count the one before the plan and the plan's own."""
         if len(counts) < 2:
             return
