@@ -41,7 +41,7 @@ class SwapRequestForm(forms.Form):
         required=False,
         empty_label=_("不换回，请对方替班"),
     )
-    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+    reason = forms.CharField(label=_("换班原因"), max_length=200, required=False)
 
     def __init__(self, *args: Any, agent: Agent, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
