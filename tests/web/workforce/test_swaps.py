@@ -27,6 +27,8 @@ from lingting.workforce.models import (
     RosterBreak,
     RosterShift,
     RosterStatus,
+    Rotation,
+    RotationTeam,
     ShiftSwap,
     SwapStatus,
 )
@@ -145,7 +147,7 @@ def test_a_give_away_is_asked_accepted_approved_and_applied(
     assert texts.count("已批准生效") == 2
     assert list(
         AuditEvent.objects.filter(object_type="shift_swap").values_list("action", flat=True)
-    ) == ["shift_swap.propose", "shift_swap.accept", "shift_swap.approved"]
+    ) == ["shift_swap.proposed", "shift_swap.accepted", "shift_swap.approved"]
 
 
 def test_a_swap_that_leaves_too_little_rest_is_refused_with_the_reason(
@@ -187,6 +189,26 @@ def test_the_rules_are_checked_again_before_approval(
     wednesday.refresh_from_db()
     assert swap.status == SwapStatus.ACCEPTED
     assert wednesday.agent == li
+
+
+def test_the_weekly_cap_follows_the_takers_contract(
+    client_for: ClientFor, org: Org, roster: Roster, agent_li: User
+) -> None:
+    # 张伟 works 早 Monday to Friday: 40 h, the 标准工时 week. A sixth morning is refused,
+    # until his team walks 四班三运转 (综合计算工时: no weekly cap, the cycle counts).
+    li, zhang = org.agents["A1001"], org.agents["A1002"]
+    saturday = put(roster, li, 5)
+    for offset in range(5):
+        put(roster, zhang, offset)
+
+    refused = ask(client_for(agent_li), saturday, zhang)
+    rotation = Rotation.objects.create(name="四班三运转", cycle="早早中中夜夜休休", anchor=MON)
+    RotationTeam.objects.create(rotation=rotation, team=org.teams["二班"], offset=0)
+    asked = ask(client_for(agent_li), saturday, zhang)
+
+    assert "张伟 上 10-17 早 后当周共 48 小时，每周最多 40 小时" in refused
+    assert "已发出换班申请" in asked
+    assert ShiftSwap.objects.get().shift == saturday
 
 
 def test_an_exchange_of_two_dates_gives_each_the_others_shift(

@@ -21,8 +21,7 @@ from lingting.workforce.models import (
 from lingting.workforce.permissions import swap_agents
 
 OPEN = (SwapStatus.PROPOSED, SwapStatus.ACCEPTED)
-DAY = timedelta(days=1)
-AROUND = timedelta(days=7)  # rest, turnaround and days in a row look a week either side
+EXCHANGE_HORIZON = timedelta(days=21)
 
 
 def swaps_for(user: User) -> QuerySet[ShiftSwap]:
@@ -94,11 +93,15 @@ def swap_colleagues(agent: Agent, today: date) -> QuerySet[Agent]:
 
 
 def colleague_shifts(agent: Agent, now: datetime) -> QuerySet[RosterShift]:
-    """The colleagues' shifts `agent` may take in exchange."""
+    """The colleagues' shifts `agent` may take in exchange, in the weeks to come (a month of
+    a whole floor would be too long a list to choose from)."""
     colleagues = swap_colleagues(agent, timezone.localtime(now).date())
     return (
         RosterShift.objects.filter(
-            agent__in=colleagues, roster__status=RosterStatus.PUBLISHED, starts_at__gt=now
+            agent__in=colleagues,
+            roster__status=RosterStatus.PUBLISHED,
+            starts_at__gt=now,
+            starts_at__lt=now + EXCHANGE_HORIZON,
         )
         .exclude(swaps_given__status__in=OPEN)
         .exclude(swaps_returned__status__in=OPEN)

@@ -209,7 +209,7 @@ def swap_propose(*, offer: SwapOffer, actor: User, now: datetime | None = None) 
             returned_shift=offer.returned_shift,
             reason=offer.reason.strip(),
         )
-        _audit(swap, actor, "propose")
+        _audit(swap, actor)
         _tell(
             offer.counterpart,
             _("%(agent)s 想把 %(shift)s 换给您，请确认") % _words(swap),
@@ -226,6 +226,8 @@ def _offer_refusals(offer: SwapOffer, now: datetime) -> list[str]:
         reasons.append(_("不能和自己换班"))
     if offer.counterpart.user_id is None:
         reasons.append(_("对方没有登录账号，无法确认换班"))
+    if offer.counterpart.left_on is not None and offer.counterpart.left_on < shift.day:
+        reasons.append(_("对方届时已离职"))
     if returned is not None and returned.agent_id != offer.counterpart.pk:
         reasons.append(_("换回的班次不是对方的"))
     for item in (shift, *([returned] if returned else [])):
@@ -264,7 +266,7 @@ def swap_accept(*, swap: ShiftSwap, actor: User, now: datetime | None = None) ->
         swap.status = SwapStatus.ACCEPTED
         swap.accepted_at = timezone.now()
         swap.save(update_fields=["status", "accepted_at"])
-        _audit(swap, actor, "accept")
+        _audit(swap, actor)
         _tell(swap.requester, _("%(counterpart)s 已同意换班 %(shift)s，等待审批") % _words(swap))
         team = swap.requester.team
         if team is not None and team.leader is not None:
@@ -277,21 +279,24 @@ def swap_accept(*, swap: ShiftSwap, actor: User, now: datetime | None = None) ->
 
 def swap_decline(*, swap: ShiftSwap, actor: User, note: str = "") -> None:
     _still_open(swap, (SwapStatus.PROPOSED,), timezone.now())
-    _close(swap, actor, SwapStatus.DECLINED, note)
-    _tell(swap.requester, _("%(counterpart)s 没有同意换班 %(shift)s") % _words(swap))
+    with transaction.atomic():
+        _close(swap, actor, SwapStatus.DECLINED, note)
+        _tell(swap.requester, _("%(counterpart)s 没有同意换班 %(shift)s") % _words(swap))
 
 
 def swap_withdraw(*, swap: ShiftSwap, actor: User) -> None:
     _still_open(swap, OPEN, timezone.now())
-    _close(swap, actor, SwapStatus.WITHDRAWN, "")
-    _tell(swap.counterpart, _("%(agent)s 撤回了换班 %(shift)s") % _words(swap))
+    with transaction.atomic():
+        _close(swap, actor, SwapStatus.WITHDRAWN, "")
+        _tell(swap.counterpart, _("%(agent)s 撤回了换班 %(shift)s") % _words(swap))
 
 
 def swap_reject(*, swap: ShiftSwap, actor: User, note: str = "") -> None:
     _still_open(swap, OPEN, timezone.now())
-    _close(swap, actor, SwapStatus.REJECTED, note)
-    for agent in (swap.requester, swap.counterpart):
-        _tell(agent, _("换班 %(shift)s 审批未通过") % _words(swap))
+    with transaction.atomic():
+        _close(swap, actor, SwapStatus.REJECTED, note)
+        for agent in (swap.requester, swap.counterpart):
+            _tell(agent, _("换班 %(shift)s 审批未通过") % _words(swap))
 
 
 def swap_approve(
@@ -302,6 +307,9 @@ def swap_approve(
     if reasons := swap_check(swap.shift, swap.counterpart, swap.returned_shift):
         raise SwapRefused(reasons)
     with transaction.atomic():
+        # Two approvers at once: the second finds the swap applied and stops here.
+        if ShiftSwap.objects.select_for_update().get(pk=swap.pk).status != SwapStatus.ACCEPTED:
+            raise SwapRefused([_("这个换班申请刚刚已被处理")])
         given = RosterShift.objects.select_for_update().get(pk=swap.shift_id)
         returned = None
         if swap.returned_shift_id is not None:
@@ -368,14 +376,16 @@ def _close(swap: ShiftSwap, actor: User | None, status: str, note: str) -> None:
         swap.decided_by = actor
         swap.decided_at = timezone.now()
         swap.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
-        _audit(swap, actor, str(status))
+        _audit(swap, actor)
 
 
-def _audit(swap: ShiftSwap, actor: User | None, step: str) -> None:
+def _audit(swap: ShiftSwap, actor: User | None) -> None:
+    """The swap as it now stands, under its new status (shift_swap.proposed, .accepted,
+    .approved, .declined, .withdrawn, .rejected, .expired)."""
     returned = swap.returned_shift
     audit_record(
         actor=actor,
-        action=f"shift_swap.{step}",
+        action=f"shift_swap.{swap.status}",
         object_type="shift_swap",
         object_id=swap.pk,
         after={
