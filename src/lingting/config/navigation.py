@@ -30,6 +30,7 @@ from lingting.workforce.permissions import (
     may_see_occupancy,
     may_see_own_schedule,
     may_see_rosters,
+    may_see_swaps,
     may_set_care,
     may_set_up_rosters,
 )
@@ -60,6 +61,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_roster_setup": may_set_up_rosters(user),
         "nav_absences": may_see_absences(user),
         "nav_my_schedule": may_see_own_schedule(user),
+        "nav_swaps": may_see_swaps(user),
         "nav_care": may_set_care(user),
         "nav_intraday": may_see_intraday(user),
         "nav_broadcast": may_see_broadcast(user),

@@ -566,3 +566,59 @@ class DayOffWish(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.day}"
+
+
+class SwapStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待对方同意")
+    ACCEPTED = "accepted", _("待审批")
+    APPROVED = "approved", _("已生效")
+    DECLINED = "declined", _("对方已拒绝")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REJECTED = "rejected", _("审批未通过")
+    EXPIRED = "expired", _("已过期")
+
+
+class ShiftSwap(models.Model):
+    """A shift swap (换班) on a published roster: the requester offers `shift`; the
+    counterpart takes it (替班) or, in an exchange, gives `returned_shift` back. Accepted by
+    the counterpart, approved by the requester's team leader or a planner, it is applied:
+    the shifts change hands (services.swaps)."""
+
+    requester = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="swaps_requested")
+    counterpart = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="swaps_offered")
+    shift = models.ForeignKey(RosterShift, on_delete=models.CASCADE, related_name="swaps_given")
+    returned_shift = models.ForeignKey(
+        RosterShift,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="swaps_returned",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SwapStatus.choices, default=SwapStatus.PROPOSED
+    )
+    reason = models.CharField(_("换班原因"), max_length=200, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("counterpart")),
+                name="swap_between_two_agents",
+            )
+        ]
+        indexes = [models.Index(fields=["status"], name="shift_swap_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id}→{self.counterpart_id} {self.shift_id} {self.status}"
+
+    @property
+    def is_exchange(self) -> bool:
+        return self.returned_shift_id is not None

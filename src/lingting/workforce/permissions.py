@@ -159,3 +159,39 @@ def absence_teams(user: User) -> QuerySet[Team]:
 
 def may_see_absences(user: User) -> bool:
     return may_plan(user) or user.role == Role.TEAM_LEADER
+
+
+# Shift swaps (换班, issue 14): an agent proposes, accepts or declines their own; the
+# requester's team leader or a planner approves. A team leader sees the swaps of their teams'
+# agents (either side), a planner all; the list page is for team leaders and planners.
+def swap_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose swaps `user` sees (as requester or counterpart)."""
+    return roster_agents(user)
+
+
+def may_see_swaps(user: User) -> bool:
+    return may_see_rosters(user)
+
+
+def may_approve_swaps_of(user: User, requester: Agent) -> bool:
+    """Whether `user` approves or rejects the swaps `requester` asks for."""
+    if may_plan(user):
+        return True
+    return (
+        user.role == Role.TEAM_LEADER
+        and requester.team is not None
+        and (requester.team.leader_id == user.pk)
+    )
+
+
+SWAP_STEPS = ("accept", "decline", "withdraw", "approve", "reject")
+
+
+def may_take_swap_step(user: User, step: str, requester: Agent, counterpart: Agent) -> bool:
+    """The counterpart accepts or declines, the requester withdraws, the approver (the
+    requester's team leader, a planner) approves or rejects."""
+    if step in ("accept", "decline"):
+        return counterpart.user_id is not None and counterpart.user_id == user.pk
+    if step == "withdraw":
+        return requester.user_id is not None and requester.user_id == user.pk
+    return step in ("approve", "reject") and may_approve_swaps_of(user, requester)

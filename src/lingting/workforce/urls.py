@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import care, intraday, planning, rosters, setup, staff_import
+from lingting.workforce.views import care, intraday, planning, rosters, setup, staff_import, swaps
 
 app_name = "workforce"
 
@@ -24,6 +24,9 @@ urlpatterns = [
         rosters.my_day_off_wish_remove,
         name="my_day_off_wish_remove",
     ),
+    path("swaps/", swaps.swap_list, name="swap_list"),
+    path("swaps/new/", swaps.swap_create, name="swap_create"),
+    path("swaps/<id:swap_id>/<str:step>/", swaps.swap_step, name="swap_step"),
     path("shifts/", setup.shift_templates, name="shift_templates"),
     path("shifts/<id:template_id>/", setup.shift_template, name="shift_template"),
     path(

@@ -4,10 +4,11 @@ leave), each in its own module with its own router."""
 
 from ninja import Router
 
-from lingting.workforce.api import attrition, intraday, planning, setup
+from lingting.workforce.api import attrition, intraday, planning, setup, swaps
 
 router = Router(tags=["workforce"])
 router.add_router("", planning.router)
 router.add_router("", intraday.router)
 router.add_router("", attrition.router)
 router.add_router("", setup.router)
+router.add_router("", swaps.router)

@@ -34,6 +34,7 @@ from lingting.workforce.selectors.rosters import (
     shift_wishes_of,
     upcoming_day_off_wishes,
 )
+from lingting.workforce.selectors.swaps import swaps_for
 from lingting.workforce.services.preferences import (
     day_off_wish_add,
     day_off_wish_remove,
@@ -45,6 +46,10 @@ from lingting.workforce.services.rosters import (
     roster_build,
     roster_publish,
 )
+from lingting.workforce.services.swaps import swap_rows
+from lingting.workforce.swap_forms import SwapRequestForm
+
+MY_SWAPS_SHOWN = 30
 
 
 @require_GET
@@ -151,7 +156,10 @@ def my_schedule_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context: dict[str, object] = {"days": my_schedule(user, today), "today": today}
     if agent is not None:
+        now = timezone.now()
         context |= {
+            "swap_form": SwapRequestForm(agent=agent, now=now),
+            "swaps": swap_rows(swaps_for(user)[:MY_SWAPS_SHOWN], user, now),
             "shifts_form": _shift_wishes_form(agent),
             "day_off_form": DayOffWishForm(),
             "day_off_wishes": upcoming_day_off_wishes(agent, today),
