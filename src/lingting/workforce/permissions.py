@@ -128,8 +128,6 @@ def sees_queue_day(user: User) -> bool:
     """Whether `user` sees a queue's intraday figures (an agent sees their adherence only)."""
     return user.is_superuser or user.role in ROLES_PLANNING or user.role == Role.TEAM_LEADER
 
-    return Agent.objects.filter(user=user).exists()
-
 
 # The roster solver's inputs (issue 14): shift templates, agents' skills and rotations are the
 # planner's setup, overseen by operations managers and administrators.
