@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lingting.core.models import Agent, AuditEvent, User
@@ -281,7 +283,7 @@ def around_the_clock_queue() -> Queue:
 
 
 def test_a_roster_never_puts_a_no_night_agent_on_a_late_or_night_shift(
-    org: Org, planner_qian: User, shifts: None
+    client_for: ClientFor, org: Org, planner_qian: User, shifts: None
 ) -> None:
     queue = around_the_clock_queue()
     for agent in org.agents.values():
@@ -313,6 +315,36 @@ def test_a_roster_never_puts_a_no_night_agent_on_a_late_or_night_shift(
         org.agents["A1001"].pk,
         org.agents["A1003"].pk,
     }
+
+    grid = client_for(planner_qian).get(reverse("workforce:roster_detail", args=[roster.pk]))
+    rows = {
+        code: part.split("</th>")[0]
+        for part in grid.content.decode().split('<tr data-agent="')[1:]
+        for code in [part.split('"')[0]]
+    }
+    assert "不排夜班" in rows["A1001"]
+    assert "不排 早" in rows["A1003"]
+    assert "shift-limit" not in rows["A1002"]
+
+
+def test_a_roster_reads_the_agents_facts_once_however_many_agents(
+    org: Org, planner_qian: User, shifts: None
+) -> None:
+    queue = around_the_clock_queue()
+
+    def queries_with(agents: int) -> int:
+        for n in range(agents):
+            agent, _ = Agent.objects.get_or_create(code=f"B{n:03d}", defaults={"name": f"坐席{n}"})
+            AgentSkill.objects.get_or_create(agent=agent, queue=queue)
+            ShiftLimit.objects.get_or_create(agent=agent, defaults={"reason": "medical"})
+        with CaptureQueriesContext(connection) as reads:
+            roster_build(
+                first=WEEK_FIRST, last=WEEK_LAST, queues=[queue], actor=None, time_limit_s=2
+            )
+        return len(reads)
+
+    queries_with(1)  # the first build reads what is cached after it (the calendar)
+    assert queries_with(3) == queries_with(8)
 
 
 def test_a_swap_that_would_put_a_no_night_agent_on_a_late_shift_is_refused(
