@@ -45,8 +45,9 @@ from lingting.workforce.services.rosters import (
     roster_build,
 )
 
-# The solver's time limit: the line's week solves to optimal in about 2 s on two cores, and a
-# slower machine still gets the best roster found by then (a `feasible` one).
+# The solver's time limit: the line's week of two pools solved to optimal in about 2 s on two
+# cores; with 康巴 rostered too it may take all of it (measured once on a busy 2-core machine:
+# 8.0 s, `feasible`, 146 shifts), and the best roster found by then is kept.
 ROSTER_SECONDS = 8.0
 # The three pools are rostered: the Tibetan ones are open around the clock with a seat always
 # manned (TIBETAN_POLICY), so 康巴's single speaker answers it on his shifts and the roster
