@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lingting.core.models import Agent, Team, User
-from lingting.demo.generator.hotline import AMDO, MANDARIN, ROTATION_NAME, DemoHotline
+from lingting.demo.generator.hotline import AMDO, KHAM, MANDARIN, ROTATION_NAME, DemoHotline
 from lingting.engine.breaks import BreaksInfeasible
 from lingting.interactions.models import Queue
 from lingting.workforce.models import (
@@ -29,6 +29,7 @@ from lingting.workforce.models import (
     AbsenceKind,
     AgentSkill,
     ForecastRun,
+    OpenHours,
     Roster,
     RosterBreak,
     Rotation,
@@ -44,12 +45,14 @@ from lingting.workforce.services.rosters import (
     roster_build,
 )
 
-# The solver's time limit: the line's week solves to optimal in about 2 s on two cores, and a
-# slower machine still gets the best roster found by then (a `feasible` one).
+# The solver's time limit: the line's week of two pools solved to optimal in about 2 s on two
+# cores; with 康巴 rostered too it may take all of it (measured once on a busy 2-core machine:
+# 8.0 s, `feasible`, 146 shifts), and the best roster found by then is kept.
 ROSTER_SECONDS = 8.0
-# 康巴 is forecast but not rostered: a few calls a day leave only scattered half-hours open in
-# its history, and a requirement there is noise, not a need.
-ROSTERED_POOLS = (MANDARIN, AMDO)
+# The three pools are rostered: the Tibetan ones are open around the clock with a seat always
+# manned (TIBETAN_POLICY), so 康巴's single speaker answers it on his shifts and the roster
+# shows the hours nobody can (its shortfalls).
+ROSTERED_POOLS = (MANDARIN, AMDO, KHAM)
 # At most three of a pool on a break at once: a team's seven on one shift cannot take their
 # breaks inside seed 000's windows two at a time (the roster page's default).
 BREAK_CAP = 3
@@ -71,11 +74,20 @@ LINE_POLICY = {
     "shrinkage": 0.3,
     "aht_s": None,
     "patience_s": None,
+    "open_hours": OpenHours.LEARNED,
+    "min_agents": 0,
 }
 # A Tibetan pool takes a call or two an hour: staffed to the service level alone, as a cap of
 # 5% abandoned (one caller in twenty) or 90% occupancy would put a second seat on the phones
-# for a single call.
-TIBETAN_POLICY = LINE_POLICY | {"max_occupancy": None, "max_abandon": None}
+# for a single call. Its quiet hours are open all the same (a 24-hour line, 篇9's seats on
+# every shift), with one seat manned in each: learned from a few calls a day, most of its
+# half hours would read as closed and never be rostered.
+TIBETAN_POLICY = LINE_POLICY | {
+    "max_occupancy": None,
+    "max_abandon": None,
+    "open_hours": OpenHours.AROUND_THE_CLOCK,
+    "min_agents": 1,
+}
 
 
 @dataclass(frozen=True, slots=True)

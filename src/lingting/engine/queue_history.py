@@ -10,6 +10,10 @@ callers' patience (issue 14).
   every open interval of every day with contacts is given, zero where nobody called; a day
   without any contact (a holiday) stays missing, closed. A stray contact outside a
   weekday's open intervals is not forecast.
+- **Around the clock** (a queue's policy says so, `pool_hours.OpenHours`): every interval of
+  every day from the first day with contacts to the last is open, zero where nobody called,
+  and a day without contacts in between is a quiet day, not a closed one: a pool of a few
+  calls a day is open all day even though most of its intervals are empty.
 - **Handling time**: the mean of answered contacts' talk + hold + after-call work.
 - **Patience**: exponential patience estimated as issue 14 asks, the total time callers
   spent waiting (answered and abandoned alike: every second in the queue was a second in
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 OPEN_SHARE = 0.25
 MIN_OPEN_DAYS = 2  # one stray call does not open an interval (where the weekday has 2 days)
@@ -68,8 +72,11 @@ class QueueHistory:
         """Mean patience: all time waited ÷ callers who hung up; None without a hang-up."""
         return self.waited_s / self.abandoned if self.abandoned else None
 
-    def points(self) -> list[tuple[datetime, float]]:
-        """(interval start, contacts) for every open interval of every day with contacts."""
+    def points(self, *, around_the_clock: bool = False) -> list[tuple[datetime, float]]:
+        """(interval start, contacts) for every open interval of every day with contacts;
+        `around_the_clock`: of every day from the first with contacts to the last."""
+        if around_the_clock:
+            return self._every_interval()
         days: dict[date, list[datetime]] = defaultdict(list)
         for start in self.arrivals:
             days[start.date()].append(start)
@@ -93,3 +100,18 @@ class QueueHistory:
             if count >= max(OPEN_SHARE * days_seen, min(MIN_OPEN_DAYS, days_seen)):
                 open_slots[weekday].add(slot)
         return open_slots
+
+    def _every_interval(self) -> list[tuple[datetime, float]]:
+        if not self.arrivals:
+            return []
+        first, last = min(self.arrivals), max(self.arrivals)
+        # On the first contact's clock (its zone): each day starts at its own midnight.
+        day, points = first.date(), []
+        step = timedelta(minutes=self.interval_minutes)
+        while day <= last.date():
+            start = first.replace(year=day.year, month=day.month, day=day.day, hour=0, minute=0)
+            for slot in range(24 * 60 // self.interval_minutes):
+                moment = start + slot * step
+                points.append((moment, float(self.arrivals.get(moment, 0))))
+            day += timedelta(days=1)
+        return points

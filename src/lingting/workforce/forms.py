@@ -12,7 +12,7 @@ from lingting.core.models import Agent, LeavingReason, Team, User
 from lingting.core.params import BoundedDateField, RowIdsChoiceField
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Queue
-from lingting.workforce.models import POLICY_FIELDS, StaffingPolicy
+from lingting.workforce.models import MAX_MIN_AGENTS, POLICY_FIELDS, OpenHours, StaffingPolicy
 from lingting.workforce.permissions import attrition_agents, attrition_teams, occupancy_agents
 
 MAX_DAYS = 92
@@ -101,6 +101,15 @@ class StaffingPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
     max_occupancy = PercentField(label=_("占用率上限（%）"), required=False)
     max_abandon = PercentField(label=_("放弃率上限（%）"), required=False)
     shrinkage = PercentField(label=_("缩减率（%）"), max_percent=95)
+    # Not sent (a form or a script from before these settings): today's behaviour.
+    open_hours = forms.ChoiceField(label=_("营业时段"), choices=OpenHours.choices, required=False)
+    min_agents = forms.IntegerField(
+        label=_("每个营业时段最少在线坐席"),
+        min_value=0,
+        max_value=MAX_MIN_AGENTS,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "1", "min": "0", "max": str(MAX_MIN_AGENTS)}),
+    )
 
     class Meta:
         model = StaffingPolicy
@@ -126,6 +135,8 @@ class StaffingPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
         for name in ("max_occupancy", "max_abandon"):
             if data.get(name) == 0:
                 self.add_error(name, _("留空表示不设上限；0 永远无法达到"))
+        data["open_hours"] = data.get("open_hours") or OpenHours.LEARNED
+        data["min_agents"] = data.get("min_agents") or 0
         return data
 
 

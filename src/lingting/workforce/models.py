@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +14,7 @@ from lingting.core.models import Agent, Team, User
 from lingting.engine.break_rules import SEED_000_RULES
 from lingting.engine.care import DIFFICULT_RUN, SEED_000_REMINDERS, STRAIN_BREAK
 from lingting.engine.difficulty import standard_insults
+from lingting.engine.pool_hours import OpenHours as EngineOpenHours
 from lingting.interactions.models import Queue
 
 
@@ -91,6 +93,16 @@ class IntervalLength(models.IntegerChoices):
     HOUR = 60, _("60 分钟")
 
 
+class OpenHours(models.TextChoices):
+    """When a queue is open (engine.pool_hours): as its history shows, or every interval."""
+
+    LEARNED = EngineOpenHours.LEARNED.value, _("按历史学习")
+    AROUND_THE_CLOCK = EngineOpenHours.AROUND_THE_CLOCK.value, _("24 小时（每个时段都营业）")
+
+
+MAX_MIN_AGENTS = 100  # a minimum of seats per interval: a language seat or a few, not a floor
+
+
 class StaffingPolicy(models.Model):
     """How a queue is staffed: the model, the targets a planner sets for it and the shrinkage
     between agents on the phones and agents scheduled (issue 14). A queue without a row is
@@ -123,6 +135,13 @@ class StaffingPolicy(models.Model):
     shrinkage = models.FloatField(_("缩减率"), default=0.3)
     aht_s = models.FloatField(_("平均处理时长（秒）"), null=True, blank=True)
     patience_s = models.FloatField(_("平均耐心时长（秒）"), null=True, blank=True)
+    # A small pool on a 24-hour line: its quiet intervals are open, not closed (issue 14).
+    open_hours = models.CharField(
+        _("营业时段"), max_length=16, choices=OpenHours.choices, default=OpenHours.LEARNED
+    )
+    min_agents = models.PositiveSmallIntegerField(
+        _("每个营业时段最少在线坐席"), default=0, validators=[MaxValueValidator(MAX_MIN_AGENTS)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -150,6 +169,8 @@ POLICY_FIELDS = (
     "shrinkage",
     "aht_s",
     "patience_s",
+    "open_hours",
+    "min_agents",
 )
 
 
@@ -622,3 +643,36 @@ class ShiftSwap(models.Model):
     @property
     def is_exchange(self) -> bool:
         return self.returned_shift_id is not None
+
+
+class ShiftLimitReason(models.TextChoices):
+    # 女职工劳动保护特别规定 第九条: 怀孕 7 个月以上 and 第十条: 哺乳未满 1 周岁婴儿, no night work.
+    PREGNANCY = "pregnancy", _("怀孕 7 个月以上（不安排夜班）")
+    NURSING = "nursing", _("哺乳未满 1 周岁的婴儿（不安排夜班）")
+    MEDICAL = "medical", _("医嘱")
+    STUDY = "study", _("在读学习时间")
+    OTHER = "other", _("其他")
+
+
+class ShiftLimit(models.Model):
+    """The shifts an agent may not be rostered on (issue 14): no night shifts (夜班劳动, any
+    hour between 22:00 and 06:00) and/or named shift templates, with the reason, until an
+    optional last day. The roster solver's `Agent.shifts` is every active template but
+    these. One limit per agent; a pregnancy or nursing limit always keeps nights out."""
+
+    agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="shift_limit")
+    no_night = models.BooleanField(_("不排夜班"), default=True)
+    codes = models.JSONField(_("不排的班次"), default=list, blank=True)
+    reason = models.CharField(_("原因"), max_length=16, choices=ShiftLimitReason.choices)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    last_day = models.DateField(_("截止日期"), null=True, blank=True)  # None: until taken back
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agent"]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.reason}"

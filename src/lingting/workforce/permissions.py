@@ -193,3 +193,14 @@ def may_take_swap_step(user: User, step: str, requester: Agent, counterpart: Age
     if step == "withdraw":
         return requester.user_id is not None and requester.user_id == user.pk
     return step in ("approve", "reject") and may_approve_swaps_of(user, requester)
+
+
+# Shift limits (no night shifts for a pregnant or nursing agent, a medical note, a student's
+# hours): entered like leave, by planners for anyone and by a team leader for their teams.
+def shift_limit_agents(user: User) -> QuerySet[Agent]:
+    """The agents whose shift limits `user` reads and sets."""
+    return absence_agents(user)
+
+
+def may_see_shift_limits(user: User) -> bool:
+    return may_see_absences(user)

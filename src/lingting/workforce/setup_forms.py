@@ -18,10 +18,12 @@ from lingting.core.models import Agent, Team, User
 from lingting.core.params import BoundedDateField, RowIdsChoiceField
 from lingting.engine.streaks import add_months
 from lingting.interactions.models import Queue
-from lingting.workforce.models import AbsenceKind, Rotation
+from lingting.workforce.models import AbsenceKind, Rotation, ShiftLimitReason
 from lingting.workforce.permissions import absence_teams
 from lingting.workforce.selectors.setup import leave_agents, rotation_teams_elsewhere
+from lingting.workforce.selectors.shift_limits import shift_codes
 from lingting.workforce.services.setup import MAX_ABSENCE_DAYS, Leave, RotationSetup, ShiftTimes
+from lingting.workforce.services.shift_limits import Limit
 
 HOURS_MINUTES = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*([0-5]\d)\s*$")
 CYCLE_MAX = 64  # Rotation.cycle's max_length
@@ -265,3 +267,49 @@ def skill_levels_posted(
                     % {"agent": agent, "queue": queue.code, "level": text[:20]}
                 )
     return levels, errors
+
+
+class ShiftLimitForm(forms.Form):
+    """An agent's shift limit (services.shift_limits): the agents are the user's, still on
+    the staff; the shifts every template (active first)."""
+
+    agent = AgentChoiceField(
+        label=gettext_lazy("坐席"),
+        queryset=Agent.objects.none(),
+        empty_label=gettext_lazy("选择坐席"),
+        error_messages={"invalid_choice": gettext_lazy("没有这名坐席，或不归您设置")},
+    )
+    reason = forms.ChoiceField(label=gettext_lazy("原因"), choices=ShiftLimitReason.choices)
+    no_night = forms.BooleanField(
+        label=gettext_lazy("不排夜班"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("22:00 至次日 06:00 之间有工作时间的班次都不排"),
+    )
+    codes = forms.MultipleChoiceField(
+        label=gettext_lazy("另外不排的班次"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    last_day = BoundedDateField(
+        label=gettext_lazy("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("留空表示一直有效，直到删除"),
+    )
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: User, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = leave_agents(user, today)  # type: ignore[attr-defined]
+        self.fields["codes"].choices = [(code, code) for code in shift_codes()]  # type: ignore[attr-defined]
+
+    def limit(self) -> Limit:
+        data = self.cleaned_data
+        return Limit(
+            reason=data["reason"],
+            no_night=data["no_night"],
+            codes=data["codes"],
+            note=data["note"],
+            last_day=data["last_day"],
+        )

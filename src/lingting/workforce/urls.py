@@ -1,7 +1,16 @@
 from django.urls import path
 
 from lingting.workforce import views
-from lingting.workforce.views import care, intraday, planning, rosters, setup, staff_import, swaps
+from lingting.workforce.views import (
+    care,
+    intraday,
+    planning,
+    rosters,
+    setup,
+    shift_limits,
+    staff_import,
+    swaps,
+)
 
 app_name = "workforce"
 
@@ -37,6 +46,12 @@ urlpatterns = [
     path("skills/", setup.skills, name="skills"),
     path("absences/", setup.absences, name="absences"),
     path("absences/<id:absence_id>/delete/", setup.absence_remove, name="absence_delete"),
+    path("shift-limits/", shift_limits.shift_limits, name="shift_limits"),
+    path(
+        "shift-limits/<id:agent_id>/delete/",
+        shift_limits.shift_limit_remove,
+        name="shift_limit_delete",
+    ),
     path("rotations/", setup.rotations, name="rotations"),
     path("rotations/new/", setup.rotation, name="rotation_new"),
     path("rotations/<id:rotation_id>/", setup.rotation, name="rotation"),

@@ -31,6 +31,7 @@ from lingting.workforce.models import (
     ShiftTemplate,
     StaffingPolicy,
 )
+from lingting.workforce.selectors.planning import requirement_of
 from tests.conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,13 @@ def test_planner_wu_finds_next_months_forecast_and_a_draft_roster_of_its_first_w
         run = ForecastRun.objects.get(queue__code=code)
         assert (run.first_day, run.last_day) == (date(2027, 1, 1), date(2027, 1, 31))
         assert run.origins > 0  # backtested
+    for code in ("95598-AD", "95598-KB"):  # open around the clock, one seat always manned
+        policy = StaffingPolicy.objects.get(queue__code=code)
+        assert (policy.open_hours, policy.min_agents) == ("around_the_clock", 1)
+        tibetan = ForecastRun.objects.get(queue__code=code)
+        assert tibetan.intervals.count() == 31 * 48
+        requirement = requirement_of(tibetan, policy)
+        assert min(row.agents for row in requirement.rows) == 1
     mandarin = ForecastRun.objects.get(queue__code="95598")
     assert mandarin.warnings == []
     assert 60 < (mandarin.patience_s or 0) < 300  # estimated from the line's abandons
@@ -120,7 +128,12 @@ def test_planner_wu_finds_next_months_forecast_and_a_draft_roster_of_its_first_w
     shifts = list(roster.shifts.select_related("agent__team", "queue"))
     teams = {s.agent.team.code for s in shifts if s.agent.team}
     assert teams == set(RotationTeam.objects.values_list("team__code", flat=True))
-    assert {s.queue.code for s in shifts if s.queue} == {"95598", "95598-AD"}
+    assert {s.queue.code for s in shifts if s.queue} == {"95598", "95598-AD", "95598-KB"}
+    kham = [s for s in shifts if s.queue and s.queue.code == "95598-KB"]
+    assert len(kham) >= 4  # the single speaker's shifts of the week, at the 康巴 seat
+    assert {s.agent.code for s in kham} == set(
+        AgentSkill.objects.filter(queue__code="95598-KB").values_list("agent__code", flat=True)
+    )
     for absence in Absence.objects.filter(first_day__lte=roster.last_day):
         days = (absence.last_day - absence.first_day).days + 1
         off = {absence.first_day + timedelta(n) for n in range(days)}

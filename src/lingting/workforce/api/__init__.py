@@ -4,7 +4,7 @@ leave), each in its own module with its own router."""
 
 from ninja import Router
 
-from lingting.workforce.api import attrition, intraday, planning, setup, swaps
+from lingting.workforce.api import attrition, intraday, planning, setup, shift_limits, swaps
 
 router = Router(tags=["workforce"])
 router.add_router("", planning.router)
@@ -12,3 +12,4 @@ router.add_router("", intraday.router)
 router.add_router("", attrition.router)
 router.add_router("", setup.router)
 router.add_router("", swaps.router)
+router.add_router("", shift_limits.router)

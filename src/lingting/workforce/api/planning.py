@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from lingting.core.params import ApiDate, RowId
 from lingting.core.permissions import request_user, require
 from lingting.interactions.models import Queue
-from lingting.workforce.models import POLICY_FIELDS, ForecastRun
+from lingting.workforce.models import MAX_MIN_AGENTS, POLICY_FIELDS, ForecastRun
 from lingting.workforce.permissions import may_plan
 from lingting.workforce.selectors.planning import (
     forecast_runs,
@@ -46,6 +46,14 @@ class PolicyIn(Schema):
     shrinkage: float = Field(0.3, ge=0, lt=1)
     aht_s: float | None = Field(None, gt=0, description="null: the queue's history")
     patience_s: float | None = Field(None, gt=0, description="null: estimated from history")
+    open_hours: Literal["learned", "around_the_clock"] = Field(
+        "learned",
+        description="learned: open where the history had calls; around_the_clock: every "
+        "interval open, a quiet one forecast near zero (a small pool on a 24-hour line)",
+    )
+    min_agents: int = Field(
+        0, ge=0, le=MAX_MIN_AGENTS, description="agents on the phones in every open interval"
+    )
 
 
 class PolicyOut(PolicyIn):

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from lingting.engine.erlang import AbandonmentFigures, ErlangError, QueueFigures
 from lingting.engine.erlang import ServiceLevelBasis as EngineBasis
 from lingting.engine.kpis import handle_from_times, wait_from_times
+from lingting.engine.pool_hours import staff_at_least
 from lingting.engine.queue_history import QueueHistory
-from lingting.engine.staffing import Model, Queue, Targets, scheduled_agents, staff
+from lingting.engine.staffing import Model, Queue, Targets, scheduled_agents
 from lingting.interactions.models import Contact
 from lingting.interactions.models import Queue as AcdQueue
 from lingting.workforce.models import ForecastInterval, ForecastRun, StaffingModel, StaffingPolicy
@@ -230,8 +231,9 @@ def _staffed(
     patience_s: float | None,
     interval_minutes: int,
 ) -> RequirementRow:
-    """The interval staffed; its length is the forecast's (a policy changed since then to
-    other intervals does not make 30 minutes of calls into 15)."""
+    """The interval staffed, with no fewer agents than the policy's minimum; its length is
+    the forecast's (a policy changed since then to other intervals does not make 30 minutes
+    of calls into 15)."""
     traffic = interval.forecast * aht_s / (interval_minutes * 60)
     queue = Queue(
         model=Model(policy.model),
@@ -242,9 +244,9 @@ def _staffed(
         basis=EngineBasis(policy.service_level_basis),
         short_abandon_s=policy.short_abandon_s,
     )
-    if traffic == 0:
+    if traffic == 0 and not policy.min_agents:
         return _unstaffed(interval)
-    result = staff(queue, targets)
+    result = staff_at_least(queue, targets, policy.min_agents)
     figures = result.figures
     assert isinstance(figures, QueueFigures | AbandonmentFigures)
     return RequirementRow(
@@ -265,7 +267,7 @@ def _staffed(
 
 
 def _unstaffed(interval: ForecastInterval) -> RequirementRow:
-    """An interval nobody is expected to call in needs nobody."""
+    """An interval nobody is expected to call in needs nobody (where no minimum is set)."""
     return RequirementRow(
         starts_at=interval.starts_at,
         calls=interval.forecast,

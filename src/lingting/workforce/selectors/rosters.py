@@ -23,10 +23,12 @@ from lingting.workforce.models import (
     Roster,
     RosterShift,
     RosterStatus,
+    ShiftLimit,
     ShiftPreference,
     ShiftTemplate,
 )
 from lingting.workforce.permissions import may_plan, roster_agents
+from lingting.workforce.selectors.shift_limits import shift_limits_over
 
 DAY = timedelta(days=1)
 SCHEDULE_DAYS_AHEAD = 14
@@ -61,6 +63,7 @@ class GridRow:
     wished_off: list[bool] = field(default_factory=list)  # per day: the agent asked it off
     statutory_hours: float = 0.0  # clock hours on 法定节假日 (paid 300 %)
     rest_day_hours: float = 0.0  # clock hours on other days off (200 % or time off)
+    limit: ShiftLimit | None = None  # shifts the agent may not work, in force over the roster
 
     @property
     def days(self) -> list[tuple[Cell | None, bool]]:
@@ -112,10 +115,12 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
     ).values_list("agent_id", "day")
     wished = {(agent_id, day) for agent_id, day in wishes}
     calendar = business_calendar()
+    limits = shift_limits_over(rows, roster.first_day)
     for agent_id, row in rows.items():
         row.wished_off = [(agent_id, day) in wished for day in days]
         by_kind = day_kind_hours(spans[agent_id], statutory=grid.statutory, calendar=calendar)
         row.statutory_hours, row.rest_day_hours = by_kind.statutory, by_kind.rest_day
+        row.limit = limits.get(agent_id)
     grid.rows = list(rows.values())
     return grid
 

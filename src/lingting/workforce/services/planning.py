@@ -25,6 +25,7 @@ from lingting.workforce.models import (
     POLICY_FIELDS,
     ForecastInterval,
     ForecastRun,
+    OpenHours,
     StaffingPolicy,
 )
 from lingting.workforce.selectors.planning import queue_history, staffing_policy_of
@@ -73,7 +74,7 @@ def forecast_build(*, queue: Queue, first: date, last: date, actor: User | None)
     """Forecast `queue`'s contacts from `first` to `last` from its stored history, with the
     policy's interval length and the center's business calendar, and store it."""
     policy = staffing_policy_of(queue)
-    built = _forecast(queue, first, last, policy.interval_minutes, policy.closed_on_holidays)
+    built = _forecast(queue, first, last, policy)
     interval = policy.interval_minutes
     with transaction.atomic():
         run = ForecastRun.objects.create(
@@ -114,11 +115,10 @@ def forecast_build(*, queue: Queue, first: date, last: date, actor: User | None)
     return run
 
 
-def _forecast(
-    queue: Queue, first: date, last: date, interval: int, closed_on_holidays: bool
-) -> _Built:
+def _forecast(queue: Queue, first: date, last: date, policy: StaffingPolicy) -> _Built:
+    interval = policy.interval_minutes
     history = queue_history(queue, until=first, interval_minutes=interval)
-    points = history.points()
+    points = history.points(around_the_clock=policy.open_hours == OpenHours.AROUND_THE_CLOCK)
     if not points:
         raise ForecastError(f"{queue} has no offered contacts in the weeks before {first}")
     try:
@@ -127,7 +127,7 @@ def _forecast(
             first=first,
             last=last,
             interval_minutes=interval,
-            calendar=business_calendar() if closed_on_holidays else None,
+            calendar=business_calendar() if policy.closed_on_holidays else None,
         )
     except ArrivalsError as exc:
         raise ForecastError(str(exc)) from exc

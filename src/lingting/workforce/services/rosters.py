@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from lingting.engine.breaks import StaffingInterval, plan_breaks
 from lingting.engine.rotation import RotationPattern
 from lingting.engine.rotation import ShiftTemplate as EngineTemplate
 from lingting.engine.rotation import Team as RotationPlace
+from lingting.engine.shift_limits import allowed_shifts
 from lingting.interactions.models import Queue
 from lingting.workforce.models import (
     Absence,
@@ -40,10 +41,12 @@ from lingting.workforce.models import (
     RosterShift,
     RosterStatus,
     RotationTeam,
+    ShiftLimit,
     ShiftPreference,
     ShiftTemplate,
 )
 from lingting.workforce.selectors.planning import requirement_of, staffing_policy_of
+from lingting.workforce.selectors.shift_limits import shift_limits_over
 
 ROSTER_TIME_LIMIT_S = 20.0  # a week's, the time a longer plan gets per week up to the most
 ROSTER_MOST_TIME_LIMIT_S = 40.0  # a month's: the engine solves it a week at a time
@@ -129,19 +132,13 @@ def _inputs(first: date, last: date, queues: Sequence[Queue], time_limit_s: floa
         raise RosterInputError(_("请至少选择一个 ACD 组"))
     needs, interval = _needs(first, last, queues)
     agents = _agents(queues, first, last)
-    templates = tuple(
-        EngineTemplate(
-            code=t.code,
-            start=timedelta(minutes=t.start_minutes),
-            length=timedelta(minutes=t.length_minutes),
-        )
-        for t in ShiftTemplate.objects.filter(is_active=True)
-    )
+    templates = _active_templates()
     if not templates:
         raise RosterInputError(_("还没有启用的班次：先在班次设置中添加"))
     rotating = set(RotationTeam.objects.values_list("team__code", flat=True))
+    facts = _agent_facts(agents, first, last)
     engine_agents = tuple(
-        _engine_agent(agent, first, last, rotating=rotating) for agent in agents.values()
+        _agent_as_solved(agent, facts, templates, rotating=rotating) for agent in agents.values()
     )
     baseline_agents, baseline = _rotation_baseline(engine_agents, agents, templates, first, last)
     request = rostering.RosterRequest(
@@ -205,33 +202,83 @@ def _agents(queues: Sequence[Queue], first: date, last: date) -> dict[int, Staff
     return agents
 
 
+@dataclass(slots=True)
+class _AgentFacts:
+    """What the solver reads of the agents of a roster, read once for all of them (a query
+    per kind, however many agents), by agent id."""
+
+    skills: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    leave: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
+    wishes: dict[int, list[ShiftPreference]] = field(default_factory=lambda: defaultdict(list))
+    days_off: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
+    limits: dict[int, ShiftLimit] = field(default_factory=dict)
+
+
+def _agent_facts(agents: dict[int, StaffAgent], first: date, last: date) -> _AgentFacts:
+    ids = list(agents)
+    facts = _AgentFacts(limits=shift_limits_over(ids, first))
+    for agent_id, code in AgentSkill.objects.filter(agent__in=ids).values_list(
+        "agent", "queue__code"
+    ):
+        facts.skills[agent_id].add(code)
+    for absence in Absence.objects.filter(agent__in=ids, first_day__lte=last, last_day__gte=first):
+        day = max(absence.first_day, first)
+        while day <= min(absence.last_day, last):
+            facts.leave[absence.agent_id].add(day)
+            day += timedelta(days=1)
+    for wish in ShiftPreference.objects.filter(agent__in=ids):
+        facts.wishes[wish.agent_id].append(wish)
+    for agent_id, day in DayOffWish.objects.filter(
+        agent__in=ids, day__range=(first, last)
+    ).values_list("agent", "day"):
+        facts.days_off[agent_id].add(day)
+    return facts
+
+
+def _active_templates() -> tuple[EngineTemplate, ...]:
+    return tuple(
+        EngineTemplate(
+            code=t.code,
+            start=timedelta(minutes=t.start_minutes),
+            length=timedelta(minutes=t.length_minutes),
+        )
+        for t in ShiftTemplate.objects.filter(is_active=True)
+    )
+
+
 def _engine_agent(
     agent: StaffAgent, first: date, last: date, *, rotating: set[str]
 ) -> rostering.Agent:
+    """One agent as the solver reads them, from `first` to `last` (a swap's rule check)."""
+    facts = _agent_facts({agent.pk: agent}, first, last)
+    return _agent_as_solved(agent, facts, _active_templates(), rotating=rotating)
+
+
+def _agent_as_solved(
+    agent: StaffAgent,
+    facts: _AgentFacts,
+    templates: tuple[EngineTemplate, ...],
+    *,
+    rotating: set[str],
+) -> rostering.Agent:
     """The agent as the solver reads them. A team on a rotation (四班三运转, 42 h a week on
     average) works under 综合计算工时, whose hours count over the cycle: no weekly cap; the
-    others under 标准工时, 40 h a week (劳动法第三十六条)."""
-    skills = frozenset(AgentSkill.objects.filter(agent=agent).values_list("queue__code", flat=True))
-    leave: set[date] = set()
-    for absence in Absence.objects.filter(agent=agent, first_day__lte=last, last_day__gte=first):
-        day = max(absence.first_day, first)
-        while day <= min(absence.last_day, last):
-            leave.add(day)
-            day += timedelta(days=1)
-    wishes = list(ShiftPreference.objects.filter(agent=agent))
+    others under 标准工时, 40 h a week (劳动法第三十六条). A shift limit (no nights) leaves
+    out the templates the agent may not work."""
+    wishes = facts.wishes.get(agent.pk, [])
+    limit = facts.limits.get(agent.pk)
     return rostering.Agent(
         id=agent.code,
-        skills=skills,
+        skills=frozenset(facts.skills.get(agent.pk, ())),
         team=agent.team.code if agent.team else None,
         week_max_hours=None if agent.team and agent.team.code in rotating else STANDARD_WEEK_HOURS,
-        leave=frozenset(leave),
+        leave=frozenset(facts.leave.get(agent.pk, ())),
+        shifts=None
+        if limit is None
+        else allowed_shifts(templates, no_night=limit.no_night, excluded=limit.codes),
         prefers=frozenset(wish.code for wish in wishes if wish.prefers),
         avoids=frozenset(wish.code for wish in wishes if not wish.prefers),
-        wishes_off=frozenset(
-            DayOffWish.objects.filter(agent=agent, day__range=(first, last)).values_list(
-                "day", flat=True
-            )
-        ),
+        wishes_off=frozenset(facts.days_off.get(agent.pk, ())),
     )
 
 
@@ -244,7 +291,7 @@ def _rotation_baseline(
 ) -> tuple[tuple[rostering.Agent, ...], dict[tuple[str, date], str | None] | None]:
     """Exceptions mode where the agents' teams walk a rotation (四班三运转): the rotation's
     days are the baseline and the solver changes as few as it must (their members have no
-    weekly cap: see `_engine_agent`)."""
+    weekly cap: see `_agent_as_solved`)."""
     teams = {a.team.code for a in agents.values() if a.team is not None}
     places = list(RotationTeam.objects.filter(team__code__in=teams).select_related("rotation"))
     rotations = {place.rotation for place in places}

@@ -108,7 +108,16 @@ def swap_check(
         returned=_worked(returned_shift) if returned_shift else None,
     )
     names = {giver.code: giver.name or giver.code, taker.code: taker.name or taker.code}
-    return [breach_text(breach, names) for breach in check_swap(swap)]
+    moves = [(schedules[taker.pk], shift)]
+    if returned_shift is not None:
+        moves.append((schedules[giver.pk], returned_shift))
+    return [breach_text(breach, names) for breach in check_swap(swap)] + [
+        _("%(agent)s 有班次限制，不能上 %(shift)s")
+        % {"agent": names[schedule.agent.id], "shift": moved.code}
+        for schedule, moved in moves
+        # A shift limit (no nights, say): the shifts the roster would never give them.
+        if schedule.agent.shifts is not None and moved.code not in schedule.agent.shifts
+    ]
 
 
 def _window(first: date, last: date) -> tuple[date, date]:
