@@ -363,6 +363,22 @@ def test_requests_that_cannot_be_forecast_are_refused_with_a_reason(
         forecast_arrivals(history, first=first, last=last, interval_minutes=interval, calendar=None)
 
 
+def test_a_tiny_pools_scattered_half_hour_rows_are_not_read_as_coarse_rows() -> None:
+    # A Tibetan pool's few calls a day: half-hourly rows, but only at 09:00, 14:30 and 20:00,
+    # 330 minutes apart; their minutes from midnight say half hours, so half hours it is.
+    history = [
+        (datetime.combine(date(2026, 3, 2) + timedelta(days=offset), clock), 1.0)
+        for offset in range(28)
+        for clock in (time(9), time(14, 30), time(20))
+    ]
+
+    result = forecast_arrivals(
+        history, first=date(2026, 3, 30), last=date(2026, 3, 30), interval_minutes=30, calendar=None
+    )
+
+    assert clocks_on(result, date(2026, 3, 30)) == [time(9), time(14, 30), time(20)]
+
+
 def test_hourly_rows_are_not_spread_over_quarter_hours() -> None:
     history = arrivals(date(2026, 3, 2), date(2026, 3, 27), office(80.0), step=60)
 

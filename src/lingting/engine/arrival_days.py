@@ -30,8 +30,8 @@ per weekday and, with a business calendar, from the Chinese calendar: official d
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -259,12 +259,16 @@ def _on_clock(moment: datetime, zone: tzinfo | None) -> datetime:
 
 
 def _check_granularity(moments: list[datetime], interval_minutes: int) -> None:
-    """The history's own interval must fit the one asked: its rows on one day are spaced by
-    multiples of it (the greatest common step); a day with one row says nothing of it."""
+    """The history's own interval must fit the one asked: its rows sit on multiples of it
+    from midnight (the greatest common divisor of their minutes of the day), so hourly rows
+    are never spread over half hours. The minutes from midnight, not the gaps between rows:
+    a tiny pool's calls at 09:00, 14:30 and 20:00 are 330 minutes apart but half-hourly rows.
+    A day with one row says nothing of it (a lone 09:00 would read as 180-minute rows)."""
+    rows_per_day = Counter(moment.date() for moment in moments)
     step = 0
-    for previous, moment in itertools.pairwise(moments):
-        if previous.date() == moment.date():
-            step = math.gcd(step, int((moment - previous).total_seconds()) // 60)
+    for moment in moments:
+        if rows_per_day[moment.date()] > 1:
+            step = math.gcd(step, moment.hour * 60 + moment.minute, MINUTES_PER_DAY)
     if step and interval_minutes % step:
         raise ArrivalsError(
             f"the history counts per {step} minutes, which does not add up to intervals of "
