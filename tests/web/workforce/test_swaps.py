@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -299,6 +301,28 @@ def test_a_request_whose_shift_has_started_expires(
     assert "班次已开始，不能再换班" in answer
     swap.refresh_from_db()
     assert swap.status == SwapStatus.EXPIRED
+
+
+def test_the_hourly_job_closes_a_request_nobody_answered_and_tells_both(
+    client_for: ClientFor, org: Org, roster: Roster, agent_li: User, agent_zhang: User
+) -> None:
+    li, zhang = org.agents["A1001"], org.agents["A1002"]
+    ask(client_for(agent_li), put(roster, li, 0), zhang)
+    ask(client_for(agent_li), put(roster, li, 2), zhang)
+    waiting, not_yet = ShiftSwap.objects.order_by("pk")
+
+    with time_machine.travel(datetime(2026, 10, 12, 8, 10, tzinfo=SHANGHAI), tick=False):
+        call_command("swaps_expire", stdout=StringIO())
+        call_command("swaps_expire", stdout=StringIO())  # a second run closes nothing more
+
+    waiting.refresh_from_db()
+    not_yet.refresh_from_db()
+    assert (waiting.status, not_yet.status) == (SwapStatus.EXPIRED, SwapStatus.PROPOSED)
+    assert waiting.decision_note == "班次已开始，不能再换班"
+    for user in (agent_li, agent_zhang):
+        told = Notification.objects.filter(user=user, text__contains="已失效").count()
+        assert told == 1
+    assert AuditEvent.objects.filter(action="shift_swap.expired").count() == 1
 
 
 def test_who_sees_and_decides_which_swap(

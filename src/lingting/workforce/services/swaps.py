@@ -378,6 +378,27 @@ def _still_open(swap: ShiftSwap, statuses: tuple[str, ...], now: datetime) -> No
         )
 
 
+def swaps_expire(*, now: datetime) -> int:
+    """Close the open swaps that can no longer go ahead (a shift started, the roster was
+    replaced, a shift changed hands) and tell the agents, so a request nobody answered does
+    not sit "waiting" in anyone's list; the number closed. Pages already show such a swap as
+    expired; this stores it (the scheduler's job "swaps", hourly)."""
+    closed = 0
+    waiting = ShiftSwap.objects.filter(status__in=OPEN).select_related(
+        "requester__user", "counterpart__user", "shift__roster", "returned_shift__roster"
+    )
+    for swap in waiting:
+        if stale := swap_stale_reason(swap, now):
+            with transaction.atomic():
+                _close(swap, None, SwapStatus.EXPIRED, stale)
+                for agent in (swap.requester, swap.counterpart):
+                    _tell(
+                        agent, _("换班 %(shift)s 已失效：%(why)s") % (_words(swap) | {"why": stale})
+                    )
+            closed += 1
+    return closed
+
+
 def _close(swap: ShiftSwap, actor: User | None, status: str, note: str) -> None:
     with transaction.atomic():
         swap.status = status
