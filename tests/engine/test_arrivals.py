@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 import numpy as np
 import pytest
 
-from lingting.engine.arrival_days import month_positions
+from lingting.engine.arrival_days import month_positions, positions_through, read_history
+from lingting.engine.arrival_methods import Known, Target, candidate_methods
 from lingting.engine.arrivals import (
     ArrivalForecast,
     ArrivalsError,
@@ -418,3 +419,142 @@ def test_the_day_after_a_closure_does_not_teach_a_busier_weekday() -> None:
 
     mean = sum(row.forecast for row in result.rows) / len(result.rows)
     assert mean == pytest.approx(40.0, rel=0.04)
+
+
+# --- the latest day carried over to short leads ------------------------------------------
+
+
+def ar_day_effects(first: date, last: date, phi: float, *, seed: int) -> dict[date, float]:
+    """An AR(1) deviation of each weekday's log total (innovations of sd 0.08), Mondays
+    following Fridays as the next open day."""
+    rng = np.random.default_rng(seed)
+    effects: dict[date, float] = {}
+    previous = 0.0
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        if day.weekday() < 5:
+            previous = phi * previous + rng.normal(0.0, 0.08)
+            effects[day] = previous
+    return effects
+
+
+def office_with(effects: dict[date, float], *, calls: float = 200.0) -> Rate:
+    def rate(day: date, clock: time) -> float | None:
+        base = office(calls)(day, clock)
+        return None if base is None else base * math.exp(effects[day])
+
+    return rate
+
+
+def actual_total(history: History, day: date) -> float:
+    return sum(count for moment, count in history if moment.date() == day)
+
+
+def fitted_totals(
+    history: History, name: str, days: list[date], calendar: BusinessCalendar | None = None
+) -> list[float]:
+    """The day totals method `name` forecasts for `days`, fitted on the whole history."""
+    read = read_history(history, interval_minutes=15, calendar=calendar)
+    known = Known(masks=read.rules.masks, positions=positions_through(read, max(days)))
+    method = next(m for m in candidate_methods(read.table) if m.name == name)
+    predict = method.fit(read.table, known)
+    kinds = [read.rules.kind_of(day) for day in days]
+    targets = [
+        Target(day, kind, known.positions[day])
+        for day, kind in zip(days, kinds, strict=True)
+        if kind is not None
+    ]
+    return [float(predict(target).sum()) for target in targets]
+
+
+LAST_DAY = date(2026, 6, 24)  # a Wednesday: leads 1 and 2 are Thursday and Friday
+FIRST_DAY = LAST_DAY - timedelta(weeks=40) + timedelta(days=3)  # a Monday
+
+
+def test_the_latest_days_deviation_carries_into_short_leads_as_phi_to_the_lead() -> None:
+    # Day totals with an AR(1) deviation, φ = 0.7; then four quiet weeks at the level, and
+    # the last three days 20% above it.
+    effects = ar_day_effects(FIRST_DAY, LAST_DAY, 0.7, seed=3)
+    for back in range(4 * 7):
+        day = LAST_DAY - timedelta(days=back)
+        if day in effects:
+            effects[day] = math.log(1.2) if back < 3 else 0.0
+    history = arrivals(FIRST_DAY, LAST_DAY, office_with(effects))
+    days = [LAST_DAY, *(LAST_DAY + timedelta(days=n) for n in (1, 2, 5, 30))]  # 5: Monday
+
+    plain = fitted_totals(history, "daily_profile", days)
+    carried = fitted_totals(history, "daily_profile_ar", days)
+
+    # What the process itself expects: 1.2^(0.7^h) times the level (200 calls × 32
+    # intervals), 0.7× and 0.49× of the deviation carried into the next two open days.
+    level = 200.0 * 32
+    assert carried[1] == pytest.approx(level * 1.2**0.7, rel=0.02)
+    assert carried[2] == pytest.approx(level * 1.2**0.49, rel=0.02)
+    # The model's 4-week level has already taken some of the last days in (the plain model
+    # is above 1.0×), so what is carried is a share φ^h of the last day's deviation from
+    # that level, with φ fitted somewhat under the process's 0.7.
+    deviation = math.log(actual_total(history, LAST_DAY) / plain[0])
+    shares = [math.log(c / p) / deviation for c, p in zip(carried[1:4], plain[1:4], strict=True)]
+    phi = shares[0]
+    assert 0.5 < phi < 0.7
+    assert shares[1:] == pytest.approx([phi**2, phi**3])  # Monday is the third open day on
+    assert plain[1] == pytest.approx(level * 1.03, rel=0.02)
+    assert carried[4] == plain[4]  # a month on, nothing is left: the plain model
+
+
+def test_a_history_without_autocorrelation_carries_nothing_over() -> None:
+    effects = ar_day_effects(FIRST_DAY, LAST_DAY, 0.0, seed=5)
+    history = arrivals(FIRST_DAY, LAST_DAY, office_with(effects))
+    days = [LAST_DAY + timedelta(days=n) for n in (1, 2, 5)]
+
+    plain = fitted_totals(history, "daily_profile", days)
+    carried = fitted_totals(history, "daily_profile_ar", days)
+
+    assert carried == plain  # φ is fitted at 0
+
+
+def test_a_deviation_fades_through_the_days_a_holiday_closes() -> None:
+    # Deviations of φ = 0.8 to Wednesday 2026-09-30, its last day 50% busier; National Day
+    # closes Oct 1–7 (five weekdays), so Thursday Oct 8 is the sixth day the week would have
+    # opened, and the make-up Saturday Oct 10 the eighth.
+    last = date(2026, 9, 30)
+    effects = ar_day_effects(last - timedelta(weeks=40) + timedelta(days=5), last, 0.8, seed=3)
+    effects[last] = math.log(1.5)
+    history = arrivals(min(effects), last, office_with(effects))
+    calendar = BusinessCalendar.from_package([2025, 2026])
+    days = [last, date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)]
+
+    plain = fitted_totals(history, "daily_profile", days, calendar)
+    carried = fitted_totals(history, "daily_profile_ar", days, calendar)
+
+    deviation = math.log(actual_total(history, last) / plain[0])
+    logs = [math.log(c / p) for c, p in zip(carried[1:], plain[1:], strict=True)]
+    phi = logs[1] / logs[0]
+    assert 0.6 < phi < 0.8  # fitted, for a process of 0.8
+    assert logs[0] == pytest.approx(phi**6 * deviation)
+    assert logs[2] == pytest.approx(phi * logs[1])  # the make-up Saturday: one step on
+
+
+def test_the_backtest_carries_the_latest_day_over_for_short_leads_only() -> None:
+    effects = ar_day_effects(FIRST_DAY, LAST_DAY, 0.7, seed=3)
+    history = arrivals(FIRST_DAY, LAST_DAY, office_with(effects))
+
+    result = forecast_arrivals(
+        history, first=LAST_DAY + timedelta(days=1), last=LAST_DAY + timedelta(weeks=4),
+        calendar=None,
+    )  # fmt: skip
+
+    by_band = {band.label: band for band in result.bands}
+    short = by_band["1–2"]
+    assert short.tested
+    assert short.method.endswith("_ar")
+    at_lead_one = {score.method: score.wape for score in result.backtest if score.lead_days == 1}
+    plain = "daily_profile_month" if short.method == "daily_month_ar" else "daily_profile"
+    carried, without = at_lead_one[short.method], at_lead_one[plain]
+    assert carried is not None
+    assert without is not None
+    assert carried < 0.93 * without  # a day ahead, the latest day saves 7% of the error and more
+    assert not by_band["15–28"].method.endswith("_ar")  # far ahead nothing is carried over
+    lead_one = [row for row in result.rows if row.lead_days == 1]
+    assert lead_one
+    assert all(row.method == short.method for row in lead_one)

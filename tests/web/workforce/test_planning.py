@@ -18,6 +18,7 @@ from lingting.engine.calendars import official_days
 from lingting.interactions.models import Contact, Queue
 from lingting.workforce.models import ForecastInterval, ForecastRun, StaffingPolicy
 from lingting.workforce.selectors.planning import requirement_of, staffing_policy_of
+from lingting.workforce.templatetags.workforce import forecast_method
 from tests.conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,9 @@ def test_the_planner_forecasts_a_queue_on_the_national_day_calendar(
     body = page.content.decode()
     assert "2026-09-28、2026-10-08 是法定假期后的第一个营业日" in body
     assert "forecast-bands" in body
+    chosen = run.bands[0]["method"]  # said in words, with the method's name beside them
+    assert f"{forecast_method(chosen)} <code>{chosen}</code>" in body
+    assert forecast_method(chosen) != chosen
     assert "requirement-intervals" in body
     assert AuditEvent.objects.filter(action="forecast.build", actor=planner_qian).exists()
 

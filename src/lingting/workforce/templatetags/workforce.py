@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lingting.engine.occupancy import StateTotals
 from lingting.workforce.intraday_document import activity_name, did_text
@@ -116,3 +117,23 @@ def adherence_did(did: tuple[tuple[str, float], ...]) -> str:
 def scheduled_activity(activity: str) -> str:
     """What the schedule asked for (work, break, off) in words."""
     return activity_name(activity)
+
+
+_FORECAST_METHODS = {
+    "last_week": gettext_lazy("上周同一天"),
+    "mean_4w": gettext_lazy("近 4 周同星期几的均值"),
+    "median_4w": gettext_lazy("近 4 周同星期几的中位数"),
+    "mean_8w": gettext_lazy("近 8 周同星期几的均值"),
+    "median_8w": gettext_lazy("近 8 周同星期几的中位数"),
+    "daily_profile": gettext_lazy("日总量 × 日内分布"),
+    "daily_profile_ar": gettext_lazy("日总量 × 日内分布，延续最近一天的偏离"),
+    "daily_profile_month": gettext_lazy("日总量 × 日内分布，含月初月末"),
+    "daily_month_ar": gettext_lazy("日总量 × 日内分布，含月初月末，延续最近一天的偏离"),
+    "same_weekday_mean": gettext_lazy("同星期几的历史均值"),
+}
+
+
+@register.filter
+def forecast_method(name: str) -> str:
+    """A forecast method (engine.arrival_methods) in words; an unknown name as it is."""
+    return str(_FORECAST_METHODS.get(name, name))
