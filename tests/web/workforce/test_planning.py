@@ -117,6 +117,15 @@ def test_the_planner_forecasts_a_queue_on_the_national_day_calendar(
     chosen = run.bands[0]["method"]  # said in words, with the method's name beside them
     assert f"{forecast_method(chosen)} <code>{chosen}</code>" in body
     assert forecast_method(chosen) != chosen
+    # Every candidate is shown against the others, band by band, the chosen one in bold: the
+    # planner sees what the choice beat (the naive yardsticks among them).
+    scores = run.bands[0]["methods"]
+    assert {"last_week", "median_8w", chosen} <= set(scores)
+    assert scores[chosen] == min(wape for wape in scores.values() if wape is not None)
+    methods = body[body.index('id="forecast-methods"') :]
+    assert methods.count("<tr data-method=") == len(scores)
+    assert f'<tr data-method="{chosen}">' in methods
+    assert "<strong>" in methods.split(f'data-method="{chosen}"')[1].split("</tr>")[0]
     assert "requirement-intervals" in body
     assert AuditEvent.objects.filter(action="forecast.build", actor=planner_qian).exists()
 

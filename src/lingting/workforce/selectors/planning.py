@@ -8,6 +8,7 @@ shows at once, and no stored figure can disagree with the policy beside it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -125,6 +126,41 @@ def forecast_runs(*, queue_code: str | None = None) -> QuerySet[ForecastRun]:
     """Forecasts, newest first, of the queue with that ACD code or of all queues."""
     runs = ForecastRun.objects.select_related("queue")
     return runs if queue_code is None else runs.filter(queue__code=queue_code)
+
+
+@dataclass(frozen=True, slots=True)
+class MethodScores:
+    """One candidate method's backtest WAPE in each band of lead days (None: not scored)."""
+
+    method: str
+    wapes: list[float | None]
+    chosen: list[bool]
+
+    @property
+    def cells(self) -> list[tuple[float | None, bool]]:
+        return list(zip(self.wapes, self.chosen, strict=True))
+
+
+def backtest_comparison(run: ForecastRun) -> list[MethodScores]:
+    """Every candidate method against the others, band by band, as the backtest scored them
+    (None where a band was not tested), best overall first; empty for a run stored before
+    every method's score was kept."""
+    bands = run.bands
+    methods = {name for band in bands for name in band.get("methods", {})}
+    rows = [
+        MethodScores(
+            method=name,
+            wapes=[band.get("methods", {}).get(name) for band in bands],
+            chosen=[band["method"] == name for band in bands],
+        )
+        for name in methods
+    ]
+    return sorted(rows, key=lambda row: (_mean_scored(row.wapes), row.method))
+
+
+def _mean_scored(wapes: list[float | None]) -> float:
+    scored = [wape for wape in wapes if wape is not None]
+    return sum(scored) / len(scored) if scored else math.inf
 
 
 @dataclass(frozen=True, slots=True)

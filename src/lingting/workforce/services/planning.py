@@ -160,6 +160,7 @@ def _band(band: BandChoice) -> dict[str, Any]:
         "wape": band.wape,
         "mape": band.mape,
         "tested": band.tested,
+        "methods": dict(band.method_wapes),  # every candidate's WAPE, so the choice can be read
     }
 
 

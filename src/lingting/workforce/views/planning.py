@@ -20,6 +20,7 @@ from lingting.workforce.forms import ForecastForm, StaffingPolicyForm, form_erro
 from lingting.workforce.permissions import may_plan
 from lingting.workforce.planning_document import planning_document
 from lingting.workforce.selectors.planning import (
+    backtest_comparison,
     latest_forecast,
     next_week,
     planning_queues,
@@ -68,6 +69,7 @@ def _queue_plan(request: HttpRequest, queue: AcdQueue) -> dict[str, object]:
     }
     if run is None:
         return plan
+    plan["comparison"] = backtest_comparison(run)
     requirement = requirement_of(run, policy)
     days = [total.day for total in requirement.days]
     day = _chosen_day(request, days)
