@@ -149,6 +149,9 @@ def test_hours_by_date_keeps_the_zone_of_aware_times() -> None:
     }
 
 
-def test_years_before_2008_are_refused_with_the_reason() -> None:
+def test_years_outside_the_rules_and_the_lunar_tables_are_refused_with_the_reason() -> None:
     with pytest.raises(StatutoryRulesUnknown, match="2007"):
         statutory_days(2007)
+    with pytest.raises(StatutoryRulesUnknown, match="2099"):
+        statutory_days(2100)  # past the lunar tables: a clear refusal, not a crash
+    assert statutory_days(2099)[0].name == "元旦"

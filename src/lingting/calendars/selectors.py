@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from lingting.calendars.models import CalendarDay, CalendarYear, DayKind
 from lingting.engine.calendars import BusinessCalendar, WorkingHours
-from lingting.engine.statutory import FIRST_YEAR as STATUTORY_RULES_FROM
-from lingting.engine.statutory import statutory_days
+from lingting.engine.statutory import statutory_days, statutory_known
 
 WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in Nov or Dec
 
@@ -97,8 +96,8 @@ def year_grids(year: int) -> list[MonthGrid]:
     blocks = _holiday_blocks(year, cal, rows)
     statutory = (
         {day.date: day.name for day in statutory_days(year)}
-        if year >= STATUTORY_RULES_FROM
-        else {}  # older rules: not computed
+        if statutory_known(year)
+        else {}  # older rules, or past the lunar tables: not computed
     )
     grids = []
     weeks_of = gregorian.Calendar(firstweekday=0)

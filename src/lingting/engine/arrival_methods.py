@@ -22,21 +22,22 @@ its total times the shares of its intervals. The candidates:
   holds `MIN_MONTH_SPAN_DAYS` days, so that every place has been seen a few times; fitted on
   fewer (an early origin of the backtest) it is the plain model, as it would be offered.
 - **… carrying over the latest day** (`daily_profile_ar`; `daily_month_ar`, the month
-  model's, named to fit the command line's column of methods): Taylor (2008) found that
-  one to three days ahead the methods that read the latest days win, and Weinberg, Brown
-  & Stroud (2007) give day totals an AR(1) day effect. A day's *deviation* is its log
-  total less what the model would forecast for it then: the kind's (and place's) effects and the level of the `LEVEL_WEEKS` weeks to its own. The latest
-  usable day's deviation d is carried into a day h steps on as φ^h·d, where φ is the least
-  squares slope of each deviation on the one before over pairs of consecutive open days,
-  clipped to [0, `MAX_CARRY_OVER`]: a history without autocorrelation fits φ ≈ 0 and the
-  method is its plain model. The level has already taken in part of each deviation, so φ
-  comes out under the process's own (about 0.6 for 0.7): the share that predicts best on
-  top of that level. Steps count the days the weekly pattern opens, closed holidays
-  among them (a deviation fades with time, not only with days worked), and make-up
-  workdays; a day after a closure neither starts nor ends a pair, nor is it the latest
-  deviation (it carries the closed day's calls). A carry-over under `MIN_CARRY_OVER` of the
-  day's total is dropped, so that far ahead the method is exactly its plain model and the
-  backtest's tie keeps the simpler one.
+  model's, named to fit the command line's column of methods): Taylor (2008) found that one
+  to three days ahead the methods that read the latest days win, and Weinberg, Brown &
+  Stroud (2007) give day totals an AR(1) day effect. A day's *deviation* is its log total
+  less what the model would forecast for it then: the kind's (and place's) effects and the
+  level of the `LEVEL_WEEKS` weeks to its own. The latest usable day's deviation d is
+  carried into a day h steps on as φ^h·d, where φ is the least squares slope of each
+  deviation on the one before over pairs of consecutive open days, clipped to [0,
+  `MAX_CARRY_OVER`]: a history without autocorrelation fits φ ≈ 0 and the method is its
+  plain model. The level has already taken in part of each deviation, so φ comes out under
+  the process's own (about 0.6 for 0.7): the share that predicts best on top of that level.
+  Steps count the days the weekly pattern opens, closed holidays among them (a deviation
+  fades with time, not only with days worked), and make-up workdays; a day after a closure
+  neither starts nor ends a pair, nor is it the latest deviation (it carries the closed
+  day's calls). A carry-over under `MIN_CARRY_OVER` of the day's total is dropped, so that
+  far ahead the method is exactly its plain model and the backtest's tie keeps the simpler
+  one.
 
 Which one is used for which lead time is decided by the backtest in `arrivals`, never here.
 """

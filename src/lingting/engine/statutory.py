@@ -32,6 +32,7 @@ from lunardate import LunarDate
 from lingting.engine.calendars import BusinessCalendar
 
 FIRST_YEAR = 2008  # the first year under the rules above
+LAST_YEAR = 2099  # the last year the lunar tables (lunardate: 1900–2099) reach
 SPRING_FESTIVAL_WITHOUT_EVE = 2014  # 2014–2024: 正月初一..初三
 THIRTEEN_DAYS = 2025  # from 2025: 除夕 back, 劳动节 two days
 DAY = timedelta(days=1)
@@ -44,7 +45,12 @@ ONE_OFF: dict[date, str] = {date(2015, 9, 3): "抗战胜利70周年纪念日"}
 
 
 class StatutoryRulesUnknown(ValueError):
-    """A year before the 2008 rules: its statutory holidays are not computed here."""
+    """A year before the 2008 rules, or past the lunar tables: not computed here."""
+
+
+def statutory_known(year: int) -> bool:
+    """Whether `year`'s statutory holidays can be computed (2008 to 2099)."""
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,10 @@ def statutory_days(year: int) -> list[StatutoryDay]:
         raise StatutoryRulesUnknown(
             f"statutory holidays are computed from the 2008 rules on; {year} ran under "
             "older ones (劳动节 and 国庆节 3 days each, no 清明, 端午 or 中秋)"
+        )
+    if year > LAST_YEAR:
+        raise StatutoryRulesUnknown(
+            f"statutory holidays are computed up to {LAST_YEAR}, the end of the lunar tables"
         )
     names: dict[date, list[str]] = {}
     for day, name in _festivals(year):

@@ -11,13 +11,9 @@ from django.utils import timezone
 
 from lingting.calendars.selectors import business_calendar
 from lingting.core.models import Agent, Role, User
-from lingting.engine.statutory import (
-    FIRST_YEAR as STATUTORY_RULES_FROM,
-)
-from lingting.engine.statutory import (
-    day_kind_hours,
-    statutory_holidays_between,
-)
+from lingting.engine.statutory import FIRST_YEAR as STATUTORY_RULES_FROM
+from lingting.engine.statutory import LAST_YEAR as STATUTORY_RULES_TO
+from lingting.engine.statutory import day_kind_hours, statutory_holidays_between
 from lingting.workforce.models import (
     DayOffWish,
     Roster,
@@ -126,12 +122,13 @@ def roster_grid(roster: Roster, user: User) -> RosterGrid:
 
 
 def _statutory(first: date, last: date) -> tuple[dict[date, str], bool]:
-    """The statutory holidays from `first` to `last`, and whether dates before the 2008
-    rules (not computed) were left out."""
-    known_from = date(STATUTORY_RULES_FROM, 1, 1)
-    if last < known_from:
+    """The statutory holidays from `first` to `last`, and whether dates outside the years
+    they are computed for (before the 2008 rules, past the lunar tables) were left out."""
+    known_from, known_to = date(STATUTORY_RULES_FROM, 1, 1), date(STATUTORY_RULES_TO, 12, 31)
+    outside = first < known_from or last > known_to
+    if last < known_from or first > known_to:
         return {}, True
-    return statutory_holidays_between(max(first, known_from), last), first < known_from
+    return statutory_holidays_between(max(first, known_from), min(last, known_to)), outside
 
 
 def _starts_at_midnight(shift: RosterShift) -> bool:
