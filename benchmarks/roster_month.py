@@ -13,8 +13,10 @@ for the whole month (`--blocks-limit 40`: what the app gives a 28-day roster).
 Printed per run: the status, the seconds in all and in the first stages (least shortfall),
 the shortfall in agent-hours, the spread of nights per agent (most less fewest, among the
 agents who do not avoid them) and of shifts on rest days (weekends), over all agents and
-the widest among peers (agents serving the same pools, whom the roster evens out), and then
-the ratios blocks / whole. Smaller spreads are fairer; the shortfall should be the same or close.
+the widest among peers (agents serving the same pools, whom the roster evens out), the hours
+rostered and those below the agents' contracted 160 h (each week's 40 h cap leaves none to
+spare: a shift missed in one week cannot be made up in another), and then the ratios
+blocks / whole. Smaller spreads are fairer; the shortfall should be the same or close.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ def figures(base: RosterRequest, result: RosterResult) -> dict[str, float]:
         "rest-day spread": spread(list(rest_days.values())),
         "rest-day among peers": peer_spread(base, rest_days),
         "hours": sum(agent.hours for agent in result.agents),
+        "below contract": sum(
+            max(0.0, (agent.min_hours or 0.0) - agent.hours) for agent in result.agents
+        ),
     }
 
 
@@ -94,7 +99,7 @@ def report(
         f" s, shortfall {proven}); short {shown['shortfall']:.1f} agent-hours; nights spread "
         f"{shown['nights spread']:g} (among peers {shown['among peers']:g}); rest-day shifts "
         f"spread {shown['rest-day spread']:g} (among peers {shown['rest-day among peers']:g}); "
-        f"{shown['hours']:g} h rostered"
+        f"{shown['hours']:g} h rostered, {shown['below contract']:g} h below the contracted"
     )
     return shown
 

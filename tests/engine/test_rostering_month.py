@@ -226,3 +226,52 @@ def test_a_rotation_keeps_its_days_for_a_month_but_around_leave() -> None:
     }
     assert result.shortfalls == []
     assert Counter(a.code for a in result.assignments) == {"早": 56, "中": 56, "夜": 56}
+
+
+def test_nights_uneven_week_by_week_even_out_over_two_weeks() -> None:
+    """Four peers and eight nights over two weeks, six in the first and two in the second:
+    the first week can only split its six 2-2-1-1, so the second gives its two nights to
+    the two who had one, and each ends with 2."""
+    nights = [MON + DAY * n for n in (0, 1, 2, 3, 4, 5, 9, 11)]
+    rows = [row for day in nights for row in needs(at(day, 22), at(day, 30))]
+    request = month_request([agent(name) for name in "ABCD"], rows, days=14, templates=(NIGHT,))
+
+    result = build_roster(request)
+
+    assert result.shortfalls == []
+    assert [hours.nights for hours in result.agents] == [2, 2, 2, 2]
+
+
+def test_a_lone_pair_shares_its_pools_nights_while_their_peers_share_theirs() -> None:
+    """Two 藏语康巴 seats must cover that pool's every night for two weeks: 7 nights each,
+    however few the 普通话 seats work. Four 普通话 peers share that pool's 14 nights 4-4-3-3;
+    a fifth who avoids nights takes the mornings and is not made to take a share."""
+    kham = "藏语康巴"
+    rows = every_day(MON, 14, 22, 30) + every_day(MON, 14, 8, 16)
+    rows += [replace(row, queue=kham) for row in every_day(MON, 14, 22, 30)]
+    pair = [Agent(name, frozenset({kham})) for name in ("K1", "K2")]
+    mandarin = [agent(name) for name in "ABCD"] + [agent("E", avoids=frozenset({"夜"}))]
+    request = month_request(pair + mandarin, rows, days=14)
+
+    result = build_roster(request)
+
+    nights = {hours.agent_id: hours.nights for hours in result.agents}
+    assert result.shortfalls == []
+    assert (nights["K1"], nights["K2"]) == (7, 7)
+    assert sorted(nights[name] for name in "ABCD") == [3, 3, 4, 4]
+    assert nights["E"] == 0
+
+
+def test_contracted_hours_are_kept_where_each_week_has_no_hours_to_spare() -> None:
+    """Five agents on 40 h a week at most and 160 h contracted over four weeks: every week
+    must hold exactly five shifts, one missed is lost for good. A morning, a late and a
+    night a day ask for 84 shifts of the 100 contracted: all 100 are rostered."""
+    rows = every_day(MON, 28, 8, 16) + every_day(MON, 28, 16, 24) + every_day(MON, 28, 22, 30)
+    team = [agent(f"A{n}", week_max_hours=40, min_hours=160) for n in range(5)]
+    request = month_request(team, rows)
+
+    result = build_roster(request)
+
+    assert_rules_hold(request, result)
+    assert result.shortfalls == []
+    assert [hours.hours for hours in result.agents] == [160] * 5

@@ -36,10 +36,6 @@ class Block:
     def days(self) -> int:
         return (self.last - self.first).days + 1
 
-    @property
-    def solved_days(self) -> int:
-        return (self.solved_last - self.first).days + 1
-
 
 def plan_blocks(request: RosterRequest) -> list[Block]:
     """`block_days` dates at a time from `first`, the last block what is left; each solved
@@ -81,6 +77,7 @@ def block_request(
         },
         time_limit_s=time_limit_s,
         block_days=None,
+        counted_last=block.last,
     )
 
 
@@ -137,9 +134,7 @@ def _carried(
         + sum(not request.calendar.is_workday(a.day) for a in mine),
         min_hours=None
         if agent.min_hours is None
-        else max(0.0, agent.min_hours - sum(h for _, h in hours))
-        * block.solved_days
-        / remaining_days,
+        else max(0.0, agent.min_hours - sum(h for _, h in hours)) * block.days / remaining_days,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,10 +31,10 @@ UNDER_WEIGHT = 1000  # per hundredth of an agent short for a minute (× the row'
 CHANGE_WEIGHT = 1_000_000  # per agent-date changed from the baseline
 MIN_HOURS_WEIGHT = 200  # per minute an agent works below their contracted minimum
 OVER_WEIGHT = 1  # per hundredth of an agent scheduled for a minute (see `_coverage`)
-FAIRNESS_WEIGHT = 20_000  # per night (or rest-day shift) between the most and the fewest
+FAIRNESS_WEIGHT = 20_000  # per night (or rest-day shift) an agent is off their fair share
 PREFERENCE_WEIGHT = 5_000  # per shift against an agent's preferences
 
-Count = tuple[int, cp_model.LinearExprT]  # (before the plan, in the plan) of one agent
+Count = tuple[int, cp_model.LinearExpr]  # (before the plan, in the plan) of one agent
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,29 +251,59 @@ class RosterModel:
 
     def _goals(self, agents: Sequence[Agent]) -> None:
         request = self.plan.request
-        # Fairness is among peers, agents who serve the same pools: the five 藏语康巴 seats
-        # must share that pool's every night between them whatever the 普通话 seats do, and a
-        # spread measured across both would only ask the solver for what cannot be.
-        nights: dict[frozenset[str], list[Count]] = defaultdict(list)
+        last = request.counted_last or request.last
+        nights: dict[frozenset[str], list[Count]] = defaultdict(list)  # per peer group
         rest_days: dict[frozenset[str], list[Count]] = defaultdict(list)
         for agent in agents:
             mine = self.candidates[agent.id]
             for candidate in mine:
                 self._cost(candidate.works, preference_cost(candidate))
-            self._min_hours(agent, mine)
+            counted = [c for c in mine if c.day <= last]
+            self._min_hours(agent, counted)
             # The counts run on from those before the plan: over a month built in blocks,
-            # each block evens out the month's totals so far, not its own.
-            if agent.nights_before or any(c.template.is_night for c in mine):
-                night_shifts = sum(c.works for c in mine if c.template.is_night)
+            # each block evens out the month's totals so far, not its own. Nights are shared
+            # among those who may work them without going against their preferences.
+            if may_work_nights(agent, self.plan.templates.values()):
+                night_shifts = cp_model.LinearExpr.sum(
+                    [c.works for c in counted if c.template.is_night]
+                )
                 nights[agent.skills].append((agent.nights_before, night_shifts))
-            on_rest_days = sum(c.works for c in mine if not request.calendar.is_workday(c.day))
+            on_rest_days = cp_model.LinearExpr.sum(
+                [c.works for c in counted if not request.calendar.is_workday(c.day)]
+            )
             rest_days[agent.skills].append((agent.rest_days_worked_before, on_rest_days))
         for peers in nights.values():
-            self._spread(peers, "nights")
+            self._share(peers, "nights")
         for peers in rest_days.values():
-            self._spread(peers, "rest-day shifts")
+            self._share(peers, "rest-day shifts")
         if request.baseline is not None:
             self._changes(request.baseline)
+
+    def _share(self, counts: Sequence[Count], what: str) -> None:
+        """Fairness among peers, agents who serve the same pools: each agent's distance
+        from their fair share, the group's total (before the plan and in it) shared out
+        evenly, ⌊share⌋ or ⌈share⌉ each (8 nights among 3 peers: 2, 3 and 3 cost nothing).
+
+        Per agent, not the spread between the most and the fewest: moving one night from an
+        agent above their share to one below it lowers the cost at once, where a spread
+        lowers only when every agent at the top comes down, so the search finds its way.
+        Among peers only: the five 藏语康巴 seats share that pool's every night between them
+        whatever the 普通话 seats do.
+        """
+        if len(counts) < 2:
+            return
+        ceiling = len(self.plan.request.days) + max(before for before, _ in counts)
+        total = sum(before + count for before, count in counts)
+        share = self.model.new_int_var(0, ceiling, f"share of {what}")  # ⌊total / peers⌋
+        self.model.add(len(counts) * share <= total)
+        self.model.add(total <= len(counts) * share + len(counts) - 1)
+        for before, count in counts:
+            above = self.model.new_int_var(0, ceiling, f"{what} above the share")
+            below = self.model.new_int_var(0, ceiling, f"{what} below the share")
+            self.model.add(above + share + 1 >= count + before)
+            self.model.add(below + count + before >= share)
+            self._cost(above, FAIRNESS_WEIGHT)
+            self._cost(below, FAIRNESS_WEIGHT)
 
     def _min_hours(self, agent: Agent, mine: list[Candidate]) -> None:
         """Contracted hours: each minute below them costs, so that an agent works their
@@ -285,21 +315,6 @@ class RosterModel:
         below = self.model.new_int_var(0, target, f"{agent.id} below minimum")
         self.model.add(worked + below >= target)
         self._cost(below, MIN_HOURS_WEIGHT)
-
-    def _spread(self, counts: Sequence[Count], what: str) -> None:
-        """Fairness among peers: the count of the agent with the most, less that of the agent
-        with the fewest (nights among those who may work nights; rest-day shifts among all),
-        each count the one before the plan and the plan's own."""
-        if len(counts) < 2:
-            return
-        ceiling = len(self.plan.request.days) + max(before for before, _ in counts)
-        most = self.model.new_int_var(0, ceiling, f"most {what}")
-        fewest = self.model.new_int_var(0, ceiling, f"fewest {what}")
-        for before, count in counts:
-            self.model.add(most >= before + count)
-            self.model.add(fewest <= before + count)
-        self._cost(most, FAIRNESS_WEIGHT)
-        self._cost(fewest, -FAIRNESS_WEIGHT)
 
     def _changes(self, baseline: Mapping[tuple[str, date], str | None]) -> None:
         """A date changes when the baseline's shift is not worked (the cost below, less a
@@ -350,6 +365,19 @@ def preference_cost(candidate: Candidate) -> int:
         candidate.day in agent.wishes_off,
     )
     return PREFERENCE_WEIGHT * sum(against)
+
+
+def may_work_nights(agent: Agent, templates: Collection[ShiftTemplate]) -> bool:
+    """Whether the agent has a night shift they may work without going against their
+    preferences: those who avoid nights (or prefer other shifts) are left out of sharing
+    them, not made to take their share."""
+    return any(
+        template.is_night
+        and (agent.shifts is None or template.code in agent.shifts)
+        and template.code not in agent.avoids
+        and (not agent.prefers or template.code in agent.prefers)
+        for template in templates
+    )
 
 
 @dataclass(frozen=True, slots=True)

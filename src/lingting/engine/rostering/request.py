@@ -159,6 +159,9 @@ class RosterRequest:
     # Plans longer than this are solved in blocks of this many days (see the package); None
     # solves the whole plan in one model.
     block_days: int | None = 7
+    # The last date whose shifts count towards contracted hours and fairness (None: the
+    # plan's last); a block's look-ahead date comes after it (see the package's *Months*).
+    counted_last: date | None = None
 
     @property
     def days(self) -> list[date]:
