@@ -21,9 +21,9 @@ from playwright.sync_api import Locator, Page, expect
 from lingting.calendars.services import calendar_load
 from lingting.core.models import Agent, Team, User
 from lingting.interactions.models import Queue
-from lingting.workforce.models import ForecastInterval, ForecastRun, StaffingPolicy
 from tests.browser.conftest import open_from_menu, screenshot, sign_in
 from tests.conftest import SHANGHAI
+from tests.workforce_forecasts import one_agent_around_the_clock
 
 pytestmark = pytest.mark.browser
 
@@ -46,33 +46,7 @@ def prepare_center(org: Any) -> None:
         Agent.objects.create(code=agent_code, name=agent_name, team=team)
     Queue.objects.create(code="ACD-EN", name="英语服务")
     queue = org.queues["ACD-01"]
-    StaffingPolicy.objects.create(
-        queue=queue, closed_on_holidays=False, shrinkage=0.0, max_occupancy=None, max_abandon=None
-    )
-    run = ForecastRun.objects.create(
-        queue=queue,
-        interval_minutes=30,
-        first_day=WEEK_FIRST,
-        last_day=WEEK_DAYS[-1],
-        history_first_day=date(2026, 8, 1),
-        history_last_day=date(2026, 10, 14),
-        offered=3000,
-        abandoned=90,
-        aht_s=180.0,
-        patience_s=120.0,
-    )
-    start = datetime(2026, 10, 19, tzinfo=SHANGHAI)
-    ForecastInterval.objects.bulk_create(
-        ForecastInterval(
-            run=run,
-            starts_at=start + timedelta(minutes=30 * n),
-            forecast=1.0,
-            lower=0.0,
-            upper=3.0,
-            method="test",
-        )
-        for n in range(7 * 48)
-    )
+    one_agent_around_the_clock(queue, WEEK_FIRST, days=7)
 
 
 def add_shift(page: Page, code: str, name: str, start: str, length: str) -> None:

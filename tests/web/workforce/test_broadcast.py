@@ -105,7 +105,7 @@ def test_agent_sees_own_teams_hours_and_satisfaction(
     assert "<svg" in html
     assert "<title>9:00 · 3</title>" in html
     assert "66.7%" in html  # today: 5, 4, 1 → two of three satisfied
-    assert "workforce/broadcast.js" in html
+    assert "workforce/refresh.js" in html  # the board refreshes itself
     assert 'style="' not in html
 
 

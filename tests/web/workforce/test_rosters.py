@@ -19,8 +19,6 @@ from lingting.workforce.models import (
     Absence,
     AgentSkill,
     DayOffWish,
-    ForecastInterval,
-    ForecastRun,
     Roster,
     RosterBreak,
     RosterShift,
@@ -29,11 +27,11 @@ from lingting.workforce.models import (
     RotationTeam,
     ShiftPreference,
     ShiftTemplate,
-    StaffingPolicy,
 )
 from lingting.workforce.services.rosters import roster_build
 from tests.conftest import SHANGHAI
 from tests.web.workforce.test_planning import build_forecast, store_history
+from tests.workforce_forecasts import one_agent_around_the_clock
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
@@ -262,37 +260,7 @@ def test_teams_on_a_rotation_keep_it_and_leave_changes_only_what_it_must(
     calendar_load(year=2026)
     queue = Queue.objects.create(code="95598", name="供电服务")
     # One agent at a time answers 80 % within 20 s here: a service-level target alone.
-    StaffingPolicy.objects.create(
-        queue=queue,
-        closed_on_holidays=False,
-        shrinkage=0.0,
-        max_occupancy=None,
-        max_abandon=None,
-    )
-    run = ForecastRun.objects.create(
-        queue=queue,
-        interval_minutes=30,
-        first_day=WEEK_FIRST,
-        last_day=WEEK_FIRST + timedelta(days=13),
-        history_first_day=date(2026, 8, 1),
-        history_last_day=date(2026, 9, 27),
-        offered=1000,
-        abandoned=50,
-        aht_s=180.0,
-        patience_s=120.0,
-    )
-    start = datetime(2026, 9, 28, tzinfo=SHANGHAI)
-    ForecastInterval.objects.bulk_create(
-        ForecastInterval(
-            run=run,
-            starts_at=start + timedelta(minutes=30 * n),
-            forecast=1.0,
-            lower=0.0,
-            upper=3.0,
-            method="test",
-        )
-        for n in range(14 * 48)
-    )
+    one_agent_around_the_clock(queue, WEEK_FIRST, days=14)
     for code, minutes in (("早", 8 * 60), ("中", 16 * 60), ("夜", 24 * 60)):
         ShiftTemplate.objects.create(code=code, start_minutes=minutes, length_minutes=8 * 60)
     rotation = Rotation.objects.create(

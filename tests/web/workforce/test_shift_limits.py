@@ -18,20 +18,18 @@ from lingting.core.models import Agent, AuditEvent, User
 from lingting.interactions.models import Queue
 from lingting.workforce.models import (
     AgentSkill,
-    ForecastInterval,
-    ForecastRun,
     Roster,
     RosterShift,
     RosterStatus,
     ShiftLimit,
     ShiftTemplate,
-    StaffingPolicy,
 )
 from lingting.workforce.selectors.shift_limits import shift_limits_over
 from lingting.workforce.services.rosters import roster_build
 from lingting.workforce.services.swaps import swap_check
 from tests.conftest import SHANGHAI, STAFF, Org
 from tests.web.conftest import Api
+from tests.workforce_forecasts import one_agent_around_the_clock
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
@@ -252,33 +250,7 @@ def test_a_team_leader_reaches_only_their_teams_agents_through_the_api(
 def around_the_clock_queue() -> Queue:
     """A 24-hour queue that needs one agent on the phones in every half hour of the week."""
     queue = Queue.objects.create(code="95598", name="供电服务")
-    StaffingPolicy.objects.create(
-        queue=queue, closed_on_holidays=False, shrinkage=0.0, max_occupancy=None, max_abandon=None
-    )
-    run = ForecastRun.objects.create(
-        queue=queue,
-        interval_minutes=30,
-        first_day=WEEK_FIRST,
-        last_day=WEEK_LAST,
-        history_first_day=date(2026, 8, 1),
-        history_last_day=date(2026, 10, 14),
-        offered=1000,
-        abandoned=50,
-        aht_s=180.0,
-        patience_s=120.0,
-    )
-    start = datetime(2026, 10, 19, tzinfo=SHANGHAI)
-    ForecastInterval.objects.bulk_create(
-        ForecastInterval(
-            run=run,
-            starts_at=start + timedelta(minutes=30 * n),
-            forecast=1.0,
-            lower=0.0,
-            upper=3.0,
-            method="test",
-        )
-        for n in range(7 * 48)
-    )
+    one_agent_around_the_clock(queue, WEEK_FIRST, days=7)
     return queue
 
 

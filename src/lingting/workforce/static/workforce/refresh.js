@@ -1,6 +1,7 @@
-// A page's live part (the element with data-refresh, the URL of its partial) refreshes
-// itself every minute without a full reload: no inline script (CSP). Skipped while the tab
-// is hidden; a failed fetch leaves the figures as they were until the next minute.
+// A page's live part (the element with data-refresh, the URL of its partial: the intraday
+// figures, the hourly broadcast board) refreshes itself every minute without a full reload:
+// no inline script (CSP). Skipped while the tab is hidden; a failed fetch leaves the figures
+// as they were until the next minute.
 (function () {
   "use strict";
   var live = document.querySelector("[data-refresh]");
