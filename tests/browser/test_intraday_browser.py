@@ -60,6 +60,8 @@ def test_today_s_figures_refresh_themselves_each_minute_without_a_reload(
         ten = page.locator("#intraday-intervals tbody tr").nth(2)
         expect(ten.locator("td").nth(3)).to_have_text("4…")
         page.evaluate("window.notReloaded = true")
+        # The refresh script is deferred: its minute starts once the page has loaded it.
+        page.wait_for_load_state("load")
 
         clock.move_to(at(10, 6))
         store_calls(org.queues["ACD-01"], {at(10, 5): 3})
