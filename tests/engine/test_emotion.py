@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from lingting.engine import emotion_words as words
 from lingting.engine.contacts import Turn
 from lingting.engine.emotion import CustomerEmotion, TurnEmotion, customer_emotion
 
@@ -123,6 +126,8 @@ def test_look_alikes_are_not_cues() -> None:
     assert _only("麻烦你了").emotion == "calm"
     assert _only("我第二次网购，不太会").emotion == "calm"
     assert _only("麻烦死了").emotion == "dissatisfied"
+    # "Anything else?" — "没有了，谢谢": the 没有 negates no thanks.
+    assert _only("没有了谢谢").emotion == "pleased"
 
 
 def test_repeating_a_complaint_escalates_it() -> None:
@@ -208,3 +213,14 @@ def test_every_cue_offset_points_at_its_text() -> None:
     for turn in customer_emotion(_chat(*texts)).turns:
         for cue in turn.evidence:
             assert texts[turn.turn][cue.start_char : cue.end_char] == cue.text
+
+
+def test_each_phrase_is_in_one_list_only() -> None:
+    # The automaton keeps one meaning per phrase; a phrase in two lists would lose one silently.
+    lists = (
+        *(words.ANGRY, words.DISSATISFIED, words.ANXIOUS, words.PLEASED),
+        *(words.RHETORICAL, words.SARCASM, words.CONTEXT, words.DEGREE),
+        *(words.NEGATORS, words.NEUTRAL),
+    )
+    counts = Counter(phrase for phrases in lists for phrase in phrases)
+    assert [phrase for phrase, count in counts.items() if count > 1] == []

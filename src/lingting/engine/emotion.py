@@ -143,48 +143,62 @@ def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
         result = _turn_emotion(turn, complaints_seen, streak)
         results.append(result)
         streak = streak + 1 if result.emotion in NEGATIVE else 0
-        complaints_seen.update(cue.text for cue in result.evidence if cue.emotion in NEGATIVE)
+        if result.evidence:
+            complaints_seen.update(c.text for c in result.evidence if c.emotion in NEGATIVE)
     return _trajectory(tuple(results))
 
 
 def _turn_emotion(turn: Turn, complaints_seen: set[str], streak: int) -> TurnEmotion:
     text = turn.text
     cues, modifiers = _split(_matches(text))
-    sarcastic = any(match.entry.kind == "sarcasm" for match in cues)
-    scores: dict[str, list[float]] = {}
-    evidence: list[EmotionCue] = []
-    kinds: set[str] = set()
-    repeats = 0.0
-    for cue in cues:
-        if cue.entry.kind == "neutral":
-            continue
-        emotion, weight = _modified(cue, modifiers, text, sarcastic)
-        if weight <= 0.0:
-            continue  # negated away: 没有不满意
-        scores.setdefault(emotion, []).append(weight)
-        evidence.append(
-            EmotionCue(turn.index, cue.start, cue.end, cue.key, emotion, cue.entry.kind)
-        )
-        kinds.add(cue.entry.kind)
-        if emotion in NEGATIVE and cue.key in complaints_seen:
-            repeats += _REPEAT_BONUS
     marks_bonus, marks = _marks(turn.index, text)
-    if not scores:
-        if not marks:
-            return TurnEmotion(turn.index, CALM, 0.0, ())
+    weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
+    if weighed:
+        return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
+    if marks:
         return TurnEmotion(turn.index, ANXIOUS, _clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
+    return TurnEmotion(turn.index, CALM, 0.0, ())
+
+
+def _weighed(
+    turn: int, text: str, cues: list[_Match], modifiers: list[_Match]
+) -> list[tuple[EmotionCue, float]]:
+    """Each cue with the emotion and weight it has here; cues negated away are left out."""
+    sarcastic = any(match.entry.kind == "sarcasm" for match in cues)
+    weighed = []
+    for cue in cues:
+        emotion, weight = _modified(cue, modifiers, text, sarcastic)
+        if weight > 0.0:  # 没有不满意 weighs nothing
+            evidence = EmotionCue(turn, cue.start, cue.end, cue.key, emotion, cue.entry.kind)
+            weighed.append((evidence, weight))
+    return weighed
+
+
+def _scored(
+    turn: int,
+    weighed: list[tuple[EmotionCue, float]],
+    marks_bonus: float,
+    marks: tuple[EmotionCue, ...],
+    complaints_seen: set[str],
+    streak: int,
+) -> TurnEmotion:
+    scores: dict[str, list[float]] = {}
+    for cue, weight in weighed:
+        scores.setdefault(cue.emotion, []).append(weight)
     emotion = min(scores, key=lambda e: (-_score(scores[e]), _TIE_ORDER[e]))
     intensity = _score(scores[emotion]) + marks_bonus
     if emotion in NEGATIVE:
+        kinds = {cue.kind for cue, _ in weighed}
+        repeats = sum(cue.emotion in NEGATIVE and cue.text in complaints_seen for cue, _ in weighed)
         # A question put as a reproach, or a long wait, raises a complaint once per turn.
         intensity += _RHETORICAL_BONUS if "rhetorical" in kinds else 0.0
         intensity += _CONTEXT_BONUS if "context" in kinds else 0.0
-        intensity += min(repeats, _MAX_REPEAT_BONUS)
+        intensity += min(repeats * _REPEAT_BONUS, _MAX_REPEAT_BONUS)
         intensity += min(streak * _STREAK_BONUS, _MAX_STREAK_BONUS)
         if emotion == DISSATISFIED and intensity >= _ANGER_THRESHOLD:
             emotion = ANGRY
-    evidence.extend(marks)
-    return TurnEmotion(turn.index, emotion, _clip(intensity), tuple(evidence))
+    evidence = (*(cue for cue, _ in weighed), *marks)
+    return TurnEmotion(turn, emotion, _clip(intensity), evidence)
 
 
 def _matches(text: str) -> list[_Match]:
@@ -199,7 +213,8 @@ def _matches(text: str) -> list[_Match]:
 
 def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
     """The cues, leftmost-longest and not overlapping (不满意 hides its 满意), and the
-    modifiers that are not part of a cue (the 不 of 不错 negates nothing after it)."""
+    modifiers that are not part of a cue (the 不 of 不错 negates nothing after it). Neutral
+    phrases (麻烦, 没有了) take part only to hide what lies inside them."""
     cues: list[_Match] = []
     reach = 0
     for match in found:
@@ -215,7 +230,7 @@ def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
         if match.entry.kind in _MODIFIER_KINDS
         and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
     ]
-    return cues, modifiers
+    return [cue for cue in cues if cue.entry.kind != "neutral"], modifiers
 
 
 def _modified(

@@ -55,6 +55,20 @@ DISSATISFIED = {
     "还没发货": 0.5,
     "还没退": 0.5,
     "怎么还": 0.5,
+    "还没": 0.4,
+    "为什么还": 0.5,
+    "至今": 0.45,
+    "不接电话": 0.5,
+    "电话不接": 0.5,
+    "打不通": 0.5,
+    "联系不上": 0.5,
+    "没人接": 0.5,
+    "没反应": 0.45,
+    "没有反应": 0.45,
+    "没回复": 0.5,
+    "没有回复": 0.5,
+    "不回复": 0.5,
+    "不理人": 0.6,
     "怎么又": 0.55,
     "太慢": 0.55,
     "好慢": 0.5,
@@ -140,7 +154,23 @@ PLEASED = {
 
 # Phrases that contain a cue but are not one (the 烦 of 麻烦你了, the 不行 of 行不行): found in
 # the same pass, they hide the cue inside them and signal nothing.
-NEUTRAL = ("麻烦", "不麻烦", "烦请", "不客气", "不用谢", "行不行", "不行的话", "没问题")
+# 没有了，谢谢 closes a chat: its 没有 answers "anything else?" and negates nothing.
+NEUTRAL = (
+    "麻烦",
+    "不麻烦",
+    "烦请",
+    "不客气",
+    "不用谢",
+    "行不行",
+    "不行的话",
+    "没问题",
+    "没有了",
+    "没了",
+    "没事",
+    "没有其他",
+    "没有别的",
+    "没别的",
+)
 
 # Words that scale the cue right after them (太不满意, 有点失望).
 DEGREE = {
