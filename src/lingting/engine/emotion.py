@@ -1,0 +1,314 @@
+"""What the customer felt, turn by turn: calm, anxious, dissatisfied, angry or pleased.
+
+`customer_emotion(turns)` reads the customer's turns of one contact and gives each an
+emotion, an intensity 0–1 and the cues it rests on (turn, character offsets, text), then the
+trajectory: the first and last emotion, the peak, and whether the agent calmed a customer
+who had been upset. It is the `customer` object of `lingting score` (FORMATS.md).
+
+Speed matters more than linguistic depth: scoring runs at tens of thousands of contacts a
+second, so a turn is read in one Aho–Corasick pass over a compiled lexicon
+(`emotion_words.py`), with no word segmentation. Negators and degree words found in the same
+pass modify the cue right after them; punctuation, rhetorical questions, sarcasm markers,
+service context (等了三天, 第三次) and repetition across turns adjust the intensity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
+
+import ahocorasick
+
+from lingting.engine import emotion_words as words
+from lingting.engine.contacts import Turn
+
+CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED = "calm", "anxious", "dissatisfied", "angry", "pleased"
+EMOTIONS = (CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED)
+NEGATIVE = frozenset({ANXIOUS, DISSATISFIED, ANGRY})
+# When two emotions score the same in one turn, the stronger signal for QA wins.
+_TIE_ORDER = {ANGRY: 0, DISSATISFIED: 1, ANXIOUS: 2, PLEASED: 3}
+
+# How far (in characters) a negator or degree word may sit before the cue it modifies:
+# 不是很满意 has one character between 不是 and 满意.
+_MODIFIER_GAP = 2
+_CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
+# A negated pleased cue (不太满意) is a mild complaint, weaker than the word itself.
+_NEGATED_PLEASED = 0.8
+# Each further cue for the same emotion in a turn adds a little, not a full cue's weight.
+_EXTRA_CUE = 0.1
+_RHETORICAL_BONUS = 0.15
+_CONTEXT_BONUS = 0.1
+_REPEAT_BONUS = 0.1
+_MAX_REPEAT_BONUS = 0.2
+_STREAK_BONUS = 0.05
+_MAX_STREAK_BONUS = 0.15
+_BANGS_BONUS = 0.15  # ！！ or more
+_BANG_BONUS = 0.05  # a single ！
+_QUESTIONS_BONUS = 0.1  # ？？ or more
+# A complaint this intense, or repeated until it is, has become anger.
+_ANGER_THRESHOLD = 0.85
+# Repeated marks with no word cue: the customer is pressing (在吗？？？).
+_MARKS_ONLY_INTENSITY = 0.3
+
+_MODIFIER_KINDS = frozenset({"degree", "negator"})
+_BANGS = frozenset("！!")
+_QUESTIONS = frozenset("？?")
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionCue:
+    """One piece of evidence: what was found where, and the emotion it signals here."""
+
+    turn: int
+    start_char: int
+    end_char: int
+    text: str
+    emotion: str
+    kind: str  # word, rhetorical, sarcasm, context, marks
+
+
+@dataclass(frozen=True, slots=True)
+class TurnEmotion:
+    turn: int
+    emotion: str
+    intensity: float
+    evidence: tuple[EmotionCue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerEmotion:
+    start: str
+    end: str
+    peak: str
+    turns: tuple[TurnEmotion, ...]
+    calmed: bool  # the customer was upset at the peak and ended calm or pleased
+
+    def to_dict(self) -> dict[str, Any]:
+        """The emotion fields of the `customer` object in `lingting score` (FORMATS.md)."""
+        return {
+            "emotion_start": self.start,
+            "emotion_end": self.end,
+            "emotion_peak": self.peak,
+            "emotion_turns": [
+                {"turn": t.turn, "emotion": t.emotion, "intensity": t.intensity} for t in self.turns
+            ],
+        }
+
+
+class _Entry(NamedTuple):
+    kind: str  # word, rhetorical, sarcasm, context, neutral, degree, negator
+    emotion: str
+    weight: float
+    length: int
+
+
+class _Match(NamedTuple):
+    start: int
+    end: int
+    key: str
+    entry: _Entry
+
+
+@cache
+def _automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for kind, emotion, lexicon in (
+        ("word", ANGRY, words.ANGRY),
+        ("word", DISSATISFIED, words.DISSATISFIED),
+        ("word", ANXIOUS, words.ANXIOUS),
+        ("word", PLEASED, words.PLEASED),
+        ("rhetorical", DISSATISFIED, words.RHETORICAL),
+        ("sarcasm", DISSATISFIED, words.SARCASM),
+        ("context", DISSATISFIED, words.CONTEXT),
+        ("degree", CALM, words.DEGREE),
+        ("negator", CALM, dict.fromkeys(words.NEGATORS, 0.0)),
+        ("neutral", CALM, dict.fromkeys(words.NEUTRAL, 0.0)),
+    ):
+        for key, weight in lexicon.items():
+            automaton.add_word(key, (key, _Entry(kind, emotion, weight, len(key))))
+    automaton.make_automaton()
+    return automaton
+
+
+def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
+    """The customer's emotion per turn and over the contact; agent and other turns are ignored."""
+    results: list[TurnEmotion] = []
+    complaints_seen: set[str] = set()
+    streak = 0
+    for turn in turns:
+        if turn.speaker != "customer":
+            continue
+        result = _turn_emotion(turn, complaints_seen, streak)
+        results.append(result)
+        streak = streak + 1 if result.emotion in NEGATIVE else 0
+        if result.evidence:
+            complaints_seen.update(c.text for c in result.evidence if c.emotion in NEGATIVE)
+    return _trajectory(tuple(results))
+
+
+def _turn_emotion(turn: Turn, complaints_seen: set[str], streak: int) -> TurnEmotion:
+    text = turn.text
+    cues, modifiers = _split(_matches(text))
+    marks_bonus, marks = _marks(turn.index, text)
+    weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
+    if weighed:
+        return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
+    if marks:
+        return TurnEmotion(turn.index, ANXIOUS, _clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
+    return TurnEmotion(turn.index, CALM, 0.0, ())
+
+
+def _weighed(
+    turn: int, text: str, cues: list[_Match], modifiers: list[_Match]
+) -> list[tuple[EmotionCue, float]]:
+    """Each cue with the emotion and weight it has here; cues negated away are left out."""
+    sarcastic = any(match.entry.kind == "sarcasm" for match in cues)
+    weighed = []
+    for cue in cues:
+        emotion, weight = _modified(cue, modifiers, text, sarcastic)
+        if weight > 0.0:  # 没有不满意 weighs nothing
+            evidence = EmotionCue(turn, cue.start, cue.end, cue.key, emotion, cue.entry.kind)
+            weighed.append((evidence, weight))
+    return weighed
+
+
+def _scored(
+    turn: int,
+    weighed: list[tuple[EmotionCue, float]],
+    marks_bonus: float,
+    marks: tuple[EmotionCue, ...],
+    complaints_seen: set[str],
+    streak: int,
+) -> TurnEmotion:
+    scores: dict[str, list[float]] = {}
+    for cue, weight in weighed:
+        scores.setdefault(cue.emotion, []).append(weight)
+    emotion = min(scores, key=lambda e: (-_score(scores[e]), _TIE_ORDER[e]))
+    intensity = _score(scores[emotion]) + marks_bonus
+    if emotion in NEGATIVE:
+        kinds = {cue.kind for cue, _ in weighed}
+        repeats = sum(cue.emotion in NEGATIVE and cue.text in complaints_seen for cue, _ in weighed)
+        # A question put as a reproach, or a long wait, raises a complaint once per turn.
+        intensity += _RHETORICAL_BONUS if "rhetorical" in kinds else 0.0
+        intensity += _CONTEXT_BONUS if "context" in kinds else 0.0
+        intensity += min(repeats * _REPEAT_BONUS, _MAX_REPEAT_BONUS)
+        intensity += min(streak * _STREAK_BONUS, _MAX_STREAK_BONUS)
+        if emotion == DISSATISFIED and intensity >= _ANGER_THRESHOLD:
+            emotion = ANGRY
+    evidence = (*(cue for cue, _ in weighed), *marks)
+    return TurnEmotion(turn, emotion, _clip(intensity), evidence)
+
+
+def _matches(text: str) -> list[_Match]:
+    found = [
+        _Match(last + 1 - entry.length, last + 1, key, entry)
+        for last, (key, entry) in _automaton().iter(text)
+    ]
+    if len(found) > 1:
+        found.sort(key=lambda m: (m.start, -m.end))
+    return found
+
+
+def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
+    """The cues, leftmost-longest and not overlapping (不满意 hides its 满意), and the
+    modifiers that are not part of a cue (the 不 of 不错 negates nothing after it). Neutral
+    phrases (麻烦, 没有了) take part only to hide what lies inside them."""
+    cues: list[_Match] = []
+    reach = 0
+    for match in found:
+        if match.entry.kind in _MODIFIER_KINDS or match.start < reach:
+            continue
+        cues.append(match)
+        reach = match.end
+    if not cues:
+        return cues, []
+    modifiers = [
+        match
+        for match in found
+        if match.entry.kind in _MODIFIER_KINDS
+        and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
+    ]
+    return [cue for cue in cues if cue.entry.kind != "neutral"], modifiers
+
+
+def _modified(
+    cue: _Match, modifiers: list[_Match], text: str, sarcastic: bool
+) -> tuple[str, float]:
+    """The emotion and weight of a cue after the negators and degree words just before it."""
+    negated = False
+    degree = 1.0  # the nearest degree word before the cue wins: 真的有点 is 有点
+    for modifier in modifiers:
+        gap = cue.start - modifier.end
+        if gap < 0 or gap > _MODIFIER_GAP:
+            continue
+        if _CLAUSE_BREAKS.intersection(text[modifier.end : cue.start]):
+            continue
+        if modifier.entry.kind == "negator":
+            negated = True
+        else:
+            degree = modifier.entry.weight
+    emotion, weight = cue.entry.emotion, cue.entry.weight
+    if sarcastic and emotion == PLEASED:
+        emotion = DISSATISFIED  # 呵呵，真满意
+    if negated:
+        if emotion != PLEASED:
+            return emotion, 0.0
+        return DISSATISFIED, weight * _NEGATED_PLEASED  # 不太满意: degree words soften, not raise
+    if cue.entry.kind == "sarcasm":
+        return emotion, weight  # the 太 of 真是太"好"了 belongs to the mock praise
+    return emotion, weight * degree
+
+
+def _marks(turn: int, text: str) -> tuple[float, tuple[EmotionCue, ...]]:
+    """Repeated ！ or ？ raise the intensity; each run is evidence. Substring tests first:
+    most turns have no marks, and `in` is far cheaper than walking the text."""
+    bonus = 0.0
+    evidence: list[EmotionCue] = []
+    if "！！" in text or "!!" in text:
+        start, end = _longest_run(text, _BANGS)
+        bonus += _BANGS_BONUS
+        evidence.append(EmotionCue(turn, start, end, text[start:end], DISSATISFIED, "marks"))
+    elif "！" in text or "!" in text:
+        bonus += _BANG_BONUS
+    if "？？" in text or "??" in text:
+        start, end = _longest_run(text, _QUESTIONS)
+        bonus += _QUESTIONS_BONUS
+        evidence.append(EmotionCue(turn, start, end, text[start:end], ANXIOUS, "marks"))
+    return bonus, tuple(evidence)
+
+
+def _longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
+    best = (0, 0)
+    position = 0
+    while position < len(text):
+        if text[position] in marks:
+            end = position
+            while end < len(text) and text[end] in marks:
+                end += 1
+            if end - position > best[1] - best[0]:
+                best = (position, end)
+            position = end
+        else:
+            position += 1
+    return best
+
+
+def _score(weights: Sequence[float]) -> float:
+    return max(weights) + _EXTRA_CUE * (len(weights) - 1)
+
+
+def _clip(intensity: float) -> float:
+    return round(min(max(intensity, 0.0), 1.0), 2)
+
+
+def _trajectory(turns: tuple[TurnEmotion, ...]) -> CustomerEmotion:
+    if not turns:
+        return CustomerEmotion(CALM, CALM, CALM, (), calmed=False)
+    negative = [t for t in turns if t.emotion in NEGATIVE]
+    candidates = negative or [t for t in turns if t.emotion != CALM]
+    peak = max(candidates, key=lambda t: t.intensity).emotion if candidates else CALM
+    end = turns[-1].emotion
+    calmed = peak in NEGATIVE and end in (CALM, PLEASED)
+    return CustomerEmotion(turns[0].emotion, end, peak, turns, calmed)
