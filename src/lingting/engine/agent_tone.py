@@ -174,7 +174,9 @@ def agent_tone(turns: Iterable[Turn]) -> AgentTone:
     counts = dict.fromkeys(TONES, 0)
     for result in results:
         counts[result.tone] += 1
-    unfriendly = [t for t in results if t.tone in UNFRIENDLY]
+    # Most turns are neutral with no evidence: only the rest need looking into.
+    marked = [t for t in results if t.evidence]
+    unfriendly = [t for t in marked if t.tone in UNFRIENDLY]
     worst_turn = (
         min(unfriendly, key=lambda t: (_SEVERITY[t.tone], -t.intensity)) if unfriendly else None
     )
@@ -184,8 +186,8 @@ def agent_tone(turns: Iterable[Turn]) -> AgentTone:
         worst=worst,
         worst_turn=worst_turn.turn if worst_turn is not None else None,
         counts=counts,
-        apology_turns=tuple(t.turn for t in results if t.apologised),
-        soothing_turns=tuple(t.turn for t in results if t.soothed),
+        apology_turns=tuple(t.turn for t in marked if t.apologised),
+        soothing_turns=tuple(t.turn for t in marked if t.soothed),
         turns=results,
     )
 
@@ -220,10 +222,12 @@ def _turn_tone(turn: Turn) -> TurnTone:
 
 
 def _matches(text: str) -> list[_Match]:
-    found = [
-        _Match(last + 1 - entry.length, last + 1, key, entry)
-        for last, (key, entry) in _automaton().iter(text)
-    ]
+    """Every lexicon hit, in text order; none when no cue is among them (most turns): a
+    negator or degree word alone modifies nothing, so there is nothing to build."""
+    hits = list(_automaton().iter(text))
+    if all(entry.kind in _MODIFIER_KINDS for _, (_, entry) in hits):
+        return []
+    found = [_Match(last + 1 - entry.length, last + 1, key, entry) for last, (key, entry) in hits]
     if len(found) > 1:
         found.sort(key=lambda m: (m.start, -m.end))
     return found

@@ -10,7 +10,12 @@ second deduction. Most cues lie below that level: 你听我说, 系统就这样,
 
 from __future__ import annotations
 
-from lingting.engine.emotion_words import DEGREE, NEGATORS
+from lingting.engine import emotion_words
+
+# The customer lexicon's degree words and negators, less 好: in an agent's 好的 it scales
+# nothing, and it is the commonest match of all (a fifth of every hit on the JDDC sample).
+DEGREE = {word: weight for word, weight in emotion_words.DEGREE.items() if word != "好"}
+NEGATORS = emotion_words.NEGATORS
 
 __all__ = [
     "APOLOGY",
