@@ -73,6 +73,13 @@ def test_a_bare_limit_is_not_dismissive_but_a_stressed_one_is():
     assert (stressed.tone, stressed.intensity) == (DISMISSIVE, 0.39)
 
 
+def test_shrugging_it_off_is_dismissive():
+    # The kinds of shrug found by hand in JDDC agent turns, written anew.
+    assert _agent("客服这边也不知道哦").turns[0].tone == DISMISSIVE
+    assert _agent("取消了就不能恢复，这是规定").turns[0].tone == DISMISSIVE
+    assert _agent("那个客服也不清楚").turns[0].tone == DISMISSIVE
+
+
 def test_negated_cue_does_not_hold():
     assert _agent("不是没办法，我帮您再申请").turns[0].tone == NEUTRAL
 
