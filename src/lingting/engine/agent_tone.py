@@ -1,0 +1,319 @@
+"""How the agent spoke, turn by turn: neutral, warm, impatient, blaming or dismissive.
+
+`agent_tone(turns)` reads the agent's turns of one contact and gives each a tone, an
+intensity 0–1 and the cues it rests on (turn, character offsets, text, kind), then for the
+contact the worst tone and its turn, the count of each tone, and the turns where the agent
+apologised or soothed — what the rule "when the customer is dissatisfied or angry, the agent
+apologises or soothes within two turns" needs (`apologised_or_soothed_after`).
+
+Tone sits below the standard scorecard's `forbidden_phrases` and `insults` items: it reads
+how the agent speaks (impatience, blame-shifting, brushing off, talking down, rushing), not
+what is forbidden outright. Like `emotion.py` it reads a turn in one Aho–Corasick pass over a
+compiled lexicon (`agent_tone_words.py`), with no segmentation: negators and degree words
+found in the same pass modify the cue right after them (不是您的问题 is reassurance, not
+blame), and repeated ！ or ？ raise an unfriendly turn's intensity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
+
+import ahocorasick
+
+from lingting.engine import agent_tone_words as words
+from lingting.engine.contacts import Turn
+
+NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE = (
+    "neutral",
+    "warm",
+    "impatient",
+    "blaming",
+    "dismissive",
+)
+TONES = (NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE)
+UNFRIENDLY = frozenset({IMPATIENT, BLAMING, DISMISSIVE})
+# Worst first: which tone a contact's report leads with, and which wins a tie in a turn.
+_SEVERITY = {BLAMING: 0, IMPATIENT: 1, DISMISSIVE: 2, WARM: 3, NEUTRAL: 4}
+
+# Evidence kinds: the cue families of the lexicon, plus marks and reassurance.
+APOLOGY, SOOTHING, REASSURANCE = "apology", "soothing", "reassurance"
+_WARM_KINDS = frozenset({"warmth", APOLOGY, SOOTHING, REASSURANCE})
+_SOOTHING_KINDS = frozenset({SOOTHING, REASSURANCE})
+_KIND_TONE = {
+    "impatience": IMPATIENT,
+    "blame": BLAMING,
+    "dismissal": DISMISSIVE,
+    "condescension": DISMISSIVE,
+    "warmth": WARM,
+    APOLOGY: WARM,
+    SOOTHING: WARM,
+    REASSURANCE: WARM,
+}
+
+_MODIFIER_GAP = 2  # 不是您的问题: 不 right before 是您的问题; 真的没办法
+_CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
+_EXTRA_CUE = 0.1
+# Below this a turn is not called unfriendly: a bare 没办法 states a limit.
+_UNFRIENDLY_THRESHOLD = 0.35
+# Below this a turn is not called warm: routine 请您/麻烦您 alone stays neutral.
+_WARM_THRESHOLD = 0.5
+# An apology in the same turn softens (不好意思，这个没办法), it does not undo.
+_SOFTENED = 0.15
+_BANGS_BONUS = 0.15
+_QUESTIONS_BONUS = 0.1
+_REASSURANCE = 0.6  # 不是您的问题: a negated blame cue reassures
+_MODIFIER_KINDS = frozenset({"degree", "negator"})
+_BANGS = frozenset("！!")
+_QUESTIONS = frozenset("？?")
+
+
+@dataclass(frozen=True, slots=True)
+class ToneCue:
+    """One piece of evidence: what was found where, and what kind of cue it is here."""
+
+    turn: int
+    start_char: int
+    end_char: int
+    text: str
+    # impatience, blame, dismissal, condescension, warmth, apology, soothing, reassurance, marks
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnTone:
+    turn: int
+    tone: str
+    intensity: float
+    evidence: tuple[ToneCue, ...]
+
+    @property
+    def apologised(self) -> bool:
+        return any(cue.kind == APOLOGY for cue in self.evidence)
+
+    @property
+    def soothed(self) -> bool:
+        return any(cue.kind in _SOOTHING_KINDS for cue in self.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTone:
+    worst: str
+    worst_turn: int | None  # None when every agent turn was neutral or warm
+    counts: dict[str, int]
+    apology_turns: tuple[int, ...]
+    soothing_turns: tuple[int, ...]
+    turns: tuple[TurnTone, ...]
+
+    @property
+    def apologised(self) -> bool:
+        return bool(self.apology_turns)
+
+    @property
+    def soothed(self) -> bool:
+        return bool(self.soothing_turns)
+
+    def apologised_or_soothed_after(self, turn: int, within: int = 2) -> int | None:
+        """The first of the agent's next `within` turns after `turn` that apologises or
+        soothes, or None: "within two turns" of an upset customer turn."""
+        following = [t for t in self.turns if t.turn > turn][:within]
+        return next((t.turn for t in following if t.apologised or t.soothed), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tone_worst": self.worst,
+            "tone_worst_turn": self.worst_turn,
+            "tone_counts": self.counts,
+            "apology_turns": list(self.apology_turns),
+            "soothing_turns": list(self.soothing_turns),
+            "tone_turns": [
+                {"turn": t.turn, "tone": t.tone, "intensity": t.intensity} for t in self.turns
+            ],
+        }
+
+
+class _Entry(NamedTuple):
+    kind: str
+    weight: float
+    length: int
+
+
+class _Match(NamedTuple):
+    start: int
+    end: int
+    key: str
+    entry: _Entry
+
+
+@cache
+def _automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for kind, lexicon in (
+        ("impatience", words.IMPATIENT),
+        ("blame", words.BLAMING),
+        ("dismissal", words.DISMISSIVE),
+        ("condescension", words.CONDESCENDING),
+        ("warmth", words.WARM),
+        (APOLOGY, words.APOLOGY),
+        (SOOTHING, words.SOOTHING),
+        ("degree", words.DEGREE),
+        ("negator", dict.fromkeys(words.NEGATORS, 0.0)),
+        ("neutral", dict.fromkeys(words.NEUTRAL, 0.0)),
+    ):
+        for key, weight in lexicon.items():
+            automaton.add_word(key, (key, _Entry(kind, weight, len(key))))
+    automaton.make_automaton()
+    return automaton
+
+
+def agent_tone(turns: Iterable[Turn]) -> AgentTone:
+    """The agent's tone per turn and over the contact; customer and other turns are ignored."""
+    results = tuple(_turn_tone(turn) for turn in turns if turn.speaker == "agent")
+    counts = dict.fromkeys(TONES, 0)
+    for result in results:
+        counts[result.tone] += 1
+    # Most turns are neutral with no evidence: only the rest need looking into.
+    marked = [t for t in results if t.evidence]
+    unfriendly = [t for t in marked if t.tone in UNFRIENDLY]
+    worst_turn = (
+        min(unfriendly, key=lambda t: (_SEVERITY[t.tone], -t.intensity)) if unfriendly else None
+    )
+    friendly = WARM if counts[WARM] else NEUTRAL
+    worst = worst_turn.tone if worst_turn is not None else friendly
+    return AgentTone(
+        worst=worst,
+        worst_turn=worst_turn.turn if worst_turn is not None else None,
+        counts=counts,
+        apology_turns=tuple(t.turn for t in marked if t.apologised),
+        soothing_turns=tuple(t.turn for t in marked if t.soothed),
+        turns=results,
+    )
+
+
+def _turn_tone(turn: Turn) -> TurnTone:
+    text = turn.text
+    cues, modifiers = _split(_matches(text))
+    if not cues:
+        return TurnTone(turn.index, NEUTRAL, 0.0, ())
+    scores: dict[str, list[float]] = {}
+    evidence: list[ToneCue] = []
+    for cue in cues:
+        kind, weight, start = _modified(cue, modifiers, text)
+        if weight > 0.0:
+            scores.setdefault(_KIND_TONE[kind], []).append(weight)
+            evidence.append(ToneCue(turn.index, start, cue.end, text[start : cue.end], kind))
+    unfriendly = [
+        t for t in scores if t in UNFRIENDLY and _score(scores[t]) >= _UNFRIENDLY_THRESHOLD
+    ]
+    if unfriendly:
+        tone = min(unfriendly, key=lambda t: (-_score(scores[t]), _SEVERITY[t]))
+        marks_bonus, marks = _marks(turn.index, text)
+        softened = _SOFTENED if WARM in scores else 0.0
+        intensity = _score(scores[tone]) + marks_bonus - softened
+        return TurnTone(turn.index, tone, _clip(intensity), (*evidence, *marks))
+    warmth = _score(scores.get(WARM, []))
+    if warmth >= _WARM_THRESHOLD:
+        warm = tuple(cue for cue in evidence if cue.kind in _WARM_KINDS)
+        return TurnTone(turn.index, WARM, _clip(warmth), warm)
+    # Apologies and soothing weigh at least the warm threshold, so nothing here needs keeping.
+    return TurnTone(turn.index, NEUTRAL, 0.0, ())
+
+
+def _matches(text: str) -> list[_Match]:
+    """Every lexicon hit, in text order; none when no cue is among them (most turns): a
+    negator or degree word alone modifies nothing, so there is nothing to build."""
+    hits = list(_automaton().iter(text))
+    if all(entry.kind in _MODIFIER_KINDS for _, (_, entry) in hits):
+        return []
+    found = [_Match(last + 1 - entry.length, last + 1, key, entry) for last, (key, entry) in hits]
+    if len(found) > 1:
+        found.sort(key=lambda m: (m.start, -m.end))
+    return found
+
+
+def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
+    """The cues, leftmost-longest and not overlapping (这不是我们的问题 hides its 是我们…),
+    and the modifiers that are not part of a cue (the 不 of 不好意思 negates nothing)."""
+    cues: list[_Match] = []
+    reach = 0
+    for match in found:
+        if match.entry.kind in _MODIFIER_KINDS or match.start < reach:
+            continue
+        cues.append(match)
+        reach = match.end
+    if not cues:
+        return cues, []
+    modifiers = [
+        match
+        for match in found
+        if match.entry.kind in _MODIFIER_KINDS
+        and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
+    ]
+    return [cue for cue in cues if cue.entry.kind != "neutral"], modifiers
+
+
+def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, float, int]:
+    """The kind, weight and start of a cue after the negators and degree words just before
+    it; a negated blame cue starts at its negator (不是您的问题 is the reassurance)."""
+    negated_at: int | None = None
+    degree = 1.0
+    for modifier in modifiers:
+        gap = cue.start - modifier.end
+        if gap < 0 or gap > _MODIFIER_GAP:
+            continue
+        if _CLAUSE_BREAKS.intersection(text[modifier.end : cue.start]):
+            continue
+        if modifier.entry.kind == "negator":
+            negated_at = modifier.start if negated_at is None else min(negated_at, modifier.start)
+        else:
+            degree = modifier.entry.weight
+    kind = cue.entry.kind
+    if negated_at is not None:
+        if kind == "blame":
+            return REASSURANCE, _REASSURANCE, negated_at  # 不是您的问题
+        return kind, 0.0, cue.start  # 不是没办法, 没有说过了: the cue does not hold
+    if kind in _WARM_KINDS:
+        return kind, cue.entry.weight, cue.start  # 非常抱歉 is an apology, not a stronger one
+    return kind, cue.entry.weight * degree, cue.start
+
+
+def _marks(turn: int, text: str) -> tuple[float, tuple[ToneCue, ...]]:
+    """Repeated ！ or ？ sharpen an unfriendly turn (你听不懂吗？？); a single one is
+    everyday chat punctuation (亲！) and counts for nothing."""
+    bonus = 0.0
+    evidence: list[ToneCue] = []
+    for pair, marks, mark_bonus in (
+        (("！！", "!!"), _BANGS, _BANGS_BONUS),
+        (("？？", "??"), _QUESTIONS, _QUESTIONS_BONUS),
+    ):
+        if pair[0] in text or pair[1] in text:
+            start, end = _longest_run(text, marks)
+            bonus += mark_bonus
+            evidence.append(ToneCue(turn, start, end, text[start:end], "marks"))
+    return bonus, tuple(evidence)
+
+
+def _longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
+    best = (0, 0)
+    position = 0
+    while position < len(text):
+        if text[position] in marks:
+            end = position
+            while end < len(text) and text[end] in marks:
+                end += 1
+            if end - position > best[1] - best[0]:
+                best = (position, end)
+            position = end
+        else:
+            position += 1
+    return best
+
+
+def _score(weights: list[float]) -> float:
+    return max(weights) + _EXTRA_CUE * (len(weights) - 1) if weights else 0.0
+
+
+def _clip(intensity: float) -> float:
+    return round(min(max(intensity, 0.0), 1.0), 2)
