@@ -191,3 +191,27 @@ def test_to_dict_gives_the_score_fields() -> None:
             {"turn": 2, "start_char": 0, "end_char": 2, "text": "谢谢", "kind": "thanked"}
         ],
     }
+
+
+def test_giving_up_is_unresolved_unless_settled_later() -> None:
+    turns = _chat("能改成老家地址吗", "不同城市无法修改，只能重新下单", "那就算了")
+    result = contact_resolution(turns)
+    assert (result.resolved, result.reason) == (False, "gave_up")
+    assert _evidence(result) == [(2, "那就算了", "gave_up")]
+    assert _verdict("能改地址吗", "不能改", "那算了", "可以重新下单", "好的谢谢") == (
+        True,
+        "thanked_and_ended",
+    )
+
+
+def test_no_more_questions_in_the_jd_spellings_ends_the_contact() -> None:
+    turns = _chat("到了吗", "已签收", "没了再见")
+    result = contact_resolution(turns)
+    assert (result.resolved, result.reason) == (True, "thanked_and_ended")
+    assert _evidence(result) == [(2, "再见", "ended")]
+    assert _verdict("到了吗", "已签收", "没有 了") == (True, "thanked_and_ended")
+
+
+def test_a_confirmation_put_as_a_question_asks() -> None:
+    assert _verdict("退款申请了", "已提交", "申请好了吧？") == (False, "unanswered")
+    assert _verdict("退款申请了", "已提交", "申请好了吧？", "是的，审核通过") == (None, "unclear")

@@ -19,6 +19,7 @@ Precedence, latest first, because a conversation's end says more than its middle
 3. A question or complaint in the contact's last turn, with no agent turn after it, is the
    latest word and leaves the contact unresolved.
 A negator just before a cue cancels it (不是还没到, 不会投诉, 不好的).
+Giving up (那就算了) is unresolved but not sticky: a later 好的谢谢 settles it.
 
 Like `emotion.py`, a turn is read in one Aho–Corasick pass with no word segmentation.
 """
@@ -36,19 +37,20 @@ from lingting.engine import resolution_words as words
 from lingting.engine.contacts import Turn
 
 CONFIRMED, THANKED, ENDED = "confirmed", "thanked", "ended"
-STILL_BROKEN, REPEATED_QUESTION = "still_broken", "repeated_question"
+STILL_BROKEN, REPEATED_QUESTION, GAVE_UP = "still_broken", "repeated_question", "gave_up"
 SUPERVISOR, HANDOFF, THREAT, UNANSWERED = "supervisor", "handoff", "threat", "unanswered"
 _QUESTION, _COMPLAINT, _NEUTRAL, _NEGATOR = "question", "complaint", "neutral", "negator"
 _ASKED = "asked_before"  # the first asking of a question repeated later: evidence only
 
 _RESOLVING = frozenset({CONFIRMED, THANKED, ENDED})
-_UNRESOLVING = frozenset({STILL_BROKEN, REPEATED_QUESTION, SUPERVISOR, HANDOFF, THREAT})
+_UNRESOLVING = frozenset({STILL_BROKEN, REPEATED_QUESTION, GAVE_UP, SUPERVISOR, HANDOFF, THREAT})
 _STICKY = frozenset({SUPERVISOR, THREAT})
 # Verdicts on an answer: before any agent turn, 转人工 is routing and 没用 tells the problem.
 _NEEDS_ANSWER = frozenset({STILL_BROKEN, HANDOFF})
 _REASONS = {
     STILL_BROKEN: "still_broken",
     REPEATED_QUESTION: "repeated_question",
+    GAVE_UP: "gave_up",
     SUPERVISOR: "asked_supervisor",
     HANDOFF: "asked_human",
     THREAT: "threatened",
@@ -58,8 +60,8 @@ _REASONS = {
 _NEGATOR_GAP = 1
 _CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
 _TRIM = " \t\n，,。.！!～~…"
-# A resolving word followed by one of these is asked, not said: 收到了吗？
-_ASKING = frozenset("吗么嘛?？")
+# A resolving word followed by one of these is asked, not said: 收到了吗？ 申请好了吧
+_ASKING = frozenset("吗么嘛吧?？")
 _QUESTION_ENDINGS = frozenset("?？吗么嘛")
 
 
@@ -113,6 +115,7 @@ def _automaton() -> Any:
         (THANKED, words.THANKED),
         (ENDED, words.ENDED),
         (STILL_BROKEN, words.STILL_BROKEN),
+        (GAVE_UP, words.GAVE_UP),
         (SUPERVISOR, words.SUPERVISOR),
         (HANDOFF, words.HANDOFF),
         (THREAT, words.THREAT),
@@ -129,8 +132,10 @@ def _automaton() -> Any:
 
 @cache
 def _whole_turn_kinds() -> dict[str, str]:
-    kinds = dict.fromkeys(words.WHOLE_TURN_CONFIRMED, CONFIRMED)
-    kinds.update(dict.fromkeys(words.WHOLE_TURN_ENDED, ENDED))
+    """Replies that decide on their own as a whole turn, spaces removed (没有 了)."""
+    kinds = dict.fromkeys((*words.CONFIRMED, *words.WHOLE_TURN_CONFIRMED), CONFIRMED)
+    kinds.update(dict.fromkeys(words.THANKED, THANKED))
+    kinds.update(dict.fromkeys((*words.ENDED, *words.WHOLE_TURN_ENDED), ENDED))
     return kinds
 
 
@@ -275,7 +280,7 @@ def _cues(turn: Turn, after_agent: bool) -> list[ResolutionCue]:
 def _whole_turn(turn: Turn) -> ResolutionCue | None:
     """A bare 没了 or 好 is a reply only when it is the whole turn."""
     trimmed = turn.text.strip(_TRIM)
-    kind = _whole_turn_kinds().get(trimmed)
+    kind = _whole_turn_kinds().get(trimmed.replace(" ", ""))  # 没有 了
     if kind is None:
         return None
     start = turn.text.index(trimmed)

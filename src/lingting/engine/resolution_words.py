@@ -32,6 +32,10 @@ CONFIRMED = (
     "等你回",
     "等您回",
     "等消息",
+    "等你们通知",
+    "等通知",
+    "可以可以",
+    "👌",
     "ok",
     "OK",
     "Ok",
@@ -79,7 +83,12 @@ STILL_BROKEN = (
     "不对啊",
     "不对呀",
     "不对吧",
+    "没帮到",
+    "没帮上",
 )
+
+# The customer gives up on getting it solved: 那就算了.
+GAVE_UP = ("那算了", "那就算了", "算了吧", "算了算了")
 
 # Asking for someone above the agent: the contact did not solve it at this level.
 SUPERVISOR = (
@@ -101,7 +110,21 @@ HANDOFF = ("转人工", "人工服务")
 THREAT = ("投诉", "12315", "工信部", "消协", "消费者协会", "工商局", "媒体", "曝光", "起诉", "报警")
 
 # Complaints that leave the contact unresolved when no agent answer follows them.
-COMPLAINT = ("不满意", "差评", "太差", "垃圾", "什么态度", "太慢", "无语", "坑人", "骗子", "太过分")
+COMPLAINT = (
+    "不满意",
+    "差评",
+    "太差",
+    "垃圾",
+    "什么态度",
+    "太慢",
+    "无语",
+    "坑人",
+    "骗子",
+    "太过分",
+    "失望",
+    "扯淡",
+    "扯犊子",
+)
 
 # Key phrases of a question; the same one in two customer turns with an agent turn between
 # is the question asked again because the answer did not settle it.
@@ -133,6 +156,7 @@ NEUTRAL = (
     "不用谢",
     "好了吗",
     "好了没",
+    "没了",  # the 没 of 没了再见 negates nothing
     # conditions, not verdicts: 明天要是还不行，我再联系
     "要是还不行",
     "如果还不行",
