@@ -215,3 +215,18 @@ def test_no_more_questions_in_the_jd_spellings_ends_the_contact() -> None:
 def test_a_confirmation_put_as_a_question_asks() -> None:
     assert _verdict("退款申请了", "已提交", "申请好了吧？") == (False, "unanswered")
     assert _verdict("退款申请了", "已提交", "申请好了吧？", "是的，审核通过") == (None, "unclear")
+
+
+def test_either_or_is_not_still_broken() -> None:
+    assert _verdict("能装吗", "都可以装", "有电池还是没有？", "有电池", "好的") == (
+        True,
+        "confirmed",
+    )
+    assert _verdict("什么时候到", "今天到", "还是没有到") == (False, "still_broken")
+
+
+def test_a_conditional_giving_up_is_not_giving_up() -> None:
+    assert _verdict("能晚上送吗", "帮您联系站点", "谢谢你 要是不行的话就算了吧") == (
+        True,
+        "thanked_and_ended",
+    )

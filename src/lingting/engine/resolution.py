@@ -274,6 +274,7 @@ def _cues(turn: Turn, after_agent: bool) -> list[ResolutionCue]:
             and cue.end < len(text)
         )
         and not _negated(cue, negators, cues, text)
+        and not _either_or(cue, text)
     ]
 
 
@@ -297,3 +298,11 @@ def _negated(cue: _Match, negators: list[_Match], cues: list[_Match], text: str)
         if not _CLAUSE_BREAKS.intersection(text[negator.end : cue.start]):
             return True
     return False
+
+
+def _either_or(cue: _Match, text: str) -> bool:
+    """有电池还是没有: 还是没有 closing a clause asks "or not", it does not say "still not"."""
+    if cue.key != "还是没" or text[cue.end : cue.end + 1] != "有":
+        return False
+    after = text[cue.end + 1 : cue.end + 2]
+    return not after or after in _CLAUSE_BREAKS or after in _QUESTION_ENDINGS or after == "呢"
