@@ -15,15 +15,12 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from datetime import UTC
 from pathlib import Path
 
-import orjson
+from emotion_speed import DEFAULT_DATA, load_contacts
 
 from lingting.engine.agent_tone import UNFRIENDLY, agent_tone
-from lingting.engine.contacts import Contact, contact_from_record
-
-DEFAULT_DATA = Path("/work/shared/data/jddc/jddc_2019_sample.jsonl")
+from lingting.engine.contacts import Contact
 
 
 def main() -> None:
@@ -32,7 +29,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--examples", type=int, default=3)
     args = parser.parse_args()
-    contacts = [_contact(line) for line in args.data.read_bytes().splitlines() if line.strip()]
+    contacts = load_contacts(args.data)
     agent_turns = sum(1 for c in contacts for t in c.turns if t.speaker == "agent")
     agent_tone(contacts[0].turns)  # build the automaton outside the timing
     began = time.perf_counter()
@@ -45,10 +42,6 @@ def main() -> None:
     print(f"{len(contacts) * args.rounds / seconds:,.0f} contacts/s (one core)")
     print(f"{seconds / (len(contacts) * args.rounds) * 1e6:.1f} µs per contact")
     _summary(contacts, args.examples)
-
-
-def _contact(line: bytes) -> Contact:
-    return contact_from_record(orjson.loads(line), tz=UTC)
 
 
 def _summary(contacts: list[Contact], examples: int) -> None:

@@ -14,15 +14,12 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from datetime import UTC
 from pathlib import Path
 
-import orjson
+from emotion_speed import DEFAULT_DATA, load_contacts
 
-from lingting.engine.contacts import Contact, contact_from_record
+from lingting.engine.contacts import Contact
 from lingting.engine.resolution import Resolution, contact_resolution
-
-DEFAULT_DATA = Path("/work/shared/data/jddc/jddc_2019_sample.jsonl")
 
 
 def main() -> None:
@@ -31,7 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--show", type=int, default=0)
     args = parser.parse_args()
-    contacts = [_contact(line) for line in args.data.read_bytes().splitlines() if line.strip()]
+    contacts = load_contacts(args.data)
     contact_resolution(contacts[0].turns)  # build the automaton outside the timing
     began = time.perf_counter()
     for _ in range(args.rounds):
@@ -46,10 +43,6 @@ def main() -> None:
     print("reasons:", dict(Counter(r.reason for _, r in results).most_common()))
     if args.show:
         _show(results, args.show)
-
-
-def _contact(line: bytes) -> Contact:
-    return contact_from_record(orjson.loads(line), tz=UTC)
 
 
 def _show(results: list[tuple[Contact, Resolution]], per_reason: int) -> None:

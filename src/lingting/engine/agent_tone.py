@@ -21,10 +21,26 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-import ahocorasick
-
 from lingting.engine import agent_tone_words as words
 from lingting.engine.contacts import Turn
+from lingting.engine.phrase_cues import (
+    BANGS,
+    DEGREE,
+    MODIFIER_KINDS,
+    NEGATOR,
+    QUESTIONS,
+    PhraseMatch,
+    build_automaton,
+    clip,
+    combined_weight,
+    find_phrases,
+    longest_run,
+    reaches,
+    split_cues,
+)
+from lingting.engine.phrase_cues import (
+    NEUTRAL as NEUTRAL_PHRASE,
+)
 
 NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE = (
     "neutral",
@@ -54,8 +70,6 @@ _KIND_TONE = {
 }
 
 _MODIFIER_GAP = 2  # 不是您的问题: 不 right before 是您的问题; 真的没办法
-_CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
-_EXTRA_CUE = 0.1
 # Below this a turn is not called unfriendly: a bare 没办法 states a limit.
 _UNFRIENDLY_THRESHOLD = 0.35
 # Below this a turn is not called warm: routine 请您/麻烦您 alone stays neutral.
@@ -65,9 +79,6 @@ _SOFTENED = 0.15
 _BANGS_BONUS = 0.15
 _QUESTIONS_BONUS = 0.1
 _REASSURANCE = 0.6  # 不是您的问题: a negated blame cue reassures
-_MODIFIER_KINDS = frozenset({"degree", "negator"})
-_BANGS = frozenset("！!")
-_QUESTIONS = frozenset("？?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,35 +148,32 @@ class AgentTone:
 class _Entry(NamedTuple):
     kind: str
     weight: float
-    length: int
 
 
-class _Match(NamedTuple):
-    start: int
-    end: int
-    key: str
-    entry: _Entry
+_Match = PhraseMatch[_Entry]
+
+
+_LEXICONS: tuple[tuple[str, dict[str, float]], ...] = (
+    ("impatience", words.IMPATIENT),
+    ("blame", words.BLAMING),
+    ("dismissal", words.DISMISSIVE),
+    ("condescension", words.CONDESCENDING),
+    ("warmth", words.WARM),
+    (APOLOGY, words.APOLOGY),
+    (SOOTHING, words.SOOTHING),
+    (DEGREE, words.DEGREE),
+    (NEGATOR, dict.fromkeys(words.NEGATORS, 0.0)),
+    (NEUTRAL_PHRASE, dict.fromkeys(words.NEUTRAL, 0.0)),
+)
 
 
 @cache
 def _automaton() -> Any:
-    automaton = ahocorasick.Automaton()
-    for kind, lexicon in (
-        ("impatience", words.IMPATIENT),
-        ("blame", words.BLAMING),
-        ("dismissal", words.DISMISSIVE),
-        ("condescension", words.CONDESCENDING),
-        ("warmth", words.WARM),
-        (APOLOGY, words.APOLOGY),
-        (SOOTHING, words.SOOTHING),
-        ("degree", words.DEGREE),
-        ("negator", dict.fromkeys(words.NEGATORS, 0.0)),
-        ("neutral", dict.fromkeys(words.NEUTRAL, 0.0)),
-    ):
-        for key, weight in lexicon.items():
-            automaton.add_word(key, (key, _Entry(kind, weight, len(key))))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton(
+        (key, _Entry(kind, weight))
+        for kind, lexicon in _LEXICONS
+        for key, weight in lexicon.items()
+    )
 
 
 def agent_tone(turns: Iterable[Turn]) -> AgentTone:
@@ -194,7 +202,7 @@ def agent_tone(turns: Iterable[Turn]) -> AgentTone:
 
 def _turn_tone(turn: Turn) -> TurnTone:
     text = turn.text
-    cues, modifiers = _split(_matches(text))
+    cues, modifiers = split_cues(_matches(text))
     if not cues:
         return TurnTone(turn.index, NEUTRAL, 0.0, ())
     scores: dict[str, list[float]] = {}
@@ -205,53 +213,29 @@ def _turn_tone(turn: Turn) -> TurnTone:
             scores.setdefault(_KIND_TONE[kind], []).append(weight)
             evidence.append(ToneCue(turn.index, start, cue.end, text[start : cue.end], kind))
     unfriendly = [
-        t for t in scores if t in UNFRIENDLY and _score(scores[t]) >= _UNFRIENDLY_THRESHOLD
+        t for t in scores if t in UNFRIENDLY and combined_weight(scores[t]) >= _UNFRIENDLY_THRESHOLD
     ]
     if unfriendly:
-        tone = min(unfriendly, key=lambda t: (-_score(scores[t]), _SEVERITY[t]))
+        tone = min(unfriendly, key=lambda t: (-combined_weight(scores[t]), _SEVERITY[t]))
         marks_bonus, marks = _marks(turn.index, text)
         softened = _SOFTENED if WARM in scores else 0.0
-        intensity = _score(scores[tone]) + marks_bonus - softened
-        return TurnTone(turn.index, tone, _clip(intensity), (*evidence, *marks))
-    warmth = _score(scores.get(WARM, []))
+        intensity = combined_weight(scores[tone]) + marks_bonus - softened
+        return TurnTone(turn.index, tone, clip(intensity), (*evidence, *marks))
+    warmth = combined_weight(scores.get(WARM, []))
     if warmth >= _WARM_THRESHOLD:
         warm = tuple(cue for cue in evidence if cue.kind in _WARM_KINDS)
-        return TurnTone(turn.index, WARM, _clip(warmth), warm)
+        return TurnTone(turn.index, WARM, clip(warmth), warm)
     # Apologies and soothing weigh at least the warm threshold, so nothing here needs keeping.
     return TurnTone(turn.index, NEUTRAL, 0.0, ())
 
 
 def _matches(text: str) -> list[_Match]:
     """Every lexicon hit, in text order; none when no cue is among them (most turns): a
-    negator or degree word alone modifies nothing, so there is nothing to build."""
-    hits = list(_automaton().iter(text))
-    if all(entry.kind in _MODIFIER_KINDS for _, (_, entry) in hits):
+    negator or degree word alone modifies nothing, so there is nothing to split."""
+    found: list[_Match] = find_phrases(_automaton(), text)
+    if all(match.entry.kind in MODIFIER_KINDS for match in found):
         return []
-    found = [_Match(last + 1 - entry.length, last + 1, key, entry) for last, (key, entry) in hits]
-    if len(found) > 1:
-        found.sort(key=lambda m: (m.start, -m.end))
     return found
-
-
-def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
-    """The cues, leftmost-longest and not overlapping (这不是我们的问题 hides its 是我们…),
-    and the modifiers that are not part of a cue (the 不 of 不好意思 negates nothing)."""
-    cues: list[_Match] = []
-    reach = 0
-    for match in found:
-        if match.entry.kind in _MODIFIER_KINDS or match.start < reach:
-            continue
-        cues.append(match)
-        reach = match.end
-    if not cues:
-        return cues, []
-    modifiers = [
-        match
-        for match in found
-        if match.entry.kind in _MODIFIER_KINDS
-        and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
-    ]
-    return [cue for cue in cues if cue.entry.kind != "neutral"], modifiers
 
 
 def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, float, int]:
@@ -260,12 +244,9 @@ def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, flo
     negated_at: int | None = None
     degree = 1.0
     for modifier in modifiers:
-        gap = cue.start - modifier.end
-        if gap < 0 or gap > _MODIFIER_GAP:
+        if not reaches(modifier.end, cue.start, text, _MODIFIER_GAP):
             continue
-        if _CLAUSE_BREAKS.intersection(text[modifier.end : cue.start]):
-            continue
-        if modifier.entry.kind == "negator":
+        if modifier.entry.kind == NEGATOR:
             negated_at = modifier.start if negated_at is None else min(negated_at, modifier.start)
         else:
             degree = modifier.entry.weight
@@ -285,35 +266,11 @@ def _marks(turn: int, text: str) -> tuple[float, tuple[ToneCue, ...]]:
     bonus = 0.0
     evidence: list[ToneCue] = []
     for pair, marks, mark_bonus in (
-        (("！！", "!!"), _BANGS, _BANGS_BONUS),
-        (("？？", "??"), _QUESTIONS, _QUESTIONS_BONUS),
+        (("！！", "!!"), BANGS, _BANGS_BONUS),
+        (("？？", "??"), QUESTIONS, _QUESTIONS_BONUS),
     ):
         if pair[0] in text or pair[1] in text:
-            start, end = _longest_run(text, marks)
+            start, end = longest_run(text, marks)
             bonus += mark_bonus
             evidence.append(ToneCue(turn, start, end, text[start:end], "marks"))
     return bonus, tuple(evidence)
-
-
-def _longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
-    best = (0, 0)
-    position = 0
-    while position < len(text):
-        if text[position] in marks:
-            end = position
-            while end < len(text) and text[end] in marks:
-                end += 1
-            if end - position > best[1] - best[0]:
-                best = (position, end)
-            position = end
-        else:
-            position += 1
-    return best
-
-
-def _score(weights: list[float]) -> float:
-    return max(weights) + _EXTRA_CUE * (len(weights) - 1) if weights else 0.0
-
-
-def _clip(intensity: float) -> float:
-    return round(min(max(intensity, 0.0), 1.0), 2)

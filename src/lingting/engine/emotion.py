@@ -14,15 +14,28 @@ service context (等了三天, 第三次) and repetition across turns adjust the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-import ahocorasick
-
 from lingting.engine import emotion_words as words
 from lingting.engine.contacts import Turn
+from lingting.engine.phrase_cues import (
+    BANGS,
+    DEGREE,
+    NEGATOR,
+    NEUTRAL,
+    QUESTIONS,
+    PhraseMatch,
+    build_automaton,
+    clip,
+    combined_weight,
+    find_phrases,
+    longest_run,
+    reaches,
+    split_cues,
+)
 
 CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED = "calm", "anxious", "dissatisfied", "angry", "pleased"
 EMOTIONS = (CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED)
@@ -33,11 +46,8 @@ _TIE_ORDER = {ANGRY: 0, DISSATISFIED: 1, ANXIOUS: 2, PLEASED: 3}
 # How far (in characters) a negator or degree word may sit before the cue it modifies:
 # 不是很满意 has one character between 不是 and 满意.
 _MODIFIER_GAP = 2
-_CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
 # A negated pleased cue (不太满意) is a mild complaint, weaker than the word itself.
 _NEGATED_PLEASED = 0.8
-# Each further cue for the same emotion in a turn adds a little, not a full cue's weight.
-_EXTRA_CUE = 0.1
 _RHETORICAL_BONUS = 0.15
 _CONTEXT_BONUS = 0.1
 _REPEAT_BONUS = 0.1
@@ -51,10 +61,6 @@ _QUESTIONS_BONUS = 0.1  # ？？ or more
 _ANGER_THRESHOLD = 0.85
 # Repeated marks with no word cue: the customer is pressing (在吗？？？).
 _MARKS_ONLY_INTENSITY = 0.3
-
-_MODIFIER_KINDS = frozenset({"degree", "negator"})
-_BANGS = frozenset("！!")
-_QUESTIONS = frozenset("？?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,35 +107,32 @@ class _Entry(NamedTuple):
     kind: str  # word, rhetorical, sarcasm, context, neutral, degree, negator
     emotion: str
     weight: float
-    length: int
 
 
-class _Match(NamedTuple):
-    start: int
-    end: int
-    key: str
-    entry: _Entry
+_Match = PhraseMatch[_Entry]
+
+
+_LEXICONS: tuple[tuple[str, str, dict[str, float]], ...] = (
+    ("word", ANGRY, words.ANGRY),
+    ("word", DISSATISFIED, words.DISSATISFIED),
+    ("word", ANXIOUS, words.ANXIOUS),
+    ("word", PLEASED, words.PLEASED),
+    ("rhetorical", DISSATISFIED, words.RHETORICAL),
+    ("sarcasm", DISSATISFIED, words.SARCASM),
+    ("context", DISSATISFIED, words.CONTEXT),
+    (DEGREE, CALM, words.DEGREE),
+    (NEGATOR, CALM, dict.fromkeys(words.NEGATORS, 0.0)),
+    (NEUTRAL, CALM, dict.fromkeys(words.NEUTRAL, 0.0)),
+)
 
 
 @cache
 def _automaton() -> Any:
-    automaton = ahocorasick.Automaton()
-    for kind, emotion, lexicon in (
-        ("word", ANGRY, words.ANGRY),
-        ("word", DISSATISFIED, words.DISSATISFIED),
-        ("word", ANXIOUS, words.ANXIOUS),
-        ("word", PLEASED, words.PLEASED),
-        ("rhetorical", DISSATISFIED, words.RHETORICAL),
-        ("sarcasm", DISSATISFIED, words.SARCASM),
-        ("context", DISSATISFIED, words.CONTEXT),
-        ("degree", CALM, words.DEGREE),
-        ("negator", CALM, dict.fromkeys(words.NEGATORS, 0.0)),
-        ("neutral", CALM, dict.fromkeys(words.NEUTRAL, 0.0)),
-    ):
-        for key, weight in lexicon.items():
-            automaton.add_word(key, (key, _Entry(kind, emotion, weight, len(key))))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton(
+        (key, _Entry(kind, emotion, weight))
+        for kind, emotion, lexicon in _LEXICONS
+        for key, weight in lexicon.items()
+    )
 
 
 def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
@@ -150,13 +153,14 @@ def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
 
 def _turn_emotion(turn: Turn, complaints_seen: set[str], streak: int) -> TurnEmotion:
     text = turn.text
-    cues, modifiers = _split(_matches(text))
+    found: list[_Match] = find_phrases(_automaton(), text)
+    cues, modifiers = split_cues(found)
     marks_bonus, marks = _marks(turn.index, text)
     weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
     if weighed:
         return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
     if marks:
-        return TurnEmotion(turn.index, ANXIOUS, _clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
+        return TurnEmotion(turn.index, ANXIOUS, clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
     return TurnEmotion(turn.index, CALM, 0.0, ())
 
 
@@ -185,8 +189,8 @@ def _scored(
     scores: dict[str, list[float]] = {}
     for cue, weight in weighed:
         scores.setdefault(cue.emotion, []).append(weight)
-    emotion = min(scores, key=lambda e: (-_score(scores[e]), _TIE_ORDER[e]))
-    intensity = _score(scores[emotion]) + marks_bonus
+    emotion = min(scores, key=lambda e: (-combined_weight(scores[e]), _TIE_ORDER[e]))
+    intensity = combined_weight(scores[emotion]) + marks_bonus
     if emotion in NEGATIVE:
         kinds = {cue.kind for cue, _ in weighed}
         repeats = sum(cue.emotion in NEGATIVE and cue.text in complaints_seen for cue, _ in weighed)
@@ -198,39 +202,7 @@ def _scored(
         if emotion == DISSATISFIED and intensity >= _ANGER_THRESHOLD:
             emotion = ANGRY
     evidence = (*(cue for cue, _ in weighed), *marks)
-    return TurnEmotion(turn, emotion, _clip(intensity), evidence)
-
-
-def _matches(text: str) -> list[_Match]:
-    found = [
-        _Match(last + 1 - entry.length, last + 1, key, entry)
-        for last, (key, entry) in _automaton().iter(text)
-    ]
-    if len(found) > 1:
-        found.sort(key=lambda m: (m.start, -m.end))
-    return found
-
-
-def _split(found: list[_Match]) -> tuple[list[_Match], list[_Match]]:
-    """The cues, leftmost-longest and not overlapping (不满意 hides its 满意), and the
-    modifiers that are not part of a cue (the 不 of 不错 negates nothing after it). Neutral
-    phrases (麻烦, 没有了) take part only to hide what lies inside them."""
-    cues: list[_Match] = []
-    reach = 0
-    for match in found:
-        if match.entry.kind in _MODIFIER_KINDS or match.start < reach:
-            continue
-        cues.append(match)
-        reach = match.end
-    if not cues:
-        return cues, []
-    modifiers = [
-        match
-        for match in found
-        if match.entry.kind in _MODIFIER_KINDS
-        and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
-    ]
-    return [cue for cue in cues if cue.entry.kind != "neutral"], modifiers
+    return TurnEmotion(turn, emotion, clip(intensity), evidence)
 
 
 def _modified(
@@ -240,12 +212,9 @@ def _modified(
     negated = False
     degree = 1.0  # the nearest degree word before the cue wins: 真的有点 is 有点
     for modifier in modifiers:
-        gap = cue.start - modifier.end
-        if gap < 0 or gap > _MODIFIER_GAP:
+        if not reaches(modifier.end, cue.start, text, _MODIFIER_GAP):
             continue
-        if _CLAUSE_BREAKS.intersection(text[modifier.end : cue.start]):
-            continue
-        if modifier.entry.kind == "negator":
+        if modifier.entry.kind == NEGATOR:
             negated = True
         else:
             degree = modifier.entry.weight
@@ -267,40 +236,16 @@ def _marks(turn: int, text: str) -> tuple[float, tuple[EmotionCue, ...]]:
     bonus = 0.0
     evidence: list[EmotionCue] = []
     if "！！" in text or "!!" in text:
-        start, end = _longest_run(text, _BANGS)
+        start, end = longest_run(text, BANGS)
         bonus += _BANGS_BONUS
         evidence.append(EmotionCue(turn, start, end, text[start:end], DISSATISFIED, "marks"))
     elif "！" in text or "!" in text:
         bonus += _BANG_BONUS
     if "？？" in text or "??" in text:
-        start, end = _longest_run(text, _QUESTIONS)
+        start, end = longest_run(text, QUESTIONS)
         bonus += _QUESTIONS_BONUS
         evidence.append(EmotionCue(turn, start, end, text[start:end], ANXIOUS, "marks"))
     return bonus, tuple(evidence)
-
-
-def _longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
-    best = (0, 0)
-    position = 0
-    while position < len(text):
-        if text[position] in marks:
-            end = position
-            while end < len(text) and text[end] in marks:
-                end += 1
-            if end - position > best[1] - best[0]:
-                best = (position, end)
-            position = end
-        else:
-            position += 1
-    return best
-
-
-def _score(weights: Sequence[float]) -> float:
-    return max(weights) + _EXTRA_CUE * (len(weights) - 1)
-
-
-def _clip(intensity: float) -> float:
-    return round(min(max(intensity, 0.0), 1.0), 2)
 
 
 def _trajectory(turns: tuple[TurnEmotion, ...]) -> CustomerEmotion:

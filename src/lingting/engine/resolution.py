@@ -29,17 +29,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any, NamedTuple
-
-import ahocorasick
+from typing import Any
 
 from lingting.engine import resolution_words as words
 from lingting.engine.contacts import Turn
+from lingting.engine.phrase_cues import (
+    CLAUSE_BREAKS,
+    NEGATOR,
+    NEUTRAL,
+    PhraseMatch,
+    build_automaton,
+    find_phrases,
+    reaches,
+)
 
 CONFIRMED, THANKED, ENDED = "confirmed", "thanked", "ended"
 STILL_BROKEN, REPEATED_QUESTION, GAVE_UP = "still_broken", "repeated_question", "gave_up"
 SUPERVISOR, HANDOFF, THREAT, UNANSWERED = "supervisor", "handoff", "threat", "unanswered"
-_QUESTION, _COMPLAINT, _NEUTRAL, _NEGATOR = "question", "complaint", "neutral", "negator"
+_QUESTION, _COMPLAINT = "question", "complaint"
 _ASKED = "asked_before"  # the first asking of a question repeated later: evidence only
 
 _RESOLVING = frozenset({CONFIRMED, THANKED, ENDED})
@@ -58,7 +65,6 @@ _REASONS = {
 
 # A negator cancels a cue only when it sits right before it (不是还没到, 不会投诉).
 _NEGATOR_GAP = 1
-_CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
 _TRIM = " \t\n，,。.！!～~…"
 # A resolving word followed by one of these is asked, not said: 收到了吗？ 申请好了吧
 _ASKING = frozenset("吗么嘛吧?？")
@@ -100,34 +106,29 @@ class Resolution:
         }
 
 
-class _Match(NamedTuple):
-    start: int
-    end: int
-    key: str
-    kind: str
+# Each phrase's entry is its kind.
+_Match = PhraseMatch[str]
+
+
+_LEXICONS: tuple[tuple[str, Iterable[str]], ...] = (
+    (CONFIRMED, words.CONFIRMED),
+    (THANKED, words.THANKED),
+    (ENDED, words.ENDED),
+    (STILL_BROKEN, words.STILL_BROKEN),
+    (GAVE_UP, words.GAVE_UP),
+    (SUPERVISOR, words.SUPERVISOR),
+    (HANDOFF, words.HANDOFF),
+    (THREAT, words.THREAT),
+    (_COMPLAINT, words.COMPLAINT),
+    (_QUESTION, words.QUESTION),
+    (NEUTRAL, words.NEUTRAL),
+    (NEGATOR, words.NEGATORS),
+)
 
 
 @cache
 def _automaton() -> Any:
-    automaton = ahocorasick.Automaton()
-    for kind, lexicon in (
-        (CONFIRMED, words.CONFIRMED),
-        (THANKED, words.THANKED),
-        (ENDED, words.ENDED),
-        (STILL_BROKEN, words.STILL_BROKEN),
-        (GAVE_UP, words.GAVE_UP),
-        (SUPERVISOR, words.SUPERVISOR),
-        (HANDOFF, words.HANDOFF),
-        (THREAT, words.THREAT),
-        (_COMPLAINT, words.COMPLAINT),
-        (_QUESTION, words.QUESTION),
-        (_NEUTRAL, words.NEUTRAL),
-        (_NEGATOR, words.NEGATORS),
-    ):
-        for key in lexicon:
-            automaton.add_word(key, (key, kind))
-    automaton.make_automaton()
-    return automaton
+    return build_automaton((key, kind) for kind, lexicon in _LEXICONS for key in lexicon)
 
 
 @cache
@@ -247,29 +248,23 @@ def _cues(turn: Turn, after_agent: bool) -> list[ResolutionCue]:
     whole = _whole_turn(turn)
     if whole is not None:
         return [whole]
-    found = sorted(
-        (
-            _Match(last + 1 - len(key), last + 1, key, kind)
-            for last, (key, kind) in _automaton().iter(text)
-        ),
-        key=lambda m: (m.start, -m.end),
-    )
+    found: list[_Match] = find_phrases(_automaton(), text)
     cues: list[_Match] = []
     negators: list[_Match] = []
     reach = 0
     for match in found:
-        if match.kind == _NEGATOR:
+        if match.entry == NEGATOR:
             negators.append(match)
         elif match.start >= reach:
             cues.append(match)
             reach = match.end
     return [
-        ResolutionCue(turn.index, cue.start, cue.end, cue.key, cue.kind)
+        ResolutionCue(turn.index, cue.start, cue.end, cue.key, cue.entry)
         for cue in cues
-        if cue.kind != _NEUTRAL
-        and (after_agent or cue.kind not in _NEEDS_ANSWER)
+        if cue.entry != NEUTRAL
+        and (after_agent or cue.entry not in _NEEDS_ANSWER)
         and not (
-            cue.kind in _RESOLVING
+            cue.entry in _RESOLVING
             and text[cue.end : cue.end + 1] in _ASKING
             and cue.end < len(text)
         )
@@ -290,13 +285,10 @@ def _whole_turn(turn: Turn) -> ResolutionCue | None:
 
 def _negated(cue: _Match, negators: list[_Match], cues: list[_Match], text: str) -> bool:
     for negator in negators:
-        gap = cue.start - negator.end
-        if gap < 0 or gap > _NEGATOR_GAP:
+        if not reaches(negator.end, cue.start, text, _NEGATOR_GAP):
             continue
-        if any(other.start <= negator.start and negator.end <= other.end for other in cues):
-            continue  # the 没 of 没问题了 belongs to its cue
-        if not _CLAUSE_BREAKS.intersection(text[negator.end : cue.start]):
-            return True
+        if not any(other.start <= negator.start and negator.end <= other.end for other in cues):
+            return True  # unless, like the 没 of 没问题了, it belongs to a cue of its own
     return False
 
 
@@ -305,4 +297,4 @@ def _either_or(cue: _Match, text: str) -> bool:
     if cue.key != "还是没" or text[cue.end : cue.end + 1] != "有":
         return False
     after = text[cue.end + 1 : cue.end + 2]
-    return not after or after in _CLAUSE_BREAKS or after in _QUESTION_ENDINGS or after == "呢"
+    return not after or after in CLAUSE_BREAKS or after in _QUESTION_ENDINGS or after == "呢"

@@ -1,0 +1,122 @@
+"""Finding phrase cues in a turn: the machinery `emotion`, `agent_tone` and `resolution` share.
+
+Each of them compiles its own lexicon into one Aho–Corasick automaton and reads a turn in a
+single pass with no word segmentation: every hit becomes a `PhraseMatch` carrying the entry
+its lexicon stored. Cues are taken leftmost-longest (不满意 hides its 满意); negators and degree
+words that are not part of a cue modify the cue right after them, when they sit within a few
+characters in the same clause. What a modifier does, and how far it may reach, stays with
+each module: those rules differ on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Protocol
+
+import ahocorasick
+
+# Lexicon kinds with the same meaning in every cue lexicon.
+NEGATOR, DEGREE, NEUTRAL = "negator", "degree", "neutral"
+MODIFIER_KINDS = frozenset({DEGREE, NEGATOR})
+# A modifier never reaches across one of these: 不，满意 is not 不满意.
+CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
+BANGS = frozenset("！!")
+QUESTIONS = frozenset("？?")
+# Each further cue of the same family in a turn adds a little, not a full cue's weight.
+EXTRA_CUE = 0.1
+
+
+class KindedEntry(Protocol):
+    """What a lexicon stores for a phrase: at least its kind (word, negator, neutral, …)."""
+
+    @property
+    def kind(self) -> str: ...
+
+
+class PhraseMatch[EntryT](NamedTuple):
+    """One lexicon phrase found in a text: character offsets, the phrase, its entry."""
+
+    start: int
+    end: int
+    key: str
+    entry: EntryT
+
+
+def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Any:
+    """An automaton finding every phrase of `entries`, each reported with its entry."""
+    automaton = ahocorasick.Automaton()
+    for key, entry in entries:
+        automaton.add_word(key, (key, entry))
+    automaton.make_automaton()
+    return automaton
+
+
+def find_phrases[EntryT](automaton: Any, text: str) -> list[PhraseMatch[EntryT]]:
+    """Every phrase hit in `text`, leftmost first and, at the same start, longest first."""
+    found: list[PhraseMatch[EntryT]] = [
+        PhraseMatch(last + 1 - len(key), last + 1, key, entry)
+        for last, (key, entry) in automaton.iter(text)
+    ]
+    if len(found) > 1:
+        found.sort(key=lambda m: (m.start, -m.end))
+    return found
+
+
+def split_cues[EntryT: KindedEntry](
+    found: list[PhraseMatch[EntryT]],
+) -> tuple[list[PhraseMatch[EntryT]], list[PhraseMatch[EntryT]]]:
+    """The cues, leftmost-longest and not overlapping, and the modifiers that are not part
+    of a cue (the 不 of 不错 negates nothing after it). Neutral phrases (麻烦, 没有了) take
+    part only to hide what lies inside them."""
+    cues: list[PhraseMatch[EntryT]] = []
+    reach = 0
+    for match in found:
+        if match.entry.kind in MODIFIER_KINDS or match.start < reach:
+            continue
+        cues.append(match)
+        reach = match.end
+    if not cues:
+        return cues, []
+    modifiers = [
+        match
+        for match in found
+        if match.entry.kind in MODIFIER_KINDS
+        and not any(cue.start <= match.start and match.end <= cue.end for cue in cues)
+    ]
+    return [cue for cue in cues if cue.entry.kind != NEUTRAL], modifiers
+
+
+def reaches(modifier_end: int, cue_start: int, text: str, max_gap: int) -> bool:
+    """Whether a modifier ending at `modifier_end` applies to the cue at `cue_start`: it
+    comes before, at most `max_gap` characters away, with no clause break between."""
+    gap = cue_start - modifier_end
+    if gap < 0 or gap > max_gap:
+        return False
+    return not CLAUSE_BREAKS.intersection(text[modifier_end:cue_start])
+
+
+def longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
+    """The start and end of the longest run of `marks` in `text` (the first if tied)."""
+    best = (0, 0)
+    position = 0
+    while position < len(text):
+        if text[position] in marks:
+            end = position
+            while end < len(text) and text[end] in marks:
+                end += 1
+            if end - position > best[1] - best[0]:
+                best = (position, end)
+            position = end
+        else:
+            position += 1
+    return best
+
+
+def combined_weight(weights: Sequence[float]) -> float:
+    """The strongest cue's weight plus a little for each further one; 0 with no cues."""
+    return max(weights) + EXTRA_CUE * (len(weights) - 1) if weights else 0.0
+
+
+def clip(intensity: float) -> float:
+    """An intensity kept to 0–1, rounded to two places."""
+    return round(min(max(intensity, 0.0), 1.0), 2)
