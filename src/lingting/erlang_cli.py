@@ -19,7 +19,6 @@ import orjson
 
 from lingting.engine.reader import LineError, UnreadableFileError
 from lingting.engine.records import SHOWN_CHARS, read_json_records
-from lingting.engine.staffing_cases import CaseError, case_id, parse_case, solve_case
 
 
 def add_erlang_command(commands: Any) -> None:
@@ -78,6 +77,10 @@ def run_erlang(args: argparse.Namespace) -> int:
 
 
 def _answer(number: int, record: dict[str, Any]) -> dict[str, Any] | LineError:
+    # Imported here: the Erlang formulas bring scipy, a fifth of a second to import, and
+    # every other engine command (`lingting score` above all) registers this one.
+    from lingting.engine.staffing_cases import CaseError, case_id, parse_case, solve_case
+
     try:
         return solve_case(parse_case(record))
     except CaseError as exc:

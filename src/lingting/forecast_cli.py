@@ -16,13 +16,15 @@ import time
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from lingting.engine.arrival_csv import HistoryFile, read_history_file, write_forecast
-from lingting.engine.arrivals import ArrivalForecast, ArrivalsError, BandChoice, forecast_arrivals
-from lingting.engine.calendars import BusinessCalendar, package_years
 from lingting.engine.excel_csv import ExcelSafeWriter
 from lingting.engine.reader import UnreadableFileError
+
+if TYPE_CHECKING:
+    from lingting.engine.arrival_csv import HistoryFile
+    from lingting.engine.arrivals import ArrivalForecast, BandChoice
+    from lingting.engine.calendars import BusinessCalendar
 
 SHOWN_ERRORS = 100  # bad rows listed one by one on stderr; the rest are counted
 NAIVE_METHODS = ("last_week", "mean_4w", "median_4w", "mean_8w", "median_8w")
@@ -62,6 +64,11 @@ def _date(text: str) -> date:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
+    # Imported here: forecasting brings numpy, and every engine command (`lingting score`
+    # above all) registers this one.
+    from lingting.engine.arrival_csv import read_history_file, write_forecast
+    from lingting.engine.arrivals import ArrivalsError, forecast_arrivals
+
     began = time.perf_counter()
     try:
         history = read_history_file(str(args.history))
@@ -107,6 +114,8 @@ def _report_errors(history: HistoryFile) -> None:
 
 def _calendar(history: HistoryFile, args: argparse.Namespace) -> BusinessCalendar | None:
     """The package's official schedule for the years it knows; the engine warns of the rest."""
+    from lingting.engine.calendars import BusinessCalendar, package_years
+
     if args.calendar == "none":
         return None
     first_year = min(moment.year for moment, _ in history.points)

@@ -227,3 +227,9 @@ def test_each_phrase_is_in_one_list_only() -> None:
     )
     counts = Counter(phrase for phrases in lists for phrase in phrases)
     assert [phrase for phrase, count in counts.items() if count > 1] == []
+
+
+def test_a_supposed_complaint_is_not_felt() -> None:
+    assert _only("买了以后要是不满意能退吗").emotion == "calm"
+    assert _only("如果收到了坏了怎么办").emotion != "dissatisfied"
+    assert _only("收到就坏了").emotion == "dissatisfied"

@@ -17,7 +17,6 @@ blame), and repeated ！ or ？ raise an unfriendly turn's intensity.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -33,7 +32,7 @@ from lingting.engine.phrase_cues import (
     build_automaton,
     clip,
     combined_weight,
-    find_phrases,
+    find_phrases_by_turn,
     longest_run,
     reaches,
     split_cues,
@@ -81,8 +80,7 @@ _QUESTIONS_BONUS = 0.1
 _REASSURANCE = 0.6  # 不是您的问题: a negated blame cue reassures
 
 
-@dataclass(frozen=True, slots=True)
-class ToneCue:
+class ToneCue(NamedTuple):
     """One piece of evidence: what was found where, and what kind of cue it is here."""
 
     turn: int
@@ -93,8 +91,7 @@ class ToneCue:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class TurnTone:
+class TurnTone(NamedTuple):
     turn: int
     tone: str
     intensity: float
@@ -109,8 +106,7 @@ class TurnTone:
         return any(cue.kind in _SOOTHING_KINDS for cue in self.evidence)
 
 
-@dataclass(frozen=True, slots=True)
-class AgentTone:
+class AgentTone(NamedTuple):
     worst: str
     worst_turn: int | None  # None when every agent turn was neutral or warm
     counts: dict[str, int]
@@ -178,7 +174,9 @@ def _automaton() -> Any:
 
 def agent_tone(turns: Iterable[Turn]) -> AgentTone:
     """The agent's tone per turn and over the contact; customer and other turns are ignored."""
-    results = tuple(_turn_tone(turn) for turn in turns if turn.speaker == "agent")
+    agent = [turn for turn in turns if turn.speaker == "agent"]
+    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), [t.text for t in agent])
+    results = tuple(_turn_tone(turn, f) for turn, f in zip(agent, found, strict=True))
     counts = dict.fromkeys(TONES, 0)
     for result in results:
         counts[result.tone] += 1
@@ -200,9 +198,12 @@ def agent_tone(turns: Iterable[Turn]) -> AgentTone:
     )
 
 
-def _turn_tone(turn: Turn) -> TurnTone:
+def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:
     text = turn.text
-    cues, modifiers = split_cues(_matches(text))
+    # A negator or degree word alone modifies nothing (most turns have no cue at all).
+    if all(match.entry.kind in MODIFIER_KINDS for match in found):
+        return TurnTone(turn.index, NEUTRAL, 0.0, ())
+    cues, modifiers = split_cues(found)
     if not cues:
         return TurnTone(turn.index, NEUTRAL, 0.0, ())
     scores: dict[str, list[float]] = {}
@@ -227,15 +228,6 @@ def _turn_tone(turn: Turn) -> TurnTone:
         return TurnTone(turn.index, WARM, clip(warmth), warm)
     # Apologies and soothing weigh at least the warm threshold, so nothing here needs keeping.
     return TurnTone(turn.index, NEUTRAL, 0.0, ())
-
-
-def _matches(text: str) -> list[_Match]:
-    """Every lexicon hit, in text order; none when no cue is among them (most turns): a
-    negator or degree word alone modifies nothing, so there is nothing to split."""
-    found: list[_Match] = find_phrases(_automaton(), text)
-    if all(match.entry.kind in MODIFIER_KINDS for match in found):
-        return []
-    return found
 
 
 def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, float, int]:

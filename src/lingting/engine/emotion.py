@@ -15,7 +15,6 @@ service context (等了三天, 第三次) and repetition across turns adjust the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -24,6 +23,7 @@ from lingting.engine.contacts import Turn
 from lingting.engine.phrase_cues import (
     BANGS,
     DEGREE,
+    HYPOTHETICAL,
     NEGATOR,
     NEUTRAL,
     QUESTIONS,
@@ -31,7 +31,7 @@ from lingting.engine.phrase_cues import (
     build_automaton,
     clip,
     combined_weight,
-    find_phrases,
+    find_phrases_by_turn,
     longest_run,
     reaches,
     split_cues,
@@ -46,6 +46,8 @@ _TIE_ORDER = {ANGRY: 0, DISSATISFIED: 1, ANXIOUS: 2, PLEASED: 3}
 # How far (in characters) a negator or degree word may sit before the cue it modifies:
 # 不是很满意 has one character between 不是 and 满意.
 _MODIFIER_GAP = 2
+# A supposition reaches a little further: 要是收到了不满意 is still supposed.
+_HYPOTHETICAL_GAP = 5
 # A negated pleased cue (不太满意) is a mild complaint, weaker than the word itself.
 _NEGATED_PLEASED = 0.8
 _RHETORICAL_BONUS = 0.15
@@ -63,8 +65,7 @@ _ANGER_THRESHOLD = 0.85
 _MARKS_ONLY_INTENSITY = 0.3
 
 
-@dataclass(frozen=True, slots=True)
-class EmotionCue:
+class EmotionCue(NamedTuple):
     """One piece of evidence: what was found where, and the emotion it signals here."""
 
     turn: int
@@ -75,16 +76,14 @@ class EmotionCue:
     kind: str  # word, rhetorical, sarcasm, context, marks
 
 
-@dataclass(frozen=True, slots=True)
-class TurnEmotion:
+class TurnEmotion(NamedTuple):
     turn: int
     emotion: str
     intensity: float
     evidence: tuple[EmotionCue, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerEmotion:
+class CustomerEmotion(NamedTuple):
     start: str
     end: str
     peak: str
@@ -122,6 +121,7 @@ _LEXICONS: tuple[tuple[str, str, dict[str, float]], ...] = (
     ("context", DISSATISFIED, words.CONTEXT),
     (DEGREE, CALM, words.DEGREE),
     (NEGATOR, CALM, dict.fromkeys(words.NEGATORS, 0.0)),
+    (HYPOTHETICAL, CALM, dict.fromkeys(words.HYPOTHETICAL, 0.0)),
     (NEUTRAL, CALM, dict.fromkeys(words.NEUTRAL, 0.0)),
 )
 
@@ -137,13 +137,13 @@ def _automaton() -> Any:
 
 def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
     """The customer's emotion per turn and over the contact; agent and other turns are ignored."""
+    customer = [turn for turn in turns if turn.speaker == "customer"]
+    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), [t.text for t in customer])
     results: list[TurnEmotion] = []
     complaints_seen: set[str] = set()
     streak = 0
-    for turn in turns:
-        if turn.speaker != "customer":
-            continue
-        result = _turn_emotion(turn, complaints_seen, streak)
+    for turn, turn_found in zip(customer, found, strict=True):
+        result = _turn_emotion(turn, turn_found, complaints_seen, streak)
         results.append(result)
         streak = streak + 1 if result.emotion in NEGATIVE else 0
         if result.evidence:
@@ -151,11 +151,14 @@ def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
     return _trajectory(tuple(results))
 
 
-def _turn_emotion(turn: Turn, complaints_seen: set[str], streak: int) -> TurnEmotion:
+def _turn_emotion(
+    turn: Turn, found: list[_Match], complaints_seen: set[str], streak: int
+) -> TurnEmotion:
     text = turn.text
-    found: list[_Match] = find_phrases(_automaton(), text)
-    cues, modifiers = split_cues(found)
     marks_bonus, marks = _marks(turn.index, text)
+    if not found and not marks:
+        return TurnEmotion(turn.index, CALM, 0.0, ())  # most turns
+    cues, modifiers = split_cues(found)
     weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
     if weighed:
         return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
@@ -212,6 +215,10 @@ def _modified(
     negated = False
     degree = 1.0  # the nearest degree word before the cue wins: 真的有点 is 有点
     for modifier in modifiers:
+        if modifier.entry.kind == HYPOTHETICAL:
+            if reaches(modifier.end, cue.start, text, _HYPOTHETICAL_GAP):
+                return cue.entry.emotion, 0.0
+            continue
         if not reaches(modifier.end, cue.start, text, _MODIFIER_GAP):
             continue
         if modifier.entry.kind == NEGATOR:

@@ -177,7 +177,14 @@ NEUTRAL = (
     "没有其他",
     "没有别的",
     "没别的",
+    # 客服了 (到人工客服了么) holds 服了 (I give up on you) without meaning it.
+    "客服了",
+    "服了吗",
+    "服了么",
 )
+
+# Words that make the cue after them a supposition (要是不满意能退吗): it weighs nothing.
+HYPOTHETICAL = ("如果", "要是", "万一", "假如", "假设", "若是", "即使", "就算")
 
 # Words that scale the cue right after them (太不满意, 有点失望).
 DEGREE = {
@@ -215,7 +222,11 @@ RHETORICAL = {
     "有没有人管": 0.65,
     "有人管吗": 0.65,
     "怎么回事": 0.5,
-    "什么意思": 0.45,
+    # A bare 什么意思 is mostly a real question (价保是什么意思); aimed at someone it is not.
+    "你什么意思": 0.5,
+    "你这是什么意思": 0.55,
+    "这是什么意思啊": 0.45,
+    "到底什么意思": 0.55,
     "还要等多久": 0.6,
     "要等到什么时候": 0.6,
     "是干嘛的": 0.7,

@@ -27,9 +27,8 @@ Like `emotion.py`, a turn is read in one Aho–Corasick pass with no word segmen
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lingting.engine import resolution_words as words
 from lingting.engine.contacts import Turn
@@ -39,7 +38,7 @@ from lingting.engine.phrase_cues import (
     NEUTRAL,
     PhraseMatch,
     build_automaton,
-    find_phrases,
+    find_phrases_by_turn,
     reaches,
 )
 
@@ -71,8 +70,7 @@ _ASKING = frozenset("吗么嘛吧?？")
 _QUESTION_ENDINGS = frozenset("?？吗么嘛")
 
 
-@dataclass(frozen=True, slots=True)
-class ResolutionCue:
+class ResolutionCue(NamedTuple):
     """One piece of evidence: what was found where, and what it says about resolution."""
 
     turn: int
@@ -82,8 +80,7 @@ class ResolutionCue:
     kind: str  # confirmed, thanked, ended, still_broken, repeated_question, supervisor, …
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     resolved: bool | None
     reason: str  # confirmed, thanked_and_ended, still_broken, repeated_question, …
     evidence: tuple[ResolutionCue, ...]
@@ -161,10 +158,10 @@ class _Reading:
         self.asked_before.update(self.asked_now)
         self.asked_now.clear()
 
-    def customer(self, turn: Turn) -> None:
+    def customer(self, turn: Turn, found: list[_Match]) -> None:
         self.customer_turns += 1
         self.last_speaker = "customer"
-        cues = self._repeats(_cues(turn, after_agent=self.agent_spoke))
+        cues = self._repeats(_cues(turn, found, after_agent=self.agent_spoke))
         unresolving = [cue for cue in cues if cue.kind in _UNRESOLVING or cue.kind == _ASKED]
         resolving = [cue for cue in cues if cue.kind in _RESOLVING]
         self.sticky.extend(cue for cue in unresolving if cue.kind in _STICKY)
@@ -185,7 +182,7 @@ class _Reading:
                 continue
             earlier = self.asked_before.get(cue.text)
             if earlier is not None and cue.text not in self.asked_now:
-                found.extend((replace(earlier, kind=_ASKED), replace(cue, kind=REPEATED_QUESTION)))
+                found.extend((earlier._replace(kind=_ASKED), cue._replace(kind=REPEATED_QUESTION)))
             self.asked_now.setdefault(cue.text, cue)
             found.append(cue)
         return found
@@ -220,7 +217,7 @@ class _Reading:
             (cue for cue in self.last_turn_cues if cue.kind in (_COMPLAINT, _QUESTION)), None
         )
         if asked is not None:
-            return replace(asked, kind=UNANSWERED)
+            return asked._replace(kind=UNANSWERED)
         trimmed = turn.text.rstrip(_TRIM)
         if trimmed and trimmed[-1] in _QUESTION_ENDINGS:
             start = len(trimmed) - len(trimmed.lstrip(_TRIM))
@@ -231,24 +228,31 @@ class _Reading:
 def contact_resolution(turns: Iterable[Turn]) -> Resolution:
     """Whether the customer's problem was solved, from the customer's words; other speakers
     (bots, system lines) are ignored."""
+    turns = [turn for turn in turns if turn.speaker in ("agent", "customer")]
+    customer = [turn.text for turn in turns if turn.speaker == "customer"]
+    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), customer)
     reading = _Reading()
+    customer_turns = 0
     for turn in turns:
         if turn.speaker == "agent":
             if turn.text.strip():
                 reading.agent()
-        elif turn.speaker == "customer":
-            reading.customer(turn)
+        else:
+            reading.customer(turn, found[customer_turns])
+            customer_turns += 1
     return reading.result()
 
 
-def _cues(turn: Turn, after_agent: bool) -> list[ResolutionCue]:
-    """The cues of one customer turn: leftmost-longest, not inside one another, negated
-    ones left out. A still-broken cue counts only once an agent has answered."""
+def _cues(turn: Turn, found: list[_Match], after_agent: bool) -> list[ResolutionCue]:
+    """The cues of one customer turn (`found`: its lexicon hits): leftmost-longest, not
+    inside one another, negated ones left out. A still-broken cue counts only once an
+    agent has answered."""
     text = turn.text
     whole = _whole_turn(turn)
     if whole is not None:
         return [whole]
-    found: list[_Match] = find_phrases(_automaton(), text)
+    if not found:
+        return []
     cues: list[_Match] = []
     negators: list[_Match] = []
     reach = 0

@@ -7,7 +7,10 @@ dataclass sets each field through `object.__setattr__`, several times slower.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from lingting.engine.meaning import Meaning
 
 Outcome = Literal["pass", "fail", "na", "manual"]
 SEVERITIES = ("A", "B", "C")
@@ -68,6 +71,7 @@ class ContactResult(NamedTuple):
     fatal: bool
     severity_counts: dict[str, int]
     items: tuple[ItemResult, ...]
+    meaning: Meaning | None = None  # what the contact meant: emotion, resolution, satisfaction
 
     def to_dict(self, *, with_items: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -79,6 +83,8 @@ class ContactResult(NamedTuple):
             "fatal": self.fatal,
             "severity_counts": self.severity_counts,
         }
+        if self.meaning is not None:
+            out.update(self.meaning.to_dict())
         if with_items:
             out["items"] = [i.to_dict() for i in self.items]
         return out

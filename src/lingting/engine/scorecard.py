@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple, cast
 import orjson
 
 from lingting.engine.contacts import Contact
+from lingting.engine.meaning import contact_meaning
 from lingting.engine.results import SEVERITIES, ContactResult, ItemResult, passes, points_score
 from lingting.engine.rules.scan import PhraseIndex
 from lingting.engine.rules.verdicts import Rule, Verdict
@@ -246,6 +247,7 @@ class CompiledScorecard:
 
     def score(self, contact: Contact) -> ContactResult:
         scan = self._index.scan(contact)
+        scan.meaning = meaning = contact_meaning(contact)
         last = scan.last
         verdicts = tuple([evaluate(scan, 0, last) for evaluate in self._evaluators])
         scored = self._scored.get(verdicts) or self._judge(verdicts)
@@ -258,6 +260,7 @@ class CompiledScorecard:
             fatal=scored.fatal,
             severity_counts=scored.counts.copy(),
             items=scored.items,
+            meaning=meaning,
         )
         self._last = (result, scored)
         return result

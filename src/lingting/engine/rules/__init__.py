@@ -1,9 +1,10 @@
 """The rule kinds a scorecard item can use, built from YAML settings and ready to score.
 
 One module per part of the work: `scan` (the shared Aho-Corasick scan of a contact's turns),
-`matchers` (where a rule's words occur), `verdicts` (what a rule decides, and the `Rule`
-protocol), `words` and `timings` (the rule kinds), `combined` (rules that wrap other rules)
-and `config` (building a rule from its YAML settings: `build_rule`).
+`matchers` (where a rule's words occur), `meaning` (conditions on what the contact meant:
+the customer's emotion, the agent's tone, resolution), `verdicts` (what a rule decides, and
+the `Rule` protocol), `words` and `timings` (the rule kinds), `combined` (rules that wrap
+other rules) and `config` (building a rule from its YAML settings: `build_rule`).
 
 Every rule answers `evaluate(scan, lo, hi) -> Verdict` over the turns at positions lo..hi
 (inclusive), so that an `anchored` rule can narrow another rule to the turns before or after
@@ -11,7 +12,8 @@ an anchor. A rule that needs what a contact lacks (timings, a CDR field, any tur
 speaker) answers "na": never a failure and never an exception.
 
 The kinds, as written under an item's `rule:` (`speaker:` agent | customer | any, default
-agent, wherever words are matched; `only_if:` {channel, direction, said} on any rule):
+agent, wherever words are matched; `only_if:` {channel, direction, said, emotion_end,
+emotion_peak, resolved, satisfaction_below} on any rule):
 
     phrases       mode: forbidden | required, match: any | all, phrases, except_in, within
     regex         mode, pattern, except_in, except_pattern, within
@@ -26,6 +28,12 @@ agent, wherever words are matched; `only_if:` {channel, direction, said} on any 
     interruption  min_overlap_s, max_count
     hold          max_total_s, max_single_s, notice: {phrases, last_turns}
     hangup        fails_when_by: agent
+    outcome       fail_when: {emotion_end, emotion_peak, resolved, satisfaction_below}
 
 `within:` is one of first_turns, last_turns, first_seconds, last_seconds.
+
+A words block (a conditional's trigger or response, an anchor, `said`, a count) may match
+meaning instead of, or beside, words: `emotion: [calm | anxious | dissatisfied | angry |
+pleased]` with `min_intensity` in the customer's turns, `tone: [apology | soothing | warm |
+impatient | blaming | dismissive]` in the agent's. With both, either counts.
 """

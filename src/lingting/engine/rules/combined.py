@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lingting.engine.results import Evidence
-from lingting.engine.rules.matchers import SPEAKER_NAMES, PhraseMatcher, RegexMatcher
+from lingting.engine.rules.matchers import SPEAKER_NAMES, Matcher
+from lingting.engine.rules.meaning import MeaningGate
 from lingting.engine.rules.scan import Scan, Searched
 from lingting.engine.rules.verdicts import Rule, Verdict
 
@@ -16,7 +17,7 @@ from lingting.engine.rules.verdicts import Rule, Verdict
 class AnchoredRule:
     """`anchored`: another rule, judged only on the turns after (or before) an anchor."""
 
-    anchor: PhraseMatcher | RegexMatcher
+    anchor: Matcher
     use_last: bool
     after: bool
     rule: Rule
@@ -50,12 +51,14 @@ _OTHER_DIRECTION = Verdict("na", detail="不适用于此呼叫方向")
 
 @dataclass(frozen=True, slots=True)
 class OnlyIf:
-    """`only_if:` — the item applies only to some contacts (channel, direction, words said)."""
+    """`only_if:` — the item applies only to some contacts (channel, direction, words said,
+    what the contact meant)."""
 
     rule: Rule
     channels: frozenset[str] | None
     directions: frozenset[str] | None
-    words: PhraseMatcher | RegexMatcher | None  # `said:` in the YAML
+    words: Matcher | None  # `said:` in the YAML
+    meaning: MeaningGate | None = None
 
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
         contact = scan.contact
@@ -65,6 +68,9 @@ class OnlyIf:
             return _OTHER_DIRECTION
         if self.words is not None and not self.words.said(scan, lo, hi):
             return Verdict("na", detail=f"没有出现{self.words.describe()}，不适用")
+        meaning = self.meaning
+        if meaning is not None and (scan.meaning is None or not meaning.holds(scan.meaning)):
+            return Verdict("na", detail=f"仅当{meaning.describe()}时适用")
         return self.rule.evaluate(scan, lo, hi)
 
     def literals(self) -> Iterator[Searched]:

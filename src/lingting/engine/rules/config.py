@@ -6,8 +6,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from lingting.engine.emotion import EMOTIONS
 from lingting.engine.rules.combined import AllOf, AnchoredRule, OnlyIf
-from lingting.engine.rules.matchers import PhraseMatcher, RegexMatcher, quote_some
+from lingting.engine.rules.matchers import Matcher, PhraseMatcher, RegexMatcher, quote_some
+from lingting.engine.rules.meaning import (
+    TONE_NAMES,
+    EitherMatcher,
+    EmotionMatcher,
+    MeaningGate,
+    OutcomeRule,
+    ToneMatcher,
+)
 from lingting.engine.rules.scan import TURN_SEPARATOR, normalize_phrase, punctuation_variants
 from lingting.engine.rules.timings import (
     AnswerSpeedRule,
@@ -140,7 +149,8 @@ def _kind_of(value: object) -> str:
 
 _MATCH_KEYS = ("speaker", "phrases", "except_in")
 _REGEX_KEYS = ("speaker", "pattern", "except_in", "except_pattern")
-_WORDS_KEYS = ("speaker", "phrases", "pattern", "except_in", "except_pattern")
+_MEANING_KEYS = ("emotion", "min_intensity", "tone")
+_WORDS_KEYS = ("speaker", "phrases", "pattern", "except_in", "except_pattern", *_MEANING_KEYS)
 
 
 def _phrase_matcher(settings: _Settings, default_speaker: str = "agent") -> PhraseMatcher:
@@ -183,8 +193,53 @@ def _compile(settings: _Settings, key: str) -> re.Pattern[str]:
     return pattern
 
 
-def _matcher(settings: _Settings, default_speaker: str) -> PhraseMatcher | RegexMatcher:
-    """A `{speaker, phrases | pattern, except_in}` block (trigger, response, anchor…)."""
+def _matcher(settings: _Settings, default_speaker: str) -> Matcher:
+    """A `{speaker, phrases | pattern, except_in}` block (trigger, response, anchor…), or
+    one on meaning (`emotion:` in the customer's turns, `tone:` in the agent's), or words
+    and meaning together: either counts."""
+    meaning = _meaning_matcher(settings)
+    if meaning is None:
+        return _words_matcher(settings, default_speaker)
+    if not (settings.has("phrases") or settings.has("pattern")):
+        return meaning
+    words = _words_matcher(settings, default_speaker)
+    if words.speaker != meaning.speaker:
+        raise RuleConfigError(f"{settings.where}: words and meaning must be the same speaker's")
+    return EitherMatcher(words, meaning, words.speaker)
+
+
+def _meaning_matcher(settings: _Settings) -> Matcher | None:
+    if settings.has("emotion") and settings.has("tone"):
+        raise RuleConfigError(f"{settings.where}: give emotion (customer) or tone (agent)")
+    if settings.has("min_intensity") and not settings.has("emotion"):
+        raise RuleConfigError(f"{settings.at('min_intensity')}: only with emotion")
+    if settings.has("emotion"):
+        if settings.speaker("customer") != "customer":
+            raise RuleConfigError(f"{settings.at('speaker')}: emotion is read in customer turns")
+        emotions = _names(settings, "emotion", EMOTIONS)
+        intensity = settings.number("min_intensity", 0.0)
+        if intensity > 1:
+            raise RuleConfigError(f"{settings.at('min_intensity')}: intensity is 0–1")
+        return EmotionMatcher(emotions, intensity)
+    if settings.has("tone"):
+        if settings.speaker("agent") != "agent":
+            raise RuleConfigError(f"{settings.at('speaker')}: tone is read in agent turns")
+        return ToneMatcher(_names(settings, "tone", tuple(TONE_NAMES)))
+    return None
+
+
+def _names(settings: _Settings, key: str, allowed: Sequence[str]) -> frozenset[str]:
+    names = settings.texts(key)
+    unknown = sorted(names - set(allowed))
+    if not names or unknown:
+        raise RuleConfigError(
+            f"{settings.at(key)}: must be some of {', '.join(allowed)}"
+            + (f", not {', '.join(unknown)}" if unknown else "")
+        )
+    return names
+
+
+def _words_matcher(settings: _Settings, default_speaker: str) -> PhraseMatcher | RegexMatcher:
     if settings.has("pattern") == settings.has("phrases"):
         raise RuleConfigError(f"{settings.where}: give either phrases or pattern")
     if settings.has("pattern"):
@@ -325,6 +380,41 @@ def _build_hangup(s: _Settings) -> Rule:
     return HangupRule(s.choice("fails_when_by", ("agent", "customer"), "agent"))
 
 
+_GATE_KEYS = ("emotion_end", "emotion_peak", "resolved", "satisfaction_below")
+
+
+def _meaning_gate(settings: _Settings) -> MeaningGate:
+    """`emotion_end`, `emotion_peak`, `resolved` (true, false, null or a list of them),
+    `satisfaction_below` — what a whole contact came to."""
+    resolved: tuple[bool | None, ...] | None = None
+    if settings.has("resolved"):
+        raw = settings.raw["resolved"]
+        values = raw if isinstance(raw, list) else [raw]
+        if not values or not all(v is None or isinstance(v, bool) for v in values):
+            raise RuleConfigError(f"{settings.at('resolved')}: true, false, null or a list of them")
+        resolved = tuple(values)
+    below = settings.optional_number("satisfaction_below")
+    if below is not None and below > 1:
+        raise RuleConfigError(f"{settings.at('satisfaction_below')}: satisfaction is 0–1")
+    return MeaningGate(
+        emotion_end=_names(settings, "emotion_end", EMOTIONS)
+        if settings.has("emotion_end")
+        else None,
+        emotion_peak=_names(settings, "emotion_peak", EMOTIONS)
+        if settings.has("emotion_peak")
+        else None,
+        resolved=resolved,
+        satisfaction_below=below,
+    )
+
+
+def _build_outcome(s: _Settings) -> Rule:
+    gate = _Settings(s.required("fail_when"), s.at("fail_when"), _GATE_KEYS)
+    if not any(gate.has(k) for k in _GATE_KEYS):
+        raise RuleConfigError(f"{gate.where}: give one of {', '.join(_GATE_KEYS)}")
+    return OutcomeRule(_meaning_gate(gate))
+
+
 _TEXT_KEYS = ("mode", "match", "within")
 _KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Settings], Rule]]] = {
     "phrases": ((*_MATCH_KEYS, *_TEXT_KEYS), _build_phrases),
@@ -343,6 +433,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Settings], Rule]]] = {
     "interruption": (("min_overlap_s", "max_count"), _build_interruption),
     "hold": (("max_total_s", "max_single_s", "notice"), _build_hold),
     "hangup": (("fails_when_by",), _build_hangup),
+    "outcome": (("fail_when",), _build_outcome),
 }
 RULE_KINDS = tuple(_KINDS)
 
@@ -363,11 +454,12 @@ def build_rule(raw: object, where: str = "rule") -> Rule:
 
 
 def _only_if(settings: _Settings, rule: Rule) -> Rule:
-    keys = ("channel", "direction", "said")
+    keys = ("channel", "direction", "said", *_GATE_KEYS)
     gate = _Settings(settings.raw["only_if"], settings.at("only_if"), keys)
     if not any(gate.has(k) for k in keys):
-        raise RuleConfigError(f"{gate.where}: give channel, direction or said")
+        raise RuleConfigError(f"{gate.where}: give one of {', '.join(keys)}")
     channels = gate.texts("channel") if gate.has("channel") else None
     directions = gate.texts("direction") if gate.has("direction") else None
     said = _matcher(_matcher_at(gate, "said"), "customer") if gate.has("said") else None
-    return OnlyIf(rule, channels, directions, said)
+    meaning = _meaning_gate(gate) if any(gate.has(k) for k in _GATE_KEYS) else None
+    return OnlyIf(rule, channels, directions, said, meaning)

@@ -14,7 +14,10 @@ SPEAKER_NAMES: dict[str | None, str] = {"agent": "客服", "customer": "客户"}
 
 
 class Matcher(Protocol):
-    speaker: str | None
+    @property
+    def speaker(self) -> str | None:
+        """Whose turns it matches in; None for anyone's."""
+        ...
 
     def spans(self, scan: Scan, lo: int, hi: int) -> list[Span]:
         """Occurrences in turns lo..hi of this matcher's speaker, in conversation order."""

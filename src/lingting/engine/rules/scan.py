@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
 from lingting.engine.contacts import SPEAKERS, Contact, Turn
 from lingting.engine.results import Evidence
+
+if TYPE_CHECKING:
+    from lingting.engine.meaning import Meaning
 
 # (turn position, start char, end char, what matched: the canonical phrase or the regex text)
 Span = tuple[int, int, int, str]
@@ -54,7 +57,17 @@ class Scan:
     A working object for one `score` call, so it is mutable (it caches character counts).
     """
 
-    __slots__ = ("_spoken", "_timed", "by_speaker", "contact", "found", "last", "speakers", "turns")
+    __slots__ = (
+        "_spoken",
+        "_timed",
+        "by_speaker",
+        "contact",
+        "found",
+        "last",
+        "meaning",
+        "speakers",
+        "turns",
+    )
 
     def __init__(self, contact: Contact) -> None:
         self.contact = contact
@@ -69,6 +82,8 @@ class Scan:
             self.by_speaker[speaker].append(position)
         self._spoken: dict[int, int] = {}
         self._timed: bool | None = None
+        # What the contact meant, for rules with meaning conditions (set by the scorer).
+        self.meaning: Meaning | None = None
 
     @property
     def timed(self) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import (
     SPEAKER_NAMES,
+    Matcher,
     PhraseMatcher,
     RegexMatcher,
     matched_words,
@@ -184,7 +185,7 @@ def _sequence_detail(missing: list[str], misplaced: list[str], skipped: list[str
 class CountRule:
     """`count`: too many occurrences, in absolute terms or per 100 spoken characters."""
 
-    matcher: PhraseMatcher | RegexMatcher
+    matcher: Matcher
     max_hits: int | None
     max_per_100_chars: float | None
     min_hits: int
@@ -222,8 +223,8 @@ class ConditionalRule:
     speaker after it (the transcript ends) is not held against the agent.
     """
 
-    trigger: PhraseMatcher | RegexMatcher
-    response: PhraseMatcher | RegexMatcher
+    trigger: Matcher
+    response: Matcher
     within_turns: int
 
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
@@ -248,8 +249,11 @@ class ConditionalRule:
             return Verdict("na", detail="触发后没有可检查的回应")
         if not unanswered:
             return PASS
+        said = matched_words(unanswered)
+        if not isinstance(self.trigger, PhraseMatcher | RegexMatcher):
+            said += f"（{self.trigger.describe()}）"  # read as a meaning: say which
         detail = (
-            f"{SPEAKER_NAMES.get(self.trigger.speaker, '')}说了{matched_words(unanswered)}后，"
+            f"{SPEAKER_NAMES.get(self.trigger.speaker, '')}说了{said}后，"
             f"{SPEAKER_NAMES.get(self.response.speaker, '')}在 {self.within_turns} 句内"
             f"没有{self.response.describe()}之类的回应"
         )

@@ -1,0 +1,195 @@
+"""What a contact meant: the customer's emotion, the agent's tone, whether the problem was
+solved, and how satisfied the customer most likely left.
+
+`contact_meaning(contact)` runs the three readers (`emotion`, `agent_tone`, `resolution`)
+once per contact and predicts satisfaction from what they found. Scoring computes it for
+every contact: its fields go into each `lingting score` result (FORMATS.md: `customer`,
+`resolved`, `satisfaction_predicted`), and rules with meaning conditions (the `apology`
+item: "when the customer is dissatisfied or angry, the agent apologises or soothes within two
+turns") read it from the scan instead of reading the contact again.
+
+Predicted satisfaction is a transparent sum, not a trained model: a neutral start of 0.6 and
+one factor for each thing a QA reviewer would weigh — how the customer ended, a peak the
+agent never calmed, whether the problem was solved, questions asked again, the agent's worst
+tone, an apology when it was needed, a long wait in the queue. Each factor names the turns it
+rests on (`why`), so a reviewer sees why a contact was predicted unhappy. The weights were set
+by hand from the seeds' idea of service (seed 002 §五: attitude, resolving at first contact,
+apologising), never fitted to any annotation: STC-3's satisfaction judgements measure them
+(benchmarks/satisfaction_stc3.py) and stay out of their making.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from lingting.engine.agent_tone import UNFRIENDLY, AgentTone, agent_tone
+from lingting.engine.contacts import Contact
+from lingting.engine.emotion import (
+    ANGRY,
+    ANXIOUS,
+    DISSATISFIED,
+    NEGATIVE,
+    PLEASED,
+    CustomerEmotion,
+    TurnEmotion,
+    customer_emotion,
+)
+from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
+
+_NEUTRAL_START = 0.6
+# How the customer's last turn moves the prediction, at full intensity (half at the least).
+_END_EFFECT = {PLEASED: 0.25, ANXIOUS: -0.15, DISSATISFIED: -0.3, ANGRY: -0.45}
+_UNCALMED_PEAK = -0.1  # upset earlier and never calmed, beyond how they ended
+_CALMED = 0.05
+_RESOLVED, _UNRESOLVED = 0.15, -0.2
+_REPEAT, _MAX_REPEATS = -0.05, 3
+_UNFRIENDLY_AGENT = -0.1  # plus as much again at full intensity
+_APOLOGISED = 0.05  # to a customer who was upset
+_WAIT_STEPS = ((180.0, -0.1), (60.0, -0.05))  # seconds in the queue, longest first
+
+
+class SatisfactionFactor(NamedTuple):
+    """One reason behind a prediction: what, by how much, and the turns it rests on."""
+
+    factor: str
+    effect: float
+    turns: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"factor": self.factor, "effect": self.effect, "turns": list(self.turns)}
+
+
+class Satisfaction(NamedTuple):
+    value: float  # 0–1: how satisfied the customer most likely left
+    why: tuple[SatisfactionFactor, ...]
+
+
+class Meaning(NamedTuple):
+    emotion: CustomerEmotion
+    tone: AgentTone
+    resolution: Resolution
+    satisfaction: Satisfaction | None  # None when the customer never spoke
+
+    @property
+    def has_customer(self) -> bool:
+        return bool(self.emotion.turns)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The meaning fields of a `lingting score` result (FORMATS.md): null when the
+        contact has no customer turns."""
+        if self.satisfaction is None:
+            return {
+                "customer": None,
+                "resolved": None,
+                "satisfaction_predicted": None,
+                "satisfaction_why": [],
+            }
+        customer = self.emotion.to_dict()
+        customer["emotion_evidence"] = [
+            {
+                "turn": cue.turn,
+                "start_char": cue.start_char,
+                "end_char": cue.end_char,
+                "text": cue.text,
+                "emotion": cue.emotion,
+            }
+            for turn in self.emotion.turns
+            if turn.evidence
+            for cue in turn.evidence
+        ]
+        resolution = self.resolution.to_dict()
+        return {
+            "customer": customer,
+            "resolved": resolution["resolved"],
+            "resolution_reason": resolution["resolution_reason"],
+            "resolution_evidence": resolution["resolution_evidence"],
+            "satisfaction_predicted": self.satisfaction.value,
+            "satisfaction_why": [factor.to_dict() for factor in self.satisfaction.why],
+        }
+
+
+def contact_meaning(contact: Contact) -> Meaning:
+    turns = contact.turns
+    emotion = customer_emotion(turns)
+    tone = agent_tone(turns)
+    resolution = contact_resolution(turns)
+    satisfaction = (
+        predicted_satisfaction(emotion, tone, resolution, contact.wait_s) if emotion.turns else None
+    )
+    return Meaning(emotion, tone, resolution, satisfaction)
+
+
+def predicted_satisfaction(
+    emotion: CustomerEmotion, tone: AgentTone, resolution: Resolution, wait_s: float | None
+) -> Satisfaction:
+    """0–1 and the factors behind it (see the module docstring)."""
+    factors = [
+        *_emotion_factors(emotion),
+        *_resolution_factors(resolution),
+        *_tone_factors(tone, emotion),
+        *_wait_factors(wait_s),
+    ]
+    value = _NEUTRAL_START + sum(factor.effect for factor in factors)
+    return Satisfaction(round(min(max(value, 0.0), 1.0), 2), tuple(factors))
+
+
+def _emotion_factors(emotion: CustomerEmotion) -> list[SatisfactionFactor]:
+    last = emotion.turns[-1]
+    factors = []
+    effect = _END_EFFECT.get(last.emotion)
+    if effect is not None:
+        factors.append(_factor(f"ended_{last.emotion}", effect * _strength(last.intensity), last))
+    upset = [turn for turn in emotion.turns if turn.emotion in NEGATIVE]
+    if upset:
+        peak = max(upset, key=lambda turn: turn.intensity)
+        if emotion.calmed:
+            factors.append(_factor("calmed", _CALMED, peak))
+        elif peak is not last:
+            factors.append(_factor(f"peak_{peak.emotion}", _UNCALMED_PEAK * peak.intensity, peak))
+    return factors
+
+
+def _resolution_factors(resolution: Resolution) -> list[SatisfactionFactor]:
+    turns = tuple(sorted({cue.turn for cue in resolution.evidence}))
+    factors = []
+    if resolution.resolved is True:
+        factors.append(SatisfactionFactor("resolved", _RESOLVED, turns))
+    elif resolution.resolved is False:
+        factors.append(SatisfactionFactor(f"unresolved_{resolution.reason}", _UNRESOLVED, turns))
+    repeats = [cue.turn for cue in resolution.evidence if cue.kind == REPEATED_QUESTION]
+    if repeats:
+        effect = _REPEAT * min(len(repeats), _MAX_REPEATS)
+        factors.append(SatisfactionFactor("asked_again", round(effect, 2), tuple(repeats)))
+    return factors
+
+
+def _tone_factors(tone: AgentTone, emotion: CustomerEmotion) -> list[SatisfactionFactor]:
+    factors = []
+    if tone.worst in UNFRIENDLY and tone.worst_turn is not None:
+        worst = next(turn for turn in tone.turns if turn.turn == tone.worst_turn)
+        effect = _UNFRIENDLY_AGENT * (1.0 + worst.intensity)
+        factors.append(SatisfactionFactor(f"agent_{tone.worst}", round(effect, 2), (worst.turn,)))
+    upset = next((turn for turn in emotion.turns if turn.emotion in NEGATIVE), None)
+    if upset is not None:
+        answered = tone.apologised_or_soothed_after(upset.turn)
+        if answered is not None:
+            factors.append(SatisfactionFactor("apologised", _APOLOGISED, (answered,)))
+    return factors
+
+
+def _wait_factors(wait_s: float | None) -> list[SatisfactionFactor]:
+    if wait_s is None:
+        return []
+    for threshold, effect in _WAIT_STEPS:
+        if wait_s > threshold:
+            return [SatisfactionFactor(f"waited_over_{threshold:.0f}s", effect, ())]
+    return []
+
+
+def _strength(intensity: float) -> float:
+    """A cue's weight counts at least half: 好的谢谢 said flatly is still pleased."""
+    return 0.5 + 0.5 * intensity
+
+
+def _factor(name: str, effect: float, turn: TurnEmotion) -> SatisfactionFactor:
+    return SatisfactionFactor(name, round(effect, 2), (turn.turn,))
