@@ -68,6 +68,8 @@ _TRIM = " \t\n，,。.！!～~…"
 # A resolving word followed by one of these is asked, not said: 收到了吗？ 申请好了吧
 _ASKING = frozenset("吗么嘛吧?？")
 _QUESTION_ENDINGS = frozenset("?？吗么嘛")
+# The longest whole-turn reply is 5 characters; this leaves room for spaces and marks.
+_WHOLE_TURN_MAX_CHARS = 16
 
 
 class ResolutionCue(NamedTuple):
@@ -279,6 +281,8 @@ def _cues(turn: Turn, found: list[_Match], after_agent: bool) -> list[Resolution
 
 def _whole_turn(turn: Turn) -> ResolutionCue | None:
     """A bare 没了 or 好 is a reply only when it is the whole turn."""
+    if len(turn.text) > _WHOLE_TURN_MAX_CHARS:
+        return None  # longer than any reply, trimmed or spaced, could be
     trimmed = turn.text.strip(_TRIM)
     kind = _whole_turn_kinds().get(trimmed.replace(" ", ""))  # 没有 了
     if kind is None:
