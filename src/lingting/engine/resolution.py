@@ -163,7 +163,11 @@ class _Reading:
     def customer(self, turn: Turn, found: list[_Match]) -> None:
         self.customer_turns += 1
         self.last_speaker = "customer"
-        cues = self._repeats(_cues(turn, found, after_agent=self.agent_spoke))
+        cues = _cues(turn, found, after_agent=self.agent_spoke)
+        if not cues:  # most turns: nothing said about the outcome
+            self.last_turn, self.last_turn_cues = turn, cues
+            return
+        cues = self._repeats(cues)
         unresolving = [cue for cue in cues if cue.kind in _UNRESOLVING or cue.kind == _ASKED]
         resolving = [cue for cue in cues if cue.kind in _RESOLVING]
         self.sticky.extend(cue for cue in unresolving if cue.kind in _STICKY)
