@@ -126,8 +126,9 @@ def fake_model_fixture() -> Iterator[FakeModel]:
     model = FakeModel()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(model))
     server.daemon_threads = True
+    server.block_on_close = False  # a stalled reply (a timeout test) must not hold teardown
     model.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield model

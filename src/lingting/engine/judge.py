@@ -232,7 +232,17 @@ class Judge:
         key = cache_key(self.config.model, prompt, transcript.text)
         cached = self.cache.get(key)
         if cached is not None:
-            return replace(cached, item=item.id, cached=True, latency_ms=0, cost=0.0, attempts=0)
+            # Nothing was asked, nothing paid: only the answer is reused.
+            return replace(
+                cached,
+                item=item.id,
+                cached=True,
+                latency_ms=0,
+                attempts=0,
+                prompt_tokens=0,
+                completion_tokens=0,
+                cost=0.0,
+            )
         base = Judgement(item=item.id, model=self.config.model, cache_key=key)
         started = time.monotonic()
         try:

@@ -4,10 +4,12 @@ the task worker, the review page's 模型建议, the trust page, and everything 
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -398,3 +400,28 @@ def test_a_disabled_judge_keeps_its_settings_but_asks_nothing(
 
     assert contacts_judge(contact_ids=[brush_off.pk]) == 0
     assert fake_model.requests == []
+
+
+# --- catching up ------------------------------------------------------------------------------
+
+
+def test_judge_pending_catches_up_contacts_drawn_while_it_was_off(
+    fake_model: FakeModel,
+    admin_ma: User,
+    brush_off: Contact,
+    qa_zhao: User,
+    qa_sun: User,
+) -> None:
+    draw(qa_zhao, qa_sun)  # the judge is off: nothing asked
+    with pytest.raises(CommandError, match="off"):
+        call_command("judge_pending", stdout=StringIO())
+    judge_on(admin_ma, fake_model)
+    out = StringIO()
+
+    call_command("judge_pending", stdout=out)
+
+    assert ModelJudgement.objects.filter(contact=brush_off).count() == len(PROMPTED)
+    assert "1 contacts awaiting review" in out.getvalue()
+    asked = len(fake_model.requests)
+    call_command("judge_pending", stdout=StringIO())  # nothing left to ask
+    assert len(fake_model.requests) == asked

@@ -11,7 +11,14 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from lingting.core.models import User
 from lingting.core.permissions import may_see_personal_numbers
 from lingting.engine.pii import mask_personal_numbers
-from lingting.quality.models import AssignmentKind, JudgeSettings, ModelJudgement, ReviewedItem
+from lingting.quality.models import (
+    AssignmentKind,
+    AssignmentStatus,
+    JudgeSettings,
+    ModelJudgement,
+    ReviewAssignment,
+    ReviewedItem,
+)
 
 SETTINGS_PK = 1
 
@@ -23,6 +30,19 @@ def judge_settings() -> JudgeSettings:
 
 def judge_is_on() -> bool:
     return judge_settings().usable
+
+
+def contacts_awaiting_judgement() -> list[int]:
+    """Contacts in reviewers' sample queues the judge has no accepted answer for yet (a
+    contact it answered in part is asked about the rest by `contacts_judge`)."""
+    answered = ModelJudgement.objects.exclude(result="").values("contact_id")
+    return list(
+        ReviewAssignment.objects.filter(kind=AssignmentKind.SAMPLE, status=AssignmentStatus.PENDING)
+        .exclude(contact_id__in=answered)
+        .order_by("contact_id")
+        .values_list("contact_id", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +177,12 @@ def judge_trust(
         .order_by("-created_at", "-id")
         .values("result")[:1]
     )
+    if not ModelJudgement.objects.exists():
+        return []  # a center without the judge pays nothing for this section
+    judged_contacts = ModelJudgement.objects.exclude(result="").values("contact_id")
     rows = (
         _reviewed_manual_items(date_from, date_to)
+        .filter(evaluation__contact_id__in=judged_contacts)
         .annotate(model_result=Subquery(model_result))
         .filter(model_result__isnull=False)
         .values("item", "title")
