@@ -12,6 +12,7 @@ from lingting.core.models import User
 from lingting.core.selectors import notifications_unread_count
 from lingting.performance.permissions import may_see_assessment
 from lingting.quality.permissions import (
+    may_configure_judge,
     may_curate_cases,
     may_manage_qa,
     may_read_qa_reports,
@@ -51,6 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_manage_qa": may_manage_qa(user),
         "nav_review": may_review(user),
         "nav_qa_reports": may_read_qa_reports(user),
+        "nav_judge": may_configure_judge(user),
         "nav_curate_cases": may_curate_cases(user),
         "nav_disputes": may_see_disputes(user),
         "nav_my_scores": may_see_own_scores(user),

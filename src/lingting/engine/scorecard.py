@@ -2,7 +2,8 @@
 
 A scorecard is sections of items. Each item has points, an A/B/C severity, maybe `fatal`,
 and either a `rule` (an automatic item, see `lingting.engine.rules`) or none (a manual item
-that a reviewer scores). Scoring follows the center's arithmetic:
+that a reviewer scores; its `judge` prompt lets a language model pre-score it, see
+`lingting.engine.judge`). Scoring follows the center's arithmetic:
 
 - an item's result is pass, fail, na (the rule cannot judge this contact) or manual;
 - it loses its points when it fails, or `per_hit_points` per hit up to its points;
@@ -88,6 +89,8 @@ class Item:
     per_hit_points: float | None = None
     examples: Examples = Examples()
     check: Rule | None = field(default=None, repr=False, compare=False)
+    # A manual item's question for the model judge (`lingting.engine.judge`); "" for none.
+    judge_prompt: str = ""
 
     def title_in(self, language: str) -> str:
         """The title for a UI language: English ("en…") when the scorecard gives one."""

@@ -51,6 +51,7 @@ _ITEM_KEYS = (
     "per_hit_points",
     "rule",
     "examples",
+    "judge",
 )
 
 
@@ -305,6 +306,9 @@ def _item(raw: dict[str, Any], section: Section, where: str) -> Item:
         raise _Problem(f"{where}: a manual item (no rule) cannot have examples")
     if check is None and per_hit is not None:
         raise _Problem(f"{where}: 'per_hit_points' needs a rule that counts hits")
+    judge_prompt = _judge_prompt(raw.get("judge"), where)
+    if check is not None and judge_prompt:
+        raise _Problem(f"{where}: only a manual item (no rule) can have a judge prompt")
     return Item(
         id=item_id,
         title=title,
@@ -319,7 +323,18 @@ def _item(raw: dict[str, Any], section: Section, where: str) -> Item:
         per_hit_points=per_hit,
         examples=examples,
         check=check,
+        judge_prompt=judge_prompt,
     )
+
+
+def _judge_prompt(raw: object, where: str) -> str:
+    """`judge: {prompt: "…"}`: what the model judge is asked about a manual item."""
+    if raw is None:
+        return ""
+    prompt = raw.get("prompt") if isinstance(raw, dict) and set(raw) == {"prompt"} else None
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise _Problem(f"{where}: 'judge' must be {{prompt: \"…\"}} with the question as text")
+    return prompt.strip()
 
 
 def _rule(raw: object, where: str) -> Rule | None:

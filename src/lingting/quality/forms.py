@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.http import QueryDict
@@ -24,7 +25,9 @@ from lingting.quality.models import (
     StratifyBy,
 )
 from lingting.quality.selectors.contact_page import ItemView
+from lingting.quality.selectors.judge import Suggestion
 from lingting.quality.selectors.sampling import TargetCriteria
+from lingting.quality.services.judge import JudgeSettingsSpec
 from lingting.quality.services.reviews import FindingInput, RecordInput
 from lingting.quality.services.sampling import REVIEWER_ROLES, PlanSpec, plan_settings
 
@@ -185,6 +188,68 @@ class SampleSizeForm(forms.Form):
     )
 
 
+class JudgeSettingsForm(forms.Form):
+    """The model judge's settings; the API key is written, never shown back."""
+
+    enabled = forms.BooleanField(label=_("启用模型预评"), required=False)
+    base_url = forms.CharField(
+        label=_("接口地址"),
+        max_length=500,
+        required=False,
+        help_text=_("OpenAI 兼容接口，例如 vLLM 的 http://127.0.0.1:8000/v1"),
+    )
+    model = forms.CharField(label=_("模型名称"), max_length=200, required=False)
+    api_key = forms.CharField(
+        label=_("API 密钥"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("留空则保留已保存的密钥"),
+    )
+    clear_api_key = forms.BooleanField(label=_("清除已保存的密钥"), required=False)
+    timeout_s = forms.IntegerField(label=_("超时（秒）"), min_value=1, max_value=600)
+    retries = forms.IntegerField(label=_("失败重试次数"), min_value=0, max_value=10)
+    requests_per_minute = forms.IntegerField(
+        label=_("每分钟最多请求数"), min_value=0, max_value=100_000, help_text=_("0 表示不限")
+    )
+    price_input_per_million = forms.FloatField(
+        label=_("输入价格（元/百万 tokens）"), min_value=0, max_value=100_000
+    )
+    price_output_per_million = forms.FloatField(
+        label=_("输出价格（元/百万 tokens）"), min_value=0, max_value=100_000
+    )
+    send_unmasked = forms.BooleanField(
+        label=_("发送完整的个人号码"),
+        required=False,
+        help_text=_("仅在模型部署在本中心内时勾选；默认发送前脱敏"),
+    )
+
+    SETTINGS = tuple(JudgeSettingsSpec.__dataclass_fields__)
+
+    def clean_base_url(self) -> str:
+        """An http(s) address; a bare host name (http://vllm:8000/v1) is fine, since the
+        model usually runs inside the center."""
+        url = str(self.cleaned_data.get("base_url") or "").strip()
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise forms.ValidationError(_("请填写以 http:// 或 https:// 开头的地址"))
+        return url
+
+    def spec(self) -> JudgeSettingsSpec:
+        data = self.cleaned_data
+        return JudgeSettingsSpec(
+            enabled=bool(data["enabled"]),
+            base_url=data["base_url"] or "",
+            model=data["model"] or "",
+            timeout_s=data["timeout_s"],
+            retries=data["retries"],
+            requests_per_minute=data["requests_per_minute"],
+            price_input_per_million=data["price_input_per_million"],
+            price_output_per_million=data["price_output_per_million"],
+            send_unmasked=bool(data["send_unmasked"]),
+        )
+
+
 RESULT_CHOICES = [("pass", _("通过")), ("fail", _("扣分")), ("na", _("不适用"))]
 
 
@@ -200,6 +265,11 @@ class ReviewRow:
     reason: forms.BoundField
     note: forms.BoundField
     explanation: ItemView | None = None  # why the machine answered as it did
+    suggestion: Suggestion | None = None  # the model judge's answer for a manual item
+
+    @property
+    def suggestion_label(self) -> str:
+        return str(dict(RESULT_CHOICES).get(self.suggestion.result, "")) if self.suggestion else ""
 
 
 class ReviewForm(forms.Form):
@@ -226,17 +296,18 @@ class ReviewForm(forms.Form):
         items: Iterable[Item],
         auto_results: dict[str, str],
         explanations: Mapping[str, ItemView] | None = None,
+        suggestions: Mapping[str, Suggestion] | None = None,
     ) -> None:
         super().__init__(data)
         self.items = list(items)
         self.auto_results = auto_results
         self.explanations = explanations or {}
+        self.suggestions = suggestions or {}
         for item in self.items:
-            auto = auto_results.get(item.id, "")
             self.fields[f"result_{item.id}"] = forms.ChoiceField(
                 label=item.title_in(get_language() or ""),
                 choices=RESULT_CHOICES,
-                initial=auto if auto in REVIEW_RESULTS else None,
+                initial=self._initial(item),
                 widget=forms.RadioSelect,
             )
             self.fields[f"lost_{item.id}"] = forms.FloatField(
@@ -248,6 +319,15 @@ class ReviewForm(forms.Form):
             self.fields[f"note_{item.id}"] = forms.CharField(
                 label=_("备注"), max_length=500, required=False
             )
+
+    def _initial(self, item: Item) -> str | None:
+        """The engine's result of an automatic item; the model judge's suggestion for a
+        manual one (the reviewer's choice is what is saved)."""
+        auto = self.auto_results.get(item.id, "")
+        if auto in REVIEW_RESULTS:
+            return auto
+        suggestion = self.suggestions.get(item.id)
+        return suggestion.result if suggestion is not None else None
 
     @property
     def rows(self) -> list[ReviewRow]:
@@ -262,6 +342,7 @@ class ReviewForm(forms.Form):
                 reason=self[f"reason_{item.id}"],
                 note=self[f"note_{item.id}"],
                 explanation=self.explanations.get(item.id),
+                suggestion=self.suggestions.get(item.id),
             )
             for item in self.items
         ]

@@ -21,6 +21,12 @@ def may_review(user: User) -> bool:
     return user.role in ROLES_REVIEWING
 
 
+def may_configure_judge(user: User) -> bool:
+    """The model judge's settings: administrators only, since they decide where transcripts
+    are sent (and whether personal numbers go with them)."""
+    return user.is_superuser or user.role == Role.ADMIN
+
+
 ROLES_READING_QA_REPORTS = frozenset(
     {Role.QA_ANALYST, Role.QA_SUPERVISOR, Role.TRAINER, Role.OPERATIONS_MANAGER, Role.ADMIN}
 )

@@ -17,6 +17,7 @@ from lingting.interactions.models import Contact
 from lingting.interactions.services.import_batches import StoredContacts
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.selectors.scorecards import current_scorecard_version
+from lingting.quality.services.judge import contacts_judge
 from lingting.quality.services.scoring import contacts_score
 
 RESCORE_CHUNK = 2000
@@ -97,3 +98,10 @@ def score_missing() -> int:
             return scored
         scored += contacts_score(contact_ids=chunk, version=version)
         last_id = chunk[-1]
+
+
+@task()
+def judge_contacts(contact_ids: list[int]) -> int:
+    """Pre-score the manual items of contacts just handed to reviewers with the model judge
+    (nothing when it is off): slow, remote and optional, so never on the scoring path."""
+    return contacts_judge(contact_ids=contact_ids)

@@ -4,6 +4,7 @@ CSV/XLSX download (documents.exports.page)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -11,13 +12,18 @@ from django.utils.translation import gettext as _
 from lingting.documents.document import Chart, Column, Fmt, ReportDocument, Table
 from lingting.documents.exports.page import page_document
 from lingting.engine.charts import Series
+from lingting.quality.selectors.judge import JudgeItemTrust
 from lingting.quality.selectors.trust import TrustReport
 
 CHART_ITEMS = 24
 
 
 def trust_document(
-    report: TrustReport, *, date_from: date | None, date_to: date | None
+    report: TrustReport,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    judge_items: Sequence[JudgeItemTrust] = (),
 ) -> ReportDocument:
     items = Table(
         title=_("自动质检可信度"),
@@ -92,7 +98,41 @@ def trust_document(
         title=_("自动质检可信度"),
         scope_label="",
         period_label=period,
-        tables=[items, months],
+        tables=[items, months, *([_judge_table(judge_items)] if judge_items else [])],
         charts=[chart] if charted else [],
         filename="trust",
+    )
+
+
+def _judge_table(judge_items: Sequence[JudgeItemTrust]) -> Table:
+    """The model judge's manual items against reviewers' final answers."""
+    return Table(
+        title=_("模型预评的人工项"),
+        columns=[
+            Column(_("人工项")),
+            Column(_("编号")),
+            Column(_("复核次数"), Fmt.INT),
+            Column(_("一致"), Fmt.INT),
+            Column(_("模型扣分"), Fmt.INT),
+            Column(_("人工确认"), Fmt.INT),
+            Column(_("误判"), Fmt.INT),
+            Column(_("漏判"), Fmt.INT),
+            Column(_("一致率"), Fmt.PERCENT),
+            Column(_("扣分准确率"), Fmt.PERCENT),
+        ],
+        rows=[
+            [
+                item.title,
+                item.item,
+                item.reviewed,
+                item.agreed,
+                item.model_fails,
+                item.confirmed,
+                item.false_hits,
+                item.misses,
+                item.agreement,
+                item.precision,
+            ]
+            for item in judge_items
+        ],
     )

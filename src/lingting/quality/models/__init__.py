@@ -3,6 +3,7 @@
 from lingting.quality.models.calibration import AgreedAnswer, CalibrationSession, CalibrationStatus
 from lingting.quality.models.cases import Case, CaseKind
 from lingting.quality.models.disputes import Dispute, DisputeStatus
+from lingting.quality.models.judge import JudgeSettings, ModelJudgement
 from lingting.quality.models.reviews import Evaluation, Finding, FindingScope, ReviewedItem
 from lingting.quality.models.sampling import (
     Allocation,
@@ -34,6 +35,8 @@ __all__ = [
     "Finding",
     "FindingScope",
     "ItemFailure",
+    "JudgeSettings",
+    "ModelJudgement",
     "PlanReviewer",
     "ReviewAssignment",
     "ReviewedItem",

@@ -3,7 +3,7 @@ monitoring records each role may read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -25,6 +25,7 @@ from lingting.quality.selectors.calibration import (
     without_machine_findings,
 )
 from lingting.quality.selectors.contact_page import ContactDetail, ItemView, contact_detail_page_for
+from lingting.quality.selectors.judge import Suggestion, judge_suggestions_for
 from lingting.quality.selectors.score_of_record import auto_results_of
 from lingting.quality.selectors.scorecards import current_scorecard_version, scorecard_of
 
@@ -41,6 +42,8 @@ class ReviewPage:
     items: list[Item]
     auto_results: dict[str, str]
     playable: bool = False  # the contact has a recording this server can play
+    # Manual item id → the model judge's answer (none in a blind calibration review).
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)
 
     @property
     def blind(self) -> bool:
@@ -98,12 +101,18 @@ def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
     detail = contact_detail_page_for(user=user, contact_id=assignment.contact_id)
     if assignment.kind == AssignmentKind.CALIBRATION:
         detail = without_machine_findings(detail)
+    suggestions = {}
+    if assignment.kind != AssignmentKind.CALIBRATION:
+        suggestions = judge_suggestions_for(
+            user=user, contact_id=assignment.contact_id, version_id=version.pk
+        )
     return ReviewPage(
         assignment=assignment,
         detail=detail,
         items=list(scorecard_of(version).items),
         auto_results=auto_results_of(auto),
         playable=recording_file(assignment.contact) is not None,
+        suggestions=suggestions,
     )
 
 

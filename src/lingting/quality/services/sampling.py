@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,14 +34,17 @@ from lingting.quality.models import (
     SamplingPlan,
     Schedule,
 )
+from lingting.quality.selectors.judge import judge_is_on
 from lingting.quality.selectors.sampling import (
     TargetCriteria,
     sampling_candidates,
     sampling_window,
     why_no_candidates,
 )
+from lingting.quality.tasks import judge_contacts
 
 REVIEWER_ROLES = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR})
+JUDGE_CHUNK = 5  # contacts per model-judge task
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +204,20 @@ def sample_draw(
                 "per_reviewer": {r: len(share) for r, share in dealt.items()},
             },
         )
+        _judge_when_on([candidate.contact_id for candidate in chosen])
     return draw
+
+
+def _judge_when_on(contact_ids: Sequence[int]) -> None:
+    """Have the model judge pre-score the drawn contacts' manual items for their
+    reviewers, in the task worker once the draw commits; nothing when the judge is off."""
+    if not contact_ids or not judge_is_on():
+        return
+    # A few contacts a task: a model answers in seconds per item, so a draw's contacts are
+    # shared among the workers and a worker that dies loses little.
+    for start in range(0, len(contact_ids), JUDGE_CHUNK):
+        chunk = list(contact_ids[start : start + JUDGE_CHUNK])
+        transaction.on_commit(partial(judge_contacts.enqueue, chunk), robust=True)
 
 
 def _owed_per_agent(plan: SamplingPlan, candidates: list[Candidate], day: date) -> dict[str, int]:

@@ -37,6 +37,7 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
         items=page.items,
         auto_results=page.auto_results,
         explanations=page.explanations,
+        suggestions=page.suggestions,
     )
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):

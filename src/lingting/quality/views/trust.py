@@ -12,6 +12,7 @@ from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.quality.forms import report_period
 from lingting.quality.permissions import may_read_qa_reports
+from lingting.quality.selectors.judge import judge_trust
 from lingting.quality.selectors.trust import (
     MAX_OVERTURN_RATE,
     MIN_HITS_FOR_FLAG,
@@ -29,7 +30,8 @@ def trust(request: HttpRequest) -> HttpResponse:
     require(may_read_qa_reports(request_user(request)))
     date_from, date_to = report_period(request.GET)
     report = trust_report(date_from=date_from, date_to=date_to)
-    document = trust_document(report, date_from=date_from, date_to=date_to)
+    judge_items = judge_trust(date_from=date_from, date_to=date_to)
+    document = trust_document(report, date_from=date_from, date_to=date_to, judge_items=judge_items)
     if fmt := request.GET.get(EXPORT_PARAM):
         return page_download(document, fmt)
     return render(
@@ -37,6 +39,7 @@ def trust(request: HttpRequest) -> HttpResponse:
         "quality/trust.html",
         {
             "report": report,
+            "judge_items": judge_items,
             "charts": page_charts(document),
             "filters": without_export(request),
             "date_from": date_from,
