@@ -142,7 +142,7 @@ def test_no_contacts_give_no_topics() -> None:
 
 
 def test_a_jump_far_beyond_the_previous_weeks_is_a_spike() -> None:
-    trends = {t.topic_id: t for t in topic_trends({1: [20, 22, 19, 21, 60]})}
+    trends = {t.topic_id: t for t in topic_trends({1: [20, 22, 19, 21, 60]}, for_volume=False)}
 
     assert trends[1].spike
     assert not trends[1].rising
@@ -152,14 +152,14 @@ def test_a_jump_far_beyond_the_previous_weeks_is_a_spike() -> None:
 
 def test_a_clear_but_smaller_rise_is_rising_not_a_spike() -> None:
     # 20 → 30: p ≈ 0.02 under Poisson(20), 1.5 × the baseline.
-    trend = topic_trends({1: [20, 20, 20, 20, 30]})[0]
+    trend = topic_trends({1: [20, 20, 20, 20, 30]}, for_volume=False)[0]
 
     assert trend.rising
     assert not trend.spike
 
 
 def test_ordinary_noise_is_neither() -> None:
-    trend = topic_trends({1: [20, 25, 18, 22, 24]})[0]
+    trend = topic_trends({1: [20, 25, 18, 22, 24]}, for_volume=False)[0]
 
     assert not trend.rising
     assert not trend.spike
@@ -167,7 +167,7 @@ def test_ordinary_noise_is_neither() -> None:
 
 def test_a_handful_of_contacts_is_never_news() -> None:
     # 0 → 4 is unlikely under "about none" but too few to act on (min_count 5).
-    trend = topic_trends({1: [0, 0, 0, 0, 4]})[0]
+    trend = topic_trends({1: [0, 0, 0, 0, 4]}, for_volume=False)[0]
 
     assert not trend.spike
     assert not trend.rising
@@ -175,17 +175,42 @@ def test_a_handful_of_contacts_is_never_news() -> None:
 
 
 def test_a_topic_new_this_week_with_many_contacts_is_a_spike() -> None:
-    trend = topic_trends({1: [0, 0, 0, 0, 12]})[0]
+    trend = topic_trends({1: [0, 0, 0, 0, 12]}, for_volume=False)[0]
 
     assert trend.spike
 
 
 def test_only_the_last_weeks_make_the_baseline() -> None:
     # Old busy weeks beyond previous_weeks do not hide this week's jump.
-    trend = topic_trends({1: [90, 90, 10, 10, 10, 10, 40]}, previous_weeks=4)[0]
+    trend = topic_trends({1: [90, 90, 10, 10, 10, 10, 40]}, previous_weeks=4, for_volume=False)[0]
 
     assert trend.baseline == 10
     assert trend.spike
+
+
+def test_a_week_busier_everywhere_flags_no_topic() -> None:
+    # Every topic triples with the center's volume: their shares did not move.
+    trends = topic_trends({1: [20, 20, 20, 20, 60], 2: [10, 10, 10, 10, 30]})
+
+    assert not any(t.spike or t.rising for t in trends)
+    assert trends[0].change == pytest.approx(2.0)  # the raw change is still shown
+
+
+def test_a_topic_growing_beyond_the_rest_is_flagged_in_a_busy_week() -> None:
+    # Volume doubles overall, but deliveries grow five-fold: 10 → 50 against 20 expected.
+    trends = {t.topic_id: t for t in topic_trends({1: [20, 20, 20, 20, 40], 2: [10] * 4 + [50]})}
+
+    assert trends[2].expected == pytest.approx(30)
+    assert trends[2].rising or trends[2].spike
+    assert not trends[1].rising
+    assert not trends[1].spike
+
+
+def test_a_topic_new_this_week_is_judged_against_about_none() -> None:
+    trends = {t.topic_id: t for t in topic_trends({1: [30, 30, 30, 30, 30], 2: [0] * 4 + [15]})}
+
+    assert trends[2].spike
+    assert trends[2].change is None
 
 
 def test_trends_come_most_surprising_first() -> None:

@@ -437,8 +437,9 @@ class TopicTrend:
     topic_id: int
     this_week: int
     baseline: float  # mean count of the previous weeks
+    expected: float  # this week's count if nothing changed (see topic_trends)
     change: float | None  # this week ÷ baseline − 1; None with no baseline
-    p_value: float  # P(a count at least this high | Poisson with the baseline as mean)
+    p_value: float  # P(a count at least this high | Poisson with the expected mean)
     rising: bool
     spike: bool
     weeks: tuple[int, ...]  # the counts, oldest first, this week last
@@ -448,18 +449,23 @@ def topic_trends(
     weekly_counts: Mapping[int, Sequence[int]],
     *,
     previous_weeks: int = 4,
+    for_volume: bool = True,
     min_count: int = 5,
     rising_ratio: float = 1.3,
     rising_p: float = 0.05,
     spike_ratio: float = 2.0,
     spike_p: float = 0.001,
 ) -> list[TopicTrend]:
-    """Each topic's count this week (the last of its counts, oldest first) against the mean
-    of up to `previous_weeks` weeks before it, most surprising first.
+    """Each topic's count this week (the last of its counts, oldest first; every topic's
+    counts cover the same weeks) against up to `previous_weeks` weeks before it, most
+    surprising first.
 
-    The rule: under "nothing changed", this week's count is Poisson with the previous
-    weeks' mean λ (at least 0.5, so a topic new this week is judged against "about none"),
-    and p = P(X ≥ this week's count).
+    The rule: under "nothing changed", this week's count is Poisson with mean λ, and
+    p = P(X ≥ this week's count). λ is the topic's share of all topics' contacts in the
+    previous weeks times all topics' contacts this week (`for_volume`: a week twice as busy
+    everywhere flags nothing; a topic that grows beyond the rest does), or without
+    `for_volume` the topic's mean of the previous weeks; at least 0.5 either way, so a
+    topic new this week is judged against "about none".
 
     - **spike**: at least `min_count` contacts, at least `spike_ratio` × λ, and p <
       `spike_p` — far beyond what week-to-week noise gives (1 in 1000).
@@ -468,6 +474,7 @@ def topic_trends(
 
     `min_count` keeps 1 → 3 contacts from being news however unlikely under λ = 0.5.
     """
+    before_total, this_total = _totals(weekly_counts, previous_weeks)
     trends = []
     for topic_id, counts in weekly_counts.items():
         if not counts:
@@ -475,7 +482,10 @@ def topic_trends(
         this_week = int(counts[-1])
         before = [int(c) for c in counts[:-1]][-previous_weeks:]
         baseline = sum(before) / len(before) if before else 0.0
-        expected = max(baseline, 0.5)
+        if for_volume and before_total > 0:
+            expected = max(sum(before) / before_total * this_total, 0.5)
+        else:
+            expected = max(baseline, 0.5)
         p_value = float(gammainc(this_week, expected)) if this_week > 0 else 1.0
         enough = this_week >= min_count
         spike = enough and this_week >= spike_ratio * expected and p_value < spike_p
@@ -487,6 +497,7 @@ def topic_trends(
                 topic_id=topic_id,
                 this_week=this_week,
                 baseline=baseline,
+                expected=expected,
                 change=this_week / baseline - 1 if baseline > 0 else None,
                 p_value=p_value,
                 rising=rising,
@@ -496,3 +507,12 @@ def topic_trends(
         )
     trends.sort(key=lambda t: (t.p_value, -t.this_week, t.topic_id))
     return trends
+
+
+def _totals(weekly_counts: Mapping[int, Sequence[int]], previous_weeks: int) -> tuple[int, int]:
+    """All topics' contacts in the previous weeks, and this week."""
+    before = sum(
+        sum(int(c) for c in counts[:-1][-previous_weeks:]) for counts in weekly_counts.values()
+    )
+    this_week = sum(int(counts[-1]) for counts in weekly_counts.values() if counts)
+    return before, this_week

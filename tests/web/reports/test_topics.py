@@ -21,7 +21,7 @@ URL = reverse("reports:topics")
 
 @pytest.fixture
 def topics(make_contact: ContactFactory) -> dict[str, Topic]:
-    """Refunds steady at 3 a week (agent 李娜, 一班); deliveries 2 a week, then 14 this week
+    """Refunds steady at 6 a week (agent 李娜, 一班); deliveries 2 a week, then 20 this week
     (agent 张伟, 二班)."""
     made = {
         "refund": Topic.objects.create(
@@ -37,8 +37,8 @@ def topics(make_contact: ContactFactory) -> dict[str, Topic]:
     }
     for week in range(5):  # 4 weeks back … this week
         first_day = END - timedelta(days=7 * (4 - week) + 6)
-        deliveries = 14 if week == 4 else 2
-        for n in range(3):
+        deliveries = 20 if week == 4 else 2
+        for n in range(6):
             _in(made["refund"], make_contact, first_day + timedelta(days=n), "A1001")
         for n in range(deliveries):
             _in(made["delivery"], make_contact, first_day + timedelta(days=n % 7), "A1002")
@@ -67,10 +67,10 @@ def test_qa_sees_this_weeks_topics_with_the_spike_flagged(
     html = response.content.decode()
     delivery, refund = _row(html, topics["delivery"]), _row(html, topics["refund"])
     assert "快递 · 物流 · 送到" in delivery
-    assert ">14<" in delivery
-    assert "+600%" in delivery
+    assert ">20<" in delivery
+    assert "+900%" in delivery
     assert "激增" in delivery
-    assert ">3<" in refund
+    assert ">6<" in refund
     assert "激增" not in refund
     assert "上升" not in refund
     # The spike comes first.
@@ -98,7 +98,7 @@ def test_a_team_leader_counts_only_their_teams_contacts(
     page = client_for(leader_wang).get(URL, {"end": END.isoformat()}).context["page_data"]
 
     counts = {row.topic.pk: row.trend.this_week for row in page.rows}
-    assert counts[topics["refund"].pk] == 3
+    assert counts[topics["refund"].pk] == 6
     assert counts[topics["delivery"].pk] == 0  # 张伟 is in 二班
 
 
@@ -137,7 +137,7 @@ def test_a_topic_drills_down_to_its_contacts(
         ).values_list("contact_id", flat=True)
     )
     assert shown == expected
-    assert len(shown) == 14
+    assert len(shown) == 20
 
 
 def test_an_agent_filtering_by_topic_still_sees_only_their_own_contacts(
