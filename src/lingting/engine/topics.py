@@ -66,7 +66,6 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 # (订单编号:[订单x]): what they hide is no subject.
 _PLACEHOLDER = re.compile(r"(?:[^\W\d_]{2,8}[:：]\s*)?\[[^\[\]]{1,12}\]")
 _WORD = re.compile(r"[^\W_]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +106,12 @@ class TopicModel:
 def contact_text(contact: Contact) -> str:
     """What the customer wanted, as text: the first customer turns with substance and the
     agent's summary when the record carries one."""
-    said = [t.text for t in contact.turns if t.speaker == "customer" and words_of(t.text)][
-        :FIRST_CUSTOMER_TURNS
-    ]
+    said: list[str] = []
+    for turn in contact.turns:  # read only as far as the first turns with substance
+        if turn.speaker == "customer" and words_of(turn.text):
+            said.append(turn.text)
+            if len(said) == FIRST_CUSTOMER_TURNS:
+                break
     summary = next(
         (v for k in SUMMARY_FIELDS if isinstance(v := contact.extra.get(k), str) and v), ""
     )
@@ -120,16 +122,20 @@ def contact_text(contact: Contact) -> str:
 def words_of(text: str) -> list[str]:
     """The words of `text` that may say what it is about: jieba's words less stop words,
     single characters and numbers."""
-    cleaned = _PLACEHOLDER.sub(" ", unicodedata.normalize("NFKC", text).lower())
-    words = []
-    for piece in _jieba().cut(cleaned, False):
-        for word in _WORD.findall(piece):
-            if word in STOP_WORDS or word.isdigit() or len(word) < 2:
-                continue
-            if not _HAN.search(word) and len(word) < 3:
-                continue  # "ok", "a1": letters alone say little unless a real word (vip, 5g套餐)
-            words.append(word)
-    return words
+    cleaned = unicodedata.normalize("NFKC", text).lower()
+    if "[" in cleaned:
+        cleaned = _PLACEHOLDER.sub(" ", cleaned)
+    pieces = _jieba().cut(cleaned, False)
+    # Nearly every jieba word is letters alone; only the rest are split into runs of them.
+    if not all(piece.isalnum() for piece in pieces):
+        pieces = [word for piece in pieces for word in _WORD.findall(piece)]
+    # Two characters at least, no stop word, no number; a word of ASCII letters needs three
+    # ("ok", "a1" say little; "vip", "plus" do).
+    return [
+        w
+        for w in pieces
+        if len(w) >= (3 if w.isascii() else 2) and w not in STOP_WORDS and not w.isdigit()
+    ]
 
 
 @cache
