@@ -109,6 +109,8 @@ def _link(topic: Topic, members: tuple[str, ...] | list[str]) -> None:
     ContactTopic.objects.bulk_create(
         [ContactTopic(contact_id=int(pk), topic=topic) for pk in members],
         batch_size=WRITE_BATCH,
+        # A run started by hand beside the scheduled one may have filed the contact already.
+        ignore_conflicts=True,
     )
 
 
