@@ -202,6 +202,7 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("care", "every 1 min", ["care_notify"]),
     ("care prune", "daily 03:20", ["care_prune"]),  # notices past their retention
     ("leavers", "daily 00:02", ["leavers_deactivate"]),  # logins of those whose last day passed
+    ("topics", "daily 03:40", ["topics_refresh"]),  # new contacts into topics; re-cluster monthly
     ("swaps", "hourly :10", ["swaps_expire"]),  # open swaps whose shift started or changed
     ("samples", "daily 00:05", ["sampling_run"]),
     ("broadcast", "hourly :00", ["broadcast_hourly"]),

@@ -216,3 +216,39 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"contact {self.contact_id}"
+
+
+class Topic(models.Model):
+    """客户之声: one subject customers contact the center about, found among recent contacts
+    by lingting.engine.topics (interactions.services.topics). Kept until the next clustering
+    replaces them all, so that its id, and the contacts put in it, stay the same meanwhile."""
+
+    label = models.CharField(_("话题"), max_length=200)
+    keywords = models.JSONField(_("关键词"), default=list)
+    # The topic's centre (word → weight, unit length) and those words' IDF: what puts a
+    # contact arriving later in its nearest topic.
+    centroid = models.JSONField(default=dict)
+    idf = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("生成时间"))  # the clustering's moment
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ContactTopic(models.Model):
+    """The topic a contact is about (at most one). Contacts with nothing but greetings, or
+    like no topic, have none."""
+
+    contact = models.OneToOneField(
+        Contact, primary_key=True, on_delete=models.CASCADE, related_name="topic_link"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="contact_links")
+
+    class Meta:
+        indexes = [models.Index(fields=["topic", "contact"], name="contact_topic_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} → {self.topic_id}"

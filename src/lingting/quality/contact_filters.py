@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import Agent, Team, User
 from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_see_personal_numbers, visible_agents
-from lingting.interactions.models import Queue
+from lingting.interactions.models import Queue, Topic
 from lingting.interactions.search import MAX_QUERY_CHARS
 
 
@@ -71,6 +71,7 @@ class ContactFilters:
     failed_item: str = ""
     fatal_only: bool = False
     unscored: bool = False
+    topic_id: int | None = None  # 客户之声: the contacts put in this topic
     query: str = ""  # the search box: words said, a tag, a contact id or a phone number
 
     @property
@@ -134,6 +135,9 @@ class ContactFilterForm(forms.Form):
     failed_item = forms.ChoiceField(
         label=_("扣分项"), required=False, choices=[("", _("全部")), *STANDARD_ITEMS]
     )
+    topic = forms.ModelChoiceField(
+        label=_("话题"), queryset=Topic.objects.none(), required=False, empty_label=_("全部")
+    )
     fatal_only = forms.BooleanField(label=_("仅致命项"), required=False)
     unscored = forms.BooleanField(label=_("仅未评分"), required=False)
 
@@ -151,6 +155,7 @@ class ContactFilterForm(forms.Form):
             pk__in=agents.values("team")
         ).order_by("code")
         self.fields["agent"].queryset = agents.order_by("code")  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = Topic.objects.order_by("id")  # type: ignore[attr-defined]
 
     def filters(self) -> ContactFilters:
         """The valid part of the input; a field that does not validate filters nothing."""
@@ -159,6 +164,7 @@ class ContactFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         queue, team, agent = data.get("queue"), data.get("team"), data.get("agent")
+        topic = data.get("topic")
         band = data.get("score_band")
         return ContactFilters(
             date_from=data.get("date_from"),
@@ -170,5 +176,6 @@ class ContactFilterForm(forms.Form):
             failed_item=data.get("failed_item") or "",
             fatal_only=bool(data.get("fatal_only")),
             unscored=bool(data.get("unscored")),
+            topic_id=topic.pk if topic else None,
             query=data.get("q") or "",
         )

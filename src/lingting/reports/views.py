@@ -4,6 +4,7 @@ file; the archive of generated reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from lingting.quality.permissions import may_read_qa_reports
 from lingting.reports.layouts.kinds import PERIOD_OF_KIND, document_for
 from lingting.reports.models import GeneratedReport, QueuedReport, ReportKind
 from lingting.reports.permissions import may_archive_reports, may_read_quality_reports
+from lingting.reports.selectors.topics import topics_page_for
 from lingting.reports.services.on_demand import report_generate_on_demand
 
 INPUT_TYPES = {PeriodKind.DAY: "date", PeriodKind.WEEK: "week", PeriodKind.MONTH: "month"}
@@ -62,6 +64,37 @@ def _int(text: str | None) -> int | None:
 def index(request: HttpRequest) -> HttpResponse:
     require(may_read_quality_reports(request_user(request)))
     return redirect("reports:report", kind=ReportKind.MONTHLY)
+
+
+@require_GET
+def topics(request: HttpRequest) -> HttpResponse:
+    """客户之声: this week's topics against the weeks before; `?end=` moves the week."""
+    user = request_user(request)
+    require(may_read_quality_reports(user))
+    end_text = request.GET.get("end", "")
+    end = _day(end_text)
+    status = 400 if end_text and end is None else 200
+    return render(
+        request,
+        "reports/topics.html",
+        {
+            "kind": "topics",
+            "kinds": ReportKind.choices,
+            "may_read_archive": may_read_qa_reports(user),
+            "page_data": topics_page_for(user=user, end=end),
+            "end_text": end_text,
+            "bad_end": status == 400,
+        },
+        status=status,
+    )
+
+
+def _day(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if date(1900, 1, 1) <= day <= date(9999, 12, 24) else None
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.management.commands.demo import ACCOUNTS, FIRST_AGENT
-from lingting.interactions.models import Contact, Queue
+from lingting.interactions.models import Contact, ContactTopic, Queue, Topic
 from lingting.quality.models import (
     AssignmentStatus,
     CalibrationSession,
@@ -62,6 +62,9 @@ def test_the_demo_scores_every_transcript_and_running_it_again_changes_nothing(
     out = capsys.readouterr().out
     assert "JDDC" not in out
     assert "/login/" in out
+    # 客户之声: the demo's calls are filed under topics named by their words.
+    assert Topic.objects.exclude(label="").exists()
+    assert ContactTopic.objects.count() > transcripts.count() // 2
 
 
 def test_every_printed_demo_login_works_and_passes_the_password_validators(

@@ -259,10 +259,10 @@ def test_contact_list_query_count_is_constant(
     many = _queries_for_list(client)
 
     assert few == many
-    # session + user, the count, the page, the filter form's queue/team/agent choices, and
-    # the top bar's unread notifications
-    with django_assert_max_num_queries(8):
+    # session + user, the count, the page, the filter form's queue/team/agent/topic choices,
+    # and the top bar's unread notifications
+    with django_assert_max_num_queries(9):
         response = client.get(LIST_URL)
     assert len(response.context["contacts"].rows) == 42
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(LIST_URL, {"failed_item": "forbidden_phrases", "score_band": "60-80"})

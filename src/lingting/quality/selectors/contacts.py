@@ -97,6 +97,8 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
     if filters.unscored:
         # The sweep's rule: a transcript and no current result (a CDR is never scored).
         contacts &= contacts_without_current_score()
+    if filters.topic_id:
+        contacts = contacts.filter(topic_link__topic_id=filters.topic_id)
     if filters.query:
         contacts = contacts.filter(search_condition(user=user, query=filters.query))
     return contacts

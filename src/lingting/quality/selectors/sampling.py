@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
-from lingting.interactions.models import Contact, Queue
+from lingting.interactions.models import Contact, Queue, Topic
 from lingting.quality.contact_filters import ContactFilterForm, ContactFilters
 from lingting.quality.models import (
     AssignmentKind,
@@ -228,6 +228,9 @@ def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilte
         steps.append((str(gettext("有致命项")), ContactFilters(fatal_only=True)))
     if filters.unscored:
         steps.append((str(gettext("未评分")), ContactFilters(unscored=True)))
+    if filters.topic_id:
+        topic = Topic.objects.filter(pk=filters.topic_id).first()
+        steps.append((f"{gettext('话题')}：{topic}", ContactFilters(topic_id=filters.topic_id)))
     return steps
 
 

@@ -11,7 +11,7 @@ from argparse import ArgumentParser
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import batched
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from lingting.engine.reader import LineError, ParsedLine, read_contacts_file
 from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact, Queue
 from lingting.interactions.services import ImportReport, contacts_import
+from lingting.interactions.services.topics import topics_refresh
 from lingting.performance.services import kpi_target_set
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
@@ -200,6 +201,14 @@ class Command(BaseCommand):
         self.stdout.write(demo_reports(users=users, months=months))
         self.stdout.write(demo_calendars(users=users, months=months))
         self.stdout.write(demo_tickets(users=users, months=months))
+        # The topics of the generated weeks, as the nightly job would have found them the
+        # morning after (the 24-hour line's later calls join them when it next runs).
+        found = topics_refresh(
+            now=timezone.make_aware(datetime.combine(end, time.min)), recluster=True
+        )
+        self.stdout.write(
+            f"topics (客户之声): {found.topics} found, {found.assigned} recent contacts in them"
+        )
         if options["line_weeks"] > 0:
             self.stdout.write(
                 demo_planning(
