@@ -68,12 +68,14 @@ def test_a_rule_change_is_previewed_approved_published_and_rescores_the_call(
     page.get_by_role("link", name="服务禁语", exact=True).click()
     rule = page.get_by_label("规则（YAML；留空为人工评分项）")
     written = rule.input_value()
-    assert "- 不知道\n" in written
-    rule.fill(written.replace("- 不知道\n", "- 不知道\n- 随便你\n", 1))
+    assert "phrases: [不知道, " in written
+    rule.fill(written.replace("phrases: [不知道, ", "phrases: [不知道, 随便你, ", 1))
     must_trigger = page.get_by_label("必须触发的例子")
     must_trigger.fill(must_trigger.input_value() + "\n\ncustomer: 怎么还没到\nagent: 随便你")
+    screenshot(page, "scorecard-item-form")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("评分项 服务禁语 已保存")
+    screenshot(page, "scorecard-draft")
 
     # Its examples still behave, and the preview shows the call that would flip.
     page.get_by_role("link", name="运行例子").click()

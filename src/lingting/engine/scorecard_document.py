@@ -33,7 +33,9 @@ _FIELD_LINE = re.compile(r"^@([A-Za-z_][A-Za-z0-9_]*)\s*[:：]\s*(.*)$")
 
 def dump_document(document: dict[str, Any]) -> str:
     """The document as YAML text, in its own key order, Chinese kept readable."""
-    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+    )
 
 
 def load_rule_text(text: str) -> Any:

@@ -73,6 +73,11 @@ urlpatterns = [
         name="scorecard_draft",
     ),
     path(
+        "scorecards/versions/<id:version_id>/discard/",
+        scorecards.version_discard,
+        name="scorecard_discard",
+    ),
+    path(
         "scorecards/versions/<id:version_id>/header/",
         scorecards.version_header,
         name="scorecard_header",

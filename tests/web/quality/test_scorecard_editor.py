@@ -499,3 +499,42 @@ def test_approval_by_an_admin_works_through_the_service(
     draft_approve(draft=draft, actor=admin)
     draft.refresh_from_db()
     assert draft.is_active
+
+
+def test_a_draft_can_be_discarded_but_a_published_version_cannot(
+    client_for: ClientFor, qa_zhao: User, active: ScorecardVersion
+) -> None:
+    client = client_for(qa_zhao)
+    draft = new_draft(client, active)
+    assert client.post(reverse("quality:scorecard_discard", args=[draft.pk])).status_code == 302
+    assert not ScorecardVersion.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="scorecard_version.discard", object_id=str(draft.pk)
+    ).exists()
+    response = client.post(reverse("quality:scorecard_discard", args=[active.pk]))
+    assert response.status_code == 400
+    assert ScorecardVersion.objects.filter(pk=active.pk).exists()
+
+
+def test_a_new_item_cannot_take_the_code_of_an_existing_one(
+    client_for: ClientFor, qa_zhao: User, active: ScorecardVersion
+) -> None:
+    client = client_for(qa_zhao)
+    draft = new_draft(client, active)
+    response = client.post(
+        reverse("quality:scorecard_item_new", args=[draft.pk]),
+        item_post(item_id="opening", section="service"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["item_id"]
+
+
+def test_a_published_versions_item_is_shown_read_only(
+    client_for: ClientFor, qa_zhao: User, active: ScorecardVersion
+) -> None:
+    client = client_for(qa_zhao)
+    url = reverse("quality:scorecard_item", args=[active.pk, "forbidden_phrases"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"].fields["rule"].disabled
+    assert client.post(url, item_post()).status_code == 403

@@ -10,6 +10,7 @@ storage: the editor changes the parsed document and writes it back (comments are
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,12 +109,15 @@ def _draft_new(
 
 def draft_save_header(*, draft: ScorecardVersion, actor: User, header: HeaderInput) -> None:
     """Scorecard-level fields: title, version text, pass mark, description."""
-    document = _editable(draft, actor)
-    document["title"] = header.title.strip()
-    document["version"] = header.version.strip()
-    document["pass_mark"] = _plain_number(header.pass_mark)
-    _set_or_drop(document, "description", header.description.strip())
-    _draft_write(draft, document, actor, note=_("修改评分表信息"))
+
+    def change(document: dict[str, Any]) -> dict[str, Any]:
+        document["title"] = header.title.strip()
+        document["version"] = header.version.strip()
+        document["pass_mark"] = _plain_number(header.pass_mark)
+        _set_or_drop(document, "description", header.description.strip())
+        return document
+
+    _draft_change(draft, actor, change, note=_("修改评分表信息"))
 
 
 def draft_save_item(
@@ -126,31 +130,50 @@ def draft_save_item(
 ) -> None:
     """Change item `item_id`, or add it (a new id) to section `section_id`. Raises
     `ValidationError` with each problem on its field (rule, must_trigger, …)."""
-    document = _editable(draft, actor)
-    existing = find_item(document, item_id)
-    if existing is None and section_id is None:
-        raise ValidationError(_("没有这个评分项：%(item)s") % {"item": item_id})
-    raw = _item_document(dict(existing or {"id": item_id}), item)
-    changed = with_item(document, raw, section_id=section_id)
+
+    def change(document: dict[str, Any]) -> dict[str, Any]:
+        existing = find_item(document, item_id)
+        if existing is None and section_id is None:
+            raise ValidationError(_("没有这个评分项：%(item)s") % {"item": item_id})
+        if existing is not None and section_id is not None:
+            raise ValidationError({"item_id": [_("已有代码相同的评分项")]})
+        raw = _item_document(dict(existing or {"id": item_id}), item)
+        return with_item(document, raw, section_id=section_id)
+
     try:
-        _draft_write(draft, changed, actor, note=_("修改评分项 %(item)s") % {"item": item_id})
+        _draft_change(draft, actor, change, note=_("修改评分项 %(item)s") % {"item": item_id})
     except ScorecardError as error:
         raise _on_fields(error.problems, item_id) from None
 
 
 def draft_remove_item(*, draft: ScorecardVersion, actor: User, item_id: str) -> None:
-    document = _editable(draft, actor)
-    if find_item(document, item_id) is None:
-        raise ValidationError(_("没有这个评分项：%(item)s") % {"item": item_id})
+    def change(document: dict[str, Any]) -> dict[str, Any]:
+        if find_item(document, item_id) is None:
+            raise ValidationError(_("没有这个评分项：%(item)s") % {"item": item_id})
+        return without_item(document, item_id)
+
     try:
-        _draft_write(
-            draft,
-            without_item(document, item_id),
-            actor,
-            note=_("删除评分项 %(item)s") % {"item": item_id},
-        )
+        _draft_change(draft, actor, change, note=_("删除评分项 %(item)s") % {"item": item_id})
     except ScorecardError as error:
         raise ValidationError(list(error.problems)) from None
+
+
+def draft_discard(*, draft: ScorecardVersion, actor: User) -> None:
+    """Delete a draft nobody submitted (it never scored a contact); the audit keeps it."""
+    _require(may_edit_scorecards(actor))
+    with transaction.atomic():
+        locked = _locked(draft)
+        if locked.status != VersionStatus.DRAFT:
+            raise ValidationError(_("只有草稿可以删除"))
+        _audit(
+            actor,
+            "scorecard_version.discard",
+            locked,
+            before=_described(locked),
+            after={},
+            note=locked.source_text,
+        )
+        locked.delete()
 
 
 def draft_submit(*, draft: ScorecardVersion, actor: User) -> None:
@@ -245,42 +268,37 @@ def queue_scorecard_set(*, queue: Queue, scorecard: Scorecard | None, actor: Use
 # --- the document ------------------------------------------------------------------------
 
 
-def _editable(draft: ScorecardVersion, actor: User) -> dict[str, Any]:
-    _require(may_edit_scorecards(actor))
-    if draft.status != VersionStatus.DRAFT:
-        raise ValidationError(_("只有草稿可以修改；请从这个版本新建草稿"))
-    return parse_scorecard(draft.source_text).to_dict()
-
-
-def _draft_write(
-    draft: ScorecardVersion, document: dict[str, Any], actor: User, *, note: str
+def _draft_change(
+    draft: ScorecardVersion,
+    actor: User,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    note: str,
 ) -> None:
-    """Store the document as the draft's text, once the engine has read it without a
-    problem (raises `ScorecardError` listing them, and nothing is stored)."""
-    text = dump_document(document)
-    engine = parse_scorecard(text)
-    if engine.name != draft.scorecard.name:
-        raise ScorecardError("<scorecard>", [_("评分表代码不能修改")])
+    """Apply `change` to the draft's document and store it as the draft's text, once the
+    engine has read it without a problem (raises `ScorecardError` listing them, and
+    nothing is stored). The draft is locked first, so two supervisors editing it at once
+    each change the other's latest text instead of overwriting it."""
+    _require(may_edit_scorecards(actor))
     with transaction.atomic():
         locked = _locked(draft)
         if locked.status != VersionStatus.DRAFT:
             raise ValidationError(_("只有草稿可以修改；请从这个版本新建草稿"))
         before = _described(locked)
-        draft.source_text = text
-        draft.fingerprint = engine.fingerprint
-        draft.label = engine.version_label
-        draft.save(update_fields=["source_text", "fingerprint", "label"])
-        if engine.title != draft.scorecard.title and draft.scorecard.versions.count() == 1:
+        text = dump_document(change(parse_scorecard(locked.source_text).to_dict()))
+        engine = parse_scorecard(text)
+        if engine.name != locked.scorecard.name:
+            raise ScorecardError("<scorecard>", [_("评分表代码不能修改")])
+        locked.source_text = text
+        locked.fingerprint = engine.fingerprint
+        locked.label = engine.version_label
+        locked.save(update_fields=["source_text", "fingerprint", "label"])
+        if engine.title != locked.scorecard.title and locked.scorecard.versions.count() == 1:
             # A scorecard known only by this draft takes its title from it.
-            Scorecard.objects.filter(pk=draft.scorecard_id).update(title=engine.title)
-        _audit(
-            actor,
-            "scorecard_version.edit",
-            draft,
-            before=before,
-            after=_described(draft),
-            note=note,
-        )
+            Scorecard.objects.filter(pk=locked.scorecard_id).update(title=engine.title)
+        after = _described(locked)
+        _audit(actor, "scorecard_version.edit", locked, before=before, after=after, note=note)
+    draft.refresh_from_db()
 
 
 def _item_document(raw: dict[str, Any], item: ItemInput) -> dict[str, Any]:

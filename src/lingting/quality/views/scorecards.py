@@ -44,6 +44,7 @@ from lingting.quality.services.scorecard_drafts import (
     ItemInput,
     draft_approve,
     draft_create,
+    draft_discard,
     draft_import,
     draft_reject,
     draft_remove_item,
@@ -276,6 +277,19 @@ def version_draft(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @require_POST
+def version_discard(request: HttpRequest, version_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(may_edit_scorecards(user))
+    version = _version(version_id)
+    try:
+        draft_discard(draft=version, actor=user)
+    except ValidationError as error:
+        return _render_version(request, version, problems=error.messages, status=400)
+    messages.success(request, _("草稿已删除"))
+    return redirect("quality:scorecard_list")
+
+
+@require_POST
 def version_header(request: HttpRequest, version_id: int) -> HttpResponse:
     user = request_user(request)
     require(may_edit_scorecards(user))
@@ -305,6 +319,9 @@ def version_item(request: HttpRequest, version_id: int, item_id: str) -> HttpRes
         raise Http404("no such item")
     editable = version.status == VersionStatus.DRAFT and may_edit_scorecards(user)
     form = ItemForm(request.POST if request.method == "POST" else None, initial=item.initial())
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         require(editable)
         if form.is_valid():
