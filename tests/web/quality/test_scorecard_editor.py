@@ -538,3 +538,41 @@ def test_a_published_versions_item_is_shown_read_only(
     assert page.status_code == 200
     assert page.context["form"].fields["rule"].disabled
     assert client.post(url, item_post()).status_code == 403
+
+
+def test_the_list_page_reads_every_scorecard_and_version_in_a_few_queries(
+    client_for: ClientFor,
+    qa_zhao: User,
+    active: ScorecardVersion,
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for(qa_zhao)
+    for _ in range(5):
+        draft_create(base=active, actor=qa_zhao)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("quality:scorecard_list")).status_code == 200
+
+
+def test_a_queue_scorecards_preview_replays_only_that_queues_contacts(
+    client_for: ClientFor,
+    qa_zhao: User,
+    org: Any,
+    active: ScorecardVersion,
+    make_contact: ContactFactory,
+) -> None:
+    yesterday = timezone.now() - timedelta(days=1)
+    make_contact("REPAIR-1", queue="ACD-02", started_at=yesterday)
+    make_contact("BILL-1", queue="ACD-01", started_at=yesterday)
+    other = scorecard_load(
+        scorecard=parse_scorecard(CARD.replace("scorecard: standard", "scorecard: repairs")),
+        actor=None,
+    )
+    scorecard_version_activate(version=other, actor=None, rescore=False)
+    queue_scorecard_set(queue=org.queues["ACD-02"], scorecard=other.scorecard, actor=qa_zhao)
+    client = client_for(qa_zhao)
+
+    repairs = client.get(reverse("quality:scorecard_preview", args=[other.pk]))
+    standard = client.get(reverse("quality:scorecard_preview", args=[active.pk]))
+
+    assert repairs.context["preview"].contacts == 1
+    assert standard.context["preview"].contacts == 1  # BILL-1: ACD-02 has its own
