@@ -187,3 +187,58 @@ def _item_flips(old: ContactResult, new: ContactResult) -> Iterator[ItemFlip]:
     for before in old.items:
         if before.item not in new_ids:
             yield ItemFlip(before.item, before.title, before.result, before.points_lost, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRate:
+    """How often one item failed (was hit) on the previewed contacts, by each version."""
+
+    item: str
+    title: str
+    old_failed: int | None  # None: the item is not in that version
+    new_failed: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """A new version against the one in force, over the same contacts: each item's hits
+    and every contact that would flip (`diff_scorecards`' flips)."""
+
+    contacts: int
+    old_passed: int
+    new_passed: int
+    items: tuple[ItemRate, ...]
+    flips: tuple[Flip, ...]
+
+
+def preview_scorecards(old: Scorecard, new: Scorecard, contacts: Iterable[Contact]) -> Preview:
+    """`diff_scorecards` that also counts each item's failures under both versions, scoring
+    each contact once per version."""
+    old_compiled, new_compiled = old.compile(), new.compile()
+    old_failed: dict[str, int] = {item.id: 0 for item in old.items}
+    new_failed: dict[str, int] = {item.id: 0 for item in new.items}
+    flips: list[Flip] = []
+    counted = old_passed = new_passed = 0
+    for contact in contacts:
+        before, after = old_compiled.score(contact), new_compiled.score(contact)
+        counted += 1
+        old_passed += before.passed
+        new_passed += after.passed
+        _count_failures(before, old_failed)
+        _count_failures(after, new_failed)
+        flip = _compare(before, after)
+        if flip is not None:
+            flips.append(flip)
+    titles = {item.id: item.title for item in (*old.items, *new.items)}
+    order = [item.id for item in new.items] + [i.id for i in old.items if i.id not in new_failed]
+    rates = tuple(
+        ItemRate(item_id, titles[item_id], old_failed.get(item_id), new_failed.get(item_id))
+        for item_id in order
+    )
+    return Preview(counted, old_passed, new_passed, rates, tuple(flips))
+
+
+def _count_failures(result: ContactResult, counts: dict[str, int]) -> None:
+    for item in result.items:
+        if item.result == "fail":
+            counts[item.item] += 1

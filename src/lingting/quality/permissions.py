@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from lingting.core.models import Role, User
 from lingting.core.permissions import sees_all_contacts
+from lingting.quality.models import ScorecardVersion
 
 ROLES_MANAGING_QA = frozenset({Role.QA_SUPERVISOR, Role.ADMIN})
 ROLES_REVIEWING = frozenset({Role.QA_ANALYST, Role.QA_SUPERVISOR})
@@ -57,3 +58,20 @@ def may_see_disputes(user: User) -> bool:
 def may_see_own_scores(user: User) -> bool:
     """我的成绩: an agent's own monitoring records, to sign for and dispute."""
     return user.role == Role.AGENT
+
+
+def may_see_scorecards(user: User) -> bool:
+    """The scorecard editor's pages, read only (versions, preview, export): QA and
+    managers, never agents."""
+    return may_read_qa_reports(user)
+
+
+def may_edit_scorecards(user: User) -> bool:
+    """Drafting a scorecard version, submitting it, choosing a queue's scorecard."""
+    return may_manage_qa(user)
+
+
+def may_approve_scorecard(user: User, version: ScorecardVersion) -> bool:
+    """Publishing (or rejecting) a submitted version: another QA supervisor or an admin
+    than the one who submitted it — four eyes on what scores every contact."""
+    return may_manage_qa(user) and version.submitted_by_id != user.pk

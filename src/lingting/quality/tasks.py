@@ -16,7 +16,7 @@ from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
 from lingting.interactions.services.import_batches import StoredContacts
 from lingting.quality.models import ScorecardVersion
-from lingting.quality.selectors.scorecards import current_scorecard_version
+from lingting.quality.selectors.scorecards import current_scorecard_version, versions_in_force_for
 from lingting.quality.services.judge import contacts_judge
 from lingting.quality.services.scoring import contacts_score
 
@@ -27,9 +27,32 @@ logger = logging.getLogger(__name__)
 
 @task()
 def score_contacts(contact_ids: list[int]) -> int:
-    """Score these contacts with the active standard scorecard."""
-    version = _version_in_force()
-    return 0 if version is None else contacts_score(contact_ids=contact_ids, version=version)
+    """Score these contacts with the active version of their scorecard (their queue's,
+    else the standard one)."""
+    if _version_in_force() is None:
+        return 0
+    return sum(
+        contacts_score(contact_ids=ids, version=version)
+        for version, ids in versions_in_force_for(contact_ids)
+    )
+
+
+@task()
+def rescore_queue(queue_id: int) -> int:
+    """Score a queue's contacts again with the scorecard now in force for it (its queue's
+    scorecard was changed), a chunk per transaction."""
+    scored = 0
+    last_id = 0
+    while True:
+        chunk = list(
+            Contact.objects.filter(queue_id=queue_id, id__gt=last_id, turn_count__gt=0)
+            .order_by("id")
+            .values_list("id", flat=True)[:RESCORE_CHUNK]
+        )
+        if not chunk:
+            return scored
+        scored += score_contacts.call(chunk)
+        last_id = chunk[-1]
 
 
 def _version_in_force() -> ScorecardVersion | None:
@@ -96,7 +119,7 @@ def score_missing() -> int:
         )
         if not chunk:
             return scored
-        scored += contacts_score(contact_ids=chunk, version=version)
+        scored += score_contacts.call(chunk)
         last_id = chunk[-1]
 
 

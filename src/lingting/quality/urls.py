@@ -10,6 +10,7 @@ from lingting.quality.views import (
     my_scores,
     reviews,
     sampling,
+    scorecards,
     trust,
 )
 
@@ -52,6 +53,74 @@ urlpatterns = [
         "calibration/<id:session_id>/examples.yaml",
         calibration.session_examples,
         name="calibration_examples",
+    ),
+    path("scorecards/", scorecards.scorecard_list, name="scorecard_list"),
+    path("scorecards/import/", scorecards.scorecard_import, name="scorecard_import"),
+    path("scorecards/queues/<id:queue_id>/", scorecards.queue_scorecard, name="scorecard_queue"),
+    path(
+        "scorecards/versions/<id:version_id>/",
+        scorecards.version_detail,
+        name="scorecard_version",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/export.yaml",
+        scorecards.version_export,
+        name="scorecard_export",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/draft/",
+        scorecards.version_draft,
+        name="scorecard_draft",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/discard/",
+        scorecards.version_discard,
+        name="scorecard_discard",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/header/",
+        scorecards.version_header,
+        name="scorecard_header",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/items/new/",
+        scorecards.version_item_new,
+        name="scorecard_item_new",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/items/<slug:item_id>/",
+        scorecards.version_item,
+        name="scorecard_item",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/items/<slug:item_id>/remove/",
+        scorecards.version_item_remove,
+        name="scorecard_item_remove",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/examples/",
+        scorecards.version_examples,
+        name="scorecard_examples",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/preview/",
+        scorecards.version_preview,
+        name="scorecard_preview",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/submit/",
+        scorecards.version_submit,
+        name="scorecard_submit",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/approve/",
+        scorecards.version_approve,
+        name="scorecard_approve",
+    ),
+    path(
+        "scorecards/versions/<id:version_id>/reject/",
+        scorecards.version_reject,
+        name="scorecard_reject",
     ),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/new/", cases.case_edit, name="case_create"),

@@ -17,7 +17,14 @@ from lingting.quality.models.sampling import (
     Schedule,
     StratifyBy,
 )
-from lingting.quality.models.scoring import ContactScore, ItemFailure, Scorecard, ScorecardVersion
+from lingting.quality.models.scoring import (
+    ContactScore,
+    ItemFailure,
+    QueueScorecard,
+    Scorecard,
+    ScorecardVersion,
+    VersionStatus,
+)
 
 __all__ = [
     "AgreedAnswer",
@@ -38,6 +45,7 @@ __all__ = [
     "JudgeSettings",
     "ModelJudgement",
     "PlanReviewer",
+    "QueueScorecard",
     "ReviewAssignment",
     "ReviewedItem",
     "SampleDraw",
@@ -47,4 +55,5 @@ __all__ = [
     "Scorecard",
     "ScorecardVersion",
     "StratifyBy",
+    "VersionStatus",
 ]

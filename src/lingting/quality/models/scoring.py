@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lingting.interactions.models import Contact
+from lingting.core.models import User
+from lingting.interactions.models import Contact, Queue
 
 
 class Scorecard(models.Model):
@@ -16,8 +17,20 @@ class Scorecard(models.Model):
         return self.title
 
 
+class VersionStatus(models.TextChoices):
+    """A version's way to being used: a draft is edited, submitted for approval, then
+    published (approved, and activated) or rejected. Loaded files are published at once."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    REJECTED = "rejected", _("已驳回")
+    PUBLISHED = "published", _("已发布")
+
+
 class ScorecardVersion(models.Model):
-    """One immutable version of a scorecard's YAML; at most one per scorecard is active."""
+    """One version of a scorecard's YAML; at most one per scorecard is active. A published
+    version never changes; a draft's text changes as it is edited (its fingerprint and
+    label with it) until it is submitted."""
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -27,13 +40,38 @@ class ScorecardVersion(models.Model):
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=VersionStatus.choices,
+        default=VersionStatus.PUBLISHED,
+        db_default=VersionStatus.PUBLISHED,
+    )
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="drafts"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("驳回原因"), blank=True)
 
     class Meta:
         ordering = ["scorecard", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["scorecard", "number"], name="version_unique_number"),
+            # Drafts may repeat a published text (a fresh copy); published versions never do.
             models.UniqueConstraint(
-                fields=["scorecard", "fingerprint"], name="version_unique_fingerprint"
+                fields=["scorecard", "fingerprint"],
+                condition=models.Q(status="published"),
+                name="version_unique_fingerprint",
             ),
             models.UniqueConstraint(
                 fields=["scorecard"],
@@ -86,3 +124,18 @@ class ItemFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} −{self.points_lost:g}"
+
+
+class QueueScorecard(models.Model):
+    """The scorecard that scores a queue's contacts (its active version gives them their
+    current score); queues without one are scored by the standard scorecard."""
+
+    queue = models.OneToOneField(
+        Queue, on_delete=models.CASCADE, related_name="scorecard_choice", verbose_name=_("队列")
+    )
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.PROTECT, related_name="queues", verbose_name=_("评分表")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.queue} → {self.scorecard}"

@@ -17,7 +17,7 @@ from lingting.core.models import User
 from lingting.core.services import audit_record
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.engine.scorecard_yaml import builtin_scorecard
-from lingting.quality.models import Scorecard, ScorecardVersion
+from lingting.quality.models import Scorecard, ScorecardVersion, VersionStatus
 from lingting.quality.selectors.scorecards import CURRENT_SCORECARD, current_scorecard_version
 from lingting.quality.tasks import rescore_all
 
@@ -31,7 +31,9 @@ def scorecard_load(*, scorecard: EngineScorecard, actor: User | None) -> Scoreca
         )
         # Lock the scorecard so two loads cannot take the same version number.
         card = Scorecard.objects.select_for_update().get(pk=card.pk)
-        existing = card.versions.filter(fingerprint=scorecard.fingerprint).first()
+        existing = card.versions.filter(
+            fingerprint=scorecard.fingerprint, status=VersionStatus.PUBLISHED
+        ).first()
         if existing is not None:
             return existing
         last = card.versions.aggregate(last=Max("number"))["last"] or 0
@@ -53,7 +55,10 @@ def scorecard_version_activate(
     *, version: ScorecardVersion, actor: User | None, rescore: bool = True
 ) -> None:
     """Make `version` the one that scores its scorecard's contacts, and (with `rescore`)
-    re-score every contact with it once this commits."""
+    re-score every contact with it once this commits. Only a published version is ever
+    used (a draft is published by `draft_approve`)."""
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValueError(f"version {version.number} of {version.scorecard.name} is not published")
     with transaction.atomic():
         versions = ScorecardVersion.objects.select_for_update().filter(
             scorecard_id=version.scorecard_id

@@ -27,10 +27,7 @@ from lingting.engine.scorecard import CompiledScorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
-from lingting.quality.selectors.scorecards import (
-    CURRENT_SCORECARD,
-    compiled_scorecard,
-)
+from lingting.quality.selectors.scorecards import compiled_scorecard, current_under
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +37,8 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
 
     CDR-only contacts (no turns) are not scored. Scores are upserted per (contact,
     version), their failed items replaced, and `Contact.current_score` set when `version`
-    is the active version of CURRENT_SCORECARD. Pass at most a few thousand ids at a time
+    is the active version of the contact's scorecard (its queue's, else CURRENT_SCORECARD:
+    `versions_in_force_for`). Pass at most a few thousand ids at a time
     (one transaction).
 
     One contact that cannot be scored (a value an older version stored that the database
@@ -65,7 +63,16 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
 
 
 def _contacts_score_together(contact_ids: list[int], version: ScorecardVersion) -> int:
-    """`contacts_score` of these contacts in one transaction.
+    """`contacts_score` of these contacts: one transaction for those whose current score
+    `version` gives, one for those it scores alongside (usually all are one or the other)."""
+    current = current_under(version, contact_ids)
+    return _score_part(
+        [i for i in contact_ids if i in current], version, current=True
+    ) + _score_part([i for i in contact_ids if i not in current], version, current=False)
+
+
+def _score_part(contact_ids: list[int], version: ScorecardVersion, *, current: bool) -> int:
+    """Score and store these contacts, pointing them at their scores when `current`.
 
     Written with raw SQL, no model instances: the stored `items` are the JSON that
     `CompiledScorecard.encode` makes, and on PostgreSQL rows go in with COPY while the
@@ -79,7 +86,6 @@ def _contacts_score_together(contact_ids: list[int], version: ScorecardVersion) 
     ]
     if not contacts:
         return 0
-    current = version.is_active and version.scorecard.name == CURRENT_SCORECARD
     rows = _ScoreRows(compiled, contacts)
     store = _store_postgresql if connection.vendor == "postgresql" else _store_executemany
     # A concurrent scoring of the same contacts can insert a score between our look-up
