@@ -26,8 +26,8 @@ POLITE = (
 # The brush-off call reviewed as the engine found it: 服务禁语 (A, 5 points) and 结束语
 # (B, 3 points) fail. Overturning 服务禁语 gives the record back its 5 points (and more:
 # with no A-class failure the record is scored again as a whole).
-SCORE_AS_REVIEWED = 90.4
-SCORE_WITHOUT_FORBIDDEN_PHRASE = 96.4
+SCORE_AS_REVIEWED = 87.2
+SCORE_WITHOUT_FORBIDDEN_PHRASE = 93.0
 
 
 def review_through_the_api(

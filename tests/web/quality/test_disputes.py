@@ -27,9 +27,10 @@ ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
 
 # The brush-off call, reviewed as the engine found it: 服务禁语 (A, 5 points) and 结束语
-# (B, 3 points) fail, so the record scores 90.4 and, with an A-class failure, is 不合格.
-SCORE_AS_REVIEWED = 90.4
-SCORE_WITHOUT_FORBIDDEN_PHRASE = 96.4
+# (B, 3 points) fail, and so does 致歉语 (B, 3 points: the customer asks 你们到底管不管 and
+# gets no apology), so the record scores 87.2 and, with an A-class failure, is 不合格.
+SCORE_AS_REVIEWED = 87.2
+SCORE_WITHOUT_FORBIDDEN_PHRASE = 93.0
 
 
 def reviewed(
@@ -128,7 +129,7 @@ def test_agent_wins_a_dispute_the_score_rises_and_everyone_concerned_is_told(
         SCORE_WITHOUT_FORBIDDEN_PHRASE,
         True,
         0,
-        1,
+        2,
     )
     item = record.items.get(item="forbidden_phrases")
     assert (item.result, item.points_lost, item.auto_result, item.overturned) == (
@@ -170,7 +171,7 @@ def test_agent_wins_a_dispute_the_score_rises_and_everyone_concerned_is_told(
     for person in (agent_li, qa_sun):
         told = Notification.objects.get(user=person)
         assert told.url == record_url
-        assert "90.4 → 96.4" in told.text
+        assert "87.2 → 93：" in told.text
 
 
 def test_agent_reads_the_decision_in_notifications_and_marks_them_read(

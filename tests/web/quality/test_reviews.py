@@ -315,7 +315,7 @@ def test_the_contact_page_shows_its_score_history(
 
     history = page.content.decode().split('id="score-history"')[1].split("</ul>")[0]
     assert "孙丽" in history
-    assert "90.4 → " in history
+    assert "87.2 → " in history
     assert "服务禁语：语境中并非推诿" in history
 
 

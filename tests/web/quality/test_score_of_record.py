@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def overturned(scored_contact: ScoredContact, qa_sun: User) -> Contact:
-    """agent_li's brush-off: the machine scores it 90.4 (服务禁语); the reviewer agrees and
+    """agent_li's brush-off: the machine scores it 86.9 (服务禁语, 致歉语); the reviewer agrees and
     fails the manual items of service attitude as well, which takes it under 90."""
     contact = scored_contact("C-REVIEWED", agent="A1001", turns=BRUSH_OFF, disposition="answered")
     auto = auto_results_of(contact.current_score)
