@@ -178,6 +178,15 @@ class EitherMatcher:
         return f"{self.first.describe()}或{self.second.describe()}"
 
 
+def meaning_read(matcher: Matcher) -> str | None:
+    """What a matcher reads beyond words, for a detail ("「不满、生气」情绪"), or None."""
+    if isinstance(matcher, EmotionMatcher | ToneMatcher):
+        return matcher.describe()
+    if isinstance(matcher, EitherMatcher):
+        return meaning_read(matcher.second)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class MeaningGate:
     """What a whole contact came to, as `only_if:` or `outcome` conditions; every one given

@@ -15,6 +15,7 @@ from lingting.engine.rules.matchers import (
     matched_words,
     quote_some,
 )
+from lingting.engine.rules.meaning import meaning_read
 from lingting.engine.rules.scan import Scan, Searched, Span, turn_end, turn_start
 from lingting.engine.rules.verdicts import NO_TURNS, PASS, Verdict
 
@@ -250,8 +251,9 @@ class ConditionalRule:
         if not unanswered:
             return PASS
         said = matched_words(unanswered)
-        if not isinstance(self.trigger, PhraseMatcher | RegexMatcher):
-            said += f"（{self.trigger.describe()}）"  # read as a meaning: say which
+        read = meaning_read(self.trigger)
+        if read is not None:
+            said += f"（{read}）"  # the words may be what a meaning rests on: say which
         detail = (
             f"{SPEAKER_NAMES.get(self.trigger.speaker, '')}说了{said}后，"
             f"{SPEAKER_NAMES.get(self.response.speaker, '')}在 {self.within_turns} 句内"
