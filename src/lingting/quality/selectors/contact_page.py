@@ -41,8 +41,8 @@ from lingting.interactions.transcript import (
     format_clock,
     split_segments,
 )
-from lingting.quality.models import ContactMeaning, ContactScore, ScorecardVersion
-from lingting.quality.selectors.contacts import band_of, duration_s
+from lingting.quality.models import ContactScore, ScorecardVersion
+from lingting.quality.selectors.contacts import band_of, duration_s, meaning_of
 from lingting.quality.selectors.meaning import MeaningView, TurnEmotionView, meaning_layout
 from lingting.quality.selectors.score_of_record import (
     ScoreOfRecord,
@@ -182,7 +182,7 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
                     )
                 )
 
-    meaning = meaning_layout(_meaning_of(contact))
+    meaning = meaning_layout(meaning_of(contact))
     for index, cues in meaning.highlights.items():
         highlights[index].extend(cues)
 
@@ -224,13 +224,6 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
         personal_numbers_shown=reveal,
         meaning=meaning.summary,
     )
-
-
-def _meaning_of(contact: Contact) -> ContactMeaning | None:
-    try:
-        return contact.meaning
-    except ContactMeaning.DoesNotExist:
-        return None  # scored before meaning was stored, or not scored yet
 
 
 def _facts(contact: Contact, reveal: bool) -> list[tuple[str, str]]:
