@@ -50,8 +50,10 @@ def test_each_customer_turn_shows_its_emotion_and_the_words_it_rests_on(
     page = opened(client_for(qa_zhao), angry_call)
 
     first, last = turn_html(page, 1), turn_html(page, 3)
-    assert '<span class="emo emo-dissatisfied"' in first and "不满 80%" in first
-    assert '<span class="emo emo-angry"' in last and "生气 95%" in last
+    assert '<span class="emo emo-dissatisfied"' in first
+    assert "不满 80%" in first
+    assert '<span class="emo emo-angry"' in last
+    assert "生气 95%" in last
     assert re.search(r'<mark id="emo-3-0" class="ev ev-emotion"[^>]*>什么态度</mark>', last)
     assert "emo-" not in turn_html(page, 2)  # an agent turn has no customer emotion
 
@@ -79,11 +81,15 @@ def test_the_summary_says_start_peak_end_resolution_and_satisfaction_with_why(
     ]
     assert "未安抚" in trajectory.group(1)
     resolved = re.search(r'<dd id="meaning-resolved">(.*?)</dd>', page, re.S)
-    assert resolved and "未解决" in resolved.group(1) and "客户表示要投诉" in resolved.group(1)
+    assert resolved
+    assert "未解决" in resolved.group(1)
+    assert "客户表示要投诉" in resolved.group(1)
     assert 'href="#turn-3"' in resolved.group(1)
     assert re.search(r'<dd id="meaning-satisfaction"><strong class="tabular">0%</strong>', page)
     why = re.search(r'<ul class="plain-list meaning-why" id="meaning-why">(.*?)</ul>', page, re.S)
-    assert why and "结束时客户生气" in why.group(1) and "坐席推诿敷衍" in why.group(1)
+    assert why
+    assert "结束时客户生气" in why.group(1)
+    assert "坐席推诿敷衍" in why.group(1)
 
 
 def test_an_agent_sees_the_meaning_of_their_own_contact_with_numbers_masked(

@@ -33,6 +33,7 @@ from lingting.quality.models import (
     StratifyBy,
 )
 from lingting.quality.selectors.contacts import contacts_matching
+from lingting.quality.selectors.meaning import emotion_label
 
 COMPLAINT_TAGS = ("投诉", "complaint")
 _STRATUM_FIELDS = {
@@ -55,13 +56,18 @@ class TargetCriteria:
     min_duration_s: int | None = None  # long calls
     repeat_within_days: int | None = None  # the customer contacted us before, within N days
     saved_filter: str = ""  # a contact-list query string: a reverse check (倒查)
+    # What the contact meant (ContactMeaning, issue 15):
+    ending_emotions: tuple[str, ...] = ()  # the customer ended with any of these emotions
+    unresolved: bool = False  # the problem was not solved (a verdict, not "unclear")
+    max_predicted_satisfaction: int | None = None  # predicted satisfaction below this %
 
     @classmethod
     def from_json(cls, data: Any) -> TargetCriteria:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in (data or {}).items() if k in known}
-        if "tags" in values:
-            values["tags"] = tuple(values["tags"])
+        for name in ("tags", "ending_emotions"):
+            if name in values:
+                values[name] = tuple(values[name])
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
@@ -88,6 +94,15 @@ class TargetCriteria:
             "min_duration_s": (_("通话不短于 {} 秒"), self.min_duration_s),
             "repeat_within_days": (_("客户 {} 天内重复来电"), self.repeat_within_days),
             "saved_filter": (_("倒查：{}"), self.saved_filter),
+            "ending_emotions": (
+                _("结束时客户{}"),
+                "或".join(emotion_label(emotion) for emotion in self.ending_emotions),
+            ),
+            "unresolved": (_("问题未解决"), self.unresolved or None),
+            "max_predicted_satisfaction": (
+                _("预测满意度低于 {}%"),
+                self.max_predicted_satisfaction,
+            ),
         }
         return {
             name: str(text).format(value)
@@ -268,6 +283,14 @@ def _target_steps(targets: TargetCriteria, day: date) -> list[tuple[str, Q | Raw
             started_at__gte=OuterRef("started_at") - timedelta(days=targets.repeat_within_days),
         )
         criteria["repeat_within_days"] = Q(Exists(earlier), customer__isnull=False)
+    if targets.ending_emotions:
+        criteria["ending_emotions"] = Q(meaning__emotion_end__in=targets.ending_emotions)
+    if targets.unresolved:
+        criteria["unresolved"] = Q(meaning__resolved=False)
+    if targets.max_predicted_satisfaction is not None:
+        criteria["max_predicted_satisfaction"] = Q(
+            meaning__satisfaction_predicted__lt=targets.max_predicted_satisfaction / 100
+        )
     sentences = targets.sentences()
     return [(sentences[name], criterion) for name, criterion in criteria.items()]
 

@@ -28,11 +28,11 @@ from lingting.engine.scorecard import CompiledScorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
-from lingting.quality.services.meaning import MeaningRow, meaning_row, meanings_store
 from lingting.quality.selectors.scorecards import (
     CURRENT_SCORECARD,
     compiled_scorecard,
 )
+from lingting.quality.services.meaning import MeaningRow, meaning_row, meanings_store
 
 logger = logging.getLogger(__name__)
 
