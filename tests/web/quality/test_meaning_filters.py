@@ -15,7 +15,7 @@ from django.urls import reverse
 from lingting.core.models import User
 from lingting.interactions.models import Contact
 from tests.conftest import SHANGHAI
-from tests.web.conftest import ScoredContact
+from tests.web.conftest import Api, ScoredContact
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,39 @@ def test_the_list_shows_how_the_customer_ended(
     response = client_for(qa_zhao).get(reverse("interactions:contact_list"), {"q": "ANGRY-1"})
 
     assert '<span class="emo emo-angry">生气</span>' in response.content.decode()
+
+
+def test_the_api_lists_each_contacts_meaning_and_filters_on_it(
+    qa_zhao: User, week: dict[str, Contact]
+) -> None:
+    api = Api(qa_zhao)
+
+    listed_angry = api.get("/contacts", emotion_end="angry", date_from="2026-10-05").json()
+    rows = {row["external_id"]: row for row in listed_angry["items"]}
+    assert sorted(rows) == ["ANGRY-1", "ANGRY-2"]
+    assert rows["ANGRY-1"]["emotion_end"] == "angry"
+    assert rows["ANGRY-1"]["emotion_peak"] == "angry"
+    assert rows["ANGRY-1"]["resolved"] is False
+    assert rows["ANGRY-1"]["satisfaction_predicted"] == 0.0
+    resolved = api.get("/contacts", resolved="yes").json()["items"]
+    assert sorted(row["external_id"] for row in resolved) == ["CALMED", "PLEASED"]
+    assert api.get("/contacts", emotion_end="furious").status_code == 422
+
+
+def test_the_api_serves_one_contacts_meaning_turn_by_turn(
+    qa_zhao: User, week: dict[str, Contact]
+) -> None:
+    body = Api(qa_zhao).get(f"/contacts/{week['calmed'].pk}").json()
+
+    meaning = body["meaning"]
+    assert (meaning["emotion_start"], meaning["emotion_peak"], meaning["emotion_end"]) == (
+        "angry",
+        "angry",
+        "pleased",
+    )
+    assert meaning["calmed"] is True
+    assert [t["turn"] for t in meaning["emotion_turns"]] == [1, 3]
+    assert meaning["resolved"] is True
+    assert meaning["resolution_turns"] == [3]
+    assert "calmed" in {f["factor"] for f in meaning["satisfaction_why"]}
+    assert body["satisfaction_predicted"] == meaning["satisfaction_predicted"]
