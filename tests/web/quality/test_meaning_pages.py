@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lingting.core.models import User
 from lingting.interactions.models import Contact
+from lingting.quality.models import AssignmentKind, ReviewAssignment
 from tests.web.conftest import ScoredContact
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,20 @@ def test_a_contact_scored_before_meaning_was_stored_says_so(
 
     assert "还没有判断情绪" in page
     assert 'class="emo ' not in page
+
+
+def test_the_review_page_shows_the_emotion_along_the_transcript_and_the_summary(
+    client_for: ClientFor, qa_sun: User, angry_call: Contact
+) -> None:
+    assignment = ReviewAssignment.objects.create(
+        contact=angry_call, reviewer=qa_sun, kind=AssignmentKind.SAMPLE
+    )
+
+    page = client_for(qa_sun).get(reverse("quality:review", args=[assignment.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<span class="emo emo-angry"' in turn_html(html, 3)
+    assert 'id="meaning-trajectory"' in html
+    assert "未解决" in html
+    assert "<script>alert(1)</script>" not in html

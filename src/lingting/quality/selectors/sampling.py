@@ -96,7 +96,7 @@ class TargetCriteria:
             "saved_filter": (_("倒查：{}"), self.saved_filter),
             "ending_emotions": (
                 _("结束时客户{}"),
-                "或".join(emotion_label(emotion) for emotion in self.ending_emotions),
+                str(_("或")).join(emotion_label(emotion) for emotion in self.ending_emotions),
             ),
             "unresolved": (_("问题未解决"), self.unresolved or None),
             "max_predicted_satisfaction": (
