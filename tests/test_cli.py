@@ -85,6 +85,39 @@ def test_score_writes_one_formats_result_per_contact(tmp_path: Path) -> None:
     assert brush_off["passed"] is False
 
 
+def test_score_says_what_each_contact_meant(tmp_path: Path) -> None:
+    angry = {
+        "id": "C3",
+        "turns": [
+            {"speaker": "customer", "text": "你们到底管不管！！第三次打电话了还是不行"},
+            {"speaker": "agent", "text": "这不是我们的问题"},
+            {"speaker": "customer", "text": "太过分了，我要投诉"},
+        ],
+    }
+    agent_only = {"id": "C4", "turns": [{"speaker": "agent", "text": "您好"}]}
+    lines = (orjson.dumps(GOOD_CALL), orjson.dumps(angry), orjson.dumps(agent_only))
+    source = write_lines(tmp_path / "in.jsonl", *lines)
+    out = tmp_path / "out.jsonl"
+
+    assert main(["score", str(source), "--out", str(out), "--workers", "1"]) == 0
+
+    good, upset, silent = read_jsonl(out)
+    assert good["customer"]["emotion_end"] == "pleased"
+    assert [t["turn"] for t in good["customer"]["emotion_turns"]] == [1, 3]
+    assert good["resolved"] is True
+    assert upset["customer"]["emotion_end"] == "angry"
+    assert upset["resolved"] is False
+    assert good["satisfaction_predicted"] > upset["satisfaction_predicted"]
+    assert {f["factor"] for f in upset["satisfaction_why"]} >= {"ended_angry", "agent_blaming"}
+    apology = next(i for i in upset["items"] if i["item"] == "apology")
+    assert apology["result"] == "fail"
+    assert (silent["customer"], silent["resolved"], silent["satisfaction_predicted"]) == (
+        None,
+        None,
+        None,
+    )
+
+
 def test_broken_lines_go_to_the_errors_file_and_the_rest_is_scored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

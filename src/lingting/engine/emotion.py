@@ -24,6 +24,7 @@ from lingting.engine.phrase_cues import (
     BANGS,
     DEGREE,
     HYPOTHETICAL,
+    MODIFIER_KINDS,
     NEGATOR,
     NEUTRAL,
     QUESTIONS,
@@ -138,11 +139,18 @@ def _automaton() -> Any:
 def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
     """The customer's emotion per turn and over the contact; agent and other turns are ignored."""
     customer = [turn for turn in turns if turn.speaker == "customer"]
-    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), [t.text for t in customer])
+    texts = [turn.text for turn in customer]
+    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), texts)
+    # Most turns hold no cue and no mark: they are calm without looking further.
+    marked = _has_marks("".join(texts))
     results: list[TurnEmotion] = []
     complaints_seen: set[str] = set()
     streak = 0
     for turn, turn_found in zip(customer, found, strict=True):
+        if not turn_found and not marked:
+            results.append(TurnEmotion(turn.index, CALM, 0.0, ()))
+            streak = 0
+            continue
         result = _turn_emotion(turn, turn_found, complaints_seen, streak)
         results.append(result)
         streak = streak + 1 if result.emotion in NEGATIVE else 0
@@ -156,8 +164,8 @@ def _turn_emotion(
 ) -> TurnEmotion:
     text = turn.text
     marks_bonus, marks = _marks(turn.index, text)
-    if not found and not marks:
-        return TurnEmotion(turn.index, CALM, 0.0, ())  # most turns
+    if not marks and all(match.entry.kind in MODIFIER_KINDS for match in found):
+        return TurnEmotion(turn.index, CALM, 0.0, ())  # a degree word alone (好的) is no cue
     cues, modifiers = split_cues(found)
     weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
     if weighed:
@@ -235,6 +243,10 @@ def _modified(
     if cue.entry.kind == "sarcasm":
         return emotion, weight  # the 太 of 真是太"好"了 belongs to the mock praise
     return emotion, weight * degree
+
+
+def _has_marks(text: str) -> bool:
+    return "！" in text or "!" in text or "？？" in text or "??" in text
 
 
 def _marks(turn: int, text: str) -> tuple[float, tuple[EmotionCue, ...]]:

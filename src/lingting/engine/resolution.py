@@ -68,6 +68,8 @@ _TRIM = " \t\n，,。.！!～~…"
 # A resolving word followed by one of these is asked, not said: 收到了吗？ 申请好了吧
 _ASKING = frozenset("吗么嘛吧?？")
 _QUESTION_ENDINGS = frozenset("?？吗么嘛")
+# The longest whole-turn reply is 5 characters; this leaves room for spaces and marks.
+_WHOLE_TURN_MAX_CHARS = 16
 
 
 class ResolutionCue(NamedTuple):
@@ -161,7 +163,11 @@ class _Reading:
     def customer(self, turn: Turn, found: list[_Match]) -> None:
         self.customer_turns += 1
         self.last_speaker = "customer"
-        cues = self._repeats(_cues(turn, found, after_agent=self.agent_spoke))
+        cues = _cues(turn, found, after_agent=self.agent_spoke)
+        if not cues:  # most turns: nothing said about the outcome
+            self.last_turn, self.last_turn_cues = turn, cues
+            return
+        cues = self._repeats(cues)
         unresolving = [cue for cue in cues if cue.kind in _UNRESOLVING or cue.kind == _ASKED]
         resolving = [cue for cue in cues if cue.kind in _RESOLVING]
         self.sticky.extend(cue for cue in unresolving if cue.kind in _STICKY)
@@ -279,6 +285,8 @@ def _cues(turn: Turn, found: list[_Match], after_agent: bool) -> list[Resolution
 
 def _whole_turn(turn: Turn) -> ResolutionCue | None:
     """A bare 没了 or 好 is a reply only when it is the whole turn."""
+    if len(turn.text) > _WHOLE_TURN_MAX_CHARS:
+        return None  # longer than any reply, trimmed or spaced, could be
     trimmed = turn.text.strip(_TRIM)
     kind = _whole_turn_kinds().get(trimmed.replace(" ", ""))  # 没有 了
     if kind is None:
