@@ -135,3 +135,24 @@ def test_supervisor_targets_ending_emotion_and_unresolved_in_the_form(
     detail = client.get(reverse("quality:plan_detail", args=[plan.pk])).content.decode()
     assert "结束时客户生气或不满" in detail
     assert "预测满意度低于 40%" in detail
+
+
+def test_a_reverse_check_from_a_list_filtered_on_angry_endings_draws_only_those(
+    qa_zhao: User, qa_sun: User, day_of_calls: dict[str, list[Contact]]
+) -> None:
+    plan = plan_targeting(qa_zhao, qa_sun, TargetCriteria(saved_filter="emotion_end=angry"))
+
+    assert drawn_ids(plan) == {c.pk for c in day_of_calls["angry"]}
+
+
+def test_a_reverse_check_that_finds_no_angry_ending_names_that_condition(
+    qa_zhao: User, qa_sun: User, scored_contact: ScoredContact
+) -> None:
+    scored_contact(turns=PLEASED)
+    plan = plan_targeting(
+        qa_zhao, qa_sun, TargetCriteria(saved_filter="emotion_end=angry&emotion_end=dissatisfied")
+    )
+
+    draw = sample_draw(plan=plan, actor=None, day=DRAW_DAY, seed=7)
+
+    assert draw.why_empty == "时段内没有符合倒查条件“结束时客户生气或不满”的联络"

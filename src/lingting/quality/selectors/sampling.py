@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
 from lingting.interactions.models import Contact, Queue
-from lingting.quality.contact_filters import ContactFilterForm, ContactFilters
+from lingting.quality.contact_filters import RESOLVED_CHOICES, ContactFilterForm, ContactFilters
 from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
@@ -243,6 +243,33 @@ def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilte
         steps.append((str(gettext("有致命项")), ContactFilters(fatal_only=True)))
     if filters.unscored:
         steps.append((str(gettext("未评分")), ContactFilters(unscored=True)))
+    if filters.emotion_end:
+        said = gettext("或").join(emotion_label(e) for e in filters.emotion_end)
+        steps.append(
+            (
+                gettext("结束时客户%(emotion)s") % {"emotion": said},
+                ContactFilters(emotion_end=filters.emotion_end),
+            )
+        )
+    if filters.emotion_peak:
+        said = gettext("或").join(emotion_label(e) for e in filters.emotion_peak)
+        steps.append(
+            (
+                gettext("客户最强情绪：%(emotion)s") % {"emotion": said},
+                ContactFilters(emotion_peak=filters.emotion_peak),
+            )
+        )
+    if filters.resolved:
+        label = dict(RESOLVED_CHOICES).get(filters.resolved, filters.resolved)
+        steps.append((f"{gettext('问题解决')}：{label}", ContactFilters(resolved=filters.resolved)))
+    if filters.satisfaction_below is not None:
+        below = filters.satisfaction_below
+        steps.append(
+            (
+                gettext("预测满意度低于 %(percent)s%%") % {"percent": below},
+                ContactFilters(satisfaction_below=below),
+            )
+        )
     return steps
 
 
