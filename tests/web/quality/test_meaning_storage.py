@@ -94,3 +94,14 @@ def test_backfill_fills_only_contacts_without_a_meaning(
     assert ContactMeaning.objects.get(contact=old).emotion_end == "angry"
     assert ContactMeaning.objects.get(contact=kept).resolution_reason == "kept"
     assert ContactMeaning.objects.count() == 2
+
+
+def test_rescoring_an_unchanged_transcript_leaves_its_meaning_row_alone(
+    scored_contact: ScoredContact, standard_version: ScorecardVersion
+) -> None:
+    contact = scored_contact(turns=ANGRY_UNRESOLVED)
+    before = ContactMeaning.objects.get(contact=contact).computed_at
+
+    contacts_score(contact_ids=[contact.pk], version=standard_version)
+
+    assert ContactMeaning.objects.get(contact=contact).computed_at == before

@@ -48,7 +48,7 @@ class ContactMeaning(models.Model):
     resolution_reason = models.CharField(_("解决判断依据"), max_length=32, blank=True)
     satisfaction_predicted = models.FloatField(_("预测满意度"), null=True)  # 0–1
     details = models.JSONField(default=dict)
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(auto_now=True)  # when it last changed
 
     class Meta:
         indexes = [

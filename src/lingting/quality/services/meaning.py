@@ -81,6 +81,9 @@ def meaning_row(contact_id: int, meaning: Meaning) -> MeaningRow:
 _TABLE = ContactMeaning._meta.db_table
 _COLUMNS = MeaningRow._fields
 _UPDATES = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "computed_at"))
+# A contact scored again with its transcript unchanged (a new scorecard version re-scores
+# every contact) means the same: its row is left as it is rather than rewritten.
+_CHANGED = " OR ".join(f"{_TABLE}.{c} {{distinct}} EXCLUDED.{c}" for c in _COLUMNS[1:])
 _PG_TYPES = (
     "bigint[]",
     "text[]",
@@ -99,11 +102,13 @@ _PG_UPSERT = (
     f" SELECT {', '.join(_COLUMNS[:-1])}, details::jsonb, %s"
     f" FROM unnest({', '.join(f'%s::{t}' for t in _PG_TYPES)}) AS v({', '.join(_COLUMNS)})"
     f" ON CONFLICT (contact_id) DO UPDATE SET {_UPDATES}"
+    f" WHERE {_CHANGED.format(distinct='IS DISTINCT FROM')}"
 )
 _SQLITE_UPSERT = (
     f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}, computed_at)"
     f" VALUES ({', '.join(['%s'] * (len(_COLUMNS) + 1))})"
     f" ON CONFLICT (contact_id) DO UPDATE SET {_UPDATES}"
+    f" WHERE {_CHANGED.format(distinct='IS NOT')}"
 )
 
 

@@ -10,6 +10,7 @@ key: nothing loops over contacts in Python.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,36 +89,43 @@ def _totals(row: dict[str, Any]) -> MeaningTotals:
     )
 
 
+def _add(into: MeaningTotals, other: MeaningTotals) -> None:
+    for name in MeaningTotals.__slots__:
+        setattr(into, name, getattr(into, name) + getattr(other, name))
+
+
 def meaning_report(*, user: User | None, period: Period) -> MeaningReport:
     """The period's figures over the contacts `user`'s reports cover (None: the center)."""
     contacts = within(contacts_of(user), "started_at", period, period).filter(
         meaning__emotion_end__gt=""
     )
-    overall = contacts.aggregate(**_counts())
-    queues = [
-        MeaningGroup(
-            row["queue__name"] or row["queue__code"] or "",
-            row["queue__code"] or "",
-            "",
-            _totals(row),
+    # One pass over the period's contacts, grouped by queue and agent together (a few
+    # hundred groups); the overall, per-queue and per-agent figures are added up from it.
+    rows = (
+        contacts.values(
+            "queue__code", "queue__name", "agent__code", "agent__name", "agent__team__name"
         )
-        for row in contacts.values("queue__code", "queue__name").annotate(**_counts()).order_by()
-    ]
-    queues.sort(key=lambda g: (g.code == "", g.code))
-    agents = [
-        MeaningGroup(
-            row["agent__name"] or row["agent__code"] or "",
-            row["agent__code"] or "",
-            row["agent__team__name"] or "",
-            _totals(row),
-        )
-        for row in contacts.values("agent__code", "agent__name", "agent__team__name")
         .annotate(**_counts())
         .order_by()
-    ]
-    agents.sort(key=lambda g: (-g.totals.ended_upset, -(g.totals.ended_upset_share or 0), g.code))
-    return MeaningReport(
-        overall=_totals(overall) if overall["with_customer"] else MeaningTotals(),
-        queues=queues,
-        agents=agents[:TOP_AGENTS],
     )
+    overall = MeaningTotals()
+    queues: dict[tuple[str, str], MeaningTotals] = defaultdict(MeaningTotals)
+    agents: dict[tuple[str, str, str], MeaningTotals] = defaultdict(MeaningTotals)
+    for row in rows:
+        totals = _totals(row)
+        _add(overall, totals)
+        _add(queues[(row["queue__code"] or "", row["queue__name"] or "")], totals)
+        who = (row["agent__code"] or "", row["agent__name"] or "", row["agent__team__name"] or "")
+        _add(agents[who], totals)
+    queue_groups = [
+        MeaningGroup(name or code, code, "", totals) for (code, name), totals in queues.items()
+    ]
+    queue_groups.sort(key=lambda g: (g.code == "", g.code))
+    agent_groups = [
+        MeaningGroup(name or code, code, team, totals)
+        for (code, name, team), totals in agents.items()
+    ]
+    agent_groups.sort(
+        key=lambda g: (-g.totals.ended_upset, -(g.totals.ended_upset_share or 0), g.code)
+    )
+    return MeaningReport(overall=overall, queues=queue_groups, agents=agent_groups[:TOP_AGENTS])
