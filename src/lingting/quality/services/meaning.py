@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import orjson
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
@@ -84,23 +84,19 @@ _UPDATES = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "computed_at
 # A contact scored again with its transcript unchanged (a new scorecard version re-scores
 # every contact) means the same: its row is left as it is rather than rewritten.
 _CHANGED = " OR ".join(f"{_TABLE}.{c} {{distinct}} EXCLUDED.{c}" for c in _COLUMNS[1:])
-_PG_TYPES = (
-    "bigint[]",
-    "text[]",
-    "text[]",
-    "text[]",
-    "float8[]",
-    "boolean[]",
-    "boolean[]",
-    "text[]",
-    "float8[]",
-    "text[]",
+_SCRATCH = "lingting_meaning_scratch"
+# PostgreSQL: the rows are streamed with COPY into a scratch table (one per session, emptied
+# at commit) and upserted from it in one statement, the way scores are stored.
+_PG_SCRATCH = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_SCRATCH} (contact_id bigint, emotion_start text,"
+    " emotion_end text, emotion_peak text, peak_intensity float8, calmed boolean,"
+    " resolved boolean, resolution_reason text, satisfaction_predicted float8, details jsonb)"
+    " ON COMMIT DELETE ROWS"
 )
-# One statement per chunk on PostgreSQL: the columns travel as arrays and are unnested.
+_PG_COPY = f"COPY {_SCRATCH} ({', '.join(_COLUMNS)}) FROM STDIN"
 _PG_UPSERT = (
     f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}, computed_at)"
-    f" SELECT {', '.join(_COLUMNS[:-1])}, details::jsonb, %s"
-    f" FROM unnest({', '.join(f'%s::{t}' for t in _PG_TYPES)}) AS v({', '.join(_COLUMNS)})"
+    f" SELECT {', '.join(_COLUMNS)}, %s FROM {_SCRATCH}"
     f" ON CONFLICT (contact_id) DO UPDATE SET {_UPDATES}"
     f" WHERE {_CHANGED.format(distinct='IS DISTINCT FROM')}"
 )
@@ -120,11 +116,37 @@ def meanings_store(cursor: CursorWrapper, rows: Iterable[MeaningRow]) -> None:
         return
     now = timezone.now()
     if connection.vendor == "postgresql":
-        columns: list[Any] = [list(column) for column in zip(*rows, strict=True)]
-        cursor.execute(_PG_UPSERT, [now, *columns])
+        cursor.execute(_PG_SCRATCH)
+        cursor.execute(f"TRUNCATE {_SCRATCH}")  # chunks sharing an outer transaction
+        with cursor.copy(_PG_COPY) as copy:
+            copy.write(b"".join([_copy_line(row) for row in rows]))
+        cursor.execute(_PG_UPSERT, [now])
         return
     stamp = connection.ops.adapt_datetimefield_value(now)
     cursor.executemany(_SQLITE_UPSERT, [(*row, stamp) for row in rows])
+
+
+_COPY_BOOLEAN = {True: b"t", False: b"f", None: b"\\N"}
+
+
+def _copy_line(row: MeaningRow) -> bytes:
+    """A row as COPY text. The strings are identifiers (emotions, reasons) and JSON, which
+    holds no raw tab or newline: only its backslashes need escaping."""
+    satisfaction = (
+        b"\\N" if row.satisfaction_predicted is None else b"%a" % row.satisfaction_predicted
+    )
+    return b"%d\t%s\t%s\t%s\t%a\t%s\t%s\t%s\t%s\t%s\n" % (
+        row.contact_id,
+        row.emotion_start.encode(),
+        row.emotion_end.encode(),
+        row.emotion_peak.encode(),
+        row.peak_intensity,
+        _COPY_BOOLEAN[row.calmed],
+        _COPY_BOOLEAN[row.resolved],
+        row.resolution_reason.encode(),
+        satisfaction,
+        row.details.encode().replace(b"\\", b"\\\\"),
+    )
 
 
 def contacts_meaning_fill(*, contact_ids: Iterable[int]) -> int:
