@@ -15,6 +15,7 @@ from lingting.demo.generator.organisation import DemoOrg, demo_org
 from lingting.demo.generator.phrases import LINES
 from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.contacts import contact_from_record
+from lingting.engine.meaning import Meaning, contact_meaning
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = date(2026, 10, 5)  # a Monday
@@ -257,6 +258,26 @@ def test_upset_customers_get_apologies_from_good_agents(
     sorry = ("抱歉", "对不起")
     assert share(good, lambda r: agent_says(r, sorry)) > 0.9
     assert share(poor, lambda r: agent_says(r, sorry)) < share(good, lambda r: agent_says(r, sorry))
+
+
+def test_some_customers_leave_angry_or_dissatisfied_and_unhelped_mostly_from_poor_agents(
+    org: DemoOrg, fortnight: list[Record]
+) -> None:
+    def meaning(record: Record) -> Meaning:
+        return contact_meaning(contact_from_record(record, tz=SHANGHAI))
+
+    good = [meaning(r) for r in by_skill(org, fortnight, 0.75, 1.01)]
+    poor = [meaning(r) for r in by_skill(org, fortnight, 0.0, 0.45)]
+    everyone = [meaning(r) for r in answered(fortnight)]
+    ends = Counter(m.emotion.end for m in everyone)
+    assert ends["angry"] / len(everyone) > 0.01
+    assert ends["dissatisfied"] / len(everyone) > 0.005
+    assert share(everyone, lambda m: m.resolution.resolved is False) > 0.1
+
+    def upset_at_end(m: Meaning) -> bool:
+        return m.emotion.end in {"angry", "dissatisfied"}
+
+    assert share(poor, upset_at_end) > share(good, upset_at_end)
 
 
 def test_poor_agents_use_fillers_and_hang_up_first(org: DemoOrg, fortnight: list[Record]) -> None:

@@ -50,6 +50,21 @@ class Segment:
     def title(self) -> str:
         return "、".join(dict.fromkeys(self.labels))
 
+    @property
+    def emotion_only(self) -> bool:
+        """Marked only as a customer's emotion cue, not as any item's evidence."""
+        return bool(self.covered_by) and all(
+            anchor.startswith(EMOTION_ANCHOR_PREFIX) for anchor in self.covered_by
+        )
+
+
+EMOTION_ANCHOR_PREFIX = "emo-"
+
+
+def emotion_anchor(turn: int, n: int) -> str:
+    """The page id of the n-th emotion cue of a turn, e.g. ``emo-3-0``."""
+    return f"{EMOTION_ANCHOR_PREFIX}{turn}-{n}"
+
 
 def evidence_anchor(item: str, n: int) -> str:
     """The page id of the n-th evidence of an item, e.g. ``ev-forbidden_phrases-0``."""

@@ -18,6 +18,7 @@ from lingting.core.params import BoundedDateField
 from lingting.core.permissions import may_see_personal_numbers, visible_agents
 from lingting.interactions.models import Queue, Topic
 from lingting.interactions.search import MAX_QUERY_CHARS
+from lingting.quality.models import CustomerEmotion
 
 
 class ScoreBand(StrEnum):
@@ -73,6 +74,13 @@ class ContactFilters:
     unscored: bool = False
     topic_id: int | None = None  # 客户之声: the contacts put in this topic
     query: str = ""  # the search box: words said, a tag, a contact id or a phone number
+    # What the contact meant (ContactMeaning): the customer's emotion at the end and at its
+    # strongest (any of these), resolved ("yes", "no", "unclear"), predicted satisfaction
+    # below this percentage.
+    emotion_end: tuple[str, ...] = ()
+    emotion_peak: tuple[str, ...] = ()
+    resolved: str = ""
+    satisfaction_below: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -97,6 +105,20 @@ STANDARD_ITEMS = [
     ("interruption", _("打断客户")),
     ("hold", _("保持时长")),
     ("agent_hangup_first", _("先于客户挂机")),
+]
+
+
+class Resolved(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNCLEAR = "unclear"
+
+
+RESOLVED_CHOICES = [
+    ("", _("全部")),
+    (Resolved.YES.value, _("已解决")),
+    (Resolved.NO.value, _("未解决")),
+    (Resolved.UNCLEAR.value, _("不明")),
 ]
 
 
@@ -140,6 +162,22 @@ class ContactFilterForm(forms.Form):
     )
     fatal_only = forms.BooleanField(label=_("仅致命项"), required=False)
     unscored = forms.BooleanField(label=_("仅未评分"), required=False)
+    emotion_end = forms.MultipleChoiceField(
+        label=_("结束时客户情绪"),
+        required=False,
+        choices=CustomerEmotion.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    emotion_peak = forms.MultipleChoiceField(
+        label=_("客户最强情绪"),
+        required=False,
+        choices=CustomerEmotion.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    resolved = forms.ChoiceField(label=_("问题解决"), required=False, choices=RESOLVED_CHOICES)
+    satisfaction_below = forms.IntegerField(
+        label=_("预测满意度低于（%）"), required=False, min_value=1, max_value=100
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,4 +216,8 @@ class ContactFilterForm(forms.Form):
             unscored=bool(data.get("unscored")),
             topic_id=topic.pk if topic else None,
             query=data.get("q") or "",
+            emotion_end=tuple(data.get("emotion_end") or ()),
+            emotion_peak=tuple(data.get("emotion_peak") or ()),
+            resolved=data.get("resolved") or "",
+            satisfaction_below=data.get("satisfaction_below"),
         )

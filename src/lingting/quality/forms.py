@@ -31,6 +31,13 @@ from lingting.quality.services.judge import JudgeSettingsSpec
 from lingting.quality.services.reviews import FindingInput, RecordInput
 from lingting.quality.services.sampling import REVIEWER_ROLES, PlanSpec, plan_settings
 
+# A plan's "how the customer ended" choice and the emotions it stands for.
+ENDING_EMOTIONS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "angry": (_("生气"), ("angry",)),
+    "angry_dissatisfied": (_("生气或不满"), ("angry", "dissatisfied")),
+    "upset": (_("生气、不满或焦急"), ("angry", "dissatisfied", "anxious")),
+}
+
 
 class SamplingPlanForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=200)
@@ -71,6 +78,15 @@ class SamplingPlanForm(forms.Form):
     )
     repeat_within_days = forms.IntegerField(
         label=_("仅客户在几天内重复来电"), min_value=1, max_value=365, required=False
+    )
+    ending_emotion = forms.ChoiceField(
+        label=_("仅客户结束时情绪为"),
+        required=False,
+        choices=[("", _("不限")), *((key, label) for key, (label, _e) in ENDING_EMOTIONS.items())],
+    )
+    unresolved = forms.BooleanField(label=_("仅问题未解决的"), required=False)
+    max_predicted_satisfaction = forms.IntegerField(
+        label=_("仅预测满意度低于（%）"), min_value=1, max_value=100, required=False
     )
     saved_filter = forms.CharField(
         label=_("倒查：联络列表的筛选条件"),
@@ -128,6 +144,9 @@ class SamplingPlanForm(forms.Form):
                 min_duration_s=data.get("min_duration_s"),
                 repeat_within_days=data.get("repeat_within_days"),
                 saved_filter=saved,
+                ending_emotions=ENDING_EMOTIONS.get(data.get("ending_emotion") or "", ("", ()))[1],
+                unresolved=bool(data.get("unresolved")),
+                max_predicted_satisfaction=data.get("max_predicted_satisfaction"),
             ),
         )
 
@@ -141,6 +160,9 @@ _TARGET_FIELDS = (
     "max_satisfaction",
     "min_duration_s",
     "repeat_within_days",
+    "ending_emotion",
+    "unresolved",
+    "max_predicted_satisfaction",
     "saved_filter",
 )
 
@@ -155,8 +177,15 @@ def _plan_initial(plan: SamplingPlan) -> dict[str, Any]:
     targets = TargetCriteria.from_json(plan.targets)
     initial: dict[str, Any] = {
         **plan_settings(plan),
-        **{name: getattr(targets, name) for name in _TARGET_FIELDS if name != "tags"},
+        **{
+            name: getattr(targets, name)
+            for name in _TARGET_FIELDS
+            if name not in {"tags", "ending_emotion"}
+        },
         "tags": "，".join(targets.tags),
+        "ending_emotion": next(
+            (key for key, (_l, e) in ENDING_EMOTIONS.items() if e == targets.ending_emotions), ""
+        ),
     }
     initial |= {f"quota_{q.reviewer_id}": q.quota for q in plan.quotas.all()}
     return initial

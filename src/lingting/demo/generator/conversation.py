@@ -210,6 +210,10 @@ def _order_flow(call: Call) -> None:
 
 def _closing(call: Call, order: bool) -> None:
     rng, style = call.rng, call.style
+    # An upset customer who got no apology often leaves still unhappy, and says no goodbye.
+    left_upset = call.upset and not call.apologized and rng.random() < 0.6
+    if left_upset:
+        call.customer("still_upset")
     if rng.random() < style.closing:
         if not order or rng.random() < 0.6:
             call.agent("close_ask")
@@ -219,7 +223,7 @@ def _closing(call: Call, order: bool) -> None:
             call.agent("ord_bless")
         else:
             call.agent("close_bye")
-        if rng.random() < 0.5:
+        if not left_upset and rng.random() < 0.5:
             call.customer("cust_bye")
         if rng.random() < 0.25:
             call.add("system", call.line("survey"))

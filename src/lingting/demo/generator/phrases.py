@@ -43,6 +43,14 @@ LINES: dict[str, tuple[str, ...]] = {
         "这个问题我已经反映过好几次了，一直没给我解决！",
         "我真的很生气，你们能不能认真点？",
     ),
+    # an upset customer nobody apologised to, leaving unhappy and unhelped (issue 15: the
+    # customers who end dissatisfied or angry, the unresolved contacts)
+    "still_upset": (
+        "你这样处理我不满意，问题根本没解决！",
+        "行吧，说了半天也没解决，太让人失望了。",
+        "那我这个问题到底什么时候能解决？你们一直拖着。",
+        "这都什么态度，我要投诉你们！",
+    ),
     "apology": (
         "非常抱歉给您带来不便，我理解您的心情，我马上帮您处理。",
         "很抱歉让您久等了，请您别着急，我一定尽力帮您解决。",

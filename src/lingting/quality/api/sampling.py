@@ -13,6 +13,7 @@ from lingting.core.params import ApiDate, RowId, Seed
 from lingting.core.permissions import request_user, require
 from lingting.engine.sampling import daily_sample_advice
 from lingting.quality.models import (
+    CustomerEmotion,
     SampleDraw,
     SamplingPlan,
 )
@@ -34,6 +35,11 @@ class TargetsIO(Schema):
     min_duration_s: int | None = Field(default=None, ge=0, le=86400)
     repeat_within_days: int | None = Field(default=None, ge=0, le=3650)
     saved_filter: str = ""
+    # What the contact meant (issue 15): the customer ended with any of these emotions, the
+    # problem was not solved, predicted satisfaction below this percentage.
+    ending_emotions: list[CustomerEmotion] = Field(default_factory=list)
+    unresolved: bool = False
+    max_predicted_satisfaction: int | None = Field(default=None, ge=1, le=100)
 
 
 class PlanIn(Schema):

@@ -4,6 +4,7 @@ from lingting.quality.models.calibration import AgreedAnswer, CalibrationSession
 from lingting.quality.models.cases import Case, CaseKind
 from lingting.quality.models.disputes import Dispute, DisputeStatus
 from lingting.quality.models.judge import JudgeSettings, ModelJudgement
+from lingting.quality.models.meaning import ContactMeaning, CustomerEmotion
 from lingting.quality.models.reviews import Evaluation, Finding, FindingScope, ReviewedItem
 from lingting.quality.models.sampling import (
     Allocation,
@@ -35,7 +36,9 @@ __all__ = [
     "CalibrationStatus",
     "Case",
     "CaseKind",
+    "ContactMeaning",
     "ContactScore",
+    "CustomerEmotion",
     "Dispute",
     "DisputeStatus",
     "Evaluation",

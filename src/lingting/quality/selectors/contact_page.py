@@ -42,7 +42,8 @@ from lingting.interactions.transcript import (
     split_segments,
 )
 from lingting.quality.models import ContactScore, ScorecardVersion
-from lingting.quality.selectors.contacts import band_of, duration_s
+from lingting.quality.selectors.contacts import band_of, duration_s, meaning_of
+from lingting.quality.selectors.meaning import MeaningView, TurnEmotionView, meaning_layout
 from lingting.quality.selectors.score_of_record import (
     ScoreOfRecord,
     score_of_record,
@@ -67,6 +68,7 @@ class TurnView:
     segments: list[Segment]
     start: float | None = None  # seconds from the contact's start, for the player
     end: float | None = None
+    emotion: TurnEmotionView | None = None  # a customer turn's emotion, once read
 
     @property
     def side(self) -> str:
@@ -110,6 +112,7 @@ class ContactDetail:
     extra: list[tuple[str, str]]  # fields the file carried beyond the format's own
     personal_numbers_shown: bool
     record: ScoreOfRecord | None = None  # the headline: reviewed once reviewed, else the machine's
+    meaning: MeaningView | None = None  # what the customer felt, resolved, predicted satisfaction
 
     @property
     def failed_items(self) -> list[ItemView]:
@@ -131,7 +134,9 @@ def contact_detail_for(*, user: User, contact_id: int) -> Contact:
 def _with_page_relations(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     return (
         with_score_of_record(contacts)
-        .select_related("queue", "agent__team", "customer", "current_score__version__scorecard")
+        .select_related(
+            "queue", "agent__team", "customer", "current_score__version__scorecard", "meaning"
+        )
         .prefetch_related(models.Prefetch("turns", queryset=Turn.objects.order_by("index")))
         .fetch_mode(models.FETCH_PEERS)
     )
@@ -177,6 +182,10 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
                     )
                 )
 
+    meaning = meaning_layout(meaning_of(contact))
+    for index, cues in meaning.highlights.items():
+        highlights[index].extend(cues)
+
     engine_turns = _engine_turns(turns)
     personal = _personal_spans(engine_turns)
     shown = [t.text for t in turns] if reveal else pii.mask_turn_texts(engine_turns)
@@ -188,6 +197,7 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
             clock=format_clock(t.start),
             start=t.start,
             end=t.end,
+            emotion=meaning.turn_emotions.get(t.index) if t.speaker == "customer" else None,
             segments=split_segments(
                 t.text, highlights.get(t.index, ()), personal.get(t.index, ()), shown=text
             ),
@@ -212,6 +222,7 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
         facts=_facts(contact, reveal),
         extra=extra,
         personal_numbers_shown=reveal,
+        meaning=meaning.summary,
     )
 
 

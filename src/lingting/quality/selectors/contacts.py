@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
@@ -24,8 +24,9 @@ from lingting.interactions.models import Contact
 from lingting.interactions.search import Snippet, search_condition, search_snippets
 from lingting.interactions.selectors import local_midnight
 from lingting.interactions.transcript import format_clock
-from lingting.quality.contact_filters import ContactFilters, ScoreBand
-from lingting.quality.models import ItemFailure
+from lingting.quality.contact_filters import ContactFilters, Resolved, ScoreBand
+from lingting.quality.models import ContactMeaning, ItemFailure
+from lingting.quality.selectors.meaning import emotion_label
 from lingting.quality.selectors.score_of_record import (
     FATAL_OF_RECORD,
     ScoreOfRecord,
@@ -54,8 +55,8 @@ def contact_list_for(*, user: User, filters: ContactFilters) -> QuerySet[Contact
     )
     return (
         with_score_of_record(contacts_matching(user=user, filters=filters))
-        .select_related("queue", "agent", "current_score")
-        .defer("extra", "holds", "current_score__items")
+        .select_related("queue", "agent", "current_score", "meaning")
+        .defer("extra", "holds", "current_score__items", "meaning__details")
         .annotate(failed_count=Coalesce(Subquery(failures), 0))
         .order_by("-started_at", "-id")
         .fetch_mode(models.FETCH_PEERS)
@@ -101,7 +102,30 @@ def contacts_matching(*, user: User, filters: ContactFilters) -> QuerySet[Contac
         contacts = contacts.filter(topic_link__topic_id=filters.topic_id)
     if filters.query:
         contacts = contacts.filter(search_condition(user=user, query=filters.query))
+    meaning = meaning_condition(filters)
+    if meaning:
+        contacts = contacts.filter(meaning)
     return contacts
+
+
+def meaning_condition(filters: ContactFilters) -> Q:
+    """The filters on what the contact meant, on ContactMeaning's indexed columns (one join
+    by primary key); an empty Q when none is set. "Unclear" counts only contacts whose
+    customer spoke: a contact without a customer turn has no verdict to be unclear about."""
+    condition = Q()
+    if filters.emotion_end:
+        condition &= Q(meaning__emotion_end__in=filters.emotion_end)
+    if filters.emotion_peak:
+        condition &= Q(meaning__emotion_peak__in=filters.emotion_peak)
+    if filters.resolved == Resolved.YES:
+        condition &= Q(meaning__resolved=True)
+    elif filters.resolved == Resolved.NO:
+        condition &= Q(meaning__resolved=False)
+    elif filters.resolved == Resolved.UNCLEAR:
+        condition &= Q(meaning__resolved__isnull=True, meaning__emotion_end__gt="")
+    if filters.satisfaction_below is not None:
+        condition &= Q(meaning__satisfaction_predicted__lt=filters.satisfaction_below / 100)
+    return condition
 
 
 class CappedPaginator(Paginator[Contact]):
@@ -140,6 +164,11 @@ class ContactRow:
     failed_count: int
     score: ScoreOfRecord | None  # the reviewed score once reviewed, else the machine's
     snippet: Snippet | None = None  # where the search matched, when there is a search
+    meaning: ContactMeaning | None = None  # what the customer felt, once read
+
+    @property
+    def emotion_end_label(self) -> str:
+        return emotion_label(self.meaning.emotion_end) if self.meaning else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +216,17 @@ def _row(
         failed_count=getattr(contact, "failed_count", 0),
         score=record,
         snippet=snippets.get(contact.pk),
+        meaning=meaning_of(contact),
     )
+
+
+def meaning_of(contact: Contact) -> ContactMeaning | None:
+    """The contact's stored meaning (selected with it), None when it has none yet."""
+    try:
+        meaning: ContactMeaning = contact.meaning
+    except ContactMeaning.DoesNotExist:
+        return None
+    return meaning
 
 
 def band_of(score: ScoreOfRecord | None) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from lingting.core.models import Agent, Team
 from lingting.engine.sampling import Candidate
 from lingting.interactions.models import Contact, Queue, Topic
-from lingting.quality.contact_filters import ContactFilterForm, ContactFilters
+from lingting.quality.contact_filters import RESOLVED_CHOICES, ContactFilterForm, ContactFilters
 from lingting.quality.models import (
     AssignmentKind,
     AssignmentStatus,
@@ -33,6 +33,7 @@ from lingting.quality.models import (
     StratifyBy,
 )
 from lingting.quality.selectors.contacts import contacts_matching
+from lingting.quality.selectors.meaning import emotion_label
 
 COMPLAINT_TAGS = ("投诉", "complaint")
 _STRATUM_FIELDS = {
@@ -55,13 +56,18 @@ class TargetCriteria:
     min_duration_s: int | None = None  # long calls
     repeat_within_days: int | None = None  # the customer contacted us before, within N days
     saved_filter: str = ""  # a contact-list query string: a reverse check (倒查)
+    # What the contact meant (ContactMeaning, issue 15):
+    ending_emotions: tuple[str, ...] = ()  # the customer ended with any of these emotions
+    unresolved: bool = False  # the problem was not solved (a verdict, not "unclear")
+    max_predicted_satisfaction: int | None = None  # predicted satisfaction below this %
 
     @classmethod
     def from_json(cls, data: Any) -> TargetCriteria:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in (data or {}).items() if k in known}
-        if "tags" in values:
-            values["tags"] = tuple(values["tags"])
+        for name in ("tags", "ending_emotions"):
+            if name in values:
+                values[name] = tuple(values[name])
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
@@ -88,6 +94,15 @@ class TargetCriteria:
             "min_duration_s": (_("通话不短于 {} 秒"), self.min_duration_s),
             "repeat_within_days": (_("客户 {} 天内重复来电"), self.repeat_within_days),
             "saved_filter": (_("倒查：{}"), self.saved_filter),
+            "ending_emotions": (
+                _("结束时客户{}"),
+                str(_("或")).join(emotion_label(emotion) for emotion in self.ending_emotions),
+            ),
+            "unresolved": (_("问题未解决"), self.unresolved or None),
+            "max_predicted_satisfaction": (
+                _("预测满意度低于 {}%"),
+                self.max_predicted_satisfaction,
+            ),
         }
         return {
             name: str(text).format(value)
@@ -231,6 +246,33 @@ def _saved_filter_steps(filters: ContactFilters) -> list[tuple[str, ContactFilte
     if filters.topic_id:
         topic = Topic.objects.filter(pk=filters.topic_id).first()
         steps.append((f"{gettext('话题')}：{topic}", ContactFilters(topic_id=filters.topic_id)))
+    if filters.emotion_end:
+        said = gettext("或").join(emotion_label(e) for e in filters.emotion_end)
+        steps.append(
+            (
+                gettext("结束时客户%(emotion)s") % {"emotion": said},
+                ContactFilters(emotion_end=filters.emotion_end),
+            )
+        )
+    if filters.emotion_peak:
+        said = gettext("或").join(emotion_label(e) for e in filters.emotion_peak)
+        steps.append(
+            (
+                gettext("客户最强情绪：%(emotion)s") % {"emotion": said},
+                ContactFilters(emotion_peak=filters.emotion_peak),
+            )
+        )
+    if filters.resolved:
+        label = dict(RESOLVED_CHOICES).get(filters.resolved, filters.resolved)
+        steps.append((f"{gettext('问题解决')}：{label}", ContactFilters(resolved=filters.resolved)))
+    if filters.satisfaction_below is not None:
+        below = filters.satisfaction_below
+        steps.append(
+            (
+                gettext("预测满意度低于 %(percent)s%%") % {"percent": below},
+                ContactFilters(satisfaction_below=below),
+            )
+        )
     return steps
 
 
@@ -271,6 +313,14 @@ def _target_steps(targets: TargetCriteria, day: date) -> list[tuple[str, Q | Raw
             started_at__gte=OuterRef("started_at") - timedelta(days=targets.repeat_within_days),
         )
         criteria["repeat_within_days"] = Q(Exists(earlier), customer__isnull=False)
+    if targets.ending_emotions:
+        criteria["ending_emotions"] = Q(meaning__emotion_end__in=targets.ending_emotions)
+    if targets.unresolved:
+        criteria["unresolved"] = Q(meaning__resolved=False)
+    if targets.max_predicted_satisfaction is not None:
+        criteria["max_predicted_satisfaction"] = Q(
+            meaning__satisfaction_predicted__lt=targets.max_predicted_satisfaction / 100
+        )
     sentences = targets.sentences()
     return [(sentences[name], criterion) for name, criterion in criteria.items()]
 

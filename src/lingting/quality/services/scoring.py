@@ -23,11 +23,13 @@ from django.utils import timezone
 
 from lingting.core.models import AuditEvent
 from lingting.engine.contacts import Contact as EngineContact
+from lingting.engine.meaning import contact_meaning
 from lingting.engine.scorecard import CompiledScorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
 from lingting.quality.selectors.scorecards import compiled_scorecard, current_under
+from lingting.quality.services.meaning import MeaningRow, meaning_row, meanings_store
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +40,9 @@ def contacts_score(*, contact_ids: Iterable[int], version: ScorecardVersion) -> 
     CDR-only contacts (no turns) are not scored. Scores are upserted per (contact,
     version), their failed items replaced, and `Contact.current_score` set when `version`
     is the active version of the contact's scorecard (its queue's, else CURRENT_SCORECARD:
-    `versions_in_force_for`). Pass at most a few thousand ids at a time
+    `versions_in_force_for`). Each contact's meaning (customer emotion, resolution,
+    predicted satisfaction: `ContactMeaning`), which the engine reads with every score,
+    is upserted in the same transaction. Pass at most a few thousand ids at a time
     (one transaction).
 
     One contact that cannot be scored (a value an older version stored that the database
@@ -98,6 +102,8 @@ def _score_part(contact_ids: list[int], version: ScorecardVersion, *, current: b
                 # COPY's errors come from psycopg itself: wrap them into Django's.
                 with connection.wrap_database_errors, connection.cursor() as c:
                     store(c, rows, version.pk, current, upsert_only=attempt > 1)
+                    # Whatever the version: a contact's meaning does not depend on it.
+                    meanings_store(c, [row.meaning for row in rows])
                 if before:
                     _audit_rescores(before, _current_scores(list(before)), version)
         except IntegrityError:
@@ -153,6 +159,7 @@ class _ScoreRow(NamedTuple):
     severity_c: int
     items: bytes  # the JSON array of the result's items
     failures: list[tuple[str, str, float]]  # (item, severity, points lost)
+    meaning: MeaningRow
 
 
 class _ScoreRows:
@@ -201,6 +208,7 @@ class _ScoreRows:
                 for item in result.items
                 if item.result == "fail"
             ],
+            meaning_row(contact_id, result.meaning or contact_meaning(contact)),
         )
 
 

@@ -15,6 +15,7 @@ from lingting.engine.charts import Series
 from lingting.quality.models import FindingScope
 from lingting.reports.layouts.cases import cases_table
 from lingting.reports.layouts.forecast import forecast_section
+from lingting.reports.layouts.meaning import meaning_section
 from lingting.reports.layouts.scope import scope_heading
 from lingting.reports.selectors import QualityReport
 
@@ -77,6 +78,8 @@ def quality_document(report: QualityReport) -> ReportDocument:
         Section(_("六、案例"), tables=[cases_table(report.cases)]),
         forecast_section(report),
     ]
+    if report.meaning is not None:
+        sections.append(meaning_section(report.meaning, _("八")))
     return ReportDocument(
         title=title,
         period_label=period_label(period),

@@ -46,6 +46,7 @@ from lingting.quality.selectors.quotes import quote_shown_to
 from lingting.quality.selectors.score_of_record import with_score_of_record
 from lingting.reports.permissions import report_scope
 from lingting.reports.selectors.cases import case_rows, cases_count
+from lingting.reports.selectors.meaning import meaning_report
 from lingting.reports.selectors.rows import (
     AgentRow,
     Example,
@@ -404,4 +405,5 @@ def _quality_report(user: User | None, period: Period) -> QualityReport:
         cases_previous=cases_count(user, previous),
         trend=trend,
         forecasts=_forecasts(trend),
+        meaning=meaning_report(user=user, period=period),
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from lingting.documents.figures import Figure
 from lingting.documents.periods import Period
 from lingting.engine.forecast import Forecast
+from lingting.reports.selectors.meaning import MeaningReport
 
 # Which way each figure should move: the report colours a change green or red by it
 # (more contacts or more monitoring is neither).
@@ -185,6 +186,9 @@ class QualityReport:
     cases_previous: int
     trend: list[TrendPoint]
     forecasts: dict[str, Forecast] = field(default_factory=dict)
+    # What customers meant (issue 15), per ACD group and agent; None in reports built
+    # before it was stored.
+    meaning: MeaningReport | None = None
 
     def issue_figure(self, scope: str) -> Figure:
         rows = [row for row in self.issues if row.scope == scope]

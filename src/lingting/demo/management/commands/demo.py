@@ -44,6 +44,7 @@ from lingting.interactions.services.topics import topics_refresh
 from lingting.performance.services import kpi_target_set
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
+from lingting.quality.services.meaning import meaning_backfill
 
 SCORE_CHUNK = 2000
 # 接通率 ≥ 90%, 80% answered within 20 s, answered within 20 s on average (common targets).
@@ -308,6 +309,10 @@ class Command(BaseCommand):
             self.stdout.write(f"scored {done}/{len(ids)} contacts with {version}")
         scored = Contact.objects.filter(current_score__version=version).count()
         self.stdout.write(f"{scored} contacts carry a score of {version}")
+        # A demo database scored before meaning was stored: read what its contacts meant.
+        read = meaning_backfill()
+        if read:
+            self.stdout.write(f"stored the meaning of {read} contacts scored earlier")
 
     def _targets(self, manager: User) -> None:
         """The center's KPI targets, so the KPI page shows where it stands."""
