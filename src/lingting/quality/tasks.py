@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import QuerySet
 from django.tasks import task
 
 from lingting.interactions.engine_contacts import contacts_without_current_score
@@ -41,11 +42,18 @@ def score_contacts(contact_ids: list[int]) -> int:
 def rescore_queue(queue_id: int) -> int:
     """Score a queue's contacts again with the scorecard now in force for it (its queue's
     scorecard was changed), a chunk per transaction."""
+    return _score_in_chunks(Contact.objects.filter(queue_id=queue_id, turn_count__gt=0))
+
+
+def _score_in_chunks(contacts: QuerySet[Contact]) -> int:
+    """Score `contacts` a chunk per transaction, in rising id order, each passed once: a
+    contact the scorecard leaves without a current result (it cannot happen today, but a
+    loop must not depend on that) does not hold the loop."""
     scored = 0
     last_id = 0
     while True:
         chunk = list(
-            Contact.objects.filter(queue_id=queue_id, id__gt=last_id, turn_count__gt=0)
+            contacts.filter(id__gt=last_id)
             .order_by("id")
             .values_list("id", flat=True)[:RESCORE_CHUNK]
         )
@@ -106,21 +114,7 @@ def score_missing() -> int:
     version = _version_in_force()
     if version is None:
         return 0
-    scored = 0
-    last_id = 0
-    while True:
-        # Ids rise through the table, so a contact the scorecard leaves without a current
-        # result (it cannot happen today, but a loop must not depend on that) is passed once.
-        chunk = list(
-            contacts_without_current_score()
-            .filter(id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:RESCORE_CHUNK]
-        )
-        if not chunk:
-            return scored
-        scored += score_contacts.call(chunk)
-        last_id = chunk[-1]
+    return _score_in_chunks(contacts_without_current_score())
 
 
 @task()

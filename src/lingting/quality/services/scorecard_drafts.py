@@ -37,7 +37,7 @@ from lingting.engine.scorecard_yaml import parse_scorecard
 from lingting.interactions.models import Queue
 from lingting.quality.models import QueueScorecard, Scorecard, ScorecardVersion, VersionStatus
 from lingting.quality.permissions import may_approve_scorecard, may_edit_scorecards
-from lingting.quality.services.scorecards import scorecard_version_activate
+from lingting.quality.services.scorecards import scorecard_audit, scorecard_version_activate
 from lingting.quality.tasks import rescore_queue
 
 _ITEM_PROBLEM = re.compile(r"^item '(?P<item>[^']*)': (?P<problem>.*)$")
@@ -103,7 +103,7 @@ def _draft_new(
             based_on=based_on,
             created_by=actor,
         )
-        _audit(actor, "scorecard_version.draft", draft, after=_described(draft))
+        scorecard_audit(actor, "scorecard_version.draft", draft, after=_described(draft))
     return draft
 
 
@@ -165,7 +165,7 @@ def draft_discard(*, draft: ScorecardVersion, actor: User) -> None:
         locked = _locked(draft)
         if locked.status != VersionStatus.DRAFT:
             raise ValidationError(_("只有草稿可以删除"))
-        _audit(
+        scorecard_audit(
             actor,
             "scorecard_version.discard",
             locked,
@@ -196,7 +196,9 @@ def draft_submit(*, draft: ScorecardVersion, actor: User) -> None:
         draft.submitted_by = actor
         draft.submitted_at = timezone.now()
         draft.save(update_fields=["status", "submitted_by", "submitted_at"])
-        _audit(actor, "scorecard_version.submit", draft, before=before, after=_described(draft))
+        scorecard_audit(
+            actor, "scorecard_version.submit", draft, before=before, after=_described(draft)
+        )
 
 
 def draft_approve(*, draft: ScorecardVersion, actor: User) -> None:
@@ -212,7 +214,9 @@ def draft_approve(*, draft: ScorecardVersion, actor: User) -> None:
         draft.decided_by = actor
         draft.decided_at = timezone.now()
         draft.save(update_fields=["status", "decided_by", "decided_at"])
-        _audit(actor, "scorecard_version.approve", draft, before=before, after=_described(draft))
+        scorecard_audit(
+            actor, "scorecard_version.approve", draft, before=before, after=_described(draft)
+        )
         scorecard_version_activate(version=draft, actor=actor)
 
 
@@ -230,7 +234,7 @@ def draft_reject(*, draft: ScorecardVersion, actor: User, reason: str) -> None:
         draft.decided_at = timezone.now()
         draft.rejection_reason = reason.strip()
         draft.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-        _audit(
+        scorecard_audit(
             actor,
             "scorecard_version.reject",
             draft,
@@ -297,7 +301,9 @@ def _draft_change(
             # A scorecard known only by this draft takes its title from it.
             Scorecard.objects.filter(pk=locked.scorecard_id).update(title=engine.title)
         after = _described(locked)
-        _audit(actor, "scorecard_version.edit", locked, before=before, after=after, note=note)
+        scorecard_audit(
+            actor, "scorecard_version.edit", locked, before=before, after=after, note=note
+        )
     draft.refresh_from_db()
 
 
@@ -392,23 +398,3 @@ def _described(version: ScorecardVersion) -> dict[str, Any]:
         "label": version.label,
         "status": version.status,
     }
-
-
-def _audit(
-    actor: User,
-    action: str,
-    version: ScorecardVersion,
-    *,
-    after: dict[str, Any],
-    before: dict[str, Any] | None = None,
-    note: str = "",
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        object_type="scorecard_version",
-        object_id=version.pk,
-        before=before,
-        after=after,
-        note=note,
-    )

@@ -47,7 +47,9 @@ def scorecard_load(*, scorecard: EngineScorecard, actor: User | None) -> Scoreca
         if card.title != scorecard.title:
             card.title = scorecard.title
             card.save(update_fields=["title"])
-        _audit(actor, "scorecard_version.create", version, before=None, after=_described(version))
+        scorecard_audit(
+            actor, "scorecard_version.create", version, before=None, after=_described(version)
+        )
     return version
 
 
@@ -71,7 +73,7 @@ def scorecard_version_activate(
         version.is_active = True
         version.activated_at = timezone.now()
         version.save(update_fields=["is_active", "activated_at"])
-        _audit(
+        scorecard_audit(
             actor,
             "scorecard_version.activate",
             version,
@@ -106,14 +108,16 @@ def _described(version: ScorecardVersion) -> dict[str, Any]:
     }
 
 
-def _audit(
+def scorecard_audit(
     actor: User | None,
     action: str,
     version: ScorecardVersion,
     *,
-    before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    before: dict[str, Any] | None = None,
+    note: str = "",
 ) -> None:
+    """An audit event on a scorecard version (created, edited, submitted, activated…)."""
     audit_record(
         actor=actor,
         action=action,
@@ -121,4 +125,5 @@ def _audit(
         object_id=version.pk,
         before=before,
         after=after,
+        note=note,
     )
