@@ -214,6 +214,7 @@ def _register_routers() -> None:
     from lingting.performance.api import router as kpis
     from lingting.quality.api import router as quality
     from lingting.quality.api.contacts import router as contacts
+    from lingting.reports.api import router as reports
     from lingting.webhooks.api import router as webhooks
     from lingting.workforce.api import router as workforce
     from lingting.workorders.api import router as workorders
@@ -221,6 +222,7 @@ def _register_routers() -> None:
     api.add_router("/contacts", contacts)
     api.add_router("/quality", quality)
     api.add_router("/kpis", kpis)
+    api.add_router("/reports", reports)
     api.add_router("/notifications", notifications)
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)

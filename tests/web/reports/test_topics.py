@@ -13,6 +13,7 @@ from django.urls import reverse
 from lingting.core.models import User
 from lingting.interactions.models import Contact, ContactTopic, Topic
 from tests.conftest import SHANGHAI, ContactFactory
+from tests.web.conftest import Api
 
 ClientFor = Callable[[User], Client]
 END = date(2026, 10, 28)  # "this week" is Oct 22–28
@@ -157,3 +158,20 @@ def test_the_navigation_offers_the_page_to_qa_not_to_agents(
     home = reverse("interactions:contact_list")
     assert URL in client_for(qa_zhao).get(home).content.decode()
     assert URL not in client_for(agent_li).get(home).content.decode()
+
+
+def test_the_api_gives_the_weeks_topics_with_their_trend(
+    topics: dict[str, Topic], qa_zhao: User, agent_li: User
+) -> None:
+    supervisor = Api(qa_zhao)
+    body = supervisor.get("/reports/topics", end=END.isoformat()).json()
+
+    assert (body["week_start"], body["week_end"]) == ("2026-10-22", "2026-10-28")
+    first = body["topics"][0]
+    assert first["id"] == topics["delivery"].pk
+    assert (first["this_week"], first["spike"], first["weeks"][-5:]) == (20, True, [2, 2, 2, 2, 20])
+    refund = next(t for t in body["topics"] if t["id"] == topics["refund"].pk)
+    assert (refund["this_week"], refund["spike"], refund["rising"]) == (6, False, False)
+    assert refund["keywords"] == ["退款", "订单", "取消"]
+    assert Api(agent_li).get("/reports/topics").status_code == 403
+    assert supervisor.get("/reports/topics", end="yesterday").status_code == 422
