@@ -85,7 +85,9 @@ def test_score_writes_one_formats_result_per_contact(tmp_path: Path) -> None:
     assert brush_off["passed"] is False
 
 
-def test_score_says_what_each_contact_meant(tmp_path: Path) -> None:
+def test_score_says_what_each_contact_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     angry = {
         "id": "C3",
         "turns": [
@@ -116,6 +118,10 @@ def test_score_says_what_each_contact_meant(tmp_path: Path) -> None:
         None,
         None,
     )
+    # The summary says what the file came to: one of the two customers who spoke ended angry.
+    summary = capsys.readouterr().err
+    assert "customers (2 spoke): ending angry 50.0%" in summary
+    assert "unresolved 50.0% of 2 with a verdict" in summary
 
 
 def test_broken_lines_go_to_the_errors_file_and_the_rest_is_scored(

@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import IO
@@ -27,6 +27,7 @@ from typing import IO
 import orjson
 
 from lingting.engine.contacts import Contact
+from lingting.engine.meaning import MeaningTally
 from lingting.engine.processes import die_with_parent
 from lingting.engine.reader import LineError, NumberedLines, parse_json_line
 from lingting.engine.results import ContactResult
@@ -58,6 +59,7 @@ class PartOutcome:
     skipped: int  # CDR-only records: counted for KPIs, never scored
     results_path: str
     errors_path: str
+    meaning: MeaningTally
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class ScoreSummary:
     passed: int
     seconds: float
     encoding: str
+    meaning: MeaningTally = field(default_factory=MeaningTally)
 
     @property
     def pass_rate(self) -> float | None:
@@ -91,6 +94,7 @@ class ScoreSummary:
             f"skipped (CDR-only, no turns) {self.skipped} · pass rate {rate} · "
             f"{self.seconds:.2f} s · {self.contacts_per_second:,.0f} contacts/s"
             + ("" if self.encoding.startswith("utf-8") else f" · read as {self.encoding}")
+            + (f"\n{self.meaning.describe()}" if self.scored else "")
         )
 
 
@@ -128,6 +132,7 @@ def _score_part(
     results_path = os.path.join(workdir, f"results-{index:04d}.jsonl")
     errors_path = os.path.join(workdir, f"errors-{index:04d}.jsonl")
     scored = passed = rejected = skipped = 0
+    meaning = MeaningTally()
     dumps = orjson.dumps
     with (
         open(path, "rb", buffering=_FILE_BUFFER) as source,
@@ -151,9 +156,11 @@ def _score_part(
                 result = score(parsed.contact)
                 scored += 1
                 passed += result.passed
+                if result.meaning is not None:
+                    meaning.add(result.meaning)
                 results.write(encode(result) + b"\n")
     return PartOutcome(
-        lines.lines_read, scored, passed, rejected, skipped, results_path, errors_path
+        lines.lines_read, scored, passed, rejected, skipped, results_path, errors_path, meaning
     )
 
 
@@ -192,6 +199,9 @@ def score_file(
     scored = sum(o.scored for o in outcomes)
     rejected = sum(o.rejected for o in outcomes)
     skipped = sum(o.skipped for o in outcomes)
+    meaning = MeaningTally()
+    for outcome in outcomes:
+        meaning.merge(outcome.meaning)
     return ScoreSummary(
         read=scored + rejected + skipped,
         scored=scored,
@@ -200,6 +210,7 @@ def score_file(
         passed=sum(o.passed for o in outcomes),
         seconds=time.perf_counter() - began,
         encoding=encoding,
+        meaning=meaning,
     )
 
 

@@ -20,6 +20,7 @@ apologising), never fitted to any annotation: STC-3's satisfaction judgements me
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from lingting.engine.agent_tone import UNFRIENDLY, AgentTone, agent_tone
@@ -106,6 +107,55 @@ class Meaning(NamedTuple):
             "satisfaction_predicted": self.satisfaction.value,
             "satisfaction_why": [factor.to_dict() for factor in self.satisfaction.why],
         }
+
+
+@dataclass(slots=True)
+class MeaningTally:
+    """What a batch of contacts came to, for the line `lingting score` prints at the end."""
+
+    with_customer: int = 0  # contacts where the customer spoke
+    ended_angry: int = 0
+    ended_upset: int = 0  # angry or dissatisfied at the end
+    with_verdict: int = 0  # resolved true or false
+    unresolved: int = 0
+    satisfaction_sum: float = 0.0
+
+    def add(self, meaning: Meaning) -> None:
+        if meaning.satisfaction is None:
+            return
+        self.with_customer += 1
+        end = meaning.emotion.end
+        self.ended_angry += end == ANGRY
+        self.ended_upset += end in (ANGRY, DISSATISFIED)
+        resolved = meaning.resolution.resolved
+        if resolved is not None:
+            self.with_verdict += 1
+            self.unresolved += not resolved
+        self.satisfaction_sum += meaning.satisfaction.value
+
+    def merge(self, other: MeaningTally) -> None:
+        self.with_customer += other.with_customer
+        self.ended_angry += other.ended_angry
+        self.ended_upset += other.ended_upset
+        self.with_verdict += other.with_verdict
+        self.unresolved += other.unresolved
+        self.satisfaction_sum += other.satisfaction_sum
+
+    def describe(self) -> str:
+        if not self.with_customer:
+            return "customers: none spoke"
+        spoke = self.with_customer
+        unresolved = (
+            f"{self.unresolved / self.with_verdict:.1%} of {self.with_verdict} with a verdict"
+            if self.with_verdict
+            else "n/a"
+        )
+        return (
+            f"customers ({spoke} spoke): ending angry {self.ended_angry / spoke:.1%} · "
+            f"ending angry or dissatisfied {self.ended_upset / spoke:.1%} · "
+            f"unresolved {unresolved} · "
+            f"mean predicted satisfaction {self.satisfaction_sum / spoke:.2f}"
+        )
 
 
 def contact_meaning(contact: Contact) -> Meaning:
