@@ -20,7 +20,14 @@ from django.utils import timezone
 from lingting.core.models import AuditEvent, Role, User
 from lingting.engine.scorecard_yaml import parse_scorecard
 from lingting.interactions.models import Contact
-from lingting.quality.models import QueueScorecard, Scorecard, ScorecardVersion, VersionStatus
+from lingting.quality.models import (
+    QueueScorecard,
+    ReviewAssignment,
+    Scorecard,
+    ScorecardVersion,
+    VersionStatus,
+)
+from lingting.quality.selectors.reviews import review_version
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 from lingting.quality.services.scorecard_drafts import (
     ItemInput,
@@ -576,3 +583,20 @@ def test_a_queue_scorecards_preview_replays_only_that_queues_contacts(
 
     assert repairs.context["preview"].contacts == 1
     assert standard.context["preview"].contacts == 1  # BILL-1: ACD-02 has its own
+
+
+def test_an_unscored_contact_of_a_queue_is_reviewed_with_its_queues_scorecard(
+    qa_sun: User, org: Any, active: ScorecardVersion, make_contact: ContactFactory
+) -> None:
+    other = scorecard_load(
+        scorecard=parse_scorecard(CARD.replace("scorecard: standard", "scorecard: repairs")),
+        actor=None,
+    )
+    scorecard_version_activate(version=other, actor=None, rescore=False)
+    QueueScorecard.objects.create(queue=org.queues["ACD-02"], scorecard=other.scorecard)
+    repairs = make_contact("REPAIR-9", queue="ACD-02")
+    billing = make_contact("BILL-9", queue="ACD-01")
+
+    for contact, version in ((repairs, other), (billing, active)):
+        assignment = ReviewAssignment.objects.create(contact=contact, reviewer=qa_sun)
+        assert review_version(assignment) == (version, None)

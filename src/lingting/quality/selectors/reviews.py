@@ -27,7 +27,7 @@ from lingting.quality.selectors.calibration import (
 from lingting.quality.selectors.contact_page import ContactDetail, ItemView, contact_detail_page_for
 from lingting.quality.selectors.judge import Suggestion, judge_suggestions_for
 from lingting.quality.selectors.score_of_record import auto_results_of
-from lingting.quality.selectors.scorecards import current_scorecard_version, scorecard_of
+from lingting.quality.selectors.scorecards import scorecard_of, versions_in_force_for
 
 # A QA analyst reads the records of the contacts they may see, and their own.
 ROLES_READING_ALL_RECORDS = frozenset(
@@ -76,23 +76,24 @@ def review_version(assignment: ReviewAssignment) -> tuple[ScorecardVersion, Cont
     A calibration review is blind: it uses its session's version and no automatic score,
     so the machine's answers neither show nor anchor the reviewer, and nothing can be
     "overturned" (no reason is asked for). An unscored contact is reviewed with the
-    scorecard in force; Http404 while none is (nothing has been scored yet).
+    scorecard in force for it (its queue's, else the standard one); Http404 while none is
+    (nothing has been scored yet).
     """
     auto = assignment.contact.current_score
     if assignment.kind == AssignmentKind.CALIBRATION:
         if assignment.session is not None:
             return assignment.session.version, None
-        return (auto.version if auto is not None else _version_in_force()), None
+        in_force = auto.version if auto is not None else _version_in_force(assignment.contact_id)
+        return in_force, None
     if auto is not None:
         return auto.version, auto
-    return _version_in_force(), None
+    return _version_in_force(assignment.contact_id), None
 
 
-def _version_in_force() -> ScorecardVersion:
-    version = current_scorecard_version()
-    if version is None:
-        raise Http404("no scorecard is active yet")
-    return version
+def _version_in_force(contact_id: int) -> ScorecardVersion:
+    for version, _ in versions_in_force_for([contact_id]):
+        return version
+    raise Http404("no scorecard is active yet")
 
 
 def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
