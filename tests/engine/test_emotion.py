@@ -233,3 +233,9 @@ def test_a_supposed_complaint_is_not_felt() -> None:
     assert _only("买了以后要是不满意能退吗").emotion == "calm"
     assert _only("如果收到了坏了怎么办").emotion != "dissatisfied"
     assert _only("收到就坏了").emotion == "dissatisfied"
+
+
+def test_under_an_amount_is_not_discontent() -> None:
+    assert _only("不满99元要运费吗").emotion == "calm"
+    assert _only("因为不满[数字x]元我需要运费吗").emotion == "calm"
+    assert _only("我对你们很不满").emotion == "dissatisfied"

@@ -62,6 +62,8 @@ _BANG_BONUS = 0.05  # a single ！
 _QUESTIONS_BONUS = 0.1  # ？？ or more
 # A complaint this intense, or repeated until it is, has become anger.
 _ANGER_THRESHOLD = 0.85
+# Cues that, right before an amount, say "under" (不满99元包邮), not discontent.
+_BEFORE_AMOUNTS = frozenset({"不满"})
 # Repeated marks with no word cue: the customer is pressing (在吗？？？).
 _MARKS_ONLY_INTENSITY = 0.3
 
@@ -182,6 +184,8 @@ def _weighed(
     sarcastic = any(match.entry.kind == "sarcasm" for match in cues)
     weighed = []
     for cue in cues:
+        if cue.key in _BEFORE_AMOUNTS and _amount_at(text, cue.end):
+            continue  # 不满99元 is "under 99 yuan", not discontent
         emotion, weight = _modified(cue, modifiers, text, sarcastic)
         if weight > 0.0:  # 没有不满意 weighs nothing
             evidence = EmotionCue(turn, cue.start, cue.end, cue.key, emotion, cue.entry.kind)
@@ -214,6 +218,12 @@ def _scored(
             emotion = ANGRY
     evidence = (*(cue for cue, _ in weighed), *marks)
     return TurnEmotion(turn, emotion, clip(intensity), evidence)
+
+
+def _amount_at(text: str, position: int) -> bool:
+    """Whether an amount starts at `position`: a digit, or a masked number ([数字x], [金额x])."""
+    following = text[position : position + 3]
+    return bool(following) and (following[0].isdigit() or following[:3] in ("[数字", "[金额"))
 
 
 def _modified(
