@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from lingting.core.models import AuditEvent, Role, User
@@ -31,12 +31,10 @@ from tests.conftest import review
 from tests.fake_llm import FakeModel, fake_model_fixture  # noqa: F401 (a fixture)
 from tests.web.conftest import BRUSH_OFF, DRAW_DAY, ScoredContact
 from tests.web.quality.test_reviews import answers_as_auto, checked_radios
+from tests.web.quality.test_scoring import IMMEDIATE_TASKS
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
-IMMEDIATE_TASKS = override_settings(
-    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-)
 PROMPTED = [item for item in builtin_scorecard().items if item.judge_prompt]
 SHIRKING_QUOTE = "你自己去营业厅问吧"
 

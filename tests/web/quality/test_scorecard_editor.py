@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,12 +39,10 @@ from lingting.quality.services.scorecard_drafts import (
 )
 from lingting.quality.tasks import score_contacts
 from tests.conftest import ContactFactory
+from tests.web.quality.test_scoring import IMMEDIATE_TASKS
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
-IMMEDIATE_TASKS = override_settings(
-    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-)
 
 CARD = """
 scorecard: standard

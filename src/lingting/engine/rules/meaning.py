@@ -18,10 +18,10 @@ rule runs (`Scan.meaning`):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from lingting.engine import agent_tone, emotion
+from lingting.engine import agent_tone, emotion, resolution
 from lingting.engine.meaning import Meaning
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import Matcher
@@ -46,13 +46,19 @@ TONE_NAMES = {
     agent_tone.DISMISSIVE: "敷衍",
 }
 _NO_CUSTOMER = Verdict("na", detail="客户没有发言，无法判断")
+# What a cue of any reader offers for evidence.
+_Cue = emotion.EmotionCue | resolution.ResolutionCue
 
 
-def _whole_turn(scan: Scan, index: int) -> Span | None:
+def _turn_spans(scan: Scan, index: int, cues: Iterable[_Cue]) -> list[Span]:
+    """The cues of the turn numbered `index` as spans, or the whole turn when it has none
+    (an emotion resting on ！！！ alone); nothing when the scan lacks the turn."""
     position = _position(scan, index)
     if position is None:
-        return None
-    return (position, 0, len(scan.turns[position].text), scan.turns[position].text)
+        return []
+    spans = [(position, cue.start_char, cue.end_char, cue.text) for cue in cues]
+    text = scan.turns[position].text
+    return spans or [(position, 0, len(text), text)]
 
 
 def _position(scan: Scan, index: int) -> int | None:
@@ -84,16 +90,11 @@ class EmotionMatcher:
         for turn in _meaning(scan).emotion.turns:
             if turn.emotion not in self.emotions or turn.intensity < self.min_intensity:
                 continue
-            position = _position(scan, turn.turn)
-            if position is None or not lo <= position <= hi:
-                continue
-            cue = turn.evidence[0] if turn.evidence else None
-            if cue is not None:
-                spans.append((position, cue.start_char, cue.end_char, cue.text))
-            else:
-                span = _whole_turn(scan, turn.turn)
-                if span is not None:
-                    spans.append(span)
+            spans += [
+                span
+                for span in _turn_spans(scan, turn.turn, turn.evidence[:1])
+                if lo <= span[0] <= hi
+            ]
         return spans
 
     def said(self, scan: Scan, lo: int, hi: int) -> bool:
@@ -233,17 +234,10 @@ class MeaningGate:
             wanted = (self.emotion_end or frozenset()) | (self.emotion_peak or frozenset())
             turns = [t for t in feeling.turns if t.emotion in wanted]
             for turn in turns[-1:]:
-                spans += [
-                    (p, c.start_char, c.end_char, c.text)
-                    for c in turn.evidence
-                    if (p := _position(scan, c.turn)) is not None
-                ] or [s for s in (_whole_turn(scan, turn.turn),) if s is not None]
+                spans += _turn_spans(scan, turn.turn, turn.evidence)
         if self.resolved is not None:
-            spans += [
-                (p, c.start_char, c.end_char, c.text)
-                for c in meaning.resolution.evidence
-                if (p := _position(scan, c.turn)) is not None
-            ]
+            for cue in meaning.resolution.evidence:
+                spans += _turn_spans(scan, cue.turn, (cue,))
         return tuple(scan.evidence(span) for span in sorted(set(spans)))
 
 

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from lingting.core.models import AuditEvent
 from lingting.engine.contacts import Contact as EngineContact
-from lingting.engine.meaning import contact_meaning
 from lingting.engine.scorecard import CompiledScorecard
 from lingting.interactions.engine_contacts import engine_contacts_for, ids_condition, pg_array
 from lingting.interactions.models import Contact
@@ -193,6 +192,7 @@ class _ScoreRows:
 
     def _score(self, contact_id: int, contact: EngineContact) -> _ScoreRow:
         result = self._compiled.score(contact)
+        assert result.meaning is not None, "the scorer reads every contact's meaning"
         counts = result.severity_counts
         return _ScoreRow(
             contact_id,
@@ -208,7 +208,7 @@ class _ScoreRows:
                 for item in result.items
                 if item.result == "fail"
             ],
-            meaning_row(contact_id, result.meaning or contact_meaning(contact)),
+            meaning_row(contact_id, result.meaning),
         )
 
 
