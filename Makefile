@@ -18,8 +18,11 @@ $(BIN)/.installed: pyproject.toml
 
 # Bytecode written up front: where PYTHONDONTWRITEBYTECODE is set, every `lingting` start
 # would otherwise compile the sources again (a sixth of a short `lingting score` run).
+# Then the scoring path compiled with mypyc (src/lingting/engine/accel.py says how it is
+# kept in step with its sources); without a C compiler it stays pure Python.
 venv: $(BIN)/.installed
 	@$(BIN)/python -m compileall -q src >/dev/null
+	@$(BIN)/python scripts/build-accel
 
 # Debian's chromium and a CJK font for the browser tests; never a downloaded browser.
 # The same font goes into the PDF reports; poppler-utils lets the tests render a PDF page.
@@ -73,4 +76,5 @@ bench: venv
 	$(BIN)/python benchmarks/score_throughput.py
 
 clean:
-	rm -rf $(VENV) var build src/*.egg-info
+	rm -rf $(VENV) var build src/*.egg-info src/lingting/engine/accel.json
+	find src -name '*.so' -delete

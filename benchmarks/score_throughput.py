@@ -5,7 +5,9 @@ demo calls where the data is absent), then times in the same run:
 
 - `lingting score` as a user runs it: a new process, all cores, results written in order;
 - the floor: one process that reads the same file, parses each line with orjson and makes
-  one pyahocorasick pass over the agent turns with the scorecard's phrases.
+  one pyahocorasick pass over the agent turns with the scorecard's phrases;
+- `lingting score` again in pure Python (LINGTING_PURE_PYTHON=1), where `make` compiled the
+  scoring path (`lingting.engine.accel`): what a machine without a C compiler gets.
 
 Each is run `--repeat` times (default 3), interleaved, and the best run of each is
 compared: on a shared machine the best run is the one least disturbed by others. Prints
@@ -30,6 +32,8 @@ from datetime import date
 from pathlib import Path
 
 import orjson
+
+from lingting.engine.accel import PURE_PYTHON_VARIABLE, is_fresh
 
 REPO = Path(__file__).resolve().parents[1]
 JDDC = REPO.parent / "shared" / "data" / "jddc" / "jddc_2019_sample.jsonl"
@@ -76,9 +80,9 @@ def floor_pass(path: str) -> int:
     return contacts
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     began = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     return time.perf_counter() - began
 
 
@@ -99,6 +103,12 @@ def main() -> None:
         return
 
     what, records = source_records()
+    compiled = is_fresh()
+    print(
+        "scoring path: compiled with mypyc"
+        if compiled
+        else "scoring path: pure Python (not compiled from these sources: make venv)"
+    )
     lingting = str(Path(sys.executable).with_name("lingting"))
     with tempfile.TemporaryDirectory() as workdir:
         source = Path(workdir) / "contacts.jsonl"
@@ -106,15 +116,21 @@ def main() -> None:
             out.writelines(repeated(records, args.contacts))
         size_mb = source.stat().st_size / 1e6
         print(f"input: {args.contacts:,} contacts from {len(records):,} {what} ({size_mb:.0f} MB)")
-        score_options = ["--out", os.devnull, "--workers", str(args.workers)]
-        floor_runs, score_runs = [], []
+        score_command = [lingting, "score", str(source), "--out", os.devnull]
+        score_command += ["--workers", str(args.workers)]
+        pure = {**os.environ, PURE_PYTHON_VARIABLE: "1"}
+        floor_runs, score_runs, pure_runs = [], [], []
         for _ in range(max(1, args.repeat)):
             floor_runs.append(timed([sys.executable, __file__, "--floor", str(source)]))
-            score_runs.append(timed([lingting, "score", str(source), *score_options]))
+            score_runs.append(timed(score_command))
+            if compiled:
+                pure_runs.append(timed(score_command, env=pure))
     floor_s, score_s = min(floor_runs), min(score_runs)
     print(
         f"runs (s): floor {', '.join(f'{t:.2f}' for t in floor_runs)}; "
-        f"lingting {', '.join(f'{t:.2f}' for t in score_runs)} — best of each below"
+        f"lingting {', '.join(f'{t:.2f}' for t in score_runs)}"
+        + (f"; pure Python {', '.join(f'{t:.2f}' for t in pure_runs)}" if pure_runs else "")
+        + " — best of each below"
     )
     floor_rate, score_rate = args.contacts / floor_s, args.contacts / score_s
     print(
@@ -129,6 +145,12 @@ def main() -> None:
         f"ratio lingting/floor (time): {score_s / floor_s:.2f}×   "
         f"targets: ≥ 20,000 contacts/s (issue 15; issue 2: 10,000), ≤ 3.00×"
     )
+    if pure_runs:
+        pure_s = min(pure_runs)
+        print(
+            f"lingting score, pure Python:                       {pure_s:6.2f} s "
+            f"{args.contacts / pure_s:10,.0f} contacts/s   ratio {pure_s / floor_s:.2f}×"
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ blame), and repeated ！ or ？ raise an unfriendly turn's intensity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -141,12 +141,13 @@ class AgentTone(NamedTuple):
         }
 
 
-class _Entry(NamedTuple):
+class ToneEntry(NamedTuple):
     kind: str
     weight: float
 
 
-_Match = PhraseMatch[_Entry]
+ToneMatch = PhraseMatch[ToneEntry]
+_Match = ToneMatch
 
 
 _LEXICONS: tuple[tuple[str, dict[str, float]], ...] = (
@@ -163,19 +164,24 @@ _LEXICONS: tuple[tuple[str, dict[str, float]], ...] = (
 )
 
 
+def lexicon() -> Iterator[tuple[str, ToneEntry]]:
+    """Every phrase the reader looks for in an agent's turn, with its kind and weight."""
+    for kind, words_weights in _LEXICONS:
+        for key, weight in words_weights.items():
+            yield key, ToneEntry(kind, weight)
+
+
 @cache
 def _automaton() -> Any:
-    return build_automaton(
-        (key, _Entry(kind, weight))
-        for kind, lexicon in _LEXICONS
-        for key, weight in lexicon.items()
-    )
+    return build_automaton(lexicon())
 
 
-def agent_tone(turns: Iterable[Turn]) -> AgentTone:
-    """The agent's tone per turn and over the contact; customer and other turns are ignored."""
+def agent_tone(turns: Iterable[Turn], found: Sequence[list[ToneMatch]] | None = None) -> AgentTone:
+    """The agent's tone per turn and over the contact; customer and other turns are ignored.
+    `found`: each agent turn's lexicon hits, where a shared pass found them already."""
     agent = [turn for turn in turns if turn.speaker == "agent"]
-    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), [t.text for t in agent])
+    if found is None:
+        found = find_phrases_by_turn(_automaton(), [t.text for t in agent])
     results = tuple(_turn_tone(turn, f) for turn, f in zip(agent, found, strict=True))
     counts = dict.fromkeys(TONES, 0)
     for result in results:
@@ -198,14 +204,31 @@ def agent_tone(turns: Iterable[Turn]) -> AgentTone:
     )
 
 
+# Neutral turns without evidence, shared (they are immutable): most turns are these.
+_NEUTRAL_TURNS: list[TurnTone] = []
+_SHARED_TURNS = 1000  # beyond this turn index, a neutral turn is made afresh
+
+
+def _neutral(turn: int) -> TurnTone:
+    if turn >= len(_NEUTRAL_TURNS):
+        if turn >= _SHARED_TURNS:
+            return TurnTone(turn, NEUTRAL, 0.0, ())
+        _NEUTRAL_TURNS.extend(
+            TurnTone(i, NEUTRAL, 0.0, ()) for i in range(len(_NEUTRAL_TURNS), turn + 1)
+        )
+    return _NEUTRAL_TURNS[turn]
+
+
 def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:
+    if not found:
+        return _neutral(turn.index)
     text = turn.text
     # A negator or degree word alone modifies nothing (most turns have no cue at all).
     if all(match.entry.kind in MODIFIER_KINDS for match in found):
-        return TurnTone(turn.index, NEUTRAL, 0.0, ())
+        return _neutral(turn.index)
     cues, modifiers = split_cues(found)
     if not cues:
-        return TurnTone(turn.index, NEUTRAL, 0.0, ())
+        return _neutral(turn.index)
     scores: dict[str, list[float]] = {}
     evidence: list[ToneCue] = []
     for cue in cues:
@@ -227,7 +250,7 @@ def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:
         warm = tuple(cue for cue in evidence if cue.kind in _WARM_KINDS)
         return TurnTone(turn.index, WARM, clip(warmth), warm)
     # Apologies and soothing weigh at least the warm threshold, so nothing here needs keeping.
-    return TurnTone(turn.index, NEUTRAL, 0.0, ())
+    return _neutral(turn.index)
 
 
 def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, float, int]:

@@ -14,7 +14,7 @@ service context (等了三天, 第三次) and repetition across turns adjust the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -105,13 +105,14 @@ class CustomerEmotion(NamedTuple):
         }
 
 
-class _Entry(NamedTuple):
+class EmotionEntry(NamedTuple):
     kind: str  # word, rhetorical, sarcasm, context, neutral, degree, negator
     emotion: str
     weight: float
 
 
-_Match = PhraseMatch[_Entry]
+EmotionMatch = PhraseMatch[EmotionEntry]
+_Match = EmotionMatch
 
 
 _LEXICONS: tuple[tuple[str, str, dict[str, float]], ...] = (
@@ -129,20 +130,27 @@ _LEXICONS: tuple[tuple[str, str, dict[str, float]], ...] = (
 )
 
 
+def lexicon() -> Iterator[tuple[str, EmotionEntry]]:
+    """Every phrase the reader looks for in a customer's turn, with what it signals."""
+    for kind, emotion, words_weights in _LEXICONS:
+        for key, weight in words_weights.items():
+            yield key, EmotionEntry(kind, emotion, weight)
+
+
 @cache
 def _automaton() -> Any:
-    return build_automaton(
-        (key, _Entry(kind, emotion, weight))
-        for kind, emotion, lexicon in _LEXICONS
-        for key, weight in lexicon.items()
-    )
+    return build_automaton(lexicon())
 
 
-def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
-    """The customer's emotion per turn and over the contact; agent and other turns are ignored."""
+def customer_emotion(
+    turns: Iterable[Turn], found: Sequence[list[EmotionMatch]] | None = None
+) -> CustomerEmotion:
+    """The customer's emotion per turn and over the contact; agent and other turns are ignored.
+    `found`: each customer turn's lexicon hits, where a shared pass found them already."""
     customer = [turn for turn in turns if turn.speaker == "customer"]
     texts = [turn.text for turn in customer]
-    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), texts)
+    if found is None:
+        found = find_phrases_by_turn(_automaton(), texts)
     # Most turns hold no cue and no mark: they are calm without looking further.
     marked = _has_marks("".join(texts))
     results: list[TurnEmotion] = []
@@ -150,7 +158,7 @@ def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
     streak = 0
     for turn, turn_found in zip(customer, found, strict=True):
         if not turn_found and not marked:
-            results.append(TurnEmotion(turn.index, CALM, 0.0, ()))
+            results.append(_calm(turn.index))
             streak = 0
             continue
         result = _turn_emotion(turn, turn_found, complaints_seen, streak)
@@ -161,20 +169,33 @@ def customer_emotion(turns: Iterable[Turn]) -> CustomerEmotion:
     return _trajectory(tuple(results))
 
 
+# Calm turns without evidence, shared (they are immutable): most turns are these.
+_CALM_TURNS: list[TurnEmotion] = []
+_SHARED_TURNS = 1000  # beyond this turn index, a calm turn is made afresh
+
+
+def _calm(turn: int) -> TurnEmotion:
+    if turn >= len(_CALM_TURNS):
+        if turn >= _SHARED_TURNS:
+            return TurnEmotion(turn, CALM, 0.0, ())
+        _CALM_TURNS.extend(TurnEmotion(i, CALM, 0.0, ()) for i in range(len(_CALM_TURNS), turn + 1))
+    return _CALM_TURNS[turn]
+
+
 def _turn_emotion(
     turn: Turn, found: list[_Match], complaints_seen: set[str], streak: int
 ) -> TurnEmotion:
     text = turn.text
     marks_bonus, marks = _marks(turn.index, text)
     if not marks and all(match.entry.kind in MODIFIER_KINDS for match in found):
-        return TurnEmotion(turn.index, CALM, 0.0, ())  # a degree word alone (好的) is no cue
+        return _calm(turn.index)  # a degree word alone (好的) is no cue
     cues, modifiers = split_cues(found)
     weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
     if weighed:
         return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
     if marks:
         return TurnEmotion(turn.index, ANXIOUS, clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
-    return TurnEmotion(turn.index, CALM, 0.0, ())
+    return _calm(turn.index)
 
 
 def _weighed(

@@ -20,6 +20,7 @@ apologising), never fitted to any annotation: STC-3's satisfaction judgements me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -35,7 +36,9 @@ from lingting.engine.emotion import (
     TurnEmotion,
     customer_emotion,
 )
+from lingting.engine.meaning_cues import cue_index, reader_hits
 from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
+from lingting.engine.rules.scan import CueHit
 
 _NEUTRAL_START = 0.6
 # How the customer's last turn moves the prediction, at full intensity (half at the least).
@@ -158,11 +161,15 @@ class MeaningTally:
         )
 
 
-def contact_meaning(contact: Contact) -> Meaning:
+def contact_meaning(contact: Contact, hits: Sequence[CueHit] | None = None) -> Meaning:
+    """`hits`: the cues scoring's scan found (`Scan.cue_hits`); without them, a pass of its own."""
     turns = contact.turns
-    emotion = customer_emotion(turns)
-    tone = agent_tone(turns)
-    resolution = contact_resolution(turns)
+    if hits is None:
+        hits = cue_index().scan(contact).cue_hits
+    found = reader_hits(turns, hits)
+    emotion = customer_emotion(turns, found.emotion)
+    tone = agent_tone(turns, found.tone)
+    resolution = contact_resolution(turns, found.resolution)
     satisfaction = (
         predicted_satisfaction(emotion, tone, resolution, contact.wait_s) if emotion.turns else None
     )

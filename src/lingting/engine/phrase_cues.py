@@ -11,7 +11,7 @@ each module: those rules differ on purpose.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import ahocorasick
 
@@ -34,13 +34,22 @@ class KindedEntry(Protocol):
     def kind(self) -> str: ...
 
 
-class PhraseMatch[EntryT](NamedTuple):
-    """One lexicon phrase found in a text: character offsets, the phrase, its entry."""
+class PhraseMatch[EntryT]:
+    """One lexicon phrase found in a text: character offsets, the phrase, its entry.
 
-    start: int
-    end: int
-    key: str
-    entry: EntryT
+    A plain class with slots, not a NamedTuple: compiled (`accel`), reading its fields is a
+    memory load instead of an attribute lookup, and the readers read them for every hit."""
+
+    __slots__ = ("end", "entry", "key", "start")
+
+    def __init__(self, start: int, end: int, key: str, entry: EntryT) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.entry = entry
+
+    def __repr__(self) -> str:
+        return f"PhraseMatch({self.start}, {self.end}, {self.key!r}, {self.entry!r})"
 
 
 def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Any:
@@ -52,26 +61,14 @@ def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Any:
     return automaton
 
 
-def find_phrases[EntryT](automaton: Any, text: str) -> list[PhraseMatch[EntryT]]:
-    """Every phrase hit in `text`, leftmost first and, at the same start, longest first."""
-    found: list[PhraseMatch[EntryT]] = [
-        PhraseMatch(last + 1 - len(key), last + 1, key, entry)
-        for last, (key, entry) in automaton.iter(text)
-    ]
-    if len(found) > 1:
-        found.sort(key=lambda m: (m.start, -m.end))
-    return found
-
-
 def find_phrases_by_turn[EntryT](
     automaton: Any, texts: Sequence[str]
 ) -> list[list[PhraseMatch[EntryT]]]:
-    """`find_phrases` for each of several turns, in one pass over them joined by a line
+    """Every phrase hit in each of several turns, in one pass over them joined by a line
     break (no phrase holds one, so no hit spans two turns). Scoring reads tens of thousands
     of contacts a second: one automaton pass per contact instead of one per turn is most of
     what reading a contact's meaning costs. Turns without a hit share one empty list."""
-    none: list[PhraseMatch[EntryT]] = []
-    found: list[list[PhraseMatch[EntryT]]] = [none] * len(texts)
+    found: list[list[PhraseMatch[EntryT]]] = [NO_MATCHES] * len(texts)
     if not texts:
         return found
     index, offset, limit = 0, 0, len(texts[0])
@@ -81,13 +78,28 @@ def find_phrases_by_turn[EntryT](
             offset = limit + 1
             limit = offset + len(texts[index])
         end = last + 1 - offset
-        if found[index] is none:
-            found[index] = []
-        found[index].append(PhraseMatch(end - len(key), end, key, entry))
-    for matches in found:
-        if len(matches) > 1:
-            matches.sort(key=lambda m: (m.start, -m.end))
+        add_match(found, index, PhraseMatch(end - len(key), end, key, entry))
     return found
+
+
+# The one empty list that turns without a hit share: `add_match` never appends to it.
+NO_MATCHES: list[Any] = []
+
+
+def add_match[EntryT](
+    found: list[list[PhraseMatch[EntryT]]], index: int, match: PhraseMatch[EntryT]
+) -> None:
+    """Add a hit to turn `index`'s list, keeping it leftmost first and, at the same start,
+    longest first. Hits arrive in the order their ends occur, so a new one goes after every
+    hit that starts before it: mostly at the end, and no list is ever sorted."""
+    matches = found[index]
+    if matches is NO_MATCHES:
+        found[index] = [match]
+        return
+    at = len(matches)
+    while at and matches[at - 1].start >= match.start:
+        at -= 1
+    matches.insert(at, match)
 
 
 def split_cues[EntryT: KindedEntry](

@@ -267,8 +267,9 @@ def _csv_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
         yield raw.decode(_line_encoding(raw, codec), errors="surrogateescape")
 
 
-# The stand-ins `surrogateescape` puts for bytes that do not decode.
-_UNDECODED = re.compile("[\udc80-\udcff]")
+# The stand-ins `surrogateescape` puts for bytes that do not decode (spelt with chr(): a
+# compiled module, see `accel`, cannot hold a lone surrogate in a string literal).
+_UNDECODED = re.compile(f"[{chr(0xDC80)}-{chr(0xDCFF)}]")
 
 
 def _csv_row(

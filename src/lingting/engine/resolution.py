@@ -26,7 +26,7 @@ Like `emotion.py`, a turn is read in one Aho–Corasick pass with no word segmen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -106,7 +106,8 @@ class Resolution(NamedTuple):
 
 
 # Each phrase's entry is its kind.
-_Match = PhraseMatch[str]
+ResolutionMatch = PhraseMatch[str]
+_Match = ResolutionMatch
 
 
 _LEXICONS: tuple[tuple[str, Iterable[str]], ...] = (
@@ -125,9 +126,16 @@ _LEXICONS: tuple[tuple[str, Iterable[str]], ...] = (
 )
 
 
+def lexicon() -> Iterator[tuple[str, str]]:
+    """Every phrase the reader looks for in a customer's turn, with its kind."""
+    for kind, phrases in _LEXICONS:
+        for key in phrases:
+            yield key, kind
+
+
 @cache
 def _automaton() -> Any:
-    return build_automaton((key, kind) for kind, lexicon in _LEXICONS for key in lexicon)
+    return build_automaton(lexicon())
 
 
 @cache
@@ -231,12 +239,16 @@ class _Reading:
         return None
 
 
-def contact_resolution(turns: Iterable[Turn]) -> Resolution:
+def contact_resolution(
+    turns: Iterable[Turn], found: Sequence[list[ResolutionMatch]] | None = None
+) -> Resolution:
     """Whether the customer's problem was solved, from the customer's words; other speakers
-    (bots, system lines) are ignored."""
+    (bots, system lines) are ignored. `found`: each customer turn's lexicon hits, where a
+    shared pass found them already."""
     turns = [turn for turn in turns if turn.speaker in ("agent", "customer")]
-    customer = [turn.text for turn in turns if turn.speaker == "customer"]
-    found: list[list[_Match]] = find_phrases_by_turn(_automaton(), customer)
+    if found is None:
+        customer = [turn.text for turn in turns if turn.speaker == "customer"]
+        found = find_phrases_by_turn(_automaton(), customer)
     reading = _Reading()
     customer_turns = 0
     for turn in turns:

@@ -29,6 +29,7 @@ import orjson
 
 from lingting.engine.contacts import Contact
 from lingting.engine.meaning import contact_meaning
+from lingting.engine.meaning_cues import cue_lexicons
 from lingting.engine.results import SEVERITIES, ContactResult, ItemResult, passes, points_score
 from lingting.engine.rules.scan import PhraseIndex
 from lingting.engine.rules.verdicts import Rule, Verdict
@@ -240,7 +241,7 @@ class CompiledScorecard:
         self._last: tuple[ContactResult, _Scored] | None = None
         searched = {literal for rule in rules for literal in rule.literals()}
         self._phrases = sorted({phrase for _, phrase in searched})
-        self._index = PhraseIndex(searched)
+        self._index = PhraseIndex(searched, cue_lexicons())
 
     def phrases_for_floor(self) -> list[str]:
         """Every phrase the shared scan searches for, sorted, whatever the speaker: the scan
@@ -250,7 +251,7 @@ class CompiledScorecard:
 
     def score(self, contact: Contact) -> ContactResult:
         scan = self._index.scan(contact)
-        scan.meaning = meaning = contact_meaning(contact)
+        scan.meaning = meaning = contact_meaning(contact, scan.cue_hits)
         last = scan.last
         verdicts = tuple([evaluate(scan, 0, last) for evaluate in self._evaluators])
         scored = self._scored.get(verdicts) or self._judge(verdicts)

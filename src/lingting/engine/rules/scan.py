@@ -9,13 +9,17 @@ contexts (`except_in`) are checked in the text around a hit, not searched for.
 
 Phrases are matched as written, except that ASCII and full-width punctuation are the same
 (`，` and `,` both match a phrase written with either), because transcripts mix them freely.
+
+The same pass finds the cues the meaning readers look for (emotion, tone, resolution), given
+to `PhraseIndex` as `cues`: scoring then reads a contact's text once in all, and the readers
+take their hits from `Scan.cue_hits` instead of each searching the turns again.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 Span = tuple[int, int, int, str]
 # (whose turns, None for anyone's; a phrase): what a rule needs the shared scan to find
 Searched = tuple[str | None, str]
+# (turn position, start char, end char, the cue's entry): a cue found for a meaning reader
+CueHit = tuple[int, int, int, Any]
 
 # Characters that count as spoken: CJK ideographs, letters and digits — never punctuation,
 # spaces or symbols. `\w` is exactly that plus "_".
@@ -62,6 +68,7 @@ class Scan:
         "_timed",
         "by_speaker",
         "contact",
+        "cue_hits",
         "found",
         "last",
         "meaning",
@@ -75,6 +82,8 @@ class Scan:
         # Hits by phrase, filled in by `PhraseIndex.scan`, only in the turns of the speakers
         # each phrase is searched for. A phrase's hits are in order within each speaker's.
         self.found: defaultdict[str, list[Span]] = defaultdict(list)
+        # Meaning cues found, each speaker's in the order their ends occur (see `PhraseIndex`).
+        self.cue_hits: list[CueHit] = []
         self.speakers = [turn.speaker for turn in self.turns]
         self.last = len(self.turns) - 1
         self.by_speaker: defaultdict[str, list[int]] = defaultdict(list)
@@ -124,20 +133,28 @@ class PhraseIndex:
     turns (or anyone's): customers' turns for complaints and requests, not for the agent's
     greetings. An automaton's cost per character grows with the distinct first characters
     of its phrases, so a customer's turn costs a fraction of an agent's.
+
+    `cues` adds, per speaker, phrases matched exactly as written whose hits go to
+    `Scan.cue_hits` with the entry given for them (the meaning readers' lexicons).
     """
 
-    def __init__(self, searched: Iterable[Searched]) -> None:
+    def __init__(
+        self, searched: Iterable[Searched], cues: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
         wanted: dict[str | None, set[str]] = {}
         for speaker, phrase in searched:
             wanted.setdefault(speaker, set()).add(normalize_phrase(phrase))
         anyone = wanted.get(None, set())
+        cues = cues or {}
         built: dict[frozenset[str], Any] = {}
         self._automata: dict[str, Any] = {}
         for speaker in sorted(SPEAKERS):
             phrases = frozenset(wanted.get(speaker, set()) | anyone)
-            if phrases:
+            if speaker in cues:
+                self._automata[speaker] = _automaton(phrases, cues[speaker])
+            elif phrases:
                 if phrases not in built:
-                    built[phrases] = _automaton(phrases)
+                    built[phrases] = _automaton(phrases, {})
                 self._automata[speaker] = built[phrases]
 
     def scan(self, contact: Contact) -> Scan:
@@ -148,29 +165,38 @@ class PhraseIndex:
         only ever moves forward.
         """
         scan = Scan(contact)
-        found, turns = scan.found, scan.turns
+        found, cue_hits, turns = scan.found, scan.cue_hits, scan.turns
         for speaker, positions in scan.by_speaker.items():
             automaton = self._automata.get(speaker)
             if automaton is None:
                 continue
             texts = [turns[position].text for position in positions]
             index, offset, limit = 0, 0, len(texts[0])
-            for end, (phrase, length) in automaton.iter(TURN_SEPARATOR.join(texts)):
+            for end, (phrase, length, cue) in automaton.iter(TURN_SEPARATOR.join(texts)):
                 while end >= limit:
                     index += 1
                     offset = limit + 1
                     limit = offset + len(texts[index])
                 stop = end + 1 - offset
-                found[phrase].append((positions[index], stop - length, stop, phrase))
+                if phrase is not None:
+                    found[phrase].append((positions[index], stop - length, stop, phrase))
+                if cue is not None:
+                    cue_hits.append((positions[index], stop - length, stop, cue))
         return scan
 
 
-def _automaton(phrases: Iterable[str]) -> Any:
-    """An Aho-Corasick automaton finding each phrase, in every punctuation, as (phrase, length)."""
-    automaton = ahocorasick.Automaton()
+def _automaton(phrases: Iterable[str], cues: Mapping[str, Any]) -> Any:
+    """An Aho-Corasick automaton finding each phrase, in every punctuation, and each cue as
+    written: a key found gives (its phrase or None, its length, its cue's entry or None)."""
+    values: dict[str, tuple[str | None, int, Any]] = {}
     for phrase in phrases:
         for key in punctuation_variants(phrase):
-            automaton.add_word(key, (phrase, len(key)))
+            values[key] = (phrase, len(key), None)
+    for key, cue in cues.items():
+        values[key] = (values.get(key, (None,))[0], len(key), cue)
+    automaton = ahocorasick.Automaton()
+    for key, value in values.items():
+        automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton
 
