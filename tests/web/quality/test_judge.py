@@ -4,6 +4,7 @@ the task worker, the review page's 模型建议, the trust page, and everything 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -12,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from lingting.core.models import AuditEvent, Role, User
+from lingting.core.models import AuditEvent, Role, ScheduledRun, User
 from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
@@ -423,3 +425,52 @@ def test_judge_pending_catches_up_contacts_drawn_while_it_was_off(
     asked = len(fake_model.requests)
     call_command("judge_pending", stdout=StringIO())  # nothing left to ask
     assert len(fake_model.requests) == asked
+
+
+# --- the scheduled catch-up -------------------------------------------------------------------
+
+
+def scheduled_judge_job(settings: Any) -> tuple[str, str, list[str]]:
+    [job] = [job for job in settings.LINGTING_SCHEDULE if job[2][0] == "judge_pending"]
+    return job
+
+
+def test_the_scheduler_catches_up_with_the_judge_every_hour(settings: Any) -> None:
+    _name, schedule, _argv = scheduled_judge_job(settings)
+
+    assert schedule.startswith("hourly")
+
+
+def test_without_a_model_the_scheduled_judge_does_nothing_and_fails_nothing(
+    settings: Any, fake_model: FakeModel, brush_off: Contact, qa_zhao: User, qa_sun: User
+) -> None:
+    draw(qa_zhao, qa_sun)  # a contact waits for review; no model was ever configured
+    settings.LINGTING_SCHEDULE = [scheduled_judge_job(settings)]
+
+    call_command("scheduler", "--once", stdout=StringIO())
+
+    run = ScheduledRun.objects.get()
+    assert run.succeeded is True
+    assert "the model judge is off: nothing to do" in run.output
+    assert fake_model.requests == []
+    assert not ModelJudgement.objects.exists()
+
+
+def test_the_scheduled_judge_leaves_a_fresh_draw_to_its_own_background_judging(
+    settings: Any,
+    fake_model: FakeModel,
+    admin_ma: User,
+    brush_off: Contact,
+    qa_zhao: User,
+    qa_sun: User,
+) -> None:
+    draw(qa_zhao, qa_sun)  # while the judge was off
+    judge_on(admin_ma, fake_model)
+    _name, _schedule, argv = scheduled_judge_job(settings)
+
+    call_command(*argv, stdout=StringIO())  # just drawn: the draw's tasks would judge it
+    assert fake_model.requests == []
+
+    ReviewAssignment.objects.update(assigned_at=timezone.now() - timedelta(hours=2))
+    call_command(*argv, stdout=StringIO())
+    assert ModelJudgement.objects.filter(contact=brush_off).count() == len(PROMPTED)

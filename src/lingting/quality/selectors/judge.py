@@ -4,7 +4,7 @@ reviewers agreed with it (the trust page's model section)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -32,13 +32,18 @@ def judge_is_on() -> bool:
     return judge_settings().usable
 
 
-def contacts_awaiting_judgement() -> list[int]:
+def contacts_awaiting_judgement(*, assigned_before: datetime | None = None) -> list[int]:
     """Contacts in reviewers' sample queues the judge has no accepted answer for yet (a
-    contact it answered in part is asked about the rest by `contacts_judge`)."""
+    contact it answered in part is asked about the rest by `contacts_judge`); with
+    `assigned_before`, only those drawn before then."""
     answered = ModelJudgement.objects.exclude(result="").values("contact_id")
+    pending = ReviewAssignment.objects.filter(
+        kind=AssignmentKind.SAMPLE, status=AssignmentStatus.PENDING
+    )
+    if assigned_before is not None:
+        pending = pending.filter(assigned_at__lt=assigned_before)
     return list(
-        ReviewAssignment.objects.filter(kind=AssignmentKind.SAMPLE, status=AssignmentStatus.PENDING)
-        .exclude(contact_id__in=answered)
+        pending.exclude(contact_id__in=answered)
         .order_by("contact_id")
         .values_list("contact_id", flat=True)
         .distinct()
