@@ -305,6 +305,69 @@ def test_a_calibration_review_stays_blind_to_the_model(
     assert "模型建议" not in page.decode()
 
 
+# --- the monitoring record ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed_with_the_model(
+    fake_model: FakeModel, admin_ma: User, brush_off: Contact, qa_sun: User, client_for: ClientFor
+) -> Evaluation:
+    """qa_sun's sample record of the brush-off call, which the model had failed on 不推诿
+    (the reviewer passed it)."""
+    judge_on(admin_ma, fake_model)
+    fake_model.answer_item("不推诿", "fail", "客服让客户自己去营业厅", [SHIRKING_QUOTE])
+    contacts_judge(contact_ids=[brush_off.pk])
+    assignment = ReviewAssignment.objects.create(
+        contact=brush_off, reviewer=qa_sun, kind=AssignmentKind.SAMPLE
+    )
+    client_for(qa_sun).post(
+        reverse("quality:review", args=[assignment.pk]),
+        answers_as_auto(brush_off, result_no_shirking="pass"),
+    )
+    return Evaluation.objects.get(contact=brush_off)
+
+
+def test_the_record_shows_reviewers_what_the_model_had_suggested(
+    reviewed_with_the_model: Evaluation, qa_zhao: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    url = reverse("quality:evaluation_detail", args=[record.pk])
+
+    page = client_for(qa_zhao).get(url).content.decode()
+
+    row = page.split('data-suggested="fail"')[1].split("</tr>")[0]
+    assert "模型建议" in page
+    assert "客服让客户自己去营业厅" in row
+    assert f"<q>{SHIRKING_QUOTE}</q>" in row
+    contact_page = reverse("interactions:contact_detail", args=[record.contact_id])
+    assert f'href="{contact_page}#turn-2"' in row  # the quote on the contact's transcript
+    assert page.count("data-suggested=") == len(PROMPTED)  # the items with a prompt
+
+
+def test_the_record_leaves_out_a_suggestion_made_after_the_review(
+    reviewed_with_the_model: Evaluation, qa_zhao: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    ModelJudgement.objects.update(created_at=record.submitted_at + timedelta(minutes=5))
+
+    page = client_for(qa_zhao).get(reverse("quality:evaluation_detail", args=[record.pk]))
+
+    assert "模型建议" not in page.content.decode()
+
+
+def test_the_agent_reads_the_reviewers_record_without_the_models_suggestion(
+    reviewed_with_the_model: Evaluation, agent_li: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    assert record.contact.agent is not None
+    assert record.contact.agent.code == "A1001"  # agent_li's own call
+
+    response = client_for(agent_li).get(reverse("quality:evaluation_detail", args=[record.pk]))
+
+    assert response.status_code == 200
+    assert "模型建议" not in response.content.decode()
+
+
 # --- the trust page ---------------------------------------------------------------------------
 
 

@@ -103,17 +103,21 @@ class Suggestion:
     model: str
 
 
-def judge_suggestions_for(*, user: User, contact_id: int, version_id: int) -> dict[str, Suggestion]:
+def judge_suggestions_for(
+    *, user: User, contact_id: int, version_id: int, made_by: datetime | None = None
+) -> dict[str, Suggestion]:
     """Item id → the newest accepted model judgement of the contact's item, for this
-    scorecard version. Personal numbers in the quotes and reason are masked for a reader
-    who may not see them (the model may have been sent them in full)."""
+    scorecard version (with `made_by`, the newest made by then). Personal numbers in the
+    quotes and reason are masked for a reader who may not see them (the model may have been
+    sent them in full)."""
     mask = not may_see_personal_numbers(user)
     suggestions: dict[str, Suggestion] = {}
-    rows = (
-        ModelJudgement.objects.filter(contact_id=contact_id, version_id=version_id)
-        .exclude(result="")
-        .order_by("item", "-created_at", "-id")
+    rows = ModelJudgement.objects.filter(contact_id=contact_id, version_id=version_id).exclude(
+        result=""
     )
+    if made_by is not None:
+        rows = rows.filter(created_at__lte=made_by)
+    rows = rows.order_by("item", "-created_at", "-id")
     for row in rows:
         if row.item in suggestions:
             continue
