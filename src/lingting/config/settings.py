@@ -217,6 +217,9 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("webhook retries", "hourly :30", ["webhooks_deliver"]),
     # every contact scored, even one whose import died before it sent it for scoring
     ("scoring sweep", "hourly :15", ["rescore", "--missing"]),
+    # the model judge's answers for contacts drawn while it was off or its server down; a
+    # draw's own contacts are judged in the background first. Nothing without a model.
+    ("model judge", "hourly :45", ["judge_pending", "--if-on", "--older-than", "60"]),
     # pages count a few waiting figure changes themselves, the task worker many; this
     # catches what neither did (and builds the tallies on an installation that never had)
     ("daily tallies", "hourly :20", ["tally_update"]),

@@ -1,8 +1,9 @@
 """KPIs in the HTTP API: the KPI page's table as JSON, for a BI tool or a wallboard.
 
 The same selector as the page (and so the same engine as `lingting kpis`): the same role
-scope, the same figures, the FORMATS.md ones first, then FCR, transfers, complaints and the
-automatic QA score and pass rate.
+scope, the same figures, the FORMATS.md ones first, then FCR, transfers, complaints, the
+automatic QA score and pass rate, and what the customers meant (ending angry or upset,
+unresolved, predicted satisfaction, each beside the count it is taken over).
 """
 
 from typing import Any
@@ -38,7 +39,11 @@ class KpiQuery(Schema):
 def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
     """One row per group: its keys (grouped by queue: its code, and its name as the pages show
     it in `queue_name`), then every figure (rates as fractions, means in
-    seconds; null where a denominator is zero)."""
+    seconds; null where a denominator is zero). What the customers meant is counted over the
+    group's contacts whose customer spoke (`with_customer`, inbound or not): the shares
+    ending angry and angry-or-dissatisfied over those, `unresolved_rate` over the
+    `resolution_verdicts` (resolved or not, unclear left out), the mean predicted
+    satisfaction over `satisfaction_predicted_count`."""
     user = request_user(request)
     tallies_catch_up()
     try:
@@ -56,9 +61,8 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> list[dict[str, Any]]:
         short_abandon_seconds=query.short_abandon_seconds,
         fcr_days=query.fcr_days,
     )
-    rows = [
-        row.values() for row in kpi_table_for(user=user, filters=filters, by=by, options=options)
-    ]
+    table = kpi_table_for(user=user, filters=filters, by=by, options=options, meaning=True)
+    rows = [row.values() for row in table]
     if "queue" in by:  # the code is the key; the name is the one every page shows
         names = queue_names()
         for row in rows:

@@ -33,6 +33,13 @@ KPI_FIGURES: Sequence[tuple[str, str, Fmt]] = (
     ("complaints", gettext_noop("投诉量"), Fmt.INT),
     ("qa_score", gettext_noop("质检均分"), Fmt.NUMBER),
     ("pass_rate", gettext_noop("质检合格率"), Fmt.PERCENT),
+    # What the customers meant (quality.selectors.meaning_figures), each beside its count.
+    ("with_customer", gettext_noop("客户发言的联络"), Fmt.INT),
+    ("ended_angry_share", gettext_noop("生气占比"), Fmt.PERCENT),
+    ("ended_upset_share", gettext_noop("生气或不满占比"), Fmt.PERCENT),
+    ("resolution_verdicts", gettext_noop("有解决判断"), Fmt.INT),
+    ("unresolved_rate", gettext_noop("未解决率"), Fmt.PERCENT),
+    ("satisfaction_predicted_mean", gettext_noop("预测满意度（平均）"), Fmt.PERCENT),
 )
 
 

@@ -70,7 +70,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
     form = KpiForm(request.GET or None, user=user)
     by = form.groupings()
     filters, options = form.filters(), form.options()
-    table = kpi_table_for(user=user, filters=filters, by=by, options=options)
+    table = kpi_table_for(user=user, filters=filters, by=by, options=options, meaning=True)
     targets, team_targets = kpi_targets(), kpi_team_targets()
     queue = (
         Queue.objects.filter(pk=filters.queue_id).values_list("code", flat=True).first()

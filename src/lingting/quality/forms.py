@@ -296,10 +296,6 @@ class ReviewRow:
     explanation: ItemView | None = None  # why the machine answered as it did
     suggestion: Suggestion | None = None  # the model judge's answer for a manual item
 
-    @property
-    def suggestion_label(self) -> str:
-        return str(dict(RESULT_CHOICES).get(self.suggestion.result, "")) if self.suggestion else ""
-
 
 class ReviewForm(forms.Form):
     """One row per scorecard item (result, points lost, reason, note), findings as

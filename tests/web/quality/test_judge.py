@@ -4,6 +4,7 @@ the task worker, the review page's 模型建议, the trust page, and everything 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -12,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from lingting.core.models import AuditEvent, Role, User
+from lingting.core.models import AuditEvent, Role, ScheduledRun, User
 from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
 from lingting.quality.models import (
@@ -303,6 +305,69 @@ def test_a_calibration_review_stays_blind_to_the_model(
     assert "模型建议" not in page.decode()
 
 
+# --- the monitoring record ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed_with_the_model(
+    fake_model: FakeModel, admin_ma: User, brush_off: Contact, qa_sun: User, client_for: ClientFor
+) -> Evaluation:
+    """qa_sun's sample record of the brush-off call, which the model had failed on 不推诿
+    (the reviewer passed it)."""
+    judge_on(admin_ma, fake_model)
+    fake_model.answer_item("不推诿", "fail", "客服让客户自己去营业厅", [SHIRKING_QUOTE])
+    contacts_judge(contact_ids=[brush_off.pk])
+    assignment = ReviewAssignment.objects.create(
+        contact=brush_off, reviewer=qa_sun, kind=AssignmentKind.SAMPLE
+    )
+    client_for(qa_sun).post(
+        reverse("quality:review", args=[assignment.pk]),
+        answers_as_auto(brush_off, result_no_shirking="pass"),
+    )
+    return Evaluation.objects.get(contact=brush_off)
+
+
+def test_the_record_shows_reviewers_what_the_model_had_suggested(
+    reviewed_with_the_model: Evaluation, qa_zhao: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    url = reverse("quality:evaluation_detail", args=[record.pk])
+
+    page = client_for(qa_zhao).get(url).content.decode()
+
+    row = page.split('data-suggested="fail"')[1].split("</tr>")[0]
+    assert "模型建议" in page
+    assert "客服让客户自己去营业厅" in row
+    assert f"<q>{SHIRKING_QUOTE}</q>" in row
+    contact_page = reverse("interactions:contact_detail", args=[record.contact_id])
+    assert f'href="{contact_page}#turn-2"' in row  # the quote on the contact's transcript
+    assert page.count("data-suggested=") == len(PROMPTED)  # the items with a prompt
+
+
+def test_the_record_leaves_out_a_suggestion_made_after_the_review(
+    reviewed_with_the_model: Evaluation, qa_zhao: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    ModelJudgement.objects.update(created_at=record.submitted_at + timedelta(minutes=5))
+
+    page = client_for(qa_zhao).get(reverse("quality:evaluation_detail", args=[record.pk]))
+
+    assert "模型建议" not in page.content.decode()
+
+
+def test_the_agent_reads_the_reviewers_record_without_the_models_suggestion(
+    reviewed_with_the_model: Evaluation, agent_li: User, client_for: ClientFor
+) -> None:
+    record = reviewed_with_the_model
+    assert record.contact.agent is not None
+    assert record.contact.agent.code == "A1001"  # agent_li's own call
+
+    response = client_for(agent_li).get(reverse("quality:evaluation_detail", args=[record.pk]))
+
+    assert response.status_code == 200
+    assert "模型建议" not in response.content.decode()
+
+
 # --- the trust page ---------------------------------------------------------------------------
 
 
@@ -423,3 +488,52 @@ def test_judge_pending_catches_up_contacts_drawn_while_it_was_off(
     asked = len(fake_model.requests)
     call_command("judge_pending", stdout=StringIO())  # nothing left to ask
     assert len(fake_model.requests) == asked
+
+
+# --- the scheduled catch-up -------------------------------------------------------------------
+
+
+def scheduled_judge_job(settings: Any) -> tuple[str, str, list[str]]:
+    [job] = [job for job in settings.LINGTING_SCHEDULE if job[2][0] == "judge_pending"]
+    return job
+
+
+def test_the_scheduler_catches_up_with_the_judge_every_hour(settings: Any) -> None:
+    _name, schedule, _argv = scheduled_judge_job(settings)
+
+    assert schedule.startswith("hourly")
+
+
+def test_without_a_model_the_scheduled_judge_does_nothing_and_fails_nothing(
+    settings: Any, fake_model: FakeModel, brush_off: Contact, qa_zhao: User, qa_sun: User
+) -> None:
+    draw(qa_zhao, qa_sun)  # a contact waits for review; no model was ever configured
+    settings.LINGTING_SCHEDULE = [scheduled_judge_job(settings)]
+
+    call_command("scheduler", "--once", stdout=StringIO())
+
+    run = ScheduledRun.objects.get()
+    assert run.succeeded is True
+    assert "the model judge is off: nothing to do" in run.output
+    assert fake_model.requests == []
+    assert not ModelJudgement.objects.exists()
+
+
+def test_the_scheduled_judge_leaves_a_fresh_draw_to_its_own_background_judging(
+    settings: Any,
+    fake_model: FakeModel,
+    admin_ma: User,
+    brush_off: Contact,
+    qa_zhao: User,
+    qa_sun: User,
+) -> None:
+    draw(qa_zhao, qa_sun)  # while the judge was off
+    judge_on(admin_ma, fake_model)
+    _name, _schedule, argv = scheduled_judge_job(settings)
+
+    call_command(*argv, stdout=StringIO())  # just drawn: the draw's tasks would judge it
+    assert fake_model.requests == []
+
+    ReviewAssignment.objects.update(assigned_at=timezone.now() - timedelta(hours=2))
+    call_command(*argv, stdout=StringIO())
+    assert ModelJudgement.objects.filter(contact=brush_off).count() == len(PROMPTED)

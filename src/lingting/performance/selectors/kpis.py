@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ from lingting.performance.models import (
 )
 from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.selectors.contacts import contacts_matching
+from lingting.quality.selectors.meaning_figures import MeaningTotals, meaning_totals_by
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
 CALL_FIELDS = (
@@ -90,6 +91,7 @@ class QaFigures:
 class KpiTableRow:
     row: KpiRow
     qa: QaFigures
+    meaning: MeaningTotals | None = None  # what the group's customers meant, when asked for
 
     def values(self) -> dict[str, Any]:
         """Every figure by name, rounded (the KPI page's cells and the targets' colours)."""
@@ -98,6 +100,7 @@ class KpiTableRow:
             "qa_score": None if self.qa.qa_score is None else round(self.qa.qa_score, 1),
             "pass_rate": None if self.qa.pass_rate is None else round(self.qa.pass_rate, 4),
             "qa_scored": self.qa.scored,
+            **(self.meaning.figures() if self.meaning is not None else {}),
         }
 
 
@@ -107,11 +110,13 @@ def kpi_table_for(
     filters: ContactFilters,
     by: Sequence[str],
     options: KpiOptions | None = None,
+    meaning: bool = False,
 ) -> list[KpiTableRow]:
     """The KPI page: the KPIs of FORMATS.md over the contacts `user` may see that `filters`
     select, grouped `by`, with the figures beyond FORMATS.md (FCR, transfers,
     complaints) and each group's QA score and pass rate (the score of record) over the same
-    offered contacts.
+    offered contacts; with `meaning`, also what each group's customers meant
+    (`kpi_meaning_for`).
 
     FCR looks for a customer's repeat contact among *all* stored contacts, not only those
     `user` may see or `filters` select (a repeat handled by another team still means the
@@ -126,8 +131,43 @@ def kpi_table_for(
     options = options or KpiOptions()
     scope = _tally_scope(user, filters, by, options)
     if scope is None:
-        return kpi_table_of_contacts(user=user, filters=filters, by=by, options=options)
-    return _table(_tally_groups(scope, by, known_until=_latest_tallied_moment()), by)
+        table = kpi_table_of_contacts(user=user, filters=filters, by=by, options=options)
+    else:
+        table = _table(_tally_groups(scope, by, known_until=_latest_tallied_moment()), by)
+    if not meaning:
+        return table
+    groups = kpi_meaning_for(user=user, filters=filters, by=by)
+    return [replace(line, meaning=groups.get(_keys(line.row), MeaningTotals())) for line in table]
+
+
+def kpi_meaning_for(
+    *, user: User, filters: ContactFilters, by: Sequence[str]
+) -> dict[GroupKeys, MeaningTotals]:
+    """What the customers meant, per group of `by` (the KPI table's keys), over the contacts
+    `user` may see that `filters` select whose customer spoke (quality.selectors.
+    meaning_figures, as the quality report counts them): not only the offered ones, so a
+    queue's or agent's figures are the report's for the same days. Grouped in SQL; a time
+    grouping by the contact's moment, as the engine groups it."""
+    named: dict[str, Any] = {}
+    if "queue" in by:
+        named["by_queue"] = F("queue__code")
+    if "agent" in by:
+        named["by_agent"] = F("agent__code")
+    if any(name in DAY_GROUPINGS for name in by):
+        named["by_day"] = TruncDate(MOMENT)
+    if "hour" in by:
+        named["by_hour"] = ExtractHour(MOMENT)
+    groups: dict[GroupKeys, MeaningTotals] = defaultdict(MeaningTotals)
+    for row, totals in meaning_totals_by(contacts_matching(user=user, filters=filters), **named):
+        groups[tuple(_meaning_key(name, row) for name in by)].add(totals)
+    return dict(groups)
+
+
+def _meaning_key(name: str, row: Mapping[str, Any]) -> GroupKey:
+    if name not in DAY_GROUPINGS:
+        return row[f"by_{name}"]  # type: ignore[no-any-return]
+    day = row["by_day"]
+    return None if day is None else day_group_key(name, day)
 
 
 def kpi_table_of_contacts(
@@ -196,10 +236,11 @@ GroupKeys = tuple[GroupKey, ...]
 def _table(groups: dict[GroupKeys, _Group], by: Sequence[str]) -> list[KpiTableRow]:
     rows = rows_of({key: group.sums for key, group in groups.items()}, by=by, extra=True)
     empty = _Group()
-    return [
-        KpiTableRow(row=row, qa=groups.get(tuple(key for _n, key in row.group), empty).qa())
-        for row in rows
-    ]
+    return [KpiTableRow(row=row, qa=groups.get(_keys(row), empty).qa()) for row in rows]
+
+
+def _keys(row: KpiRow) -> GroupKeys:
+    return tuple(key for _name, key in row.group)
 
 
 def _contact_groups(

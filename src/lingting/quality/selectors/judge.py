@@ -4,7 +4,7 @@ reviewers agreed with it (the trust page's model section)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -32,13 +32,18 @@ def judge_is_on() -> bool:
     return judge_settings().usable
 
 
-def contacts_awaiting_judgement() -> list[int]:
+def contacts_awaiting_judgement(*, assigned_before: datetime | None = None) -> list[int]:
     """Contacts in reviewers' sample queues the judge has no accepted answer for yet (a
-    contact it answered in part is asked about the rest by `contacts_judge`)."""
+    contact it answered in part is asked about the rest by `contacts_judge`); with
+    `assigned_before`, only those drawn before then."""
     answered = ModelJudgement.objects.exclude(result="").values("contact_id")
+    pending = ReviewAssignment.objects.filter(
+        kind=AssignmentKind.SAMPLE, status=AssignmentStatus.PENDING
+    )
+    if assigned_before is not None:
+        pending = pending.filter(assigned_at__lt=assigned_before)
     return list(
-        ReviewAssignment.objects.filter(kind=AssignmentKind.SAMPLE, status=AssignmentStatus.PENDING)
-        .exclude(contact_id__in=answered)
+        pending.exclude(contact_id__in=answered)
         .order_by("contact_id")
         .values_list("contact_id", flat=True)
         .distinct()
@@ -98,17 +103,21 @@ class Suggestion:
     model: str
 
 
-def judge_suggestions_for(*, user: User, contact_id: int, version_id: int) -> dict[str, Suggestion]:
+def judge_suggestions_for(
+    *, user: User, contact_id: int, version_id: int, made_by: datetime | None = None
+) -> dict[str, Suggestion]:
     """Item id → the newest accepted model judgement of the contact's item, for this
-    scorecard version. Personal numbers in the quotes and reason are masked for a reader
-    who may not see them (the model may have been sent them in full)."""
+    scorecard version (with `made_by`, the newest made by then). Personal numbers in the
+    quotes and reason are masked for a reader who may not see them (the model may have been
+    sent them in full)."""
     mask = not may_see_personal_numbers(user)
     suggestions: dict[str, Suggestion] = {}
-    rows = (
-        ModelJudgement.objects.filter(contact_id=contact_id, version_id=version_id)
-        .exclude(result="")
-        .order_by("item", "-created_at", "-id")
+    rows = ModelJudgement.objects.filter(contact_id=contact_id, version_id=version_id).exclude(
+        result=""
     )
+    if made_by is not None:
+        rows = rows.filter(created_at__lte=made_by)
+    rows = rows.order_by("item", "-created_at", "-id")
     for row in rows:
         if row.item in suggestions:
             continue

@@ -140,6 +140,21 @@ def evaluations_for(user: User) -> QuerySet[Evaluation]:
     return evaluations.filter(sample_records | Q(reviewer=user) | fellow_calibrators).distinct()
 
 
+def record_suggestions_for(*, user: User, evaluation: Evaluation) -> dict[str, Suggestion]:
+    """Item id → what the model judge had suggested for a manual item of a sample record
+    when its reviewer submitted it (as the review page showed it, and as the trust page
+    compares it); for reviewers only, as on the review page. Nothing for a calibration
+    record, whose reviewers were blind to the model."""
+    if evaluation.kind != AssignmentKind.SAMPLE or not may_review(user):
+        return {}
+    return judge_suggestions_for(
+        user=user,
+        contact_id=evaluation.contact_id,
+        version_id=evaluation.version_id,
+        made_by=evaluation.submitted_at,
+    )
+
+
 def evaluation_for(*, user: User, evaluation_id: int) -> Evaluation:
     evaluation = (
         evaluations_for(user).prefetch_related("items", "findings").filter(pk=evaluation_id).first()

@@ -12,7 +12,11 @@ from lingting.core.forms import refusals_on
 from lingting.core.permissions import request_user, require
 from lingting.quality.forms import ReviewForm
 from lingting.quality.permissions import may_review
-from lingting.quality.selectors.reviews import evaluation_for, review_page_for
+from lingting.quality.selectors.reviews import (
+    evaluation_for,
+    record_suggestions_for,
+    review_page_for,
+)
 from lingting.quality.selectors.sampling import (
     pending_assignments_for,
 )
@@ -54,5 +58,11 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 @require_GET
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
-    evaluation = evaluation_for(user=request_user(request), evaluation_id=evaluation_id)
-    return render(request, "quality/evaluation_detail.html", {"evaluation": evaluation})
+    user = request_user(request)
+    evaluation = evaluation_for(user=user, evaluation_id=evaluation_id)
+    suggestions = record_suggestions_for(user=user, evaluation=evaluation)
+    return render(
+        request,
+        "quality/evaluation_detail.html",
+        {"evaluation": evaluation, "suggestions": suggestions},
+    )

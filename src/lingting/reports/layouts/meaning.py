@@ -9,12 +9,8 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from lingting.documents.document import Cell, Column, Fmt, Section, Table
-from lingting.reports.selectors.meaning import (
-    TOP_AGENTS,
-    MeaningGroup,
-    MeaningReport,
-    MeaningTotals,
-)
+from lingting.quality.selectors.meaning_figures import MeaningTotals
+from lingting.reports.selectors.meaning import TOP_AGENTS, MeaningGroup, MeaningReport
 
 
 def _figure_columns() -> list[Column]:
