@@ -13,6 +13,7 @@ import pytest
 from lingting.engine import batch
 from lingting.engine.batch import line_aligned_ranges, score_file
 from lingting.engine.contacts import Contact
+from lingting.engine.reader import LineError, read_jsonl
 from lingting.engine.results import ContactResult
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -186,3 +187,48 @@ def test_more_workers_than_lines_is_fine(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(contact_line(1))
     assert line_aligned_ranges(source, 8) == [(0, source.stat().st_size)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_hostile_lines_are_told_as_reading_the_file_tells_them(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Scoring reads UTF-8 lines as bytes (no decoded copy): every broken line must still get
+    the reason and the shown text that reading the file line by line gives it."""
+    source = tmp_path / "in.jsonl"
+    lines = [
+        contact_line(1),
+        b'{"id": "C2", "turns": [{"speaker": "agent", "text": "\xe6\x82\xa8\xff\xfe"}]}\n',
+        b'{"id": "C3", "turns": [{"speaker": "agent", "text": "a\\u0000b"}]}\n',
+        b'{"id": "C4", "turns": [{"speaker": "agent", "text": "a\x00b"}]}\n',
+        b'{"id": "C5", "turns": [{"speaker": "robot", "text": "\xe6\x82\xa8\xe5\xa5\xbd"}]}\n',
+        b'{"id": "C6", "turns": [\n',
+        b'{"id": "C7", "turns": [{"speaker": "agent", "text": "\\ud800"}]}\n',
+        contact_line(8),
+    ]
+    bom = b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b""
+    source.write_bytes(bom + b"".join(lines))
+    out, errors = io.BytesIO(), io.BytesIO()
+    summary = score_file(
+        source,
+        out=out,
+        errors_out=errors,
+        score=turn_count_score,
+        tz=SHANGHAI,
+        encoding=encoding,
+        workers=1,
+    )
+    with source.open("rb") as stream:
+        expected = [
+            orjson.loads(orjson.dumps(error.to_dict()))
+            for error in read_jsonl(stream, tz=SHANGHAI, encoding=encoding)
+            if isinstance(error, LineError)
+        ]
+    told = [orjson.loads(line) for line in errors.getvalue().splitlines()]
+    assert [error["line"] for error in told] == [2, 3, 4, 5, 6, 7]
+    assert told == expected
+    assert [orjson.loads(line)["id"] for line in out.getvalue().splitlines()] == [
+        "C00001",
+        "C00008",
+    ]
+    assert summary.rejected == 6

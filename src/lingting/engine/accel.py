@@ -28,6 +28,7 @@ COMPILED = (
     "lingting.engine.contacts",
     "lingting.engine.reader",
     "lingting.engine.results",
+    "lingting.engine.phrase_search",
     "lingting.engine.phrase_cues",
     "lingting.engine.emotion",
     "lingting.engine.agent_tone",

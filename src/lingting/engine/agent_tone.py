@@ -28,6 +28,7 @@ from lingting.engine.phrase_cues import (
     MODIFIER_KINDS,
     NEGATOR,
     QUESTIONS,
+    Lexicon,
     PhraseMatch,
     build_automaton,
     clip,
@@ -172,7 +173,7 @@ def lexicon() -> Iterator[tuple[str, ToneEntry]]:
 
 
 @cache
-def _automaton() -> Any:
+def _automaton() -> Lexicon[ToneEntry]:
     return build_automaton(lexicon())
 
 

@@ -145,7 +145,7 @@ def _score_part(
         if index > 0 and encoding == "utf-8-sig":
             encoding = "utf-8"
         lines = NumberedLines(source, encoding=encoding, limit=end - start)
-        for number, text in lines:
+        for number, text in lines.json_lines():
             parsed = text if isinstance(text, LineError) else parse_json_line(number, text, tz=tz)
             if isinstance(parsed, LineError):
                 rejected += 1

@@ -28,6 +28,7 @@ from lingting.engine.phrase_cues import (
     NEGATOR,
     NEUTRAL,
     QUESTIONS,
+    Lexicon,
     PhraseMatch,
     build_automaton,
     clip,
@@ -138,7 +139,7 @@ def lexicon() -> Iterator[tuple[str, EmotionEntry]]:
 
 
 @cache
-def _automaton() -> Any:
+def _automaton() -> Lexicon[EmotionEntry]:
     return build_automaton(lexicon())
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-import ahocorasick
+from lingting.engine.phrase_search import PhraseSearch
 
 # Lexicon kinds with the same meaning in every cue lexicon.
 NEGATOR, DEGREE, NEUTRAL = "negator", "degree", "neutral"
@@ -25,6 +25,10 @@ BANGS = frozenset("！!")
 QUESTIONS = frozenset("？?")
 # Each further cue of the same family in a turn adds a little, not a full cue's weight.
 EXTRA_CUE = 0.1
+
+
+# A lexicon's search: each phrase found with (the phrase, its entry).
+type Lexicon[EntryT] = PhraseSearch[tuple[str, EntryT]]
 
 
 class KindedEntry(Protocol):
@@ -52,33 +56,19 @@ class PhraseMatch[EntryT]:
         return f"PhraseMatch({self.start}, {self.end}, {self.key!r}, {self.entry!r})"
 
 
-def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Any:
-    """An automaton finding every phrase of `entries`, each reported with its entry."""
-    automaton = ahocorasick.Automaton()
-    for key, entry in entries:
-        automaton.add_word(key, (key, entry))
-    automaton.make_automaton()
-    return automaton
+def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Lexicon[EntryT]:
+    """A search finding every phrase of `entries`, each reported with its entry."""
+    return PhraseSearch({key: (key, entry) for key, entry in entries})
 
 
 def find_phrases_by_turn[EntryT](
-    automaton: Any, texts: Sequence[str]
+    automaton: Lexicon[EntryT], texts: Sequence[str]
 ) -> list[list[PhraseMatch[EntryT]]]:
-    """Every phrase hit in each of several turns, in one pass over them joined by a line
-    break (no phrase holds one, so no hit spans two turns). Scoring reads tens of thousands
-    of contacts a second: one automaton pass per contact instead of one per turn is most of
-    what reading a contact's meaning costs. Turns without a hit share one empty list."""
+    """Every phrase hit in each of several turns, in one pass over them all
+    (`PhraseSearch.in_turns`). Turns without a hit share one empty list."""
     found: list[list[PhraseMatch[EntryT]]] = [NO_MATCHES] * len(texts)
-    if not texts:
-        return found
-    index, offset, limit = 0, 0, len(texts[0])
-    for last, (key, entry) in automaton.iter("\n".join(texts)):
-        while last >= limit:
-            index += 1
-            offset = limit + 1
-            limit = offset + len(texts[index])
-        end = last + 1 - offset
-        add_match(found, index, PhraseMatch(end - len(key), end, key, entry))
+    for index, start, end, (key, entry) in automaton.in_turns(texts):
+        add_match(found, index, PhraseMatch(start, end, key, entry))
     return found
 
 

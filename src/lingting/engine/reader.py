@@ -140,6 +140,19 @@ class NumberedLines:
         self.lines_read = 0
 
     def __iter__(self) -> Iterator[tuple[int, str | LineError]]:
+        for number, raw in self._raw_lines():
+            yield number, _decode_line(raw, self._encoding, number)
+
+    def json_lines(self) -> Iterator[tuple[int, str | bytes | LineError]]:
+        """As iterating, except that the lines of a UTF-8 stream come as their bytes, for
+        `parse_json_line` to read without a decoded copy (it checks them)."""
+        if self._encoding != "utf-8":
+            yield from self
+            return
+        for number, raw in self._raw_lines():
+            yield number, raw if b"\x00" not in raw else _decode_line(raw, "utf-8", number)
+
+    def _raw_lines(self) -> Iterator[tuple[int, bytes]]:
         consumed = 0
         for raw in self._stream:
             number = self._first_line + self.lines_read
@@ -148,12 +161,30 @@ class NumberedLines:
             if number == 1 and self._bom:
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             if raw.strip():
-                yield number, _decode_line(raw, self._encoding, number)
+                yield number, raw
             if self._limit is not None and consumed >= self._limit:
                 return
 
 
-def parse_json_line(number: int, text: str, *, tz: tzinfo) -> ParsedLine | LineError:
+def parse_json_line(number: int, line: str | bytes, *, tz: tzinfo) -> ParsedLine | LineError:
+    """One JSON line read into a contact, or what is wrong with it. `line` may be the bytes
+    of a UTF-8 line (`NumberedLines.json_lines`): orjson reads them without a decoded
+    copy, and a line with any problem is then told exactly as its decoded text would be."""
+    if isinstance(line, bytes):
+        try:
+            # JSON may spell a NUL as an escape: such lines take the checks below.
+            if b"\\u0000" not in line:
+                return ParsedLine(number, contact_from_record(orjson.loads(line), tz=tz))
+        except (orjson.JSONDecodeError, ContactError):
+            pass
+        decoded = _decode_line(line, "utf-8", number)
+        if isinstance(decoded, LineError):
+            return decoded
+        line = decoded
+    return _parse_json_text(number, line, tz)
+
+
+def _parse_json_text(number: int, text: str, tz: tzinfo) -> ParsedLine | LineError:
     try:
         record = orjson.loads(text)
     except orjson.JSONDecodeError as exc:

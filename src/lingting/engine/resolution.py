@@ -36,6 +36,7 @@ from lingting.engine.phrase_cues import (
     CLAUSE_BREAKS,
     NEGATOR,
     NEUTRAL,
+    Lexicon,
     PhraseMatch,
     build_automaton,
     find_phrases_by_turn,
@@ -134,7 +135,7 @@ def lexicon() -> Iterator[tuple[str, str]]:
 
 
 @cache
-def _automaton() -> Any:
+def _automaton() -> Lexicon[str]:
     return build_automaton(lexicon())
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from lingting.engine.emotion import EMOTIONS
+from lingting.engine.phrase_search import TURN_SEPARATOR
 from lingting.engine.rules.combined import AllOf, AnchoredRule, OnlyIf
 from lingting.engine.rules.matchers import Matcher, PhraseMatcher, RegexMatcher, quote_some
 from lingting.engine.rules.meaning import (
@@ -17,7 +18,7 @@ from lingting.engine.rules.meaning import (
     OutcomeRule,
     ToneMatcher,
 )
-from lingting.engine.rules.scan import TURN_SEPARATOR, normalize_phrase, punctuation_variants
+from lingting.engine.rules.scan import normalize_phrase, punctuation_variants
 from lingting.engine.rules.timings import (
     AnswerSpeedRule,
     DeadAirRule,

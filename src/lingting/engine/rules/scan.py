@@ -1,9 +1,9 @@
 """The shared scan: one pass over a contact's turns finds every phrase any rule looks for.
 
 Speed comes from sharing one scan: a compiled scorecard puts every literal phrase of every
-rule into Aho-Corasick automata (`PhraseIndex`, one per speaker, holding the phrases rules
-look for in that speaker's turns), scans each turn of a contact once, and hands the rules a
-`Scan` holding every hit by phrase. Rules then only look hits up; the few
+rule into Aho-Corasick automata (`PhraseIndex`, one `PhraseSearch` per speaker, holding the
+phrases rules look for in that speaker's turns), scans each turn of a contact once, and
+hands the rules a `Scan` holding every hit by phrase. Rules then only look hits up; the few
 regex rules run their own precompiled pattern over the turns of their speaker. Excusing
 contexts (`except_in`) are checked in the text around a hit, not searched for.
 
@@ -22,9 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import ahocorasick
-
 from lingting.engine.contacts import SPEAKERS, Contact, Turn
+from lingting.engine.phrase_search import PhraseSearch
 from lingting.engine.results import Evidence
 
 if TYPE_CHECKING:
@@ -40,7 +39,6 @@ CueHit = tuple[int, int, int, Any]
 # Characters that count as spoken: CJK ideographs, letters and digits — never punctuation,
 # spaces or symbols. `\w` is exactly that plus "_".
 _NOT_SPOKEN = re.compile(r"[\W_]+")
-TURN_SEPARATOR = "\n"  # never part of a phrase: phrases are checked to be on one line
 _FULL_TO_HALF = {"，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "（": "(", "）": ")"}
 _HALF_TO_FULL = str.maketrans({half: full for full, half in _FULL_TO_HALF.items()})
 _FULL_TO_HALF_TABLE = str.maketrans(_FULL_TO_HALF)
@@ -146,8 +144,8 @@ class PhraseIndex:
             wanted.setdefault(speaker, set()).add(normalize_phrase(phrase))
         anyone = wanted.get(None, set())
         cues = cues or {}
-        built: dict[frozenset[str], Any] = {}
-        self._automata: dict[str, Any] = {}
+        built: dict[frozenset[str], _Search] = {}
+        self._automata: dict[str, _Search] = {}
         for speaker in sorted(SPEAKERS):
             phrases = frozenset(wanted.get(speaker, set()) | anyone)
             if speaker in cues:
@@ -158,12 +156,8 @@ class PhraseIndex:
                 self._automata[speaker] = built[phrases]
 
     def scan(self, contact: Contact) -> Scan:
-        """Find the phrases in each speaker's turns, in one pass over them joined together.
-
-        One pass is markedly cheaper than one per turn; no phrase contains the separator, so
-        no hit spans two turns. Hits arrive in text order, so the turn a hit belongs to
-        only ever moves forward.
-        """
+        """Find the phrases in each speaker's turns, in one pass over them joined together
+        (`PhraseSearch.in_turns`): markedly cheaper than one pass per turn."""
         scan = Scan(contact)
         found, cue_hits, turns = scan.found, scan.cue_hits, scan.turns
         for speaker, positions in scan.by_speaker.items():
@@ -171,34 +165,28 @@ class PhraseIndex:
             if automaton is None:
                 continue
             texts = [turns[position].text for position in positions]
-            index, offset, limit = 0, 0, len(texts[0])
-            for end, (phrase, length, cue) in automaton.iter(TURN_SEPARATOR.join(texts)):
-                while end >= limit:
-                    index += 1
-                    offset = limit + 1
-                    limit = offset + len(texts[index])
-                stop = end + 1 - offset
+            for index, start, end, (phrase, cue) in automaton.in_turns(texts):
                 if phrase is not None:
-                    found[phrase].append((positions[index], stop - length, stop, phrase))
+                    found[phrase].append((positions[index], start, end, phrase))
                 if cue is not None:
-                    cue_hits.append((positions[index], stop - length, stop, cue))
+                    cue_hits.append((positions[index], start, end, cue))
         return scan
 
 
-def _automaton(phrases: Iterable[str], cues: Mapping[str, Any]) -> Any:
-    """An Aho-Corasick automaton finding each phrase, in every punctuation, and each cue as
-    written: a key found gives (its phrase or None, its length, its cue's entry or None)."""
-    values: dict[str, tuple[str | None, int, Any]] = {}
+# What a key found is: the rules' phrase it spells (in some punctuation), or None; the
+# meaning readers' cue entry, or None.
+_Search = PhraseSearch[tuple[str | None, Any]]
+
+
+def _automaton(phrases: Iterable[str], cues: Mapping[str, Any]) -> _Search:
+    """A search finding each phrase, in every punctuation, and each cue as written."""
+    values: dict[str, tuple[str | None, Any]] = {}
     for phrase in phrases:
         for key in punctuation_variants(phrase):
-            values[key] = (phrase, len(key), None)
+            values[key] = (phrase, None)
     for key, cue in cues.items():
-        values[key] = (values.get(key, (None,))[0], len(key), cue)
-    automaton = ahocorasick.Automaton()
-    for key, value in values.items():
-        automaton.add_word(key, value)
-    automaton.make_automaton()
-    return automaton
+        values[key] = (values.get(key, (None, None))[0], cue)
+    return PhraseSearch(values)
 
 
 def punctuation_variants(phrase: str) -> list[str]:
