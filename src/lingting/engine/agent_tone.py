@@ -30,6 +30,7 @@ from lingting.engine.phrase_cues import (
     QUESTIONS,
     Lexicon,
     PhraseMatch,
+    Unremarkable,
     build_automaton,
     clip,
     combined_weight,
@@ -205,19 +206,7 @@ def agent_tone(turns: Iterable[Turn], found: Sequence[list[ToneMatch]] | None = 
     )
 
 
-# Neutral turns without evidence, shared (they are immutable): most turns are these.
-_NEUTRAL_TURNS: list[TurnTone] = []
-_SHARED_TURNS = 1000  # beyond this turn index, a neutral turn is made afresh
-
-
-def _neutral(turn: int) -> TurnTone:
-    if turn >= len(_NEUTRAL_TURNS):
-        if turn >= _SHARED_TURNS:
-            return TurnTone(turn, NEUTRAL, 0.0, ())
-        _NEUTRAL_TURNS.extend(
-            TurnTone(i, NEUTRAL, 0.0, ()) for i in range(len(_NEUTRAL_TURNS), turn + 1)
-        )
-    return _NEUTRAL_TURNS[turn]
+_neutral = Unremarkable(lambda turn: TurnTone(turn, NEUTRAL, 0.0, ()))
 
 
 def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:

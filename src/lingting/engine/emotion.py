@@ -30,6 +30,7 @@ from lingting.engine.phrase_cues import (
     QUESTIONS,
     Lexicon,
     PhraseMatch,
+    Unremarkable,
     build_automaton,
     clip,
     combined_weight,
@@ -170,17 +171,7 @@ def customer_emotion(
     return _trajectory(tuple(results))
 
 
-# Calm turns without evidence, shared (they are immutable): most turns are these.
-_CALM_TURNS: list[TurnEmotion] = []
-_SHARED_TURNS = 1000  # beyond this turn index, a calm turn is made afresh
-
-
-def _calm(turn: int) -> TurnEmotion:
-    if turn >= len(_CALM_TURNS):
-        if turn >= _SHARED_TURNS:
-            return TurnEmotion(turn, CALM, 0.0, ())
-        _CALM_TURNS.extend(TurnEmotion(i, CALM, 0.0, ()) for i in range(len(_CALM_TURNS), turn + 1))
-    return _CALM_TURNS[turn]
+_calm = Unremarkable(lambda turn: TurnEmotion(turn, CALM, 0.0, ()))
 
 
 def _turn_emotion(

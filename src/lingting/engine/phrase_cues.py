@@ -10,7 +10,7 @@ each module: those rules differ on purpose.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from lingting.engine.phrase_search import PhraseSearch
@@ -90,6 +90,21 @@ def add_match[EntryT](
     while at and matches[at - 1].start >= match.start:
         at -= 1
     matches.insert(at, match)
+
+
+class Unremarkable[ResultT]:
+    """A reader's result for a turn where it found nothing (calm, neutral), made once per
+    turn index and shared, as such results are immutable: most turns are these, and
+    scoring reads tens of thousands of contacts a second. `unremarkable(turn)` gives it."""
+
+    __slots__ = ("_make", "_shared")
+
+    def __init__(self, make: Callable[[int], ResultT], shared: int = 1000) -> None:
+        self._make = make
+        self._shared = [make(turn) for turn in range(shared)]
+
+    def __call__(self, turn: int) -> ResultT:
+        return self._shared[turn] if 0 <= turn < len(self._shared) else self._make(turn)
 
 
 def split_cues[EntryT: KindedEntry](
