@@ -239,3 +239,28 @@ def test_under_an_amount_is_not_discontent() -> None:
     assert _only("不满99元要运费吗").emotion == "calm"
     assert _only("因为不满[数字x]元我需要运费吗").emotion == "calm"
     assert _only("我对你们很不满").emotion == "dissatisfied"
+
+
+def test_what_is_asked_or_merely_not_yet_done_is_not_a_complaint() -> None:
+    """JDDC chats: 还没 on its own mostly states a fact or asks (发票还没法查吗), and 不行吗 /
+    坏了吗 ask; only what has not arrived or not been done (还没收到, 还没有发货) complains."""
+    for asked in (
+        "发票刚签收的还没法查吗?",
+        "可我还没收过货",
+        "返其它快递一样的吗 不行吗",
+        "这个是坏了吗",
+    ):
+        assert _only(asked).emotion == "calm", asked
+    assert _cues(_only("我的包裹还没有收到")) == ["还没有收到"]
+    assert _only("一个礼拜了还没有发货").emotion == "dissatisfied"
+
+
+def test_no_thanks_closes_a_chat_without_complaint() -> None:
+    for closing in ("没有谢谢", "没有啦😊", "没啦"):
+        assert _only(closing).emotion in ("calm", "pleased"), closing
+    assert _only("没有谢谢").emotion == "pleased"
+
+
+def test_as_long_as_supposes() -> None:
+    assert _only("换新保是只要坏了就可以换新是吗?").emotion == "calm"
+    assert _only("应该是运输中摔坏了").emotion == "dissatisfied"

@@ -53,6 +53,8 @@ _MODIFIER_GAP = 2
 _HYPOTHETICAL_GAP = 5
 # A negated pleased cue (不太满意) is a mild complaint, weaker than the word itself.
 _NEGATED_PLEASED = 0.8
+# Thanks are never negated: 没有谢谢 is "no (nothing else), thanks".
+_THANKS = frozenset({"谢谢", "感谢", "多谢", "🙏"})
 _RHETORICAL_BONUS = 0.15
 _CONTEXT_BONUS = 0.1
 _REPEAT_BONUS = 0.1
@@ -259,7 +261,7 @@ def _modified(
     emotion, weight = cue.entry.emotion, cue.entry.weight
     if sarcastic and emotion == PLEASED:
         emotion = DISSATISFIED  # 呵呵，真满意
-    if negated:
+    if negated and cue.key not in _THANKS:
         if emotion != PLEASED:
             return emotion, 0.0
         return DISSATISFIED, weight * _NEGATED_PLEASED  # 不太满意: degree words soften, not raise

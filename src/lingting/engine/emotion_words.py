@@ -61,8 +61,12 @@ DISSATISFIED = {
     "还没收到": 0.5,
     "还没发货": 0.5,
     "还没退": 0.5,
+    "还没到账": 0.5,
+    "还没有到": 0.45,
+    "还没有收到": 0.5,
+    "还没有发货": 0.5,
+    "还没有退": 0.5,
     "怎么还": 0.5,
-    "还没": 0.4,
     "为什么还": 0.5,
     "至今": 0.45,
     "不接电话": 0.5,
@@ -181,10 +185,18 @@ NEUTRAL = (
     "客服了",
     "服了吗",
     "服了么",
+    # Asked, not complained of: 不行吗 (is that not allowed?), 坏了吗 (is it broken?).
+    "不行吗",
+    "不行么",
+    "坏了吗",
+    "坏了么",
+    # "Anything else?" answered: 没有啦😊 negates nothing.
+    "没有啦",
+    "没啦",
 )
 
 # Words that make the cue after them a supposition (要是不满意能退吗): it weighs nothing.
-HYPOTHETICAL = ("如果", "要是", "万一", "假如", "假设", "若是", "即使", "就算")
+HYPOTHETICAL = ("如果", "要是", "万一", "假如", "假设", "若是", "即使", "就算", "只要")
 
 # Words that scale the cue right after them (太不满意, 有点失望).
 DEGREE = {
