@@ -13,6 +13,7 @@ import pytest
 
 from lingting.demo.generator.organisation import DemoOrg, demo_org
 from lingting.demo.generator.phrases import LINES
+from lingting.demo.generator.scenarios import sms_outage
 from lingting.demo.generator.traffic import generate_contacts
 from lingting.engine.contacts import contact_from_record
 from lingting.engine.meaning import Meaning, contact_meaning
@@ -402,3 +403,35 @@ def test_coached_poor_agents_work_better_from_the_coaching_date(org: DemoOrg) ->
         return sum(times) / len(times)
 
     assert handling(before=False) < handling(before=True)
+
+
+def test_a_surge_turns_a_growing_share_of_the_last_weeks_calls_to_one_new_problem(
+    org: DemoOrg,
+) -> None:
+    last_day = START + timedelta(days=20)
+    surge = sms_outage(last_day)
+
+    def calls() -> list[Record]:
+        return list(generate_contacts(org, seed=7, start=START, days=21, surge=surge))
+
+    records = calls()
+    by_day: dict[str, list[Record]] = {}
+    for record in answered(records):
+        by_day.setdefault(record["started_at"][:10], []).append(record)
+
+    def outage_share(day: date) -> float:
+        return share(by_day[day.isoformat()], lambda r: "短信故障" in r["tags"])
+
+    week = [last_day - timedelta(days=6 - n) for n in range(7)]
+    before = [r for r in answered(records) if r["started_at"][:10] < week[0].isoformat()]
+    assert not any("短信故障" in r["tags"] for r in before)
+    assert 0 < share(before, lambda r: "短信验证码" in r["tags"]) < 0.02  # now and then
+    assert outage_share(week[3]) > max(0.08, 2 * outage_share(week[0]))  # rising over days
+    assert all(outage_share(day) > 0.05 for day in week[2:])  # still many at the end
+    outage = [r for r in answered(records) if "短信故障" in r["tags"]]
+    assert {r["queue"] for r in outage} == {"ACD-01", "ACD-02"}
+    assert all(
+        "验证码" in "".join(t["text"] for t in r["turns"] if t["speaker"] == "customer")
+        for r in outage
+    )
+    assert calls() == records  # the same seed, the same wave

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lingting.demo.generator.draws import choice
 from lingting.demo.generator.organisation import SURNAMES, DemoAgent
@@ -103,6 +103,21 @@ SCENARIOS: dict[str, Scenario] = {
             "U:att_need a:att_detail c:att_detail_reply A:att_record c:att_end a:att_thanks",
         ),
         Scenario("order", ("产品订购",), 0.03, "O:"),
+        # Not in any queue's mix: the calls of a `Surge` (SMS_OUTAGE), and the odd caller
+        # before it whose phone blocks the codes.
+        Scenario(
+            "sms",
+            ("短信验证码",),
+            0.05,
+            "c:sms_need a:sms_since c:sms_since_reply L:lk_sms A:sms_check ?c:ack",
+        ),
+        Scenario(
+            "sms_outage",
+            ("短信验证码", "短信故障"),
+            0.35,
+            "c:sms_need s: a:sms_since c:sms_since_reply ?c:sms_more L:lk_sms A:sms_result"
+            " c:sms_ask A:sms_answer ?c:ack",
+        ),
     )
 }
 
@@ -113,6 +128,47 @@ QUEUE_SCENARIOS: tuple[tuple[tuple[str, float], ...], ...] = (
     (("dispute", 3.0), ("repair", 2.0), ("attitude", 1.5)),
     (("order", 5.0), ("plan", 1.0)),
 )
+
+
+SURGE_DAYS = 7  # a surge's week: the last week of the demo, the one the topics page reads
+
+
+@dataclass(frozen=True, slots=True)
+class Surge:
+    """A wave of calls about one new problem: from `start` on, day by day, `shares` of the
+    answered calls to the queues at `queues` (positions in QUEUES) are about `scenario`;
+    before it, `background` of them are about `usual` (the same subject's everyday calls)."""
+
+    scenario: str
+    usual: str
+    start: date
+    shares: tuple[float, ...]
+    background: float
+    queues: frozenset[int]
+
+    def share(self, day: date) -> tuple[str, float]:
+        """The scenario of the day's calls about the subject, and their share."""
+        offset = (day - self.start).days
+        if 0 <= offset < len(self.shares):
+            return self.scenario, self.shares[offset]
+        return self.usual, self.background
+
+
+def sms_outage(last_day: date) -> Surge:
+    """The week ending `last_day`: the night before it, an upgrade of the SMS platform left
+    many customers without text messages, verification codes above all. Calls to the
+    service and fault queues about it rise from a few to nearly a third in four days (the
+    usual share is under 2 in 100: a phone that blocks them) and are still many at the end
+    of the week, when the fix is not in yet."""
+    return Surge(
+        scenario="sms_outage",
+        usual="sms",
+        start=last_day - timedelta(days=SURGE_DAYS - 1),
+        shares=(0.05, 0.12, 0.2, 0.28, 0.32, 0.3, 0.26),
+        background=0.015,
+        queues=frozenset({0, 1}),
+    )
+
 
 # The order flow after the opening (seed 002 §六 steps 3–9); steps 10–11 are the closing.
 ORDER_FLOW: tuple[tuple[str, tuple[str, ...]], ...] = (

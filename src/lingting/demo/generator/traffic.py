@@ -12,7 +12,7 @@ from typing import Any
 from lingting.demo.generator.conversation import Call, compose_conversation
 from lingting.demo.generator.draws import choice, pick
 from lingting.demo.generator.organisation import DemoAgent, DemoOrg, on_staff
-from lingting.demo.generator.scenarios import QUEUE_SCENARIOS, SCENARIOS, call_slots
+from lingting.demo.generator.scenarios import QUEUE_SCENARIOS, SCENARIOS, Surge, call_slots
 from lingting.demo.generator.styles import AgentStyle, agent_style, coached_styles
 from lingting.demo.generator.timeline import mark_leads, timeline
 
@@ -35,6 +35,7 @@ def generate_contacts(
     days: int = 30,
     calls_per_agent_day: int | Callable[[date], int] = 10,
     coaching_from: date | None = None,
+    surge: Surge | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield interaction-format records for `days` days from `start`, in time order.
 
@@ -44,6 +45,9 @@ def generate_contacts(
     but one in three of them: their habits become those of an agent 0.35 more skilled, the
     kind of change a coaching programme hopes for, which the demo's effect page then has to
     find (or not) on its own.
+
+    A `surge` turns a share of some queues' answered calls, day by day, to one subject
+    (which calls, its own seeded draws decide).
     """
     rate = (
         calls_per_agent_day if callable(calls_per_agent_day) else lambda _day: calls_per_agent_day
@@ -61,7 +65,22 @@ def generate_contacts(
         ]
         today = coached if coaching_from is not None and day >= coaching_from else styles
         sim = _DaySim(rng, org, by_queue, today, day, pool)
+        if surge is not None:
+            sim.subject = _Subject(random.Random(f"surge:{seed}:{day}"), surge, day)
         yield from sim.run(rate(day))
+
+
+class _Subject:
+    """Which of a day's answered calls are about a surge's subject."""
+
+    def __init__(self, rng: random.Random, surge: Surge, day: date) -> None:
+        self.rng, self.queues = rng, surge.queues
+        self.scenario, self.share = surge.share(day)
+
+    def scenario_for(self, qi: int) -> str | None:
+        if qi in self.queues and self.rng.random() < self.share:
+            return self.scenario
+        return None
 
 
 class _DaySim:
@@ -84,6 +103,7 @@ class _DaySim:
         self.hour_cum = tuple(accumulate(self.hours))
         self.busy: dict[str, float] = {a.id: 0.0 for a in org.everyone}
         self.scenario_cum = [tuple(accumulate(w for _, w in mix)) for mix in QUEUE_SCENARIOS]
+        self.subject: _Subject | None = None
 
     def run(self, per_agent: int) -> Iterator[dict[str, Any]]:
         for number, (arrival, qi) in enumerate(self._arrivals(per_agent), start=1):
@@ -157,6 +177,8 @@ class _DaySim:
         rings = 1 + pick(rng, style.rings)
         answered = ready + max(1, int(rings * RING_SECONDS - rng.uniform(0.0, 2.0)))
         scenario_key = QUEUE_SCENARIOS[qi][pick(rng, self.scenario_cum[qi])][0]
+        if self.subject is not None:
+            scenario_key = self.subject.scenario_for(qi) or scenario_key
         scenario = SCENARIOS[scenario_key]
         call = Call(rng, style, call_slots(rng, agent, customer, self.day))
         call.upset = rng.random() < scenario.upset

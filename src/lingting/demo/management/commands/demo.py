@@ -27,6 +27,7 @@ from lingting.demo.coaching import demo_coaching
 from lingting.demo.generator.hotline import DemoHotline, demo_hotline
 from lingting.demo.generator.hotline_traffic import hotline_contacts
 from lingting.demo.generator.organisation import DemoOrg, demo_org
+from lingting.demo.generator.scenarios import SURGE_DAYS, sms_outage
 from lingting.demo.generator.traffic import generate_contacts
 from lingting.demo.performance import demo_performance
 from lingting.demo.planning import ROSTER_SECONDS, demo_line_people, demo_planning
@@ -61,6 +62,8 @@ DEMO_TARGETS = (
 )
 FIRST_AGENT = "A1001"
 LINE_WEEKS = 8  # the 24-hour line's history: what the forecast's backtest needs
+# The SMS outage of the demo's last week needs a week before it to stand out against.
+SURGE_MIN_DAYS = 2 * SURGE_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,13 +167,16 @@ class Command(BaseCommand):
         users = self._accounts()
         self._organization(org, users)
         busy, quiet = options["calls_per_agent_day"], options["history_calls_per_agent_day"]
+        days = (end - months[0]).days
         records = generate_contacts(
             org,
             seed=options["seed"],
             start=months[0],
-            days=(end - months[0]).days,
+            days=days,
             calls_per_agent_day=lambda day: busy if day >= last else quiet,
             coaching_from=months[3] if len(months) > 3 else None,
+            # 客户之声 has a spike to show: the SMS outage of the last week.
+            surge=sms_outage(end - timedelta(days=1)) if days >= SURGE_MIN_DAYS else None,
         )
         self._report(
             f"generated contacts {months[0]} – {end - timedelta(days=1)}",
