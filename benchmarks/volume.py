@@ -19,8 +19,9 @@ of `--pool` demo calls (lingting.demo.generator, as benchmarks/search.py does), 
 from the same demo agent's calls so good and poor agents stay apart; each pool call is
 scored once with the built-in scorecard, and its result stored as scoring stores it
 (quality ContactScore with the engine's items JSON, ItemFailure rows, the contact's
-current score, and what the contact meant: ContactMeaning, in versions that store it). 2 % of the scored calls are reviewed (a daily sampling plan's draws,
-sample ReviewAssignments, submitted Evaluations with every ReviewedItem, findings and the
+current score, and what the contact meant: ContactMeaning, in versions that store it).
+2 % of the scored calls are reviewed (a daily sampling plan's draws, sample
+ReviewAssignments, submitted Evaluations with every ReviewedItem, findings and the
 audit trail; the last two days' still pending in the reviewers' queues), a few dozen are
 filed as cases, some complaint and fault calls became work orders (with their trail), one
 answered call in eight got an SMS survey reply (seed 000's satisfaction survey), the
