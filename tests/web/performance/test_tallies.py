@@ -7,6 +7,7 @@ queries however many agents it covers."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import random
@@ -17,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -35,11 +37,13 @@ from lingting.performance.selectors import (
     agent_periods,
     kpi_table_for,
     kpi_table_of_contacts,
+    tallies_ready,
 )
 from lingting.performance.selectors import kpis as kpi_selectors
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
 from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.models import AssignmentKind, ContactMeaning, Evaluation
+from lingting.quality.selectors.meaning_figures import MEANING_COUNTS
 from lingting.reports.selectors import quality_report, training_plan
 from tests.conftest import ContactFactory, Org, review
 
@@ -279,6 +283,34 @@ def test_meanings_stored_changed_or_deleted_alone_are_counted_again(
     assert _tally_rows() == counted
     assert page == _meanings(
         kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=("day",), meaning=True)
+    )
+
+
+upgrade = importlib.import_module("lingting.performance.migrations.0007_tally_meaning")
+
+
+def test_tallies_counted_before_they_held_the_meaning_are_counted_again_on_upgrade(
+    center: None, ops_zhou: User
+) -> None:
+    by = ("month",)
+    expected = _meanings(
+        kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True)
+    )
+    # As an older version counted them: without what the customers meant.
+    DailyTally.objects.update(**dict.fromkeys(MEANING_COUNTS, 0))
+
+    upgrade.count_again(apps, connection.schema_editor())
+
+    assert not tallies_ready()  # the pages read the contacts meanwhile
+    assert (
+        _meanings(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True))
+        == expected
+    )
+    tallies_drain()  # what the task worker does
+    assert tallies_ready()
+    assert (
+        _meanings(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True))
+        == expected
     )
 
 
