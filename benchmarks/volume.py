@@ -19,8 +19,9 @@ of `--pool` demo calls (lingting.demo.generator, as benchmarks/search.py does), 
 from the same demo agent's calls so good and poor agents stay apart; each pool call is
 scored once with the built-in scorecard, and its result stored as scoring stores it
 (quality ContactScore with the engine's items JSON, ItemFailure rows, the contact's
-current score). 2 % of the scored calls are reviewed (a daily sampling plan's draws,
-sample ReviewAssignments, submitted Evaluations with every ReviewedItem, findings and the
+current score, and what the contact meant: ContactMeaning, in versions that store it).
+2 % of the scored calls are reviewed (a daily sampling plan's draws, sample
+ReviewAssignments, submitted Evaluations with every ReviewedItem, findings and the
 audit trail; the last two days' still pending in the reviewers' queues), a few dozen are
 filed as cases, some complaint and fault calls became work orders (with their trail), one
 answered call in eight got an SMS survey reply (seed 000's satisfaction survey), the
@@ -74,6 +75,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
@@ -170,6 +172,7 @@ class PoolCall:
     failures: list[str] = field(default_factory=list)  # "item\tseverity\tpoints_lost"
     auto_results: dict[str, str] = field(default_factory=dict)
     auto: tuple[float, bool] = (0.0, False)
+    meaning: str = ""  # emotion_start … details, for the ContactMeaning row scoring stores
     route: tuple[str, str] | None = None  # (work-order type, department) of its topic
     first_words: str = ""  # the customer's first turn: a work order's description
 
@@ -289,6 +292,38 @@ def score_call(call: PoolCall, compiled: Any, contact: Any) -> None:
     ]
     call.auto_results = auto_results_in(items)  # as a review stores them
     call.auto = (result.score, result.passed)
+    if stores_meaning():
+        call.meaning = meaning_text(result.meaning)
+
+
+@cache
+def stores_meaning() -> bool:
+    """Whether this version stores what contacts meant (quality `ContactMeaning`)."""
+    from django.db import connection
+
+    return MEANINGS in connection.introspection.table_names()
+
+
+def meaning_text(meaning: Any) -> str:
+    """A contact's meaning as `quality.services.meaning` stores it, without its contact id."""
+    from lingting.quality.services.meaning import meaning_row
+
+    row = meaning_row(0, meaning)
+    return "\t".join(
+        [
+            row.emotion_start,
+            row.emotion_end,
+            row.emotion_peak,
+            repr(row.peak_intensity),
+            str(row.calmed),
+            copy_value(row.resolved),
+            copy_text(row.resolution_reason),
+            copy_value(
+                None if row.satisfaction_predicted is None else repr(row.satisfaction_predicted)
+            ),
+            copy_text(row.details),
+        ]
+    )
 
 
 # --- the organisation -----------------------------------------------------------------------
@@ -542,6 +577,11 @@ CONTACT_COLUMNS = (
     "started_at, answered_at, ended_at, disposition, hangup_by, rings, wait_s, talk_s, hold_s, "
     "acw_s, holds, tags, turn_count, extra, imported_at, updated_at, current_score_id"
 )
+MEANINGS = "quality_contactmeaning"
+MEANING_COLUMNS = (
+    "contact_id, emotion_start, emotion_end, emotion_peak, peak_intensity, calmed, resolved, "
+    "resolution_reason, satisfaction_predicted, details, computed_at"
+)
 SCORE_COLUMNS = (
     "id, contact_id, version_id, score, passed, fatal, severity_a, severity_b, severity_c, "
     "items, scored_at"
@@ -592,6 +632,16 @@ def score_rows(plan: ContactPlan, pool: Pool, org: Org) -> Iterator[str]:
             call = pool.calls[plan.call[n]]
             scored = stamp(plan.start[n] + call.ended_off + 360)  # scored after the import
             yield f"{n + 1}\t{n + 1}\t{org.version}\t{call.score}\t{call.items}\t{scored}"
+
+
+def meaning_rows(plan: ContactPlan, pool: Pool) -> Iterator[str]:
+    """What each scored contact meant, stored with its score (as scoring stores it)."""
+    for n in range(len(plan)):
+        if plan.score[n]:
+            call = pool.calls[plan.call[n]]
+            if call.meaning:
+                scored = stamp(plan.start[n] + call.ended_off + 360)
+                yield f"{n + 1}\t{call.meaning}\t{scored}"
 
 
 def failure_rows(plan: ContactPlan, pool: Pool) -> Iterator[str]:
@@ -983,6 +1033,11 @@ def copy_steps(
             "quality_itemfailure",
             "score_id, item, severity, points_lost",
             failure_rows(plan, pool),
+        ),
+        *(
+            [("meanings", MEANINGS, MEANING_COLUMNS, meaning_rows(plan, pool))]
+            if stores_meaning()
+            else []
         ),
         (
             "review assignments",

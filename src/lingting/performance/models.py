@@ -274,6 +274,17 @@ class DailyTally(models.Model):
     score_auto_sum = _tally_sum()
     sections = models.JSONField(default=dict)  # section → [points, points lost]
 
+    # Every contact: what its customer meant (quality's `ContactMeaning`), counted as
+    # quality.selectors.meaning_figures counts it (`MeaningTotals`, the same names): only
+    # contacts whose customer spoke; verdicts are resolved or unresolved ("unclear" left out).
+    with_customer = _tally_count()
+    ended_angry = _tally_count()
+    ended_upset = _tally_count()  # angry or dissatisfied at the end
+    verdicts = _tally_count()
+    unresolved = _tally_count()
+    satisfaction_count = _tally_count()
+    satisfaction_sum = _tally_sum()
+
     class Meta:
         indexes = [
             models.Index(fields=["day", "agent"], name="tally_day_agent_idx"),

@@ -5,10 +5,11 @@ it adds up these sums instead, kept per day × queue × agent. They are counted 
 itself (a `KpiAccumulator` per day, the same `KpiSums` a file's figures come from), so the
 definitions stay in one place, and a test compares every page's figures both ways.
 
-They are kept up to date from the figure changes the import, scoring and reviews note
-(interactions.figure_changes): `tallies_update` counts again every day and agent a change
-names — where the contact counts now and where it counted before — and deletes the changes
-it counted, all in one transaction. Pages call it before they read (a few changes: at once),
+They are kept up to date from the figure changes the import, scoring, reviews and stored
+meanings (`lingting meaning_backfill` too) note (interactions.figure_changes):
+`tallies_update` counts again every day and agent a change names — where the contact counts
+now and where it counted before — and deletes the changes it counted, all in one
+transaction. Pages call it before they read (a few changes: at once),
 the task worker and the scheduler call it too, and `lingting tally_rebuild` counts everything
 from scratch (`tallies_rebuild`).
 
@@ -333,7 +334,7 @@ def _write(rows: dict[TallyKey, TallyRow]) -> int:
                 sections=row.sections,
                 item_fails=row.item_fails,
                 fcr_open=row.fcr_open,
-                **(row.values | row.kpi.values()),
+                **(row.values | row.kpi.values() | row.meaning.counts()),
             )
             for (day, group_day, queue, agent), row in rows.items()
         ],

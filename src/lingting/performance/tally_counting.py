@@ -3,7 +3,8 @@
 The KPI sums are the engine's own (a `KpiAccumulator` per day: the same `KpiSums` a file's
 figures come from); the quality sums add each contact's score of record, its current
 automatic score (the items it judged, picked in the database by `_EvaluatedItems`) and its
-sample review. When and what to count again is `performance.tallies`.
+sample review; the meaning counts are quality's `MeaningTotals`, each contact's meaning read
+in the same query. When and what to count again is `performance.tallies`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from lingting.interactions.models import Contact
 from lingting.performance.models import TALLY_OPTIONS
 from lingting.performance.selectors import CDR_FIELDS, cdr_contact, possible_repeats
 from lingting.quality.models import AssignmentKind, Evaluation, ReviewedItem, ScorecardVersion
+from lingting.quality.selectors.meaning_figures import MeaningTotals
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
 TallyKey = tuple[date | None, date | None, int | None, int | None]  # a tally row's key
@@ -58,6 +60,10 @@ _ROW_FIELDS = (
     "pk",
     "queue_id",
     "agent_id",
+    # What the customer meant (no meaning row: all None), as `MeaningTotals.count` reads it.
+    "meaning__emotion_end",
+    "meaning__resolved",
+    "meaning__satisfaction_predicted",
     "current_score__score",
     "current_score__passed",
     "current_score__fatal",
@@ -80,6 +86,7 @@ class TallyRow:
 
     kpi: KpiSums
     values: dict[str, float]
+    meaning: MeaningTotals = field(default_factory=MeaningTotals)
     sections: dict[str, list[float]] = field(default_factory=dict)
     item_fails: dict[str, int] = field(default_factory=dict)
     latest: datetime | None = None
@@ -122,7 +129,7 @@ def _count_by_engine(contacts: QuerySet[Contact]) -> dict[TallyKey, TallyRow]:
     ):
         contact = cdr_contact(values)
         record_score, record_passed = values[len(CDR_FIELDS) - 2 : len(CDR_FIELDS)]
-        pk, queue_id, agent_id, *score = values[len(CDR_FIELDS) :]
+        pk, queue_id, agent_id, end, resolved, satisfaction, *score = values[len(CDR_FIELDS) :]
         moment = contact.queued_at or contact.started_at
         key = (local_date(contact.started_at, tz), local_date(moment, tz), queue_id, agent_id)
         row = rows.get(key)
@@ -136,6 +143,7 @@ def _count_by_engine(contacts: QuerySet[Contact]) -> dict[TallyKey, TallyRow]:
         tally = row.values
         tally["contacts"] += 1
         tally["handled"] += contact.disposition == "answered"
+        row.meaning.count(end, resolved, satisfaction)
         if record_score is not None:
             tally["record_scored"] += 1
             tally["record_score_sum"] += record_score

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from lingting.core.models import User
 from lingting.documents.periods import PeriodKind, parse_period
 from lingting.interactions.models import Contact
-from lingting.performance.selectors import kpi_table_for
+from lingting.performance.selectors import kpi_table_for, tallies_ready
 from lingting.quality.contact_filters import ContactFilters
 from lingting.quality.models import ContactMeaning
 from lingting.reports.selectors.meaning import meaning_report
@@ -126,6 +127,41 @@ def test_a_group_without_a_customer_who_spoke_shows_dashes_not_zeros(
     assert 'ended-angry">—<' in row
     assert 'unresolved">—<' in row
     assert 'satisfaction">—<' in row
+
+
+ANGRY_UNRESOLVED = (
+    ("agent", "您好，很高兴为您服务。"),
+    ("customer", "我的宽带又断了，你们到底管不管？"),
+    ("agent", "这个我不清楚，你自己去营业厅问吧。"),
+    ("customer", "什么态度！我要投诉你们！"),
+)
+PLEASED_RESOLVED = (
+    ("agent", "您好，请问有什么可以帮您？"),
+    ("customer", "我想问一下这个月的话费。"),
+    ("agent", "您本月话费58元。"),
+    ("customer", "好的，谢谢，没问题了"),
+)
+
+
+def test_meanings_filled_in_by_the_backfill_show_on_the_page_it_already_showed(
+    client_for: ClientFor, make_contact: ContactFactory, ops_zhou: User
+) -> None:
+    """Calls stored before meanings were: the page is read from the daily tallies, and
+    `lingting meaning_backfill` (which scores nothing) still changes what it shows."""
+    for turns in (ANGRY_UNRESOLVED, PLEASED_RESOLVED):
+        make_contact(agent="A1001", turns=turns, disposition="answered")
+    client = client_for(ops_zhou)
+
+    before = client.get(reverse("performance:kpis"), {"by": ["agent"]}).content.decode()
+    assert tallies_ready()  # the page counted the tallies and read them
+    call_command("meaning_backfill")
+    after = client.get(reverse("performance:kpis"), {"by": ["agent"]}).content.decode()
+
+    assert '<td class="num with-customer">0</td>' in _rows_by_agent(before)["A1001"]
+    row = _rows_by_agent(after)["A1001"]
+    assert '<td class="num with-customer">2</td>' in row
+    assert 'ended-angry">50%<' in row
+    assert 'unresolved">50%<' in row
 
 
 def test_per_queue_the_page_counts_what_the_quality_report_counts(

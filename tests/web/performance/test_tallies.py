@@ -1,11 +1,13 @@
 """The daily tallies: every page figure is the same added up from them as read from the
-contacts one by one by the engine, however the contacts got there (created, imported,
-re-imported to another agent and day, scored, reviewed, deleted), and a page asks the same
-number of queries however many agents it covers."""
+contacts one by one by the engine (what the customers meant: as counted in SQL), however the
+contacts got there (created, imported, re-imported to another agent and day, scored,
+reviewed, their meaning stored, changed or deleted), and a page asks the same number of
+queries however many agents it covers."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import random
@@ -16,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -26,15 +29,21 @@ from lingting.core.forked import forked_pool
 from lingting.core.models import Agent, Team, User
 from lingting.documents.periods import PeriodKind, period_containing
 from lingting.engine.scorecard_yaml import builtin_scorecard
-from lingting.interactions.models import Contact, FigureChange
+from lingting.interactions.models import Contact, ContactTopic, FigureChange, Topic
 from lingting.interactions.services import contacts_import_file
 from lingting.performance import tallies
 from lingting.performance.models import DailyTally, TallyState
-from lingting.performance.selectors import agent_periods, kpi_table_for, kpi_table_of_contacts
+from lingting.performance.selectors import (
+    agent_periods,
+    kpi_table_for,
+    kpi_table_of_contacts,
+    tallies_ready,
+)
 from lingting.performance.selectors import kpis as kpi_selectors
 from lingting.performance.tallies import tallies_drain, tallies_rebuild
 from lingting.quality.contact_filters import ContactFilters
-from lingting.quality.models import AssignmentKind, Evaluation
+from lingting.quality.models import AssignmentKind, ContactMeaning, Evaluation
+from lingting.quality.selectors.meaning_figures import MEANING_COUNTS
 from lingting.reports.selectors import quality_report, training_plan
 from tests.conftest import ContactFactory, Org, review
 
@@ -48,8 +57,10 @@ def _contacts(make_contact: ContactFactory, reviewer: User, *, count: int, seed:
     within a week and after it, unidentified callers, short and long abandons, outbound calls
     and IVR-only ones (never offered), transfers, complaints, calls queued before midnight
     and answered after it, calls with no agent, no queue, no times or no recorded wait,
-    machine scores and sample reviews."""
+    machine scores and sample reviews; what most customers meant (some contacts never
+    read, some whose customer never spoke)."""
     rng = random.Random(seed)
+    meant = random.Random(seed + 1)  # apart: the calls stay those they were before
     agents = ["A1001", "A1002", "A1003", "A1999", None]
     customers = [f"13{n:09d}" for n in range(25)] + ["0", ""]
     for n in range(count):
@@ -84,6 +95,26 @@ def _contacts(make_contact: ContactFactory, reviewer: User, *, count: int, seed:
         if contact.current_score is not None and n % 9 == 0 and contact.agent is not None:
             score = float(rng.randrange(50, 101))
             review(contact, reviewer, score, attitude_lost=2 if score < 80 else 0)
+        if n % 6:
+            _meaning(contact, meant)
+
+
+EMOTIONS_AT_END = ["angry", "dissatisfied", "anxious", "calm", "pleased", ""]
+
+
+def _meaning(contact: Contact, rng: random.Random) -> ContactMeaning:
+    """A meaning as scoring stores it (a customer who never spoke: no emotion, no verdict,
+    no satisfaction). Satisfaction in 64ths: added in any order, the sums are exact."""
+    end = rng.choice(EMOTIONS_AT_END)
+    return ContactMeaning.objects.create(
+        contact=contact,
+        emotion_start=end and "calm",
+        emotion_peak=end,
+        emotion_end=end,
+        resolved=rng.choice([True, False, None]) if end else None,
+        resolution_reason="test",
+        satisfaction_predicted=rng.randrange(65) / 64 if end and rng.random() < 0.9 else None,
+    )
 
 
 def _machine_items(*, failed: bool) -> list[dict[str, Any]]:
@@ -129,13 +160,7 @@ def test_every_kpi_figure_is_the_same_from_the_tallies_as_from_the_contacts(
     center: None, org: Org, by: tuple[str, ...], who: str
 ) -> None:
     user = org.users[who]
-    for filters in (
-        ContactFilters(),
-        ContactFilters(date_from=date(2026, 8, 20), date_to=date(2026, 9, 30)),
-        ContactFilters(queue_id=org.queues["ACD-02"].pk, date_to=date(2026, 10, 25)),
-        ContactFilters(team_id=org.teams["一班"].pk),
-        ContactFilters(agent_id=org.agents["A1001"].pk, date_from=date(2026, 10, 1)),
-    ):
+    for filters in _tally_filters(org):
         from_tallies = _figures(kpi_table_for(user=user, filters=filters, by=by))
         from_contacts = _figures(kpi_table_of_contacts(user=user, filters=filters, by=by))
         assert from_tallies == from_contacts, (who, by, filters)
@@ -144,6 +169,149 @@ def test_every_kpi_figure_is_the_same_from_the_tallies_as_from_the_contacts(
             assert sum(row["fcr_repeated"] for row in from_tallies) > 0
             assert sum(row["fcr_resolved"] for row in from_tallies) > 0
             assert sum(row["fcr_pending"] for row in from_tallies) > 0
+
+
+def _tally_filters(org: Org) -> list[ContactFilters]:
+    """Selections the tallies answer: everything, dates, a queue, a team, an agent."""
+    return [
+        ContactFilters(),
+        ContactFilters(date_from=date(2026, 8, 20), date_to=date(2026, 9, 30)),
+        ContactFilters(queue_id=org.queues["ACD-02"].pk, date_to=date(2026, 10, 25)),
+        ContactFilters(team_id=org.teams["一班"].pk),
+        ContactFilters(agent_id=org.agents["A1001"].pk, date_from=date(2026, 10, 1)),
+    ]
+
+
+def _meanings(rows: list[Any]) -> list[tuple[Any, Any]]:
+    """Each table row's group and what its customers meant."""
+    return [(row.row.group, row.meaning) for row in rows]
+
+
+@pytest.mark.parametrize("by", GROUPINGS)
+@pytest.mark.parametrize("who", ["ops_zhou", "leader_wang", "agent_li"])
+def test_what_the_customers_meant_is_the_same_from_the_tallies_as_counted_over_the_contacts(
+    center: None, org: Org, by: tuple[str, ...], who: str
+) -> None:
+    user = org.users[who]
+    for filters in _tally_filters(org):
+        from_tallies = kpi_table_for(user=user, filters=filters, by=by, meaning=True)
+        from_contacts = kpi_table_of_contacts(user=user, filters=filters, by=by, meaning=True)
+        assert _meanings(from_tallies) == _meanings(from_contacts), (who, by, filters)
+        assert _figures(from_tallies) == _figures(from_contacts), (who, by, filters)
+        if who == "ops_zhou" and filters.is_empty and not by:
+            [center_row] = from_tallies
+            totals = center_row.meaning
+            assert totals is not None
+            # every contact whose customer spoke, offered or not (as the quality report)
+            assert totals.with_customer == ContactMeaning.objects.exclude(emotion_end="").count()
+            assert totals.ended_angry
+            assert totals.unresolved
+            assert totals.satisfaction_count
+
+
+def test_the_kpi_pages_meaning_is_added_up_from_the_tallies_without_reading_a_contact(
+    center: None, ops_zhou: User, leader_wang: User
+) -> None:
+    for user, by in ((ops_zhou, ("day",)), (leader_wang, ("agent",))):
+        with CaptureQueriesContext(connection) as queries:
+            table = kpi_table_for(user=user, filters=ContactFilters(), by=by, meaning=True)
+        assert sum(row.meaning.with_customer for row in table) > 0
+        read = " ".join(query["sql"] for query in queries)
+        assert "quality_contactmeaning" not in read
+        assert "interactions_contact" not in read
+
+
+@pytest.mark.parametrize(
+    "narrowed",
+    [
+        {"emotion_end": ("angry",)},
+        {"emotion_peak": ("angry", "dissatisfied")},
+        {"resolved": "no"},
+        {"satisfaction_below": 50},
+        {"topic": True},
+    ],
+    ids=["emotion_end", "emotion_peak", "resolved", "satisfaction_below", "topic"],
+)
+def test_a_filter_on_what_the_customer_meant_or_a_topic_narrows_every_kpi_figure(
+    center: None, ops_zhou: User, narrowed: dict[str, Any]
+) -> None:
+    """Tallies count whole days of an agent: a filter on the contacts' meaning or topic is
+    answered from the contacts, the KPI figures narrowed as the meaning figures are."""
+    if narrowed.pop("topic", False):
+        topic = Topic.objects.create(label="宽带故障", created_at=FIRST)
+        ContactTopic.objects.bulk_create(
+            ContactTopic(contact=contact, topic=topic)
+            for contact in Contact.objects.order_by("pk")[::3]
+        )
+        narrowed["topic_id"] = topic.pk
+    filters = ContactFilters(**narrowed)
+    everything = kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=("month",))
+
+    table = kpi_table_for(user=ops_zhou, filters=filters, by=("month",), meaning=True)
+
+    assert _figures(table) == _figures(
+        kpi_table_of_contacts(user=ops_zhou, filters=filters, by=("month",), meaning=True)
+    )
+    offered = sum(row.row.offered for row in table)
+    assert 0 < offered < sum(row.row.offered for row in everything)
+    if "emotion_end" in narrowed:
+        assert all(row.meaning.ended_angry == row.meaning.with_customer for row in table)
+
+
+def test_meanings_stored_changed_or_deleted_alone_are_counted_again(
+    center: None, ops_zhou: User
+) -> None:
+    """Not only scoring writes meanings: `lingting meaning_backfill`, a script or the admin
+    change them without touching the contact or its score; the tallies follow them."""
+    read = list(
+        ContactMeaning.objects.exclude(emotion_end="").order_by("pk").select_related("contact")
+    )
+    ContactMeaning.objects.filter(pk=read[0].pk).update(emotion_end="angry", resolved=False)
+    ContactMeaning.objects.filter(pk__in=[read[1].pk, read[2].pk]).delete()
+    unread = Contact.objects.filter(meaning__isnull=True).order_by("pk")[:3]
+    for contact in unread:
+        _meaning(contact, random.Random(contact.pk))
+    assert FigureChange.objects.exists()
+
+    tallies_drain()
+    counted = _tally_rows()
+    page = _meanings(
+        kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=("day",), meaning=True)
+    )
+    tallies_rebuild()
+
+    assert _tally_rows() == counted
+    assert page == _meanings(
+        kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=("day",), meaning=True)
+    )
+
+
+upgrade = importlib.import_module("lingting.performance.migrations.0007_tally_meaning")
+
+
+def test_tallies_counted_before_they_held_the_meaning_are_counted_again_on_upgrade(
+    center: None, ops_zhou: User
+) -> None:
+    by = ("month",)
+    expected = _meanings(
+        kpi_table_of_contacts(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True)
+    )
+    # As an older version counted them: without what the customers meant.
+    DailyTally.objects.update(**dict.fromkeys(MEANING_COUNTS, 0))
+
+    upgrade.count_again(apps, connection.schema_editor())
+
+    assert not tallies_ready()  # the pages read the contacts meanwhile
+    assert (
+        _meanings(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True))
+        == expected
+    )
+    tallies_drain()  # what the task worker does
+    assert tallies_ready()
+    assert (
+        _meanings(kpi_table_for(user=ops_zhou, filters=ContactFilters(), by=by, meaning=True))
+        == expected
+    )
 
 
 def test_a_page_reads_the_tallies_not_the_contacts(center: None, ops_zhou: User) -> None:

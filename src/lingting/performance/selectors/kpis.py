@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,8 +48,12 @@ from lingting.performance.models import (
     TargetFigure,
 )
 from lingting.quality.contact_filters import ContactFilters
-from lingting.quality.selectors.contacts import contacts_matching
-from lingting.quality.selectors.meaning_figures import MeaningTotals, meaning_totals_by
+from lingting.quality.selectors.contacts import contacts_matching, meaning_condition
+from lingting.quality.selectors.meaning_figures import (
+    MEANING_COUNTS,
+    MeaningTotals,
+    meaning_totals_by,
+)
 from lingting.quality.selectors.score_of_record import with_score_of_record
 
 CALL_FIELDS = (
@@ -125,19 +129,19 @@ def kpi_table_for(
     Read from the daily tallies (performance.tallies) where they can answer: the tallies'
     thresholds, groupings a contact's day settles, a scope of whole agents, and filters on
     dates, queue, team and agent. The one day on which FCR's "not yet known" window ends is
-    read from its contacts, so that split stays exact. Anything else is read from the
-    contacts themselves, as the engine reads a file: the same figures, slower.
+    read from its contacts, so that split stays exact. What the customers meant comes from
+    the same tally rows. Anything else is read from the contacts themselves, as the engine
+    reads a file, the meaning counted in SQL (`kpi_meaning_for`): the same figures, slower.
     """
     options = options or KpiOptions()
     scope = _tally_scope(user, filters, by, options)
     if scope is None:
-        table = kpi_table_of_contacts(user=user, filters=filters, by=by, options=options)
-    else:
-        table = _table(_tally_groups(scope, by, known_until=_latest_tallied_moment()), by)
-    if not meaning:
-        return table
-    groups = kpi_meaning_for(user=user, filters=filters, by=by)
-    return [replace(line, meaning=groups.get(_keys(line.row), MeaningTotals())) for line in table]
+        return kpi_table_of_contacts(
+            user=user, filters=filters, by=by, options=options, meaning=meaning
+        )
+    meanings: dict[GroupKeys, MeaningTotals] | None = {} if meaning else None
+    groups = _tally_groups(scope, by, known_until=_latest_tallied_moment(), meanings=meanings)
+    return _table(groups, by, meanings)
 
 
 def kpi_meaning_for(
@@ -176,9 +180,11 @@ def kpi_table_of_contacts(
     filters: ContactFilters,
     by: Sequence[str],
     options: KpiOptions | None = None,
+    meaning: bool = False,
 ) -> list[KpiTableRow]:
     """`kpi_table_for` read from every contact, one by one, by the engine (never from the
-    tallies): what it falls back to, and what the tallies are checked against.
+    tallies), with `meaning` what the customers meant counted in SQL (`kpi_meaning_for`):
+    what it falls back to, and what the tallies are checked against.
 
     Raises BadParameter (the page says it, the API answers 400) rather than read more than
     CONTACTS_READ_ONE_BY_ONE contacts: seconds per hundred thousand, minutes per million.
@@ -200,7 +206,9 @@ def kpi_table_of_contacts(
         options=options,
         known_until=_latest_contact_moment(),
     )
-    return _table(groups, by)
+    return _table(
+        groups, by, kpi_meaning_for(user=user, filters=filters, by=by) if meaning else None
+    )
 
 
 # The most contacts a figure page reads one by one (see `kpi_table_of_contacts`).
@@ -233,10 +241,22 @@ class _Group:
 GroupKeys = tuple[GroupKey, ...]
 
 
-def _table(groups: dict[GroupKeys, _Group], by: Sequence[str]) -> list[KpiTableRow]:
+def _table(
+    groups: dict[GroupKeys, _Group],
+    by: Sequence[str],
+    meanings: Mapping[GroupKeys, MeaningTotals] | None = None,
+) -> list[KpiTableRow]:
+    """The table's rows; with `meanings`, each with its group's (none counted: zeros)."""
     rows = rows_of({key: group.sums for key, group in groups.items()}, by=by, extra=True)
     empty = _Group()
-    return [KpiTableRow(row=row, qa=groups.get(_keys(row), empty).qa()) for row in rows]
+    return [
+        KpiTableRow(
+            row=row,
+            qa=groups.get(_keys(row), empty).qa(),
+            meaning=None if meanings is None else meanings.get(_keys(row)) or MeaningTotals(),
+        )
+        for row in rows
+    ]
 
 
 def _keys(row: KpiRow) -> GroupKeys:
@@ -285,12 +305,17 @@ _QA_SUMS = ("qa_scored", "qa_score_sum", "qa_passed")
 
 
 def _tally_groups(
-    scope: Q, by: Sequence[str], *, known_until: datetime | None
+    scope: Q,
+    by: Sequence[str],
+    *,
+    known_until: datetime | None,
+    meanings: dict[GroupKeys, MeaningTotals] | None = None,
 ) -> dict[GroupKeys, _Group]:
     """The groups added up from the tallies in `scope`, FCR settled at `known_until` (the
     end of the data): contacts of days before the one on which their window reaches it are
     resolved unless repeated, those after not yet known; that day's are split one by one
-    (the tallies keep their moments)."""
+    (the tallies keep their moments). Given `meanings`, what the customers meant is added
+    up into it per group from the same rows, in the same query."""
     tallies = DailyTally.objects.filter(scope).order_by()
     boundary = (
         None
@@ -299,7 +324,8 @@ def _tally_groups(
     )
     unsettled = F("answered") - F("fcr_unidentified") - F("fcr_repeated")
     # Named apart from the columns: an annotation named as a column would hide it.
-    sums: dict[str, Any] = {f"sum_{name}": Sum(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
+    added = (*SUM_FIELDS, *_QA_SUMS, *(MEANING_COUNTS if meanings is not None else ()))
+    sums: dict[str, Any] = {f"sum_{name}": Sum(name) for name in added}
     names = {f"by_{name}": _TALLY_GROUPS[name] for name in by}
     codes = _codes(by)  # looked up once for the rows and the boundary day's
     if boundary is not None:
@@ -316,17 +342,18 @@ def _tally_groups(
         )
     groups: dict[GroupKeys, _Group] = {}
     for row in rows:
-        _add_tally_sums(groups, by, row, {n[4:]: v for n, v in row.items() if n[:4] == "sum_"})
+        values = {n[4:]: v for n, v in row.items() if n[:4] == "sum_"}
+        _add_tally_sums(groups, meanings, by, row, values)
     if boundary is None or known_until is None:
         return groups
-    columns = {f"sum_{name}": F(name) for name in (*SUM_FIELDS, *_QA_SUMS)}
+    columns = {f"sum_{name}": F(name) for name in added}
     boundary_day = DailyTally.objects.filter(scope, group_day=boundary)
     for row in _named(boundary_day.values("fcr_open", **columns, **names), codes):
         values = {n[4:]: v for n, v in row.items() if n[:4] == "sum_"}
         values["fcr_resolved"], values["fcr_pending"] = fcr_open_split(
             row["fcr_open"], options=TALLY_OPTIONS, end=known_until
         )
-        _add_tally_sums(groups, by, row, values)
+        _add_tally_sums(groups, meanings, by, row, values)
     return groups
 
 
@@ -352,14 +379,21 @@ def _named(
 
 def _add_tally_sums(
     groups: dict[GroupKeys, _Group],
+    meanings: dict[GroupKeys, MeaningTotals] | None,
     by: Sequence[str],
     row: Mapping[str, Any],
     values: dict[str, Any],
 ) -> None:
-    """Add one row of tally sums (`values`, by name) to its group (`row`'s by_ keys)."""
+    """Add one row of tally sums (`values`, by name) to its group (`row`'s by_ keys), and
+    its meaning counts to the group's in `meanings` (when given)."""
+    key = tuple(_tally_key(name, row[f"by_{name}"]) for name in by)
+    if meanings is not None:
+        # Every contact's, offered or not (as `kpi_meaning_for` counts them): a group's
+        # part without offered contacts still counts towards the group.
+        counted = MeaningTotals(**{name: values.pop(name) or 0 for name in MEANING_COUNTS})
+        meanings.setdefault(key, MeaningTotals()).add(counted)
     if not any(values[name] for name in ("answered", "abandoned", "short_abandoned")):
         return  # no offered contact: no group, as the engine makes none
-    key = tuple(_tally_key(name, row[f"by_{name}"]) for name in by)
     group = groups.setdefault(key, _Group())
     group.qa_scored += values.pop("qa_scored") or 0
     group.qa_score_sum += values.pop("qa_score_sum") or 0.0
@@ -387,7 +421,9 @@ def _tally_scope(
         filters.failed_item,
         filters.fatal_only,
         filters.unscored,
+        filters.topic_id,
         filters.query,
+        meaning_condition(filters),  # what the customer meant: not a whole day's contacts
     )
     if any(by_contact):
         return None
