@@ -15,7 +15,7 @@ from lingting.core.models import User
 from lingting.core.services import api_token_create
 from lingting.engine.scorecard_yaml import builtin_scorecard
 from lingting.interactions.models import Contact
-from lingting.quality.models import ScorecardVersion
+from lingting.quality.models import ContactMeaning, ScorecardVersion
 from lingting.quality.services import contacts_score, scorecard_load, scorecard_version_activate
 from tests.conftest import SHANGHAI
 
@@ -79,3 +79,35 @@ def silent_wav(path: Path, seconds: float = 2.0) -> bytes:
         audio.setframerate(8000)
         audio.writeframes(b"\0\0" * int(8000 * seconds))
     return path.read_bytes()
+
+
+# Two chats whose meaning is plain: an angry customer left unresolved, a pleased one helped.
+ANGRY_UNRESOLVED = (
+    ("agent", "您好，很高兴为您服务。"),
+    ("customer", "我的宽带又断了，你们到底管不管？"),
+    ("agent", "这个我不清楚，你自己去营业厅问吧。"),
+    ("customer", "什么态度！我要投诉你们！"),
+)
+PLEASED_RESOLVED = (
+    ("agent", "您好，请问有什么可以帮您？"),
+    ("customer", "我想问一下这个月的话费。"),
+    ("agent", "您本月话费58元。"),
+    ("customer", "好的，谢谢，没问题了"),
+)
+
+
+def store_meaning(
+    contact: Contact, end: str, resolved: bool | None, satisfaction: float | None
+) -> Contact:
+    """Store what `contact`'s customer meant, as scoring would: how they ended (`end`; "":
+    the customer never spoke), whether it was resolved, the predicted satisfaction."""
+    ContactMeaning.objects.create(
+        contact=contact,
+        emotion_start=end and "calm",
+        emotion_peak=end,
+        emotion_end=end,
+        resolved=resolved,
+        resolution_reason="test",
+        satisfaction_predicted=satisfaction,
+    )
+    return contact

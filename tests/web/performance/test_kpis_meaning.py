@@ -20,10 +20,9 @@ from lingting.documents.periods import PeriodKind, parse_period
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import kpi_table_for, tallies_ready
 from lingting.quality.contact_filters import ContactFilters
-from lingting.quality.models import ContactMeaning
 from lingting.reports.selectors.meaning import meaning_report
 from tests.conftest import SHANGHAI, ContactFactory
-from tests.web.conftest import Api
+from tests.web.conftest import ANGRY_UNRESOLVED, PLEASED_RESOLVED, Api, store_meaning
 
 ClientFor = Callable[[User], Client]
 pytestmark = pytest.mark.django_db
@@ -43,16 +42,7 @@ def meant(
 ) -> Contact:
     """An answered inbound call and what its customer meant ("" : the customer never spoke)."""
     made = make_contact(agent=agent, queue=queue, started_at=started_at, disposition="answered")
-    ContactMeaning.objects.create(
-        contact=made,
-        emotion_start=end and "calm",
-        emotion_peak=end,
-        emotion_end=end,
-        resolved=resolved,
-        resolution_reason="test",
-        satisfaction_predicted=satisfaction,
-    )
-    return made
+    return store_meaning(made, end, resolved, satisfaction)
 
 
 @pytest.fixture
@@ -127,20 +117,6 @@ def test_a_group_without_a_customer_who_spoke_shows_dashes_not_zeros(
     assert 'ended-angry">—<' in row
     assert 'unresolved">—<' in row
     assert 'satisfaction">—<' in row
-
-
-ANGRY_UNRESOLVED = (
-    ("agent", "您好，很高兴为您服务。"),
-    ("customer", "我的宽带又断了，你们到底管不管？"),
-    ("agent", "这个我不清楚，你自己去营业厅问吧。"),
-    ("customer", "什么态度！我要投诉你们！"),
-)
-PLEASED_RESOLVED = (
-    ("agent", "您好，请问有什么可以帮您？"),
-    ("customer", "我想问一下这个月的话费。"),
-    ("agent", "您本月话费58元。"),
-    ("customer", "好的，谢谢，没问题了"),
-)
 
 
 def test_meanings_filled_in_by_the_backfill_show_on_the_page_it_already_showed(

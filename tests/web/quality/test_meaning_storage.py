@@ -10,22 +10,9 @@ from django.core.management import call_command
 
 from lingting.quality.models import ContactMeaning, ScorecardVersion
 from lingting.quality.services import contacts_score
-from tests.web.conftest import ScoredContact
+from tests.web.conftest import ANGRY_UNRESOLVED, PLEASED_RESOLVED, ScoredContact
 
 pytestmark = pytest.mark.django_db
-
-ANGRY_UNRESOLVED = (
-    ("agent", "您好，很高兴为您服务。"),
-    ("customer", "我的宽带又断了，你们到底管不管？"),
-    ("agent", "这个我不清楚，你自己去营业厅问吧。"),
-    ("customer", "什么态度！我要投诉你们！"),
-)
-PLEASED_RESOLVED = (
-    ("agent", "您好，请问有什么可以帮您？"),
-    ("customer", "我想问一下这个月的话费。"),
-    ("agent", "您本月话费58元。"),
-    ("customer", "好的，谢谢，没问题了"),
-)
 
 
 def test_scoring_stores_the_customers_emotion_resolution_and_satisfaction(

@@ -15,9 +15,9 @@ from django.urls import reverse
 from lingting.core.models import User
 from lingting.documents.periods import PeriodKind, parse_period
 from lingting.interactions.models import Contact
-from lingting.quality.models import ContactMeaning
 from lingting.reports.selectors.meaning import meaning_report
 from tests.conftest import SHANGHAI, ContactFactory
+from tests.web.conftest import store_meaning
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +43,7 @@ def october(make_contact: ContactFactory) -> None:
         made = make_contact(
             agent=agent, queue=queue, started_at=datetime(2026, month, 5, 10, tzinfo=SHANGHAI)
         )
-        ContactMeaning.objects.create(
-            contact=made,
-            emotion_start=end and "calm",
-            emotion_peak=end,
-            emotion_end=end,
-            resolved=resolved,
-            resolution_reason="test",
-            satisfaction_predicted=satisfaction,
-        )
-        return made
+        return store_meaning(made, end, resolved, satisfaction)
 
     contact("A1001", "ACD-01", "angry", False, 0.1)
     contact("A1001", "ACD-01", "dissatisfied", None, 0.3)
