@@ -54,6 +54,7 @@ CANDIDATES = 50  # wordings a trained model ranks again
 _CHUNK = 128  # queries scored at once
 SEMANTIC_DIMENSIONS = 128
 SEMANTIC_EPOCHS = 8
+SEMANTIC_SHARE = 0.5  # of the semantic cosine beside the fused score, choosing candidates
 FEATURES = (
     *(f"{view}_{figure}" for view in VIEWS for figure in VIEW_FIGURES),
     "fused",
@@ -237,11 +238,18 @@ class FaqMatcher:
     def candidate_figures(
         self, queries: Sequence[Analysed], fused: Floats, count: int
     ) -> tuple[npt.NDArray[np.intp], Floats]:
-        """The `count` best wordings of each query by `fused` and their FEATURES figures
-        (queries × candidates × figures)."""
+        """The `count` best wordings of each query and their FEATURES figures (queries ×
+        candidates × figures). Chosen by `fused`, and with a model by the semantic cosine
+        too: a rewording that shares few characters with its entry is still among them."""
         count = min(count, fused.shape[1])
-        candidates = np.argpartition(-fused, count - 1, axis=1)[:, :count]
-        order = np.argsort(-np.take_along_axis(fused, candidates, axis=1), axis=1, kind="stable")
+        chosen_by = fused
+        if self.model is not None:
+            assert self._side.embedded is not None
+            semantic = _embed(queries, self.model) @ self._side.embedded.T
+            chosen_by = fused + SEMANTIC_SHARE * semantic
+        candidates = np.argpartition(-chosen_by, count - 1, axis=1)[:, :count]
+        ranked = np.take_along_axis(chosen_by, candidates, axis=1)
+        order = np.argsort(-ranked, axis=1, kind="stable")
         candidates = np.take_along_axis(candidates, order, axis=1)
         columns, inverse = np.unique(candidates, return_inverse=True)
         inverse = inverse.reshape(candidates.shape)
@@ -264,9 +272,10 @@ class FaqMatcher:
             for row, text in zip(candidates, query_texts, strict=True)
         ]
         if self.model is not None:
-            semantic, associated = self._side.figures(queries, self.model, columns)
-            figures[:, :, n + 4] = semantic[rows, inverse]
-            figures[:, :, n + 5] = associated[rows, inverse]
+            figures[:, :, n + 4] = np.take_along_axis(semantic, candidates, axis=1)
+            figures[:, :, n + 5] = self._side.associated(queries, self.model, columns)[
+                rows, inverse
+            ]
         return candidates, figures
 
 
@@ -289,17 +298,15 @@ class _Side:
         words = _binary_words(analysed, model.associated_terms)
         return cls(lengths, texts, embedded, words)
 
-    def figures(
+    def associated(
         self, queries: Sequence[Analysed], model: FaqModel, columns: npt.NDArray[np.intp]
-    ) -> tuple[Floats, Floats]:
-        assert self.embedded is not None
+    ) -> Floats:
+        """How strongly each query's words are associated with each wording's (columns)."""
         assert self.words is not None
-        semantic = _embed(queries, model) @ self.embedded[columns].T
         query_words = _binary_words(queries, model.associated_terms)
         reached = query_words @ model.associations @ self.words[columns].T
         sizes = np.array([max(1, len(set(q.word))) for q in queries], dtype=np.float64)
-        associated = np.asarray(sparse.csr_matrix(reached).todense()) / sizes[:, None]
-        return semantic, associated
+        return np.asarray(sparse.csr_matrix(reached).todense()) / sizes[:, None]
 
 
 def _semantic_terms(text: Analysed) -> list[str]:
