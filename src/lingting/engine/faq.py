@@ -53,8 +53,8 @@ FUSION = {"word": 0.35, "char": 0.25, "bigram": 0.40}
 CANDIDATES = 50  # wordings a trained model ranks again
 _CHUNK = 128  # queries scored at once
 SEMANTIC_DIMENSIONS = 128
-SEMANTIC_EPOCHS = 8
-SEMANTIC_SHARE = 0.5  # of the semantic cosine beside the fused score, choosing candidates
+SEMANTIC_EPOCHS = 5
+SEMANTIC_SHARE = 1.0  # of the semantic cosine beside the fused score, choosing candidates
 FEATURES = (
     *(f"{view}_{figure}" for view in VIEWS for figure in VIEW_FIGURES),
     "fused",
