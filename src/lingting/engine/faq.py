@@ -54,6 +54,7 @@ CANDIDATES = 50  # wordings a trained model ranks again
 _CHUNK = 128  # queries scored at once
 SEMANTIC_DIMENSIONS = 128
 SEMANTIC_EPOCHS = 5
+SEMANTIC_MODELS = 4  # trained from different random starts, their cosines averaged
 SEMANTIC_SHARE = 1.0  # of the semantic cosine beside the fused score, choosing candidates
 FEATURES = (
     *(f"{view}_{figure}" for view in VIEWS for figure in VIEW_FIGURES),
@@ -129,7 +130,7 @@ class FaqModel:
         np.savez_compressed(
             directory / ARRAYS_FILE,
             semantic_idf=self.semantic_idf,
-            semantic_projection=self.semantic_projection.astype(np.float32),
+            semantic_projection=self.semantic_projection.astype(np.float16),
             association_data=associations.data,
             association_indices=associations.indices,
             association_indptr=associations.indptr,
@@ -320,8 +321,11 @@ def _semantic_terms(text: Analysed) -> list[str]:
 def _embed(texts: Sequence[Analysed], model: FaqModel) -> Floats:
     rows = _tfidf_rows(texts, model.semantic_terms, model.semantic_idf)
     vectors = np.asarray(rows @ model.semantic_projection)
-    norms = np.linalg.norm(vectors, axis=1)
-    return vectors / np.maximum(norms, 1e-12)[:, None]
+    # Several spaces side by side, each at length 1: the cosine is the mean of theirs.
+    blocks = vectors.reshape(len(texts), -1, SEMANTIC_DIMENSIONS)
+    norms = np.linalg.norm(blocks, axis=2, keepdims=True)
+    unit = blocks / np.maximum(norms, 1e-12) / math.sqrt(blocks.shape[1])
+    return unit.reshape(len(texts), -1)
 
 
 def _binary_words(texts: Sequence[Analysed], vocabulary: dict[str, int]) -> Matrix:
@@ -407,7 +411,9 @@ def _spaces(pairs: Sequence[Pair], text_analyser: Analyser, words: tuple[str, ..
     idf = np.array(
         [math.log(1 + len(documents) / df[term]) for term in _ordered(vocabulary)], dtype=float
     )
-    projection = _contrastive(positives, vocabulary, idf)
+    projection = np.hstack(
+        [_contrastive(positives, vocabulary, idf, seed=seed) for seed in range(SEMANTIC_MODELS)]
+    )
     associated, associations = _associations(positives)
     return FaqModel(
         words=words,
@@ -441,11 +447,12 @@ def _contrastive(
     rate: float = 0.01,
     temperature: float = 0.05,
     batch: int = 256,
+    seed: int = 0,
 ) -> Floats:
     """A projection of TF-IDF vectors in which the two wordings of a same-intent pair lie
     closer than either does to the other pairs' wordings (in-batch contrastive loss, Adam,
     from a random start; the seed is fixed, so a training is repeatable)."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     projection = rng.standard_normal((len(vocabulary), dimensions)) / math.sqrt(dimensions)
     if not positives or not vocabulary:
         return projection
