@@ -540,13 +540,14 @@ def _ranking_examples(pairs: Sequence[Pair], model: FaqModel) -> tuple[list[Floa
     )
     entries = [FaqEntry(id=n, question=t) for n, t in enumerate(kb_texts)]
     matcher = FaqMatcher(entries, model)
+    text_analyser = analyser(model.words)
     position = {t: n for n, t in enumerate(kb_texts)}
     asked = [(p.other, position[p.question]) for p in pairs if p.same and p.other != p.question]
     rows: list[Floats] = []
     labels: list[Floats] = []
     for begin in range(0, len(asked), _CHUNK):
         chunk = asked[begin : begin + _CHUNK]
-        queries = [matcher._analyser.analyse(text) for text, _ in chunk]
+        queries = [text_analyser.analyse(text) for text, _ in chunk]
         fused = matcher.fused(queries)
         candidates, figures = matcher.candidate_figures(queries, fused, CANDIDATES)
         for row, (text, answer) in enumerate(chunk):
