@@ -1,11 +1,11 @@
 """The one `lingting` command.
 
-Engine commands (`score`, `kpis`, `scorecard test|diff`, `erlang`, `forecast`) run without
-Django or a database, so they work on any machine and in distributed workers; every other
-command is a Django management command (`lingting migrate`, `lingting import FILE`,
-`lingting demo`, ...), among them the three production processes: `lingting serve` (the web
-app under gunicorn), `lingting worker` (the task worker) and `lingting scheduler` (the
-recurring jobs).
+Engine commands (`score`, `kpis`, `scorecard test|diff`, `erlang`, `forecast`, `faq-match`,
+`faq-train`) run without Django or a database, so they work on any machine and in
+distributed workers; every other command is a Django management command (`lingting
+migrate`, `lingting import FILE`, `lingting demo`, ...), among them the three production
+processes: `lingting serve` (the web app under gunicorn), `lingting worker` (the task
+worker) and `lingting scheduler` (the recurring jobs).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = {"score", "kpis", "scorecard", "erlang", "forecast"}
+ENGINE_COMMANDS = {"score", "kpis", "scorecard", "erlang", "forecast", "faq-match", "faq-train"}
 
 
 def main(argv: list[str] | None = None) -> int:
