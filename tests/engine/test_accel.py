@@ -95,3 +95,14 @@ def test_compiled_and_pure_python_score_alike(tmp_path: Path) -> None:
     assert outputs[True].count(b"\n") > 100
     assert b'"satisfaction_predicted"' in outputs[True]
     assert outputs[False] == outputs[True]
+
+
+def test_no_extension_module_but_the_compiled_ones() -> None:
+    """An old build of a module no longer compiled would still be imported before its
+    source: the build removes every extension module it did not just make."""
+    root = accel.PACKAGE_ROOT
+    built = {
+        ".".join(("lingting", *path.relative_to(root).with_suffix("").with_suffix("").parts))
+        for path in root.rglob("*.so")
+    }
+    assert built <= set(accel.COMPILED)

@@ -26,7 +26,6 @@ from types import ModuleType
 # The modules `lingting score` runs on every contact: parsing, the scan and rules, meaning.
 COMPILED = (
     "lingting.engine.contacts",
-    "lingting.engine.reader",
     "lingting.engine.results",
     "lingting.engine.phrase_search",
     "lingting.engine.phrase_cues",
