@@ -102,9 +102,7 @@ def run_faq_match(args: argparse.Namespace) -> int:
         f"{'trained' if model is not None else 'untrained'} · {seconds:.2f} s",
         file=sys.stderr,
     )
-    if tally.rejected:
-        where = f"see {args.errors}" if args.errors else "use --errors FILE to keep them"
-        print(f"{tally.rejected} line(s) rejected: {where}", file=sys.stderr)
+    _tell_rejected(tally, args.errors)
     if not queries:
         return 2
     return 1 if tally.rejected else 0
@@ -219,10 +217,14 @@ def run_faq_train(args: argparse.Namespace) -> int:
         f"rejected {tally.rejected} · model in {args.out} · {time.perf_counter() - began:.1f} s",
         file=sys.stderr,
     )
-    if tally.rejected:
-        where = f"see {args.errors}" if args.errors else "use --errors FILE to keep them"
-        print(f"{tally.rejected} line(s) rejected: {where}", file=sys.stderr)
+    _tell_rejected(tally, args.errors)
     return 1 if tally.rejected else 0
+
+
+def _tell_rejected(tally: _Tally, errors: Path | None) -> None:
+    if tally.rejected:
+        where = f"see {errors}" if errors else "use --errors FILE to keep them"
+        print(f"{tally.rejected} line(s) rejected: {where}", file=sys.stderr)
 
 
 def _read_pairs(path: Path, tally: _Tally, errors: IO[bytes] | None) -> list[Pair]:
