@@ -106,3 +106,18 @@ def test_no_extension_module_but_the_compiled_ones() -> None:
         for path in root.rglob("*.so")
     }
     assert built <= set(accel.COMPILED)
+
+
+def test_parsed_lines_and_line_errors_cross_processes() -> None:
+    """PostgreSQL imports parse in worker processes and send lines and errors back by pickle,
+    which a compiled frozen dataclass cannot do without being told how."""
+    if not accel.is_fresh():
+        pytest.skip("compiled scoring is not built from these sources (run scripts/build-accel)")
+    code = (
+        "import pickle, datetime; from lingting.engine.reader import LineError, parse_json_line; "
+        "e = LineError(7, '不是 JSON', '{坏', 'c-7'); "
+        'p = parse_json_line(7, b\'{"id": "c-7", "turns": [{"speaker": "agent", '
+        '"text": "hello"}]}\', tz=datetime.UTC); '
+        "print(pickle.loads(pickle.dumps(e)) == e, pickle.loads(pickle.dumps(p)) == p)"
+    )
+    assert run_python(code, pure=False).split() == ["True", "True"]

@@ -25,6 +25,7 @@ from types import ModuleType
 
 # The modules `lingting score` runs on every contact: parsing, the scan and rules, meaning.
 COMPILED = (
+    "lingting.engine.reader",
     "lingting.engine.contacts",
     "lingting.engine.results",
     "lingting.engine.phrase_search",

@@ -49,11 +49,19 @@ class LineError:
     def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "id": self.id, "reason": self.reason, "text": self.text}
 
+    # Import workers send these between processes. Compiled (see `accel`), a frozen dataclass
+    # cannot be rebuilt by pickle's default route, so say how: call the constructor.
+    def __reduce__(self) -> tuple[type[LineError], tuple[int, str, str, str | None]]:
+        return LineError, (self.line, self.reason, self.text, self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedLine:
     line: int
     contact: Contact
+
+    def __reduce__(self) -> tuple[type[ParsedLine], tuple[int, Contact]]:
+        return ParsedLine, (self.line, self.contact)
 
 
 def sniff_encoding(head: bytes) -> str:
