@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lingting.workforce",
     "lingting.calendars",
     "lingting.workorders",
+    "lingting.knowledge",
     "lingting.surveys",
     "lingting.webhooks",
     "lingting.demo",
