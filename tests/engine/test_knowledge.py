@@ -39,7 +39,8 @@ SCRIPT = {
 
 def test_a_script_record_reads_into_ordered_steps_and_dates() -> None:
     record = article_record(SCRIPT)
-    assert record.code == "KB-S1" and record.effective_from == date(2026, 1, 1)
+    assert record.code == "KB-S1"
+    assert record.effective_from == date(2026, 1, 1)
     assert record.content.kind is ArticleKind.SCRIPT
     assert [s.name for s in record.content.steps] == ["第一次警告", "第二次警告"]
     assert record.content.steps[1].avoid == ("闭嘴",)

@@ -63,7 +63,8 @@ def test_a_draft_goes_live_only_after_someone_else_approves_it(
     article.refresh_from_db()
     assert article.status_on(TODAY) == ArticleStatus.PUBLISHED
     assert article.shown_on(TODAY)
-    assert article.live is not None and article.live.reviewer == ops_zhou
+    assert article.live is not None
+    assert article.live.reviewer == ops_zhou
     actions = list(
         AuditEvent.objects.filter(object_id=article.code)
         .order_by("pk")
@@ -81,7 +82,8 @@ def test_a_reviewer_sends_a_draft_back_with_a_reason_and_it_is_edited_again(
         article_review(actor=ops_zhou, article=article, approve=False)
     article_review(actor=ops_zhou, article=article, approve=False, note="号码写错了")
     article.refresh_from_db()
-    assert article.open is not None and article.open.state == VersionState.REJECTED
+    assert article.open is not None
+    assert article.open.state == VersionState.REJECTED
     assert article.open.review_note == "号码写错了"
 
     article_edit(
@@ -109,7 +111,8 @@ def test_a_live_article_keeps_answering_while_its_next_version_is_written(
         note="改为拨号查询",
     )
     article.refresh_from_db()
-    assert draft.number == 2 and draft.state == VersionState.DRAFT
+    assert draft.number == 2
+    assert draft.state == VersionState.DRAFT
     assert article.live is not None
     assert article.live.as_content().body == "发送短信 CXYE 到 10001 查询余额。"
     assert article.status_on(TODAY) == ArticleStatus.PUBLISHED
@@ -117,7 +120,8 @@ def test_a_live_article_keeps_answering_while_its_next_version_is_written(
     article_submit(actor=qa_zhao, article=article)
     article_review(actor=ops_zhou, article=article, approve=True)
     article.refresh_from_db()
-    assert article.live == draft and article.open is None
+    assert article.live == draft
+    assert article.open is None
     assert article.live.as_content().body == "新的查询方式：拨打 10001。"
 
 
@@ -154,7 +158,8 @@ def test_withdrawing_takes_an_article_out_of_answers_at_once(qa_zhao: User, ops_
     assert not article.shown_on(TODAY)
     assert article.status_on(TODAY) == ArticleStatus.EXPIRED
     event = AuditEvent.objects.get(action="knowledge.withdraw")
-    assert event.note == "活动提前结束" and event.actor == qa_zhao
+    assert event.note == "活动提前结束"
+    assert event.actor == qa_zhao
 
 
 def test_rolling_back_publishes_earlier_words_as_a_new_version(
@@ -175,7 +180,8 @@ def test_rolling_back_publishes_earlier_words_as_a_new_version(
         article_rollback(actor=ops_zhou, article=article, number=1, note="")
     restored = article_rollback(actor=ops_zhou, article=article, number=1, note="第2版说明有误")
     article.refresh_from_db()
-    assert restored.number == 3 and article.live == restored
+    assert restored.number == 3
+    assert article.live == restored
     assert restored.as_content().body == "发送短信 CXYE 到 10001 查询余额。"
     assert "第2版说明有误" in restored.note
     assert [v.number for v in article.versions.all()] == [3, 2, 1]
@@ -223,5 +229,6 @@ def test_an_import_creates_updates_and_skips_by_code_and_reports_bad_records(
     assert (again.created, again.updated, again.unchanged) == (0, 1, 1)
     assert [(e.line, e.text) for e in again.errors] == [(3, "辱骂客户处理")]
     live = Article.objects.get(code="KB-T1").live
-    assert live is not None and live.as_content().body == "请先检查空气开关。"
+    assert live is not None
+    assert live.as_content().body == "请先检查空气开关。"
     assert Article.objects.get(code="KB-T2").kind == "script"
