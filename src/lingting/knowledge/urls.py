@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.knowledge.views import articles
+from lingting.knowledge.views import articles, suggestions
 
 app_name = "knowledge"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("a/<str:code>/edit/", articles.article_change, name="edit"),
     path("a/<str:code>/history/", articles.article_history, name="history"),
     path("a/<str:code>/<str:action>/", articles.article_act, name="act"),
+    path(
+        "contact/<id:contact_id>/articles/",
+        suggestions.contact_articles,
+        name="contact_articles",
+    ),
 ]
