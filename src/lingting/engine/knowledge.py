@@ -32,6 +32,7 @@ An import record, one a JSON line or a YAML list item:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -215,8 +216,9 @@ def content_from_dict(data: Mapping[str, Any]) -> ArticleContent:
 
 
 def content_changes(old: ArticleContent, new: ArticleContent) -> list[FieldChange]:
-    """The fields that differ, each as character runs (Chinese has no spaces to diff words
-    by; a character diff reads as 「原 -2元- +3元+」)."""
+    """The fields that differ, each as runs of kept, removed and added text. Chinese has no
+    spaces to diff words by, so Han characters are compared one by one; a number or a Latin
+    word as a whole (10元 → 15元 reads as -10 +15, never as 1 kept, -0 +5)."""
     before, after = _diffable(old), _diffable(new)
     return [
         FieldChange(name, _runs(before[name], after[name]))
@@ -246,19 +248,21 @@ def _diffable(content: ArticleContent) -> dict[str, str]:
 
 
 def _runs(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    before, after = _DIFF_TOKEN.findall(old), _DIFF_TOKEN.findall(new)
     runs: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            runs.append(("=", old[i1:i2]))
+            runs.append(("=", "".join(before[i1:i2])))
             continue
         if i2 > i1:
-            runs.append(("-", old[i1:i2]))
+            runs.append(("-", "".join(before[i1:i2])))
         if j2 > j1:
-            runs.append(("+", new[j1:j2]))
+            runs.append(("+", "".join(after[j1:j2])))
     return tuple(runs)
 
 
+_DIFF_TOKEN = re.compile(r"[0-9A-Za-z.%]+|\s+|.", re.DOTALL)
 _FIELDS = frozenset(
     {
         "code",
