@@ -7,23 +7,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-import lingting.demo
 from lingting.demo.generator.hotline import LINE_QUEUES
 from lingting.demo.generator.organisation import QUEUES
 from lingting.demo.generator.scenarios import PLANS, PRODUCTS
-from lingting.engine.knowledge import ArticleKind, ArticleRecord, article_record
+from lingting.demo.knowledge import VAULT, VaultError, vault_records
+from lingting.engine.knowledge import ArticleKind, ArticleRecord
 
-VAULT = Path(lingting.demo.__file__).parent / "vault"
 # The demo's "today" for the vault's offers: one ended before it, one starts after it.
 SHOWN_ON = date(2026, 10, 31)
 
 
 def _records(path: Path) -> list[ArticleRecord]:
-    records = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(records, list), f"{path.name} is no list of articles"
-    return [article_record(record) for record in records]
+    return [record for _, record in vault_records(path)]
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +32,17 @@ def vault() -> list[ArticleRecord]:
 def test_every_file_parses_as_articles() -> None:
     for path in sorted(VAULT.glob("*.yaml")):
         assert _records(path), f"{path.name} is empty"
+
+
+def test_a_bad_record_is_named_by_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "- {kind: answer, title: 查余额, body: 发送CXYE到10001}\n- {kind: memo, title: 备忘}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(VaultError, match=r"bad.yaml:2: kind 'memo'"):
+        _records(path)
 
 
 def test_the_vault_holds_a_few_hundred_articles_with_unique_codes(
