@@ -947,8 +947,12 @@ def plan_articles(plan: Plan) -> list[Article]:
             f"{short}流量不够用|{plan.name}超流量了|{plan.name}能加流量吗",
             f"{plan.name}的{plan.data_gb}GB用完后，{OVER_DATA}。可以订加油包（"
             + "、".join(f"{price}元{gb}GB" for price, gb in PACKS)
-            + "，当月有效），连续几个月都超出的，建议换"
-            + ("流量更多的套餐。" if plan.data_gb < 150 else "成加油包搭配使用。"),
+            + "，当月有效）。"
+            + (
+                "连续几个月都超出的，建议换流量更多的套餐。"
+                if plan.data_gb < max(p.data_gb for p in PLANS)
+                else "这已是流量最多的套餐，经常不够用的可以每月搭配加油包。"
+            ),
             products=plan.name,
         ),
     ]
@@ -975,7 +979,12 @@ def plan_articles(plan: Plan) -> list[Article]:
                 f"{plan.name}的宽带是多少兆？",
                 f"{plan.name}带宽带吗|{short}的宽带能提速吗|{plan.name}宽带要另交钱吗",
                 f"{plan.name}含{_speed_name(plan.broadband)}，不另收宽带费，光猫免费借用。"
-                "想提速的可以换含更高速宽带的融合套餐，次月1日生效，师傅无需上门（线路已支持千兆的）。",
+                + (
+                    "想提速的可以换含千兆宽带的融合套餐，次月1日生效；线路已支持千兆的不用上门，"
+                    "需要换光猫的师傅上门更换。"
+                    if plan.broadband != "1000M"
+                    else "千兆是目前最高速率，用WiFi达不到时建议换WiFi6路由器或用网线连接。"
+                ),
                 products=plan.name + "|" + _speed_name(plan.broadband),
             )
         )
@@ -1903,7 +1912,7 @@ def power_answers() -> list[Article]:
             line,
             "峰谷电价划算吗？",
             "我适不适合峰谷电|开了峰谷电费反而高了|峰谷电要不要开",
-            f"看晚上用电占多少：{_peak_valley()}，一般夜间（22点以后）用电占三成以上的家庭更省；"
+            f"看晚上用电占多少：{_peak_valley()}，夜间（22点以后）用电占两成以上的家庭就能省钱，占得越多省得越多；"
             "白天用电为主的开了反而贵。可以在App里看日用电量曲线再决定。",
         ),
         # 新装增容
@@ -2594,7 +2603,7 @@ def power_scripts() -> list[Article]:
                 ),
                 Step(
                     "告知时限",
-                    f"已经为您登记报修，抢修人员会在{ARRIVAL.split('、')[0]}内到达现场，请保持电话畅通。",
+                    f"已经为您登记报修，抢修人员会在规定时限内到达现场（{ARRIVAL}），请保持电话畅通。",
                     "登记报修|到达现场|保持电话畅通",
                     "不知道什么时候|等着吧",
                 ),
