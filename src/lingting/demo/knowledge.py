@@ -1,0 +1,60 @@
+"""Demo step: the knowledge vault (业务金库) of the demo's two centres, published.
+
+The articles are the YAML files beside this module (`vault/*.yaml`, written by
+scripts/demo_vault.py): standard answers, tariffs and offers, cases and scripts for 畅联's
+queues and the 95598 line. They go in through the same import as a knowledge owner's
+(`article_import`), by the QA supervisor, who reviews them in the same step; their codes
+make a second run update the same articles, and leave the unchanged ones as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from lingting.core.models import User
+from lingting.engine.knowledge import ArticleError, ArticleRecord, article_record
+from lingting.knowledge.services.articles import article_import
+
+VAULT = Path(__file__).parent / "vault"
+
+
+class VaultError(ValueError):
+    """A vault file that is no list of articles; the message names the file and line."""
+
+
+def demo_knowledge(*, users: dict[str, User]) -> str:
+    """Import and publish every vault file as `users["qa_zhao"]` (a knowledge owner and
+    reviewer). Returns a one-line summary, naming the records the import refused."""
+    created = updated = unchanged = 0
+    refused: list[str] = []
+    for path in sorted(VAULT.glob("*.yaml")):
+        result = article_import(actor=users["qa_zhao"], records=vault_records(path), publish=True)
+        created += result.created
+        updated += result.updated
+        unchanged += result.unchanged
+        refused += [f"{path.name}:{error.line}: {error.reason}" for error in result.errors]
+    summary = (
+        f"knowledge vault: {created} articles published, {updated} updated, {unchanged} unchanged"
+    )
+    return summary + (f"; refused {'; '.join(refused)}" if refused else "")
+
+
+def vault_records(path: Path) -> Iterator[tuple[int, ArticleRecord]]:
+    """The articles of one vault file with the line each starts on."""
+    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+    try:
+        root = loader.get_single_node()
+        if not isinstance(root, yaml.SequenceNode):
+            raise VaultError(f"{path.name}: the file must be a list of articles")
+        for node in root.value:
+            line = node.start_mark.line + 1
+            try:
+                record = article_record(loader.construct_object(node, deep=True))
+            except ArticleError as error:
+                raise VaultError(f"{path.name}:{line}: {error}") from None
+            yield line, record
+    finally:
+        loader.dispose()
