@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
 from lingting.core.models import User
-from lingting.engine.knowledge import ArticleError, ArticleRecord, article_record
+from lingting.engine.knowledge import ArticleRecord, read_articles
+from lingting.engine.reader import LineError
 from lingting.knowledge.services.articles import article_import
 
 VAULT = Path(__file__).parent / "vault"
@@ -43,18 +42,9 @@ def demo_knowledge(*, users: dict[str, User]) -> str:
 
 
 def vault_records(path: Path) -> Iterator[tuple[int, ArticleRecord]]:
-    """The articles of one vault file with the line each starts on."""
-    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-    try:
-        root = loader.get_single_node()
-        if not isinstance(root, yaml.SequenceNode):
-            raise VaultError(f"{path.name}: the file must be a list of articles")
-        for node in root.value:
-            line = node.start_mark.line + 1
-            try:
-                record = article_record(loader.construct_object(node, deep=True))
-            except ArticleError as error:
-                raise VaultError(f"{path.name}:{line}: {error}") from None
-            yield line, record
-    finally:
-        loader.dispose()
+    """The articles of one vault file with the line each starts on (the demo's own files:
+    a bad record is a mistake in them, and stops the demo naming file and line)."""
+    for item in read_articles(str(path)):
+        if isinstance(item, LineError):
+            raise VaultError(f"{path.name}:{item.line}: {item.reason}")
+        yield item
