@@ -38,3 +38,13 @@ def may_publish_bulletins(user: User) -> bool:
 def follows_every_team(user: User) -> bool:
     """See who has not read in every team (a team leader sees their own teams)."""
     return may_edit_knowledge(user) or user.role == Role.OPERATIONS_MANAGER
+
+
+def may_answer_chats(user: User) -> bool:
+    """Take handed-off bot conversations in the agent console."""
+    return user.is_superuser or user.role in {
+        Role.AGENT,
+        Role.TEAM_LEADER,
+        Role.OPERATIONS_MANAGER,
+        Role.ADMIN,
+    }

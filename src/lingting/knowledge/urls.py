@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.knowledge.views import articles, bulletins, suggestions
+from lingting.knowledge.views import articles, bulletins, console, suggestions
 
 app_name = "knowledge"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("a/<str:code>/edit/", articles.article_change, name="edit"),
     path("a/<str:code>/history/", articles.article_history, name="history"),
     path("a/<str:code>/<str:action>/", articles.article_act, name="act"),
+    path("console/", console.console, name="console"),
+    path("console/queue/", console.console_queue, name="console_queue"),
+    path("console/<id:conversation_id>/", console.console_chat, name="console_chat"),
+    path(
+        "console/<id:conversation_id>/messages/",
+        console.console_messages,
+        name="console_messages",
+    ),
+    path("console/<id:conversation_id>/accept/", console.console_accept, name="console_accept"),
+    path("console/<id:conversation_id>/say/", console.console_say, name="console_say"),
+    path("console/<id:conversation_id>/close/", console.console_close, name="console_close"),
+    path("bot/report/", console.bot_report_page, name="bot_report"),
     path("bulletins/", bulletins.bulletin_index, name="bulletins"),
     path("bulletins/new/", bulletins.bulletin_new, name="bulletin_new"),
     path("bulletins/report/", bulletins.bulletin_report, name="bulletin_report"),
