@@ -145,4 +145,6 @@ def _scope_note(trigger: ScriptTrigger | None) -> str:
     if trigger is None:
         return "适用于所有会话。"
     who = {"customer": "客户", "agent": "客服"}.get(trigger.speaker, "")
-    return f"{who}说了{'、'.join(trigger.phrases[:5])}等之后适用。"
+    quoted = "、".join(f"“{phrase}”" for phrase in trigger.phrases[:5])
+    more = "等" if len(trigger.phrases) > 5 else ""
+    return f"{who}说了{quoted}{more}之后适用。"

@@ -130,6 +130,29 @@ def test_the_open_version_of_a_script_never_published_is_shown(
     assert response.context["version"].state == VersionState.DRAFT
 
 
+def test_the_version_being_revised_is_one_click_away(client_for: ClientFor, qa_zhao: User) -> None:
+    article = script_article()
+    revised = article_content(
+        kind=ArticleKind.SCRIPT,
+        title=ABUSE.title,
+        steps=[*ABUSE.steps, ScriptStep("记录", "记录本次通话", words=("已记录",))],
+    )
+    article.open = ArticleVersion.objects.create(
+        article=article, number=2, state=VersionState.REVIEW, content=revised.to_dict()
+    )
+    article.save()
+    client = client_for(qa_zhao)
+
+    live = client.get(PAGE)
+    under_review = client.get(PAGE, {"version": "open"})
+
+    assert live.context["version"].number == 1
+    assert "?version=open" in live.text
+    assert under_review.context["version"].number == 2
+    assert "已记录" in under_review.context["yaml_text"]
+    assert not under_review.context["settings"].is_bound  # the suggested settings
+
+
 def test_supervisor_adds_the_items_to_a_new_draft_of_the_standard_scorecard(
     client_for: ClientFor, qa_zhao: User, standard_version: ScorecardVersion
 ) -> None:

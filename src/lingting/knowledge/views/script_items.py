@@ -102,7 +102,9 @@ def script_items_page(request: HttpRequest, code: str) -> HttpResponse:
     targets = scorecard_targets() if may_add else []
     if request.method == "GET":
         initial = {"trigger": "\n".join(suggested_trigger(version))}
-        settings = ScriptItemsForm(request.GET or None, initial=initial)
+        # `?version=open` alone asks for the other version, not for other settings.
+        asked = any(name in request.GET for name in ScriptItemsForm.base_fields)
+        settings = ScriptItemsForm(request.GET if asked else None, initial=initial)
         chosen = settings.data if settings.is_bound else initial
         add_form = AddToScorecardForm(initial=dict(chosen.items()), targets=targets)
         return _render(request, version, settings, add_form, may_add=may_add)
