@@ -105,12 +105,13 @@ def script_items_page(request: HttpRequest, code: str) -> HttpResponse:
         # `?version=open` alone asks for the other version, not for other settings.
         asked = any(name in request.GET for name in ScriptItemsForm.base_fields)
         settings = ScriptItemsForm(request.GET if asked else None, initial=initial)
-        chosen = settings.data if settings.is_bound else initial
-        add_form = AddToScorecardForm(initial=dict(chosen.items()), targets=targets)
+        add_form = AddToScorecardForm(
+            initial=_as_sent(_chosen(settings)), targets=targets, auto_id="add_%s"
+        )
         return _render(request, version, settings, add_form, may_add=may_add)
     require(may_add)
     settings = ScriptItemsForm(request.POST)
-    add_form = AddToScorecardForm(request.POST, targets=targets)
+    add_form = AddToScorecardForm(request.POST, targets=targets, auto_id="add_%s")
     if add_form.is_valid():
         target = add_form.targets[add_form.cleaned_data["target"]]
         try:
@@ -171,6 +172,19 @@ def _render(
         },
         status=status,
     )
+
+
+def _as_sent(chosen: tuple[ScriptTrigger | None, float, str] | None) -> dict[str, object]:
+    """The chosen settings as the add form sends them again (one line: hidden inputs)."""
+    if chosen is None:
+        return {}
+    trigger, points, severity = chosen
+    return {
+        "trigger": "、".join(trigger.phrases) if trigger else "",
+        "speaker": trigger.speaker if trigger else "customer",
+        "points": points,
+        "severity": severity,
+    }
 
 
 def _chosen(settings: ScriptItemsForm) -> tuple[ScriptTrigger | None, float, str] | None:
