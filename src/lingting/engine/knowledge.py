@@ -32,11 +32,17 @@ An import record, one a JSON line or a YAML list item:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
+
+import yaml
+
+from lingting.engine.reader import LineError, sniff_file_encoding
+from lingting.engine.records import SHOWN_CHARS, RecordError, parse_records, read_json_records
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 20_000
@@ -155,6 +161,42 @@ def article_record(record: Mapping[str, Any]) -> ArticleRecord:
     return ArticleRecord(content, _text(record, "code", limit=64), effective_from, expires_on)
 
 
+def read_articles(path: str) -> Iterator[tuple[int, ArticleRecord] | LineError]:
+    """(line number, article) for each record of a .jsonl file, or each item of a .yaml
+    file's list (numbered by the line it starts on); a bad record is its line's error."""
+    if not path.lower().endswith((".yaml", ".yml")):
+        yield from parse_records(read_json_records(path), _as_article)
+        return
+    with open(path, "rb") as stream:
+        text = stream.read().decode(sniff_file_encoding(path))
+    lines = text.splitlines() or [""]
+    loader = yaml.SafeLoader(text)
+    try:
+        document = loader.get_single_node()
+        items = document.value if isinstance(document, yaml.SequenceNode) else None
+        if document is not None and items is None:
+            yield LineError(1, "a YAML file of articles must be a list of articles", "")
+            return
+        for item in items or ():
+            line = item.start_mark.line + 1
+            try:
+                yield line, article_record(loader.construct_object(item, deep=True))
+            except (ArticleError, yaml.YAMLError) as error:
+                yield LineError(line, str(error), lines[line - 1][:SHOWN_CHARS])
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        yield LineError(mark.line + 1 if mark else 1, f"not valid YAML: {error.problem}", "")
+    finally:
+        loader.dispose()
+
+
+def _as_article(record: dict[str, Any]) -> ArticleRecord:
+    try:
+        return article_record(record)
+    except ArticleError as error:
+        raise RecordError(str(error)) from None
+
+
 def article_content(
     *,
     kind: ArticleKind,
@@ -215,8 +257,9 @@ def content_from_dict(data: Mapping[str, Any]) -> ArticleContent:
 
 
 def content_changes(old: ArticleContent, new: ArticleContent) -> list[FieldChange]:
-    """The fields that differ, each as character runs (Chinese has no spaces to diff words
-    by; a character diff reads as 「原 -2元- +3元+」)."""
+    """The fields that differ, each as runs of kept, removed and added text. Chinese has no
+    spaces to diff words by, so Han characters are compared one by one; a number or a Latin
+    word as a whole (10元 → 15元 reads as -10 +15, never as 1 kept, -0 +5)."""
     before, after = _diffable(old), _diffable(new)
     return [
         FieldChange(name, _runs(before[name], after[name]))
@@ -246,19 +289,21 @@ def _diffable(content: ArticleContent) -> dict[str, str]:
 
 
 def _runs(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    before, after = _DIFF_TOKEN.findall(old), _DIFF_TOKEN.findall(new)
     runs: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            runs.append(("=", old[i1:i2]))
+            runs.append(("=", "".join(before[i1:i2])))
             continue
         if i2 > i1:
-            runs.append(("-", old[i1:i2]))
+            runs.append(("-", "".join(before[i1:i2])))
         if j2 > j1:
-            runs.append(("+", new[j1:j2]))
+            runs.append(("+", "".join(after[j1:j2])))
     return tuple(runs)
 
 
+_DIFF_TOKEN = re.compile(r"[0-9A-Za-z.%]+|\s+|.", re.DOTALL)
 _FIELDS = frozenset(
     {
         "code",

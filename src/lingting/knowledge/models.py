@@ -130,3 +130,59 @@ class ArticleVersion(models.Model):
 
     def as_content(self) -> ArticleContent:
         return content_from_dict(self.content)
+
+
+class Bulletin(models.Model):
+    """A must-read (必读): a notice, or a changed article, that the people it is sent to must
+    read by `deadline` — and, where it asks check questions, answer them right.
+
+    `questions`: [{"text": "...", "options": ["...", ...], "answer": index}, ...] (0–3)."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("相关文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bulletins",
+    )
+    teams = models.ManyToManyField(
+        "core.Team", verbose_name=_("发送班组"), blank=True, related_name="+"
+    )
+    roles = models.JSONField(_("发送角色"), default=list, blank=True)
+    deadline = models.DateTimeField(_("阅读截止时间"))
+    questions = models.JSONField(_("检查题"), default=list, blank=True)
+    author = models.ForeignKey(
+        User, verbose_name=_("发布人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BulletinReceipt(models.Model):
+    """One person's copy of a bulletin: when they read it (and passed its questions)."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bulletin_receipts")
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # their team when it was sent, for reading rates per team
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("答题次数"), default=0)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "user"], name="bulletin_receipt_once")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="bulletin_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id} → {self.user_id}"
