@@ -130,6 +130,13 @@ def test_the_open_version_of_a_script_never_published_is_shown(
     assert response.context["version"].state == VersionState.DRAFT
 
 
+def test_drafts_stay_with_knowledge_owners(client_for: ClientFor, qa_sun: User) -> None:
+    script_article(live=False)
+
+    assert client_for(qa_sun).get(PAGE).status_code == 404
+    assert client_for(qa_sun).get(PAGE, {"version": "open"}).status_code == 404
+
+
 def test_the_version_being_revised_is_one_click_away(client_for: ClientFor, qa_zhao: User) -> None:
     article = script_article()
     revised = article_content(

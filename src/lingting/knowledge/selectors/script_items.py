@@ -24,9 +24,10 @@ class ScorecardTarget:
         return f"{self.base.pk}:{self.section_id}"
 
 
-def script_version(code: str, *, which: str) -> ArticleVersion | None:
+def script_version(code: str, *, which: str, with_drafts: bool) -> ArticleVersion | None:
     """The live version of script article `code` (`which` "open": the one being revised;
-    the open one stands in for a script never published); None when there is none."""
+    the open one stands in for a script never published), the open one only `with_drafts`;
+    None when there is none."""
     article = (
         Article.objects.select_related("live__article", "open__article")
         .filter(code=code, kind=ArticleKind.SCRIPT.value)
@@ -34,7 +35,8 @@ def script_version(code: str, *, which: str) -> ArticleVersion | None:
     )
     if article is None:
         return None
-    return article.open if which == "open" else (article.live or article.open)
+    open_version = article.open if with_drafts else None
+    return open_version if which == "open" else (article.live or open_version)
 
 
 def suggested_trigger(version: ArticleVersion) -> tuple[str, ...]:

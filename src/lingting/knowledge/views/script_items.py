@@ -24,6 +24,7 @@ from lingting.engine.script_items import (
     script_items_yaml,
 )
 from lingting.knowledge.models import ArticleVersion
+from lingting.knowledge.permissions import may_edit_knowledge
 from lingting.knowledge.selectors.script_items import (
     ScorecardTarget,
     scorecard_targets,
@@ -95,7 +96,7 @@ def script_items_page(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     require(may_see_scorecards(user))
     which = "open" if request.GET.get("version") == "open" else "live"
-    version = script_version(code, which=which)
+    version = script_version(code, which=which, with_drafts=may_edit_knowledge(user))
     if version is None:
         raise Http404("no such script version")
     may_add = may_edit_scorecards(user)
@@ -169,6 +170,7 @@ def _render(
             "yaml_text": yaml_text,
             "problem": problem,
             "may_add": may_add,
+            "may_see_drafts": may_edit_knowledge(request_user(request)),
         },
         status=status,
     )
