@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.knowledge.views import articles, bulletins, console, suggestions
+from lingting.knowledge.views import articles, bulletins, console, script_items, suggestions
 
 app_name = "knowledge"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("a/<str:code>/", articles.article_detail, name="detail"),
     path("a/<str:code>/edit/", articles.article_change, name="edit"),
     path("a/<str:code>/history/", articles.article_history, name="history"),
+    path("a/<str:code>/scorecard-items/", script_items.script_items_page, name="script_items"),
     path("a/<str:code>/<str:action>/", articles.article_act, name="act"),
     path("console/", console.console, name="console"),
     path("console/queue/", console.console_queue, name="console_queue"),

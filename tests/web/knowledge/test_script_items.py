@@ -17,10 +17,7 @@ from lingting.knowledge.models import Article, ArticleVersion, VersionState
 from lingting.knowledge.services.script_items import script_items_draft
 from lingting.quality.models import ScorecardVersion, VersionStatus
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.urls("tests.web.knowledge.script_items_urls"),
-]
+pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
 PAGE = "/knowledge/a/KB-0901/scorecard-items/"
 
