@@ -72,7 +72,8 @@ def _simplifier() -> opencc.OpenCC:
 
 def fold(text: str) -> str:
     """`text` as search compares it: half-width, simplified, lower-case."""
-    return _simplifier().convert(unicodedata.normalize("NFKC", text)).lower()
+    simplified: str = _simplifier().convert(unicodedata.normalize("NFKC", text))
+    return simplified.lower()
 
 
 def read_word_list(text: str) -> tuple[str, ...]:
