@@ -20,6 +20,7 @@ urlpatterns = [
     path("workforce/", include("lingting.workforce.urls")),
     path("calendars/", include("lingting.calendars.urls")),
     path("tickets/", include("lingting.workorders.urls")),
+    path("knowledge/", include("lingting.knowledge.urls")),
     path("surveys/", include("lingting.surveys.urls")),
     path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),

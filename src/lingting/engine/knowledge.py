@@ -33,11 +33,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
+
+import yaml
+
+from lingting.engine.reader import LineError, sniff_file_encoding
+from lingting.engine.records import SHOWN_CHARS, RecordError, parse_records, read_json_records
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 20_000
@@ -154,6 +159,42 @@ def article_record(record: Mapping[str, Any]) -> ArticleRecord:
     if effective_from and expires_on and expires_on < effective_from:
         raise ArticleError("expires_on is before effective_from")
     return ArticleRecord(content, _text(record, "code", limit=64), effective_from, expires_on)
+
+
+def read_articles(path: str) -> Iterator[tuple[int, ArticleRecord] | LineError]:
+    """(line number, article) for each record of a .jsonl file, or each item of a .yaml
+    file's list (numbered by the line it starts on); a bad record is its line's error."""
+    if not path.lower().endswith((".yaml", ".yml")):
+        yield from parse_records(read_json_records(path), _as_article)
+        return
+    with open(path, "rb") as stream:
+        text = stream.read().decode(sniff_file_encoding(path))
+    lines = text.splitlines() or [""]
+    loader = yaml.SafeLoader(text)
+    try:
+        document = loader.get_single_node()
+        items = document.value if isinstance(document, yaml.SequenceNode) else None
+        if document is not None and items is None:
+            yield LineError(1, "a YAML file of articles must be a list of articles", "")
+            return
+        for item in items or ():
+            line = item.start_mark.line + 1
+            try:
+                yield line, article_record(loader.construct_object(item, deep=True))
+            except (ArticleError, yaml.YAMLError) as error:
+                yield LineError(line, str(error), lines[line - 1][:SHOWN_CHARS])
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        yield LineError(mark.line + 1 if mark else 1, f"not valid YAML: {error.problem}", "")
+    finally:
+        loader.dispose()
+
+
+def _as_article(record: dict[str, Any]) -> ArticleRecord:
+    try:
+        return article_record(record)
+    except ArticleError as error:
+        raise RecordError(str(error)) from None
 
 
 def article_content(
