@@ -221,15 +221,15 @@ def _pattern(words: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """`text` folded a character at a time, and for each folded character the index of
-    the character it came from (NFKC may make several of one: ㈱ → (株))."""
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        for piece in fold(char):
-            folded.append(piece)
-            origin.append(index)
-    return "".join(folded), origin
+    """`text` folded, and for each folded character the index of the character it came
+    from (NFKC may make several of one: ㈱ → (株))."""
+    pieces = [unicodedata.normalize("NFKC", char).lower() for char in text]
+    origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    half_width = "".join(pieces)
+    simplified: str = _simplifier().convert(half_width)
+    if len(simplified) != len(half_width):  # a phrase became another length: rare
+        simplified = "".join(_simplifier().convert(char) for char in half_width)
+    return (simplified, origin) if len(simplified) == len(origin) else (half_width, origin)
 
 
 def _initials_of(text: str) -> str:

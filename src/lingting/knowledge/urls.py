@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from lingting.knowledge.views import articles
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("a/<str:code>/edit/", articles.article_change, name="edit"),
     path("a/<str:code>/history/", articles.article_history, name="history"),
     path("a/<str:code>/<str:action>/", articles.article_act, name="act"),
+    # The search pages: search, the gaps the search log shows, the owners' words.
+    path("", include("lingting.knowledge.urls_search")),
 ]

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -341,3 +343,31 @@ def test_a_vault_of_300_articles_finds_the_one_asked_for(
     found = codes_found(client_for(agent_li), "携号转网")
     assert len(found) == 30
     assert all(int(code[3:]) % 10 == 9 for code in found)
+
+
+def test_the_reindex_command_rebuilds_a_lost_index(
+    vault: dict[str, Article], agent_li: User, client_for: Callable[[User], Client]
+) -> None:
+    ArticleSearchDocument.objects.all().delete()
+    assert codes_found(client_for(agent_li), "停电") == []
+    out = StringIO()
+    call_command("knowledge_reindex", stdout=out)
+    assert "indexed 5 articles" in out.getvalue()
+    assert codes_found(client_for(agent_li), "停电") == ["KB-1"]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "nan", str(2**63), "-1", "abc", "x" * 500])
+def test_hostile_parameters_are_refused_or_searched_never_a_server_error(
+    vault: dict[str, Article], qa_zhao: User, client_for: Callable[[User], Client], value: str
+) -> None:
+    client = client_for(qa_zhao)
+    params = {"q": value, "kind": value, "category": value, "product": value, "queue": value}
+    assert client.get("/knowledge/search/", params).status_code == 200
+    assert client.get("/knowledge/gaps/", {"days": value}).status_code in (200, 400)
+    assert client.post(
+        "/knowledge/words/", {"dictionary": value, "synonyms": value}
+    ).status_code in (
+        200,
+        302,
+    )
+    assert client.post(f"/knowledge/search/1/open/{value[:64]}/").status_code in (302, 404)

@@ -20,7 +20,8 @@ def knowledge_words_save(*, actor: User, dictionary: str, synonyms: str) -> Know
     read_word_list(dictionary)
     read_synonyms(synonyms)
     with transaction.atomic():
-        words = KnowledgeWords.objects.select_for_update().first() or KnowledgeWords()
+        # One row, pk 1: a second person saving at once waits for the first.
+        words, _created = KnowledgeWords.objects.select_for_update().get_or_create(pk=1)
         before = {"dictionary": words.dictionary, "synonyms": words.synonyms}
         words.dictionary, words.synonyms, words.updated_by = dictionary, synonyms, actor
         words.save()

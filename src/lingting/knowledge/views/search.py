@@ -121,7 +121,10 @@ def search(request: HttpRequest) -> HttpResponse:
             day=timezone.localdate(),
             shown_only=not may_edit_knowledge(user),
         )
-        search_id = knowledge_search_record(user=user, query=data["q"], results=results.total).pk
+        if not results.query.is_empty:  # punctuation alone is no question for the gaps
+            search_id = knowledge_search_record(
+                user=user, query=data["q"], results=results.total
+            ).pk
     return render(
         request,
         "knowledge/search.html",
