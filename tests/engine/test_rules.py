@@ -553,6 +553,79 @@ def test_agent_hanging_up_first_fails_and_points_at_the_last_agent_turn() -> Non
     assert item_result(HANGUP, chat("agent: 再见")).result == "na"
 
 
+# --- sequence until an ending -------------------------------------------------------------
+
+WARN_THEN_END = {
+    "kind": "sequence",
+    "until": {"phrases": ["感谢您的使用，再见"], "hangup_by": "agent"},
+    "steps": [
+        {"name": "第一次警告", "phrases": ["文明用语"]},
+        {"name": "第二次警告", "phrases": ["尊重本次对话"]},
+    ],
+}
+
+
+def test_steps_before_the_ending_in_order_pass() -> None:
+    contact = chat(
+        "agent: 请您文明用语",
+        "agent: 请您尊重本次对话",
+        "agent: 感谢您的使用，再见",
+        hangup_by="agent",
+    )
+
+    assert item_result(WARN_THEN_END, contact).result == "pass"
+
+
+def test_ending_at_once_misses_every_step_and_points_at_the_ending() -> None:
+    result = item_result(WARN_THEN_END, chat("customer: 滚", "agent: 感谢您的使用，再见"))
+
+    assert result.result == "fail"
+    assert [e.text for e in result.evidence] == ["感谢您的使用，再见"]
+    assert result.detail == "客服说“感谢您的使用，再见”结束之前：缺少步骤：第一次警告、第二次警告"
+
+
+def test_steps_said_only_after_the_ending_do_not_count() -> None:
+    contact = chat("agent: 请您文明用语", "agent: 感谢您的使用,再见", "agent: 请您尊重本次对话")
+
+    result = item_result(WARN_THEN_END, contact)
+
+    assert result.result == "fail"
+    assert "缺少步骤：第二次警告" in result.detail
+
+
+def test_hanging_up_without_the_words_is_an_ending_too() -> None:
+    contact = chat("customer: 滚", "agent: 请您文明用语", "customer: 滚", hangup_by="agent")
+
+    result = item_result(WARN_THEN_END, contact)
+
+    assert result.result == "fail"
+    assert result.detail == "客服挂机结束之前：缺少步骤：第二次警告"
+    assert [e.text for e in result.evidence] == ["请您文明用语"]
+
+
+def test_a_contact_not_ended_so_is_not_judged() -> None:
+    unended = chat("customer: 滚", "agent: 您好", hangup_by="customer")
+
+    assert item_result(WARN_THEN_END, unended).result == "na"
+
+
+def test_until_needs_phrases_and_a_known_party() -> None:
+    with pytest.raises(ScorecardError, match=r"rule\.until: missing 'phrases'"):
+        one_item({**WARN_THEN_END, "until": {"hangup_by": "agent"}})
+    with pytest.raises(ScorecardError, match=r"rule\.until\.hangup_by: must be one of"):
+        one_item({**WARN_THEN_END, "until": {"phrases": ["再见"], "hangup_by": "nobody"}})
+
+
+def test_until_allows_a_single_step_before_the_ending() -> None:
+    rule = {**WARN_THEN_END, "steps": [{"name": "警告", "phrases": ["文明用语"]}]}
+
+    assert item_result(rule, chat("agent: 请您文明用语", "agent: 感谢您的使用，再见")).result == (
+        "pass"
+    )
+    with pytest.raises(ScorecardError, match="at least two steps"):
+        one_item({k: v for k, v in rule.items() if k != "until"})
+
+
 # --- conditional --------------------------------------------------------------------------
 
 APOLOGY = {
@@ -662,6 +735,7 @@ EVERY_KIND = [
     HANGUP,
     APOLOGY,
     THANKS,
+    WARN_THEN_END,
 ]
 ALL_KINDS = one_item({"kind": "all", "rules": EVERY_KIND}).compile()
 WORDS = st.sampled_from(

@@ -36,6 +36,7 @@ STABLE_IDS = {
     "interruption",
     "hold",
     "agent_hangup_first",
+    "abusive_caller",
 }
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 JDDC = DATA / "jddc" / "jddc_2019_sample.jsonl"
@@ -218,6 +219,76 @@ def test_filler_words_cost_one_point_each_up_to_the_item(compiled: CompiledScore
     assert result.result == "fail"
     assert len(result.evidence) == 5
     assert result.points_lost == 2
+
+
+# The abusive-caller protocol of seed 004 篇5: warn, warn again, then end the call.
+FIRST_WARNING = "我很理解您的心情，但请您使用文明语言，否则很抱歉，我们将结束这次通话。"
+SECOND_WARNING = "请您尊重本次对话。"
+ENDING = "感谢您的使用，再见"
+
+
+def test_abusive_caller_warned_twice_then_ended_passes(compiled: CompiledScorecard) -> None:
+    contact = chat(
+        "您好，请问有什么可以帮您",
+        "customer: 你他妈的到底会不会办",
+        FIRST_WARNING,
+        "customer: 废物",
+        SECOND_WARNING,
+        "customer: 滚蛋",
+        ENDING,
+    )
+
+    assert item(compiled.score(contact), "abusive_caller").result == "pass"
+
+
+def test_ending_an_abusive_call_after_one_warning_fails_the_contact(
+    compiled: CompiledScorecard,
+) -> None:
+    contact = chat("您好", "customer: 你他妈的会不会办", FIRST_WARNING, "customer: 废物", ENDING)
+
+    result = compiled.score(contact)
+    protocol = item(result, "abusive_caller")
+
+    assert protocol.result == "fail"
+    assert protocol.detail.endswith("缺少步骤：第二次警告")
+    assert [e.text for e in protocol.evidence] == ["他妈的", ENDING]
+    assert result.passed is False  # an A-class item, whatever its 0 points
+
+
+def test_hanging_up_on_an_abusive_caller_without_warnings_fails(
+    compiled: CompiledScorecard,
+) -> None:
+    turns = chat("您好", "customer: 你个傻逼", "您稍等").turns
+    contact = Contact(id="c1", channel="voice", turns=turns, hangup_by="agent")
+
+    protocol = item(compiled.score(contact), "abusive_caller")
+
+    assert protocol.result == "fail"
+    assert "客服挂机结束之前" in protocol.detail
+
+
+def test_swearing_back_at_an_abusive_caller_breaks_the_protocol(
+    compiled: CompiledScorecard,
+) -> None:
+    result = compiled.score(chat("您好", "customer: 你个傻逼", "你才是傻逼"))
+
+    assert item(result, "abusive_caller").result == "fail"
+    assert item(result, "insults").result == "fail"
+
+
+def test_a_caller_who_swore_and_calmed_down_is_served_as_usual(
+    compiled: CompiledScorecard,
+) -> None:
+    contact = chat(
+        "您好",
+        "customer: 你们这帮傻逼，办个业务这么慢",
+        "非常抱歉让您久等了，我马上为您办理",
+        "customer: 好吧",
+        "已经为您办好了，感谢您的来电，再见",
+    )
+
+    assert item(compiled.score(contact), "abusive_caller").result == "pass"
+    assert item(compiled.score(chat("您好", "感谢您的使用，再见")), "abusive_caller").result == "na"
 
 
 def test_order_flow_applies_only_to_order_calls(compiled: CompiledScorecard) -> None:

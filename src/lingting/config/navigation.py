@@ -10,6 +10,8 @@ from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
 from lingting.core.selectors import notifications_unread_count
+from lingting.knowledge.permissions import may_answer_chats
+from lingting.knowledge.selectors.bulletins import unread_count as bulletins_unread_count
 from lingting.performance.permissions import may_see_assessment
 from lingting.quality.permissions import (
     may_configure_judge,
@@ -71,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_quality_reports": may_read_quality_reports(user),
         "nav_assessment": may_see_assessment(user),
         "unread_notifications": notifications_unread_count(user),
+        "unread_bulletins": bulletins_unread_count(user),
+        "nav_chats": may_answer_chats(user),
         "nav_calendar": may_correct_calendar(user),
         "nav_tickets": may_see_workorders(user),
         "nav_take_workorders": may_take_workorders(user),

@@ -233,6 +233,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The FAQ bot (knowledge app): when people answer handed-off chats ("HH:MM-HH:MM", every
+# day; outside them a customer leaves a number and a work order asks for a call back), the
+# queue its chats are stored under as contacts, and the sites that may embed its widget.
+LINGTING_BOT_HOURS = os.environ.get("LINGTING_BOT_HOURS", "08:00-22:00")
+LINGTING_BOT_QUEUE = os.environ.get("LINGTING_BOT_QUEUE", "BOT")
+LINGTING_BOT_EMBEDDERS = [
+    origin for origin in os.environ.get("LINGTING_BOT_EMBEDDERS", "").split(",") if origin
+]
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -21,6 +21,7 @@ urlpatterns = [
     path("calendars/", include("lingting.calendars.urls")),
     path("tickets/", include("lingting.workorders.urls")),
     path("knowledge/", include("lingting.knowledge.urls")),
+    path("bot/", include("lingting.knowledge.urls_bot")),
     path("surveys/", include("lingting.surveys.urls")),
     path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),

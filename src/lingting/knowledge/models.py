@@ -132,12 +132,194 @@ class ArticleVersion(models.Model):
         return content_from_dict(self.content)
 
 
+class Bulletin(models.Model):
+    """A must-read (必读): a notice, or a changed article, that the people it is sent to must
+    read by `deadline` — and, where it asks check questions, answer them right.
+
+    `questions`: [{"text": "...", "options": ["...", ...], "answer": index}, ...] (0–3)."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("相关文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bulletins",
+    )
+    teams = models.ManyToManyField(
+        "core.Team", verbose_name=_("发送班组"), blank=True, related_name="+"
+    )
+    roles = models.JSONField(_("发送角色"), default=list, blank=True)
+    deadline = models.DateTimeField(_("阅读截止时间"))
+    questions = models.JSONField(_("检查题"), default=list, blank=True)
+    author = models.ForeignKey(
+        User, verbose_name=_("发布人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BulletinReceipt(models.Model):
+    """One person's copy of a bulletin: when they read it (and passed its questions)."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bulletin_receipts")
+    team = models.ForeignKey(
+        "core.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # their team when it was sent, for reading rates per team
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("答题次数"), default=0)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bulletin", "user"], name="bulletin_receipt_once")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="bulletin_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id} → {self.user_id}"
+
+
+class ConversationState(models.TextChoices):
+    BOT = "bot", _("机器人应答")
+    WAITING = "waiting", _("排队等待人工")
+    HUMAN = "human", _("人工服务中")
+    AFTER_HOURS = "after_hours", _("非服务时间，待留电话")
+    CLOSED = "closed", _("已结束")
+
+
+class HandoffReasonChoice(models.TextChoices):
+    ASKED = "asked", _("客户要求转人工")
+    ANGRY = "angry", _("客户情绪激动")
+    LOW_CONFIDENCE = "low_confidence", _("没有把握的答案")
+    FAILED_TWICE = "failed_twice", _("两次未能解答")
+
+
+class BotConversation(models.Model):
+    """One customer's chat with the FAQ bot (seed 004 篇3), and the person it was handed to.
+
+    The customer's page holds `token` (a secret, in the browser's storage): it finds the
+    conversation again after a reload, and nothing else does. When it closes, the whole
+    conversation is stored as a contact (`contact`) and scored like any other."""
+
+    token = models.CharField(max_length=64, unique=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ConversationState.choices, default=ConversationState.BOT
+    )
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_activity_at = models.DateTimeField(auto_now=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    handoff_reason = models.CharField(
+        _("转人工原因"), max_length=16, choices=HandoffReasonChoice.choices, blank=True
+    )
+    handoff_at = models.DateTimeField(_("转人工时间"), null=True, blank=True)
+    agent = models.ForeignKey(
+        User,
+        verbose_name=_("接待人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("接入时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    callback_phone = models.CharField(_("回电号码"), max_length=32, blank=True)
+    workorder = models.ForeignKey(
+        "tickets.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "interactions.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["state", "handoff_at"], name="bot_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"bot {self.pk} ({self.state})"
+
+
+class BotSender(models.TextChoices):
+    CUSTOMER = "customer", _("客户")
+    BOT = "bot", _("智能客服")
+    AGENT = "agent", _("人工客服")
+    SYSTEM = "system", _("系统")
+
+
+class BotReply(models.TextChoices):
+    """What a bot or system message did with the customer's question (`replying_to`)."""
+
+    ANSWERED = "answered", _("已解答")
+    REPHRASE = "rephrase", _("请客户换个说法")
+    UNANSWERED = "unanswered", _("未能解答，转人工")
+    HANDOFF = "handoff", _("转人工")
+
+
+class BotMessage(models.Model):
+    conversation = models.ForeignKey(
+        BotConversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.CharField(max_length=16, choices=BotSender.choices)
+    reply = models.CharField(max_length=16, choices=BotReply.choices, blank=True)
+    replying_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the article a bot answer (or an agent's chosen one) came from
+    score = models.FloatField(null=True, blank=True)
+    related = models.JSONField(default=list, blank=True)  # [{"code", "title"}] offered with it
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["conversation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.text[:20]}"
+
+
+class TrainingPair(models.Model):
+    """A customer's question and the article that truly answers it, confirmed by the agent
+    who took over from the bot: the pairs `lingting faq-train` learns from."""
+
+    question = models.CharField(max_length=500)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    bot_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # what the bot had answered, if anything
+    conversation = models.ForeignKey(
+        BotConversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "article"], name="training_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question[:20]} → {self.article_id}"
+
+
 class ArticleSearchDocument(models.Model):
     """An article's live version as search reads it (lingting.engine.knowledge_search): its
     terms in three fields, and the products and queues it applies to for filters (each
     framed by line breaks, "\\n5G畅享套餐\\n", so that a filter matches whole names).
     Written by knowledge.search_index; indexed by SQLite FTS5 or a PostgreSQL tsvector with
-    the head weighted above the body (migration 0002)."""
+    the head weighted above the body (migration 0004)."""
 
     article = models.OneToOneField(
         Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"

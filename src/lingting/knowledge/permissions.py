@@ -28,3 +28,23 @@ def may_approve_own(user: User) -> bool:
     """Four eyes: a reviewer approves what someone else wrote; an administrator may approve
     their own (a center with one knowledge owner still publishes)."""
     return user.is_superuser or user.role == Role.ADMIN
+
+
+def may_publish_bulletins(user: User) -> bool:
+    """Send must-reads: knowledge owners to anyone, team leaders to their own teams."""
+    return may_edit_knowledge(user) or user.role == Role.TEAM_LEADER
+
+
+def follows_every_team(user: User) -> bool:
+    """See who has not read in every team (a team leader sees their own teams)."""
+    return may_edit_knowledge(user) or user.role == Role.OPERATIONS_MANAGER
+
+
+def may_answer_chats(user: User) -> bool:
+    """Take handed-off bot conversations in the agent console."""
+    return user.is_superuser or user.role in {
+        Role.AGENT,
+        Role.TEAM_LEADER,
+        Role.OPERATIONS_MANAGER,
+        Role.ADMIN,
+    }

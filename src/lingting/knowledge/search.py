@@ -4,7 +4,7 @@ owners' own) and which articles a query finds, with how well each matches.
 Both databases find the same articles from the same terms (lingting.engine.knowledge_search)
 and rank them alike: SQLite by FTS5's bm25 with the head's column weighted four times the
 body's, PostgreSQL by ts_rank with the head's words at weight A and the body's at D
-(migration 0002). Pinyin initials are searched only in their own field (FTS5's column,
+(migration 0004). Pinyin initials are searched only in their own field (FTS5's column,
 PostgreSQL's weight B), so "td" the initials never meets "td" a word of the text.
 """
 
@@ -23,7 +23,7 @@ from lingting.engine.knowledge_search import (
 from lingting.knowledge.models import ArticleSearchDocument, KnowledgeWords
 
 MAX_QUERY_CHARS = 200
-FTS_TABLE = f"{ArticleSearchDocument._meta.db_table}_fts"  # SQLite only (migration 0002)
+FTS_TABLE = f"{ArticleSearchDocument._meta.db_table}_fts"  # SQLite only (migration 0004)
 HEAD_WEIGHT, BODY_WEIGHT, INITIALS_WEIGHT = 4.0, 1.0, 2.0  # FTS5 bm25's column weights
 
 

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.interactions.models import Contact, ContactTopic, Queue, Topic
+from lingting.knowledge.models import Article, ArticleVersion
 from lingting.quality.models import (
     AssignmentStatus,
     CalibrationSession,
@@ -43,6 +44,8 @@ def counts() -> dict[str, int]:
         "versions": ScorecardVersion.objects.count(),
         "assignments": ReviewAssignment.objects.count(),
         "evaluations": Evaluation.objects.count(),
+        "articles": Article.objects.filter(live__isnull=False).count(),
+        "article versions": ArticleVersion.objects.count(),
     }
 
 
@@ -55,6 +58,7 @@ def test_the_demo_scores_every_transcript_and_running_it_again_changes_nothing(
 
     assert counts() == first
     assert first["contacts"] > 0
+    assert first["articles"] >= 300  # the knowledge vault, published
     transcripts = Contact.objects.filter(turn_count__gt=0)
     assert transcripts.exists()
     assert not transcripts.filter(current_score=None).exists()

@@ -17,7 +17,7 @@ emotion_peak, resolved, satisfaction_below} on any rule):
 
     phrases       mode: forbidden | required, match: any | all, phrases, except_in, within
     regex         mode, pattern, except_in, except_pattern, within
-    sequence      steps: [{name, phrases, speaker, required}]
+    sequence      steps: [{name, phrases, speaker, required}], until: {phrases, hangup_by}
     count         phrases | pattern, except_in, max_hits, max_per_100_chars, min_hits
     conditional   trigger: {phrases…}, response: {phrases…}, within_turns
     anchored      anchor: {phrases…, occurrence: first | last}, position: after | before, rule
@@ -31,6 +31,11 @@ emotion_peak, resolved, satisfaction_below} on any rule):
     outcome       fail_when: {emotion_end, emotion_peak, resolved, satisfaction_below}
 
 `within:` is one of first_turns, last_turns, first_seconds, last_seconds.
+
+A sequence with `until:` judges only contacts the agent ended — by saying one of its phrases
+(the first counts), or, with `hangup_by: agent`, by hanging up or closing the chat (the call
+record's hangup_by) — and its steps must all come before that ending; an agent who ends at
+once has missed every step.
 
 A words block (a conditional's trigger or response, an anchor, `said`, a count) may match
 meaning instead of, or beside, words: `emotion: [calm | anxious | dissatisfied | angry |

@@ -31,6 +31,7 @@ from lingting.engine.rules.verdicts import Rule
 from lingting.engine.rules.words import (
     ConditionalRule,
     CountRule,
+    Ending,
     SequenceRule,
     Step,
     TextRule,
@@ -293,15 +294,25 @@ def _build_regex(s: _Settings) -> Rule:
 
 def _build_sequence(s: _Settings) -> Rule:
     raw_steps = s.required("steps")
-    if not isinstance(raw_steps, list) or len(raw_steps) < 2:
-        raise RuleConfigError(f"{s.at('steps')}: must be a list of at least two steps")
+    # With `until:` the ending is the last step, so one step before it makes a sequence.
+    fewest, named = (1, "one step") if s.has("until") else (2, "two steps")
+    if not isinstance(raw_steps, list) or len(raw_steps) < fewest:
+        raise RuleConfigError(f"{s.at('steps')}: must be a list of at least {named}")
     default_speaker = s.choice("speaker", SPEAKER_CHOICES, "agent")
     steps = []
     for number, raw in enumerate(raw_steps, 1):
         step = _Settings(raw, f"{s.at('steps')}[{number}]", ("name", "required", *_MATCH_KEYS))
         matcher = _phrase_matcher(step, default_speaker)
         steps.append(Step(step.text("name"), matcher, step.flag("required", True)))
-    return SequenceRule(tuple(steps))
+    return SequenceRule(tuple(steps), _ending(s) if s.has("until") else None)
+
+
+def _ending(s: _Settings) -> Ending:
+    """`until: {phrases, except_in, hangup_by: agent}` — the agent ending the contact."""
+    until = _Settings(s.raw["until"], s.at("until"), (*_MATCH_KEYS, "hangup_by"))
+    matcher = _phrase_matcher(until, "agent")
+    hangup_by = until.choice("hangup_by", ("agent", "customer")) if until.has("hangup_by") else None
+    return Ending(matcher, hangup_by)
 
 
 def _build_count(s: _Settings) -> Rule:
@@ -420,7 +431,7 @@ _TEXT_KEYS = ("mode", "match", "within")
 _KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Settings], Rule]]] = {
     "phrases": ((*_MATCH_KEYS, *_TEXT_KEYS), _build_phrases),
     "regex": ((*_REGEX_KEYS, *_TEXT_KEYS), _build_regex),
-    "sequence": (("steps", "speaker"), _build_sequence),
+    "sequence": (("steps", "speaker", "until"), _build_sequence),
     "count": ((*_WORDS_KEYS, "max_hits", "max_per_100_chars", "min_hits"), _build_count),
     "conditional": (("trigger", "response", "within_turns"), _build_conditional),
     "anchored": (("anchor", "position", "rule"), _build_anchored),

@@ -131,19 +131,67 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Ending:
+    """`until:` — how the agent ends a contact: the first of these words, or (when the call
+    record says so) hanging up or closing the chat without them."""
+
+    matcher: PhraseMatcher
+    hangup_by: str | None
+
+    def find(self, scan: Scan, lo: int, hi: int) -> tuple[int, str, tuple[Evidence, ...]] | None:
+        """Where the contact was ended (the position of the ending turn; one past `hi` for a
+        hang-up), how, and the evidence of it; None when it was not ended this way."""
+        spans = self.matcher.spans(scan, lo, hi)
+        if spans:
+            who = SPEAKER_NAMES.get(self.matcher.speaker, "")
+            return spans[0][0], f"{who}说“{spans[0][3]}”", (scan.evidence(spans[0]),)
+        if self.hangup_by is None or scan.contact.hangup_by != self.hangup_by:
+            return None
+        said = scan.positions(self.hangup_by, lo, hi)
+        evidence = (scan.turn_evidence(said[-1]),) if said else ()
+        return hi + 1, f"{SPEAKER_NAMES.get(self.hangup_by, '')}挂机", evidence
+
+    def describe(self) -> str:
+        hangup = f"或{SPEAKER_NAMES.get(self.hangup_by, '')}挂机" if self.hangup_by else ""
+        return f"{self.matcher.describe()}{hangup}"
+
+
+@dataclass(frozen=True, slots=True)
 class SequenceRule:
     """`sequence`: steps that must appear in order; reports missed and out-of-order steps.
 
     Each step's earliest occurrence after the previous step counts (greedy matching), so a
     step said only before an earlier step is "out of order", not "missing".
+
+    With `until:` the steps must all come before the agent ends the contact, and the rule
+    applies only to contacts so ended (the abusive-caller protocol: two warnings, then end).
     """
 
     steps: tuple[Step, ...]
+    until: Ending | None = None
 
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
+        if self.until is not None:
+            return self._before_ending(self.until, scan, lo, hi)
         # Every party in the steps must have spoken, or there is no sequence to judge.
         if not all(scan.positions(step.matcher.speaker, lo, hi) for step in self.steps):
             return NO_TURNS
+        return self._in_order(scan, lo, hi)
+
+    def _before_ending(self, until: Ending, scan: Scan, lo: int, hi: int) -> Verdict:
+        # An agent who ends the contact at once has skipped every step: no turns of theirs
+        # before the ending is a failure here, not "nothing to judge".
+        ending = until.find(scan, lo, hi)
+        if ending is None:
+            return Verdict("na", detail=f"没有出现{until.describe()}，不适用")
+        position, how, evidence = ending
+        verdict = self._in_order(scan, lo, position - 1)
+        if verdict.outcome != "fail":
+            return verdict
+        detail = f"{how}结束之前：{verdict.detail}"
+        return Verdict("fail", (*verdict.evidence, *evidence), detail, verdict.hits)
+
+    def _in_order(self, scan: Scan, lo: int, hi: int) -> Verdict:
         cursor = (lo, -1)
         missing: list[str] = []
         skipped: list[str] = []
@@ -169,6 +217,8 @@ class SequenceRule:
     def literals(self) -> Iterator[Searched]:
         for step in self.steps:
             yield from step.matcher.literals()
+        if self.until is not None:
+            yield from self.until.matcher.literals()
 
 
 def _sequence_detail(missing: list[str], misplaced: list[str], skipped: list[str]) -> str:

@@ -47,6 +47,7 @@ from lingting.knowledge.services.articles import (
     article_submit,
     article_withdraw,
 )
+from lingting.quality.permissions import may_see_scorecards
 
 BLANK_STEP_ROWS = 2  # empty step rows under a script's steps (no script needed to add one)
 LIST_SEPARATORS = str.maketrans({"、": ",", "，": ",", "\n": ","})
@@ -174,6 +175,7 @@ def article_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_edit": editing,
             "may_review": may_review_knowledge(user),
             "is_script": article.kind == ArticleKind.SCRIPT,
+            "may_see_items": may_see_scorecards(user),
         },
     )
 

@@ -29,6 +29,7 @@ from lingting.demo.generator.hotline_traffic import hotline_contacts
 from lingting.demo.generator.organisation import DemoOrg, demo_org
 from lingting.demo.generator.scenarios import SURGE_DAYS, sms_outage
 from lingting.demo.generator.traffic import generate_contacts
+from lingting.demo.knowledge import demo_knowledge
 from lingting.demo.performance import demo_performance
 from lingting.demo.planning import ROSTER_SECONDS, demo_line_people, demo_planning
 from lingting.demo.quality import demo_qa_month
@@ -208,6 +209,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_reports(users=users, months=months))
         self.stdout.write(demo_calendars(users=users, months=months))
         self.stdout.write(demo_tickets(users=users, months=months))
+        self.stdout.write(demo_knowledge(users=users))
         # The topics of the generated weeks, as the nightly job would have found them the
         # morning after (the 24-hour line's later calls join them when it next runs).
         found = topics_refresh(

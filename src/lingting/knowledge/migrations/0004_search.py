@@ -75,7 +75,7 @@ def drop_text_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) ->
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('knowledge', '0001_initial'),
+        ('knowledge', '0003_bot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
