@@ -116,3 +116,9 @@ def test_word_lists_name_the_line_of_a_mistake() -> None:
     with pytest.raises(WordsError) as error:
         read_synonyms("停电 断电\n\n停机")
     assert (error.value.line, error.value.problem) == (3, LONELY_SYNONYM)
+
+
+def test_the_particles_of_a_question_are_not_required(searcher: KnowledgeSearcher) -> None:
+    article = searcher.article_terms(head=["断电怎么处理"], body=[])
+    assert finds(searcher, "请问没电了吗", article)
+    assert searcher.query("了").groups == (("了",),)  # nothing else: searched as it is

@@ -17,7 +17,8 @@ initials:
   ("td", "tdl").
 
 A query is cut in the precise mode; each of its words must be in the article, in the word
-itself or any of its synonyms (停电 finds 断电 and 没电; 花呗 finds 蚂蚁花呗 and back).
+itself or any of its synonyms (停电 finds 断电 and 没电; 花呗 finds 蚂蚁花呗 and back), except
+the particles a question wraps around what it asks (了, 吗, 请问 …).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ _WORD = re.compile(r"[^\W_]+")
 _GROUP_SEPARATORS = re.compile(r"[\s,，、/|;；]+")
 _INITIALS_QUERY = re.compile(rf"[a-z]{{2,{MAX_INITIALS_QUERY}}}")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# Words a question wraps around what it asks (没电了 → 没电; 请问话费怎么查呢 → 话费, 怎么查):
+# not required of an article, unless a query has nothing else.
+QUESTION_PARTICLES = frozenset(
+    {"的", "了", "吗", "呢", "啊", "吧", "呀", "哦", "嘛", "么", "呃", "哈"}
+    | {"请问", "一下", "您好", "你好", "我", "我的", "我们", "你们", "您"}
+)
 
 
 class WordsError(ValueError):
@@ -158,10 +165,9 @@ class KnowledgeSearcher:
 
     def query(self, text: str) -> KnowledgeQuery:
         folded = fold(text).strip()
-        groups = tuple(
-            (term, *sorted(self._synonyms.get(term, set()) - {term}))
-            for term in self._segmenter.query_terms(folded)
-        )
+        terms = self._segmenter.query_terms(folded)
+        asked = [term for term in terms if term not in QUESTION_PARTICLES] or terms
+        groups = tuple((term, *sorted(self._synonyms.get(term, set()) - {term})) for term in asked)
         initials = folded if _INITIALS_QUERY.fullmatch(folded) else ""
         return KnowledgeQuery(groups, initials)
 

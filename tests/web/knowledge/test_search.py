@@ -371,3 +371,10 @@ def test_hostile_parameters_are_refused_or_searched_never_a_server_error(
         302,
     )
     assert client.post(f"/knowledge/search/1/open/{value[:64]}/").status_code in (302, 404)
+
+
+def test_the_vault_list_has_a_search_box(
+    agent_li: User, client_for: Callable[[User], Client]
+) -> None:
+    page = client_for(agent_li).get("/knowledge/").content.decode()
+    assert 'action="/knowledge/search/"' in page
