@@ -304,6 +304,8 @@ def test_an_owners_synonyms_reindex_the_vault_and_are_audited(
     )
     assert response.status_code == 302
     assert codes_found(agent, "光猫") == ["KB-6"]
+    page = client_for(qa_zhao).get("/knowledge/words/").content.decode()
+    assert "宽带 光猫</textarea>" in page
     event = AuditEvent.objects.get(action="knowledge_words.update")
     assert (event.actor, event.after) == (
         qa_zhao,
