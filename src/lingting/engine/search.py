@@ -45,11 +45,16 @@ _PHONE_KINDS = frozenset({pii.PiiKind.MOBILE, pii.PiiKind.LANDLINE})
 class Segmenter:
     """jieba's dictionary plus user dictionaries; safe to share between threads."""
 
-    def __init__(self, dictionaries: Sequence[Path] = (DEFAULT_DICTIONARY,)) -> None:
+    def __init__(
+        self, dictionaries: Sequence[Path] = (DEFAULT_DICTIONARY,), words: Iterable[str] = ()
+    ) -> None:
+        """`words`: more words, beside the dictionaries' (a knowledge owner's own list)."""
         self._jieba = rjieba.Jieba()
         for path in dictionaries:
             for word, freq, tag in read_dictionary(path.read_text(encoding="utf-8")):
                 self._jieba.add_word(_normalised(word), freq, tag)
+        for word in words:
+            self._jieba.add_word(_normalised(word), None, None)
 
     def index_terms(self, texts: Iterable[str]) -> list[str]:
         """The distinct terms of these texts (turns, tags), in order of first appearance.

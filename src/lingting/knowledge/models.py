@@ -312,3 +312,57 @@ class TrainingPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question[:20]} → {self.article_id}"
+
+
+class ArticleSearchDocument(models.Model):
+    """An article's live version as search reads it (lingting.engine.knowledge_search): its
+    terms in three fields, and the products and queues it applies to for filters (each
+    framed by line breaks, "\\n5G畅享套餐\\n", so that a filter matches whole names).
+    Written by knowledge.search_index; indexed by SQLite FTS5 or a PostgreSQL tsvector with
+    the head weighted above the body (migration 0004)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    head = models.TextField()
+    body = models.TextField()
+    initials = models.TextField()
+    products = models.TextField(blank=True)
+    queues = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.head[:30]}"
+
+
+class KnowledgeWords(models.Model):
+    """The words a vault's knowledge owners add for search: their dictionary (products,
+    slang; one word a line) and synonym groups (one group a line). One row."""
+
+    dictionary = models.TextField(_("自定义词典"), blank=True)
+    synonyms = models.TextField(_("同义词"), blank=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"words of {self.updated_at:%Y-%m-%d %H:%M}"
+
+
+class KnowledgeSearch(models.Model):
+    """One search of the vault: who searched what, how many articles it found, and the
+    article opened from its results (none: a gap in the vault, or in its words)."""
+
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    query = models.CharField(max_length=200)
+    folded = models.CharField(max_length=200)  # the query folded: one gap per wording
+    results = models.PositiveIntegerField()
+    searched_at = models.DateTimeField(auto_now_add=True)
+    clicked = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    clicked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["searched_at"], name="knowledge_search_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.results})"

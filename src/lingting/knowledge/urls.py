@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from lingting.knowledge.views import articles, bulletins, console, script_items, suggestions
 
@@ -44,4 +44,6 @@ urlpatterns = [
         suggestions.contact_articles,
         name="contact_articles",
     ),
+    # The search pages: search, the gaps the search log shows, the owners' words.
+    path("", include("lingting.knowledge.urls_search")),
 ]
