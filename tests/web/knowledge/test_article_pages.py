@@ -173,3 +173,29 @@ def test_posting_without_a_csrf_token_is_refused(qa_zhao: User) -> None:
     answer = client.post("/knowledge/new/", {"kind": "answer", "title": "x", "body": "y"})
     assert answer.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_what_a_reviewer_publishes_is_found_by_search_and_a_rollback_is_searched_again(
+    client_for: ClientFor, agent_li: User, qa_zhao: User, ops_zhou: User
+) -> None:
+    article = live_article(qa_zhao, ops_zhou, body="发送 CXYE 到 10001。")
+    agent = client_for(agent_li)
+    found = f"/open/{article.code}/"  # a result's link (its title is highlighted word by word)
+    assert found in agent.get("/knowledge/search/?q=话费余额").content.decode()
+    assert found in agent.get("/knowledge/search/?q=CXYE").content.decode()
+    article_edit(
+        actor=qa_zhao,
+        article=article,
+        content=article_content(
+            kind=ArticleKind.ANSWER, title="怎样查询话费余额", body="拨打 10001 按 2 号键。"
+        ),
+        effective_from=None,
+        expires_on=None,
+    )
+    article_submit(actor=qa_zhao, article=article)
+    article_review(actor=ops_zhou, article=article, approve=True)
+    assert found not in agent.get("/knowledge/search/?q=CXYE").content.decode()
+    client_for(ops_zhou).post(
+        f"/knowledge/a/{article.code}/rollback/", {"number": "1", "note": "新号码未开通"}
+    )
+    assert found in agent.get("/knowledge/search/?q=CXYE").content.decode()

@@ -31,6 +31,7 @@ from lingting.knowledge.permissions import (
     may_edit_knowledge,
     may_review_knowledge,
 )
+from lingting.knowledge.search_index import article_index_refresh
 
 
 class KnowledgeError(ValidationError):
@@ -132,7 +133,6 @@ def article_edit(
             after={**content.to_dict(), **_dates(article)},
             note=note,
         )
-    _announce_if([article.pk], dates_before != _dates(article))
     return draft
 
 
@@ -168,8 +168,8 @@ def article_review(
             version.state = VersionState.REJECTED
             version.save(update_fields=["state", "reviewer", "reviewed_at", "review_note"])
         _audit_step(actor, article, "knowledge.approve" if approve else "knowledge.reject", version)
-    if approve:
-        _announce_if([article.pk], True)
+        if approve:
+            article_index_refresh(article_ids=[article.pk])
     return version
 
 
@@ -193,7 +193,6 @@ def article_withdraw(*, actor: User, article: Article, note: str) -> Article:
             after={"withdrawn": True},
             note=note.strip(),
         )
-    _announce_if([article.pk], True)
     return article
 
 
@@ -225,7 +224,7 @@ def article_rollback(*, actor: User, article: Article, number: int, note: str) -
             article.open = open_draft
             article.save(update_fields=["open"])
         _audit_step(actor, article, "knowledge.rollback", restored)
-    _announce_if([article.pk], True)
+        article_index_refresh(article_ids=[article.pk])
     return restored
 
 
@@ -255,12 +254,12 @@ def article_import(
                 article = _import_one(actor, article, record)
                 if publish:
                     _publish_imported(actor, article)
+                    article_index_refresh(article_ids=[article.pk])
         except KnowledgeError as error:
             errors.append(LineError(line, " ".join(error.messages), record.content.title))
             continue
         created, updated = created + new, updated + (not new)
         changed.append(article.pk)
-    _announce_if(changed, publish and bool(changed))
     return ImportResult(created, updated, unchanged, errors)
 
 
@@ -361,11 +360,6 @@ def _audit_step(actor: User | None, article: Article, action: str, version: Arti
         after={"version": version.number, "state": version.state},
         note=version.review_note or version.note,
     )
-
-
-def _announce_if(article_ids: list[int], changed: bool) -> None:
-    """What answers show changed: nothing to refresh yet beyond the rows themselves."""
-    del article_ids, changed
 
 
 def _require(allowed: bool) -> None:
