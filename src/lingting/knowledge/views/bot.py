@@ -11,6 +11,7 @@ any request without the header — starting a conversation included ("new")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -80,26 +81,21 @@ def chat_messages(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def chat_say(request: HttpRequest) -> JsonResponse:
-    conversation = _conversation(request)
-    try:
-        customer_say(conversation, request.POST.get("text", ""))
-    except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse(_state(conversation, after=_after(request.POST.get("after"))))
+    return _after_step(
+        request, lambda conversation: customer_say(conversation, request.POST.get("text", ""))
+    )
 
 
 @login_not_required
 @csrf_exempt
 @require_POST
 def chat_callback(request: HttpRequest) -> JsonResponse:
-    conversation = _conversation(request)
-    try:
-        conversation_callback(
+    return _after_step(
+        request,
+        lambda conversation: conversation_callback(
             conversation, phone=request.POST.get("phone", ""), note=request.POST.get("note", "")
-        )
-    except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse(_state(conversation, after=_after(request.POST.get("after"))))
+        ),
+    )
 
 
 @login_not_required
@@ -132,6 +128,17 @@ def _state(conversation: BotConversation, *, after: int) -> dict[str, Any]:
         "callback": conversation.state == ConversationState.AFTER_HOURS,
         "customer": BotSender.CUSTOMER,
     }
+
+
+def _after_step(request: HttpRequest, step: Callable[[BotConversation], object]) -> JsonResponse:
+    """Take a customer's step; answer with what is new since their page's last message, or
+    with why the step was refused."""
+    conversation = _conversation(request)
+    try:
+        step(conversation)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(_state(conversation, after=_after(request.POST.get("after"))))
 
 
 def _conversation(request: HttpRequest) -> BotConversation:
