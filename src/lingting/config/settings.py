@@ -224,6 +224,8 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     # pages count a few waiting figure changes themselves, the task worker many; this
     # catches what neither did (and builds the tallies on an installation that never had)
     ("daily tallies", "hourly :20", ["tally_update"]),
+    # bot chats the customer (or the agent) walked away from: ended, stored as contacts
+    ("idle chats", "hourly :50", ["bot_close_idle"]),
 ]
 
 STATIC_URL = "static/"

@@ -6,6 +6,7 @@ kept as training pairs, and the bot's report."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from lingting.core.models import User
 from lingting.engine.knowledge import article_record
@@ -239,3 +241,22 @@ def test_the_report_counts_containment_handoffs_unanswered_and_articles(
     assert "客户要求转人工" in page
     assert "我的快递丢了谁来赔" in page
     assert "KB-TEL-1" in page
+
+
+@pytest.mark.usefixtures("vault", "open_hours")
+def test_a_chat_the_customer_walked_away_from_is_ended_and_stored_by_the_hourly_job() -> None:
+    left = Customer()
+    left.say("我想查一下话费还剩多少")
+    queued = Customer()
+    queued.say("转人工")
+    long_ago = timezone.now() - timedelta(minutes=45)
+    BotConversation.objects.update(last_activity_at=long_ago)
+
+    out = StringIO()
+    call_command("bot_close_idle", stdout=out)
+    assert "1 idle conversations ended" in out.getvalue()
+    ended = left.conversation
+    assert ended.state == ConversationState.CLOSED
+    assert Contact.objects.filter(pk=ended.contact_id, channel="chat").exists()
+    assert "长时间没有新消息" in left.poll()["messages"][-1]["text"]
+    assert queued.conversation.state == ConversationState.WAITING  # still in the queue

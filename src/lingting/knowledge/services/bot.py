@@ -10,11 +10,12 @@ loses nothing: both pages read the conversation back from the rows.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,6 +137,7 @@ def agent_say(
         if conversation.state != ConversationState.HUMAN or conversation.agent_id != agent.pk:
             raise PermissionDenied(_("只有接入这个对话的客服可以回复"))
         message = _say(conversation, BotSender.AGENT, text, article=article, author=agent)
+        conversation.save(update_fields=["last_activity_at"])
         if article is not None:
             _learn(conversation, article, agent)
     return message
@@ -153,6 +155,26 @@ def chat_close(*, conversation: BotConversation, agent: User | None = None) -> B
         _say(conversation, BotSender.SYSTEM, _("对话已结束，感谢您的咨询。"))
         _close(conversation)
     return conversation
+
+
+def chats_close_idle(*, now: datetime, idle: timedelta, waiting: timedelta) -> int:
+    """End the conversations nobody has written in for `idle` (a customer who closed the
+    page, an agent who forgot) — `waiting` for those still in the queue — so that every
+    conversation becomes a contact. How many were ended."""
+    stale = BotConversation.objects.filter(
+        Q(last_activity_at__lt=now - idle) & ~Q(state__in=_NOT_IDLE)
+        | Q(state=ConversationState.WAITING, last_activity_at__lt=now - waiting)
+    )
+    ended = 0
+    for conversation in stale.iterator():
+        with transaction.atomic():
+            conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
+            if conversation.state == ConversationState.CLOSED:
+                continue
+            _say(conversation, BotSender.SYSTEM, _("长时间没有新消息，对话已自动结束。"))
+            _close(conversation)
+            ended += 1
+    return ended
 
 
 def agent_label(agent: User) -> str:
@@ -381,6 +403,8 @@ def _require_agent(user: User) -> None:
         raise PermissionDenied(_("你不能接待在线客服对话"))
 
 
+# Closed already, or in the queue (judged by `waiting`): not ended for being idle.
+_NOT_IDLE = (ConversationState.CLOSED, ConversationState.WAITING)
 _HANDOFF_TEXTS = {
     HandoffReason.ASKED: gettext_lazy("好的，正在为您转接人工客服，请稍候。"),
     HandoffReason.ANGRY: gettext_lazy("非常抱歉给您带来不好的体验，马上为您转接人工客服。"),
