@@ -10,7 +10,11 @@ from lingting.calendars.selectors import calendar_gap_year_or_none
 from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
 from lingting.core.selectors import notifications_unread_count
-from lingting.knowledge.permissions import may_answer_chats
+from lingting.knowledge.permissions import (
+    may_answer_chats,
+    may_edit_knowledge,
+    may_publish_bulletins,
+)
 from lingting.knowledge.selectors.bulletins import unread_count as bulletins_unread_count
 from lingting.performance.permissions import may_see_assessment
 from lingting.quality.permissions import (
@@ -75,6 +79,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "unread_notifications": notifications_unread_count(user),
         "unread_bulletins": bulletins_unread_count(user),
         "nav_chats": may_answer_chats(user),
+        "nav_bulletin_report": may_publish_bulletins(user),
+        "nav_bot_report": may_edit_knowledge(user),
         "nav_calendar": may_correct_calendar(user),
         "nav_tickets": may_see_workorders(user),
         "nav_take_workorders": may_take_workorders(user),

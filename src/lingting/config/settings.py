@@ -240,6 +240,9 @@ STORAGES = {
 # queue its chats are stored under as contacts, and the sites that may embed its widget.
 LINGTING_BOT_HOURS = os.environ.get("LINGTING_BOT_HOURS", "08:00-22:00")
 LINGTING_BOT_QUEUE = os.environ.get("LINGTING_BOT_QUEUE", "BOT")
+# A model from `lingting faq-train` (its folder) for the bot and the suggestions beside a
+# contact; unset: the untrained matcher.
+LINGTING_FAQ_MODEL = os.environ.get("LINGTING_FAQ_MODEL", "")
 LINGTING_BOT_EMBEDDERS = [
     origin for origin in os.environ.get("LINGTING_BOT_EMBEDDERS", "").split(",") if origin
 ]

@@ -135,3 +135,11 @@ def test_reading_rates_per_team(client_for: ClientFor, org: Org) -> None:
     }
     assert '<td class="num">50%</td>' in rows["一班"]  # 李娜 read, 王芳 not yet
     assert '<td class="num">0%</td>' in rows["二班"]  # 张伟 and 刘洋 not yet
+
+
+def test_the_reports_lead_to_reading_rates_and_the_bot_report(
+    client_for: ClientFor, org: Org
+) -> None:
+    page = client_for(org.users["ops_zhou"]).get("/reports/topics/").content.decode()
+    assert 'href="/knowledge/bulletins/report/"' in page
+    assert 'href="/knowledge/bot/report/"' in page

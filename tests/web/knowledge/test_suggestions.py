@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
 from django.utils import timezone
 
 from lingting.core.models import User
+from lingting.engine.faq import train_model
 from lingting.engine.knowledge import ArticleKind, article_record
 from lingting.knowledge.models import Article
+from lingting.knowledge.selectors.suggestions import vault_matcher
 from lingting.knowledge.services.articles import article_import, article_withdraw
 from tests.conftest import ContactFactory
+from tests.engine.faq_examples import training_pairs
 
 ClientFor = Callable[[User], Client]
 
@@ -99,3 +103,22 @@ def test_an_offer_past_its_last_day_is_not_suggested(
     text = client_for(qa_zhao).get(f"/knowledge/contact/{contact.pk}/articles/").content.decode()
     assert "宽带提速优惠" not in text
     assert "知识库中没有与客户所说相符的文章" in text
+
+
+def test_a_center_s_trained_model_ranks_the_suggestions_when_configured(
+    client_for: ClientFor,
+    make_contact: ContactFactory,
+    qa_zhao: User,
+    ops_zhou: User,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    load_vault(ops_zhou)
+    train_model(training_pairs()).save(tmp_path / "model")
+    settings.LINGTING_FAQ_MODEL = str(tmp_path / "model")
+    vault = vault_matcher(timezone.localdate())
+    assert vault is not None
+    assert vault.matcher.model is not None
+    contact = make_contact(turns=[("customer", "帮我查一下话费还剩多少")])
+    text = client_for(qa_zhao).get(f"/knowledge/contact/{contact.pk}/articles/").content.decode()
+    assert "怎样查询话费余额" in text

@@ -14,10 +14,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Max
 
-from lingting.engine.faq import FaqEntry, FaqMatcher
+from lingting.engine.faq import FaqEntry, FaqMatcher, FaqModel
 from lingting.knowledge.models import Article
 from lingting.knowledge.selectors.articles import shown_condition
 
@@ -51,7 +53,7 @@ def vault_matcher(day: date) -> VaultMatcher | None:
     """The matcher over the articles shown on `day` (None: the vault shows nothing)."""
     shown = Article.objects.filter(shown_condition(day))
     state = shown.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    key = (day, state["count"], state["changed"])
+    key = (day, state["count"], state["changed"], settings.LINGTING_FAQ_MODEL)
     with _lock:
         if key not in _built:
             _built.clear()
@@ -91,4 +93,11 @@ def _build(articles: list[Article]) -> VaultMatcher | None:
         wordings = dict.fromkeys((*content.wordings, content.title))
         first, *others = wordings
         entries.append(FaqEntry(article.code, first, alternates=tuple(others)))
-    return VaultMatcher(FaqMatcher(entries), {a.code: a for a in articles})
+    return VaultMatcher(FaqMatcher(entries, _trained_model()), {a.code: a for a in articles})
+
+
+def _trained_model() -> FaqModel | None:
+    """The center's own model (`lingting faq-train` on the pairs its agents confirmed,
+    `lingting knowledge_pairs`), where LINGTING_FAQ_MODEL names its folder."""
+    folder = settings.LINGTING_FAQ_MODEL
+    return FaqModel.load(Path(folder)) if folder else None
