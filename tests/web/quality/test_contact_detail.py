@@ -203,6 +203,6 @@ def test_detail_page_query_count_does_not_grow_with_turns(
 
     # session + user, the contact with queue/agent/team/customer/score/version, its turns,
     # its monitoring records, its score history, its recording, the top bar's unread
-    # notifications
-    with django_assert_max_num_queries(8):
+    # notifications and unread must-reads
+    with django_assert_max_num_queries(9):
         client.get(detail_url(contact))
