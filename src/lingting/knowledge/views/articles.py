@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lingting.core.params import int_param
 from lingting.core.permissions import request_user, require
 from lingting.engine.knowledge import (
     MAX_STEPS,
@@ -247,8 +248,8 @@ def article_history(request: HttpRequest, code: str) -> HttpResponse:
     article = _visible_article(request, code)
     versions = article_versions(article)
     by_number = {v.number: v for v in versions}
-    newer = by_number.get(_number(request.GET.get("b"))) or versions[0]
-    older = by_number.get(_number(request.GET.get("a"))) or (
+    newer = by_number.get(int_param(request.GET, "b", 0) or 0) or versions[0]
+    older = by_number.get(int_param(request.GET, "a", 0) or 0) or (
         versions[1] if len(versions) > 1 else newer
     )
     return render(
@@ -289,7 +290,7 @@ def article_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
             article_withdraw(actor=user, article=article, note=note)
             messages.success(request, _("已下线，不再出现在答案中"))
         elif action == "rollback":
-            number = _number(request.POST.get("number"))
+            number = int_param(request.POST, "number", 0) or 0
             restored = article_rollback(actor=user, article=article, number=number, note=note)
             messages.success(request, _("已回滚，现行版本为第 %(n)d 版") % {"n": restored.number})
         else:
@@ -310,10 +311,6 @@ def _visible_article(request: HttpRequest, code: str) -> Article:
 def _detail_url(article: Article, *, draft: bool) -> str:
     url = reverse("knowledge:detail", kwargs={"code": article.code})
     return url + "?draft" if draft else url
-
-
-def _number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 9 else 0
 
 
 def _content_from(

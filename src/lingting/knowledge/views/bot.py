@@ -25,6 +25,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from lingting.core.params import int_param
 from lingting.knowledge.models import BotConversation, BotMessage, BotSender, ConversationState
 from lingting.knowledge.selectors.bot import conversation_by_token, messages_after, queue_position
 from lingting.knowledge.services.bot import (
@@ -74,7 +75,7 @@ def chat_start(request: HttpRequest) -> JsonResponse:
 @require_GET
 def chat_messages(request: HttpRequest) -> JsonResponse:
     conversation = _conversation(request)
-    return JsonResponse(_state(conversation, after=_after(request.GET.get("after"))))
+    return JsonResponse(_state(conversation, after=int_param(request.GET, "after", 0) or 0))
 
 
 @login_not_required
@@ -103,7 +104,7 @@ def chat_callback(request: HttpRequest) -> JsonResponse:
 @require_POST
 def chat_end(request: HttpRequest) -> JsonResponse:
     conversation = chat_close(conversation=_conversation(request))
-    return JsonResponse(_state(conversation, after=_after(request.POST.get("after"))))
+    return JsonResponse(_state(conversation, after=int_param(request.POST, "after", 0) or 0))
 
 
 def message_dict(message: BotMessage) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def _after_step(request: HttpRequest, step: Callable[[BotConversation], object])
         step(conversation)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse(_state(conversation, after=_after(request.POST.get("after"))))
+    return JsonResponse(_state(conversation, after=int_param(request.POST, "after", 0) or 0))
 
 
 def _conversation(request: HttpRequest) -> BotConversation:
@@ -146,7 +147,3 @@ def _conversation(request: HttpRequest) -> BotConversation:
     if conversation is None:
         raise Http404
     return conversation
-
-
-def _after(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 12 else 0

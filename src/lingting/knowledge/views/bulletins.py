@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lingting.core.models import Role, Team, User
+from lingting.core.params import int_param
 from lingting.core.permissions import request_user, require
 from lingting.engine.bulletin_checks import MAX_QUESTIONS, QuestionError, check_questions
 from lingting.knowledge.models import Article, Bulletin
@@ -171,7 +172,7 @@ def bulletin_read(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     questions = bulletin_questions(bulletin)
     wrong: list[int] = []
     if request.method == "POST":
-        answers = [_answer(request.POST.get(f"q{n}")) for n in range(1, len(questions) + 1)]
+        answers = [int_param(request.POST, f"q{n}") for n in range(1, len(questions) + 1)]
         wrong = bulletin_acknowledge(user=user, bulletin=bulletin, answers=answers)
         if not wrong:
             messages.success(request, _("已确认阅读"))
@@ -229,7 +230,3 @@ def bulletin_report(request: HttpRequest) -> HttpResponse:
         "knowledge/bulletin_report.html",
         {"teams": reading_by_team(user, since, until), "days": REPORT_DAYS},
     )
-
-
-def _answer(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 3 else None

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from lingting.core.params import int_param
 from lingting.core.permissions import request_user, require
 from lingting.knowledge.models import Article, BotConversation, BotSender
 from lingting.knowledge.permissions import may_answer_chats, may_edit_knowledge
@@ -70,8 +71,7 @@ def console_chat(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def console_messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
     require(may_answer_chats(request_user(request)))
     conversation = _conversation(conversation_id)
-    after = request.GET.get("after", "")
-    since = int(after) if after.isdigit() and len(after) < 12 else 0
+    since = int_param(request.GET, "after", 0) or 0
     return JsonResponse(
         {
             "state": conversation.state,
