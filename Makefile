@@ -6,6 +6,8 @@ PYTHON_FOUND = $(shell scripts/find-python)
 DEMO_DB ?= var/demo.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The test suite's worker processes (pytest-xdist): one per core unless told otherwise.
+TEST_WORKERS ?= logical
 
 .PHONY: demo test venv browser-deps report-font lint typecheck check-django unit clean bench
 
@@ -61,8 +63,9 @@ check-django: venv
 	  ALLOWED_HOSTS=lingting.example LINGTING_SECURE=1 DATABASE_URL=sqlite://:memory: \
 	  $(BIN)/lingting check --deploy --fail-level WARNING
 
+# A module's tests stay on one worker (--dist loadscope): the demo tests share one build.
 unit: venv browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 test: lint typecheck check-django unit
 

@@ -11,14 +11,15 @@ with ItemFailure rows, straight into the tables: web tests do not run the scorin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from lingting.core.models import Agent, Role, Team, User
 from lingting.interactions.models import Contact, Customer, Queue, Turn
@@ -36,9 +37,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "ting-2026-secret"
 
 
+FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHING
 
 
 @dataclass
@@ -150,6 +154,25 @@ def planner_qian(org: Org) -> User:
 def password() -> str:
     """Every fixture user's password, for tests that sign in through the login form."""
     return PASSWORD
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """A transaction around a module's tests, for data that takes long to build (the demo):
+    what a module fixture writes through the blocker it yields is seen by every test of the
+    module (each test still rolls back its own writes, in a savepoint) and is rolled back
+    after the last one, so the next module starts from the empty database as always."""
+    with django_db_blocker.unblock():
+        around = transaction.atomic()
+        around.__enter__()
+    try:
+        # Passwords set while building are checked by the tests, under their fast hasher.
+        with override_settings(PASSWORD_HASHERS=FAST_HASHING):
+            yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            around.__exit__(None, None, None)
 
 
 @pytest.fixture

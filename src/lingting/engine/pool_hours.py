@@ -18,6 +18,7 @@ rostered there. Two settings of a queue's staffing policy say what the history c
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from lingting.engine.staffing import Queue, StaffingResult, Targets, evaluate, staff
 
@@ -27,6 +28,9 @@ class OpenHours(StrEnum):
     AROUND_THE_CLOCK = "around_the_clock"
 
 
+# A month's requirement solves ~1,500 intervals, and every look at a plan, roster or the
+# occupancy asks again: the same queue and targets give the same (immutable) answer.
+@lru_cache(maxsize=1 << 16)
 def staff_at_least(queue: Queue, targets: Targets, minimum: int) -> StaffingResult:
     """The fewest agents meeting every target, and never fewer than `minimum`.
 

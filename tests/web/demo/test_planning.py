@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -44,10 +45,12 @@ SMALL = ("--months", "1", "--days", "1", "--calls-per-agent-day", "2", "--no-jdd
 LINE_QUEUES = ("95598", "95598-AD", "95598-KB")
 
 
-@pytest.fixture
-def demo() -> Iterator[None]:
+@pytest.fixture(scope="module")
+def demo(module_db: Any) -> Iterator[None]:
+    """One demo for the module's tests (a minute to build), as of NOW."""
     with time_machine.travel(NOW, tick=True):
-        call_command("demo", *SMALL)
+        with module_db.unblock():
+            call_command("demo", *SMALL)
         yield
 
 

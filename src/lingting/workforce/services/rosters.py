@@ -357,18 +357,16 @@ def roster_breaks_plan(*, roster: Roster, cap: int, actor: User) -> int:
 
 def _pool_slack(roster: Roster, shifts: Iterable[RosterShift]) -> list[StaffingInterval]:
     """Each pool's agents on shift per interval against its scheduled requirement."""
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for s in shifts:  # each shift's wall-clock span once, not once per interval
+        if s.queue is not None:
+            spans[s.queue.code].append((_local(s.starts_at), _local(s.ends_at)))
     rows: list[StaffingInterval] = []
     for queue_code, span in _requirement_by_pool(roster).items():
+        pool = spans[queue_code]
         for start, (length, required) in span.items():
             end = start + length
-            on_shift = sum(
-                1
-                for s in shifts
-                if s.queue is not None
-                and s.queue.code == queue_code
-                and _local(s.starts_at) <= start
-                and _local(s.ends_at) >= end
-            )
+            on_shift = sum(1 for starts, ends in pool if starts <= start and ends >= end)
             rows.append(StaffingInterval(queue_code, start, end, on_shift, required))
     return rows
 
