@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from lingting.core.models import Agent, Role, Team, User
 from lingting.interactions.models import Contact, Customer, Queue, Turn
@@ -38,6 +41,23 @@ PASSWORD = "ting-2026-secret"
 
 
 FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The modules that take minutes, started first: on several workers (`make unit`) one of them
+# runs the longest while the others share out the rest, instead of the run ending on it.
+# (Never a module with live-server tests: those empty the database, so they run last.)
+LONGEST_FIRST = (
+    "tests/web/config/test_url_walk.py",
+    "tests/web/demo/test_planning.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.partition("::")[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep pytest-django's order
 
 
 @pytest.fixture(autouse=True)
@@ -154,6 +174,35 @@ def planner_qian(org: Org) -> User:
 def password() -> str:
     """Every fixture user's password, for tests that sign in through the login form."""
     return PASSWORD
+
+
+# Rows the migrations seed (the 95598 work-order types, the escalation ladder): a test on a
+# live database ends by emptying every table, so the tests after it on that worker would
+# start without them. Once its fixtures are torn down (the emptying among them), they are
+# put back.
+SEEDING_MIGRATIONS = (
+    "lingting.workorders.migrations.0002_seed_95598_types",
+    "lingting.workorders.migrations.0004_escalation",
+)
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        names & {"transactional_db", "live_server"}
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    # After the last test the database itself is gone: nothing to put back.
+    if nextitem is not None and _empties_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            for name in SEEDING_MIGRATIONS:
+                import_module(name).seed(apps, None)
 
 
 @pytest.fixture(scope="module")

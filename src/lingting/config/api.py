@@ -215,6 +215,7 @@ def _register_routers() -> None:
     from lingting.quality.api import router as quality
     from lingting.quality.api.contacts import router as contacts
     from lingting.reports.api import router as reports
+    from lingting.surveys.api import router as surveys
     from lingting.webhooks.api import router as webhooks
     from lingting.workforce.api import router as workforce
     from lingting.workorders.api import router as workorders
@@ -226,6 +227,7 @@ def _register_routers() -> None:
     api.add_router("/notifications", notifications)
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
+    api.add_router("/surveys", surveys)
     api.add_router("/workforce", workforce)
 
 

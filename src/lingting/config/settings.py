@@ -216,6 +216,8 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("work-order warnings", "hourly :00", ["workorder_warn"]),  # hourly: the finest step
     # retries: the task worker sends each when due; this catches what it missed
     ("webhook retries", "hourly :30", ["webhooks_deliver"]),
+    # survey invitations decided for the contacts that ended, and those due sent
+    ("surveys", "every 5 min", ["surveys_send"]),
     # every contact scored, even one whose import died before it sent it for scoring
     ("scoring sweep", "hourly :15", ["rescore", "--missing"]),
     # the model judge's answers for contacts drawn while it was off or its server down; a
@@ -246,6 +248,19 @@ LINGTING_FAQ_MODEL = os.environ.get("LINGTING_FAQ_MODEL", "")
 LINGTING_BOT_EMBEDDERS = [
     origin for origin in os.environ.get("LINGTING_BOT_EMBEDDERS", "").split(",") if origin
 ]
+
+# Survey invitations (surveys app) leave through this gateway: "fake" (the default) sends
+# nothing anywhere; "file" appends JSON lines to a folder for a batch system to collect;
+# "http" POSTs each, signed like the webhooks, to the center's SMS/IVR/WeChat platform.
+LINGTING_SURVEY_GATEWAY = {
+    "kind": os.environ.get("LINGTING_SURVEY_GATEWAY", "fake"),
+    "url": os.environ.get("LINGTING_SURVEY_GATEWAY_URL", ""),
+    "secret": os.environ.get("LINGTING_SURVEY_GATEWAY_SECRET", ""),
+    "folder": os.environ.get("LINGTING_SURVEY_GATEWAY_FOLDER", str(VAR_DIR / "survey-outbox")),
+}
+# Where customers reach this installation: the start of the links sent to them (the H5
+# survey page).
+LINGTING_PUBLIC_URL = os.environ.get("LINGTING_PUBLIC_URL", "http://127.0.0.1:8000")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

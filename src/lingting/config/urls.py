@@ -6,6 +6,7 @@ from lingting.config.api import api_urlpatterns
 from lingting.config.home import home
 from lingting.interactions.urls import urlpatterns as recording_urlpatterns
 from lingting.quality.urls import contact_urlpatterns
+from lingting.surveys import views as survey_views
 
 urlpatterns = [
     path("", home, name="home"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("tickets/", include("lingting.workorders.urls")),
     path("knowledge/", include("lingting.knowledge.urls")),
     path("bot/", include("lingting.knowledge.urls_bot")),
+    # The customer's survey page: no login, reached by the link in the invitation.
+    path("survey/<str:token>/", survey_views.answer, name="survey_answer"),
     path("surveys/", include("lingting.surveys.urls")),
     path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),

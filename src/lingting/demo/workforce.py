@@ -19,7 +19,7 @@ from lingting.core.models import User
 from lingting.engine.csat import SurveyResult
 from lingting.engine.occupancy import StateEvent
 from lingting.interactions.models import Contact
-from lingting.surveys.services import survey_responses_import
+from lingting.surveys.services.responses import survey_responses_import
 from lingting.workforce.services import agent_states_import, broadcast_hour
 
 SURVEY_SHARE = 0.35  # of answered calls, a customer answers the survey

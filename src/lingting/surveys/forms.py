@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.params import BoundedDateField
+from lingting.engine.csat import MAX_SCALE, MIN_SCALE
+from lingting.surveys.models import SurveyPlan
 
 GROUP_LABELS = [("team", _("班组")), ("queue", _("ACD组")), ("day", _("日"))]
 MAX_DAYS = 366
@@ -58,3 +60,63 @@ class CsatForm(forms.Form):
             "date_to": self.latest,
             "by": ["team"],
         }
+
+
+class ListField(forms.Field):
+    """A list of codes typed as one line, split at commas or spaces (an empty line: all)."""
+
+    widget = forms.TextInput
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        text = str(value or "").replace("，", ",").replace(",", " ")
+        return [part[:64] for part in text.split() if part]
+
+
+class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
+    queues = ListField(label=_("队列"), required=False, help_text=_("逗号分隔；留空 = 全部"))
+    contact_channels = ListField(
+        label=_("联络渠道"), required=False, help_text=_("如 voice, chat；留空 = 全部")
+    )
+    dispositions = ListField(
+        label=_("联络结果"), required=False, help_text=_("如 answered；留空 = 全部")
+    )
+
+    class Meta:
+        model = SurveyPlan
+        fields = (
+            "name",
+            "active",
+            "channel",
+            "question",
+            "scale",
+            "queues",
+            "contact_channels",
+            "dispositions",
+            "rest_days",
+            "after_complaints",
+            "quiet_start",
+            "quiet_end",
+            "delay_minutes",
+            "within_hours",
+            "answer_hours",
+        )
+        widgets: ClassVar[dict[str, Any]] = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+        help_texts: ClassVar[dict[str, Any]] = {
+            "question": _("{link} 处换成客户的评价链接（H5 页面，单次有效）"),
+            "rest_days": _("同一号码在这么多天内只邀请一次"),
+        }
+
+    def clean_scale(self) -> int:
+        scale: int = self.cleaned_data["scale"]
+        if not MIN_SCALE <= scale <= MAX_SCALE:
+            raise forms.ValidationError(
+                _("满分须在 %(low)s 到 %(high)s 之间") % {"low": MIN_SCALE, "high": MAX_SCALE}
+            )
+        return scale

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +47,114 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.score}/{self.scale}"
+
+
+# --- sending surveys (issue 17) ---------------------------------------------------------------
+
+
+class SurveyPlan(models.Model):
+    """Which contacts a survey follows, how it is sent and what it asks (seed 000's SMS
+    satisfaction after the call). Empty lists admit every queue, channel or disposition."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    active = models.BooleanField(_("启用"), default=True)
+    channel = models.CharField(
+        _("发送渠道"), max_length=16, choices=SurveyChannel.choices, default=SurveyChannel.SMS
+    )
+    question = models.TextField(_("邀请内容"))
+    scale = models.PositiveSmallIntegerField(_("满分"), default=5)
+    queues = models.JSONField(_("队列"), default=list, blank=True)
+    contact_channels = models.JSONField(_("联络渠道"), default=list, blank=True)
+    dispositions = models.JSONField(_("联络结果"), default=list, blank=True)
+    rest_days = models.PositiveSmallIntegerField(_("同一客户间隔天数"), default=30)
+    after_complaints = models.BooleanField(_("投诉后也邀请"), default=False)
+    quiet_start = models.TimeField(_("免打扰开始"), default=time(21))
+    quiet_end = models.TimeField(_("免打扰结束"), default=time(8))
+    delay_minutes = models.PositiveSmallIntegerField(_("联络结束后几分钟发送"), default=5)
+    within_hours = models.PositiveSmallIntegerField(_("联络结束后多久内仍邀请（小时）"), default=48)
+    answer_hours = models.PositiveSmallIntegerField(_("邀请有效（小时）"), default=72)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    SKIPPED = "skipped", _("不邀请")  # the decision said no; `verdict` says why
+    DUE = "due", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    ANSWERED = "answered", _("已回复")
+    WITHDRAWN = "withdrawn", _("已撤回")  # the customer opted out before it went
+
+
+class SurveyInvitation(models.Model):
+    """The decision about one contact under one plan and, when it is to be sent, the outbox
+    row the task worker delivers: written in the transaction that decided, so a crash
+    between deciding and sending loses nothing and sends nothing twice."""
+
+    plan = models.ForeignKey(SurveyPlan, on_delete=models.PROTECT, related_name="invitations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("发送号码"), max_length=64, blank=True, db_index=True)
+    verdict = models.CharField(_("决定"), max_length=16)
+    status = models.CharField(_("状态"), max_length=16, choices=InvitationStatus.choices)
+    decided_at = models.DateTimeField(_("决定时间"))
+    send_at = models.DateTimeField(_("计划发送"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    expires_at = models.DateTimeField(_("失效时间"), null=True, blank=True)
+    response = models.OneToOneField(
+        SurveyResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "contact"], name="survey_invitation_once"),
+        ]
+        indexes = [models.Index(fields=["status", "send_at"], name="survey_invitation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.contact_id} {self.status}"
+
+
+class SurveyOptOut(models.Model):
+    """A number that asked for no more surveys (回复TD退订): honoured forever."""
+
+    address = models.CharField(_("号码"), max_length=64, unique=True)
+    opted_out_at = models.DateTimeField(_("退订时间"))
+    source = models.CharField(_("来源"), max_length=32)  # sms reply, h5 page, by hand
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class ReplyKindChoice(models.TextChoices):
+    SCORE = "score", _("评分")
+    OPT_OUT = "opt_out", _("退订")
+    UNREADABLE = "unreadable", _("无法识别")
+
+
+class SurveyReply(models.Model):
+    """One message a customer sent back through the gateway, kept as received: the score
+    it gave, the opt-out, or words for a person to read."""
+
+    message_id = models.CharField(max_length=128, unique=True)  # the gateway's: a resend is one
+    address = models.CharField(_("号码"), max_length=64, db_index=True)
+    text = models.CharField(_("内容"), max_length=1000)
+    received_at = models.DateTimeField(_("收到时间"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ReplyKindChoice.choices)
+    invitation = models.ForeignKey(
+        SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.text[:20]}"

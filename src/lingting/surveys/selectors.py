@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.csat import DEFAULT_SCALE, CsatTotals
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import TargetBook
-from lingting.surveys.models import SurveyResponse
+from lingting.surveys.models import InvitationStatus, SurveyInvitation, SurveyPlan, SurveyResponse
 
 GROUPINGS = ("team", "queue", "day")
 CONTACT_FIELD_SCALE = DEFAULT_SCALE
@@ -218,3 +218,51 @@ def csat_statuses(book: TargetBook, row: CsatRow, team_codes: dict[str, str]) ->
         for figure, value in figures.items()
     }
     return {figure: status for figure, status in statuses.items() if status is not None}
+
+
+def invitation_by_token(token: str) -> SurveyInvitation | None:
+    return SurveyInvitation.objects.select_related("plan").filter(token=token).first()
+
+
+def invitation_refusal(
+    invitation: SurveyInvitation | None, now: datetime | None = None
+) -> str | None:
+    """Why the H5 page cannot take an answer for `invitation` now (a key of the page's
+    texts), or None when it can."""
+    if invitation is None:
+        return "unknown"
+    if invitation.status == InvitationStatus.ANSWERED:
+        return "answered"
+    if invitation.status != InvitationStatus.SENT:
+        return "unknown"
+    if invitation.expires_at is None or invitation.expires_at <= (now or timezone.now()):
+        return "expired"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutbox:
+    """A plan's invitations by status, and the not-invited by reason."""
+
+    plan: SurveyPlan
+    by_status: dict[str, int]
+    skipped_by_verdict: dict[str, int]
+
+    @property
+    def response_rate(self) -> float | None:
+        sent = sum(self.by_status.get(s, 0) for s in ("sent", "answered"))
+        return self.by_status.get("answered", 0) / sent if sent else None
+
+
+def plan_outboxes() -> list[PlanOutbox]:
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    skipped: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = SurveyInvitation.objects.values_list("plan", "status", "verdict").annotate(n=Count("pk"))
+    for plan_id, status, verdict, n in rows.order_by():
+        counts[plan_id][status] = counts[plan_id].get(status, 0) + n
+        if status == InvitationStatus.SKIPPED:
+            skipped[plan_id][verdict] = n
+    return [
+        PlanOutbox(plan, counts[plan.pk], skipped[plan.pk])
+        for plan in SurveyPlan.objects.order_by("-active", "name")
+    ]

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lingting.core.models import Team
-from lingting.core.permissions import request_user
+from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
 from lingting.interactions.selectors import queue_names
 from lingting.performance.selectors import target_book
 from lingting.surveys.documents import csat_document
-from lingting.surveys.forms import GROUP_LABELS, CsatForm
+from lingting.surveys.forms import GROUP_LABELS, CsatForm, SurveyPlanForm
+from lingting.surveys.models import SurveyPlan
+from lingting.surveys.permissions import may_manage_surveys
 from lingting.surveys.selectors import (
     CsatRow,
     csat_rows,
     csat_statuses,
+    invitation_by_token,
+    invitation_refusal,
     latest_answer_day,
     low_score_comments,
+    plan_outboxes,
+)
+from lingting.surveys.services.invitations import (
+    VERDICT_LABELS,
+    AnswerRefused,
+    survey_answer_by_link,
+    survey_plan_save,
 )
 
 
@@ -55,6 +70,7 @@ def csat(request: HttpRequest) -> HttpResponse:
         "surveys/csat.html",
         {
             "form": form,
+            "may_manage": may_manage_surveys(user),
             "query": query,
             "columns": columns,
             "rows": [
@@ -67,3 +83,75 @@ def csat(request: HttpRequest) -> HttpResponse:
             "filters": without_export(request),
         },
     )
+
+
+ANSWER_REFUSALS = {
+    "answered": _("这份问卷已经填写过了，感谢您的评价。"),
+    "expired": _("这份问卷已过期，感谢您的关注。"),
+    "unknown": _("链接无效或尚未生效。"),
+    "score": _("请选择一个评分。"),
+}
+FIVE_POINT_LABELS = (_("非常不满意"), _("不满意"), _("一般"), _("满意"), _("非常满意"))
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer's H5 survey page (no login): the invitation's question, a score to tap,
+    an optional comment and the opt-out. The link works once and until it expires."""
+    invitation = invitation_by_token(token)
+    refusal = invitation_refusal(invitation)
+    done = False
+    if request.method == "POST" and refusal is None:
+        try:
+            survey_answer_by_link(
+                token=token,
+                score=int_or_zero(request.POST.get("score")),
+                comment=request.POST.get("comment", ""),
+                opt_out=request.POST.get("opt_out") == "1",
+            )
+            done = True
+        except AnswerRefused as refused:
+            refusal = str(refused)
+    scale = invitation.plan.scale if invitation else 5
+    labels = FIVE_POINT_LABELS if scale == 5 else ("",) * scale
+    context = {
+        "done": done,
+        "open": not done and refusal in (None, "score"),
+        "refusal": ANSWER_REFUSALS[refusal] if refusal else None,
+        "scores": list(zip(range(scale, 0, -1), reversed(labels), strict=True)),
+    }
+    status = {None: 200, "score": 400, "unknown": 404}.get(refusal, 410)
+    return render(request, "surveys/answer.html", context, status=status)
+
+
+def int_or_zero(value: str | None) -> int:
+    """A submitted score; 0 (refused by the service as no score) for anything else."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+@require_GET
+def plans(request: HttpRequest) -> HttpResponse:
+    """The survey plans with their outbox: due, sent, answered, failed, not invited and why."""
+    require(may_manage_surveys(request_user(request)))
+    labels: dict[str, Any] = dict(VERDICT_LABELS)
+    outboxes = [
+        (outbox, [(labels.get(v, v), n) for v, n in outbox.skipped_by_verdict.items()])
+        for outbox in plan_outboxes()
+    ]
+    return render(request, "surveys/plans.html", {"outboxes": outboxes})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
+    user = request_user(request)
+    require(may_manage_surveys(user))
+    plan = get_object_or_404(SurveyPlan, pk=plan_id) if plan_id is not None else None
+    form = SurveyPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        survey_plan_save(actor=user, form=form)
+        return redirect("surveys:plans")
+    return render(request, "surveys/plan_edit.html", {"form": form, "plan": plan})

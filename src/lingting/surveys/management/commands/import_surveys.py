@@ -8,7 +8,7 @@ from django.utils.timezone import get_default_timezone
 
 from lingting.core.management.line_import import LineFileImportCommand
 from lingting.engine.reader import LineError
-from lingting.surveys.services import SurveyImportReport, survey_responses_import_file
+from lingting.surveys.services.responses import SurveyImportReport, survey_responses_import_file
 
 
 class Command(LineFileImportCommand):

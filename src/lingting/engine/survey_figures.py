@@ -1,0 +1,64 @@
+"""Survey figures with the margin of error each one carries (issue 17).
+
+A satisfaction share from 100 answers can be off by several points and an NPS by fifteen;
+a supervisor comparing two agents needs to see that before acting on it. Margins are at 95%:
+
+- a share (CSAT, very-satisfied share, response rate): the Wilson score interval, which
+  stays honest at 0% and 100% and for small counts, where the textbook p ± 1.96·√(p(1−p)/n)
+  would claim a margin of zero;
+- NPS = %promoters (9–10) − %detractors (0–6), in points: ± 1.96·√((P + D − (P − D)²)/n)·100,
+  the variance of the difference of two shares of one sample.
+
+A figure over no answers is None, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z95 = 1.959964
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    value: float | None  # a share of 1, or NPS points
+    low: float | None
+    high: float | None
+    count: int  # the answers it rests on
+
+    @property
+    def margin(self) -> float | None:
+        """Half the interval's width: the "±" shown beside the figure."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.high - self.low) / 2
+
+
+def share_estimate(hits: int, count: int) -> Estimate:
+    """`hits` of `count` as a share with its Wilson 95% interval."""
+    if count <= 0:
+        return Estimate(None, None, None, 0)
+    p = hits / count
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * count)) / (1 + z2 / count)
+    half = Z95 * math.sqrt(p * (1 - p) / count + z2 / (4 * count * count)) / (1 + z2 / count)
+    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), count)
+
+
+def is_promoter(score: int) -> bool:
+    return score >= 9
+
+
+def is_detractor(score: int) -> bool:
+    return score <= 6
+
+
+def nps_estimate(promoters: int, detractors: int, count: int) -> Estimate:
+    """Net promoter score in points (−100 … 100) with its 95% interval."""
+    if count <= 0:
+        return Estimate(None, None, None, 0)
+    p, d = promoters / count, detractors / count
+    nps = (p - d) * 100
+    margin = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / count) * 100
+    return Estimate(nps, max(-100.0, nps - margin), min(100.0, nps + margin), count)

@@ -1,0 +1,1 @@
+"""Writes of the surveys app: results imported, invitations decided and sent, replies."""

@@ -1,0 +1,30 @@
+"""Background sending of survey invitations, run by the task worker (`lingting worker`):
+enqueued when a decision commits invitations, and again when the next one falls due (a
+delayed send, the end of the quiet hours, a retry)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.tasks import task
+
+from lingting.surveys.services.sending import survey_invitations_send
+
+
+@task()
+def invitations_send() -> int:
+    """Send the invitations that are due; how many went. Asks for itself again when the
+    next one is due."""
+    run = survey_invitations_send()
+    if run.next_due is not None:
+        invitations_send_soon(run_after=run.next_due)
+    return run.sent
+
+
+def invitations_send_soon(run_after: datetime | None = None) -> None:
+    task = invitations_send
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the scheduled `surveys_send` sends it
+        task = task.using(run_after=run_after)
+    task.enqueue()
