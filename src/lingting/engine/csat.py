@@ -21,6 +21,7 @@ from typing import Any
 
 from lingting.engine.reader import LineError
 from lingting.engine.records import RecordError, parse_records, read_records
+from lingting.engine.survey_figures import Estimate, share_estimate
 
 DEFAULT_SCALE = 5
 MIN_SCALE, MAX_SCALE = 3, 10
@@ -134,3 +135,12 @@ class CsatTotals:
     @property
     def very_satisfied_share(self) -> float | None:
         return round(self.very_satisfied / self.responses, 4) if self.responses else None
+
+    @property
+    def csat_estimate(self) -> Estimate:
+        """CSAT with its 95% interval: at 100 answers a share moves by several points."""
+        return share_estimate(self.satisfied, self.responses)
+
+    @property
+    def very_satisfied_estimate(self) -> Estimate:
+        return share_estimate(self.very_satisfied, self.responses)

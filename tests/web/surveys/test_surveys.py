@@ -104,6 +104,8 @@ def test_manager_sees_csat_and_very_satisfied_share_per_team(
     assert "33.3%" in html  # 一班: one 5 of three
     assert "100.0%" in html  # 二班
     assert "80.0%" in html  # all: 4 of 5 in the top two boxes
+    # Five answers say little: the 95% interval of 4 of 5 runs from 37.6% to 96.4%.
+    assert "±29.4" in html
 
 
 def test_agent_sees_only_responses_about_own_contacts(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from lingting.engine.survey_figures import Estimate
+
 register = template.Library()
 
 
@@ -11,3 +13,10 @@ register = template.Library()
 def share(value: float | None) -> str:
     """0.8234 → "82.3%"; None (no responses) → "—"."""
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def margin(estimate: Estimate) -> str:
+    """A share's 95% margin in points: "±4.1"; "" where there is no figure."""
+    half = estimate.margin
+    return "" if half is None else f"±{half * 100:.1f}"
