@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.tasks import task
 
+from lingting.core.tasks import enqueue_at
 from lingting.surveys.services.sending import survey_invitations_send
 
 
@@ -22,9 +23,4 @@ def invitations_send() -> int:
 
 
 def invitations_send_soon(run_after: datetime | None = None) -> None:
-    task = invitations_send
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the scheduled `surveys_send` sends it
-        task = task.using(run_after=run_after)
-    task.enqueue()
+    enqueue_at(invitations_send, run_after)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.tasks import task
 
+from lingting.core.tasks import enqueue_at
 from lingting.webhooks.sending import webhook_deliveries_send
 
 
@@ -23,9 +24,4 @@ def deliveries_send() -> int:
 
 def deliveries_send_soon(run_after: datetime | None = None) -> None:
     """Have the task worker send what is due (at `run_after`, where the backend can wait)."""
-    task = deliveries_send
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the next step's commit, or the scheduled command, sends it
-        task = task.using(run_after=run_after)
-    task.enqueue()
+    enqueue_at(deliveries_send, run_after)
