@@ -20,6 +20,15 @@ class SurveyChannel(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ReasonChoice(models.TextChoices):
+    """Seed 004's kinds of dissatisfaction (lingting.engine.survey_reasons.Reason)."""
+
+    PEOPLE = "people", _("人员")
+    PROCESS = "process", _("流程")
+    PRODUCT = "product", _("产品")
+    NETWORK = "network", _("网络")
+
+
 class SurveyResponse(models.Model):
     """One customer's answer (README, "Survey results"): a score from 1 to `scale`."""
 
@@ -32,6 +41,10 @@ class SurveyResponse(models.Model):
     answered_at = models.DateTimeField(_("评价时间"), db_index=True)
     comment = models.TextField(_("留言"), blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Why the customer was dissatisfied, set by a person; unset, the rules code the comment.
+    reason = models.CharField(
+        _("不满意原因"), max_length=16, choices=ReasonChoice.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-answered_at", "-id"]
@@ -158,3 +171,13 @@ class SurveyReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address}: {self.text[:20]}"
+
+
+class SurveySettings(models.Model):
+    """The center's survey settings (one row): the words that code dissatisfaction."""
+
+    reason_rules = models.TextField(_("不满意原因规则"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "survey settings"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,9 +27,21 @@ from lingting.core.models import Team, User
 from lingting.core.permissions import contact_scope
 from lingting.core.personal_numbers import text_shown_to
 from lingting.engine.csat import DEFAULT_SCALE, CsatTotals
+from lingting.engine.survey_reasons import (
+    DEFAULT_REASON_WORDS,
+    Reason,
+    parse_reason_rules,
+    reasons_of,
+)
 from lingting.interactions.models import Contact
 from lingting.performance.selectors import TargetBook
-from lingting.surveys.models import InvitationStatus, SurveyInvitation, SurveyPlan, SurveyResponse
+from lingting.surveys.models import (
+    InvitationStatus,
+    SurveyInvitation,
+    SurveyPlan,
+    SurveyResponse,
+    SurveySettings,
+)
 
 GROUPINGS = ("team", "queue", "day")
 CONTACT_FIELD_SCALE = DEFAULT_SCALE
@@ -148,6 +160,9 @@ def csat_rows(
 
 @dataclass(frozen=True, slots=True)
 class Comment:
+    response_pk: int
+    reason: str  # set by a person ("" where not)
+    coded: list[Reason]  # what the rules read in the comment
     contact_pk: int
     contact: str
     answered_at: datetime
@@ -171,8 +186,12 @@ def low_score_comments(
         .order_by("-answered_at", "-id")[:limit]
     )
     shown = text_shown_to(user)
+    rules = reason_rules()
     return [
         Comment(
+            r.pk,
+            r.reason,
+            reasons_of(r.comment, rules),
             r.contact_id,
             r.contact.external_id,
             r.answered_at,
@@ -266,3 +285,47 @@ def plan_outboxes() -> list[PlanOutbox]:
         PlanOutbox(plan, counts[plan.pk], skipped[plan.pk])
         for plan in SurveyPlan.objects.order_by("-active", "name")
     ]
+
+
+def reason_rules() -> dict[Reason, tuple[str, ...]]:
+    """The center's words per kind of dissatisfaction (seed 004's four), or the defaults."""
+    stored = SurveySettings.objects.values_list("reason_rules", flat=True).first()
+    return parse_reason_rules(stored) if stored is not None else DEFAULT_REASON_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCounts:
+    """Dissatisfied responses (below the top two boxes) by why: a person's reason where set,
+    else every kind the rules read in the comment; `uncoded` have neither."""
+
+    dissatisfied: int
+    by_reason: dict[Reason, int]
+    uncoded: int
+
+    def share(self, reason: Reason) -> float | None:
+        return self.by_reason.get(reason, 0) / self.dissatisfied if self.dissatisfied else None
+
+
+def dissatisfaction_reasons(*, user: User, date_from: date, date_to: date) -> ReasonCounts:
+    start, end = local_day_bounds(date_from, date_to)
+    rows = (
+        SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(_via_contact(contact_scope(user)))
+        .filter(score__lt=F("scale") - 1)
+        .values_list("reason", "comment")
+    )
+    rules = reason_rules()
+    counts: dict[Reason, int] = defaultdict(int)
+    dissatisfied = uncoded = 0
+    for reason, comment in rows.iterator(chunk_size=2000):
+        dissatisfied += 1
+        found = [Reason(reason)] if reason else reasons_of(comment, rules)
+        uncoded += not found
+        for kind in found:
+            counts[kind] += 1
+    return ReasonCounts(dissatisfied, dict(counts), uncoded)
+
+
+def visible_responses(user: User) -> QuerySet[SurveyResponse]:
+    """The responses about contacts `user` may see."""
+    return SurveyResponse.objects.filter(_via_contact(contact_scope(user)))

@@ -5,29 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lingting.core.models import Team
 from lingting.core.permissions import request_user, require
 from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
+from lingting.engine.survey_reasons import Reason, format_reason_rules
 from lingting.interactions.selectors import queue_names
 from lingting.performance.selectors import target_book
 from lingting.surveys.documents import csat_document
 from lingting.surveys.forms import GROUP_LABELS, CsatForm, SurveyPlanForm
-from lingting.surveys.models import SurveyPlan
+from lingting.surveys.models import ReasonChoice, SurveyPlan
 from lingting.surveys.permissions import may_manage_surveys
 from lingting.surveys.selectors import (
     CsatRow,
     csat_rows,
     csat_statuses,
+    dissatisfaction_reasons,
     invitation_by_token,
     invitation_refusal,
     latest_answer_day,
     low_score_comments,
     plan_outboxes,
+    reason_rules,
+    visible_responses,
 )
 from lingting.surveys.services.invitations import (
     VERDICT_LABELS,
@@ -35,6 +42,7 @@ from lingting.surveys.services.invitations import (
     survey_answer_by_link,
     survey_plan_save,
 )
+from lingting.surveys.services.responses import survey_reason_rules_save, survey_reason_set
 
 
 @require_GET
@@ -55,6 +63,9 @@ def csat(request: HttpRequest) -> HttpResponse:
     ]
     columns = [str(labels[name]) for name in query["by"]]
     comments = low_score_comments(user=user, date_from=query["date_from"], date_to=query["date_to"])
+    reasons = dissatisfaction_reasons(
+        user=user, date_from=query["date_from"], date_to=query["date_to"]
+    )
     document = csat_document(
         columns=columns,
         rows=[(keys, row.totals) for keys, row in shown_rows],
@@ -79,6 +90,12 @@ def csat(request: HttpRequest) -> HttpResponse:
             "total": total,
             "total_status": csat_statuses(book, CsatRow((), total), team_codes),
             "comments": comments,
+            "reasons": reasons,
+            "reason_rows": [
+                (label, reasons.by_reason.get(Reason(value), 0), reasons.share(Reason(value)))
+                for value, label in ReasonChoice.choices
+            ],
+            "reason_choices": ReasonChoice.choices,
             "charts": page_charts(document),
             "filters": without_export(request),
         },
@@ -155,3 +172,41 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         survey_plan_save(actor=user, form=form)
         return redirect("surveys:plans")
     return render(request, "surveys/plan_edit.html", {"form": form, "plan": plan})
+
+
+@require_POST
+def reason_set(request: HttpRequest, response_id: int) -> HttpResponse:
+    """A manager sets (or clears) why a dissatisfied customer was dissatisfied."""
+    user = request_user(request)
+    require(may_manage_surveys(user))
+    response = get_object_or_404(visible_responses(user), pk=response_id)
+    reason = request.POST.get("reason", "")
+    if reason and reason not in ReasonChoice.values:
+        raise BadRequest(f"reason: one of {', '.join(ReasonChoice.values)} or empty")
+    survey_reason_set(actor=user, response=response, reason=reason)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("surveys:csat")
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def reason_rules_edit(request: HttpRequest) -> HttpResponse:
+    """The words that code dissatisfaction into people / process / product / network."""
+    user = request_user(request)
+    require(may_manage_surveys(user))
+    text = format_reason_rules(reason_rules())
+    error = ""
+    if request.method == "POST":
+        text = request.POST.get("rules", "")
+        try:
+            survey_reason_rules_save(actor=user, text=text)
+            return redirect("surveys:csat")
+        except ValueError as refused:
+            error = str(refused)
+    return render(
+        request,
+        "surveys/reason_rules.html",
+        {"text": text, "error": error, "kinds": ReasonChoice.choices},
+        status=400 if error else 200,
+    )

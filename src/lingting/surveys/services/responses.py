@@ -10,11 +10,13 @@ from itertools import batched
 
 from django.db import transaction
 
+from lingting.core.models import User
 from lingting.core.services import audit_record
 from lingting.engine.csat import SurveyResult, read_survey_results
 from lingting.engine.reader import LineError
+from lingting.engine.survey_reasons import format_reason_rules, parse_reason_rules
 from lingting.interactions.models import Contact
-from lingting.surveys.models import SurveyResponse
+from lingting.surveys.models import ReasonChoice, SurveyResponse, SurveySettings
 
 BATCH = 2000
 
@@ -126,3 +128,39 @@ def _store(
     )
     updated = len(rows.keys() & existing)
     return len(rows) - updated, updated
+
+
+def survey_reason_set(*, actor: User, response: SurveyResponse, reason: str) -> None:
+    """A person's reason for the customer's dissatisfaction ("" hands it back to the rules);
+    audited with the reason it replaced."""
+    before = response.reason
+    response.reason = ReasonChoice(reason) if reason else ""
+    with transaction.atomic():
+        response.save(update_fields=["reason"])
+        audit_record(
+            actor=actor,
+            action="survey_response.reason",
+            object_type="survey_response",
+            object_id=response.pk,
+            before={"reason": before},
+            after={"reason": response.reason},
+        )
+
+
+def survey_reason_rules_save(*, actor: User, text: str) -> None:
+    """The words per kind of dissatisfaction, as a supervisor wrote them; ValueError naming
+    the line that is not ``kind: word, word``."""
+    rules = parse_reason_rules(text)
+    stored = format_reason_rules(rules)
+    with transaction.atomic():
+        settings_row = SurveySettings.objects.select_for_update().first()
+        before = settings_row.reason_rules if settings_row else ""
+        SurveySettings.objects.update_or_create(pk=1, defaults={"reason_rules": stored})
+        audit_record(
+            actor=actor,
+            action="survey_settings.reason_rules",
+            object_type="survey_settings",
+            object_id=1,
+            before={"reason_rules": before},
+            after={"reason_rules": stored},
+        )

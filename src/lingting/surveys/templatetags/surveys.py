@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from lingting.engine.survey_figures import Estimate
+from lingting.surveys.models import ReasonChoice
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def margin(estimate: Estimate) -> str:
     """A share's 95% margin in points: "±4.1"; "" where there is no figure."""
     half = estimate.margin
     return "" if half is None else f"±{half * 100:.1f}"
+
+
+@register.filter
+def reason_label(value: str) -> str:
+    """people → 人员: a kind of dissatisfaction in the reader's language."""
+    return str(dict(ReasonChoice.choices).get(value, value))
