@@ -15,6 +15,7 @@ from lingting.core.models import (
     AuditEvent,
     Heartbeat,
     Notification,
+    Role,
     ScheduledRun,
     User,
 )
@@ -108,3 +109,15 @@ def heartbeat_beat(*, process: str, every_seconds: float) -> None:
         process=process,
         defaults={"beat_at": timezone.now(), "every_seconds": every_seconds},
     )
+
+
+def system_user(*, username: str, name: str) -> User:
+    """An account that acts for Lingting itself (the bot, the surveys) where a service needs
+    an actor: an agent's rights, and it never signs in."""
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"role": Role.AGENT, "first_name": name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -102,6 +102,8 @@ class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
             "delay_minutes",
             "within_hours",
             "answer_hours",
+            "low_score_action",
+            "low_score_at_most",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "question": forms.Textarea(attrs={"rows": 3}),
@@ -112,6 +114,13 @@ class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
             "question": _("{link} 处换成客户的评价链接（H5 页面，单次有效）"),
             "rest_days": _("同一号码在这么多天内只邀请一次"),
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scale, at_most = data.get("scale"), data.get("low_score_at_most")
+        if scale is not None and at_most is not None and not 1 <= at_most < scale:
+            self.add_error("low_score_at_most", _("须在 1 到 %(top)s 之间") % {"top": scale - 1})
+        return data
 
     def clean_scale(self) -> int:
         scale: int = self.cleaned_data["scale"]

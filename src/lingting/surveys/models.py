@@ -65,6 +65,11 @@ class SurveyResponse(models.Model):
 # --- sending surveys (issue 17) ---------------------------------------------------------------
 
 
+class LowScoreAction(models.TextChoices):
+    NONE = "none", _("不处理")
+    WORKORDER = "workorder", _("自动生成投诉工单")
+
+
 class SurveyPlan(models.Model):
     """Which contacts a survey follows, how it is sent and what it asks (seed 000's SMS
     satisfaction after the call). Empty lists admit every queue, channel or disposition."""
@@ -86,6 +91,10 @@ class SurveyPlan(models.Model):
     delay_minutes = models.PositiveSmallIntegerField(_("联络结束后几分钟发送"), default=5)
     within_hours = models.PositiveSmallIntegerField(_("联络结束后多久内仍邀请（小时）"), default=48)
     answer_hours = models.PositiveSmallIntegerField(_("邀请有效（小时）"), default=72)
+    low_score_action = models.CharField(
+        _("低分后"), max_length=16, choices=LowScoreAction.choices, default=LowScoreAction.NONE
+    )
+    low_score_at_most = models.PositiveSmallIntegerField(_("低分（含）以下"), default=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

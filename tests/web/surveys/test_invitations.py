@@ -42,6 +42,7 @@ from lingting.surveys.services.invitations import (
     survey_reply_receive,
 )
 from lingting.surveys.services.sending import survey_invitations_send
+from lingting.workorders.models import WorkOrder
 from tests.conftest import SHANGHAI, ContactFactory
 from tests.web.conftest import Api
 
@@ -418,3 +419,23 @@ def test_a_half_configured_gateway_is_refused_without_showing_its_secret(
         configured_gateway()
 
     assert "s3cret" not in str(refused.value)
+
+
+def test_a_low_score_opens_a_complaint_order_where_the_plan_says_so(
+    plan: SurveyPlan, call: Any
+) -> None:
+    plan.low_score_action, plan.low_score_at_most = "workorder", 2
+    plan.save()
+    unhappy, happy = call(minutes_ago=3, phone=PHONE), call(minutes_ago=2, phone="13900000009")
+    decide_and_send()
+
+    for message_id, address, text in [("m1", PHONE, "1，太差了"), ("m2", "13900000009", "5")]:
+        survey_reply_receive(
+            message_id=message_id, address=address, text=text, received_at=AFTERNOON
+        )
+
+    order = WorkOrder.objects.get()
+    assert (order.type.code, order.contact) == ("complaint", unhappy)
+    assert order.fields["phone"] == PHONE
+    assert "太差了" in order.description
+    assert not WorkOrder.objects.filter(contact=happy).exists()

@@ -31,6 +31,8 @@ FORM = {
     "delay_minutes": "5",
     "within_hours": "48",
     "answer_hours": "72",
+    "low_score_action": "workorder",
+    "low_score_at_most": "2",
 }
 
 
@@ -63,11 +65,15 @@ def test_a_manager_sets_up_a_plan_and_reads_its_outbox(
 
 
 def test_a_bad_plan_is_told_field_by_field(client_for: Any, qa_zhao: User) -> None:
-    answer = client_for(qa_zhao).post("/surveys/plans/new/", FORM | {"scale": "99", "name": ""})
+    answer = client_for(qa_zhao).post(
+        "/surveys/plans/new/", FORM | {"scale": "99", "name": "", "low_score_at_most": "5"}
+    )
 
     assert answer.status_code == 200
     assert not SurveyPlan.objects.exists()
     assert "满分须在 3 到 10 之间" in answer.content.decode()
+    fine_scale = client_for(qa_zhao).post("/surveys/plans/new/", FORM | {"low_score_at_most": "5"})
+    assert "须在 1 到 4 之间" in fine_scale.content.decode()
 
 
 @pytest.mark.parametrize("username", ["agent_li", "leader_wang", "qa_sun", "planner_qian"])

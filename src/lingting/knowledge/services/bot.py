@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lingting.core.models import Agent, Role, User
+from lingting.core.models import Agent, User
+from lingting.core.services import system_user
 from lingting.engine.bot import (
     BotAction,
     BotDecision,
@@ -388,14 +389,8 @@ def _message_text(text: str) -> str:
 
 
 def _bot_user() -> User:
-    """The account the bot's work orders are taken under: it never signs in."""
-    user, created = User.objects.get_or_create(
-        username=BOT_USERNAME, defaults={"role": Role.AGENT, "first_name": "智能客服"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    """The account the bot's work orders are taken under."""
+    return system_user(username=BOT_USERNAME, name="智能客服")
 
 
 def _require_agent(user: User) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import User
-from lingting.core.services import audit_record
+from lingting.core.services import audit_record, system_user
 from lingting.engine.survey_invitations import (
     ContactFacts,
     CustomerHistory,
@@ -35,6 +35,7 @@ from lingting.interactions.models import Contact
 from lingting.surveys.forms import SurveyPlanForm
 from lingting.surveys.models import (
     InvitationStatus,
+    LowScoreAction,
     SurveyInvitation,
     SurveyOptOut,
     SurveyPlan,
@@ -43,8 +44,13 @@ from lingting.surveys.models import (
 )
 from lingting.surveys.selectors import invitation_refusal
 from lingting.surveys.tasks import invitations_send_soon
+from lingting.workorders.models import WorkOrderType
+from lingting.workorders.seeds import workorder_types_ensure
+from lingting.workorders.services.creation import workorder_create
 
 BATCH = 500
+SURVEYS_USERNAME = "lingting-surveys"  # the account the low-score orders are taken under
+LOW_SCORE_ORDER_TYPE = "complaint"  # 投诉, with the customer's phone (workorders.seeds)
 WAITING = (InvitationStatus.DUE, InvitationStatus.SENT, InvitationStatus.ANSWERED)
 
 
@@ -220,6 +226,24 @@ def _answer(invitation: SurveyInvitation, score: int, comment: str, at: datetime
     )
     invitation.status, invitation.response = InvitationStatus.ANSWERED, response
     invitation.save(update_fields=["status", "response"])
+    plan = invitation.plan
+    if plan.low_score_action == LowScoreAction.WORKORDER and score <= plan.low_score_at_most:
+        _complaint_order(invitation, response)
+
+
+def _complaint_order(invitation: SurveyInvitation, response: SurveyResponse) -> None:
+    """A low score opens a complaint (投诉) order about the contact, for the center to call
+    the customer back, taken by the surveys' own account."""
+    workorder_types_ensure()
+    workorder_create(
+        actor=system_user(username=SURVEYS_USERNAME, name="满意度回访"),
+        order_type=WorkOrderType.objects.get(code=LOW_SCORE_ORDER_TYPE),
+        title=f"满意度回访低分 {response.score}/{response.scale}：{invitation.contact.external_id}",
+        description=response.comment,
+        fields={"phone": invitation.address},
+        customer=invitation.contact.customer,
+        contact=invitation.contact,
+    )
 
 
 def survey_opt_out(address: str, *, source: str, at: datetime) -> None:
