@@ -47,6 +47,7 @@ FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # (Never a module with live-server tests: those empty the database, so they run last.)
 LONGEST_FIRST = (
     "tests/web/config/test_url_walk.py",
+    "tests/web/config/test_url_walk_agent.py",
     "tests/web/demo/test_planning.py",
 )
 
