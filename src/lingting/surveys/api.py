@@ -7,8 +7,9 @@ again (a gateway's retry) stores nothing new and answers what the first request 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -20,6 +21,7 @@ from lingting.surveys.permissions import may_manage_surveys
 from lingting.surveys.services.invitations import survey_reply_receive
 
 router = Router(tags=["surveys"])
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class ReplyIn(Schema):
@@ -42,9 +44,21 @@ def reply_receive(request: HttpRequest, body: ReplyIn) -> Status[dict[str, objec
         message_id=body.message_id,
         address=normal_address(body.address) or body.address,
         text=body.text,
-        received_at=body.received_at
-        if timezone.is_aware(body.received_at)
-        else timezone.make_aware(body.received_at),  # the center's clock, as the files read
+        received_at=_moment(body.received_at),
     )
     answered = reply.invitation is not None and reply.invitation.response_id is not None
     return Status(200, {"id": reply.pk, "kind": reply.kind, "answered": answered})
+
+
+def _moment(received_at: datetime) -> datetime:
+    """The reply's moment in UTC (the center's clock where it came without an offset);
+    a moment outside 2000 … tomorrow is no reply to a survey of ours."""
+    try:
+        if timezone.is_naive(received_at):
+            received_at = timezone.make_aware(received_at)
+        moment = received_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        moment = None
+    if moment is None or not EARLIEST <= moment <= timezone.now() + timedelta(days=1):
+        raise ValidationError("received_at: a moment between 2000 and now, with its offset")
+    return moment

@@ -439,3 +439,18 @@ def test_a_low_score_opens_a_complaint_order_where_the_plan_says_so(
     assert order.fields["phone"] == PHONE
     assert "太差了" in order.description
     assert not WorkOrder.objects.filter(contact=happy).exists()
+
+
+@pytest.mark.parametrize(
+    "moment", ["1235-02-15T01:15:52+21:29", "9999-12-31T23:59:59-10:00", "2999-01-01T00:00:00"]
+)
+def test_a_reply_from_an_impossible_moment_is_refused_not_a_server_error(
+    ops_zhou: User, moment: str
+) -> None:
+    body = {"message_id": "gw-x", "address": PHONE, "text": "5", "received_at": moment}
+
+    answer = Api(ops_zhou).post("/surveys/replies", body)
+
+    assert answer.status_code == 422
+    assert "received_at" in answer.content.decode()
+    assert not SurveyReply.objects.exists()
