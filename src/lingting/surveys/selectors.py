@@ -14,7 +14,7 @@ was answered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -173,7 +173,12 @@ class Comment:
 
 
 def low_score_comments(
-    *, user: User, date_from: date, date_to: date, limit: int = 20
+    *,
+    user: User,
+    date_from: date,
+    date_to: date,
+    rules: Mapping[Reason, Sequence[str]],
+    limit: int = 20,
 ) -> list[Comment]:
     """The latest comments of unsatisfied customers (below the top two boxes)."""
     start, end = local_day_bounds(date_from, date_to)
@@ -186,7 +191,6 @@ def low_score_comments(
         .order_by("-answered_at", "-id")[:limit]
     )
     shown = text_shown_to(user)
-    rules = reason_rules()
     return [
         Comment(
             r.pk,
@@ -306,7 +310,9 @@ class ReasonCounts:
         return self.by_reason.get(reason, 0) / self.dissatisfied if self.dissatisfied else None
 
 
-def dissatisfaction_reasons(*, user: User, date_from: date, date_to: date) -> ReasonCounts:
+def dissatisfaction_reasons(
+    *, user: User, date_from: date, date_to: date, rules: Mapping[Reason, Sequence[str]]
+) -> ReasonCounts:
     start, end = local_day_bounds(date_from, date_to)
     rows = (
         SurveyResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
@@ -314,7 +320,6 @@ def dissatisfaction_reasons(*, user: User, date_from: date, date_to: date) -> Re
         .filter(score__lt=F("scale") - 1)
         .values_list("reason", "comment")
     )
-    rules = reason_rules()
     counts: dict[Reason, int] = defaultdict(int)
     dissatisfied = uncoded = 0
     for reason, comment in rows.iterator(chunk_size=2000):

@@ -62,10 +62,10 @@ def csat(request: HttpRequest) -> HttpResponse:
         for row in rows
     ]
     columns = [str(labels[name]) for name in query["by"]]
-    comments = low_score_comments(user=user, date_from=query["date_from"], date_to=query["date_to"])
-    reasons = dissatisfaction_reasons(
-        user=user, date_from=query["date_from"], date_to=query["date_to"]
-    )
+    period = {"date_from": query["date_from"], "date_to": query["date_to"]}
+    rules = reason_rules()  # read once for the comments and the counts
+    comments = low_score_comments(user=user, rules=rules, **period)
+    reasons = dissatisfaction_reasons(user=user, rules=rules, **period)
     document = csat_document(
         columns=columns,
         rows=[(keys, row.totals) for keys, row in shown_rows],
