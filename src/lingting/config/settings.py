@@ -24,7 +24,7 @@ LINGTING_STATEMENT_TIMEOUT_S  seconds a web request's PostgreSQL statement may r
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lingting.workorders",
     "lingting.knowledge",
     "lingting.surveys",
+    "lingting.campaigns",
     "lingting.webhooks",
     "lingting.demo",
 ]
@@ -218,6 +219,8 @@ LINGTING_SCHEDULE: list[tuple[str, str, list[str]]] = [
     ("webhook retries", "hourly :30", ["webhooks_deliver"]),
     # survey invitations decided for the contacts that ended, and those due sent
     ("surveys", "every 5 min", ["surveys_send"]),
+    # callback campaigns: new customers of running segments added, today's lists shared
+    ("callback lists", "every 15 min", ["campaigns_refresh"]),
     # every contact scored, even one whose import died before it sent it for scoring
     ("scoring sweep", "hourly :15", ["rescore", "--missing"]),
     # the model judge's answers for contacts drawn while it was off or its server down; a
@@ -261,6 +264,14 @@ LINGTING_SURVEY_GATEWAY = {
 # Where customers reach this installation: the start of the links sent to them (the H5
 # survey page).
 LINGTING_PUBLIC_URL = os.environ.get("LINGTING_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Callback campaigns (campaigns app) call only inside this window of the customer's day,
+# whatever a campaign's own hours say: the center's reading of the rules on commercial
+# calls. LINGTING_CALLING_WINDOW=HH:MM-HH:MM (default 08:00-21:00).
+LINGTING_CALLING_WINDOW = tuple(
+    time.fromisoformat(end)
+    for end in os.environ.get("LINGTING_CALLING_WINDOW", "08:00-21:00").split("-")
+)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

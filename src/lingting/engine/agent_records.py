@@ -12,11 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from lingting.engine.reader import LineError
-from lingting.engine.records import RecordError, parse_records, read_records
+from lingting.engine.records import (
+    RecordError,
+    parse_records,
+    read_records,
+    record_day,
+    record_text,
+)
 
 REQUIRED_FIELDS = ("code",)
 MAX_CODE = 64
@@ -36,19 +42,19 @@ class AgentRecord:
 def agent_record(record: Mapping[str, Any], *, reasons: Mapping[str, str]) -> AgentRecord:
     """Validate one record; `reasons` maps each accepted spelling of a leaving reason to its
     stored value. Raises `RecordError` saying which field is wrong and why."""
-    code = _text(record, "code")
+    code = record_text(record, "code")
     if not code:
         raise RecordError("missing 'code' (the agent's id on the switch)")
     if len(code) > MAX_CODE:
         raise RecordError(f"'code' is longer than {MAX_CODE} characters")
-    name = _text(record, "name")
+    name = record_text(record, "name")
     if len(name) > MAX_NAME:
         raise RecordError(f"'name' is longer than {MAX_NAME} characters")
-    hired_on = _day(record, "hired_on")
-    left_on = _day(record, "left_on")
+    hired_on = record_day(record, "hired_on")
+    left_on = record_day(record, "left_on")
     if hired_on is not None and left_on is not None and left_on < hired_on:
         raise RecordError(f"'left_on' {left_on} is before 'hired_on' {hired_on}")
-    spelled = _text(record, "leaving_reason")
+    spelled = record_text(record, "leaving_reason")
     if spelled and spelled.lower() not in reasons:
         known = ", ".join(sorted(set(reasons.values())))
         raise RecordError(f"'leaving_reason' must be one of {known}, not {spelled[:40]!r}")
@@ -57,7 +63,7 @@ def agent_record(record: Mapping[str, Any], *, reasons: Mapping[str, str]) -> Ag
     return AgentRecord(
         code=code,
         name=name,
-        team=_text(record, "team"),
+        team=record_text(record, "team"),
         hired_on=hired_on,
         left_on=left_on,
         leaving_reason=reasons[spelled.lower()] if spelled else "",
@@ -71,26 +77,3 @@ def read_agent_records(
     raises `UnreadableFileError` when the file as a whole cannot be read."""
     records = read_records(path, required=REQUIRED_FIELDS)
     return parse_records(records, lambda record: agent_record(record, reasons=reasons))
-
-
-def _text(record: Mapping[str, Any], name: str) -> str:
-    value = record.get(name)
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)  # a code written as a JSON number
-    if not isinstance(value, str):
-        raise RecordError(f"'{name}' must be text")
-    return value.strip()
-
-
-def _day(record: Mapping[str, Any], name: str) -> date | None:
-    text = _text(record, name)
-    if not text:
-        return None
-    for layout in ("%Y-%m-%d", "%Y/%m/%d"):
-        try:
-            return datetime.strptime(text, layout).date()
-        except ValueError:
-            continue
-    raise RecordError(f"'{name}' is not a date like 2026-10-01: {text[:40]!r}")

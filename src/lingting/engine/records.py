@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from typing import IO, Any
 
 import orjson
@@ -118,3 +119,28 @@ def _csv_records(
         raise UnreadableFileError(f"the CSV cannot be parsed: {exc}") from None
     finally:
         text.detach()
+
+
+def record_text(record: Mapping[str, Any], name: str) -> str:
+    """The field as stripped text ("" when absent); a whole number is read as its digits."""
+    value = record.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a code written as a JSON number
+    if not isinstance(value, str):
+        raise RecordError(f"'{name}' must be text")
+    return value.strip()
+
+
+def record_day(record: Mapping[str, Any], name: str) -> date | None:
+    """The field as a day (None when absent): YYYY-MM-DD, or YYYY/MM/DD as spreadsheets write it."""
+    text = record_text(record, name)
+    if not text:
+        return None
+    for layout in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    raise RecordError(f"'{name}' is not a date like 2026-10-01: {text[:40]!r}")

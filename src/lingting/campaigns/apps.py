@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "lingting.campaigns"
+    verbose_name = "Callback campaigns"
