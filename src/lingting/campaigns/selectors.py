@@ -209,6 +209,7 @@ class Outcome:
     """A campaign's results for one agent, one team or all."""
 
     label: str
+    team: str = ""
     customers: int = 0
     called: int = 0  # customers called at least once
     reached: int = 0
@@ -252,11 +253,15 @@ def campaign_outcomes(campaign: Campaign) -> tuple[Outcome, list[Outcome]]:
     total.satisfaction_sum = figures["satisfaction"] or 0
     total.revenue = figures["revenue"] or Decimal(0)
     calls = CallAttempt.objects.filter(target__campaign=campaign)
-    for row in calls.values("agent_id", "agent__name", "agent__code", "disposition").annotate(
-        n=Count("id")
-    ):
+    for row in calls.values(
+        "agent_id", "agent__name", "agent__code", "agent__team__name", "disposition"
+    ).annotate(n=Count("id")):
         outcome = per_agent.setdefault(
-            row["agent_id"], Outcome(label=row["agent__name"] or row["agent__code"])
+            row["agent_id"],
+            Outcome(
+                label=row["agent__name"] or row["agent__code"],
+                team=row["agent__team__name"] or "",
+            ),
         )
         outcome.calls += row["n"]
         outcome.by_disposition[row["disposition"]] = row["n"]
@@ -266,6 +271,27 @@ def campaign_outcomes(campaign: Campaign) -> tuple[Outcome, list[Outcome]]:
         )
     _per_agent_customers(campaign, per_agent)
     return total, sorted(per_agent.values(), key=lambda outcome: outcome.label)
+
+
+def outcomes_by_team(per_agent: Iterable[Outcome]) -> list[Outcome]:
+    """The agents' results added up per team (an agent's team as it is now)."""
+    teams: dict[str, Outcome] = {}
+    for agent in per_agent:
+        team = teams.setdefault(agent.team, Outcome(label=agent.team, team=agent.team))
+        for name in (
+            "customers",
+            "called",
+            "reached",
+            "calls",
+            "offers_accepted",
+            "satisfaction_sum",
+            "satisfaction_answers",
+        ):
+            setattr(team, name, getattr(team, name) + getattr(agent, name))
+        team.revenue += agent.revenue
+        for disposition, count in agent.by_disposition.items():
+            team.by_disposition[disposition] = team.by_disposition.get(disposition, 0) + count
+    return sorted(teams.values(), key=lambda outcome: outcome.label)
 
 
 def _per_agent_customers(campaign: Campaign, per_agent: dict[int, Outcome]) -> None:

@@ -210,6 +210,7 @@ def api_errors_as_json(
 
 
 def _register_routers() -> None:
+    from lingting.campaigns.api import router as campaigns
     from lingting.core.api import router as notifications
     from lingting.performance.api import router as kpis
     from lingting.quality.api import router as quality
@@ -228,6 +229,7 @@ def _register_routers() -> None:
     api.add_router("/tickets", workorders)
     api.add_router("/webhooks", webhooks)
     api.add_router("/surveys", surveys)
+    api.add_router("/campaigns", campaigns)
     api.add_router("/workforce", workforce)
 
 

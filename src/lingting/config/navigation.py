@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from lingting.calendars.permissions import may_correct_calendar
 from lingting.calendars.selectors import calendar_gap_year_or_none
+from lingting.campaigns.permissions import may_call_customers, may_see_campaign_results
 from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
 from lingting.core.selectors import notifications_unread_count
@@ -87,6 +88,8 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_workorder_dashboard": sees_all_workorders(user),  # members: from the list
         "nav_workorder_report": may_read_workorder_reports(user),
         "nav_webhooks": may_manage_webhooks(user),
+        "nav_campaigns": may_see_campaign_results(user),
+        "nav_callbacks": may_call_customers(user),
         "nav_workorder_setup": may_configure_workorders(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0

@@ -26,6 +26,7 @@ urlpatterns = [
     # The customer's survey page: no login, reached by the link in the invitation.
     path("survey/<str:token>/", survey_views.answer, name="survey_answer"),
     path("surveys/", include("lingting.surveys.urls")),
+    path("campaigns/", include("lingting.campaigns.urls")),
     path("webhooks/", include("lingting.webhooks.urls")),
     path("api/", api_urlpatterns()),
     # Open to anonymous users so the login page can switch language; POST with CSRF only.

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from lingting.core.personal_numbers import phone_shown_to as phone_as_shown
 from lingting.core.personal_numbers import shown_text
 from lingting.engine import pii
 
@@ -20,6 +21,14 @@ def shown_to(text: Any, viewer: Any) -> Any:
     if not text:
         return text
     return shown_text(str(text), viewer)
+
+
+@register.filter
+def phone_shown_to(number: Any, viewer: Any) -> Any:
+    """A value that is a phone number as a whole (138****8000 unless the role sees it)."""
+    if not number:
+        return number
+    return phone_as_shown(str(number), viewer)
 
 
 @register.filter

@@ -3,9 +3,6 @@ as `lingting agents_import`, for planners, managers and admins (who record leave
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -18,13 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lingting.core.permissions import request_user, require
+from lingting.core.uploads import report_line_errors, saved_upload
 from lingting.engine.reader import LineError, UnreadableFileError
 from lingting.workforce.permissions import may_record_leavers
 from lingting.workforce.services.leavers import AgentImportReport, agents_import_file
 
 SUFFIXES = (".csv", ".jsonl")
 MAX_BYTES = 5 * 1024 * 1024  # a center's staff list is a few hundred lines
-SHOWN_ERRORS = 20
 
 
 class AgentsFileForm(forms.Form):
@@ -52,14 +49,10 @@ def attrition_import(request: HttpRequest) -> HttpResponse:
         return back
     upload: UploadedFile[bytes] = form.cleaned_data["file"]
     rejected: list[LineError] = []
-    suffix = os.path.splitext(upload.name or "")[1].lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as saved:
-        for chunk in upload.chunks():
-            saved.write(chunk)
-        saved.flush()
+    with saved_upload(upload) as path:
         try:
             report = agents_import_file(
-                saved.name, actor=user, today=timezone.localdate(), on_error=rejected.append
+                path, actor=user, today=timezone.localdate(), on_error=rejected.append
             )
         except UnreadableFileError as exc:
             messages.error(request, _("无法读取文件：%(reason)s") % {"reason": exc})
@@ -84,13 +77,4 @@ def _report(request: HttpRequest, report: AgentImportReport, errors: list[LineEr
             "rejected": report.rejected,
         },
     )
-    for error in errors[:SHOWN_ERRORS]:
-        messages.error(
-            request, _("第 %(line)s 行：%(reason)s") % {"line": error.line, "reason": error.reason}
-        )
-    if len(errors) > SHOWN_ERRORS:
-        messages.error(
-            request,
-            _("另有 %(n)s 行被拒绝：可用 lingting agents_import --errors 保存全部")
-            % {"n": len(errors) - SHOWN_ERRORS},
-        )
+    report_line_errors(request, errors, command="agents_import")
