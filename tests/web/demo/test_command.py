@@ -10,7 +10,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
+from lingting.campaigns.models import CallAttempt, Campaign, CampaignStatus, CampaignTarget
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.interactions.models import Contact, ContactTopic, Queue, Topic
@@ -101,3 +103,18 @@ def test_agent_li_is_agent_a1001_and_leader_wang_leads_that_agents_team(demo_out
     assert agent.team.leader is not None
     assert agent.team.leader.username == "leader_wang"
     assert Queue.objects.exclude(name="").count() == Queue.objects.count()
+
+
+def test_the_demo_has_a_zero_usage_campaign_mid_way_with_agent_li_s_list_for_today(
+    demo_output: str,
+) -> None:
+    campaign = Campaign.objects.get(name="零使用客户回访")
+    assert campaign.status == CampaignStatus.RUNNING
+    assert campaign.starts_on < timezone.localdate() < campaign.ends_on
+    targets = CampaignTarget.objects.filter(campaign=campaign)
+    assert targets.exists()
+    assert not targets.exclude(customer__profile__usage_last_month=0).exists()
+    assert CallAttempt.objects.filter(target__campaign=campaign).exists()  # days behind it
+    today = targets.filter(assigned_to__code=FIRST_AGENT, assigned_on=timezone.localdate())
+    assert 0 < today.count() <= campaign.daily_quota
+    assert "零使用客户回访" in demo_output
