@@ -38,9 +38,7 @@ def at_ten() -> Iterator[None]:
 
 
 @pytest.fixture
-def zero_usage(
-    at_ten: None, make_customer: MakeCustomer, make_campaign: MakeCampaign
-) -> Campaign:
+def zero_usage(at_ten: None, make_customer: MakeCustomer, make_campaign: MakeCampaign) -> Campaign:
     """A running zero-usage campaign with four customers shared out for today."""
     for number in range(4):
         make_customer(
@@ -204,7 +202,10 @@ def test_the_customer_file_page_imports_gbk_and_names_each_bad_line(
 
 
 def test_the_dialer_pulls_the_list_and_a_retried_report_records_one_call(
-    zero_usage: Campaign, callers: dict[str, Agent], qa_zhao: User, client_for: Callable[[User], Client]
+    zero_usage: Campaign,
+    callers: dict[str, Agent],
+    qa_zhao: User,
+    client_for: Callable[[User], Client],
 ) -> None:
     _token, key = api_token_create(user=qa_zhao, name="dialer")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -262,9 +263,7 @@ def test_the_dialer_pulls_the_list_and_a_retried_report_records_one_call(
     assert odd_offset.status_code in (200, 409)  # stored as its moment, or refused; never 500
 
 
-def test_the_dialer_api_needs_a_campaign_manager(
-    zero_usage: Campaign, agent_li: User
-) -> None:
+def test_the_dialer_api_needs_a_campaign_manager(zero_usage: Campaign, agent_li: User) -> None:
     _token, key = api_token_create(user=agent_li, name="mine")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert client.get(f"/api/campaigns/{zero_usage.pk}/calls").status_code == 403
