@@ -24,7 +24,7 @@ from lingting.campaigns.models import (
 from lingting.campaigns.services.campaigns import campaign_refresh
 from lingting.core.models import Agent, User
 from lingting.core.services import api_token_create
-from lingting.interactions.models import Contact, Queue
+from lingting.interactions.models import Queue
 from tests.web.campaigns.conftest import TODAY, MakeCampaign, MakeCustomer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -87,7 +87,8 @@ def test_an_agent_works_todays_list_and_each_call_is_an_outbound_contact(
         5,
     )
     attempt = CallAttempt.objects.get(target=target)
-    contact = Contact.objects.get(pk=attempt.contact_id)
+    contact = attempt.contact
+    assert contact is not None
     assert (contact.direction, contact.queue.code if contact.queue else "") == (
         "outbound",
         "OB-01",
