@@ -58,7 +58,7 @@ def _condition_q(condition: Condition, today: date) -> Q:
         first, _last = condition.days_between(today)
         return _EVENTS[condition.field](first)
     if kind is FieldKind.LIST:
-        return Q(profile__product_keys__contains=f"|{value}|")
+        return Q(profile__product_keys__icontains=f"|{value}|")
     if condition.field.startswith("attribute."):
         path = "profile__attributes__" + condition.field.removeprefix("attribute.")
     else:
@@ -74,25 +74,31 @@ _LOOKUPS = {"=": "", "<": "__lt", "<=": "__lte", ">": "__gt", ">=": "__gte"}
 
 
 def _complained(since: date) -> Q:
-    orders = WorkOrder.objects.filter(type__code="complaint", created_at__date__gte=since)
+    orders = WorkOrder.objects.filter(
+        type__code="complaint", created_at__date__gte=since, customer__isnull=False
+    )
     return Q(profile__last_complaint_on__gte=since) | Q(pk__in=orders.values("customer_id"))
 
 
 def _fault_closed(since: date) -> Q:
-    orders = WorkOrder.objects.filter(type__code="fault", closed_at__date__gte=since)
+    orders = WorkOrder.objects.filter(
+        type__code="fault", closed_at__date__gte=since, customer__isnull=False
+    )
     return Q(profile__last_fault_on__gte=since) | Q(pk__in=orders.values("customer_id"))
 
 
 def _low_score(since: date) -> Q:
     low = SurveyResponse.objects.filter(
         answered_at__date__gte=since,
+        contact__customer__isnull=False,
         score__lte=F("scale") * LOW_SHARE_NUMERATOR / LOW_SHARE_DENOMINATOR,
     )
     return Q(pk__in=low.values("contact__customer_id"))
 
 
 def _contacted(since: date) -> Q:
-    contacts = Contact.objects.filter(started_at__gte=local_midnight(since))
+    # never a NULL in the subquery: `not contacted` (NOT IN) would then match no one
+    contacts = Contact.objects.filter(started_at__gte=local_midnight(since), customer__isnull=False)
     return Q(pk__in=contacts.values("customer_id"))
 
 

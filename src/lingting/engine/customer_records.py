@@ -38,6 +38,7 @@ REQUIRED_FIELDS = ("code",)
 MAX_CODE = 128
 MAX_TEXT = 128
 MAX_ATTRIBUTES = 50
+MAX_PRODUCTS_TEXT = 1000  # what the database keeps of them as one text
 MAX_ATTRIBUTE_NAME = 64
 MAX_USAGE = 1e11  # what the database keeps (12 digits before the point)
 DAY_FIELDS = ("installed_on", "contract_ends_on", "last_complaint_on", "last_fault_on")
@@ -133,6 +134,8 @@ def _products(value: Any) -> tuple[str, ...] | None:
         return None  # empty changes nothing, as for every field
     if any(len(name) > MAX_TEXT for name in products):
         raise RecordError(f"a product name is longer than {MAX_TEXT} characters")
+    if sum(len(name) + 1 for name in products) >= MAX_PRODUCTS_TEXT:
+        raise RecordError(f"'products' are longer than {MAX_PRODUCTS_TEXT} characters in all")
     return products
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from lingting.campaigns.models import CallAttempt, CampaignTarget, DoNotCallSource
+from lingting.campaigns.models import CallAttempt, CampaignTarget, DoNotCall, DoNotCallSource
 from lingting.campaigns.services.customers import do_not_call_add
 from lingting.core.models import Agent, User
 from lingting.core.services import audit_record
@@ -88,6 +88,8 @@ def _record(
 ) -> CallAttempt:
     if target.state != TargetState.OPEN:
         raise CallRefused(f"this customer is not to be called ({target.state})")
+    if target.phone and DoNotCall.objects.filter(number=target.phone).exists():
+        raise CallRefused("the number is on the do-not-call list")
     campaign = target.campaign
     rule = RetryRule(campaign.max_attempts, timedelta(minutes=campaign.retry_minutes))
     try:

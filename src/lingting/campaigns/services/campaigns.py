@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.forms import ModelForm
 
 from lingting.campaigns.models import (
@@ -132,8 +132,10 @@ def _share_today(campaign: Campaign, today: date) -> tuple[int, int]:
         )
         preferred = dict(stale.values_list("pk", "assigned_to_id"))
         released = stale.update(assigned_to=None, assigned_on=None)
-        holding = dict(
-            targets.filter(assigned_on=today, assigned_to__in=agents)
+        holding = dict(  # counted without the lock: PostgreSQL locks no grouped rows
+            CampaignTarget.objects.filter(
+                campaign=campaign, assigned_on=today, assigned_to__in=agents
+            )
             .values_list("assigned_to_id")
             .annotate(n=Count("id"))
             .values_list("assigned_to_id", "n")
@@ -145,7 +147,7 @@ def _share_today(campaign: Campaign, today: date) -> tuple[int, int]:
                 Q(next_try_at__isnull=True)
                 | Q(next_try_at__lt=local_midnight(today + timedelta(days=1)))
             )
-            .order_by("next_try_at", "id")
+            .order_by(F("next_try_at").asc(nulls_first=True), "id")
             .values_list("pk", flat=True)[: max(room, 0)]
         )
         shares = share_out(
