@@ -76,7 +76,9 @@ def caller(callers: dict[str, Agent]) -> User:
     return user
 
 
-def record(campaign: Campaign, disposition: Disposition, called_at: datetime, **kwargs: Any) -> Any:
+def record(
+    campaign: Campaign, disposition: Disposition, called_at: datetime, **kwargs: Any
+) -> CallAttempt:
     agent = Agent.objects.get(code=kwargs.pop("agent", "H01"))
     return call_record(
         actor=kwargs.pop("actor", agent.user),
@@ -226,8 +228,8 @@ def test_a_call_is_an_outbound_contact_of_the_campaigns_queue(campaign: Campaign
     assert contact is not None
     assert (contact.direction, contact.channel) == ("outbound", "voice")
     assert contact.queue == campaign.queue
-    assert contact.agent.code == "H02"
-    assert contact.customer.code == "U1"
+    assert contact.agent == Agent.objects.get(code="H02")
+    assert contact.customer == Customer.objects.get(code="U1")
     assert (contact.started_at, contact.disposition) == (at(10), "no_answer")
     assert contact.extra == {"campaign": "零使用回访"}
     second = record(campaign, Disposition.REACHED, at(12, 30))
