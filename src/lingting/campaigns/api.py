@@ -134,7 +134,7 @@ def call_in(request: HttpRequest, body: CallIn) -> Status[dict[str, object]]:
 
 
 def _call_out(attempt: CallAttempt) -> dict[str, object]:
-    target = CampaignTarget.objects.get(pk=attempt.target_id)
+    target = attempt.target  # as the call left it (read afresh for a repeated dialer key)
     return {
         "call_id": attempt.pk,
         "target_id": target.pk,
