@@ -255,3 +255,140 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.disposition}"
+
+
+# --- the fixed-customer panel (固定客户感知跟踪, seed 004 篇1) ----------------------------------
+
+
+def default_panel_aspects() -> list[str]:
+    """Seed 004's four: network quality, counter service, value-added services, billing
+    reminders."""
+    return ["网络质量", "窗口服务", "增值业务", "消费提醒"]
+
+
+class Panel(models.Model):
+    """The same customers called back by managers each quarter to follow how they perceive
+    the service (seed 004: key 3G and broadband customers, three waves a year)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    segments = models.ManyToManyField(Segment, verbose_name=_("招募客户群"), related_name="panels")
+    size = models.PositiveIntegerField(_("样本量"))
+    # What each answer rates from 1 to 5 beside the overall satisfaction.
+    aspects = models.JSONField(_("测评方面"), default=default_panel_aspects, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelLeaveReason(models.TextChoices):
+    CANCELLED = "cancelled", _("销户/离网")
+    DECLINED = "declined", _("不愿再参加")
+    UNREACHABLE = "unreachable", _("连续联系不上")
+    DO_NOT_CALL = "do_not_call", _("免打扰")
+    OTHER = "other", _("其他")
+
+
+class PanelMember(models.Model):
+    """A customer in a panel from the day they joined until they left; one who leaves is
+    replaced by another customer of the panel's segments (`replaces` links the two)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    joined_on = models.DateField(_("入组日期"))
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("退出原因"), max_length=16, choices=PanelLeaveReason.choices, blank=True
+    )
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
+
+    class Meta:
+        ordering = ["panel", "joined_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "customer"], name="panel_member_once"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True, left_reason="")
+                | models.Q(left_on__isnull=False) & ~models.Q(left_reason=""),
+                name="panel_member_left_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel_id} {self.customer_id}"
+
+
+class PanelWave(models.Model):
+    """One round of calls to the panel's members (a quarter's callback)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="waves")
+    name = models.CharField(_("名称"), max_length=100)
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("结束日期"))
+
+    class Meta:
+        ordering = ["panel", "opens_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "name"], name="panel_wave_name_once"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="panel_wave_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelCallOutcome(models.TextChoices):
+    ANSWERED = "answered", _("已回答")
+    UNREACHABLE = "unreachable", _("未接通")
+    DECLINED = "declined", _("拒绝回答")
+
+
+class PerceptionChoice(models.TextChoices):
+    """The member's own sense of change since the last call (seed 004: 24.2% felt better)."""
+
+    IMPROVED = "improved", _("有提升")
+    SAME = "same", _("没变化")
+    WORSE = "worse", _("变差了")
+
+
+class PanelAnswer(models.Model):
+    """A member's call in a wave: reached or not, and what they said."""
+
+    wave = models.ForeignKey(PanelWave, on_delete=models.CASCADE, related_name="answers")
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="answers")
+    outcome = models.CharField(_("结果"), max_length=16, choices=PanelCallOutcome.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("总体满意度"), null=True, blank=True)
+    aspects = models.JSONField(_("各方面评分"), default=dict, blank=True)
+    perception = models.CharField(
+        _("服务感知变化"), max_length=16, choices=PerceptionChoice.choices, blank=True
+    )
+    comment = models.TextField(_("客户意见"), blank=True)
+    asked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("回访时间"))
+
+    class Meta:
+        ordering = ["wave", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "member"], name="panel_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True)
+                | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="panel_satisfaction_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} {self.member_id} {self.outcome}"

@@ -7,6 +7,7 @@ from datetime import time
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lingting.core.models import User
 from lingting.interactions.models import Contact
 
 
@@ -29,8 +30,20 @@ class ReasonChoice(models.TextChoices):
     NETWORK = "network", _("网络")
 
 
+class SurveyQuestion(models.TextChoices):
+    """What a survey asks: satisfaction on a 1–`scale` scale (CSAT, very-satisfied share), or
+    how likely the customer is to recommend us, 0–10 (NPS: promoters 9–10, detractors 0–6)."""
+
+    SATISFACTION = "csat", _("满意度（1 至满分）")
+    RECOMMEND = "nps", _("推荐意愿 NPS（0–10）")
+
+
+NPS_SCALE = 10
+
+
 class SurveyResponse(models.Model):
-    """One customer's answer (README, "Survey results"): a score from 1 to `scale`."""
+    """One customer's answer (README, "Survey results"): a score from 1 to `scale`, or 0–10
+    to the recommend question."""
 
     contact = models.ForeignKey(
         Contact, verbose_name=_("联络"), on_delete=models.CASCADE, related_name="survey_responses"
@@ -38,6 +51,9 @@ class SurveyResponse(models.Model):
     channel = models.CharField(_("渠道"), max_length=16, choices=SurveyChannel.choices)
     score = models.PositiveSmallIntegerField(_("评分"))
     scale = models.PositiveSmallIntegerField(_("满分"), default=5)
+    question = models.CharField(
+        _("问题"), max_length=8, choices=SurveyQuestion.choices, default=SurveyQuestion.SATISFACTION
+    )
     answered_at = models.DateTimeField(_("评价时间"), db_index=True)
     comment = models.TextField(_("留言"), blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
@@ -53,7 +69,10 @@ class SurveyResponse(models.Model):
                 fields=["contact", "channel", "answered_at"], name="survey_response_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=models.F("scale")),
+                condition=(
+                    models.Q(question="csat", score__gte=1, score__lte=models.F("scale"))
+                    | models.Q(question="nps", scale=NPS_SCALE, score__lte=NPS_SCALE)
+                ),
                 name="survey_score_on_scale",
             ),
         ]
@@ -80,6 +99,9 @@ class SurveyPlan(models.Model):
         _("发送渠道"), max_length=16, choices=SurveyChannel.choices, default=SurveyChannel.SMS
     )
     question = models.TextField(_("邀请内容"))
+    asks = models.CharField(
+        _("问题"), max_length=8, choices=SurveyQuestion.choices, default=SurveyQuestion.SATISFACTION
+    )
     scale = models.PositiveSmallIntegerField(_("满分"), default=5)
     queues = models.JSONField(_("队列"), default=list, blank=True)
     contact_channels = models.JSONField(_("联络渠道"), default=list, blank=True)
@@ -190,3 +212,55 @@ class SurveySettings(models.Model):
 
     def __str__(self) -> str:
         return "survey settings"
+
+
+# --- the service competitiveness index (seed 004 篇1) ------------------------------------
+
+
+class CompetitivenessWave(models.Model):
+    """One choice-intention survey wave (口碑测评): every operator's users asked which operator
+    they would choose, with each operator's subscriber count for the wave's time
+    (engine.competitiveness gives the index and its two parts)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    surveyed_on = models.DateField(_("测评日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surveyed_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WaveOperator(models.Model):
+    """One operator in a wave: its subscribers, its users asked and how many would choose us."""
+
+    wave = models.ForeignKey(
+        CompetitivenessWave, on_delete=models.CASCADE, related_name="operators"
+    )
+    operator = models.CharField(_("运营商"), max_length=64)
+    ours = models.BooleanField(_("本网"), default=False)
+    subscribers = models.PositiveBigIntegerField(_("用户数"))
+    asked = models.PositiveIntegerField(_("受访用户数"))
+    choosing_us = models.PositiveIntegerField(_("选择我方人数"))
+
+    class Meta:
+        ordering = ["-ours", "operator"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "operator"], name="wave_operator_once"),
+            models.UniqueConstraint(
+                fields=["wave"], condition=models.Q(ours=True), name="wave_one_own_operator"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(choosing_us__lte=models.F("asked")),
+                name="wave_choosing_at_most_asked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id} {self.operator}"
