@@ -34,7 +34,7 @@ class OperatorLine:
 @dataclass(frozen=True, slots=True)
 class WaveFigures:
     wave: CompetitivenessWave
-    lines: list[OperatorLine]  # ours first, then the rivals by name
+    lines: list[OperatorLine]  # ours first, then the rivals, the largest first
     figures: Competitiveness
     change: CompetitivenessChange | None  # against the wave before (the first: None)
 
@@ -59,7 +59,7 @@ def competitiveness_waves() -> list[WaveFigures]:
     """Every wave by its survey date, with its figures and their change since the wave
     before. The services store a wave only when it gives an index, so every one has one."""
     waves = list(CompetitivenessWave.objects.prefetch_related("operators"))
-    lines = [[OperatorLine(row) for row in wave.operators.all()] for wave in waves]
+    lines = [[OperatorLine(row) for row in _in_order(wave)] for wave in waves]
     figures = [competitiveness([_answers(line.row) for line in rows]) for rows in lines]
     changes = competitiveness_trend(figures)
     return [
@@ -70,6 +70,11 @@ def competitiveness_waves() -> list[WaveFigures]:
 
 def competitiveness_wave(wave_id: int) -> WaveFigures | None:
     return next((w for w in competitiveness_waves() if w.wave.pk == wave_id), None)
+
+
+def _in_order(wave: CompetitivenessWave) -> list[WaveOperator]:
+    """Ours, then the rivals by subscribers, largest first: as the seed's formula reads."""
+    return sorted(wave.operators.all(), key=lambda row: (not row.ours, -row.subscribers))
 
 
 def _answers(row: WaveOperator) -> OperatorAnswers:

@@ -287,6 +287,7 @@ def test_the_api_lists_the_waves_with_the_index_and_its_parts(
     assert first["index"] == pytest.approx(36.5)
     assert first["retention"] == pytest.approx(80.0)
     assert first["market"] == pytest.approx(10.4)
+    assert [o["operator"] for o in first["operators"]] == ["联通", "移动", "电信"]  # largest first
     assert first["operators"][0] == {
         "operator": "联通",
         "ours": True,

@@ -75,8 +75,10 @@ def test_a_manager_enters_three_waves_and_reads_the_index_and_its_trend(
     assert "↓2.4" in table
     assert "↑2.0" in table
     assert table.index("2012年末") < table.index("2013年中") < table.index("2013年末")
-    assert "联通（本网） 1,500" in table
-    assert "电信 400" in table
+    # per wave, each operator's subscribers: ours first, then the largest rival
+    third_wave = table[table.index("2013年末") :]
+    assert third_wave.index("联通（本网） 1,600") < third_wave.index("移动 2,000")
+    assert third_wave.index("移动 2,000") < third_wave.index("电信 400")
     assert page.count("<svg") == 1  # the trend chart, inline
     assert "服务竞争力指数走势" in page
 
@@ -84,9 +86,9 @@ def test_a_manager_enters_three_waves_and_reads_the_index_and_its_trend(
     formula = wave_page[wave_page.index('id="wave-formula"') :]
     assert "联通用户选择联通占比 84.4% × 联通用户数 1,500" in formula
     assert "移动用户选择联通占比 9.1% × 移动用户数 2,000" in formula
-    assert "(1,500 + 500 + 2,000) ] × 100 = <strong>37.7</strong>" in formula
+    assert "(1,500 + 2,000 + 500) ] × 100 = <strong>37.7</strong>" in formula
     assert "继续选择联通的 422 人 ÷ 受访联通用户 500 人" in formula
-    assert "(500 + 2,000) ] × 100 = <strong>9.7</strong>" in formula
+    assert "(2,000 + 500) ] × 100 = <strong>9.7</strong>" in formula
 
 
 def test_the_waves_download_as_csv(client_for: Any, qa_zhao: User) -> None:

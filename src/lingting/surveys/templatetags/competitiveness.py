@@ -9,8 +9,8 @@ register = template.Library()
 
 @register.filter
 def points(value: float | None) -> str:
-    """36.525 → "36.5"; None (no rival asked) → "—"."""
-    return "—" if value is None else f"{value:.1f}"
+    """36.525 → "36.5", 1266 → "1,266.0"; None (no rival asked) → "—"."""
+    return "—" if value is None else f"{value:,.1f}"
 
 
 @register.filter
