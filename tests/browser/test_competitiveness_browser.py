@@ -1,6 +1,7 @@
 """An operations manager enters two choice-intention waves in a browser (issue 17): the
 form's script adds a fourth operator row, and the waves page shows the index, its change
-since the wave before and the trend chart, drawn inline under the page's strict CSP."""
+since the wave before and the trend chart, drawn inline under the page's strict CSP; a
+wave is deleted after a second click."""
 
 from __future__ import annotations
 
@@ -73,3 +74,9 @@ def test_a_manager_enters_waves_and_sees_the_trend(
     expect(page.locator(".page-charts svg")).to_be_visible()
     screenshot(page, "competitiveness")
     assert CompetitivenessWave.objects.get(name="2013年中").operators.count() == 5
+
+    table.get_by_role("link", name="2012年末").click()
+    page.get_by_text("删除测评").click()
+    page.get_by_role("button", name="确认删除").click()
+    expect(page.get_by_role("status")).to_contain_text("测评“2012年末”已删除")
+    assert list(CompetitivenessWave.objects.values_list("name", flat=True)) == ["2013年中"]

@@ -36,6 +36,9 @@ class WaveForm(forms.ModelForm[CompetitivenessWave]):
         widgets: ClassVar[dict[str, Any]] = {
             "surveyed_on": forms.DateInput(attrs={"type": "date"}),
         }
+        error_messages: ClassVar[dict[str, Any]] = {
+            "name": {"unique": _("已有同名的测评")},
+        }
 
     def clean_answers(self) -> Any:
         upload = self.cleaned_data.get("answers")

@@ -153,6 +153,19 @@ def test_a_wave_without_an_index_is_told_and_not_stored(
     assert not CompetitivenessWave.objects.exists()
 
 
+def test_a_second_wave_of_the_same_name_is_told(client_for: Any, ops_zhou: User) -> None:
+    manager = client_for(ops_zhou)
+    enter(manager, "2012年末", "2012-12-20", END_2012)
+
+    answer = manager.post(
+        "/surveys/competitiveness/new/", wave_form("2012年末", "2013-06-20", MID_2013)
+    )
+
+    assert answer.status_code == 400
+    assert "已有同名的测评" in answer.content.decode()
+    assert CompetitivenessWave.objects.count() == 1
+
+
 def test_a_row_without_its_counts_is_told_by_field(client_for: Any, ops_zhou: User) -> None:
     rows: list[Row] = [*END_2012[:2], ("电信", 500, "", "")]
 
