@@ -121,7 +121,6 @@ def wave_edit(request: HttpRequest, wave_id: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("测评“%(name)s”已保存") % {"name": saved.name})
             return redirect("surveys:competitiveness_wave", wave_id=saved.pk)
-    invalid = data is not None
     return render(
         request,
         "surveys/competitiveness_edit.html",
@@ -132,7 +131,7 @@ def wave_edit(request: HttpRequest, wave_id: int | None = None) -> HttpResponse:
             "stored_name": stored_name,
             "refusal": refusal,
         },
-        status=400 if invalid else 200,
+        status=400 if data is not None else 200,  # a POST that gets here was refused
     )
 
 
