@@ -28,6 +28,7 @@ from lingting.quality.permissions import (
     may_see_own_scores,
 )
 from lingting.reports.permissions import may_read_quality_reports
+from lingting.surveys.permissions import may_see_competitiveness
 from lingting.webhooks.permissions import may_manage_webhooks
 from lingting.workforce.permissions import (
     may_plan,
@@ -90,6 +91,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_webhooks": may_manage_webhooks(user),
         "nav_campaigns": may_see_campaign_results(user),
         "nav_callbacks": may_call_customers(user),
+        "nav_competitiveness": may_see_competitiveness(user),
         "nav_workorder_setup": may_configure_workorders(user),
         "calendar_gap_year": (
             (calendar_gap_year_or_none() or 0) if may_correct_calendar(user) else 0

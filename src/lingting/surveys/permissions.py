@@ -10,3 +10,9 @@ SURVEY_MANAGERS = frozenset({Role.ADMIN, Role.OPERATIONS_MANAGER, Role.QA_SUPERV
 
 def may_manage_surveys(user: User) -> bool:
     return user.is_superuser or user.role in SURVEY_MANAGERS
+
+
+def may_see_competitiveness(user: User) -> bool:
+    """The service competitiveness index is the center's standing among the operators: for
+    those who see the satisfaction page's management parts (they also enter the waves)."""
+    return may_manage_surveys(user)
