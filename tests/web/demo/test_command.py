@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from lingting.campaigns.models import CallAttempt, Campaign, CampaignStatus, CampaignTarget
@@ -23,6 +24,7 @@ from lingting.quality.models import (
     ReviewAssignment,
     ScorecardVersion,
 )
+from lingting.surveys.models import CompetitivenessWave
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,16 @@ def test_the_demo_has_a_zero_usage_campaign_mid_way_with_agent_li_s_list_for_tod
     today = targets.filter(assigned_to__code=FIRST_AGENT, assigned_on=timezone.localdate())
     assert 0 < today.count() <= campaign.daily_quota
     assert "零使用客户回访" in demo_output
+
+
+def test_the_demo_has_the_competitiveness_index_over_three_waves(
+    demo_output: str, client_for: Any
+) -> None:
+    waves = list(CompetitivenessWave.objects.order_by("surveyed_on"))
+    assert len(waves) == 3
+    assert all(wave.operators.filter(ours=True).count() == 1 for wave in waves)
+    page = client_for(User.objects.get(username="manager_chen")).get(
+        reverse("surveys:competitiveness")
+    )
+    assert page.status_code == 200
+    assert all(wave.name in page.content.decode() for wave in waves)
