@@ -18,6 +18,7 @@ from lingting.campaigns.models import (
     default_panel_aspects,
 )
 from lingting.campaigns.services.panels import AnswerGiven
+from lingting.core.params import MAX_DB_INT, BoundedDateField
 
 MAX_ASPECTS = 8
 MAX_ASPECT_LENGTH = 20
@@ -77,7 +78,7 @@ class PanelForm(forms.ModelForm[Panel]):
 
 
 class WaveScheduleForm(forms.Form):
-    first_opens_on = forms.DateField(
+    first_opens_on = BoundedDateField(
         label=_("第一次回访开始日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
     count = forms.IntegerField(
@@ -123,6 +124,7 @@ class PanelAnswerForm(forms.Form):
             self.fields[name] = forms.TypedChoiceField(
                 label=aspect, choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False
             )
+        self.order_fields(["outcome", "satisfaction", *self.aspect_names, "perception", "comment"])
         if answer is not None:  # recorded before: corrected on this form
             self.initial.update(
                 outcome=answer.outcome,
@@ -156,4 +158,7 @@ class PanelAnswerForm(forms.Form):
 
 class LeaveForm(forms.Form):
     reason = forms.ChoiceField(label=_("退出原因"), choices=PanelLeaveReason.choices)
-    wave = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the list to go back to
+    # the wave whose list the manager came from, to go back to
+    wave = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_DB_INT, widget=forms.HiddenInput
+    )

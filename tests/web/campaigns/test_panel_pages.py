@@ -381,3 +381,25 @@ def test_the_api_gives_the_panels_movement_and_attrition(
     }
     assert move["aspects"][0] == {"aspect": "网络质量", "before": 3.0, "after": 4.0, "count": 1}
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("hostile", ["9999-12-31", "0001-01-01", "abc", str(2**63)])
+def test_hostile_values_are_refused_with_a_message_never_a_500(
+    manager: Client, panel: Panel, hostile: str
+) -> None:
+    member = panel.members.order_by("id")[0]
+
+    scheduled = manager.post(
+        f"/campaigns/panels/{panel.pk}/waves/",
+        {"first_opens_on": hostile, "count": hostile, "open_days": "30"},
+        follow=True,
+    )
+    left = manager.post(
+        f"/campaigns/panels/members/{member.pk}/leave/", {"reason": hostile, "wave": hostile}
+    )
+
+    assert scheduled.status_code == 200
+    assert "第一次回访开始日期：" in scheduled.content.decode()  # the message names the field
+    assert panel.waves.count() == 3
+    assert left.status_code == 302
+    assert PanelMember.objects.get(pk=member.pk).left_on is None

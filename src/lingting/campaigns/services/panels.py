@@ -240,10 +240,12 @@ def panel_answer_record(
     nothing, for a member not in the panel in the wave's time, a number on the do-not-call
     list, a wave not open yet, a score out of 1–5, or an aspect the panel does not ask."""
     answered_at = answered_at or timezone.now()
-    panel = wave.panel
-    _check_call(wave, member, answered_at)
-    aspects = _checked_answer(panel, given)
+    aspects = _checked_answer(wave.panel, given)
     with transaction.atomic():
+        # the member's row locked: one answer per wave however many managers press save,
+        # and a member who left meanwhile is seen as gone
+        locked = PanelMember.objects.select_for_update().get(pk=member.pk)
+        _check_call(wave, locked, answered_at)
         existing = PanelAnswer.objects.select_for_update().filter(wave=wave, member=member).first()
         before = _answer_described(existing) if existing else None
         answer = existing or PanelAnswer(wave=wave, member=member)
