@@ -6,6 +6,8 @@
 - ``POST /api/campaigns/calls``: one call's outcome, by the dialer's own call id
   (`dialer_key`): the same id sent again records nothing new and answers what the first
   request recorded (200 both times); a call that cannot be recorded answers 409 and why.
+- ``GET /api/campaigns/panels/{id}``: a fixed-customer panel's figures: its waves, the
+  attrition in each wave's time and how the same customers moved between waves.
 
 Authenticated by the API key of a user who runs campaigns; numbers come in full only to a
 role that may see personal numbers (core.personal_numbers), as everywhere.
@@ -13,7 +15,7 @@ role that may see personal numbers (core.personal_numbers), as everywhere.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -21,9 +23,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from lingting.campaigns.models import CallAttempt, Campaign, CampaignTarget, NonUseReason
-from lingting.campaigns.permissions import may_run_campaigns
+from lingting.campaigns.models import CallAttempt, Campaign, CampaignTarget, NonUseReason, Panel
+from lingting.campaigns.permissions import may_call_panel_members, may_run_campaigns
 from lingting.campaigns.selectors import target_call_verdict
+from lingting.campaigns.selectors.panels import WaveMove, active_members, panel_figures
 from lingting.campaigns.services.calls import CallOutcome, CallRefused, call_record
 from lingting.core.models import Agent
 from lingting.core.params import ApiDateTime
@@ -148,3 +151,129 @@ def _aware(moment: datetime) -> datetime:
     """In UTC (the center's clock where it came without an offset): any offset a client
     writes (+21:29) is stored as the same moment."""
     return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment).astimezone(UTC)
+
+
+class WaveOut(Schema):
+    name: str
+    opens_on: date
+    closes_on: date
+    members: int  # in the panel at some time while it was open
+    answered: int
+    unreachable: int
+    declined: int
+
+
+class AttritionOut(Schema):
+    wave: str
+    opens_on: date
+    at_start: int
+    joined: int
+    left: int
+    by_reason: dict[str, int]  # cancelled, declined, unreachable, do_not_call, other
+    replaced: int
+    rate: float | None
+
+
+class ShareOut(Schema):
+    share: float | None  # of 1
+    margin: float | None  # the 95% half-width, of 1
+    count: int
+
+
+class AspectMoveOut(Schema):
+    aspect: str
+    before: float | None
+    after: float | None
+    count: int
+
+
+class MovementOut(Schema):
+    earlier: str
+    later: str
+    count: int  # members who answered both waves
+    before: float | None
+    after: float | None
+    rose: int
+    held: int
+    fell: int
+    improved: ShareOut
+    aspects: list[AspectMoveOut]
+
+
+class PanelOut(Schema):
+    id: int
+    name: str
+    size: int
+    members: int  # in the panel now
+    segments: list[str]
+    aspects: list[str]
+    waves: list[WaveOut]
+    attrition: list[AttritionOut]
+    movements: list[MovementOut]
+
+
+@router.get("/panels/{panel_id}", response={200: PanelOut})
+def panel_out(request: HttpRequest, panel_id: int) -> Status[dict[str, object]]:
+    require(may_call_panel_members(request_user(request)))
+    panel = get_object_or_404(Panel, pk=panel_id)
+    figures = panel_figures(panel)
+    return Status(
+        200,
+        {
+            "id": panel.pk,
+            "name": panel.name,
+            "size": panel.size,
+            "members": active_members(panel).count(),
+            "segments": list(panel.segments.order_by("name").values_list("name", flat=True)),
+            "aspects": list(panel.aspects),
+            "waves": [
+                {
+                    "name": row.wave.name,
+                    "opens_on": row.wave.opens_on,
+                    "closes_on": row.wave.closes_on,
+                    "members": row.members,
+                    "answered": row.answered,
+                    "unreachable": row.unreachable,
+                    "declined": row.declined,
+                }
+                for row in figures.progress
+            ],
+            "attrition": [
+                {
+                    "wave": row.wave,
+                    "opens_on": row.opens_on,
+                    "at_start": row.at_start,
+                    "joined": row.joined,
+                    "left": row.left,
+                    "by_reason": dict(row.by_reason),
+                    "replaced": row.replaced,
+                    "rate": row.rate,
+                }
+                for row in figures.attrition
+            ],
+            "movements": [_movement_out(move) for move in figures.movements],
+        },
+    )
+
+
+def _movement_out(move: WaveMove) -> dict[str, object]:
+    moved = move.moved
+    return {
+        "earlier": move.earlier.name,
+        "later": move.later.name,
+        "count": moved.count,
+        "before": moved.before,
+        "after": moved.after,
+        "rose": moved.rose,
+        "held": moved.held,
+        "fell": moved.fell,
+        "improved": {
+            "share": moved.improved.value,
+            "margin": moved.improved.margin,
+            "count": moved.improved.count,
+        },
+        "aspects": [
+            {"aspect": a.aspect, "before": a.before, "after": a.after, "count": a.count}
+            for a in moved.aspects
+        ],
+    }

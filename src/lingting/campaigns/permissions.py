@@ -20,3 +20,15 @@ def may_see_campaign_results(user: User) -> bool:
 def may_call_customers(user: User) -> bool:
     """Has a callback list of their own: an agent with a login."""
     return user.role == Role.AGENT and hasattr(user, "agent")
+
+
+def may_run_panels(user: User) -> bool:
+    """Set up a fixed-customer panel, recruit and replace its members, schedule its waves:
+    the managers who run campaigns."""
+    return may_run_campaigns(user)
+
+
+def may_call_panel_members(user: User) -> bool:
+    """See the panels and call their members in a wave (seed 004: the service managers call
+    the panel themselves, not the agents): the campaign managers and team leaders."""
+    return may_see_campaign_results(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lingting.campaigns import views
+from lingting.campaigns import views, views_panels
 
 app_name = "campaigns"
 
@@ -18,4 +18,17 @@ urlpatterns = [
     path("do-not-call/", views.do_not_call, name="do_not_call"),
     path("today/", views.today, name="today"),
     path("calls/<int:target_id>/", views.call, name="call"),
+    path("panels/", views_panels.panels, name="panels"),
+    path("panels/new/", views_panels.panel_edit, name="panel_new"),
+    path("panels/<int:panel_id>/", views_panels.panel_detail, name="panel"),
+    path("panels/<int:panel_id>/edit/", views_panels.panel_edit, name="panel_edit"),
+    path("panels/<int:panel_id>/recruit/", views_panels.recruit, name="panel_recruit"),
+    path("panels/<int:panel_id>/waves/", views_panels.schedule, name="panel_schedule"),
+    path("panels/waves/<int:wave_id>/", views_panels.wave_calls, name="panel_wave"),
+    path(
+        "panels/waves/<int:wave_id>/members/<int:member_id>/",
+        views_panels.call,
+        name="panel_call",
+    ),
+    path("panels/members/<int:member_id>/leave/", views_panels.leave, name="panel_leave"),
 ]

@@ -7,7 +7,11 @@ from django.http import HttpRequest
 
 from lingting.calendars.permissions import may_correct_calendar
 from lingting.calendars.selectors import calendar_gap_year_or_none
-from lingting.campaigns.permissions import may_call_customers, may_see_campaign_results
+from lingting.campaigns.permissions import (
+    may_call_customers,
+    may_call_panel_members,
+    may_see_campaign_results,
+)
 from lingting.coaching.permissions import may_see_plans
 from lingting.core.models import User
 from lingting.core.selectors import notifications_unread_count
@@ -90,6 +94,7 @@ def navigation(request: HttpRequest) -> dict[str, bool | int]:
         "nav_workorder_report": may_read_workorder_reports(user),
         "nav_webhooks": may_manage_webhooks(user),
         "nav_campaigns": may_see_campaign_results(user),
+        "nav_panels": may_call_panel_members(user),
         "nav_callbacks": may_call_customers(user),
         "nav_competitiveness": may_see_competitiveness(user),
         "nav_workorder_setup": may_configure_workorders(user),
