@@ -6,8 +6,29 @@ Everything goes through the same services as the pages; a second run leaves it a
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
+
+from lingting.campaigns.forms_panels import PanelForm
+from lingting.campaigns.models import (
+    Panel,
+    PanelCallOutcome,
+    PanelLeaveReason,
+    PanelMember,
+    PanelWave,
+    PerceptionChoice,
+    Segment,
+)
+from lingting.campaigns.services.panels import (
+    AnswerGiven,
+    panel_answer_record,
+    panel_member_leave,
+    panel_recruit,
+    panel_save,
+    panel_waves_schedule,
+)
 from lingting.core.models import User
 from lingting.engine.competitiveness import OperatorAnswers
 from lingting.surveys.models import CompetitivenessWave
@@ -76,3 +97,110 @@ def demo_competitiveness(*, users: dict[str, User], today: date) -> str:
 def _months_before(day: date, months: int) -> date:
     month = day.year * 12 + day.month - 1 - months
     return date(month // 12, month % 12 + 1, 1)
+
+
+PANEL = "3G与宽带重点客户感知跟踪"
+PANEL_SEGMENTS = (
+    ("宽带重点客户", "product has 宽带", "办理宽带的客户"),
+    ("4G重点客户", "product has 4G", "办理 4G 的客户"),
+)
+PANEL_SIZE = 60
+WAVE_DAYS = 30
+# Each wave's answer: reached or not, then the overall score; the second wave leans better,
+# the service year's measures showing (seed 004: 24.2% felt the service improved).
+OUTCOMES = ((PanelCallOutcome.ANSWERED, 82), (PanelCallOutcome.UNREACHABLE, 13))
+OUTCOMES += ((PanelCallOutcome.DECLINED, 5),)
+SCORES = ((5, 4, 3, 2, 1), ((22, 38, 26, 10, 4), (30, 40, 20, 7, 3)))
+PERCEPTION = ((PerceptionChoice.IMPROVED, 26), (PerceptionChoice.SAME, 64))
+PERCEPTION += ((PerceptionChoice.WORSE, 10),)
+COMMENTS = ("信号比以前稳定了", "营业厅排队还是久", "宽带晚上偶尔卡", "话费提醒很及时", "")
+
+
+def demo_panel(*, users: dict[str, User], today: date, seed: int) -> str:
+    """Seed 004's fixed-customer panel of key broadband and 4G customers (the callback
+    campaign's customer profiles): recruited half a year ago, called back by manager_chen
+    in two quarterly waves — two members leaving in between, replaced — and the third wave
+    open now."""
+    if Panel.objects.filter(name=PANEL).exists():
+        return f"panel {PANEL!r}: already there"
+    rng = random.Random(seed)
+    manager = users["manager_chen"]
+    segments = [
+        Segment.objects.update_or_create(
+            name=name, defaults={"rules": rules, "description": description}
+        )[0]
+        for name, rules, description in PANEL_SEGMENTS
+    ]
+    form = PanelForm(
+        data={
+            "name": PANEL,
+            "description": "服务管理人员每季度亲自回访同一批重点客户（种子 004）",
+            "segments": [segment.pk for segment in segments],
+            "size": PANEL_SIZE,
+            "aspects": "网络质量\n窗口服务\n增值业务\n消费提醒",
+        }
+    )
+    assert form.is_valid(), form.errors
+    panel = panel_save(actor=manager, form=form)
+    # Two quarters of calls behind; the third wave opened ten days ago, nobody called yet.
+    first = today - timedelta(days=193)
+    panel_recruit(actor=manager, panel=panel, today=first - timedelta(days=7))
+    waves = panel_waves_schedule(
+        actor=manager, panel=panel, first_opens_on=first, count=3, open_days=WAVE_DAYS
+    )
+    answered = 0
+    for number, wave in enumerate(waves[:2]):
+        answered += _call_the_wave(wave, manager, rng, later=number > 0)
+        if number == 0:
+            _two_leave(panel, manager, wave.closes_on + timedelta(days=3))
+    return (
+        f"panel {PANEL!r}: {panel.members.count()} members over time, "
+        f"{answered} answers in two waves, the third open"
+    )
+
+
+def _call_the_wave(wave: PanelWave, manager: User, rng: random.Random, *, later: bool) -> int:
+    """Every member of the wave called once; from the second wave on they are also asked
+    whether the service changed since the last call."""
+    answered = 0
+    weights = SCORES[1][later]
+    members = PanelMember.objects.filter(panel=wave.panel, joined_on__lte=wave.opens_on)
+    members = members.filter(left_on__isnull=True).select_related("panel")
+    for number, member in enumerate(members.order_by("pk")):
+        outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+        reached = outcome == PanelCallOutcome.ANSWERED
+        score = rng.choices(SCORES[0], weights)[0]
+        day = wave.opens_on + timedelta(days=number % (WAVE_DAYS - 5))
+        panel_answer_record(
+            actor=manager,
+            wave=wave,
+            member=member,
+            given=AnswerGiven(
+                outcome=outcome,
+                satisfaction=score if reached else None,
+                aspects={
+                    aspect: max(1, min(5, score + rng.choice((-1, 0, 0, 1))))
+                    for aspect in wave.panel.aspects
+                }
+                if reached
+                else {},
+                perception=_perception(rng) if reached and later else "",
+                comment=rng.choice(COMMENTS) if reached else "",
+            ),
+            answered_at=timezone.make_aware(datetime.combine(day, time(10, 30))),
+        )
+        answered += reached
+    return answered
+
+
+def _perception(rng: random.Random) -> str:
+    return str(rng.choices([p for p, _ in PERCEPTION], [w for _, w in PERCEPTION])[0])
+
+
+def _two_leave(panel: Panel, manager: User, day: date) -> None:
+    """Between the waves one member cancelled the service and one would not go on."""
+    leavers = PanelMember.objects.filter(panel=panel, left_on__isnull=True).order_by("pk")[:2]
+    for member, reason in zip(
+        list(leavers), (PanelLeaveReason.CANCELLED, PanelLeaveReason.DECLINED), strict=True
+    ):
+        panel_member_leave(actor=manager, member=member, reason=reason, today=day)

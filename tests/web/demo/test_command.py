@@ -13,7 +13,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from lingting.campaigns.models import CallAttempt, Campaign, CampaignStatus, CampaignTarget
+from lingting.campaigns.models import (
+    CallAttempt,
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    Panel,
+)
 from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.management.commands.demo import ACCOUNTS, FIRST_AGENT
 from lingting.interactions.models import Contact, ContactTopic, Queue, Topic
@@ -133,3 +139,22 @@ def test_the_demo_has_the_competitiveness_index_over_three_waves(
     )
     assert page.status_code == 200
     assert all(wave.name in page.content.decode() for wave in waves)
+
+
+def test_the_demo_has_a_panel_called_back_in_two_waves_with_its_movement(
+    demo_output: str, client_for: Any
+) -> None:
+    panel = Panel.objects.get(name="3G与宽带重点客户感知跟踪")
+    waves = list(panel.waves.order_by("opens_on"))
+    answered = [wave.answers.filter(outcome="answered").count() for wave in waves]
+    assert answered[0] > 0
+    assert answered[1] > 0
+    assert answered[2] == 0  # the third is open now, nobody called yet
+    assert waves[2].opens_on <= timezone.localdate() <= waves[2].closes_on
+    assert panel.members.filter(left_on__isnull=False).count() == 2
+    assert panel.members.filter(replaces__isnull=False).count() == 2
+    page = client_for(User.objects.get(username="manager_chen")).get(
+        reverse("campaigns:panel", args=[panel.pk])
+    )
+    assert page.status_code == 200
+    assert "感觉服务有提升" in page.content.decode()
