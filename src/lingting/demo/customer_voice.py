@@ -108,11 +108,17 @@ PANEL_SIZE = 60
 WAVE_DAYS = 30
 # Each wave's answer: reached or not, then the overall score; the second wave leans better,
 # the service year's measures showing (seed 004: 24.2% felt the service improved).
-OUTCOMES = ((PanelCallOutcome.ANSWERED, 82), (PanelCallOutcome.UNREACHABLE, 13))
-OUTCOMES += ((PanelCallOutcome.DECLINED, 5),)
+OUTCOMES = (
+    (PanelCallOutcome.ANSWERED, 82),
+    (PanelCallOutcome.UNREACHABLE, 13),
+    (PanelCallOutcome.DECLINED, 5),
+)
 SCORES = ((5, 4, 3, 2, 1), ((22, 38, 26, 10, 4), (30, 40, 20, 7, 3)))
-PERCEPTION = ((PerceptionChoice.IMPROVED, 26), (PerceptionChoice.SAME, 64))
-PERCEPTION += ((PerceptionChoice.WORSE, 10),)
+PERCEPTION = (
+    (PerceptionChoice.IMPROVED, 26),
+    (PerceptionChoice.SAME, 64),
+    (PerceptionChoice.WORSE, 10),
+)
 COMMENTS = ("信号比以前稳定了", "营业厅排队还是久", "宽带晚上偶尔卡", "话费提醒很及时", "")
 
 
