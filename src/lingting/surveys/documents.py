@@ -104,17 +104,18 @@ def _row(keys: Sequence[Any], row: CsatRow) -> list[Cell]:
         totals.very_satisfied_share,
         _points(totals.very_satisfied_estimate),
         totals.nps,
-        totals.nps_estimate.margin,  # in points already
+        _points(totals.nps_estimate, per=1),  # NPS is in points already
         invitations.sent,
         invitations.response_rate,
         _points(invitations.response_rate_estimate),
     ]
 
 
-def _points(share: Estimate) -> float | None:
-    """A share's 95% margin in percentage points (None where there is no figure)."""
-    half = share.margin
-    return None if half is None else half * 100
+def _points(estimate: Estimate, per: int = 100) -> float | None:
+    """A figure's 95% margin in points to one decimal, as the page shows it: a share's
+    times 100 (None where there is no figure)."""
+    half = estimate.margin
+    return None if half is None else round(half * per, 1)
 
 
 def _text(key: Any) -> str | None:
