@@ -4,7 +4,7 @@ thanks the customer, and refuses a second answer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,9 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+# No quiet hours: the invitation goes at once whatever the time the tests run (real time,
+# for the live server), never held till 08:00.
+ANY_HOUR = {"quiet_start": time(0), "quiet_end": time(0)}
 
 
 def test_a_customer_answers_the_survey_on_a_phone(
@@ -26,7 +29,9 @@ def test_a_customer_answers_the_survey_on_a_phone(
 ) -> None:
     settings.LINGTING_PUBLIC_URL = live_server.url
     SurveyPlan.objects.create(
-        name="短信满意度", question="您对刚才的服务满意吗？点击 {link} 评价，回复TD退订"
+        name="短信满意度",
+        question="您对刚才的服务满意吗？点击 {link} 评价，回复TD退订",
+        **ANY_HOUR,
     )
     now = timezone.now()
     make_contact(
@@ -68,7 +73,11 @@ def test_a_customer_answers_an_nps_survey_on_a_phone(
 ) -> None:
     settings.LINGTING_PUBLIC_URL = live_server.url
     SurveyPlan.objects.create(
-        name="推荐意愿", question="您有多大可能向亲友推荐我们？点击 {link}", asks="nps", scale=10
+        name="推荐意愿",
+        question="您有多大可能向亲友推荐我们？点击 {link}",
+        asks="nps",
+        scale=10,
+        **ANY_HOUR,
     )
     now = timezone.now()
     make_contact(
