@@ -9,13 +9,14 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.test import Client
 
 from lingting.core.models import User
@@ -28,6 +29,7 @@ from lingting.surveys.models import (
     SurveyReply,
     SurveyResponse,
 )
+from lingting.surveys.selectors import answers, local_day_bounds
 from lingting.surveys.services.invitations import (
     survey_invitations_decide,
     survey_reply_receive,
@@ -183,6 +185,18 @@ def test_a_share_with_no_answers_of_its_kind_is_a_dash_not_zero(
     assert rows["一班"][:4] == ["1", "—", "—", "-100.0 ±0.0"]
 
 
+def test_readers_of_satisfaction_alone_never_get_a_recommend_answer(answered: None) -> None:
+    day = local_day_bounds(date(2026, 10, 1), date(2026, 10, 1))
+
+    satisfaction = list(answers(contacts=Q(), start=day[0], end=day[1]))
+    every = list(answers(contacts=Q(), start=day[0], end=day[1], questions=("csat", "nps")))
+
+    # The hourly broadcast adds these up as satisfaction: a 0–10 answer would skew it.
+    assert sorted(a.score for a in satisfaction) == [2, 4, 5, 5]
+    assert {a.question for a in satisfaction} == {"csat"}
+    assert len(every) == 15
+
+
 # --- an NPS plan, end to end ----------------------------------------------------------------
 
 
@@ -237,6 +251,8 @@ def test_a_9_replied_to_an_nps_survey_counts_a_promoter_and_the_response_rate(
     rows = by_first_key(table(page(client_for(ops_zhou), day="2026-12-07", by=["agent"])))
     # One promoter of one answer; one of the two invitations sent answered (Wilson 9.5–90.5%).
     assert rows[LI] == ["1", "—", "—", "100.0 ±0.0", "2", "50.0% ±40.5"]
+    by_day = by_first_key(table(page(client_for(ops_zhou), day="2026-12-07", by=["day"])))
+    assert by_day["2026-12-07"] == rows[LI]  # sent and answered on the same local day
 
 
 def test_words_of_satisfaction_do_not_answer_an_nps_survey(
