@@ -19,6 +19,13 @@ from dataclasses import dataclass
 
 Z95 = 1.959964
 
+# What a survey asks (the stored answers' `question`): how satisfied the customer is, on a
+# scale of 1 to its top (CSAT, very-satisfied share), or how likely they are to recommend
+# us, 0 to 10 (NPS). Each figure counts the answers to its own question only.
+SATISFACTION, RECOMMEND = "csat", "nps"
+QUESTIONS = (SATISFACTION, RECOMMEND)
+NPS_SCALE = 10
+
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
@@ -46,12 +53,15 @@ def share_estimate(hits: int, count: int) -> Estimate:
     return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), count)
 
 
+PROMOTER_FROM, DETRACTOR_AT_MOST = 9, 6
+
+
 def is_promoter(score: int) -> bool:
-    return score >= 9
+    return score >= PROMOTER_FROM
 
 
 def is_detractor(score: int) -> bool:
-    return score <= 6
+    return score <= DETRACTOR_AT_MOST
 
 
 def nps_estimate(promoters: int, detractors: int, count: int) -> Estimate:

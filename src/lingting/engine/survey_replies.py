@@ -4,6 +4,10 @@ The invitation asks for a digit (1 非常不满意 … 5 非常满意); customer
 full-width or with 分, with words (满意, 很满意, 一般, 不满意), or with TD/退订 to stop every
 later survey. Anything else is kept as an unreadable reply for a person to look at, never
 guessed into a score.
+
+An NPS invitation asks how likely the customer is to recommend us, 0 to 10: only a number
+from 0 to 10 answers it ("9", "１０", "10分"). Words of satisfaction say nothing about
+recommending, so they stay unreadable there too.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from lingting.engine.survey_figures import NPS_SCALE, RECOMMEND, SATISFACTION
 
 
 class ReplyKind(StrEnum):
@@ -47,20 +53,26 @@ WORDS_ON_FIVE = (
 )
 
 _LEADING_SCORE = re.compile(r"^(\d{1,2})\s*分?(?:[\s,，.。!！;；:：、-]+|$)(.*)$", re.DOTALL)
+_DECIMAL = re.compile(r"^\d+\.\d")  # "4.5": between two answers, not one of them
 _EDGES = " \t\r\n,，.。!！~～;；:：、\"'“”‘’【】[]()（）"
 
 
-def read_reply(text: str, *, scale: int = 5) -> Reply:
-    """The reply's meaning; words are read on a 1–5 scale and stretched to `scale`."""
+def read_reply(text: str, *, scale: int = 5, question: str = SATISFACTION) -> Reply:
+    """The reply's meaning to a survey asking `question`; on a satisfaction survey words are
+    read on a 1–5 scale and stretched to `scale`, on a recommend survey (0–10) only numbers
+    count."""
     plain = unicodedata.normalize("NFKC", text).strip().strip(_EDGES)
     lowered = plain.lower()
     if lowered in OPT_OUT_WORDS or any(w in lowered for w in OPT_OUT_WORDS[2:]):
         return Reply(ReplyKind.OPT_OUT)
+    lowest, highest = (0, NPS_SCALE) if question == RECOMMEND else (1, scale)
     match = _LEADING_SCORE.match(plain)
-    if match:
+    if match and not _DECIMAL.match(plain):
         score = int(match.group(1))
-        if 1 <= score <= scale:
+        if lowest <= score <= highest:
             return Reply(ReplyKind.SCORE, score, match.group(2).strip().strip(_EDGES))
+        return Reply(ReplyKind.UNREADABLE)
+    if question == RECOMMEND:
         return Reply(ReplyKind.UNREADABLE)
     for word, on_five in WORDS_ON_FIVE:
         if word in plain:

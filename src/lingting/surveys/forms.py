@@ -10,9 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from lingting.core.params import BoundedDateField
 from lingting.engine.csat import MAX_SCALE, MIN_SCALE
-from lingting.surveys.models import SurveyPlan
+from lingting.engine.survey_figures import NPS_SCALE
+from lingting.surveys.models import SurveyPlan, SurveyQuestion
 
-GROUP_LABELS = [("team", _("班组")), ("queue", _("ACD组")), ("day", _("日"))]
+GROUP_LABELS = [
+    ("agent", _("坐席")),
+    ("team", _("班组")),
+    ("queue", _("ACD组")),
+    ("topic", _("话题")),
+    ("day", _("日")),
+]
 MAX_DAYS = 366
 
 
@@ -83,6 +90,13 @@ class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
     dispositions = ListField(
         label=_("联络结果"), required=False, help_text=_("如 answered；留空 = 全部")
     )
+    # A plan posted without it (as before plans could ask to recommend) asks satisfaction.
+    asks = forms.ChoiceField(
+        label=_("问题"),
+        choices=SurveyQuestion.choices,
+        required=False,
+        help_text=_("推荐意愿：客户回复 0–10 分（9–10 推荐者，0–6 贬损者），满分固定为 10"),
+    )
 
     class Meta:
         model = SurveyPlan
@@ -90,6 +104,7 @@ class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
             "name",
             "active",
             "channel",
+            "asks",
             "question",
             "scale",
             "queues",
@@ -113,16 +128,30 @@ class SurveyPlanForm(forms.ModelForm[SurveyPlan]):
         help_texts: ClassVar[dict[str, Any]] = {
             "question": _("{link} 处换成客户的评价链接（H5 页面，单次有效）"),
             "rest_days": _("同一号码在这么多天内只邀请一次"),
+            "low_score_at_most": _("满意度如 2；推荐意愿如 6（贬损者）"),
         }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         scale, at_most = data.get("scale"), data.get("low_score_at_most")
-        if scale is not None and at_most is not None and not 1 <= at_most < scale:
-            self.add_error("low_score_at_most", _("须在 1 到 %(top)s 之间") % {"top": scale - 1})
+        if scale is None or at_most is None:
+            return data
+        # A low score is below the top: 1 … top − 1 on a satisfaction scale, 0 … 9 on 0–10.
+        lowest = 0 if data.get("asks") == SurveyQuestion.RECOMMEND else 1
+        if not lowest <= at_most < scale:
+            self.add_error(
+                "low_score_at_most",
+                _("须在 %(low)s 到 %(top)s 之间") % {"low": lowest, "top": scale - 1},
+            )
         return data
 
+    def clean_asks(self) -> str:
+        return str(self.cleaned_data.get("asks") or SurveyQuestion.SATISFACTION)
+
     def clean_scale(self) -> int:
+        """The plan's top score: 10 for the recommend question (0–10) whatever was typed."""
+        if self.cleaned_data.get("asks") == SurveyQuestion.RECOMMEND:
+            return NPS_SCALE
         scale: int = self.cleaned_data["scale"]
         if not MIN_SCALE <= scale <= MAX_SCALE:
             raise forms.ValidationError(

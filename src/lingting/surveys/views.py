@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
@@ -15,13 +17,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lingting.core.models import Team
 from lingting.core.permissions import request_user, require
-from lingting.documents.exports.page import EXPORT_PARAM, page_charts, page_download, without_export
+from lingting.core.selectors import agent_names
+from lingting.documents.document import ReportDocument
+from lingting.documents.exports.fonts import ReportFontMissing
+from lingting.documents.exports.page import (
+    EXPORT_PARAM,
+    document_download,
+    page_charts,
+    page_download,
+    without_export,
+)
 from lingting.engine.survey_reasons import Reason, format_reason_rules
 from lingting.interactions.selectors import queue_names
 from lingting.performance.selectors import target_book
 from lingting.surveys.documents import csat_document
 from lingting.surveys.forms import GROUP_LABELS, CsatForm, SurveyPlanForm
-from lingting.surveys.models import ReasonChoice, SurveyPlan
+from lingting.surveys.models import ReasonChoice, SurveyPlan, SurveyQuestion
 from lingting.surveys.permissions import may_manage_surveys
 from lingting.surveys.selectors import (
     CsatRow,
@@ -33,6 +44,7 @@ from lingting.surveys.selectors import (
     latest_answer_day,
     low_score_comments,
     plan_outboxes,
+    plan_scores,
     reason_rules,
     visible_responses,
 )
@@ -53,14 +65,7 @@ def csat(request: HttpRequest) -> HttpResponse:
     rows, total = csat_rows(user=user, **query)
     book, team_codes = target_book(), dict(Team.objects.values_list("name", "code"))
     labels = dict(GROUP_LABELS)
-    queues = queue_names() if "queue" in query["by"] else {}
-    shown_rows = [
-        (
-            [queues.get(str(key), key) if name == "queue" else key for name, key in row.group],
-            row,
-        )
-        for row in rows
-    ]
+    shown_rows = shown_groups(rows, query["by"])
     columns = [str(labels[name]) for name in query["by"]]
     period = {"date_from": query["date_from"], "date_to": query["date_to"]}
     rules = reason_rules()  # read once for the comments and the counts
@@ -68,14 +73,14 @@ def csat(request: HttpRequest) -> HttpResponse:
     reasons = dissatisfaction_reasons(user=user, rules=rules, **period)
     document = csat_document(
         columns=columns,
-        rows=[(keys, row.totals) for keys, row in shown_rows],
+        rows=shown_rows,
         total=total,
         comments=comments,
         date_from=query["date_from"],
         date_to=query["date_to"],
     )
     if fmt := request.GET.get(EXPORT_PARAM):
-        return page_download(document, fmt)
+        return _download(request, document, fmt)
     return render(
         request,
         "surveys/csat.html",
@@ -84,11 +89,9 @@ def csat(request: HttpRequest) -> HttpResponse:
             "may_manage": may_manage_surveys(user),
             "query": query,
             "columns": columns,
-            "rows": [
-                (keys, row.totals, csat_statuses(book, row, team_codes)) for keys, row in shown_rows
-            ],
+            "rows": [(keys, row, csat_statuses(book, row, team_codes)) for keys, row in shown_rows],
             "total": total,
-            "total_status": csat_statuses(book, CsatRow((), total), team_codes),
+            "total_status": csat_statuses(book, total, team_codes),
             "comments": comments,
             "reasons": reasons,
             "reason_rows": [
@@ -100,6 +103,37 @@ def csat(request: HttpRequest) -> HttpResponse:
             "filters": without_export(request),
         },
     )
+
+
+def shown_groups(
+    rows: Sequence[CsatRow], by: Sequence[str]
+) -> list[tuple[list[str | None], CsatRow]]:
+    """Each row with its keys as the page shows them: an agent by name and 工号, an ACD group
+    by its name, a contact in no topic as 未归类 (None: no agent, team or queue)."""
+    names = {
+        "agent": agent_names() if "agent" in by else {},
+        "queue": queue_names() if "queue" in by else {},
+    }
+
+    def shown(grouping: str, key: str | None) -> str | None:
+        if grouping == "topic" and key is None:
+            return str(_("未归类"))
+        if key is None:
+            return None
+        return names.get(grouping, {}).get(key, key)
+
+    return [([shown(grouping, key) for grouping, key in row.group], row) for row in rows]
+
+
+def _download(request: HttpRequest, document: ReportDocument, fmt: str) -> HttpResponse:
+    """The page as CSV or XLSX, or as a PDF where a CJK font is found."""
+    if fmt != "pdf":
+        return page_download(document, fmt)
+    try:
+        return document_download(document, fmt)
+    except ReportFontMissing as error:
+        messages.error(request, _("无法生成 PDF：%(reason)s") % {"reason": error})
+        return redirect(f"{reverse('surveys:csat')}?{without_export(request)}")
 
 
 ANSWER_REFUSALS = {
@@ -123,31 +157,42 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         try:
             survey_answer_by_link(
                 token=token,
-                score=int_or_zero(request.POST.get("score")),
+                score=int_or_none(request.POST.get("score")),
                 comment=request.POST.get("comment", ""),
                 opt_out=request.POST.get("opt_out") == "1",
             )
             done = True
         except AnswerRefused as refused:
             refusal = str(refused)
-    scale = invitation.plan.scale if invitation else 5
-    labels = FIVE_POINT_LABELS if scale == 5 else ("",) * scale
+    recommend = invitation is not None and invitation.plan.asks == SurveyQuestion.RECOMMEND
     context = {
         "done": done,
         "open": not done and refusal in (None, "score"),
         "refusal": ANSWER_REFUSALS[refusal] if refusal else None,
-        "scores": list(zip(range(scale, 0, -1), reversed(labels), strict=True)),
+        "recommend": recommend,
+        "scores": answer_choices(invitation.plan) if invitation else [],
     }
     status = {None: 200, "score": 400, "unknown": 404}.get(refusal, 410)
     return render(request, "surveys/answer.html", context, status=status)
 
 
-def int_or_zero(value: str | None) -> int:
-    """A submitted score; 0 (refused by the service as no score) for anything else."""
+def answer_choices(plan: SurveyPlan) -> list[tuple[int, Any]]:
+    """The scores to tap, each with its words: 0 to 10 for the recommend question, read
+    left to right as NPS surveys are (the page says what the ends mean), else the top
+    first."""
+    scores = plan_scores(plan)
+    if plan.asks == SurveyQuestion.RECOMMEND:
+        return [(score, "") for score in scores]
+    labels = FIVE_POINT_LABELS if len(scores) == 5 else ("",) * len(scores)
+    return list(zip(reversed(scores), reversed(labels), strict=True))
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A submitted score; None (refused by the service as no score) for anything else."""
     try:
         return int(value or "")
     except ValueError:
-        return 0
+        return None
 
 
 @require_GET

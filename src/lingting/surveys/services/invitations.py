@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lingting.core.models import User
 from lingting.core.services import audit_record, system_user
+from lingting.engine.survey_figures import NPS_SCALE
 from lingting.engine.survey_invitations import (
     ContactFacts,
     CustomerHistory,
@@ -39,10 +40,11 @@ from lingting.surveys.models import (
     SurveyInvitation,
     SurveyOptOut,
     SurveyPlan,
+    SurveyQuestion,
     SurveyReply,
     SurveyResponse,
 )
-from lingting.surveys.selectors import invitation_refusal
+from lingting.surveys.selectors import invitation_refusal, plan_scores
 from lingting.surveys.tasks import invitations_send_soon
 from lingting.workorders.models import WorkOrderType
 from lingting.workorders.seeds import workorder_types_ensure
@@ -164,8 +166,11 @@ def survey_reply_receive(
 def _reply_store(message_id: str, address: str, text: str, received_at: datetime) -> SurveyReply:
     with transaction.atomic():
         invitation = _open_invitation(address, received_at)
-        scale = invitation.plan.scale if invitation else 5
-        meaning = read_reply(text, scale=scale)
+        if invitation is None:  # read for its kind only: nothing is open to answer
+            meaning = read_reply(text)
+        else:
+            plan = invitation.plan
+            meaning = read_reply(text, scale=plan.scale, question=plan.asks)
         reply = SurveyReply.objects.create(
             message_id=message_id,
             address=address,
@@ -192,9 +197,15 @@ def _open_invitation(address: str, at: datetime) -> SurveyInvitation | None:
 
 
 def survey_answer_by_link(
-    *, token: str, score: int, comment: str = "", opt_out: bool = False, now: datetime | None = None
+    *,
+    token: str,
+    score: int | None,
+    comment: str = "",
+    opt_out: bool = False,
+    now: datetime | None = None,
 ) -> SurveyInvitation:
-    """The H5 page's answer. AnswerRefused when the link is unknown, expired or used."""
+    """The H5 page's answer. AnswerRefused when the link is unknown, expired or used, or
+    the score (None: none chosen) is not one of the plan's."""
     now = now or timezone.now()
     with transaction.atomic():
         invitation = (
@@ -207,7 +218,7 @@ def survey_answer_by_link(
         if refusal is not None:
             raise AnswerRefused(refusal)
         assert invitation is not None
-        if not 1 <= score <= invitation.plan.scale:
+        if score is None or score not in plan_scores(invitation.plan):
             raise AnswerRefused("score")
         _answer(invitation, score, comment.strip()[:2000], now)
         if opt_out:
@@ -216,19 +227,26 @@ def survey_answer_by_link(
 
 
 def _answer(invitation: SurveyInvitation, score: int, comment: str, at: datetime) -> None:
+    plan = invitation.plan
     response = SurveyResponse.objects.create(
         contact_id=invitation.contact_id,
-        channel=invitation.plan.channel,
+        channel=plan.channel,
+        question=plan.asks,
         score=score,
-        scale=invitation.plan.scale,
+        scale=NPS_SCALE if plan.asks == SurveyQuestion.RECOMMEND else plan.scale,
         answered_at=at,
         comment=comment,
     )
     invitation.status, invitation.response = InvitationStatus.ANSWERED, response
     invitation.save(update_fields=["status", "response"])
-    plan = invitation.plan
     if plan.low_score_action == LowScoreAction.WORKORDER and score <= plan.low_score_at_most:
         _complaint_order(invitation, response)
+
+
+_LOW_SCORE_TITLES: dict[str, str] = {
+    SurveyQuestion.SATISFACTION: "满意度回访低分",
+    SurveyQuestion.RECOMMEND: "推荐意愿回访低分",
+}
 
 
 def _complaint_order(invitation: SurveyInvitation, response: SurveyResponse) -> None:
@@ -238,7 +256,8 @@ def _complaint_order(invitation: SurveyInvitation, response: SurveyResponse) -> 
     workorder_create(
         actor=system_user(username=SURVEYS_USERNAME, name="满意度回访"),
         order_type=WorkOrderType.objects.get(code=LOW_SCORE_ORDER_TYPE),
-        title=f"满意度回访低分 {response.score}/{response.scale}：{invitation.contact.external_id}",
+        title=f"{_LOW_SCORE_TITLES[response.question]} {response.score}/{response.scale}："
+        f"{invitation.contact.external_id}",
         description=response.comment,
         fields={"phone": invitation.address},
         customer=invitation.contact.customer,

@@ -108,6 +108,7 @@ def _store(
         rows[(contact_id, result.channel, result.answered_at)] = SurveyResponse(
             contact_id=contact_id,
             channel=result.channel,
+            question=result.question,
             score=result.score,
             scale=result.scale,
             answered_at=result.answered_at,
@@ -124,7 +125,7 @@ def _store(
         rows.values(),
         update_conflicts=True,
         unique_fields=["contact", "channel", "answered_at"],
-        update_fields=["score", "scale", "comment"],
+        update_fields=["question", "score", "scale", "comment"],
     )
     updated = len(rows.keys() & existing)
     return len(rows) - updated, updated

@@ -14,7 +14,8 @@ from lingting.surveys.services.responses import SurveyImportReport, survey_respo
 class Command(LineFileImportCommand):
     help = (
         "Import post-contact survey results (contact_id, score, answered_at, channel, "
-        "optional scale and comment) from a JSON-lines or CSV file (UTF-8 or GBK). A result "
+        "optional scale, comment and question: csat, the default, or nps for the 0-10 "
+        "recommend question) from a JSON-lines or CSV file (UTF-8 or GBK). A result "
         "for a contact that is not stored is rejected. Exit status 0: all lines stored; "
         "1: some lines rejected; 2: nothing could be read."
     )
