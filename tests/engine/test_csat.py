@@ -134,8 +134,8 @@ def test_nps_counts_only_recommend_answers_and_csat_only_satisfaction_ones() -> 
     assert totals.csat == 0.6667  # 5 and 4 of 5, 4, 2: a 10 or a 9 is no satisfaction answer
     assert totals.very_satisfied_share == 0.3333
     assert totals.nps == 20.0  # 50% promoters − 30% detractors
-    # ±1.96·√((0.5 + 0.3 − 0.2²)/10)·100 = ±54.0: ten answers say little.
-    assert totals.nps_estimate.margin == pytest.approx(54.0, abs=0.1)
+    # adjusted Wald, P′ = 5.75/13, D′ = 3.75/13: ±1.96·√((P′ + D′ − (P′ − D′)²)/13)·100 = ±45.7
+    assert totals.nps_estimate.margin == pytest.approx(45.7, abs=0.1)
 
 
 def test_an_nps_of_a_hundred_answers_moves_about_fifteen_points() -> None:
@@ -144,7 +144,7 @@ def test_an_nps_of_a_hundred_answers_moves_about_fifteen_points() -> None:
         totals.add(score, NPS_SCALE, RECOMMEND)
 
     assert totals.nps == 15.0
-    assert totals.nps_estimate.margin == pytest.approx(16.7, abs=0.1)
+    assert totals.nps_estimate.margin == pytest.approx(16.4, abs=0.1)
     assert totals.csat is None  # no satisfaction answers: no figure, not 0
 
 

@@ -6,8 +6,12 @@ a supervisor comparing two agents needs to see that before acting on it. Margins
 - a share (CSAT, very-satisfied share, response rate): the Wilson score interval, which
   stays honest at 0% and 100% and for small counts, where the textbook p ± 1.96·√(p(1−p)/n)
   would claim a margin of zero;
-- NPS = %promoters (9–10) − %detractors (0–6), in points: ± 1.96·√((P + D − (P − D)²)/n)·100,
-  the variance of the difference of two shares of one sample.
+- NPS = %promoters (9–10) − %detractors (0–6), in points, with the adjusted-Wald interval
+  (Rocks 2016): three answers more, ¾ of them promoters and ¾ detractors, then
+  (P′ − D′) ± 1.96·√((P′ + D′ − (P′ − D′)²)/n′)·100 — the variance of the difference of two
+  shares of one sample. The plain interval would claim ±0 when every answer is a promoter;
+  the adjusted one stays wide for a handful of answers and meets the plain one as n grows;
+  it is widened where needed to hold the figure itself.
 
 A figure over no answers is None, never 0.
 """
@@ -65,10 +69,16 @@ def is_detractor(score: int) -> bool:
 
 
 def nps_estimate(promoters: int, detractors: int, count: int) -> Estimate:
-    """Net promoter score in points (−100 … 100) with its 95% interval."""
+    """Net promoter score in points (−100 … 100) with its adjusted-Wald 95% interval."""
     if count <= 0:
         return Estimate(None, None, None, 0)
-    p, d = promoters / count, detractors / count
-    nps = (p - d) * 100
-    margin = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / count) * 100
-    return Estimate(nps, max(-100.0, nps - margin), min(100.0, nps + margin), count)
+    nps = (promoters - detractors) / count * 100
+    n = count + 3
+    p, d = (promoters + 0.75) / n, (detractors + 0.75) / n
+    centre = (p - d) * 100
+    margin = Z95 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n) * 100
+    # At the extremes the adjusted interval leans inwards past the figure itself (one
+    # promoter: −48 to 98); it is widened to hold the figure shown beside it.
+    low = max(-100.0, min(nps, centre - margin))
+    high = min(100.0, max(nps, centre + margin))
+    return Estimate(nps, low, high, count)

@@ -142,22 +142,29 @@ def test_fault_closed_counts_closed_fault_orders_and_imported_faults(
     assert finds("fault_closed within 14") == ["F1", "F4"]
 
 
-def test_low_score_is_a_survey_answer_in_the_bottom_two_of_five(
+def test_low_score_is_the_bottom_two_of_five_or_a_detractor(
     make_customer: MakeCustomer, make_contact: ContactFactory
 ) -> None:
-    for code, score, answered in [
-        ("L1", 1, at(12, 3)),
-        ("L2", 2, at(12, 4)),
-        ("L3", 3, at(12, 4)),
-        ("L4", 5, at(12, 5)),
-        ("L5", 1, at(10, 1)),  # long ago
+    for code, score, question, answered in [
+        ("L1", 1, "csat", at(12, 3)),
+        ("L2", 2, "csat", at(12, 4)),
+        ("L3", 3, "csat", at(12, 4)),
+        ("L4", 5, "csat", at(12, 5)),
+        ("L5", 1, "csat", at(10, 1)),  # long ago
+        ("N1", 6, "nps", at(12, 4)),  # a detractor
+        ("N2", 7, "nps", at(12, 4)),  # passive
     ]:
         make_customer(code)
         contact = make_contact(customer=code, started_at=answered.replace(hour=9))
         SurveyResponse.objects.create(
-            contact=contact, channel="sms", score=score, scale=5, answered_at=answered
+            contact=contact,
+            channel="sms",
+            score=score,
+            scale=10 if question == "nps" else 5,
+            question=question,
+            answered_at=answered,
         )
     make_customer("L6")
 
-    assert finds("low_score within 30") == ["L1", "L2"]
-    assert finds("not low_score within 30") == ["L3", "L4", "L5", "L6"]
+    assert finds("low_score within 30") == ["L1", "L2", "N1"]
+    assert finds("not low_score within 30") == ["L3", "L4", "L5", "L6", "N2"]

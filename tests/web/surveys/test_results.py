@@ -130,11 +130,12 @@ def test_by_agent_each_figure_counts_its_own_question_with_its_margin(
     rows = by_first_key(table(page(client_for(ops_zhou), by=["agent"])))
 
     # answers, CSAT ±, very satisfied ±, NPS ±, invitations sent, response rate ±.
-    # 2 of 3 satisfied: Wilson 95% from 20.8% to 93.9%; NPS 20 ± 1.96·√((.5 + .3 − .2²)/10).
-    assert rows[LI] == ["13", "66.7% ±36.5", "33.3% ±36.5", "20.0 ±54.0", "0", "—"]
-    assert rows[ZHANG][:4] == ["2", "100.0% ±39.7", "100.0% ±39.7", "100.0 ±0.0"]
+    # 2 of 3 satisfied: Wilson 95% from 20.8% to 93.9%; NPS 20 ± 45.7 (adjusted Wald,
+    # tests/engine/test_csat.py).
+    assert rows[LI] == ["13", "66.7% ±36.5", "33.3% ±36.5", "20.0 ±45.7", "0", "—"]
+    assert rows[ZHANG][:4] == ["2", "100.0% ±39.7", "100.0% ±39.7", "100.0 ±74.2"]
     # All: 3 of 4 satisfied, 2 of 4 very; 6 promoters and 3 detractors of 11.
-    assert rows["合计"][:4] == ["15", "75.0% ±32.7", "50.0% ±35.0", "27.3 ±51.0"]
+    assert rows["合计"][:4] == ["15", "75.0% ±32.7", "50.0% ±35.0", "27.3 ±44.0"]
 
 
 def test_by_topic_contacts_without_one_are_unsorted(
@@ -143,9 +144,10 @@ def test_by_topic_contacts_without_one_are_unsorted(
     rows = by_first_key(table(page(client_for(ops_zhou), by=["topic"])))
 
     assert list(rows) == ["宽带故障", "未归类", "合计"]
-    # NPS 25 from 4 answers: 25 ± 81.3, cut at 100 → from −56.3 to 100, ±78.1.
-    assert rows["宽带故障"][:4] == ["7", "66.7% ±36.5", "33.3% ±36.5", "25.0 ±78.1"]
-    assert rows["未归类"][:4] == ["8", "100.0% ±39.7", "100.0% ±39.7", "28.6 ±65.2"]
+    # NPS 25 from 4 answers (2 promoters, 1 detractor), adjusted Wald: P′ = 2.75/7,
+    # D′ = 1.75/7, ± 1.96·√((P′ + D′ − (P′ − D′)²)/7)·100 = ±58.4.
+    assert rows["宽带故障"][:4] == ["7", "66.7% ±36.5", "33.3% ±36.5", "25.0 ±58.4"]
+    assert rows["未归类"][:4] == ["8", "100.0% ±39.7", "100.0% ±39.7", "28.6 ±52.2"]
 
 
 def test_groupings_combine_team_first_then_topic(
@@ -159,7 +161,7 @@ def test_groupings_combine_team_first_then_topic(
         ("二班", "未归类", "2"),
         ("合计", "15", "75.0% ±32.7"),  # the total's label spans the key columns
     ]
-    assert rows[1][5] == "16.7 ±71.8"  # 一班 without a topic: 3 promoters, 2 detractors of 6
+    assert rows[1][5] == "16.7 ±55.0"  # 一班 without a topic: 3 promoters, 2 detractors of 6
 
 
 def test_an_agent_sees_only_their_own_row(
@@ -182,7 +184,7 @@ def test_a_share_with_no_answers_of_its_kind_is_a_dash_not_zero(
 
     rows = by_first_key(table(page(client_for(ops_zhou), by=["team"])))
 
-    assert rows["一班"][:4] == ["1", "—", "—", "-100.0 ±0.0"]
+    assert rows["一班"][:4] == ["1", "—", "—", "-100.0 ±74.2"]
 
 
 def test_readers_of_satisfaction_alone_never_get_a_recommend_answer(answered: None) -> None:
@@ -250,7 +252,7 @@ def test_a_9_replied_to_an_nps_survey_counts_a_promoter_and_the_response_rate(
     assert not WorkOrder.objects.exists()  # a promoter is no low score
     rows = by_first_key(table(page(client_for(ops_zhou), day="2026-12-07", by=["agent"])))
     # One promoter of one answer; one of the two invitations sent answered (Wilson 9.5–90.5%).
-    assert rows[LI] == ["1", "—", "—", "100.0 ±0.0", "2", "50.0% ±40.5"]
+    assert rows[LI] == ["1", "—", "—", "100.0 ±74.2", "2", "50.0% ±40.5"]
     by_day = by_first_key(table(page(client_for(ops_zhou), day="2026-12-07", by=["day"])))
     assert by_day["2026-12-07"] == rows[LI]  # sent and answered on the same local day
 
@@ -388,7 +390,7 @@ def test_the_downloads_carry_nps_and_every_margin(
     li = next(row for row in rows if row and row[0] == LI)
     figures = dict(zip(header, li, strict=True))
     assert figures["NPS"] == "20.0"
-    assert figures["NPS ±（百分点）"] == "54.0"
+    assert figures["NPS ±（百分点）"] == "45.7"
     assert figures["满意度"] == "0.6667"  # a spreadsheet's number: a fraction of 1
     assert figures["满意度 ±（百分点）"] == "36.5"
     assert figures["回复率"] == ""  # no invitations: no rate

@@ -28,13 +28,15 @@ from lingting.engine.callbacks import (
     call_verdict,
 )
 from lingting.engine.segments import Condition, FieldKind
+from lingting.engine.survey_figures import DETRACTOR_AT_MOST
 from lingting.interactions.models import Contact, Customer
 from lingting.interactions.selectors import local_midnight
-from lingting.surveys.models import SurveyResponse
+from lingting.surveys.models import SurveyQuestion, SurveyResponse
 from lingting.workforce.models import Absence
 from lingting.workorders.models import WorkOrder
 
-# A low survey score: the bottom two of five (2 of 5, 4 of 10).
+# A low survey score: the bottom two of five on a satisfaction scale (2 of 5, 4 of 10), a
+# detractor's 0–6 on the recommend question.
 LOW_SHARE_NUMERATOR, LOW_SHARE_DENOMINATOR = 2, 5
 HISTORY_CONTACTS = 5
 
@@ -89,9 +91,13 @@ def _fault_closed(since: date) -> Q:
 
 def _low_score(since: date) -> Q:
     low = SurveyResponse.objects.filter(
+        Q(
+            question=SurveyQuestion.SATISFACTION,
+            score__lte=F("scale") * LOW_SHARE_NUMERATOR / LOW_SHARE_DENOMINATOR,
+        )
+        | Q(question=SurveyQuestion.RECOMMEND, score__lte=DETRACTOR_AT_MOST),
         answered_at__date__gte=since,
         contact__customer__isnull=False,
-        score__lte=F("scale") * LOW_SHARE_NUMERATOR / LOW_SHARE_DENOMINATOR,
     )
     return Q(pk__in=low.values("contact__customer_id"))
 
