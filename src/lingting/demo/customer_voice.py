@@ -1,5 +1,7 @@
-"""Demo steps of issue 17's customer voice: seed 004 篇1's service competitiveness index
-over three choice-intention waves, and its fixed-customer panel called back twice.
+"""Demo steps of issue 17's customer voice: surveys after the last week's contacts (seed
+000's SMS satisfaction, and a recommend question on the H5 page) with the customers'
+replies, seed 004 篇1's service competitiveness index over three choice-intention waves,
+and its fixed-customer panel called back twice.
 
 Everything goes through the same services as the pages; a second run leaves it as it is.
 """
@@ -7,8 +9,10 @@ Everything goes through the same services as the pages; a second run leaves it a
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from lingting.campaigns.forms_panels import PanelForm
@@ -31,8 +35,134 @@ from lingting.campaigns.services.panels import (
 )
 from lingting.core.models import User
 from lingting.engine.competitiveness import OperatorAnswers
-from lingting.surveys.models import CompetitivenessWave
+from lingting.engine.survey_invitations import ADDRESS_FIELDS
+from lingting.interactions.models import Contact
+from lingting.quality.models import ContactMeaning
+from lingting.surveys.gateways import OutgoingSurvey
+from lingting.surveys.models import (
+    CompetitivenessWave,
+    InvitationStatus,
+    SurveyChannel,
+    SurveyInvitation,
+    SurveyPlan,
+    SurveyQuestion,
+)
 from lingting.surveys.services.competitiveness import WaveDetails, competitiveness_wave_save
+from lingting.surveys.services.invitations import (
+    AnswerRefused,
+    survey_answer_by_link,
+    survey_invitations_decide,
+    survey_reply_receive,
+)
+from lingting.surveys.services.sending import survey_invitations_send
+
+SURVEY_DAYS = 7
+SMS_PLAN, NPS_PLAN = "通话后短信满意度", "推荐意愿调查（H5）"
+REPLY_SHARE, OPT_OUT_SHARE = 0.35, 0.02
+LOW_WORDS = ("等太久了", "问题还是没解决", "信号还是不好", "客服态度一般", "")
+
+
+class _CentersGateway:
+    """The center's SMS gateway in the demo: it takes every message (nothing leaves)."""
+
+    def send(self, message: OutgoingSurvey) -> None:
+        return None
+
+
+def demo_surveys(*, seed: int) -> str:
+    """Two plans over the last week of contacts before now — SMS satisfaction (1–5) after
+    the calls of half the queues, the recommend question (0–10) by H5 link after the rest —
+    decided and sent day by day as `lingting surveys_send` would have, and about a third of
+    the customers answering, more warmly where the contact went well."""
+    if SurveyPlan.objects.filter(name=SMS_PLAN).exists():
+        return "surveys: already there"
+    now = timezone.now()
+    latest = Contact.objects.filter(ended_at__lte=now).aggregate(last=Max("ended_at"))["last"]
+    if latest is None:
+        return "surveys: no contacts to follow"
+    start = latest - timedelta(days=SURVEY_DAYS)
+    week = Contact.objects.filter(started_at__gte=start - timedelta(days=1), ended_at__gte=start)
+    week = week.filter(ended_at__lte=now)
+    _give_numbers(week)
+    queues = sorted(set(week.exclude(queue=None).values_list("queue__code", flat=True)))
+    for name, channel, asks, scale, chosen in (
+        (SMS_PLAN, SurveyChannel.SMS, SurveyQuestion.SATISFACTION, 5, queues[::2]),
+        (NPS_PLAN, SurveyChannel.WEB, SurveyQuestion.RECOMMEND, 10, queues[1::2]),
+    ):
+        SurveyPlan.objects.create(
+            name=name,
+            channel=channel,
+            asks=asks,
+            scale=scale,
+            question="【畅联】感谢来电，请回复 1–5 评价本次服务：5 非常满意 … 1 非常不满意"
+            if asks == SurveyQuestion.SATISFACTION
+            else "【畅联】您有多大可能把畅联推荐给亲友？0–10 分，点此评价：{link}",
+            queues=chosen,
+            low_score_at_most=2 if asks == SurveyQuestion.SATISFACTION else 6,
+        )
+    rng = random.Random(seed)
+    day = timezone.localtime(start).date()
+    while day <= timezone.localdate(latest):
+        evening = timezone.make_aware(datetime.combine(day, time(20)))
+        survey_invitations_decide(now=min(evening, now))
+        morning = min(evening + timedelta(hours=13), now)
+        while survey_invitations_send(now=morning, gateway=_CentersGateway()).sent:
+            pass
+        day += timedelta(days=1)
+    answered = _answers(rng, now)
+    sent = SurveyInvitation.objects.exclude(sent_at=None).count()
+    return f"surveys: {sent} invitations sent over {SURVEY_DAYS} days, {answered} answered"
+
+
+def _give_numbers(contacts: QuerySet[Contact]) -> None:
+    """The week's calls carry the caller's number (the switch's ANI), the same number for
+    the same customer, as the center's interaction files would."""
+    batch: list[Contact] = []
+    for contact in contacts.select_related("customer").iterator(chunk_size=2000):
+        if any(name in contact.extra for name in ADDRESS_FIELDS):
+            continue
+        key = contact.customer.code if contact.customer else f"contact-{contact.pk}"
+        contact.extra = {**contact.extra, "ani": f"13{zlib.crc32(key.encode()) % 10**9:09d}"}
+        batch.append(contact)
+    Contact.objects.bulk_update(batch, ["extra"], batch_size=1000)
+
+
+def _answers(rng: random.Random, now: datetime) -> int:
+    """Each sent invitation answered or not, in the minutes after it arrived."""
+    answered = 0
+    sent = SurveyInvitation.objects.filter(status=InvitationStatus.SENT).select_related("plan")
+    predicted = dict(ContactMeaning.objects.values_list("contact_id", "satisfaction_predicted"))
+    for invitation in sent.order_by("sent_at", "pk"):
+        assert invitation.sent_at is not None
+        at = min(invitation.sent_at + timedelta(minutes=rng.randrange(2, 240)), now)
+        if rng.random() < OPT_OUT_SHARE:
+            _reply(invitation, "TD", at)
+            continue
+        if rng.random() >= REPLY_SHARE:
+            continue
+        warmth = predicted.get(invitation.contact_id) or 0.6
+        if invitation.plan.asks == SurveyQuestion.RECOMMEND:
+            score = max(0, min(10, round(10 * warmth + rng.gauss(1.5, 2))))
+            words = rng.choice(LOW_WORDS) if score <= 6 else ""
+            try:
+                survey_answer_by_link(
+                    token=invitation.token or "", score=score, comment=words, now=at
+                )
+            except AnswerRefused:
+                continue
+        else:
+            score = max(1, min(5, round(1 + 4 * warmth + rng.gauss(0.6, 0.8))))
+            words = rng.choice(LOW_WORDS) if score <= 3 else ""
+            _reply(invitation, f"{score}{words}", at)
+        answered += 1
+    return answered
+
+
+def _reply(invitation: SurveyInvitation, text: str, at: datetime) -> None:
+    survey_reply_receive(
+        message_id=f"demo-{invitation.pk}", address=invitation.address, text=text, received_at=at
+    )
+
 
 # Three half-yearly 口碑测评 waves of a mobile market like seed 004's Shanghai: our share
 # of each operator's users who would choose us, with the subscribers (万户) of the time.

@@ -30,7 +30,12 @@ from lingting.quality.models import (
     ReviewAssignment,
     ScorecardVersion,
 )
-from lingting.surveys.models import CompetitivenessWave
+from lingting.surveys.models import (
+    CompetitivenessWave,
+    SurveyInvitation,
+    SurveyPlan,
+    SurveyResponse,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +163,19 @@ def test_the_demo_has_a_panel_called_back_in_two_waves_with_its_movement(
     )
     assert page.status_code == 200
     assert "感觉服务有提升" in page.content.decode()
+
+
+def test_the_demo_has_surveys_running_on_its_contacts_with_replies(
+    demo_output: str, client_for: Any
+) -> None:
+    for name, question in [("通话后短信满意度", "csat"), ("推荐意愿调查（H5）", "nps")]:
+        plan = SurveyPlan.objects.get(name=name)
+        assert plan.active
+        answered = SurveyResponse.objects.filter(question=question, invitation__plan=plan)
+        assert answered.exists(), name
+    assert SurveyInvitation.objects.filter(status="answered").count() < (
+        SurveyInvitation.objects.exclude(sent_at=None).count()
+    )  # not everyone answers
+    page = client_for(User.objects.get(username="manager_chen")).get(reverse("surveys:csat"))
+    assert page.status_code == 200
+    assert "NPS" in page.content.decode()

@@ -25,7 +25,7 @@ from lingting.core.models import Agent, Role, Team, User
 from lingting.demo.calendars import demo_calendars
 from lingting.demo.campaigns import demo_campaigns
 from lingting.demo.coaching import demo_coaching
-from lingting.demo.customer_voice import demo_competitiveness, demo_panel
+from lingting.demo.customer_voice import demo_competitiveness, demo_panel, demo_surveys
 from lingting.demo.generator.hotline import DemoHotline, demo_hotline
 from lingting.demo.generator.hotline_traffic import hotline_contacts
 from lingting.demo.generator.organisation import DemoOrg, demo_org
@@ -215,6 +215,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_bulletins(users=users))
         self.stdout.write(demo_chats())
         self.stdout.write(demo_campaigns(users=users, today=today, seed=options["seed"]))
+        self.stdout.write(demo_surveys(seed=options["seed"]))
         self.stdout.write(demo_competitiveness(users=users, today=today))
         self.stdout.write(demo_panel(users=users, today=today, seed=options["seed"]))
         # The topics of the generated weeks, as the nightly job would have found them the
