@@ -24,15 +24,8 @@ PHONE = {"width": 390, "height": 844}
 ANY_HOUR = {"quiet_start": time(0), "quiet_end": time(0)}
 
 
-def test_a_customer_answers_the_survey_on_a_phone(
-    live_server: Any, chromium: Any, make_contact: Any, settings: Any
-) -> None:
-    settings.LINGTING_PUBLIC_URL = live_server.url
-    SurveyPlan.objects.create(
-        name="短信满意度",
-        question="您对刚才的服务满意吗？点击 {link} 评价，回复TD退订",
-        **ANY_HOUR,
-    )
+def invitation_link(make_contact: Any) -> str:
+    """The H5 link of the invitation sent after a call that ended a few minutes ago."""
     now = timezone.now()
     make_contact(
         queue="ACD-01",
@@ -45,10 +38,23 @@ def test_a_customer_answers_the_survey_on_a_phone(
     FakeGateway.sent.clear()
     survey_invitations_send(now=now, gateway=FakeGateway())
     [message] = FakeGateway.sent
+    return message.link
+
+
+def test_a_customer_answers_the_survey_on_a_phone(
+    live_server: Any, chromium: Any, make_contact: Any, settings: Any
+) -> None:
+    settings.LINGTING_PUBLIC_URL = live_server.url
+    SurveyPlan.objects.create(
+        name="短信满意度",
+        question="您对刚才的服务满意吗？点击 {link} 评价，回复TD退订",
+        **ANY_HOUR,
+    )
+    link = invitation_link(make_contact)
 
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    page.goto(message.link)
+    page.goto(link)
     expect(page.get_by_role("heading", name="服务评价")).to_be_visible()
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -60,7 +66,7 @@ def test_a_customer_answers_the_survey_on_a_phone(
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_role("status")).to_contain_text("感谢您的评价")
 
-    page.goto(message.link)
+    page.goto(link)
     expect(page.get_by_role("alert")).to_contain_text("已经填写过了")
     context.close()
 
@@ -79,22 +85,11 @@ def test_a_customer_answers_an_nps_survey_on_a_phone(
         scale=10,
         **ANY_HOUR,
     )
-    now = timezone.now()
-    make_contact(
-        queue="ACD-01",
-        started_at=now - timedelta(minutes=9),
-        ended_at=now - timedelta(minutes=6),
-        disposition="answered",
-        extra={"customer_phone": "13812345678"},
-    )
-    survey_invitations_decide(now=now)
-    FakeGateway.sent.clear()
-    survey_invitations_send(now=now, gateway=FakeGateway())
-    [message] = FakeGateway.sent
+    link = invitation_link(make_contact)
 
     context = chromium.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
-    page.goto(message.link)
+    page.goto(link)
     expect(page.get_by_text("0 = 不可能推荐，10 = 非常愿意推荐")).to_be_visible()
     choices = page.locator("input[name=score]")
     expect(choices).to_have_count(11)
