@@ -64,7 +64,7 @@ def demo_campaigns(*, users: dict[str, User], today: date, seed: int) -> str:
         script=Article.objects.filter(kind=KindChoice.SCRIPT).order_by("code").first(),
         starts_on=today - timedelta(days=DAYS_RUN + 2),
         ends_on=today + timedelta(days=DAYS_RUN * 2),
-        call_days=[0, 1, 2, 3, 4, 5],
+        call_days=list(range(7)),  # today always a calling day: agent_li has a list
         status=CampaignStatus.RUNNING,
         created_by=users["manager_chen"],
     )

@@ -112,6 +112,21 @@ def test_todays_lists_fill_each_agent_up_to_the_quota_and_add_up(
     assert lists(campaign, TODAY) == shares
 
 
+def test_no_lists_are_shared_on_a_day_the_campaign_does_not_call(
+    zero_usage: Any, make_campaign: MakeCampaign
+) -> None:
+    zero_usage(3)
+    other_days = [day for day in range(7) if day != TODAY.weekday()]
+    campaign = make_campaign(call_days=other_days)
+
+    report = campaign_refresh(campaign, today=TODAY)
+
+    assert report.added == 3  # the customers are taken on for the calling days
+    assert report.shared == 0
+    assert lists(campaign, TODAY) == {}
+    assert campaign_refresh(campaign, today=TOMORROW).shared == 3
+
+
 def test_an_absent_agent_gets_nothing_and_their_customers_go_to_the_others(
     zero_usage: Any, make_campaign: MakeCampaign, callers: dict[str, Agent], ops_zhou: User
 ) -> None:

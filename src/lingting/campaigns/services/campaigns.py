@@ -90,12 +90,14 @@ class RefreshReport:
 
 def campaign_refresh(campaign: Campaign, *, today: date) -> RefreshReport:
     """For a running campaign: its segment's new customers added (a customer is added
-    once; one who leaves the segment stays on), then today's lists shared out."""
+    once; one who leaves the segment stays on), then, on a calling day, today's lists
+    shared out (on other days the lists stay as they were: nobody calls)."""
     report = RefreshReport()
     if not campaign_running(campaign, today):
         return report
     report.added = _add_customers(campaign, today)
-    report.released, report.shared = _share_today(campaign, today)
+    if today.weekday() in campaign.call_days:
+        report.released, report.shared = _share_today(campaign, today)
     return report
 
 
