@@ -5,7 +5,7 @@ today left off."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,8 +26,12 @@ from lingting.campaigns.services.campaigns import (
 from lingting.campaigns.services.customers import do_not_call_add
 from lingting.core.models import Agent, User
 from lingting.engine.callbacks import Disposition, TargetState
+from lingting.surveys.gateways import FakeGateway
+from lingting.surveys.models import SurveyPlan
+from lingting.surveys.services.invitations import survey_invitations_decide, survey_reply_receive
+from lingting.surveys.services.sending import survey_invitations_send
 from lingting.workforce.models import Absence
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, ContactFactory
 from tests.web.campaigns.conftest import TODAY, MakeCampaign, MakeCustomer
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +276,31 @@ def test_the_scheduler_refreshes_every_running_campaign_and_only_those(
     reports = campaigns_refresh(today=TODAY)
 
     assert reports == {"零使用回访": RefreshReport(added=2, shared=2)}
+
+
+def test_a_low_score_is_called_back_at_the_number_the_survey_reached(
+    make_campaign: MakeCampaign, make_contact: ContactFactory
+) -> None:
+    """A customer known only from a call (no profile from the CRM) who answers the SMS
+    survey with a 1 is on the low-score campaign's list at the next refresh, with the
+    number that answered."""
+    SurveyPlan.objects.create(
+        name="短信满意度", question="回复1-5", quiet_start=time(0), quiet_end=time(0)
+    )
+    ended = datetime(2026, 12, 6, 10, 0, tzinfo=SHANGHAI)
+    make_contact(
+        customer="C-CALLER",
+        started_at=ended - timedelta(minutes=5),
+        ended_at=ended,
+        extra={"customer_phone": "139 0000 1234"},
+    )
+    sent_at = ended + timedelta(minutes=10)
+    survey_invitations_decide(now=sent_at)
+    survey_invitations_send(now=sent_at, gateway=FakeGateway())
+    survey_reply_receive(
+        message_id="m1", address="13900001234", text="1 等太久", received_at=sent_at
+    )
+    campaign = make_campaign(name="低分回访", rules="low_score within 7")
+
+    assert campaign_refresh(campaign, today=TODAY).added == 1
+    assert target(campaign, "C-CALLER").phone == "13900001234"

@@ -31,7 +31,7 @@ from lingting.engine.segments import Condition, FieldKind
 from lingting.engine.survey_figures import DETRACTOR_AT_MOST
 from lingting.interactions.models import Contact, Customer
 from lingting.interactions.selectors import local_midnight
-from lingting.surveys.models import SurveyQuestion, SurveyResponse
+from lingting.surveys.models import SurveyInvitation, SurveyQuestion, SurveyResponse
 from lingting.workforce.models import Absence
 from lingting.workorders.models import WorkOrder
 
@@ -42,12 +42,32 @@ HISTORY_CONTACTS = 5
 
 
 def segment_customers(conditions: Sequence[Condition], *, today: date) -> QuerySet[Customer]:
-    """The customers with a profile who meet every condition."""
-    customers = Customer.objects.filter(profile__isnull=False)
+    """The customers the center can call who meet every condition: those with a profile
+    (the billing or CRM export) and those a survey reached at a number (a low score is
+    called back at the number that gave it). A condition on a profile's field is never met
+    by a customer without one."""
+    surveyed = SurveyInvitation.objects.exclude(address="").filter(contact__customer__isnull=False)
+    customers = Customer.objects.filter(
+        Q(profile__isnull=False) | Q(pk__in=surveyed.values("contact__customer_id"))
+    )
     for condition in conditions:
         match = _condition_q(condition, today)
         customers = customers.exclude(match) if condition.negated else customers.filter(match)
     return customers
+
+
+def survey_numbers(customers: QuerySet[Customer]) -> dict[int, str]:
+    """Each customer's number from the latest survey sent to them (none: left out)."""
+    numbers: dict[int, str] = {}
+    invitations = (
+        SurveyInvitation.objects.filter(contact__customer__in=customers)
+        .exclude(address="")
+        .order_by("decided_at", "pk")
+        .values_list("contact__customer_id", "address")
+    )
+    for customer_id, address in invitations:
+        numbers[customer_id] = address  # the latest wins
+    return numbers
 
 
 def segment_count(conditions: Sequence[Condition], *, today: date) -> int:

@@ -19,7 +19,12 @@ from lingting.campaigns.models import (
     DoNotCall,
     Segment,
 )
-from lingting.campaigns.selectors import campaign_running, present_agents, segment_customers
+from lingting.campaigns.selectors import (
+    campaign_running,
+    present_agents,
+    segment_customers,
+    survey_numbers,
+)
 from lingting.core.models import User
 from lingting.core.services import audit_record
 from lingting.engine.callbacks import TargetState, share_out
@@ -103,15 +108,19 @@ def campaign_refresh(campaign: Campaign, *, today: date) -> RefreshReport:
 
 def _add_customers(campaign: Campaign, today: date) -> int:
     conditions = parse_segment_rules(campaign.segment.rules)
-    new = (
-        segment_customers(conditions, today=today)
-        .exclude(pk__in=CampaignTarget.objects.filter(campaign=campaign).values("customer_id"))
-        .values_list("pk", flat=True)
+    new = segment_customers(conditions, today=today).exclude(
+        pk__in=CampaignTarget.objects.filter(campaign=campaign).values("customer_id")
     )
-    phones = dict(CustomerProfile.objects.filter(customer_id__in=new).values_list("pk", "phone"))
+    phones = dict(
+        CustomerProfile.objects.filter(customer__in=new)
+        .exclude(phone="")
+        .values_list("pk", "phone")
+    )
+    # Without a number in the profile (or a profile): the number a survey reached.
+    phones = survey_numbers(new.exclude(profile__phone__gt="")) | phones
     targets = [
-        CampaignTarget(campaign=campaign, customer_id=pk, phone=phone, added_on=today)
-        for pk, phone in phones.items()
+        CampaignTarget(campaign=campaign, customer_id=pk, phone=phones.get(pk, ""), added_on=today)
+        for pk in new.values_list("pk", flat=True)
     ]
     CampaignTarget.objects.bulk_create(targets, batch_size=ADD_CHUNK, ignore_conflicts=True)
     return len(targets)
