@@ -162,3 +162,14 @@ def test_a_real_stereo_call(tmp_path: Path) -> None:
     assert line["overtalk_s"] == 0
     assert line["longest_silence_s"] > 2.0
     assert {s["speaker"] for s in line["segments"]} == {"agent", "customer"}
+
+
+def test_the_other_engine_commands_do_not_load_the_detector() -> None:
+    code = (
+        "import sys; from lingting.engine_cli import _parser; _parser();"
+        "print('lingting.engine.listening' in sys.modules, 'webrtcvad' in sys.modules)"
+    )
+
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert shown.stdout.split() == ["False", "False"]

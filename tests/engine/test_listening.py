@@ -3,6 +3,7 @@ times on each channel, from a speech-like signal made here and from real Mandari
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -213,9 +214,33 @@ def test_the_recording_is_read_in_blocks(tmp_path: Path) -> None:
     assert np.concatenate(blocks).shape == samples.shape
 
 
-def wav_bytes(tag: int, bits: int, channels: int = 1, rate: int = 8000) -> bytes:
-    import struct
+@pytest.mark.parametrize("written_size", [0, 0xFFFFFFFF])
+def test_a_recording_whose_size_was_never_filled_in_runs_to_the_end(
+    tmp_path: Path, written_size: int
+) -> None:
+    path = write_wav(tmp_path / "call.wav", conversation(8000), 8000)
+    whole = heard(path)
+    content = bytearray(path.read_bytes())
+    data = content.index(b"data")
+    content[data + 4 : data + 8] = struct.pack("<I", written_size)
+    path.write_bytes(bytes(content))
 
+    assert heard(path) == whole
+
+
+def test_an_extensible_format_chunk_holding_pcm_is_read(tmp_path: Path) -> None:
+    samples = conversation(8000)
+    plain = write_wav(tmp_path / "plain.wav", samples, 8000)
+    fmt = struct.pack("<HHIIHH", 0xFFFE, 2, 8000, 32000, 4, 16)
+    fmt += struct.pack("<HHI", 22, 16, 3) + struct.pack("<H", 1) + bytes(14)
+    body = b"WAVE" + chunk(b"fmt ", fmt) + chunk(b"data", samples.astype("<i2").tobytes())
+    extensible = tmp_path / "extensible.wav"
+    extensible.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+
+    assert heard(extensible) == heard(plain)
+
+
+def wav_bytes(tag: int, bits: int, channels: int = 1, rate: int = 8000) -> bytes:
     block = channels * bits // 8
     fmt = struct.pack("<HHIIHH", tag, channels, rate, rate * block, block, bits)
     body = b"WAVE" + chunk(b"fmt ", fmt) + chunk(b"data", b"\0" * block * 800)

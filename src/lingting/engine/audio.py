@@ -25,6 +25,7 @@ PCM, IEEE_FLOAT, ALAW, MULAW, EXTENSIBLE = 1, 3, 6, 7, 0xFFFE
 # The rates the voice detector works at (telephone 8 kHz and wideband 16 kHz among them).
 SAMPLE_RATES = (8000, 16000, 32000, 48000)
 _FORMAT_NAMES = {IEEE_FLOAT: "IEEE float", 2: "MS ADPCM", 0x11: "IMA ADPCM", 0x55: "MP3"}
+UNKNOWN_SIZE = 0xFFFFFFFF
 SUPPORTED = "Lingting reads 16-bit PCM, A-law or µ-law WAV"
 
 
@@ -116,15 +117,19 @@ def _info(fmt: tuple[int, int, int, int, int], length: int, offset: int, size: i
     if rate not in SAMPLE_RATES:
         shown = ", ".join(f"{r // 1000} kHz" for r in SAMPLE_RATES)
         raise AudioFormatError(f"sample rate {rate} Hz is not supported ({shown})")
-    info = WavInfo(channels, rate, encoding, length // max(block_align, 1), offset)
-    if block_align != info.bytes_per_frame:
+    width = 2 if encoding == "pcm16" else 1
+    if block_align != channels * width:
         raise AudioFormatError(f"damaged format chunk: block size {block_align}")
     held = size - offset
+    if length in (0, UNKNOWN_SIZE) and held > 0:
+        # A recorder that writes as it goes fills the size in when it stops; one that never
+        # did (stopped hard, or streaming) leaves 0 or all ones: the audio runs to the end.
+        length = held - held % block_align
     if length > held or length % block_align:
         raise AudioFormatError(
             f"truncated: the header announces {length} bytes of audio, the file holds {held}"
         )
-    return info
+    return WavInfo(channels, rate, encoding, length // block_align, offset)
 
 
 def read_blocks(
