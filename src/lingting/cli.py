@@ -1,7 +1,7 @@
 """The one `lingting` command.
 
 Engine commands (`score`, `kpis`, `scorecard test|diff`, `erlang`, `forecast`, `faq-match`,
-`faq-train`) run without Django or a database, so they work on any machine and in
+`faq-train`, `listen`) run without Django or a database, so they work on any machine and in
 distributed workers; every other command is a Django management command (`lingting
 migrate`, `lingting import FILE`, `lingting demo`, ...), among them the three production
 processes: `lingting serve` (the web app under gunicorn), `lingting worker` (the task
@@ -13,7 +13,16 @@ from __future__ import annotations
 import os
 import sys
 
-ENGINE_COMMANDS = {"score", "kpis", "scorecard", "erlang", "forecast", "faq-match", "faq-train"}
+ENGINE_COMMANDS = {
+    "score",
+    "kpis",
+    "scorecard",
+    "erlang",
+    "forecast",
+    "faq-match",
+    "faq-train",
+    "listen",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,7 @@ from lingting.engine.scorecard_yaml import load_scorecard
 from lingting.erlang_cli import add_erlang_command
 from lingting.faq_cli import add_faq_commands
 from lingting.forecast_cli import add_forecast_command
+from lingting.listen_cli import add_listen_command
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -138,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_scorecard_diff)
     add_forecast_command(commands)
     add_faq_commands(commands)
+    add_listen_command(commands)
     return parser
 
 

@@ -1,0 +1,154 @@
+"""Reading call recordings as WAV, a block at a time.
+
+Call recorders write WAV files as 16-bit linear PCM or as G.711 (A-law, format tag 6, and
+µ-law, tag 7: the telephone network's own encodings, one byte a sample). The header is read
+here chunk by chunk rather than with the standard `wave` module, which knows PCM only; G.711
+is decoded with two 256-entry tables (the standard `audioop` is gone from Python 3.13).
+Samples come out as int16 blocks, so a two-hour recording is read in flat memory.
+
+A file that is not a WAV, holds another encoding (24-bit, float, ADPCM …), or is shorter
+than its header says raises `AudioFormatError` with a reason a user can act on.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+PCM, IEEE_FLOAT, ALAW, MULAW, EXTENSIBLE = 1, 3, 6, 7, 0xFFFE
+# The rates the voice detector works at (telephone 8 kHz and wideband 16 kHz among them).
+SAMPLE_RATES = (8000, 16000, 32000, 48000)
+_FORMAT_NAMES = {IEEE_FLOAT: "IEEE float", 2: "MS ADPCM", 0x11: "IMA ADPCM", 0x55: "MP3"}
+UNKNOWN_SIZE = 0xFFFFFFFF
+SUPPORTED = "Lingting reads 16-bit PCM, A-law or µ-law WAV"
+
+
+class AudioFormatError(ValueError):
+    """The file cannot be read as a call recording; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class WavInfo:
+    channels: int
+    sample_rate: int
+    encoding: str  # "pcm16", "alaw" or "mulaw"
+    frames: int  # samples per channel
+    data_offset: int
+
+    @property
+    def bytes_per_frame(self) -> int:
+        return self.channels * (2 if self.encoding == "pcm16" else 1)
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+
+def _mulaw_table() -> npt.NDArray[np.int16]:
+    code = ~np.arange(256, dtype=np.int32) & 0xFF
+    exponent = (code >> 4) & 0x07
+    magnitude = (((code & 0x0F) << 3) + 0x84) << exponent
+    value = magnitude - 0x84
+    return np.where(code & 0x80, -value, value).astype(np.int16)
+
+
+def _alaw_table() -> npt.NDArray[np.int16]:
+    code = np.arange(256, dtype=np.int32) ^ 0x55
+    exponent = (code >> 4) & 0x07
+    mantissa = code & 0x0F
+    magnitude = np.where(
+        exponent == 0, (mantissa << 4) + 8, ((mantissa << 4) + 0x108) << np.maximum(exponent - 1, 0)
+    )
+    # In A-law the sign bit set means a positive sample.
+    return np.where(code & 0x80, magnitude, -magnitude).astype(np.int16)
+
+
+MULAW_TABLE = _mulaw_table()
+ALAW_TABLE = _alaw_table()
+
+
+def read_wav_info(path: Path) -> WavInfo:
+    """The recording's format, checked: raises AudioFormatError for anything unreadable."""
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        head = stream.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise AudioFormatError(f"not a WAV file (no RIFF/WAVE header); {SUPPORTED}")
+        fmt: tuple[int, int, int, int, int] | None = None
+        while True:
+            chunk = stream.read(8)
+            if len(chunk) < 8:
+                raise AudioFormatError("truncated: the file ends before its audio data")
+            name, length = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                fmt = _read_fmt(stream, length)
+            elif name == b"data":
+                if fmt is None:
+                    raise AudioFormatError("no format chunk before the audio data")
+                return _info(fmt, length, stream.tell(), size)
+            else:
+                stream.seek(length + (length & 1), 1)
+
+
+def _read_fmt(stream: BinaryIO, length: int) -> tuple[int, int, int, int, int]:
+    body = stream.read(length + (length & 1))
+    if length < 16 or len(body) < 16:
+        raise AudioFormatError("truncated or damaged format chunk")
+    tag, channels, rate, _, block_align, bits = struct.unpack("<HHIIHH", body[:16])
+    if tag == EXTENSIBLE and length >= 26:
+        tag = struct.unpack("<H", body[24:26])[0]
+    return tag, channels, rate, block_align, bits
+
+
+def _info(fmt: tuple[int, int, int, int, int], length: int, offset: int, size: int) -> WavInfo:
+    tag, channels, rate, block_align, bits = fmt
+    encoding = {(PCM, 16): "pcm16", (ALAW, 8): "alaw", (MULAW, 8): "mulaw"}.get((tag, bits))
+    if encoding is None:
+        name = _FORMAT_NAMES.get(tag, "PCM" if tag == PCM else f"format tag {tag}")
+        raise AudioFormatError(f"unsupported encoding: {bits}-bit {name}; {SUPPORTED}")
+    if channels not in (1, 2):
+        raise AudioFormatError(f"{channels} channels: a call is mono or stereo (one per side)")
+    if rate not in SAMPLE_RATES:
+        shown = ", ".join(f"{r // 1000} kHz" for r in SAMPLE_RATES)
+        raise AudioFormatError(f"sample rate {rate} Hz is not supported ({shown})")
+    width = 2 if encoding == "pcm16" else 1
+    if block_align != channels * width:
+        raise AudioFormatError(f"damaged format chunk: block size {block_align}")
+    held = size - offset
+    if length in (0, UNKNOWN_SIZE) and held > 0:
+        # A recorder that writes as it goes fills the size in when it stops; one that never
+        # did (stopped hard, or streaming) leaves 0 or all ones: the audio runs to the end.
+        length = held - held % block_align
+    if length > held or length % block_align:
+        raise AudioFormatError(
+            f"truncated: the header announces {length} bytes of audio, the file holds {held}"
+        )
+    return WavInfo(channels, rate, encoding, length // block_align, offset)
+
+
+def read_blocks(
+    path: Path, info: WavInfo, frames_per_block: int
+) -> Iterator[npt.NDArray[np.int16]]:
+    """The samples as int16 arrays of shape (frames, channels), `frames_per_block` at a time
+    (the last block may be shorter)."""
+    table = {"alaw": ALAW_TABLE, "mulaw": MULAW_TABLE}.get(info.encoding)
+    left = info.frames
+    with path.open("rb") as stream:
+        stream.seek(info.data_offset)
+        while left > 0:
+            count = min(frames_per_block, left)
+            raw = stream.read(count * info.bytes_per_frame)
+            if len(raw) < count * info.bytes_per_frame:
+                raise AudioFormatError("truncated: the file got shorter while it was read")
+            if table is None:
+                samples = np.frombuffer(raw, dtype="<i2").astype(np.int16)
+            else:
+                samples = table[np.frombuffer(raw, dtype=np.uint8)]
+            yield samples.reshape(count, info.channels)
+            left -= count

@@ -1,0 +1,175 @@
+"""`lingting listen` as a center runs it (FORMATS.md, "Listening to audio")."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from lingting.cli import main
+from tests.engine.call_audio import AISHELL, FUNASR, call, needs_zh_speech, recording, voiced
+from tests.engine.call_audio import write_wav as wav
+
+FIELDS = {
+    "file",
+    "channels",
+    "duration_s",
+    "speech_s",
+    "agent_talk_s",
+    "customer_talk_s",
+    "overtalk_s",
+    "longest_silence_s",
+    "silences",
+    "agent_interruptions",
+    "customer_interruptions",
+    "agent_level_dbfs",
+    "customer_level_dbfs",
+    "segments",
+}
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def stereo_call(path: Path, rate: int = 8000) -> Path:
+    """The agent 0.5-2.5 s, the customer cutting in at 2.0 until 4.0."""
+    samples = call(5, rate, [(0, 0.5, voiced(2.0, rate, seed=1)), (1, 2.0, voiced(2.0, rate))])
+    return wav(path, samples, rate)
+
+
+def mono_call(path: Path) -> Path:
+    return wav(path, call(3, 8000, [(0, 0.5, voiced(1.5, 8000))], channels=1), 8000)
+
+
+def test_one_line_per_file_with_every_field(tmp_path: Path) -> None:
+    out = tmp_path / "metrics.jsonl"
+    files = [stereo_call(tmp_path / "a.wav"), mono_call(tmp_path / "b.wav")]
+
+    assert main(["listen", *map(str, files), "--out", str(out)]) == 0
+
+    stereo, mono = read(out)
+    assert set(stereo) == set(mono) == FIELDS
+    assert stereo["file"] == str(files[0])
+    assert mono["file"] == str(files[1])
+    assert stereo["channels"] == 2
+    assert stereo["duration_s"] == 5.0
+    assert stereo["agent_talk_s"] == pytest.approx(2.0, abs=0.06)
+    assert stereo["customer_talk_s"] == pytest.approx(2.0, abs=0.06)
+    assert stereo["overtalk_s"] == pytest.approx(0.5, abs=0.06)
+    assert stereo["customer_interruptions"] == 1
+    assert stereo["agent_interruptions"] == 0
+    assert [s["speaker"] for s in stereo["segments"]] == ["agent", "customer"]
+    assert set(stereo["segments"][0]) == {"speaker", "start", "end"}
+    assert mono["channels"] == 1
+    assert mono["speech_s"] == pytest.approx(1.5, abs=0.06)
+    assert mono["agent_talk_s"] is None
+    assert mono["segments"] is None
+
+
+def test_the_agent_channel_option_swaps_the_sides(tmp_path: Path) -> None:
+    call_file = str(stereo_call(tmp_path / "a.wav"))
+    usual, swapped = tmp_path / "usual.jsonl", tmp_path / "swapped.jsonl"
+
+    assert main(["listen", call_file, "--out", str(usual)]) == 0
+    assert main(["listen", call_file, "--out", str(swapped), "--agent-channel", "1"]) == 0
+
+    [before], [after] = read(usual), read(swapped)
+    assert after["agent_interruptions"] == before["customer_interruptions"] == 1
+    assert after["customer_interruptions"] == before["agent_interruptions"] == 0
+    assert [s["speaker"] for s in after["segments"]] == ["customer", "agent"]
+
+
+def test_many_files_are_heard_in_parallel_in_the_order_given(tmp_path: Path) -> None:
+    files = [str(stereo_call(tmp_path / f"{n}.wav")) for n in range(3)]
+    files.insert(1, str(mono_call(tmp_path / "mono.wav")))
+    out = tmp_path / "metrics.jsonl"
+
+    assert main(["listen", *files, "--out", str(out), "--workers", "2"]) == 0
+
+    assert [line["file"] for line in read(out)] == files
+
+
+def test_broken_files_are_reported_and_the_others_still_heard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = str(stereo_call(tmp_path / "good.wav"))
+    not_wav = tmp_path / "notes.wav"
+    not_wav.write_text("not audio", encoding="utf-8")
+    truncated = tmp_path / "cut.wav"
+    truncated.write_bytes(stereo_call(tmp_path / "whole.wav").read_bytes()[:5000])
+    missing = tmp_path / "missing.wav"
+    out = tmp_path / "metrics.jsonl"
+
+    status = main(["listen", str(not_wav), good, str(truncated), str(missing), "--out", str(out)])
+
+    assert status == 1
+    assert [line["file"] for line in read(out)] == [good]
+    errors = capsys.readouterr().err.splitlines()
+    assert f"lingting listen: {not_wav}: not a WAV file (no RIFF/WAVE header)" in errors[0]
+    assert errors[1].startswith(f"lingting listen: {truncated}: truncated: the header announces")
+    assert errors[2] == f"lingting listen: {missing}: no such file"
+    assert "files 1 heard · 3 failed" in errors[3]
+
+
+def test_nothing_heard_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "metrics.jsonl"
+
+    assert main(["listen", str(tmp_path / "missing.wav"), "--out", str(out)]) == 2
+    assert out.read_bytes() == b""
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_an_agent_channel_other_than_0_or_1_is_a_usage_error(tmp_path: Path) -> None:
+    call_file = str(stereo_call(tmp_path / "a.wav"))
+
+    with pytest.raises(SystemExit) as exited:
+        main(["listen", call_file, "--out", "-", "--agent-channel", "2"])
+
+    assert exited.value.code == 2
+
+
+def test_the_command_loads_without_django(tmp_path: Path) -> None:
+    call_file = str(stereo_call(tmp_path / "a.wav"))
+    code = (
+        "import sys; from lingting.cli import main;"
+        f"status = main(['listen', {call_file!r}, '--out', {str(tmp_path / 'm.jsonl')!r}]);"
+        "print(status, 'django' in sys.modules)"
+    )
+
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert shown.stdout.split() == ["0", "False"]
+
+
+@needs_zh_speech
+def test_a_real_stereo_call(tmp_path: Path) -> None:
+    rate = 16000
+    agent, customer = recording(AISHELL), recording(FUNASR)
+    samples = call(12, rate, [(0, 0.0, agent), (1, 6.0, customer)])
+    out = tmp_path / "metrics.jsonl"
+
+    assert main(["listen", str(wav(tmp_path / "call.wav", samples, rate)), "--out", str(out)]) == 0
+
+    [line] = read(out)
+    assert line["duration_s"] == 12.0
+    assert 3.0 < line["agent_talk_s"] < 4.28
+    assert 4.0 < line["customer_talk_s"] < 5.55
+    assert line["overtalk_s"] == 0
+    assert line["longest_silence_s"] > 2.0
+    assert {s["speaker"] for s in line["segments"]} == {"agent", "customer"}
+
+
+def test_the_other_engine_commands_do_not_load_the_detector() -> None:
+    code = (
+        "import sys; from lingting.engine_cli import _parser; _parser();"
+        "print('lingting.engine.listening' in sys.modules, 'webrtcvad' in sys.modules)"
+    )
+
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert shown.stdout.split() == ["False", "False"]
