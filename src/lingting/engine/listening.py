@@ -90,7 +90,7 @@ def listen(path: Path, *, frame_ms: int = 30) -> Heard:
     info = read_wav_info(path)
     frame_len = info.sample_rate * frame_ms // 1000
     frame_s = frame_ms / 1000
-    max_gap = math.ceil(MIN_PAUSE_S / frame_s - 1e-9)
+    max_gap = _pause_frames(frame_s)
     tracks = [_Channel(max_gap) for _ in range(info.channels)]
     frames_per_block = frame_len * (BLOCK_S * 1000 // frame_ms)
     first_frame = 0
@@ -128,7 +128,7 @@ def call_metrics(heard: Heard, *, agent_channel: int = 0) -> dict[str, Any]:
     """The figures of FORMATS.md's "Listening to audio", in seconds rounded to 0.01 s."""
     seconds = _seconds(heard.frame_s)
     anyone = _union(*heard.segments)
-    silences = _gaps(anyone, math.ceil(MIN_PAUSE_S / heard.frame_s - 1e-9))
+    silences = _gaps(anyone, _pause_frames(heard.frame_s))
     metrics: dict[str, Any] = {
         "channels": heard.channels,
         "duration_s": round(heard.duration_s, 2),
@@ -162,6 +162,11 @@ def call_metrics(heard: Heard, *, agent_channel: int = 0) -> dict[str, Any]:
         ],
     )
     return metrics
+
+
+def _pause_frames(frame_s: float) -> int:
+    """Frames in the shortest pause that ends talking (MIN_PAUSE_S)."""
+    return math.ceil(MIN_PAUSE_S / frame_s - 1e-9)
 
 
 def _seconds(frame_s: float) -> Callable[[int], float]:

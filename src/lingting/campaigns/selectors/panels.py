@@ -53,17 +53,11 @@ def panel_segment_pools(panel: Panel, *, today: date) -> list[SegmentPool]:
     ]
 
 
-def panel_do_not_call_numbers(panel: Panel, *, today: date) -> set[str]:
-    """The numbers of the segments' customers that are on the do-not-call list."""
-    listed = DoNotCall.objects.values("number")
-    numbers: set[str] = set()
-    for segment in panel.segments.all():
-        numbers.update(
-            _segment_of(segment.rules, today)
-            .filter(profile__phone__in=listed)
-            .values_list("profile__phone", flat=True)
-        )
-    return numbers
+def do_not_call_among(pools: Sequence[SegmentPool]) -> set[str]:
+    """The pools' numbers that are on the do-not-call list (the segments are not read
+    again: the list is read once and held against the numbers the pools carry)."""
+    listed = set(DoNotCall.objects.values_list("number", flat=True))
+    return {c.phone for pool in pools for c in pool.customers if c.phone in listed}
 
 
 def _segment_of(rules: str, today: date) -> QuerySet[Customer]:
@@ -129,7 +123,7 @@ def member_call(wave: PanelWave, member: PanelMember) -> MemberCall:
 
 
 def _member_calls(wave: PanelWave, members: Sequence[PanelMember]) -> list[MemberCall]:
-    phones = {m.pk: _phone(m) for m in members}
+    phones = {m.pk: member_phone(m) for m in members}
     refused = set(
         DoNotCall.objects.filter(number__in={p for p in phones.values() if p}).values_list(
             "number", flat=True
@@ -159,7 +153,8 @@ def _member_calls(wave: PanelWave, members: Sequence[PanelMember]) -> list[Membe
     return calls
 
 
-def _phone(member: PanelMember) -> str:
+def member_phone(member: PanelMember) -> str:
+    """The number the member is called at: their profile's ("" without one)."""
     profile = getattr(member.customer, "profile", None)
     return profile.phone if profile else ""
 

@@ -27,9 +27,10 @@ from lingting.campaigns.models import (
 )
 from lingting.campaigns.selectors.panels import (
     active_members,
+    do_not_call_among,
     member_in_wave,
+    member_phone,
     on_do_not_call_list,
-    panel_do_not_call_numbers,
     panel_segment_pools,
 )
 from lingting.campaigns.services.customers import do_not_call_add
@@ -105,12 +106,13 @@ def _draw(panel: Panel, *, today: date, limit: int | None = None) -> list[PanelM
     """New members drawn for `panel` (locked by the caller): seeded by the panel and how
     many it has ever had, so the same state draws the same customers."""
     ever = list(panel.members.values_list("customer_id", flat=True))
+    pools = panel_segment_pools(panel, today=today)
     drawn = draw_members(
-        panel_segment_pools(panel, today=today),
+        pools,
         size=panel.size,
         members=list(active_members(panel).values_list("customer_id", flat=True)),
         excluded=ever,
-        do_not_call=panel_do_not_call_numbers(panel, today=today),
+        do_not_call=do_not_call_among(pools),
         seed=f"panel-{panel.pk}-{len(ever)}",
         limit=limit,
     )
@@ -134,7 +136,7 @@ def panel_member_leave(
         leaver_row.left_on = today
         leaver_row.left_reason = reason
         leaver_row.save(update_fields=["left_on", "left_reason"])
-        phone = _phone(leaver_row)
+        phone = member_phone(leaver_row)
         if reason == PanelLeaveReason.DO_NOT_CALL and phone:
             do_not_call_add(
                 number=phone,
@@ -160,11 +162,6 @@ def panel_member_leave(
         )
     member.left_on, member.left_reason = leaver_row.left_on, leaver_row.left_reason
     return replacement
-
-
-def _phone(member: PanelMember) -> str:
-    profile = getattr(member.customer, "profile", None)
-    return profile.phone if profile else ""
 
 
 # --- waves ---------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ def _check_call(wave: PanelWave, member: PanelMember, answered_at: datetime) -> 
         raise PanelRefused(
             _("%(wave)s 从 %(day)s 开始") % {"wave": wave.name, "day": wave.opens_on}
         )
-    if on_do_not_call_list(_phone(member)):
+    if on_do_not_call_list(member_phone(member)):
         raise PanelRefused(_("该号码已登记免打扰，不得拨打"))
 
 
