@@ -132,6 +132,27 @@ class Recording(models.Model):
         return self.uri
 
 
+class Listening(models.Model):
+    """What `lingting listen` heard in a recording (FORMATS.md "Listening to audio"), kept
+    for the rules that need sound and the two-lane waveform on the contact page.
+
+    Listened to by the task worker after import; one row per recording, replaced when the
+    recording is listened to again. A file that cannot be read keeps its `error` (and no
+    metrics), so the page says why instead of showing nothing."""
+
+    recording = models.OneToOneField(Recording, on_delete=models.CASCADE, related_name="listening")
+    listened_at = models.DateTimeField()
+    # The `lingting listen` line of the file, as FORMATS.md names its fields.
+    metrics = models.JSONField(null=True, blank=True)
+    # Per channel, the loudest sample of each of a few hundred equal slices (0–1): enough to
+    # draw the waveform without reading the file again.
+    waveform = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.recording.uri}: {self.error or 'listened'}"
+
+
 class AccessGrant(models.Model):
     """A QA analyst's standing access to a team's or a queue's contacts, beyond the
     contacts their review assignments give them (granted by a QA supervisor)."""
