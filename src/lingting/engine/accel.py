@@ -26,6 +26,7 @@ from types import ModuleType
 # The modules `lingting score` runs on every contact: parsing, the scan and rules, meaning.
 COMPILED = (
     "lingting.engine.reader",
+    "lingting.engine.call_sound",
     "lingting.engine.contacts",
     "lingting.engine.results",
     "lingting.engine.phrase_search",
@@ -40,6 +41,7 @@ COMPILED = (
     "lingting.engine.rules.matchers",
     "lingting.engine.rules.words",
     "lingting.engine.rules.timings",
+    "lingting.engine.rules.sound",
     "lingting.engine.rules.meaning",
     "lingting.engine.rules.combined",
     "lingting.engine.scorecard",

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from lingting.engine.call_sound import CallSound, SoundError, call_sound
+
 SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
 
 # What every store and every report can hold. A time must be a day inside Python's (and so
@@ -80,6 +82,7 @@ class Contact(NamedTuple):
     holds: tuple[Hold, ...] = ()
     recording: str | None = None
     extra: Mapping[str, Any] = MappingProxyType({})  # fields beyond the format, as read
+    audio: CallSound | None = None  # what listening to the recording found
 
     @property
     def is_timed(self) -> bool:
@@ -206,6 +209,13 @@ def _rings(name: str, value: Any, tz: tzinfo) -> int:
     return value
 
 
+def _audio(name: str, value: Any, tz: tzinfo) -> CallSound:
+    try:
+        return call_sound(value)
+    except SoundError as error:
+        raise ContactError(str(error)) from None
+
+
 def _tags(name: str, tags: Any, tz: tzinfo) -> tuple[str, ...]:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ContactError("'tags' must be an array of strings")
@@ -300,5 +310,6 @@ _READERS: dict[str, Callable[[str, Any, tzinfo], Any]] = {
     "tags": _tags,
     "turns": _turns,
     "holds": _holds,
+    "audio": _audio,
 }
 _READ_APART = frozenset({"id", "recording"})

@@ -21,14 +21,17 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 
 from lingting.core.models import Agent
+from lingting.engine.call_sound import CallSound, SoundError, call_sound
 from lingting.engine.contacts import Contact, Hold, Turn
 from lingting.interactions.models import Contact as ContactRow
-from lingting.interactions.models import Customer, Queue, Recording
+from lingting.interactions.models import Customer, Listening, Queue, Recording
 from lingting.interactions.models import Turn as TurnRow
 
 _CONTACT_SQL = """
 SELECT c.id, c.external_id, q.code, a.code, cu.code, c.tags, c.holds, c.extra,
     (SELECT r.uri FROM {recording} r WHERE r.contact_id = c.id ORDER BY r.id DESC LIMIT 1),
+    (SELECT l.metrics FROM {listening} l WHERE l.error = '' AND l.recording_id = (
+        SELECT r.id FROM {recording} r WHERE r.contact_id = c.id ORDER BY r.id DESC LIMIT 1)),
     c.channel, c.direction, c.disposition, c.hangup_by,
     c.queued_at, c.started_at, c.answered_at, c.ended_at,
     c.rings, c.wait_s, c.talk_s, c.hold_s, c.acw_s
@@ -94,6 +97,7 @@ def engine_contacts_for(*, contact_ids: Iterable[int]) -> list[tuple[int, Contac
                 # The engine holds one recording; the latest one imported is the one that counts.
                 recording=recording,
                 extra=_json(extra),
+                audio=_heard(heard),
             ),
         )
         for (
@@ -106,6 +110,7 @@ def engine_contacts_for(*, contact_ids: Iterable[int]) -> list[tuple[int, Contac
             holds,
             extra,
             recording,
+            heard,
             channel,
             direction,
             disposition,
@@ -147,6 +152,7 @@ def _queries(vendor: str) -> tuple[str, str]:
     turn = _TURN_SQL.format(turn=_table(TurnRow), ids="{ids}")
     contact = _CONTACT_SQL.format(
         recording=_table(Recording),
+        listening=_table(Listening),
         contact=_table(ContactRow),
         queue=_table(Queue),
         agent=_table(Agent),
@@ -170,6 +176,18 @@ def _json(value: Any) -> Any:
         # What orjson refuses and the standard library (which wrote it) reads: NaN, or an
         # integer beyond 64 bits.
         return json.loads(value)
+
+
+def _heard(metrics: Any) -> CallSound | None:
+    """What the task worker heard in the contact's latest recording, for the rules on sound.
+    It wrote the metrics itself; a row an older version wrote in another shape is read as
+    not listened to (the rules answer "na") rather than failing the contact's scoring."""
+    if metrics is None:
+        return None
+    try:
+        return call_sound(_json(metrics))
+    except SoundError:
+        return None
 
 
 def _datetime_reader() -> Callable[[Any], datetime | None]:

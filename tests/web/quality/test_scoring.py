@@ -10,15 +10,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from django.utils.timezone import get_default_timezone
+from django.utils.timezone import get_default_timezone, now
 
 from lingting.core.models import AuditEvent, Role, User
+from lingting.engine.call_sound import call_sound
 from lingting.engine.contacts import Contact as EngineContact
 from lingting.engine.reader import ParsedLine, read_contacts_file
 from lingting.engine.scorecard import Scorecard as EngineScorecard
 from lingting.engine.scorecard_yaml import parse_scorecard
 from lingting.interactions.engine_contacts import engine_contacts_for
-from lingting.interactions.models import Contact
+from lingting.interactions.models import Contact, Listening, Recording
 from lingting.interactions.services import contacts_import
 from lingting.quality.models import ContactScore, ItemFailure, ScorecardVersion
 from lingting.quality.services import (
@@ -470,3 +471,27 @@ def test_one_contact_that_cannot_be_read_leaves_the_rest_of_its_batch_scored(
         ids["P1"],
         ids["P2"],
     }
+
+
+def test_what_the_worker_heard_in_the_latest_recording_is_read_for_the_rules(
+    tmp_path: Path,
+) -> None:
+    ids = store(tmp_path, {**FULL, "recording": "rec/F1-old.wav"})
+    ids = store(tmp_path, {**FULL, "recording": "rec/F1.wav"}, POLITE)
+    old, latest = Recording.objects.filter(contact_id=ids["F1"]).order_by("id")
+    heard = {"channels": 2, "silences": [{"start": 3.0, "end": 20.0}], "agent_level_dbfs": -20.0}
+    Listening.objects.create(recording=old, listened_at=now(), metrics={**heard, "channels": 1})
+    Listening.objects.create(recording=latest, listened_at=now(), metrics=heard)
+
+    read = dict(engine_contacts_for(contact_ids=ids.values()))
+
+    sound = read[ids["F1"]].audio
+    assert sound is not None
+    assert sound.channels == 2
+    assert sound.silences == ((3.0, 20.0),)
+    assert read[ids["P1"]].audio is None
+    # The latest recording counts: one the worker could not read leaves nothing to judge,
+    # not what an older recording held.
+    Listening.objects.filter(recording=latest).update(metrics=None, error="文件不存在")
+    assert dict(engine_contacts_for(contact_ids=[ids["F1"]]))[ids["F1"]].audio is None
+    assert call_sound(heard) == sound

@@ -19,6 +19,7 @@ from lingting.engine.rules.meaning import (
     ToneMatcher,
 )
 from lingting.engine.rules.scan import normalize_phrase, punctuation_variants
+from lingting.engine.rules.sound import LevelGapRule, RaisedVoiceRule, VolumeRule
 from lingting.engine.rules.timings import (
     AnswerSpeedRule,
     DeadAirRule,
@@ -336,7 +337,7 @@ def _build_anchored(s: _Settings) -> Rule:
     occurrence = anchor_settings.choice("occurrence", ("first", "last"), "first")
     position = s.choice("position", ("after", "before"))
     inner = build_rule(s.required("rule"), s.at("rule"))
-    if isinstance(inner, AnswerSpeedRule | HangupRule | HoldRule):
+    if isinstance(inner, AnswerSpeedRule | HangupRule | HoldRule | VolumeRule | LevelGapRule):
         raise RuleConfigError(f"{s.at('rule')}: a call-record rule cannot be anchored to words")
     return AnchoredRule(anchor, occurrence == "last", position == "after", inner)
 
@@ -372,6 +373,26 @@ def _build_dead_air(s: _Settings) -> Rule:
 
 def _build_interruption(s: _Settings) -> Rule:
     return InterruptionRule(s.number("min_overlap_s", 1.0), s.whole("max_count", 0))
+
+
+def _build_volume(s: _Settings) -> Rule:
+    low, high = s.number("min_db"), s.number("max_db")
+    if low >= high:
+        raise RuleConfigError(f"{s.where}: min_db must be below max_db")
+    reference_dbfs = s.number("reference_dbfs", minimum=-120.0)
+    if reference_dbfs > 0:
+        raise RuleConfigError(f"{s.at('reference_dbfs')}: a level in dBFS is at most 0")
+    speaker = s.choice("speaker", ("agent", "customer"), "agent")
+    return VolumeRule(speaker, low, high, reference_dbfs, s.number("reference_db"))
+
+
+def _build_level_gap(s: _Settings) -> Rule:
+    return LevelGapRule(s.number("max_db"))
+
+
+def _build_raised_voice(s: _Settings) -> Rule:
+    speaker = s.choice("speaker", ("agent", "customer"), "customer")
+    return RaisedVoiceRule(speaker, s.number("min_jump_db", 6.0, minimum=1.0))
 
 
 def _build_hold(s: _Settings) -> Rule:
@@ -444,6 +465,12 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[[_Settings], Rule]]] = {
     "dead_air": (("max_gap_s", "max_count", "notice", "max_gap_after_notice_s"), _build_dead_air),
     "interruption": (("min_overlap_s", "max_count"), _build_interruption),
     "hold": (("max_total_s", "max_single_s", "notice"), _build_hold),
+    "volume": (
+        ("speaker", "min_db", "max_db", "reference_dbfs", "reference_db"),
+        _build_volume,
+    ),
+    "level_gap": (("max_db",), _build_level_gap),
+    "raised_voice": (("speaker", "min_jump_db"), _build_raised_voice),
     "hangup": (("fails_when_by",), _build_hangup),
     "outcome": (("fail_when",), _build_outcome),
 }

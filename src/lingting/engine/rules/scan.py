@@ -123,6 +123,19 @@ class Scan:
         turn = self.turns[position]
         return Evidence(turn.index, turn.speaker, 0, len(turn.text), turn.text, turn.start)
 
+    def position_at(self, seconds: float, speaker: str | None = None) -> int | None:
+        """The timed turn (of `speaker`) spoken at `seconds`, else the first after it, else
+        the last before it: where a moment of the recording shows in the transcript."""
+        best: int | None = None
+        for position in self.positions(speaker, 0, self.last):
+            turn = self.turns[position]
+            if turn.start is None:
+                continue
+            if turn.start <= seconds <= turn_end(turn) or turn.start >= seconds:
+                return position
+            best = position
+        return best
+
 
 class PhraseIndex:
     """Every phrase a scorecard's rules look for, in one Aho-Corasick automaton per speaker.

@@ -1,11 +1,14 @@
 """The rule kinds on timings and call records: `answer_speed`, `speech_rate`, `dead_air`,
-`interruption`, `hold` and `hangup`. A text contact has no timings: these answer "na"."""
+`interruption`, `hold` and `hangup`. A text contact has no timings: these answer "na".
+`dead_air` and `interruption` judge the recording itself where the contact carries what
+listening to it found (`Contact.audio`), the turn times otherwise."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from lingting.engine.call_sound import CallSound
 from lingting.engine.contacts import Contact, Hold
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import PhraseMatcher
@@ -118,6 +121,8 @@ class DeadAirRule:
     max_gap_after_notice_s: float
 
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
+        if scan.contact.audio is not None:
+            return self._heard(scan, scan.contact.audio, lo, hi)
         if not scan.timed:
             return NO_TIMINGS
         if hi <= lo:
@@ -125,7 +130,7 @@ class DeadAirRule:
         noticed = {s[0] for s in self.notice.spans(scan, lo, hi)} if self.notice else set()
         holds = scan.contact.holds
         turns = scan.turns
-        silences: list[tuple[int, float]] = []
+        silences: list[tuple[int | None, float]] = []
         spoken_until = turn_end(turns[lo])
         last_turn = lo
         for position in range(lo + 1, hi + 1):
@@ -138,11 +143,30 @@ class DeadAirRule:
                 silences.append((position, gap))
             if turn_end(turn) >= spoken_until:
                 spoken_until, last_turn = turn_end(turn), position
+        return self._judged(scan, silences, "")
+
+    def _heard(self, scan: Scan, sound: CallSound, lo: int, hi: int) -> Verdict:
+        """Dead air as the recording has it: both channels silent (hold time excluded)."""
+        begin, end = _time_span(scan, lo, hi)
+        noticed = {s[0] for s in self.notice.spans(scan, lo, hi)} if self.notice else set()
+        holds = scan.contact.holds
+        silences: list[tuple[int | None, float]] = []
+        for start, stop in sound.silences:
+            if start < begin or stop > end:
+                continue
+            gap = stop - start - (_hold_overlap(holds, start, stop) if holds else 0.0)
+            before = scan.position_at(start - _TOLERANCE_S)
+            limit = self.max_gap_after_notice_s if before in noticed else self.max_gap_s
+            if gap > limit:
+                silences.append((scan.position_at(stop - _TOLERANCE_S), gap))
+        return self._judged(scan, silences, "录音中")
+
+    def _judged(self, scan: Scan, silences: list[tuple[int | None, float]], where: str) -> Verdict:
         if len(silences) <= self.max_count:
             return PASS
-        evidence = tuple(scan.turn_evidence(p) for p, _ in silences)
+        evidence = tuple(scan.turn_evidence(p) for p, _ in silences if p is not None)
         gaps = "、".join(f"{gap:.0f}" for _, gap in silences)
-        detail = f"冷场 {len(silences)} 次（{gaps} 秒；标准不超过 {self.max_gap_s:g} 秒）"
+        detail = f"{where}冷场 {len(silences)} 次（{gaps} 秒；标准不超过 {self.max_gap_s:g} 秒）"
         return Verdict("fail", evidence, detail, len(silences))
 
     def literals(self) -> Iterator[Searched]:
@@ -152,6 +176,18 @@ class DeadAirRule:
 
 def _hold_overlap(holds: Iterable[Hold], start: float, end: float) -> float:
     return sum(max(0.0, min(end, h.end) - max(start, h.start)) for h in holds)
+
+
+# Turn times and the recording's voice detection disagree by a few hundred milliseconds.
+_TOLERANCE_S = 0.5
+
+
+def _time_span(scan: Scan, lo: int, hi: int) -> tuple[float, float]:
+    """The seconds the turns lo..hi cover; the whole call when that is all of it, or when
+    the turns have no times to tell."""
+    if (lo <= 0 and hi >= scan.last) or not scan.timed or hi < lo:
+        return 0.0, float("inf")
+    return turn_start(scan.turns[lo]) - _TOLERANCE_S, turn_end(scan.turns[hi]) + _TOLERANCE_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +202,14 @@ class InterruptionRule:
     max_count: int
 
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
+        sound = scan.contact.audio
+        if sound is not None and sound.stereo:
+            return self._heard(scan, sound, lo, hi)
         if not scan.timed:
             return NO_TIMINGS
         turns = scan.turns
         customer_until = -1.0
-        interruptions: list[int] = []
+        interruptions: list[int | None] = []
         for position in range(lo, hi + 1):
             turn = turns[position]
             if turn.speaker == "customer":
@@ -179,10 +218,24 @@ class InterruptionRule:
                 overlap = min(customer_until, turn_end(turn)) - turn_start(turn)
                 if overlap >= self.min_overlap_s:
                     interruptions.append(position)
+        return self._judged(scan, interruptions, "")
+
+    def _heard(self, scan: Scan, sound: CallSound, lo: int, hi: int) -> Verdict:
+        """Interruptions as the recording has them: the agent's channel starts while the
+        customer's is still speaking."""
+        begin, end = _time_span(scan, lo, hi)
+        interruptions = [
+            scan.position_at(at, "agent")
+            for at, _ in sound.interruptions("agent", self.min_overlap_s)
+            if begin <= at <= end
+        ]
+        return self._judged(scan, interruptions, "录音中")
+
+    def _judged(self, scan: Scan, interruptions: list[int | None], where: str) -> Verdict:
         if len(interruptions) <= self.max_count:
             return PASS
-        evidence = tuple(scan.turn_evidence(p) for p in interruptions)
-        detail = f"客户还在说话时插话 {len(interruptions)} 次"
+        evidence = tuple(scan.turn_evidence(p) for p in interruptions if p is not None)
+        detail = f"{where}客户还在说话时插话 {len(interruptions)} 次"
         return Verdict("fail", evidence, detail, len(interruptions))
 
     def literals(self) -> Iterator[Searched]:

@@ -1,0 +1,185 @@
+"""What listening to a call's recording found, as the rules that need sound read it.
+
+A contact line may carry `audio`: the `lingting listen` line of its recording (FORMATS.md
+"Listening to audio"; `lingting listen --contacts` writes it, and the web app attaches what
+the task worker heard). The rules on time and sound (`dead_air`, `interruption`, `volume`,
+`level_gap`, `raised_voice`) then judge the recording itself, not turn times a transcriber
+guessed. Only the fields those rules read are kept; the rest of the line stays in the file.
+
+Levels are dBFS, decibels below the loudest sample the recording can hold: not dB SPL, the
+sound pressure a person hears. `to_db` converts with the center's calibration (a level in
+dBFS measured for a known loudness), which is all a recording can honestly say.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterator
+from typing import Any
+
+SPEAKERS = ("agent", "customer")
+
+
+class SoundError(ValueError):
+    """An `audio` object that is not a `lingting listen` line; the message says where."""
+
+
+class Segment:
+    """One side talking without a pause, and how loud (dBFS; None when not measured)."""
+
+    __slots__ = ("end", "level_dbfs", "speaker", "start")
+
+    def __init__(self, speaker: str, start: float, end: float, level_dbfs: float | None) -> None:
+        self.speaker = speaker
+        self.start = start
+        self.end = end
+        self.level_dbfs = level_dbfs
+
+    def _key(self) -> tuple[str, float, float, float | None]:
+        return (self.speaker, self.start, self.end, self.level_dbfs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Segment) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Segment{self._key()!r}"
+
+
+class CallSound:
+    """The figures of one stereo (or mono) recording the rules use, seconds from its start."""
+
+    __slots__ = ("channels", "levels_dbfs", "segments", "silences")
+
+    def __init__(
+        self,
+        channels: int,
+        silences: tuple[tuple[float, float], ...],
+        segments: tuple[Segment, ...],
+        levels_dbfs: dict[str, float | None],
+    ) -> None:
+        self.channels = channels
+        self.silences = silences
+        self.segments = segments  # stereo only: a mono file cannot tell the speakers apart
+        self.levels_dbfs = levels_dbfs  # active speech level per speaker
+
+    def _key(self) -> tuple[object, ...]:
+        levels = tuple(sorted(self.levels_dbfs.items()))
+        return (self.channels, self.silences, self.segments, levels)
+
+    # Compared and shown by value, like the named tuple of the contact that holds it.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CallSound) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"CallSound{self._key()!r}"
+
+    @property
+    def stereo(self) -> bool:
+        return self.channels == 2
+
+    def spoken(self, speaker: str) -> Iterator[Segment]:
+        return (segment for segment in self.segments if segment.speaker == speaker)
+
+    def interruptions(self, by: str, min_overlap_s: float) -> list[tuple[float, float]]:
+        """(time, overlap) where `by` starts while the other side is still talking and both
+        go on together at least `min_overlap_s` (a shorter overlap is a back-channel, 嗯)."""
+        other = [s for s in self.segments if s.speaker != by]
+        found = []
+        for segment in self.spoken(by):
+            for talking in other:
+                if talking.start < segment.start < talking.end:
+                    overlap = min(talking.end, segment.end) - segment.start
+                    if overlap >= min_overlap_s:
+                        found.append((segment.start, overlap))
+                    break
+        return found
+
+    def raised_voice(
+        self, speaker: str, min_jump_db: float, min_earlier: int = 2
+    ) -> list[tuple[Segment, float]]:
+        """(segment, jump) where `speaker` is at least `min_jump_db` louder than the median of
+        their own earlier segments: a voice raised against how this person spoke on this
+        line, which no fixed level could tell (phones and voices differ by 20 dB)."""
+        earlier: list[float] = []
+        raised = []
+        for segment in self.spoken(speaker):
+            level = segment.level_dbfs
+            if level is None:
+                continue
+            if len(earlier) >= min_earlier:
+                jump = level - statistics.median(earlier)
+                if jump >= min_jump_db:
+                    raised.append((segment, jump))
+            earlier.append(level)
+        return raised
+
+
+def to_db(level_dbfs: float, *, reference_dbfs: float, reference_db: float) -> float:
+    """A level in dB by the center's calibration: `reference_dbfs` in its recordings was
+    measured as `reference_db` at the ear."""
+    return reference_db + (level_dbfs - reference_dbfs)
+
+
+def call_sound(value: Any) -> CallSound:
+    """Read a contact line's `audio` object; `SoundError` names what is wrong."""
+    if not isinstance(value, dict):
+        raise SoundError("'audio' must be an object (a `lingting listen` line)")
+    channels = value.get("channels")
+    if channels not in (1, 2) or isinstance(channels, bool):
+        raise SoundError("'audio.channels' must be 1 or 2")
+    silences = tuple(
+        (_seconds(s, f"audio.silences[{i}].start"), _seconds(s, f"audio.silences[{i}].end"))
+        for i, s in enumerate(_array(value.get("silences"), "audio.silences"))
+    )
+    segments: tuple[Segment, ...] = ()
+    levels: dict[str, float | None] = dict.fromkeys(SPEAKERS)
+    if channels == 2:
+        raw_segments = _array(value.get("segments"), "audio.segments")
+        segments = tuple(_segment(raw, i) for i, raw in enumerate(raw_segments))
+        for speaker in SPEAKERS:
+            levels[speaker] = _level(value.get(f"{speaker}_level_dbfs"), f"{speaker}_level_dbfs")
+    return CallSound(channels, silences, segments, levels)
+
+
+def _array(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SoundError(f"'{where}' must be an array")
+    return value
+
+
+def _segment(raw: Any, index: int) -> Segment:
+    where = f"audio.segments[{index}]"
+    if not isinstance(raw, dict) or raw.get("speaker") not in SPEAKERS:
+        raise SoundError(f"'{where}' must be an object with speaker agent or customer")
+    start, end = _seconds(raw, f"{where}.start"), _seconds(raw, f"{where}.end")
+    if end < start:
+        raise SoundError(f"'{where}' ends before it starts")
+    return Segment(raw["speaker"], start, end, _level(raw.get("level_dbfs"), f"{where}.level_dbfs"))
+
+
+def _seconds(raw: Any, where: str) -> float:
+    value = raw.get(where.rsplit(".", 1)[1]) if isinstance(raw, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SoundError(f"'{where}' must be a number of seconds")
+    if value < 0:
+        raise SoundError(f"'{where}' is negative")
+    return float(value)
+
+
+def _level(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SoundError(f"'audio.{where.removeprefix('audio.')}' must be a level in dBFS")
+    if value > 0:
+        raise SoundError(f"'audio.{where.removeprefix('audio.')}' is above 0 dBFS")
+    return float(value)
