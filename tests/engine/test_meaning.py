@@ -104,3 +104,60 @@ def test_a_contact_without_customer_turns_has_null_meaning() -> None:
     assert fields["customer"] is None
     assert fields["resolved"] is None
     assert fields["satisfaction_predicted"] is None
+
+
+def _heard_call(last_level: float) -> Contact:
+    """A call whose customer, calm in words throughout, says the last turn at `last_level`
+    dBFS (they spoke at −34 and −33 before)."""
+    turns = [
+        ("customer", 0.0, 3.0, "你好，我想查一下宽带", -34.0),
+        ("agent", 3.5, 6.0, "好的，请您稍等", -24.0),
+        ("customer", 7.0, 9.0, "是这个月到期的", -33.0),
+        ("agent", 9.5, 12.0, "正在为您查询", -24.0),
+        ("customer", 13.0, 16.0, "那什么时候能办好", last_level),
+    ]
+    record = {
+        "id": "c1",
+        "turns": [
+            {"speaker": who, "start": start, "end": end, "text": text}
+            for who, start, end, text, _ in turns
+        ],
+        "audio": {
+            "channels": 2,
+            "segments": [
+                {"speaker": who, "start": start, "end": end, "level_dbfs": level}
+                for who, start, end, _, level in turns
+            ],
+        },
+    }
+    return contact_from_record(record, tz=UTC)
+
+
+def test_a_customer_raising_their_voice_over_calm_words_reads_as_discontent() -> None:
+    steady, raised = contact_meaning(_heard_call(-32.0)), contact_meaning(_heard_call(-24.0))
+
+    assert steady.emotion.turns[-1].emotion == "calm"
+    last = raised.emotion.turns[-1]
+    assert (last.turn, last.emotion) == (4, "dissatisfied")
+    assert [(cue.kind, cue.text) for cue in last.evidence] == [("voice", "那什么时候能办好")]
+    assert raised.emotion.peak == "dissatisfied"
+    assert steady.satisfaction is not None
+    assert raised.satisfaction is not None
+    assert raised.satisfaction.value < steady.satisfaction.value
+
+
+def test_a_raised_voice_adds_to_a_complaint_already_in_the_words() -> None:
+    worded = _heard_call(-32.0)._replace(
+        turns=tuple(
+            turn._replace(text="你们太过分了，我要投诉") if turn.index == 4 else turn
+            for turn in _heard_call(-32.0).turns
+        )
+    )
+    louder = worded._replace(audio=_heard_call(-24.0).audio)
+
+    quiet = contact_meaning(worded).emotion.turns[-1]
+    loud = contact_meaning(louder).emotion.turns[-1]
+
+    assert quiet.emotion in ("dissatisfied", "angry")
+    assert loud.intensity > quiet.intensity or loud.intensity == 1.0
+    assert loud.evidence[-1].kind == "voice"

@@ -19,6 +19,9 @@ from collections.abc import Iterator
 from typing import Any
 
 SPEAKERS = ("agent", "customer")
+# How much louder than their own earlier speech a voice must be to count as raised when a
+# scorecard does not say (`raised_voice`'s `min_jump_db`): double the sound power and more.
+RAISED_VOICE_DB = 6.0
 
 
 class SoundError(ValueError):

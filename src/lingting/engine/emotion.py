@@ -70,6 +70,10 @@ _ANGER_THRESHOLD = 0.85
 _BEFORE_AMOUNTS = frozenset({"不满"})
 # Repeated marks with no word cue: the customer is pressing (在吗？？？).
 _MARKS_ONLY_INTENSITY = 0.3
+# A voice raised well above the customer's own level (heard in the recording): with calm
+# words, discontent the words hide; with upset words, more of it.
+_VOICE_ONLY_INTENSITY = 0.35
+_VOICE_BONUS = 0.15
 
 
 class EmotionCue(NamedTuple):
@@ -80,7 +84,7 @@ class EmotionCue(NamedTuple):
     end_char: int
     text: str
     emotion: str
-    kind: str  # word, rhetorical, sarcasm, context, marks
+    kind: str  # word, rhetorical, sarcasm, context, marks, voice (a raised voice)
 
 
 class TurnEmotion(NamedTuple):
@@ -147,10 +151,13 @@ def _automaton() -> Lexicon[EmotionEntry]:
 
 
 def customer_emotion(
-    turns: Iterable[Turn], found: Sequence[list[EmotionMatch]] | None = None
+    turns: Iterable[Turn],
+    found: Sequence[list[EmotionMatch]] | None = None,
+    raised: frozenset[int] = frozenset(),
 ) -> CustomerEmotion:
     """The customer's emotion per turn and over the contact; agent and other turns are ignored.
-    `found`: each customer turn's lexicon hits, where a shared pass found them already."""
+    `found`: each customer turn's lexicon hits, where a shared pass found them already;
+    `raised`: the turns (`Turn.index`) the recording heard said in a raised voice."""
     customer = [turn for turn in turns if turn.speaker == "customer"]
     texts = [turn.text for turn in customer]
     if found is None:
@@ -161,11 +168,13 @@ def customer_emotion(
     complaints_seen: set[str] = set()
     streak = 0
     for turn, turn_found in zip(customer, found, strict=True):
-        if not turn_found and not marked:
+        if not turn_found and not marked and turn.index not in raised:
             results.append(_calm(turn.index))
             streak = 0
             continue
         result = _turn_emotion(turn, turn_found, complaints_seen, streak)
+        if turn.index in raised:
+            result = _with_raised_voice(result, turn)
         results.append(result)
         streak = streak + 1 if result.emotion in NEGATIVE else 0
         if result.evidence:
@@ -174,6 +183,21 @@ def customer_emotion(
 
 
 _calm = Unremarkable(lambda turn: TurnEmotion(turn, CALM, 0.0, ()))
+
+
+def _with_raised_voice(result: TurnEmotion, turn: Turn) -> TurnEmotion:
+    """A raised voice adds to a complaint or a worry, or makes calm words discontent; a
+    pleased customer may well be loud."""
+    if result.emotion == PLEASED:
+        return result
+    if result.emotion in NEGATIVE:
+        emotion, intensity = result.emotion, result.intensity + _VOICE_BONUS
+        if emotion == DISSATISFIED and intensity >= _ANGER_THRESHOLD:
+            emotion = ANGRY
+    else:
+        emotion, intensity = DISSATISFIED, max(result.intensity, _VOICE_ONLY_INTENSITY)
+    voice = EmotionCue(turn.index, 0, len(turn.text), turn.text, emotion, "voice")
+    return TurnEmotion(turn.index, emotion, clip(intensity), (*result.evidence, voice))
 
 
 def _turn_emotion(

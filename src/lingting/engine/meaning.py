@@ -2,7 +2,9 @@
 solved, and how satisfied the customer most likely left.
 
 `contact_meaning(contact)` runs the three readers (`emotion`, `agent_tone`, `resolution`)
-once per contact and predicts satisfaction from what they found. Scoring computes it for
+once per contact and predicts satisfaction from what they found. Where the contact carries
+what listening to its recording found (`Contact.audio`), a customer turn said in a raised
+voice is one more emotion cue (`emotion.customer_emotion(raised=…)`). Scoring computes it for
 every contact: its fields go into each `lingting score` result (FORMATS.md: `customer`,
 `resolved`, `satisfaction_predicted`), and rules with meaning conditions (the `apology`
 item: "when the customer is dissatisfied or angry, the agent apologises or soothes within two
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from lingting.engine.agent_tone import UNFRIENDLY, AgentTone, agent_tone
+from lingting.engine.call_sound import RAISED_VOICE_DB
 from lingting.engine.contacts import Contact
 from lingting.engine.emotion import (
     ANGRY,
@@ -38,7 +41,7 @@ from lingting.engine.emotion import (
 )
 from lingting.engine.meaning_cues import cue_index, reader_hits
 from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
-from lingting.engine.rules.scan import CueHit
+from lingting.engine.rules.scan import CueHit, turn_end
 
 _NEUTRAL_START = 0.6
 # How the customer's last turn moves the prediction, at full intensity (half at the least).
@@ -50,6 +53,8 @@ _REPEAT, _MAX_REPEATS = -0.05, 3
 _UNFRIENDLY_AGENT = -0.1  # plus as much again at full intensity
 _APOLOGISED = 0.05  # to a customer who was upset
 _WAIT_STEPS = ((180.0, -0.1), (60.0, -0.05))  # seconds in the queue, longest first
+# Voice detection may start a segment a little before the transcriber's turn time.
+_TURN_SLACK_S = 0.5
 
 
 class SatisfactionFactor(NamedTuple):
@@ -167,13 +172,29 @@ def contact_meaning(contact: Contact, hits: Sequence[CueHit] | None = None) -> M
     if hits is None:
         hits = cue_index().scan(contact).cue_hits
     found = reader_hits(turns, hits)
-    emotion = customer_emotion(turns, found.emotion)
+    raised = _raised_turns(contact) if contact.audio is not None else frozenset()
+    emotion = customer_emotion(turns, found.emotion, raised)
     tone = agent_tone(turns, found.tone)
     resolution = contact_resolution(turns, found.resolution)
     satisfaction = (
         predicted_satisfaction(emotion, tone, resolution, contact.wait_s) if emotion.turns else None
     )
     return Meaning(emotion, tone, resolution, satisfaction)
+
+
+def _raised_turns(contact: Contact) -> frozenset[int]:
+    """The customer turns spoken when the recording heard the customer's voice jump."""
+    sound = contact.audio
+    if sound is None or not sound.stereo:
+        return frozenset()
+    moments = [segment.start for segment, _ in sound.raised_voice("customer", RAISED_VOICE_DB)]
+    return frozenset(
+        turn.index
+        for turn in contact.turns
+        if turn.speaker == "customer"
+        and turn.start is not None
+        and any(turn.start - _TURN_SLACK_S <= at <= turn_end(turn) for at in moments)
+    )
 
 
 def predicted_satisfaction(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from lingting.engine.call_sound import RAISED_VOICE_DB
 from lingting.engine.emotion import EMOTIONS
 from lingting.engine.phrase_search import TURN_SEPARATOR
 from lingting.engine.rules.combined import AllOf, AnchoredRule, OnlyIf
@@ -392,7 +393,7 @@ def _build_level_gap(s: _Settings) -> Rule:
 
 def _build_raised_voice(s: _Settings) -> Rule:
     speaker = s.choice("speaker", ("agent", "customer"), "customer")
-    return RaisedVoiceRule(speaker, s.number("min_jump_db", 6.0, minimum=1.0))
+    return RaisedVoiceRule(speaker, s.number("min_jump_db", RAISED_VOICE_DB, minimum=1.0))
 
 
 def _build_hold(s: _Settings) -> Rule:
