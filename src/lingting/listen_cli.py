@@ -7,7 +7,11 @@ be read (missing, not a WAV, another encoding, truncated) gets one error line on
 the others are still heard. Exit status as for `score`: 0 every file heard, 1 some could not
 be, 2 none could.
 
-Speech recognition (`--asr-model`, `--contacts`) is not part of this command yet.
+With `--asr-model DIR` (a model folder the user supplies: `lingting.engine.asr`) each line
+also has the `turns` recognised, per channel, and the agent's speech rate; `--contacts` then
+writes one interaction line per stereo call, ready for `lingting score`. Recognition runs in
+a pool of processes even for one file, each loading the model once: sherpa-onnx ends the
+process on some broken models, and that must not take the command down with it.
 """
 
 from __future__ import annotations
@@ -19,10 +23,18 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from lingting.engine.asr import AsrModel, Provider, Recognizer
+
+# The model a recognition worker loaded, once, when it started (`_load_recognizer`).
+_recognizer: Recognizer | None = None
 
 
 def add_listen_command(commands: Any) -> None:
@@ -42,26 +54,61 @@ def add_listen_command(commands: Any) -> None:
     listen.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
     )
+    listen.add_argument(
+        "--asr-model",
+        type=Path,
+        metavar="DIR",
+        help="a speech recognition model folder for sherpa-onnx (SenseVoice, Paraformer,"
+        " Whisper, transducer, NeMo or Zipformer CTC): adds the turns said",
+    )
+    listen.add_argument(
+        "--contacts",
+        type=Path,
+        metavar="CONTACTS.jsonl",
+        help="with --asr-model: one interaction line per stereo call, for lingting score",
+    )
     listen.set_defaults(run=run_listen)
 
 
 def run_listen(args: argparse.Namespace) -> int:
     from lingting.engine_cli import open_out
 
+    if args.contacts is not None and args.asr_model is None:
+        print("lingting listen: --contacts needs --asr-model: turns come from it", file=sys.stderr)
+        return 2
     began = time.perf_counter()
     paths = [str(p) for p in args.recordings]
     agents = [args.agent_channel] * len(paths)
+    if args.asr_model is None:
+        results = _heard_all(paths, agents, args.workers)
+    else:
+        recognition = _recognition(args.asr_model)
+        if isinstance(recognition, str):
+            print(f"lingting listen: {recognition}", file=sys.stderr)
+            return 2
+        results = _recognised_all(paths, agents, *recognition, args.workers)
     heard = failed = 0
     audio_s = 0.0
-    with open_out(args.out) as out:
-        for path, result in zip(paths, _heard_all(paths, agents, args.workers), strict=True):
-            if isinstance(result, str):
-                failed += 1
-                print(f"lingting listen: {path}: {result}", file=sys.stderr)
-                continue
-            heard += 1
-            audio_s += result["duration_s"]
-            out.write(orjson.dumps({"file": path, **result}, option=orjson.OPT_APPEND_NEWLINE))
+    with open_out(args.out) as out, _open_contacts(args.contacts) as contacts:
+        try:
+            for path, result in zip(paths, results, strict=True):
+                if isinstance(result, str):
+                    failed += 1
+                    print(f"lingting listen: {path}: {result}", file=sys.stderr)
+                    continue
+                heard += 1
+                audio_s += result["duration_s"]
+                line = {"file": path, **result}
+                out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+                if contacts is not None:
+                    _write_contact(contacts, path, line)
+        except BrokenProcessPool:
+            print(
+                f"lingting listen: sherpa-onnx stopped while loading or running the model in"
+                f" {args.asr_model} (its message is above)",
+                file=sys.stderr,
+            )
+            return 3 if heard else 2
     seconds = time.perf_counter() - began
     print(
         f"files {heard} heard · {failed} failed · "
@@ -71,6 +118,48 @@ def run_listen(args: argparse.Namespace) -> int:
     if not heard:
         return 2
     return 1 if failed else 0
+
+
+def _recognition(folder: Path) -> tuple[AsrModel, Provider] | str:
+    """The model in `folder` and where it will run (said on stderr), or why there is none."""
+    from lingting.engine.asr import AsrModelError, choose_provider, find_model
+
+    provider = choose_provider()
+    try:
+        model = find_model(folder, prefer_int8=provider.name == "cpu")
+    except (AsrModelError, OSError) as exc:
+        return str(exc)
+    print(
+        f"lingting listen: speech recognition with {model.describe()},"
+        f" on the {provider.name.upper()}: {provider.reason}",
+        file=sys.stderr,
+    )
+    return model, provider
+
+
+def _open_contacts(path: Path | None) -> nullcontext[None] | IO[bytes]:
+    return nullcontext() if path is None else path.open("wb")
+
+
+def _write_contact(contacts: IO[bytes], path: str, line: dict[str, Any]) -> None:
+    """The call as an interaction line: its id from the file name, the turns recognised, the
+    recording as given and what was heard (`audio`: the metrics line without the turns)."""
+    if line["channels"] != 2:
+        print(
+            f"lingting listen: {path}: mono: who said what is unknown, so its turns are in"
+            " the metrics line only, not in the contacts file",
+            file=sys.stderr,
+        )
+        return
+    audio = {key: value for key, value in line.items() if key != "turns"}
+    contact = {
+        "id": Path(path).stem,
+        "channel": "voice",
+        "turns": line["turns"],
+        "recording": path,
+        "audio": audio,
+    }
+    contacts.write(orjson.dumps(contact, option=orjson.OPT_APPEND_NEWLINE))
 
 
 def _heard_all(paths: list[str], agents: list[int], workers: int) -> Iterator[dict[str, Any] | str]:
@@ -93,13 +182,58 @@ def _heard_in_parallel(
         yield from pool.map(hear_file, paths, agents)
 
 
-def hear_file(path: str, agent_channel: int) -> dict[str, Any] | str:
-    """The file's figures, or the reason it could not be heard."""
+def _recognised_all(
+    paths: list[str], agents: list[int], model: AsrModel, provider: Provider, workers: int
+) -> Iterator[dict[str, Any] | str]:
+    """Every file heard and recognised, in a pool whose workers each load the model once:
+    one thread each when all cores have a worker, more when there are fewer files."""
+    workers = max(1, min(workers, len(paths)))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_load_recognizer,
+        initargs=(os.getpid(), model, provider, threads),
+    ) as pool:
+        yield from pool.map(_recognise_file, paths, agents)
+
+
+def _load_recognizer(parent: int, model: AsrModel, provider: Provider, threads: int) -> None:
+    from lingting.engine.asr import Recognizer
+    from lingting.engine.processes import die_with_parent
+
+    die_with_parent(parent)
+    global _recognizer
+    try:
+        _recognizer = Recognizer(model, provider, threads=threads)
+    except RuntimeError as exc:  # what sherpa-onnx raises for a file onnxruntime cannot read
+        print(
+            f"lingting listen: sherpa-onnx cannot load {model.describe()}: {exc}", file=sys.stderr
+        )
+        os._exit(2)
+
+
+def _recognise_file(path: str, agent_channel: int) -> dict[str, Any] | str:
+    return hear_file(path, agent_channel, _recognizer)
+
+
+def hear_file(
+    path: str, agent_channel: int, recognizer: Recognizer | None = None
+) -> dict[str, Any] | str:
+    """The file's figures (and, given a recognizer, its turns), or why it could not be heard."""
     from lingting.engine.audio import AudioFormatError
     from lingting.engine.listening import call_metrics, listen
 
     try:
-        return call_metrics(listen(Path(path)), agent_channel=agent_channel)
+        heard = listen(Path(path))
+        metrics = call_metrics(heard, agent_channel=agent_channel)
+        if recognizer is not None:
+            from lingting.engine.asr import transcript_metrics
+
+            metrics.update(
+                transcript_metrics(Path(path), heard, recognizer, agent_channel=agent_channel)
+            )
+        return metrics
     except FileNotFoundError:
         return "no such file"
     except IsADirectoryError:
