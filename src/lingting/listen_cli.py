@@ -33,8 +33,13 @@ import orjson
 if TYPE_CHECKING:
     from lingting.engine.asr import AsrModel, Provider, Recognizer
 
-# The model a recognition worker loaded, once, when it started (`_load_recognizer`).
-_recognizer: Recognizer | None = None
+# The model a recognition worker loaded, once, when it started (`_load_recognizer`), or
+# why it could not.
+_recognizer: Recognizer | str = "not loaded"
+
+
+class _ModelNotLoaded(Exception):
+    """Raised in a worker that could not load the model, to stop the command with why."""
 
 
 def add_listen_command(commands: Any) -> None:
@@ -102,6 +107,9 @@ def run_listen(args: argparse.Namespace) -> int:
                 out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
                 if contacts is not None:
                     _write_contact(contacts, path, line)
+        except _ModelNotLoaded as exc:
+            print(f"lingting listen: {exc}", file=sys.stderr)
+            return 3 if heard else 2
         except BrokenProcessPool:
             print(
                 f"lingting listen: sherpa-onnx stopped while loading or running the model in"
@@ -199,21 +207,20 @@ def _recognised_all(
 
 
 def _load_recognizer(parent: int, model: AsrModel, provider: Provider, threads: int) -> None:
-    from lingting.engine.asr import Recognizer
+    from lingting.engine.asr import AsrModelError, Recognizer
     from lingting.engine.processes import die_with_parent
 
     die_with_parent(parent)
     global _recognizer
     try:
         _recognizer = Recognizer(model, provider, threads=threads)
-    except RuntimeError as exc:  # what sherpa-onnx raises for a file onnxruntime cannot read
-        print(
-            f"lingting listen: sherpa-onnx cannot load {model.describe()}: {exc}", file=sys.stderr
-        )
-        os._exit(2)
+    except AsrModelError as exc:
+        _recognizer = str(exc)
 
 
 def _recognise_file(path: str, agent_channel: int) -> dict[str, Any] | str:
+    if isinstance(_recognizer, str):
+        raise _ModelNotLoaded(_recognizer)
     return hear_file(path, agent_channel, _recognizer)
 
 

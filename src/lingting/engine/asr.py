@@ -276,14 +276,20 @@ class Decoded:
 
 
 class Recognizer:
-    """A model loaded into sherpa-onnx, to decode pieces of audio in batches."""
+    """A model loaded into sherpa-onnx, to decode pieces of audio in batches.
+
+    Loading raises AsrModelError where onnxruntime refuses the file; on some broken models
+    (metadata missing) sherpa-onnx ends the process instead, so load it in a worker."""
 
     def __init__(self, model: AsrModel, provider: Provider, *, threads: int = 1) -> None:
         import sherpa_onnx
 
         self.model = model
         self.provider = provider
-        self._sherpa = _load(sherpa_onnx.OfflineRecognizer, model, provider.name, threads)
+        try:
+            self._sherpa = _load(sherpa_onnx.OfflineRecognizer, model, provider.name, threads)
+        except RuntimeError as exc:  # what onnxruntime says of a file it cannot read
+            raise AsrModelError(f"sherpa-onnx cannot load {model.describe()}: {exc}") from exc
         self.sample_rate = int(self._sherpa.config.feat_config.sampling_rate)
 
     def decode(self, pieces: Sequence[Piece], sample_rate: int) -> list[Decoded]:
