@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
-    from lingting.engine.asr import AsrModel, Provider, Recognizer
+    from lingting.engine.asr_model import AsrModel, Provider, Recognizer
 
 # The model a recognition worker loaded, once, when it started (`_load_recognizer`), or
 # why it could not.
@@ -130,7 +130,7 @@ def run_listen(args: argparse.Namespace) -> int:
 
 def _recognition(folder: Path) -> tuple[AsrModel, Provider] | str:
     """The model in `folder` and where it will run (said on stderr), or why there is none."""
-    from lingting.engine.asr import AsrModelError, choose_provider, find_model
+    from lingting.engine.asr_model import AsrModelError, choose_provider, find_model
 
     provider = choose_provider()
     try:
@@ -207,7 +207,7 @@ def _recognised_all(
 
 
 def _load_recognizer(parent: int, model: AsrModel, provider: Provider, threads: int) -> None:
-    from lingting.engine.asr import AsrModelError, Recognizer
+    from lingting.engine.asr_model import AsrModelError, Recognizer
     from lingting.engine.processes import die_with_parent
 
     die_with_parent(parent)
