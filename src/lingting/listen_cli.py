@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -92,40 +93,57 @@ def run_listen(args: argparse.Namespace) -> int:
             print(f"lingting listen: {recognition}", file=sys.stderr)
             return 2
         results = _recognised_all(paths, agents, *recognition, args.workers)
-    heard = failed = 0
-    audio_s = 0.0
+    tally = _Tally()
     with open_out(args.out) as out, _open_contacts(args.contacts) as contacts:
         try:
-            for path, result in zip(paths, results, strict=True):
-                if isinstance(result, str):
-                    failed += 1
-                    print(f"lingting listen: {path}: {result}", file=sys.stderr)
-                    continue
-                heard += 1
-                audio_s += result["duration_s"]
-                line = {"file": path, **result}
-                out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
-                if contacts is not None:
-                    _write_contact(contacts, path, line)
-        except _ModelNotLoaded as exc:
-            print(f"lingting listen: {exc}", file=sys.stderr)
-            return 3 if heard else 2
-        except BrokenProcessPool:
-            print(
-                f"lingting listen: sherpa-onnx stopped while loading or running the model in"
-                f" {args.asr_model} (its message is above)",
-                file=sys.stderr,
-            )
-            return 3 if heard else 2
+            _write_lines(zip(paths, results, strict=True), out, contacts, tally)
+        except (_ModelNotLoaded, BrokenProcessPool) as exc:
+            print(f"lingting listen: {_stopped(exc, args.asr_model)}", file=sys.stderr)
+            return 3 if tally.heard else 2
     seconds = time.perf_counter() - began
     print(
-        f"files {heard} heard · {failed} failed · "
-        f"{audio_s / 60:.1f} min of audio · {seconds:.2f} s",
+        f"files {tally.heard} heard · {tally.failed} failed · "
+        f"{tally.audio_s / 60:.1f} min of audio · {seconds:.2f} s",
         file=sys.stderr,
     )
-    if not heard:
+    if not tally.heard:
         return 2
-    return 1 if failed else 0
+    return 1 if tally.failed else 0
+
+
+@dataclass(slots=True)
+class _Tally:
+    heard: int = 0
+    failed: int = 0
+    audio_s: float = 0.0
+
+
+def _write_lines(
+    results: Iterator[tuple[str, dict[str, Any] | str]],
+    out: IO[bytes],
+    contacts: IO[bytes] | None,
+    tally: _Tally,
+) -> None:
+    """Each file's line (and contact), or its error on stderr, counted as they come."""
+    for path, result in results:
+        if isinstance(result, str):
+            tally.failed += 1
+            print(f"lingting listen: {path}: {result}", file=sys.stderr)
+            continue
+        tally.heard += 1
+        tally.audio_s += result["duration_s"]
+        line = {"file": path, **result}
+        out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        if contacts is not None:
+            _write_contact(contacts, path, line)
+
+
+def _stopped(exc: Exception, model: Path) -> str:
+    if isinstance(exc, _ModelNotLoaded):
+        return str(exc)
+    return (
+        f"sherpa-onnx stopped while loading or running the model in {model} (its message is above)"
+    )
 
 
 def _recognition(folder: Path) -> tuple[AsrModel, Provider] | str:

@@ -49,37 +49,43 @@ def recognise_turns(
     them. One turn per voice segment that has words; on a mono recording, which mixes both
     sides, `speaker` is None: who said it is not known."""
     info = read_wav_info(path)
-    frame_len = round(info.sample_rate * heard.frame_s)
     spans = _spans(heard, agent_channel)
+    frame_len = round(info.sample_rate * heard.frame_s)
     in_samples = [(c, s * frame_len, e * frame_len) for c, s, e in spans]
-    heard_pieces: dict[int, list[tuple[Piece, Decoded]]] = defaultdict(list)
+    # Only what was said is kept, not the audio: memory stays flat however long the call.
+    said_in: dict[int, list[tuple[float, Decoded]]] = defaultdict(list)
     for batch in _batches(_pieces(path, info, in_samples), info.sample_rate):
-        for piece, decoded in zip(
-            batch, recognizer.decode([p.samples for p in batch], info.sample_rate), strict=True
-        ):
-            heard_pieces[piece.turn].append((piece, decoded))
-    speakers = ("agent", "customer") if agent_channel == 0 else ("customer", "agent")
+        decoded = recognizer.decode([piece.samples for piece in batch], info.sample_rate)
+        for piece, said in zip(batch, decoded, strict=True):
+            said_in[piece.turn].append((piece.offset_s, said))
+    by_channel = ("agent", "customer") if agent_channel == 0 else ("customer", "agent")
     turns = []
     for index, (channel, start, end) in enumerate(spans):
-        parts = sorted(heard_pieces[index], key=lambda part: part[0].offset_s)
-        text = _joined([decoded.text for _, decoded in parts])
-        if not text:
-            continue
-        turn: dict[str, Any] = {
-            "speaker": speakers[channel] if heard.channels == 2 else None,
-            "start": round(start * heard.frame_s, 2),
-            "end": round(end * heard.frame_s, 2),
-            "text": text,
-        }
-        tokens = [
-            {"text": token, "start": round(piece.offset_s + at, 2)}
-            for piece, decoded in parts
-            for token, at in decoded.tokens
-        ]
-        if tokens:
-            turn["tokens"] = tokens
-        turns.append(turn)
+        speaker = by_channel[channel] if heard.channels == 2 else None
+        times = (round(start * heard.frame_s, 2), round(end * heard.frame_s, 2))
+        turn = _turn(speaker, times, sorted(said_in[index], key=lambda part: part[0]))
+        if turn is not None:
+            turns.append(turn)
     return turns
+
+
+def _turn(
+    speaker: str | None, times: tuple[float, float], parts: list[tuple[float, Decoded]]
+) -> dict[str, Any] | None:
+    """A segment's turn from what was said in its pieces (each with its offset in the call),
+    in order; None when the model heard no words."""
+    text = _joined([said.text for _, said in parts])
+    if not text:
+        return None
+    turn: dict[str, Any] = {"speaker": speaker, "start": times[0], "end": times[1], "text": text}
+    tokens = [
+        {"text": token, "start": round(offset + at, 2)}
+        for offset, said in parts
+        for token, at in said.tokens
+    ]
+    if tokens:
+        turn["tokens"] = tokens
+    return turn
 
 
 def _spans(heard: Heard, agent_channel: int) -> list[tuple[int, int, int]]:
@@ -91,7 +97,7 @@ def _spans(heard: Heard, agent_channel: int) -> list[tuple[int, int, int]]:
 
 @dataclass(slots=True)
 class _Gathering:
-    """A segment's samples as the blocks bring them, until a piece is whole."""
+    """A segment's samples as the blocks bring them, given out a piece at a time."""
 
     turn: int
     channel: int
@@ -100,6 +106,34 @@ class _Gathering:
     offset: int  # where the samples gathered so far start in the call
     parts: list[npt.NDArray[np.float32]] = field(default_factory=list)
     held: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.next_sample >= self.end
+
+    def take(self, block: npt.NDArray[np.int16], block_start: int) -> None:
+        """What of the segment the block holds."""
+        upto = min(self.end, block_start + len(block))
+        if upto > self.next_sample:
+            samples = block[self.next_sample - block_start : upto - block_start, self.channel]
+            self.parts.append(samples.astype(np.float32) * _PER_SAMPLE)
+            self.held += upto - self.next_sample
+            self.next_sample = upto
+
+    def cut(self, longest: int, window: int, rate: int) -> Piece:
+        """The first `longest` samples or fewer, up to the quietest 10 ms of the last
+        `window`; the rest stays gathered."""
+        held = np.concatenate(self.parts)
+        frame = rate // 100
+        tail = held[longest - window : longest]
+        energy = np.square(tail[: len(tail) // frame * frame].reshape(-1, frame)).sum(axis=1)
+        at = longest - window + int(np.argmin(energy)) * frame + frame // 2
+        piece = Piece(self.turn, self.offset / rate, held[:at])
+        self.parts, self.held, self.offset = [held[at:]], len(held) - at, self.offset + at
+        return piece
+
+    def rest(self, rate: int) -> Piece:
+        return Piece(self.turn, self.offset / rate, np.concatenate(self.parts))
 
 
 def _pieces(path: Path, info: WavInfo, spans: list[tuple[int, int, int]]) -> Iterator[Piece]:
@@ -112,46 +146,17 @@ def _pieces(path: Path, info: WavInfo, spans: list[tuple[int, int, int]]) -> Ite
     gathering: list[_Gathering] = []
     block_start = 0
     for block in read_blocks(path, info, BLOCK_S * rate):
-        block_end = block_start + len(block)
-        while upcoming is not None and upcoming[1][1] < block_end:
+        while upcoming is not None and upcoming[1][1] < block_start + len(block):
             turn, (channel, start, end) = upcoming
             gathering.append(_Gathering(turn, channel, start, min(end, info.frames), start))
             upcoming = next(waiting, None)
-        for open_span in gathering:
-            upto = min(open_span.end, block_end)
-            if upto > open_span.next_sample:
-                cut = block[open_span.next_sample - block_start : upto - block_start]
-                open_span.parts.append(cut[:, open_span.channel].astype(np.float32) * _PER_SAMPLE)
-                open_span.held += upto - open_span.next_sample
-                open_span.next_sample = upto
-            while open_span.held > longest:
-                yield _cut(open_span, longest, window, rate)
-        for done in [g for g in gathering if g.next_sample >= g.end]:
-            if done.held:
-                yield _piece(done, np.concatenate(done.parts), rate)
-            gathering.remove(done)
-        block_start = block_end
-
-
-def _cut(gathering: _Gathering, longest: int, window: int, rate: int) -> Piece:
-    """The first `longest` samples or fewer, up to the quietest 10 ms of the last `window`;
-    the rest stays gathered."""
-    held = np.concatenate(gathering.parts)
-    frame = rate // 100
-    tail = held[longest - window : longest]
-    energy = np.square(tail[: len(tail) // frame * frame].reshape(-1, frame)).sum(axis=1)
-    at = longest - window + int(np.argmin(energy)) * frame + frame // 2
-    piece = _piece(gathering, held[:at], rate)
-    gathering.parts, gathering.held, gathering.offset = (
-        [held[at:]],
-        len(held) - at,
-        gathering.offset + at,
-    )
-    return piece
-
-
-def _piece(gathering: _Gathering, samples: npt.NDArray[np.float32], rate: int) -> Piece:
-    return Piece(gathering.turn, gathering.offset / rate, samples)
+        for segment in gathering:
+            segment.take(block, block_start)
+            while segment.held > longest:
+                yield segment.cut(longest, window, rate)
+        yield from (segment.rest(rate) for segment in gathering if segment.done and segment.held)
+        gathering = [segment for segment in gathering if not segment.done]
+        block_start += len(block)
 
 
 def _batches(pieces: Iterator[Piece], rate: int) -> Iterator[list[Piece]]:
