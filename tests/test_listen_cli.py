@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import onnx
 import orjson
 import pytest
 
 from lingting.cli import main
 from tests.engine.call_audio import AISHELL, FUNASR, call, needs_zh_speech, recording, voiced
 from tests.engine.call_audio import write_wav as wav
+from tests.engine.tiny_asr_model import METADATA, TOKEN, build_tiny_model
 
 FIELDS = {
     "file",
@@ -173,3 +175,188 @@ def test_the_other_engine_commands_do_not_load_the_detector() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert shown.stdout.split() == ["False", "False"]
+
+
+# --- speech recognition (--asr-model, --contacts) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(build_tiny_model(tmp_path_factory.mktemp("model")))
+
+
+def conversation(path: Path, rate: int = 8000) -> Path:
+    """The agent 0.5-3.5 s and 6.5-9.5 s, the customer 4.0-6.0 s."""
+    placed = [
+        (0, 0.5, voiced(3.0, rate, seed=1)),
+        (1, 4.0, voiced(2.0, rate, seed=2)),
+        (0, 6.5, voiced(3.0, rate, seed=3)),
+    ]
+    return wav(path, call(10, rate, placed), rate)
+
+
+def test_a_model_adds_the_turns_and_the_agents_speech_rate(
+    tmp_path: Path, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "metrics.jsonl"
+    files = [str(conversation(tmp_path / "call.wav")), str(mono_call(tmp_path / "mono.wav"))]
+
+    assert main(["listen", *files, "--out", str(out), "--asr-model", model]) == 0
+
+    stereo, mono = read(out)
+    assert set(stereo) == set(mono) == FIELDS | {"turns", "agent_speech_rate_cpm"}
+    assert [(t["speaker"], round(t["start"]), round(t["end"])) for t in stereo["turns"]] == [
+        ("agent", 0, 4),
+        ("customer", 4, 6),
+        ("agent", 6, 10),
+    ]
+    assert all(set(t["text"]) == {TOKEN} for t in stereo["turns"])
+    assert stereo["agent_speech_rate_cpm"] == pytest.approx(240, rel=0.1)
+    assert [t["speaker"] for t in mono["turns"]] == [None]
+    assert mono["agent_speech_rate_cpm"] is None
+    said = capsys.readouterr().err
+    assert f"speech recognition with the NeMo CTC model in {model} (model.onnx), on the CPU" in said
+
+
+def test_contacts_are_interaction_lines_that_lingting_score_scores(
+    tmp_path: Path, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = [str(conversation(tmp_path / f"C2026-{n}.wav")) for n in (1, 2)]
+    metrics, contacts, results = (tmp_path / n for n in ("m.jsonl", "c.jsonl", "r.jsonl"))
+
+    status = main(
+        [
+            *("listen", *calls, "--out", str(metrics), "--asr-model", model),
+            *("--contacts", str(contacts), "--workers", "2"),
+        ]
+    )
+
+    assert status == 0
+    lines = read(contacts)
+    assert [line["id"] for line in lines] == ["C2026-1", "C2026-2"]
+    first, heard = lines[0], read(metrics)[0]
+    assert first["channel"] == "voice"
+    assert first["recording"] == calls[0]
+    assert first["turns"] == heard["turns"]
+    assert first["audio"] == {key: value for key, value in heard.items() if key != "turns"}
+    capsys.readouterr()
+
+    assert main(["score", str(contacts), "--out", str(results)]) == 0
+
+    scored = read(results)
+    assert [result["id"] for result in scored] == ["C2026-1", "C2026-2"]
+    items = {item["item"]: item for item in scored[0]["items"]}
+    assert items["interruption"]["result"] == "pass"  # the timings were read
+
+
+def test_a_mono_call_is_not_written_as_a_contact(
+    tmp_path: Path, model: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mono = str(mono_call(tmp_path / "mono.wav"))
+    contacts = tmp_path / "c.jsonl"
+
+    status = main(
+        [
+            *("listen", mono, "--out", str(tmp_path / "m.jsonl")),
+            *("--asr-model", model, "--contacts", str(contacts)),
+        ]
+    )
+
+    assert status == 0
+    assert contacts.read_bytes() == b""
+    assert f"{mono}: mono: who said what is unknown" in capsys.readouterr().err
+
+
+def test_a_folder_without_a_model_is_named_with_what_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "metrics.jsonl"
+    call_file = str(conversation(tmp_path / "call.wav"))
+    empty = tmp_path / "models"
+    empty.mkdir()
+
+    assert main(["listen", call_file, "--out", str(out), "--asr-model", str(empty)]) == 2
+
+    assert not out.exists()
+    said = capsys.readouterr().err
+    assert f"lingting listen: {empty}: not a speech recognition model: no tokens.txt" in said
+
+
+def test_a_model_sherpa_onnx_cannot_load_stops_the_command_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # sherpa-onnx ends the process when a NeMo model lacks its vocabulary size; the worker
+    # goes, the command says so.
+    without_vocabulary = {k: v for k, v in METADATA.items() if k != "vocab_size"}
+    broken = build_tiny_model(tmp_path / "broken", metadata=without_vocabulary)
+    call_file = str(conversation(tmp_path / "call.wav"))
+
+    status = main(
+        ["listen", call_file, "--out", str(tmp_path / "m.jsonl"), "--asr-model", str(broken)]
+    )
+
+    assert status == 2
+    assert f"sherpa-onnx stopped while loading or running the model in {broken}" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_model_file_onnxruntime_refuses_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = build_tiny_model(tmp_path / "future")
+    future = onnx.load(str(folder / "model.onnx"))
+    future.ir_version = 99  # from an onnxruntime years ahead
+    onnx.save(future, str(folder / "model.onnx"))
+    call_file = str(conversation(tmp_path / "call.wav"))
+
+    status = main(
+        ["listen", call_file, "--out", str(tmp_path / "m.jsonl"), "--asr-model", str(folder)]
+    )
+
+    assert status == 2
+    said = capsys.readouterr().err
+    assert f"sherpa-onnx cannot load the NeMo CTC model in {folder}" in said
+
+
+def test_contacts_need_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    call_file = str(conversation(tmp_path / "call.wav"))
+
+    status = main(["listen", call_file, "--out", "-", "--contacts", str(tmp_path / "c.jsonl")])
+
+    assert status == 2
+    assert "--contacts needs --asr-model" in capsys.readouterr().err
+
+
+def test_listening_without_a_model_does_not_load_speech_recognition(tmp_path: Path) -> None:
+    call_file = str(stereo_call(tmp_path / "a.wav"))
+    code = (
+        "import sys; from lingting.cli import main;"
+        f"main(['listen', {call_file!r}, '--out', {str(tmp_path / 'm.jsonl')!r}]);"
+        "print('lingting.engine.asr' in sys.modules, 'sherpa_onnx' in sys.modules)"
+    )
+
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert shown.stdout.split() == ["False", "False"]
+
+
+@needs_zh_speech
+def test_a_real_call_recognised_and_scored(tmp_path: Path, model: str) -> None:
+    rate = 16000
+    samples = call(12, rate, [(0, 0.0, recording(AISHELL)), (1, 6.0, recording(FUNASR))])
+    path = str(wav(tmp_path / "real.wav", samples, rate))
+    contacts, results = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+
+    status = main(
+        [
+            *("listen", path, "--out", str(tmp_path / "m.jsonl")),
+            *("--asr-model", model, "--contacts", str(contacts)),
+        ]
+    )
+
+    assert status == 0
+    [contact] = read(contacts)
+    assert {t["speaker"] for t in contact["turns"]} == {"agent", "customer"}
+    assert main(["score", str(contacts), "--out", str(results)]) == 0
+    assert read(results)[0]["id"] == "real"

@@ -23,7 +23,7 @@ emotion_peak, resolved, satisfaction_below} on any rule):
     anchored      anchor: {phrases…, occurrence: first | last}, position: after | before, rule
     all           rules: [rule, rule…]
     answer_speed  max_rings, seconds_per_ring
-    speech_rate   min_cpm, max_cpm, min_speaking_s, min_turn_chars
+    speech_rate   min_cpm, max_cpm (default 150–260), min_speaking_s, min_turn_chars
     dead_air      max_gap_s, max_count, notice: {phrases}, max_gap_after_notice_s
     interruption  min_overlap_s, max_count
     hold          max_total_s, max_single_s, notice: {phrases, last_turns}

@@ -40,6 +40,7 @@ from lingting.engine.rules.words import (
     Window,
     describe_scope,
 )
+from lingting.engine.speech_rate import TARGET_CPM
 
 SPEAKER_CHOICES = ("agent", "customer", "any")
 
@@ -355,7 +356,8 @@ def _build_answer_speed(s: _Settings) -> Rule:
 
 
 def _build_speech_rate(s: _Settings) -> Rule:
-    low, high = s.number("min_cpm"), s.number("max_cpm")
+    # Without a band of its own, seed 004's "每分钟200个字左右" (speech_rate.TARGET_CPM).
+    low, high = s.number("min_cpm", TARGET_CPM[0]), s.number("max_cpm", TARGET_CPM[1])
     if low >= high:
         raise RuleConfigError(f"{s.where}: min_cpm must be below max_cpm")
     return SpeechRateRule(
