@@ -27,6 +27,9 @@ emotion_peak, resolved, satisfaction_below} on any rule):
     dead_air      max_gap_s, max_count, notice: {phrases}, max_gap_after_notice_s
     interruption  min_overlap_s, max_count
     hold          max_total_s, max_single_s, notice: {phrases, last_turns}
+    volume        speaker, min_db, max_db, reference_dbfs, reference_db   (from the recording)
+    level_gap     max_db                                                  (from the recording)
+    raised_voice  speaker, min_jump_db                                    (from the recording)
     hangup        fails_when_by: agent
     outcome       fail_when: {emotion_end, emotion_peak, resolved, satisfaction_below}
 
