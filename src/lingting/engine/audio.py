@@ -1,13 +1,18 @@
-"""Reading call recordings as WAV, a block at a time.
+"""Reading call recordings, a block at a time: WAV here, MP3, OGG (Opus, Vorbis) and FLAC
+through libsndfile.
 
 Call recorders write WAV files as 16-bit linear PCM or as G.711 (A-law, format tag 6, and
 µ-law, tag 7: the telephone network's own encodings, one byte a sample). The header is read
 here chunk by chunk rather than with the standard `wave` module, which knows PCM only; G.711
 is decoded with two 256-entry tables (the standard `audioop` is gone from Python 3.13).
-Samples come out as int16 blocks, so a two-hour recording is read in flat memory.
+Compressed recordings are decoded offline by libsndfile (the `soundfile` package's wheels
+bundle it with its MP3, Opus, Vorbis and FLAC decoders). Which reader a file gets is chosen
+by its extension. Samples come out as int16 blocks, so a two-hour recording is read in flat
+memory.
 
 A file that is not a WAV, holds another encoding (24-bit, float, ADPCM …), or is shorter
-than its header says raises `AudioFormatError` with a reason a user can act on.
+than its header says raises `AudioFormatError` with a reason a user can act on; so does a
+compressed file libsndfile cannot decode, and a file of any other type.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ SAMPLE_RATES = (8000, 16000, 32000, 48000)
 _FORMAT_NAMES = {IEEE_FLOAT: "IEEE float", 2: "MS ADPCM", 0x11: "IMA ADPCM", 0x55: "MP3"}
 UNKNOWN_SIZE = 0xFFFFFFFF
 SUPPORTED = "Lingting reads 16-bit PCM, A-law or µ-law WAV"
+# The extensions of the compressed recordings libsndfile decodes, and what each one holds.
+COMPRESSED = {".mp3": "MP3", ".ogg": "OGG", ".oga": "OGG", ".opus": "OGG/Opus", ".flac": "FLAC"}
+RECORDING_TYPES = ".wav, .mp3, .ogg, .opus or .flac"
 
 
 class AudioFormatError(ValueError):
@@ -48,6 +56,33 @@ class WavInfo:
     @property
     def duration_s(self) -> float:
         return self.frames / self.sample_rate
+
+    @property
+    def full_scale(self) -> int:
+        """The largest magnitude a sample can take: G.711's loudest code decodes below the
+        int16 limit, so a clipped A-law or µ-law call reaches this, not 32767."""
+        return {"alaw": int(ALAW_TABLE.max()), "mulaw": int(MULAW_TABLE.max())}.get(
+            self.encoding, 32767
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompressedInfo:
+    """A compressed recording as libsndfile announces it (`frames` may be an estimate for
+    MP3: the samples read are what counts)."""
+
+    channels: int
+    sample_rate: int
+    encoding: str  # libsndfile's subtype: "MPEG_LAYER_III", "OPUS", "VORBIS", "PCM_16" …
+    frames: int
+    full_scale: int = 32767
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+
+RecordingInfo = WavInfo | CompressedInfo
 
 
 def _mulaw_table() -> npt.NDArray[np.int16]:
@@ -71,6 +106,28 @@ def _alaw_table() -> npt.NDArray[np.int16]:
 
 MULAW_TABLE = _mulaw_table()
 ALAW_TABLE = _alaw_table()
+
+
+def read_recording_info(path: Path) -> RecordingInfo:
+    """The recording's format, by its extension: raises AudioFormatError for a file of
+    another type or one that cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix == ".wav":
+        return read_wav_info(path)
+    if suffix in COMPRESSED:
+        return _read_compressed_info(path, COMPRESSED[suffix])
+    named = f"'{suffix}'" if suffix else "a file without an extension"
+    raise AudioFormatError(f"{named} is not a recording type Lingting reads ({RECORDING_TYPES})")
+
+
+def read_recording_blocks(
+    path: Path, info: RecordingInfo, frames_per_block: int
+) -> Iterator[npt.NDArray[np.int16]]:
+    """The samples as int16 arrays of shape (frames, channels), `frames_per_block` at a time
+    (the last block may be shorter), whatever the recording's type."""
+    if isinstance(info, WavInfo):
+        return read_blocks(path, info, frames_per_block)
+    return _read_compressed_blocks(path, frames_per_block)
 
 
 def read_wav_info(path: Path) -> WavInfo:
@@ -112,11 +169,7 @@ def _info(fmt: tuple[int, int, int, int, int], length: int, offset: int, size: i
     if encoding is None:
         name = _FORMAT_NAMES.get(tag, "PCM" if tag == PCM else f"format tag {tag}")
         raise AudioFormatError(f"unsupported encoding: {bits}-bit {name}; {SUPPORTED}")
-    if channels not in (1, 2):
-        raise AudioFormatError(f"{channels} channels: a call is mono or stereo (one per side)")
-    if rate not in SAMPLE_RATES:
-        shown = ", ".join(f"{r // 1000} kHz" for r in SAMPLE_RATES)
-        raise AudioFormatError(f"sample rate {rate} Hz is not supported ({shown})")
+    _check_layout(channels, rate)
     width = 2 if encoding == "pcm16" else 1
     if block_align != channels * width:
         raise AudioFormatError(f"damaged format chunk: block size {block_align}")
@@ -152,3 +205,33 @@ def read_blocks(
                 samples = table[np.frombuffer(raw, dtype=np.uint8)]
             yield samples.reshape(count, info.channels)
             left -= count
+
+
+def _read_compressed_info(path: Path, kind: str) -> CompressedInfo:
+    import soundfile
+
+    with path.open("rb") as stream:
+        try:
+            found = soundfile.info(stream)
+        except soundfile.LibsndfileError as exc:
+            raise AudioFormatError(f"not a readable {kind} file ({exc.error_string})") from exc
+    _check_layout(found.channels, found.samplerate)
+    return CompressedInfo(found.channels, found.samplerate, found.subtype, found.frames)
+
+
+def _check_layout(channels: int, rate: int) -> None:
+    if channels not in (1, 2):
+        raise AudioFormatError(f"{channels} channels: a call is mono or stereo (one per side)")
+    if rate not in SAMPLE_RATES:
+        shown = ", ".join(f"{r // 1000} kHz" for r in SAMPLE_RATES)
+        raise AudioFormatError(f"sample rate {rate} Hz is not supported ({shown})")
+
+
+def _read_compressed_blocks(path: Path, frames_per_block: int) -> Iterator[npt.NDArray[np.int16]]:
+    import soundfile
+
+    with path.open("rb") as stream, soundfile.SoundFile(stream) as decoded:
+        # Decoded as float and rounded here: a lossy codec overshoots full scale where the
+        # original clipped, and libsndfile's own conversion of Opus to int16 wraps around.
+        for block in decoded.blocks(frames_per_block, dtype="float32", always_2d=True):
+            yield np.clip(np.rint(block * 32768.0), -32768, 32767).astype(np.int16)

@@ -1,0 +1,159 @@
+"""Compressed call recordings (MP3, OGG Opus and Vorbis, FLAC) heard like their WAV, and any
+other file type refused with a reason (issue 18). The files are encoded in the test by
+libsndfile itself from a call built with speech at known times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile
+
+from lingting.engine.audio import (
+    AudioFormatError,
+    CompressedInfo,
+    read_recording_blocks,
+    read_recording_info,
+)
+from lingting.engine.listening import call_metrics, listen
+from tests.engine.call_audio import call, clipped, voiced, write_compressed, write_wav
+from tests.engine.test_listening import conversation
+
+# A lossy codec smears a boundary by a few milliseconds: the detector may move it a frame
+# or two more than in the WAV.
+LOSSY = 0.1
+
+
+def heard(path: Path) -> dict[str, Any]:
+    return call_metrics(listen(path))
+
+
+def timed(metrics: dict[str, Any]) -> list[tuple[str, float, float]]:
+    return [(s["speaker"], s["start"], s["end"]) for s in metrics["segments"]]
+
+
+@pytest.mark.parametrize("rate", [8000, 16000])
+@pytest.mark.parametrize("extension", [".mp3", ".opus", ".ogg"])
+def test_a_lossy_recording_gives_the_figures_of_its_wav(
+    tmp_path: Path, rate: int, extension: str
+) -> None:
+    samples = conversation(rate)
+    wav = heard(write_wav(tmp_path / "call.wav", samples, rate))
+
+    lossy = heard(write_compressed(tmp_path / f"call{extension}", samples, rate))
+
+    assert lossy["duration_s"] == pytest.approx(wav["duration_s"], abs=0.01)
+    assert [who for who, _, _ in timed(lossy)] == [who for who, _, _ in timed(wav)]
+    for (_, start, end), (_, wav_start, wav_end) in zip(timed(lossy), timed(wav), strict=True):
+        assert start == pytest.approx(wav_start, abs=LOSSY)
+        assert end == pytest.approx(wav_end, abs=LOSSY)
+    for figure in ("speech_s", "agent_talk_s", "customer_talk_s", "overtalk_s"):
+        assert lossy[figure] == pytest.approx(wav[figure], abs=2 * LOSSY)
+    assert [i["by"] for i in lossy["interruptions"]] == ["customer", "agent"]
+    for figure in ("agent_level_dbfs", "customer_level_dbfs"):
+        assert lossy[figure] == pytest.approx(wav[figure], abs=0.5)
+    assert lossy["channels_separated"] is wav["channels_separated"] is True
+
+
+def test_a_flac_recording_gives_exactly_the_figures_of_its_wav(tmp_path: Path) -> None:
+    samples = conversation(16000)
+
+    flac = heard(write_compressed(tmp_path / "call.flac", samples, 16000))
+
+    assert flac == heard(write_wav(tmp_path / "call.wav", samples, 16000))
+
+
+def test_clipping_survives_lossy_coding(tmp_path: Path) -> None:
+    rate = 8000
+    speech = voiced(3.0, rate, seed=2)
+    samples = call(8, rate, [(0, 0.5, speech), (1, 4.5, clipped(speech, 20))])
+    wav = heard(write_wav(tmp_path / "call.wav", samples, rate))
+
+    opus = heard(write_compressed(tmp_path / "call.opus", samples, rate))
+
+    # The cut-off tops come back rippling around full scale, so fewer samples sit at it:
+    # the share reads about half the WAV's, still far from a clean side's zero.
+    assert 0.3 * wav["customer_clipping"] < opus["customer_clipping"] <= wav["customer_clipping"]
+    assert opus["agent_clipping"] == 0
+
+
+def test_a_compressed_recording_is_read_in_blocks(tmp_path: Path) -> None:
+    samples = conversation(8000)
+    path = write_compressed(tmp_path / "call.mp3", samples, 8000)
+    info = read_recording_info(path)
+
+    blocks = list(read_recording_blocks(path, info, 8000))
+
+    assert info == CompressedInfo(2, 8000, "MPEG_LAYER_III", len(samples))
+    assert [len(b) for b in blocks] == [8000] * 12
+    assert all(b.dtype == np.int16 and b.shape[1] == 2 for b in blocks)
+
+
+def test_a_mono_mp3_is_a_mono_call(tmp_path: Path) -> None:
+    rate = 8000
+    samples = call(5, rate, [(0, 0.5, voiced(1.5, rate)), (0, 3.0, voiced(1.5, rate))], 1)
+
+    metrics = heard(write_compressed(tmp_path / "mono.mp3", samples, rate))
+
+    assert metrics["channels"] == 1
+    assert metrics["speech_s"] == pytest.approx(3.0, abs=2 * LOSSY)
+    assert metrics["agent_talk_s"] is None
+
+
+def test_the_extension_is_read_whatever_its_case(tmp_path: Path) -> None:
+    samples = conversation(8000)
+
+    upper = write_compressed(tmp_path / "call.ogg", samples, 8000).rename(tmp_path / "CALL.OGG")
+
+    assert heard(upper)["channels"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("call.m4a", r"'\.m4a' is not a recording type Lingting reads \(\.wav, \.mp3, \.ogg"),
+        ("call", "a file without an extension is not a recording type Lingting reads"),
+    ],
+)
+def test_a_file_of_another_type_is_refused_by_name(tmp_path: Path, name: str, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\0" * 1000)
+
+    with pytest.raises(AudioFormatError, match=reason):
+        listen(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("bad.mp3", "MP3"), ("bad.opus", "OGG/Opus"), ("bad.flac", "FLAC")]
+)
+def test_a_compressed_file_that_does_not_decode_says_so(
+    tmp_path: Path, name: str, kind: str
+) -> None:
+    path = tmp_path / name
+    path.write_text("these are notes, not a recording", encoding="utf-8")
+
+    with pytest.raises(AudioFormatError, match=f"not a readable {kind} file"):
+        listen(path)
+
+
+def test_a_compressed_recording_at_a_rate_the_detector_lacks_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "music.mp3"
+    soundfile.write(path, np.zeros((44100, 2)), 44100)
+
+    with pytest.raises(AudioFormatError, match="sample rate 44100 Hz is not supported"):
+        listen(path)
+
+
+def test_a_compressed_recording_with_more_than_two_channels_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "surround.flac"
+    soundfile.write(path, np.zeros((8000, 6)), 8000)
+
+    with pytest.raises(AudioFormatError, match="6 channels: a call is mono or stereo"):
+        listen(path)
+
+
+def test_a_missing_compressed_recording_is_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        listen(tmp_path / "gone.mp3")
