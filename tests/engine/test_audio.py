@@ -1,6 +1,7 @@
-"""Compressed call recordings (MP3, OGG Opus and Vorbis, FLAC) heard like their WAV, and any
-other file type refused with a reason (issue 18). The files are encoded in the test by
-libsndfile itself from a call built with speech at known times."""
+"""Compressed call recordings (MP3, OGG Opus and Vorbis, FLAC) and recordings at rates the
+voice detector lacks heard like their 8 or 16 kHz WAV, and any other file type refused with
+a reason (issue 18). The files are encoded in the test by libsndfile itself from a call
+built with speech at known times."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 import soundfile
+from scipy import signal
 
 from lingting.engine.audio import (
     AudioFormatError,
     CompressedInfo,
+    heard_rate,
     read_recording_blocks,
     read_recording_info,
 )
@@ -138,11 +141,49 @@ def test_a_compressed_file_that_does_not_decode_says_so(
         listen(path)
 
 
-def test_a_compressed_recording_at_a_rate_the_detector_lacks_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "music.mp3"
-    soundfile.write(path, np.zeros((44100, 2)), 44100)
+@pytest.mark.parametrize(
+    ("rate", "extension"),
+    [(11025, ".wav"), (22050, ".mp3"), (24000, ".opus"), (44100, ".wav"), (44100, ".mp3")],
+)
+def test_a_recording_at_a_rate_the_detector_lacks_is_heard_at_16_khz(
+    tmp_path: Path, rate: int, extension: str
+) -> None:
+    samples = conversation(16000)
+    wideband = heard(write_wav(tmp_path / "call.wav", samples, 16000))
+    common = np.gcd(rate, 16000)
+    converted = signal.resample_poly(samples.astype(np.float64), rate // common, 16000 // common)
+    other = np.clip(converted, -32768, 32767).astype(np.int16)
+    write = write_wav if extension == ".wav" else write_compressed
 
-    with pytest.raises(AudioFormatError, match="sample rate 44100 Hz is not supported"):
+    metrics = heard(write(tmp_path / f"other{extension}", other, rate))
+
+    assert metrics["duration_s"] == pytest.approx(12.0, abs=0.01)
+    assert [who for who, _, _ in timed(metrics)] == [who for who, _, _ in timed(wideband)]
+    for (_, start, end), (_, wav_start, wav_end) in zip(
+        timed(metrics), timed(wideband), strict=True
+    ):
+        assert start == pytest.approx(wav_start, abs=LOSSY)
+        assert end == pytest.approx(wav_end, abs=LOSSY)
+    for figure in ("agent_level_dbfs", "customer_level_dbfs"):
+        assert metrics[figure] == pytest.approx(wideband[figure], abs=0.5)
+
+
+def test_a_resampled_recording_comes_in_blocks_of_the_size_asked(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "call.wav", np.zeros((44100 * 3 + 7, 2), np.int16), 44100)
+    info = read_recording_info(path)
+
+    blocks = [len(b) for b in read_recording_blocks(path, info, 16000)]
+
+    assert heard_rate(info.sample_rate) == 16000
+    # 3 s and 7 samples at 44.1 kHz: 3 s and 3 samples at 16 kHz.
+    assert blocks == [16000, 16000, 16000, 3]
+
+
+def test_a_recording_below_8_khz_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "narrow.flac"
+    soundfile.write(path, np.zeros((6000, 1)), 6000)
+
+    with pytest.raises(AudioFormatError, match="sample rate 6000 Hz is not supported"):
         listen(path)
 
 

@@ -274,7 +274,7 @@ def wav_bytes(tag: int, bits: int, channels: int = 1, rate: int = 8000) -> bytes
         (wav_bytes(1, 24), "unsupported encoding: 24-bit PCM"),
         (wav_bytes(3, 32), "unsupported encoding: 32-bit IEEE float"),
         (wav_bytes(1, 16, channels=6), "6 channels"),
-        (wav_bytes(1, 16, rate=44100), "sample rate 44100 Hz is not supported"),
+        (wav_bytes(1, 16, rate=6000), r"sample rate 6000 Hz is not supported \(8 kHz to 192"),
         (wav_bytes(1, 16)[:-100], "truncated: the header announces 1600 bytes of audio"),
         (wav_bytes(1, 16)[:30], "truncated"),
     ],

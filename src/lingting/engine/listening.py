@@ -16,7 +16,8 @@ trend); a segment at least 6 dB (or as asked) above the same side's usual level 
 median of its earlier segments' levels, weighted by their length) is a raised voice.
 Clipping is the share of a side's voiced samples at full scale (99.9 % of the largest
 sample the encoding holds); after lossy coding (MP3, Opus, Vorbis) cut-off tops come back
-rippling around full scale, and the share reads lower (about half) than the original's.
+rippling around full scale, and the share reads lower (about half) than the original's;
+so it does, less, after resampling.
 
 Bleed, or echo, is one side's voice heard in the other's channel (a recorder that mixes the
 lines, a headset that leaks, the far end's echo). Over the frames where a side speaks and
@@ -50,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 import webrtcvad
 
-from lingting.engine.audio import read_recording_blocks, read_recording_info
+from lingting.engine.audio import heard_rate, read_recording_blocks, read_recording_info
 
 FRAME_MS = (10, 20, 30)
 MIN_PAUSE_S = 0.3
@@ -249,7 +250,8 @@ def listen(path: Path, *, frame_ms: int = 30) -> Heard:
     if frame_ms not in FRAME_MS:
         raise ValueError(f"frame_ms must be one of {FRAME_MS}, not {frame_ms}")
     info = read_recording_info(path)
-    frame_len = info.sample_rate * frame_ms // 1000
+    rate = heard_rate(info.sample_rate)
+    frame_len = rate * frame_ms // 1000
     frame_s = frame_ms / 1000
     tracks = [
         _Channel(_pause_frames(frame_s), TREND_S * 1000 // frame_ms) for _ in range(info.channels)
@@ -265,7 +267,7 @@ def listen(path: Path, *, frame_ms: int = 30) -> Heard:
         whole = len(block) // frame_len  # a last partial frame is too short to judge
         found = [
             _detect(
-                info.sample_rate,
+                rate,
                 np.ascontiguousarray(block[: whole * frame_len, channel]).reshape(-1, frame_len),
                 first_frame,
                 track,
@@ -278,7 +280,7 @@ def listen(path: Path, *, frame_ms: int = 30) -> Heard:
             bleeds[0].add(first_db, first_voiced, second_db)
             bleeds[1].add(second_db, second_voiced, first_db)
         first_frame += whole
-    duration_s = samples_read / info.sample_rate
+    duration_s = samples_read / rate
     minutes = math.ceil(duration_s / TREND_S)
     return Heard(
         channels=info.channels,
