@@ -187,6 +187,29 @@ def test_a_recording_below_8_khz_is_refused(tmp_path: Path) -> None:
         listen(path)
 
 
+def test_a_cut_off_mp3_lasts_as_long_as_what_it_holds(tmp_path: Path) -> None:
+    # A recorder stopped hard: the header still announces 12 s.
+    whole = write_compressed(tmp_path / "call.mp3", conversation(8000), 8000)
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+
+    metrics = heard(cut)
+
+    assert 5 < metrics["duration_s"] < 7
+    assert metrics["speech_s"] < metrics["duration_s"]
+
+
+def test_a_flac_damaged_inside_says_where(tmp_path: Path) -> None:
+    path = write_compressed(tmp_path / "call.flac", conversation(8000), 8000)
+    content = bytearray(path.read_bytes())
+    middle = len(content) // 2
+    content[middle : middle + 2000] = bytes(range(250)) * 8
+    path.write_bytes(bytes(content))
+
+    with pytest.raises(AudioFormatError, match=r"damaged FLAC data after \d+\.\d s \(.+\)"):
+        listen(path)
+
+
 def test_a_compressed_recording_with_more_than_two_channels_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "surround.flac"
     soundfile.write(path, np.zeros((8000, 6)), 8000)

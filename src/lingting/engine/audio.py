@@ -27,6 +27,8 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+Samples = npt.NDArray[np.int16]  # (frames, channels)
+
 PCM, IEEE_FLOAT, ALAW, MULAW, EXTENSIBLE = 1, 3, 6, 7, 0xFFFE
 # The rates the voice detector works at (telephone 8 kHz and wideband 16 kHz among them);
 # a recording at another rate in the range read is resampled to RESAMPLED_RATE: wideband
@@ -38,7 +40,7 @@ UNKNOWN_SIZE = 0xFFFFFFFF
 SUPPORTED = "Lingting reads 16-bit PCM, A-law or µ-law WAV"
 # The extensions of the compressed recordings libsndfile decodes, and what each one holds.
 COMPRESSED = {".mp3": "MP3", ".ogg": "OGG", ".oga": "OGG", ".opus": "OGG/Opus", ".flac": "FLAC"}
-RECORDING_TYPES = ".wav, .mp3, .ogg, .opus or .flac"
+RECORDING_TYPES = ".wav, .mp3, .ogg, .oga, .opus or .flac"
 
 
 class AudioFormatError(ValueError):
@@ -131,7 +133,7 @@ def heard_rate(sample_rate: int) -> int:
 
 def read_recording_blocks(
     path: Path, info: RecordingInfo, frames_per_block: int
-) -> Iterator[npt.NDArray[np.int16]]:
+) -> Iterator[Samples]:
     """The samples as int16 arrays of shape (frames, channels), `frames_per_block` at a time
     (the last block may be shorter), at `heard_rate(info.sample_rate)`, whatever the
     recording's type."""
@@ -145,10 +147,11 @@ def read_recording_blocks(
 
 def _read_native_blocks(
     path: Path, info: RecordingInfo, frames_per_block: int
-) -> Iterator[npt.NDArray[np.int16]]:
+) -> Iterator[Samples]:
     if isinstance(info, WavInfo):
         return read_blocks(path, info, frames_per_block)
-    return _read_compressed_blocks(path, frames_per_block)
+    # A decoder may hand over fewer frames than asked before the end.
+    return _rechunked(_read_compressed_blocks(path, frames_per_block), frames_per_block)
 
 
 def read_wav_info(path: Path) -> WavInfo:
@@ -250,17 +253,28 @@ def _check_layout(channels: int, rate: int) -> None:
         )
 
 
-def _read_compressed_blocks(path: Path, frames_per_block: int) -> Iterator[npt.NDArray[np.int16]]:
+def _read_compressed_blocks(path: Path, frames_per_block: int) -> Iterator[Samples]:
     import soundfile
 
+    kind = COMPRESSED[path.suffix.lower()]
     with path.open("rb") as stream, soundfile.SoundFile(stream) as decoded:
-        # Decoded as float and rounded here: a lossy codec overshoots full scale where the
-        # original clipped, and libsndfile's own conversion of Opus to int16 wraps around.
-        for block in decoded.blocks(frames_per_block, dtype="float32", always_2d=True):
+        # soundfile's own `blocks` yields a whole block even when fewer frames were left
+        # (its tail then repeats stale samples): a truncated file would gain sound.
+        done = 0
+        while True:
+            try:
+                block = decoded.read(frames_per_block, dtype="float32", always_2d=True)
+            except soundfile.LibsndfileError as exc:
+                at = done / decoded.samplerate
+                raise AudioFormatError(
+                    f"damaged {kind} data after {at:.1f} s ({exc.error_string})"
+                ) from exc
+            if not len(block):
+                return
+            done += len(block)
+            # Decoded as float and rounded here: a lossy codec overshoots full scale where
+            # the original clipped, and libsndfile's own conversion of Opus to int16 wraps.
             yield np.clip(np.rint(block * 32768.0), -32768, 32767).astype(np.int16)
-
-
-Samples = npt.NDArray[np.int16]
 
 
 @dataclass(slots=True)
