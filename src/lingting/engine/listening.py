@@ -117,23 +117,35 @@ class _Channel:
     clipped_samples: int = 0
 
     def voiced(self, first_frame: int, found: Frames, energies: PerFrame, frame_len: int) -> None:
-        """Take a block's voiced frames (`found`, indices from `first_frame`) and their
-        energies."""
-        self.power.add(float(energies.sum()), len(found) * frame_len)
-        minutes = (first_frame + found) // self.frames_per_minute
+        """Take a block's voiced frames (`found`, indices from `first_frame`, in order) and
+        their energies."""
+        if not len(found):
+            return
+        frames = first_frame + found
+        self.power.add(float(energies.sum()), len(frames) * frame_len)
+        minutes = frames // self.frames_per_minute
         for minute in np.unique(minutes).tolist():
             while len(self.minute_power) <= minute:
                 self.minute_power.append(_Power())
             here = minutes == minute
             self.minute_power[minute].add(float(energies[here].sum()), int(here.sum()) * frame_len)
-        for index, energy in zip(found.tolist(), energies.tolist(), strict=True):
-            frame = first_frame + index
-            if self.runs and frame - self.runs[-1][1] < self.max_gap:
-                self.runs[-1] = (self.runs[-1][0], frame + 1)
+        # The block's runs: voiced frames closer than a pause belong together.
+        starts = np.flatnonzero(np.diff(frames, prepend=-self.max_gap - 1) > self.max_gap)
+        counts = np.diff(starts, append=len(frames))
+        runs = zip(
+            frames[starts].tolist(),
+            frames[starts + counts - 1].tolist(),
+            np.add.reduceat(energies, starts).tolist(),
+            counts.tolist(),
+            strict=True,
+        )
+        for start, last, energy, count in runs:
+            if self.runs and start - self.runs[-1][1] < self.max_gap:
+                self.runs[-1] = (self.runs[-1][0], last + 1)
             else:
-                self.runs.append((frame, frame + 1))
+                self.runs.append((start, last + 1))
                 self.run_power.append(_Power())
-            self.run_power[-1].add(energy, frame_len)
+            self.run_power[-1].add(energy, count * frame_len)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +197,9 @@ class _BleedHistogram:
             return
         chosen = own_voiced[own_voiced < len(own_db) - self.delays]
         chosen = chosen[own_db[chosen] >= other_db[chosen]]
-        window = np.lib.stride_tricks.sliding_window_view(other_db, self.delays + 1)
         self.own += np.bincount(_level_bin(own_db[chosen]), minlength=LEVEL_BINS)
-        bins = _level_bin(window[chosen] - own_db[chosen, None])
+        delayed = other_db[chosen[:, None] + np.arange(self.delays + 1)]
+        bins = _level_bin(delayed - own_db[chosen, None])
         flat = (bins + LEVEL_BINS * np.arange(self.delays + 1)).ravel()
         self.difference += np.bincount(flat, minlength=self.difference.size).reshape(
             self.difference.shape
