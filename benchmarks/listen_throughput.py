@@ -6,8 +6,11 @@ every frame goes through the voice detector, as on a real line), then times in n
 
 - one 30-minute call, one worker: × real time per core;
 - as many 30-minute calls as cores, all cores: × real time per core when every core works;
-- the peak resident memory of hearing a 10-minute and a 60-minute call (one process each):
-  the reader holds one 10-second block, so both should be about the same.
+- the peak resident memory of hearing a 10-minute and a two-hour call (one process each):
+  the reader holds one 10-second block, so both should be about the same;
+- a 10-minute call encoded (by libsndfile, not timed) as MP3 and as OGG/Opus, one worker:
+  × real time per core, decoding included; and the peak memory of a 10- and a 60-minute
+  MP3.
 
 Target (issue 18): ≥ 500× real time per core without speech recognition.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import struct
 import subprocess
 import sys
@@ -26,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import soundfile
 
 RATE = 8000
 PATTERN_S = 60  # one minute of conversation, repeated to the length asked for
@@ -68,15 +73,43 @@ def write_call(path: Path, minutes: int) -> Path:
     return path
 
 
-def listen(files: list[Path], workers: int, out: Path) -> float:
+def encode(wav: Path, path: Path, container: str, codec: str) -> Path:
+    with (
+        soundfile.SoundFile(wav) as source,
+        soundfile.SoundFile(
+            path, "w", source.samplerate, source.channels, codec, format=container
+        ) as target,
+    ):
+        # As floats: libsndfile 1.2.2's MP3 encoder garbles 16-bit input.
+        for block in source.blocks(RATE * 60, dtype="float32"):
+            target.write(block)
+    return path
+
+
+def listen(files: list[Path], workers: int, out: Path) -> tuple[float, float]:
+    """Seconds on the clock and CPU seconds (every process's) of hearing the files."""
     command = [sys.executable, "-m", "lingting.cli", "listen", *map(str, files)]
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), cpu_seconds()
     subprocess.run(
         [*command, "--out", str(out), "--workers", str(workers)],
         check=True,
         stderr=subprocess.DEVNULL,
     )
-    return time.perf_counter() - began
+    return time.perf_counter() - began, cpu_seconds() - cpu_before
+
+
+def cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def per_core(audio_s: float, wall: float, cpu: float, cores: int = 1) -> str:
+    """× real time per core on the clock, and per CPU-second: the figure that holds when
+    other work shares the machine."""
+    return (
+        f"{wall:.2f} s = {audio_s / wall / cores:,.0f}× real time per core"
+        f" ({audio_s / cpu:,.0f}× per CPU-second)"
+    )
 
 
 def peak_memory_mib(path: Path, out: Path) -> float:
@@ -104,26 +137,36 @@ def main() -> None:
             f"{args.minutes}-minute stereo 8 kHz 16-bit call, {call.stat().st_size / 2**20:.0f} MiB"
         )
 
-        one = listen([call], 1, work / "one.jsonl")
-        print(f"one call, one worker: {one:.2f} s = {audio_s / one:,.0f}× real time per core")
+        print("one call, one worker:", per_core(audio_s, *listen([call], 1, work / "one.jsonl")))
 
         copies = [call] + [work / f"copy{n}.wav" for n in range(1, cores)]
         for copy in copies[1:]:
             copy.hardlink_to(call)
         every = listen(copies, cores, work / "every.jsonl")
-        per_core = audio_s * len(copies) / every / cores
         print(
-            f"{len(copies)} calls, {cores} workers: {every:.2f} s = {per_core:,.0f}× real time"
-            " per core"
+            f"{len(copies)} calls, {cores} workers:",
+            per_core(audio_s * len(copies), *every, cores=cores),
         )
 
-        for minutes in (10, 60):
+        for minutes in (10, 120):
             path = write_call(work / f"call{minutes}.wav", minutes)
             peak = peak_memory_mib(path, work / "memory.jsonl")
             size = path.stat().st_size / 2**20
             print(f"{minutes}-minute call ({size:.0f} MiB on disk): peak memory {peak:.0f} MiB")
             path.unlink()
-        print("target (issue 18): ≥ 500× real time per core; memory the same for 10 and 60 min")
+
+        ten = write_call(work / "ten.wav", 10)
+        for name, container, codec in (("mp3", "MP3", "MPEG_LAYER_III"), ("opus", "OGG", "OPUS")):
+            coded = encode(ten, work / f"ten.{name}", container, codec)
+            took = listen([coded], 1, work / f"{name}.jsonl")
+            print(f"10-minute call as {name}, one worker:", per_core(600, *took))
+        for minutes in (10, 60):
+            mp3 = encode(
+                write_call(work / "long.wav", minutes), work / "long.mp3", "MP3", "MPEG_LAYER_III"
+            )
+            peak = peak_memory_mib(mp3, work / "memory.jsonl")
+            print(f"{minutes}-minute call as mp3: peak memory {peak:.0f} MiB")
+        print("target (issue 18): ≥ 500× real time per core; memory the same for 10 and 120 min")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,16 @@ FIELDS = {
     "agent_level_dbfs",
     "customer_level_dbfs",
     "segments",
+    "interruptions",
+    "agent_level_trend",
+    "customer_level_trend",
+    "clipping",
+    "agent_clipping",
+    "customer_clipping",
+    "crosstalk_db",
+    "channels_separated",
+    "agent_raised_voice",
+    "customer_raised_voice",
 }
 
 
@@ -66,7 +76,7 @@ def test_one_line_per_file_with_every_field(tmp_path: Path) -> None:
     assert stereo["customer_interruptions"] == 1
     assert stereo["agent_interruptions"] == 0
     assert [s["speaker"] for s in stereo["segments"]] == ["agent", "customer"]
-    assert set(stereo["segments"][0]) == {"speaker", "start", "end"}
+    assert set(stereo["segments"][0]) == {"speaker", "start", "end", "level_dbfs"}
     assert mono["channels"] == 1
     assert mono["speech_s"] == pytest.approx(1.5, abs=0.06)
     assert mono["agent_talk_s"] is None

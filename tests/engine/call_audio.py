@@ -3,7 +3,9 @@
 The speech is either a voiced, speech-like signal made here (a harmonic series on a gliding
 pitch, modulated at a syllable rate: the voice detector takes it for speech) or the real
 Mandarin recordings in `../shared/data/zh_speech` (16 kHz mono), which live outside the
-repository.
+repository. A call is written as WAV (PCM, A-law, µ-law) or, through libsndfile, as MP3,
+OGG (Opus, Vorbis) or FLAC; line noise and one side bleeding into the other are added on
+request.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+import soundfile
 
 from lingting.engine.audio import ALAW_TABLE, MULAW_TABLE
 
@@ -63,6 +66,25 @@ def scaled(samples: Samples, decibels: float) -> Samples:
     return np.asarray(samples * 10 ** (decibels / 20), dtype=np.int16)
 
 
+def clipped(samples: Samples, decibels: float) -> Samples:
+    """Turned up by `decibels` and cut off at full scale, as an overdriven line does."""
+    return np.clip(samples * 10 ** (decibels / 20), -32768, 32767).astype(np.int16)
+
+
+def with_bleed(samples: Samples, decibels: float, *, into: int = 1) -> Samples:
+    """The stereo call with channel `into` also carrying the other channel `decibels` down
+    (a recorder or headset that does not keep the sides apart)."""
+    mixed = samples.astype(np.int32)
+    mixed[:, into] += scaled(samples[:, 1 - into], decibels)
+    return np.clip(mixed, -32768, 32767).astype(np.int16)
+
+
+def with_line_noise(samples: Samples, dbfs: float, seed: int = 0) -> Samples:
+    """The call over a line hissing at `dbfs` (RMS) on every channel."""
+    hiss = np.random.default_rng(seed).normal(0, 32768 * 10 ** (dbfs / 20), samples.shape)
+    return np.clip(samples + hiss, -32768, 32767).astype(np.int16)
+
+
 def write_wav(path: Path, samples: Samples, rate: int, encoding: str = "pcm16") -> Path:
     """A WAV file of int16 samples (frames, channels), as 16-bit PCM or G.711 A-law/µ-law."""
     channels = samples.shape[1]
@@ -91,3 +113,20 @@ def g711_encode(samples: Samples, table: npt.NDArray[np.int16]) -> bytes:
     nearer_below = (flat - values[above - 1]) <= (values[above] - flat)
     index = np.where(nearer_below, above - 1, above)
     return order[index].astype(np.uint8).tobytes()
+
+
+# Extension: libsndfile's container and codec.
+COMPRESSED = {
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+    ".opus": ("OGG", "OPUS"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".flac": ("FLAC", "PCM_16"),
+}
+
+
+def write_compressed(path: Path, samples: Samples, rate: int) -> Path:
+    """The call encoded as `path`'s extension says (COMPRESSED), by libsndfile itself. It is
+    given floats: libsndfile 1.2.2's MP3 encoder garbles 16-bit input."""
+    container, codec = COMPRESSED[path.suffix]
+    soundfile.write(path, samples / 32768.0, rate, format=container, subtype=codec)
+    return path

@@ -24,10 +24,13 @@ from tests.engine.call_audio import (
     Samples,
     call,
     chunk,
+    clipped,
     needs_zh_speech,
     recording,
     scaled,
     voiced,
+    with_bleed,
+    with_line_noise,
     write_wav,
 )
 
@@ -181,8 +184,18 @@ def test_a_mono_call_gives_speech_and_no_per_speaker_figure(tmp_path: Path) -> N
         "agent_level_dbfs",
         "customer_level_dbfs",
         "segments",
+        "interruptions",
+        "agent_level_trend",
+        "customer_level_trend",
+        "agent_clipping",
+        "customer_clipping",
+        "crosstalk_db",
+        "channels_separated",
+        "agent_raised_voice",
+        "customer_raised_voice",
     ]
     assert {name: metrics[name] for name in per_speaker} == dict.fromkeys(per_speaker)
+    assert metrics["clipping"] == 0
 
 
 def test_a_silent_call_has_no_speech_and_no_level(tmp_path: Path) -> None:
@@ -191,7 +204,13 @@ def test_a_silent_call_has_no_speech_and_no_level(tmp_path: Path) -> None:
     assert metrics["speech_s"] == 0
     assert metrics["segments"] == []
     assert metrics["silences"] == []
+    assert metrics["interruptions"] == []
     assert metrics["agent_level_dbfs"] is None
+    assert metrics["agent_level_trend"] == [{"from": 0, "to": 3.0, "level_dbfs": None}]
+    assert metrics["clipping"] is metrics["agent_clipping"] is None
+    assert metrics["crosstalk_db"] == {"agent_in_customer": None, "customer_in_agent": None}
+    assert metrics["channels_separated"] is None
+    assert metrics["customer_raised_voice"] == []
 
 
 @pytest.mark.parametrize("frame_ms", [10, 20, 30])
@@ -255,7 +274,7 @@ def wav_bytes(tag: int, bits: int, channels: int = 1, rate: int = 8000) -> bytes
         (wav_bytes(1, 24), "unsupported encoding: 24-bit PCM"),
         (wav_bytes(3, 32), "unsupported encoding: 32-bit IEEE float"),
         (wav_bytes(1, 16, channels=6), "6 channels"),
-        (wav_bytes(1, 16, rate=44100), "sample rate 44100 Hz is not supported"),
+        (wav_bytes(1, 16, rate=6000), r"sample rate 6000 Hz is not supported \(8 kHz to 192"),
         (wav_bytes(1, 16)[:-100], "truncated: the header announces 1600 bytes of audio"),
         (wav_bytes(1, 16)[:30], "truncated"),
     ],
@@ -343,3 +362,230 @@ def test_real_speech_turned_down_12_db_reads_12_db_lower(tmp_path: Path) -> None
 
     difference = metrics["agent_level_dbfs"] - metrics["customer_level_dbfs"]
     assert difference == pytest.approx(12, abs=0.5)
+
+
+# Issue 18's per-channel analytics beyond FORMATS.md's first figures: each interruption's
+# time, levels per segment and per minute, clipping, bleed between the sides, raised voice.
+
+
+def test_each_interruption_says_who_cut_in_and_when(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "call.wav", conversation(8000), 8000)
+
+    metrics, swapped = heard(path), heard(path, agent_channel=1)
+
+    # The customer cuts in at 2.5 s, the agent at 10.5 s.
+    assert [i["by"] for i in metrics["interruptions"]] == ["customer", "agent"]
+    assert [i["at"] for i in metrics["interruptions"]] == [
+        pytest.approx(2.5, abs=FRAME),
+        pytest.approx(10.5, abs=FRAME),
+    ]
+    assert [i["by"] for i in swapped["interruptions"]] == ["agent", "customer"]
+
+
+def test_each_segment_and_each_minute_of_the_call_has_its_level(tmp_path: Path) -> None:
+    rate = 8000
+    speech = voiced(20.0, rate, seed=1)
+    # 2.5 minutes: the agent talks in the first minute, is silent in the second, and talks
+    # 10 dB softer in the third; the customer talks in the first and the third.
+    samples = call(
+        150,
+        rate,
+        [
+            (0, 10.0, speech),
+            (1, 35.0, voiced(5.0, rate, seed=2)),
+            (1, 121.0, voiced(2.0, rate, seed=3)),
+            (0, 125.0, scaled(speech, -10)),
+        ],
+    )
+
+    metrics = heard(write_wav(tmp_path / "call.wav", samples, rate))
+
+    loud, soft = [s["level_dbfs"] for s in metrics["segments"] if s["speaker"] == "agent"]
+    assert loud - soft == pytest.approx(10, abs=0.5)
+    assert loud == pytest.approx(metrics["agent_level_dbfs"] + 10 * np.log10(2 / 1.1), abs=0.5)
+    trend = metrics["agent_level_trend"]
+    assert [(m["from"], m["to"]) for m in trend] == [(0, 60), (60, 120), (120, 150)]
+    assert trend[0]["level_dbfs"] == loud
+    assert trend[1]["level_dbfs"] is None
+    assert trend[2]["level_dbfs"] == soft
+    customer = [m["level_dbfs"] for m in metrics["customer_level_trend"]]
+    assert customer[0] is not None
+    assert customer[1] is None
+    assert customer[2] == pytest.approx(customer[0], abs=0.5)
+
+
+def test_a_side_overdriven_past_full_scale_shows_its_clipping(tmp_path: Path) -> None:
+    rate = 8000
+    speech = voiced(3.0, rate, seed=2)  # peaks at 20 % of full scale
+    overdriven = clipped(speech, 20)  # ten times louder: cut off at full scale
+    samples = call(8, rate, [(0, 0.5, speech), (1, 4.5, overdriven)])
+    # The share of the customer's samples that hit full scale.
+    expected = np.mean(np.abs(overdriven.astype(np.int32)) >= 32735)
+
+    metrics = heard(write_wav(tmp_path / "call.wav", samples, rate))
+
+    assert expected > 0.1
+    assert metrics["customer_clipping"] == pytest.approx(expected, abs=0.02)
+    assert metrics["agent_clipping"] == 0
+    assert metrics["clipping"] == pytest.approx(expected / 2, abs=0.02)
+
+
+def test_clipping_in_a_mu_law_call_is_at_mu_laws_full_scale(tmp_path: Path) -> None:
+    # µ-law's loudest code decodes to 32124, below the 16-bit limit: that is its full scale.
+    rate = 8000
+    speech = voiced(3.0, rate, seed=2)
+    samples = call(8, rate, [(0, 0.5, speech), (1, 4.5, clipped(speech, 20))])
+    linear = heard(write_wav(tmp_path / "linear.wav", samples, rate))
+
+    coded = heard(write_wav(tmp_path / "mulaw.wav", samples, rate, "mulaw"))
+
+    assert coded["customer_clipping"] == pytest.approx(linear["customer_clipping"], abs=0.02)
+    assert coded["agent_clipping"] == 0
+
+
+def test_a_mono_call_gives_the_clipping_of_all_its_speech(tmp_path: Path) -> None:
+    rate = 8000
+    speech = voiced(2.0, rate, seed=2)
+    samples = call(6, rate, [(0, 0.5, speech), (0, 3.5, clipped(speech, 20))], channels=1)
+
+    metrics = heard(write_wav(tmp_path / "mono.wav", samples, rate))
+
+    # Half the speech is the overdriven half.
+    expected = np.mean(np.abs(clipped(speech, 20).astype(np.int32)) >= 32735) / 2
+    assert metrics["clipping"] == pytest.approx(expected, abs=0.02)
+    assert metrics["clipping"] > 0.05
+    assert metrics["agent_clipping"] is None
+
+
+def test_the_agent_heard_20_db_down_in_the_customer_channel_is_bleed(tmp_path: Path) -> None:
+    samples = with_line_noise(with_bleed(conversation(8000), -20, into=1), -65)
+    path = write_wav(tmp_path / "bleed.wav", samples, 8000)
+
+    metrics, swapped = heard(path), heard(path, agent_channel=1)
+
+    assert metrics["crosstalk_db"]["agent_in_customer"] == pytest.approx(-20, abs=1)
+    assert metrics["crosstalk_db"]["customer_in_agent"] is None
+    assert metrics["channels_separated"] is False
+    assert swapped["crosstalk_db"] == {
+        "agent_in_customer": None,
+        "customer_in_agent": metrics["crosstalk_db"]["agent_in_customer"],
+    }
+
+
+def test_separate_sides_over_a_hissing_line_are_separated(tmp_path: Path) -> None:
+    # Line noise is in both channels all the time, but it does not follow either voice.
+    samples = with_line_noise(conversation(8000), -50)
+
+    metrics = heard(write_wav(tmp_path / "clean.wav", samples, 8000))
+
+    assert metrics["crosstalk_db"] == {"agent_in_customer": None, "customer_in_agent": None}
+    assert metrics["channels_separated"] is True
+
+
+def test_faint_bleed_is_reported_but_the_sides_still_count_as_separated(tmp_path: Path) -> None:
+    samples = with_bleed(conversation(8000), -36, into=0)
+
+    metrics = heard(write_wav(tmp_path / "faint.wav", samples, 8000))
+
+    assert metrics["crosstalk_db"]["customer_in_agent"] == pytest.approx(-36, abs=1)
+    assert metrics["crosstalk_db"]["agent_in_customer"] is None
+    assert metrics["channels_separated"] is True
+
+
+def test_the_same_sound_on_both_channels_is_not_a_stereo_call(tmp_path: Path) -> None:
+    # A recorder that writes the mixed line to both channels.
+    mixed = conversation(8000).astype(np.int32).sum(axis=1) // 2
+    samples = np.repeat(mixed.astype(np.int16)[:, None], 2, axis=1)
+
+    metrics = heard(write_wav(tmp_path / "dual-mono.wav", samples, 8000))
+
+    assert metrics["crosstalk_db"] == {"agent_in_customer": 0.0, "customer_in_agent": 0.0}
+    assert metrics["channels_separated"] is False
+
+
+def test_too_little_speech_leaves_the_separation_unjudged(tmp_path: Path) -> None:
+    rate = 8000
+    samples = call(4, rate, [(0, 0.5, voiced(1.0, rate)), (1, 2.0, voiced(1.0, rate, seed=2))])
+
+    metrics = heard(write_wav(tmp_path / "short.wav", samples, rate))
+
+    assert metrics["crosstalk_db"] == {"agent_in_customer": None, "customer_in_agent": None}
+    assert metrics["channels_separated"] is None
+
+
+def raised_voice_call(rate: int) -> Samples:
+    """The customer's 2 s turns at 0.5, 4.5, 8.5 (2 dB up), 12.5 (8 dB up) and 16.5 s; a
+    0.3 s murmur 20 dB down at 3.5 s; the agent answers evenly in between."""
+    speech = voiced(2.0, rate, level=0.1, seed=3)
+    customer = [(0.5, 0), (4.5, 0), (8.5, 2), (12.5, 8), (16.5, 0)]
+    return call(
+        20,
+        rate,
+        [(1, at, scaled(speech, up)) for at, up in customer]
+        + [(1, 3.5, scaled(voiced(0.3, rate, level=0.1), -20))]
+        + [(0, at + 2.2, voiced(1.5, rate, seed=4)) for at, _ in customer[:-1]],
+    )
+
+
+def test_a_customer_turn_6_db_above_their_usual_level_is_a_raised_voice(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "raised.wav", raised_voice_call(8000), 8000)
+
+    metrics = heard(path)
+
+    # The usual level is the median of the earlier turns (the murmur is too short to count):
+    # the turn at 12.5 s is 8 dB above it; the one at 8.5 s only 2 dB.
+    [raised] = metrics["customer_raised_voice"]
+    assert raised["at"] == pytest.approx(12.5, abs=FRAME)
+    assert raised["jump_db"] == pytest.approx(8, abs=0.5)
+    turn = next(s for s in metrics["segments"] if s["start"] == raised["at"])
+    assert raised["level_dbfs"] == turn["level_dbfs"]
+    assert metrics["agent_raised_voice"] == []
+
+
+def test_the_raised_voice_threshold_is_the_callers(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "raised.wav", raised_voice_call(8000), 8000)
+
+    strict = call_metrics(listen(path), raised_voice_db=10)
+    lenient = call_metrics(listen(path), raised_voice_db=1.5)
+
+    assert strict["customer_raised_voice"] == []
+    assert [r["at"] for r in lenient["customer_raised_voice"]] == [
+        pytest.approx(8.5, abs=FRAME),
+        pytest.approx(12.5, abs=FRAME),
+    ]
+
+
+@needs_zh_speech
+def test_real_speech_bleeding_into_the_other_channel_is_found(tmp_path: Path) -> None:
+    rate = 16000
+    agent, customer = recording(AISHELL), recording(FUNASR)
+    customer_at = len(agent) / rate + 1.0
+    samples = call(customer_at + 7, rate, [(0, 0.0, agent), (1, customer_at, customer)])
+    clean = with_line_noise(samples, -70)
+    leaky = with_line_noise(with_bleed(samples, -25, into=0), -70)
+
+    separate = heard(write_wav(tmp_path / "clean.wav", clean, rate))
+    mixed = heard(write_wav(tmp_path / "leaky.wav", leaky, rate))
+
+    assert separate["channels_separated"] is True
+    assert separate["crosstalk_db"] == {"agent_in_customer": None, "customer_in_agent": None}
+    assert mixed["channels_separated"] is False
+    assert mixed["crosstalk_db"]["customer_in_agent"] == pytest.approx(-25, abs=1)
+    assert mixed["crosstalk_db"]["agent_in_customer"] is None
+
+
+@needs_zh_speech
+def test_a_real_customer_saying_it_again_10_db_louder_raised_their_voice(tmp_path: Path) -> None:
+    rate = 16000
+    sentence = recording(FUNASR)
+    again_at = len(sentence) / rate + 1.0
+    samples = call(2 * again_at, rate, [(1, 0.0, scaled(sentence, -10)), (1, again_at, sentence)])
+
+    metrics = heard(write_wav(tmp_path / "again.wav", samples, rate))
+
+    # The sentence heard again: its one long stretch of speech, 10 dB above the first time
+    # (a breath before it is too soft and short to move the usual level).
+    [raised] = metrics["customer_raised_voice"]
+    assert raised["at"] > again_at
+    assert raised["jump_db"] == pytest.approx(10, abs=1)
+    assert metrics["agent_raised_voice"] == []
