@@ -151,7 +151,7 @@ def test_agent_louder_than_the_customer_by_more_than_the_limit_fails() -> None:
 
 def test_a_customer_raising_their_voice_against_their_own_earlier_level_is_flagged() -> None:
     rule = {"kind": "raised_voice", "speaker": "customer", "min_jump_db": 6}
-    # A quiet handset: −38 dBFS is this customer's normal; −30 is 8 dB up.
+    # A quiet handset: −38 and −37 dBFS are this customer's usual (−37 by length); −30 is 7 dB up.
     sound = heard(
         segments=[
             segment("customer", 0.0, 4.0, -38.0),
@@ -166,7 +166,7 @@ def test_a_customer_raising_their_voice_against_their_own_earlier_level_is_flagg
 
     assert result.result == "fail"
     assert [e.turn for e in result.evidence] == [4]
-    assert result.detail == "客户提高音量 1 次（21 秒处高 8 dB）"
+    assert result.detail == "客户提高音量 1 次（21 秒处高 7 dB）"
     # The same −30 dBFS from a customer who spoke at −30 all along is no raised voice.
     steady = heard(segments=[segment("customer", t, t + 2.0, -30.0) for t in (0.0, 4.0, 8.0, 12.0)])
     assert item_result(rule, call(*TURNS, audio=steady)).result == "pass"

@@ -21,7 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from lingting.engine.asr_model import Decoded, Recognizer
-from lingting.engine.audio import WavInfo, read_blocks, read_wav_info
+from lingting.engine.audio import (
+    RecordingInfo,
+    heard_rate,
+    read_recording_blocks,
+    read_recording_info,
+)
 from lingting.engine.listening import Heard
 from lingting.engine.speech_rate import speaker_speech_rate, turn_speech_rate
 
@@ -48,14 +53,17 @@ def recognise_turns(
     `speaker`, `start`, `end`, `text`, and `tokens` ([{text, start}]) where the model times
     them. One turn per voice segment that has words; on a mono recording, which mixes both
     sides, `speaker` is None: who said it is not known."""
-    info = read_wav_info(path)
+    info = read_recording_info(path)
+    # The samples as listening heard them (a rate the detector takes, resampled if need be),
+    # so the segments' frames fall on the same samples.
+    rate = heard_rate(info.sample_rate)
     spans = _spans(heard, agent_channel)
-    frame_len = round(info.sample_rate * heard.frame_s)
+    frame_len = round(rate * heard.frame_s)
     in_samples = [(c, s * frame_len, e * frame_len) for c, s, e in spans]
     # Only what was said is kept, not the audio: memory stays flat however long the call.
     said_in: dict[int, list[tuple[float, Decoded]]] = defaultdict(list)
-    for batch in _batches(_pieces(path, info, in_samples), info.sample_rate):
-        decoded = recognizer.decode([piece.samples for piece in batch], info.sample_rate)
+    for batch in _batches(_pieces(path, info, rate, in_samples), rate):
+        decoded = recognizer.decode([piece.samples for piece in batch], rate)
         for piece, said in zip(batch, decoded, strict=True):
             said_in[piece.turn].append((piece.offset_s, said))
     by_channel = ("agent", "customer") if agent_channel == 0 else ("customer", "agent")
@@ -136,19 +144,20 @@ class _Gathering:
         return Piece(self.turn, self.offset / rate, np.concatenate(self.parts))
 
 
-def _pieces(path: Path, info: WavInfo, spans: list[tuple[int, int, int]]) -> Iterator[Piece]:
-    """The samples of each span (channel, first sample, end sample), a piece at a time,
-    reading the file once in blocks."""
-    rate = info.sample_rate
+def _pieces(
+    path: Path, info: RecordingInfo, rate: int, spans: list[tuple[int, int, int]]
+) -> Iterator[Piece]:
+    """The samples of each span (channel, first sample, end sample at `rate`), a piece at a
+    time, reading the file once in blocks."""
     longest, window = round(MAX_PIECE_S * rate), round(CUT_WINDOW_S * rate)
     waiting = iter(enumerate(spans))
     upcoming = next(waiting, None)
     gathering: list[_Gathering] = []
     block_start = 0
-    for block in read_blocks(path, info, BLOCK_S * rate):
+    for block in read_recording_blocks(path, info, BLOCK_S * rate):
         while upcoming is not None and upcoming[1][1] < block_start + len(block):
             turn, (channel, start, end) = upcoming
-            gathering.append(_Gathering(turn, channel, start, min(end, info.frames), start))
+            gathering.append(_Gathering(turn, channel, start, end, start))
             upcoming = next(waiting, None)
         for segment in gathering:
             segment.take(block, block_start)
@@ -157,6 +166,8 @@ def _pieces(path: Path, info: WavInfo, spans: list[tuple[int, int, int]]) -> Ite
         yield from (segment.rest(rate) for segment in gathering if segment.done and segment.held)
         gathering = [segment for segment in gathering if not segment.done]
         block_start += len(block)
+    # A segment whose last frame ran past the samples (a file cut short): what it holds.
+    yield from (segment.rest(rate) for segment in gathering if segment.held)
 
 
 def _batches(pieces: Iterator[Piece], rate: int) -> Iterator[list[Piece]]:

@@ -13,15 +13,17 @@ dBFS measured for a known loudness), which is all a recording can honestly say.
 
 from __future__ import annotations
 
+import bisect
 import math
-import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 SPEAKERS = ("agent", "customer")
 # How much louder than their own earlier speech a voice must be to count as raised when a
-# scorecard does not say (`raised_voice`'s `min_jump_db`): double the sound power and more.
+# scorecard does not say (`raised_voice`'s `min_jump_db`): four times the sound power.
 RAISED_VOICE_DB = 6.0
+# A segment shorter than this (a breath, an 嗯) is neither judged nor part of the usual level.
+MIN_LEVEL_SEGMENT_S = 0.5
 
 
 class SoundError(ValueError):
@@ -104,24 +106,48 @@ class CallSound:
                     break
         return found
 
-    def raised_voice(
-        self, speaker: str, min_jump_db: float, min_earlier: int = 2
-    ) -> list[tuple[Segment, float]]:
-        """(segment, jump) where `speaker` is at least `min_jump_db` louder than the median of
-        their own earlier segments: a voice raised against how this person spoke on this
-        line, which no fixed level could tell (phones and voices differ by 20 dB)."""
-        earlier: list[float] = []
-        raised = []
-        for segment in self.spoken(speaker):
-            level = segment.level_dbfs
-            if level is None:
-                continue
-            if len(earlier) >= min_earlier:
-                jump = level - statistics.median(earlier)
-                if jump >= min_jump_db:
-                    raised.append((segment, jump))
-            earlier.append(level)
-        return raised
+    def raised_voice(self, speaker: str, min_jump_db: float) -> list[tuple[Segment, float]]:
+        """(segment, jump) where `speaker` raised their voice (see `raised_voice`)."""
+        spoken = [s for s in self.spoken(speaker) if s.level_dbfs is not None]
+        timed = [(s.start, s.end, s.level_dbfs or 0.0) for s in spoken]
+        by_start = {s.start: s for s in spoken}
+        return [
+            (by_start[start], jump)
+            for start, _, jump in raised_voice(timed, min_jump_db, shortest=MIN_LEVEL_SEGMENT_S)
+        ]
+
+
+def raised_voice(
+    segments: Iterable[tuple[float, float, float]], min_jump_db: float, *, shortest: float
+) -> list[tuple[float, float, float]]:
+    """(start, level, jump) of each of one side's segments (start, end, level in dBFS, in
+    order) at least `min_jump_db` above that side's usual level so far: the median level of
+    its earlier segments, each weighted by its length, so that a breath or an 嗯 does not set
+    it. A voice raised against how this person spoke on this line, which no fixed level
+    could tell (handsets and voices differ by 20 dB). Segments shorter than `shortest` (in
+    the segments' unit) are neither judged nor counted in the usual level."""
+    raised: list[tuple[float, float, float]] = []
+    earlier: list[tuple[float, float]] = []  # (level, length), kept sorted
+    for start, end, level in segments:
+        if end - start < shortest:
+            continue
+        if earlier:
+            jump = round(level - _weighted_median(earlier), 1)
+            if jump >= min_jump_db:
+                raised.append((start, level, jump))
+        bisect.insort(earlier, (level, end - start))
+    return raised
+
+
+def _weighted_median(ordered: list[tuple[float, float]]) -> float:
+    """The value at the middle of the total weight of (value, weight) pairs in order."""
+    half = sum(weight for _, weight in ordered) / 2
+    running = 0.0
+    for value, weight in ordered:
+        running += weight
+        if running >= half:
+            return value
+    raise ValueError("no values")
 
 
 def to_db(level_dbfs: float, *, reference_dbfs: float, reference_db: float) -> float:

@@ -39,7 +39,6 @@ call; only the segments found and a few sums per channel and per minute are kept
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 from collections.abc import Callable
@@ -52,6 +51,7 @@ import numpy.typing as npt
 import webrtcvad
 
 from lingting.engine.audio import heard_rate, read_recording_blocks, read_recording_info
+from lingting.engine.call_sound import MIN_LEVEL_SEGMENT_S, RAISED_VOICE_DB, raised_voice
 
 FRAME_MS = (10, 20, 30)
 MIN_PAUSE_S = 0.3
@@ -66,9 +66,6 @@ FULL_SCALE_SQUARE = 32768.0**2
 TREND_S = 60
 # A sample this close to the largest the encoding holds was clipped (or nearly).
 CLIPPED_SHARE_OF_FULL_SCALE = 0.999
-RAISED_VOICE_DB = 6.0
-# A level from less voice than this is too unsteady to compare with (a cough, an "嗯").
-MIN_LEVEL_SEGMENT_S = 0.5
 # Bleed: echo comes back within a quarter second; judged on at least 3 s of a side's voice.
 BLEED_MAX_DELAY_S = 0.25
 BLEED_MIN_S = 3.0
@@ -394,13 +391,16 @@ def call_metrics(
         metrics[f"{who}_clipping"] = _share(
             heard.clipped_samples[channel], heard.voiced_samples[channel]
         )
+        timed = [
+            (start * heard.frame_s, end * heard.frame_s, level)
+            for (start, end), level in zip(
+                heard.segments[channel], heard.segment_levels_dbfs[channel], strict=True
+            )
+        ]
         metrics[f"{who}_raised_voice"] = [
-            {"at": seconds(start), "level_dbfs": level, "jump_db": jump}
-            for start, level, jump in _raised(
-                heard.segments[channel],
-                heard.segment_levels_dbfs[channel],
-                shortest=math.ceil(MIN_LEVEL_SEGMENT_S / heard.frame_s - 1e-9),
-                threshold_db=raised_voice_db,
+            {"at": round(start, 2), "level_dbfs": level, "jump_db": jump}
+            for start, level, jump in raised_voice(
+                timed, raised_voice_db, shortest=MIN_LEVEL_SEGMENT_S
             )
         ]
     agent_starts = _interruption_starts(agent, customer)
@@ -451,37 +451,6 @@ def _trend(levels: list[float | None], duration_s: float) -> list[dict[str, floa
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 5) if whole else None
-
-
-def _raised(
-    segments: list[Interval], levels: list[float], *, shortest: int, threshold_db: float
-) -> list[tuple[int, float, float]]:
-    """(start, level, jump) of each segment at least `threshold_db` above the side's usual
-    level so far: the median level of its earlier segments, each weighted by its length, so
-    that a breath or an "嗯" does not set it. Segments shorter than `shortest` frames are
-    neither judged nor counted in the usual level."""
-    raised: list[tuple[int, float, float]] = []
-    earlier: list[tuple[float, int]] = []  # (level, frames), kept sorted
-    for (start, end), level in zip(segments, levels, strict=True):
-        if end - start < shortest:
-            continue
-        if earlier:
-            jump = round(level - _weighted_median(earlier), 1)
-            if jump >= threshold_db:
-                raised.append((start, level, jump))
-        bisect.insort(earlier, (level, end - start))
-    return raised
-
-
-def _weighted_median(ordered: list[tuple[float, int]]) -> float:
-    """The value at the middle of the total weight of (value, weight) pairs in order."""
-    half = sum(weight for _, weight in ordered) / 2
-    running = 0
-    for value, weight in ordered:
-        running += weight
-        if running >= half:
-            return value
-    raise ValueError("no values")
 
 
 def _separated(agent: Bleed, customer: Bleed) -> bool | None:
