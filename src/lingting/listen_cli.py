@@ -1,9 +1,10 @@
 """`lingting listen` (FORMATS.md, "Listening to audio"): speech figures of call recordings.
 
 No Django and no speech model: voice activity per channel, then talk time, overtalk, dead
-air, interruptions and levels (`lingting.engine.listening`). One JSON line per file, in the
-order given; several files are heard in parallel, one process per core. A file that cannot
-be read (missing, not a WAV, another encoding, truncated) gets one error line on stderr and
+air, interruptions, levels, clipping and bleed (`lingting.engine.listening`), from WAV (PCM,
+A-law, µ-law), MP3, OGG (Opus, Vorbis) or FLAC. One JSON line per file, in the order given;
+several files are heard in parallel, one process per core. A file that cannot be read
+(missing, another type or encoding, damaged) gets one error line on stderr and
 the others are still heard. Exit status as for `score`: 0 every file heard, 1 some could not
 be, 2 none could.
 
@@ -46,9 +47,9 @@ class _ModelNotLoaded(Exception):
 def add_listen_command(commands: Any) -> None:
     """Register `lingting listen` on the engine's subparsers."""
     listen = commands.add_parser(
-        "listen", help="talk time, overtalk, dead air and levels of call recordings (WAV)"
+        "listen", help="talk time, overtalk, dead air and levels of call recordings (WAV, MP3, OGG, FLAC)"
     )
-    listen.add_argument("recordings", type=Path, nargs="+", metavar="CALL.wav")
+    listen.add_argument("recordings", type=Path, nargs="+", metavar="CALL")
     listen.add_argument("--out", required=True, metavar="METRICS.jsonl", help="'-' for stdout")
     listen.add_argument(
         "--agent-channel",
