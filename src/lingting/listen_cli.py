@@ -47,7 +47,8 @@ class _ModelNotLoaded(Exception):
 def add_listen_command(commands: Any) -> None:
     """Register `lingting listen` on the engine's subparsers."""
     listen = commands.add_parser(
-        "listen", help="talk time, overtalk, dead air and levels of call recordings (WAV, MP3, OGG, FLAC)"
+        "listen",
+        help="talk time, overtalk, dead air and levels of call recordings (WAV, MP3, OGG, FLAC)",
     )
     listen.add_argument("recordings", type=Path, nargs="+", metavar="CALL")
     listen.add_argument("--out", required=True, metavar="METRICS.jsonl", help="'-' for stdout")
