@@ -14,6 +14,8 @@ LINGTING_TRUSTED_PROXIES  how many reverse proxies stand before the app (default
 LINGTING_LOGIN_FAILURES_PER_ACCOUNT / _PER_ADDRESS  failed sign-ins that lock an account
                (default 5) or an address (default 30) for LINGTING_LOGIN_COOL_OFF_MINUTES (15)
 LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
+LINGTING_AGENT_CHANNEL  the channel of a stereo recording that holds the agent (0 or 1,
+               default 0; the other is the customer)
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
 LINGTING_SEARCH_DICTIONARY  a center's own word list for search, beside the shipped one
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +191,13 @@ LINGTING_WEBHOOK_DISABLE_AFTER = int(os.environ.get("LINGTING_WEBHOOK_DISABLE_AF
 # Where call recordings are: a contact's `recording` path is read below this folder (never
 # outside it) and played beside its transcript.
 LINGTING_RECORDINGS_ROOT = Path(os.environ.get("LINGTING_RECORDINGS_ROOT", VAR_DIR / "recordings"))
+# The channel of a stereo call recording that holds the agent (the other holds the customer),
+# as `lingting listen --agent-channel` says it: the switch records every call the same way.
+LINGTING_AGENT_CHANNEL = int(os.environ.get("LINGTING_AGENT_CHANNEL", "0"))
+if LINGTING_AGENT_CHANNEL not in (0, 1):
+    raise ImproperlyConfigured(
+        f"LINGTING_AGENT_CHANNEL is {LINGTING_AGENT_CHANNEL}: a stereo call has channels 0 and 1"
+    )
 # A center's own words for search (jieba's user-dictionary format, one a line), used beside
 # lingting/engine/search_words.txt; after changing it, run `lingting search_reindex`.
 LINGTING_SEARCH_DICTIONARY = os.environ.get("LINGTING_SEARCH_DICTIONARY", "")

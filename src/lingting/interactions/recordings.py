@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from lingting.interactions.models import Contact, Recording
 
@@ -42,20 +43,41 @@ def recording_file(contact: Contact) -> Path | None:
     return _inside_root(recording.uri)
 
 
-def _inside_root(uri: str) -> Path | None:
+class RecordingUnavailable(Exception):
+    """A recording this server cannot read; the message says why, in the active language."""
+
+
+def recording_path(uri: str) -> Path:
+    """The audio file of a recording's `uri`, below LINGTING_RECORDINGS_ROOT (never outside
+    it): what is played on the contact page and listened to after import.
+
+    Raises `RecordingUnavailable` naming the uri and the reason."""
     root = Path(settings.LINGTING_RECORDINGS_ROOT).resolve()
     relative = uri.removeprefix("file://").lstrip("/")
     try:
         path = (root / relative).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return None
+        inside = path.is_relative_to(root)
+        found = inside and path.is_file()
     except (OSError, ValueError):
         # A path the filesystem refuses (a name over 255 bytes, a path over PATH_MAX,
-        # a NUL, no permission): no recording to play, like a missing file.
-        return None
+        # a NUL, no permission): no recording to read, like a missing file.
+        raise RecordingUnavailable(_("录音路径无法读取：%(uri)s") % {"uri": uri}) from None
+    if not inside:
+        raise RecordingUnavailable(
+            _("录音不在录音目录（LINGTING_RECORDINGS_ROOT）之内：%(uri)s") % {"uri": uri}
+        )
+    if not found:
+        raise RecordingUnavailable(_("找不到录音文件：%(uri)s") % {"uri": uri})
     if path.suffix.lower() not in AUDIO_TYPES:
-        return None
+        raise RecordingUnavailable(_("不是音频文件：%(uri)s") % {"uri": uri})
     return path
+
+
+def _inside_root(uri: str) -> Path | None:
+    try:
+        return recording_path(uri)
+    except RecordingUnavailable:
+        return None
 
 
 def recording_response(request: HttpRequest, path: Path) -> HttpResponseBase:

@@ -37,7 +37,7 @@ from lingting.interactions.services.import_batches import (
     column_problem,
     reject,
 )
-from lingting.interactions.tasks import search_index_later
+from lingting.interactions.tasks import listen_later, search_index_later
 
 # Chunks read ahead of the database: enough that the readers never wait for a batch to be
 # written, few enough that memory stays small.
@@ -492,6 +492,10 @@ def _store_rows(rows: list[_Row], follow_up: FollowUp) -> tuple[int, int, int]:
     search_entries_store(ready)
     later = [row_id for row_id in written.values() if row_id not in ready]
     search_index_later(contact_ids=later, in_process=follow_up.in_process)
+    listen_later(
+        contact_ids=[row_ids[row.id] for row in latest.values() if row.recording is not None],
+        in_process=follow_up.in_process,
+    )
 
     # New contacts with a transcript, and stored ones that have one (theirs or the stored)
     # and were changed or have no current result: a run that died after storing them,

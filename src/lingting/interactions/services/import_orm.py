@@ -21,7 +21,7 @@ from lingting.interactions.services.import_batches import (
     column_problem,
     reject,
 )
-from lingting.interactions.tasks import search_index_later
+from lingting.interactions.tasks import listen_later, search_index_later
 
 # Engine fields whose absence the engine may spell "" but the database stores as blank/NULL.
 _BLANKABLE = (
@@ -98,6 +98,7 @@ def _as_stored(contact: Contact) -> Contact:
 def _store(contacts: list[Contact], follow_up: FollowUp) -> tuple[int, int]:
     """Write one batch; returns (created, updated)."""
     before = _stored_contacts([c.id for c in contacts])
+    recorded = [c.id for c in contacts if c.recording is not None]  # the lines' own
     contacts = [_kept(c, before[c.id]) if c.id in before else c for c in contacts]
     row_ids = _upsert_contacts(contacts)
     _store_transcripts(contacts, before, row_ids)
@@ -108,6 +109,7 @@ def _store(contacts: list[Contact], follow_up: FollowUp) -> tuple[int, int]:
         contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed],
         in_process=follow_up.in_process,
     )
+    listen_later(contact_ids=[row_ids[i] for i in recorded], in_process=follow_up.in_process)
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
     # As on PostgreSQL (`_store_rows`): stored contacts without a current result go again.

@@ -76,8 +76,9 @@ def contacts_import(
     never drops a stored one: a CDR refresh (CSV) after the transcripts keeps them. When
     what the scorecard reads changed, the contact's current score is cleared (its evidence
     may point at words no longer there); once its batch commits, `on_stored` (quality's
-    scoring) gets the contacts whose transcript is new or changed. With `in_process` their
-    words are indexed for search here, not by the task worker.
+    scoring) gets the contacts whose transcript is new or changed. The recordings the lines
+    name are listened to (`services.listening`) by the task worker. With `in_process` their
+    words are indexed for search, and their recordings listened to, here, not by the worker.
     """
     follow_up = FollowUp(on_stored=on_stored, in_process=in_process)
     if connection.vendor == "postgresql":

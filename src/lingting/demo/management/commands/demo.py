@@ -35,6 +35,7 @@ from lingting.demo.knowledge import demo_bulletins, demo_chats, demo_knowledge
 from lingting.demo.performance import demo_performance
 from lingting.demo.planning import ROSTER_SECONDS, demo_line_people, demo_planning
 from lingting.demo.quality import demo_qa_month
+from lingting.demo.recordings import demo_call_recordings, demo_listen
 from lingting.demo.reports import demo_reports
 from lingting.demo.tickets import demo_tickets
 from lingting.demo.workforce import demo_workforce
@@ -186,6 +187,7 @@ class Command(BaseCommand):
             # Scored below; indexed for search here (in_process), not by the worker.
             contacts_import(lines=_parsed(records), in_process=True),
         )
+        self._recorded_calls(org, day=end - timedelta(days=1))
         line = demo_hotline(
             options["seed"], as_of=last, taken=frozenset(a.name for a in org.everyone)
         )
@@ -274,6 +276,16 @@ class Command(BaseCommand):
             f"and {len(org.former)} who left; "
             f"agent_li is {first.name} ({FIRST_AGENT}), leader_wang leads {teams[first.team]}"
         )
+
+    def _recorded_calls(self, org: DemoOrg, *, day: date) -> None:
+        """agent_li's calls with stereo recordings on the last day, listened to here."""
+        first = next(a for a in org.agents if a.id == FIRST_AGENT)
+        records = demo_call_recordings(agent_id=first.id, queue=first.queue, day=day)
+        self._report(
+            "calls with recordings",
+            contacts_import(lines=_parsed(records), in_process=True),
+        )
+        self.stdout.write(demo_listen(records))
 
     def _line_calls(self, line: DemoHotline, *, seed: int, today: date, weeks: int) -> None:
         """The line's calls of the `weeks` weeks up to yesterday, holidays from the package."""
