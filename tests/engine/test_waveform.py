@@ -176,3 +176,22 @@ def test_a_call_of_the_real_recordings_is_loud_where_each_side_speaks(tmp_path: 
     assert customer_loud
     assert max(agent_loud) < 6.0
     assert min(customer_loud) >= 6.0
+
+
+def test_a_flac_or_mp3_recording_draws_like_its_wav(tmp_path: Path) -> None:
+    import soundfile
+
+    samples = call(6, RATE, [(0, 1.0, voiced(2, RATE)), (1, 3.5, voiced(2, RATE))])
+    wav = waveform(write_wav(tmp_path / "call.wav", samples, RATE), points=60)
+    for suffix in (".flac", ".mp3"):
+        path = tmp_path / f"call{suffix}"
+        soundfile.write(path, samples, RATE)
+
+        drawn = waveform(path, points=60)
+
+        assert drawn["duration_s"] == pytest.approx(wav["duration_s"], abs=0.1)
+        for lane in ("agent", "customer"):
+            loud = [i for i, peak in enumerate(drawn["lanes"][lane]) if peak > 0.05]
+            expected = [i for i, peak in enumerate(wav["lanes"][lane]) if peak > 0.05]
+            assert loud[0] == pytest.approx(expected[0], abs=1)
+            assert loud[-1] == pytest.approx(expected[-1], abs=1)

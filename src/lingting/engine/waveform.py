@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lingting.engine.audio import read_blocks, read_wav_info
+from lingting.engine.audio import heard_rate, read_recording_blocks, read_recording_info
 
 # About one slice per pixel of a waveform drawn across a page.
 POINTS = 800
@@ -34,12 +34,17 @@ def waveform(path: Path, *, agent_channel: int = 0, points: int = POINTS) -> dic
         raise ValueError(f"points must be at least 1, not {points}")
     if agent_channel not in (0, 1):
         raise ValueError(f"agent_channel must be 0 or 1, not {agent_channel}")
-    info = read_wav_info(path)
-    slices = min(points, info.frames)
+    info = read_recording_info(path)
+    # Read as listening reads it (any type, resampled where the rate needs it), so the
+    # waveform lines up with the segments; a compressed file's length is the decoder's
+    # estimate, and samples past it fold into the last slice.
+    rate = heard_rate(info.sample_rate)
+    frames = round(info.frames * rate / info.sample_rate)
+    slices = min(points, frames)
     peaks = np.zeros((slices, info.channels), dtype=np.int32)
     first = 0
-    for block in read_blocks(path, info, info.sample_rate * BLOCK_S):
-        _fold_peaks(peaks, block, first, info.frames)
+    for block in read_recording_blocks(path, info, rate * BLOCK_S):
+        _fold_peaks(peaks, block, first, frames)
         first += len(block)
     shares = np.round(peaks / FULL_SCALE, 3)
     if info.channels == 1:
@@ -61,9 +66,13 @@ def _fold_peaks(
     most, and a block's frames fall into consecutive slices, so each slice's part of the
     block is one run, reduced at once."""
     slices = len(peaks)
+    if slices == 0:  # a decoder that announced no samples and gave some: nothing to draw on
+        return
     # int32 first: the magnitude of -32768 does not fit in int16.
     magnitudes = np.abs(block.astype(np.int32))
-    owner = (np.arange(first, first + len(block), dtype=np.int64) * slices) // frames
+    owner = np.minimum(
+        (np.arange(first, first + len(block), dtype=np.int64) * slices) // frames, slices - 1
+    )
     starts = np.concatenate(([0], np.flatnonzero(np.diff(owner)) + 1))
     loudest = np.maximum.reduceat(magnitudes, starts, axis=0)
     touched = owner[starts]

@@ -16,6 +16,7 @@ from django.tasks import task
 from lingting.interactions.engine_contacts import contacts_without_current_score
 from lingting.interactions.models import Contact
 from lingting.interactions.services.import_batches import StoredContacts
+from lingting.interactions.services.listening import recordings_listen
 from lingting.quality.models import ScorecardVersion
 from lingting.quality.selectors.scorecards import current_scorecard_version, versions_in_force_for
 from lingting.quality.services.judge import contacts_judge
@@ -71,15 +72,25 @@ def _version_in_force() -> ScorecardVersion | None:
     return version
 
 
+@task()
+def listen_and_score(contact_ids: list[int]) -> int:
+    """Hear the recordings of these newly stored contacts, then score them: the rules on
+    sound (dead air, interruptions, volume) judge what was heard, so scoring waits for it.
+    A contact without a recording, or one heard since its file last changed, is scored at
+    once."""
+    recordings_listen(contact_ids=contact_ids)
+    return int(score_contacts.call(contact_ids))
+
+
 def score_after_import(*, in_process: bool) -> StoredContacts:
-    """What an import calls once each batch commits: score its new and changed transcripts
-    here (`lingting import --sync`, the demo) or in the task worker."""
+    """What an import calls once each batch commits: hear and score its new and changed
+    transcripts here (`lingting import --sync`, the demo) or in the task worker."""
 
     def score(contact_ids: list[int]) -> None:
         if in_process:
-            score_contacts.call(contact_ids)
+            listen_and_score.call(contact_ids)
         else:
-            score_contacts.enqueue(contact_ids)
+            listen_and_score.enqueue(contact_ids)
 
     return score
 

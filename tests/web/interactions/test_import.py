@@ -269,7 +269,7 @@ def test_a_database_error_rolls_back_only_the_line_that_caused_it(
 
 
 class RecordingTask:
-    """Stands in for the `score_contacts` task: records what would be enqueued."""
+    """Stands in for the `listen_and_score` task: records what would be enqueued."""
 
     def __init__(self) -> None:
         self.enqueued: list[int] = []
@@ -285,7 +285,7 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(quality_tasks, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "listen_and_score", task)
     cdr_only = {"id": "K1", "queue": "ACD-01"}
     path = write(tmp_path, line(CALL), line({**CALL, "id": "C2"}), line(cdr_only))
     with django_capture_on_commit_callbacks(execute=True):
@@ -305,7 +305,7 @@ def test_nothing_is_sent_for_scoring_before_the_batch_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(quality_tasks, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "listen_and_score", task)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         import_file(write(tmp_path, line(CALL)), score=True)
 
@@ -500,7 +500,7 @@ def test_reading_again_what_is_stored_changes_nothing(
     standard_version: Any,
 ) -> None:
     task = RecordingTask()
-    monkeypatch.setattr(quality_tasks, "score_contacts", task)
+    monkeypatch.setattr(quality_tasks, "listen_and_score", task)
     record = {**CALL, "holds": [{"start": 1.0, "end": 2.5}], "ivr": {"path": [1, 3], "node": "A"}}
     with django_capture_on_commit_callbacks(execute=True):
         import_path(write(tmp_path, line(record)), score=True)

@@ -31,6 +31,7 @@ from lingting.quality.services import (
     scoring,
 )
 from lingting.quality.tasks import score_after_import, score_contacts
+from tests.engine.call_audio import call, voiced, write_wav
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +73,14 @@ def scorecard(forbidden: str = "不知道") -> EngineScorecard:
     return parse_scorecard(SCORECARD.replace("FORBIDDEN", forbidden))
 
 
-def store(tmp_path: Path, *records: dict[str, Any], score: bool = False) -> dict[str, int]:
+def store(
+    tmp_path: Path, *records: dict[str, Any], score: bool = False, in_process: bool = False
+) -> dict[str, int]:
     path = tmp_path / "contacts.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     lines = read_contacts_file(str(path), tz=get_default_timezone())
-    contacts_import(lines=lines, on_stored=score_after_import(in_process=False) if score else None)
+    scoring = score_after_import(in_process=in_process) if score else None
+    contacts_import(lines=lines, on_stored=scoring, in_process=in_process)
     return dict(Contact.objects.values_list("external_id", "id"))
 
 
@@ -495,3 +499,34 @@ def test_what_the_worker_heard_in_the_latest_recording_is_read_for_the_rules(
     Listening.objects.filter(recording=latest).update(metrics=None, error="文件不存在")
     assert dict(engine_contacts_for(contact_ids=[ids["F1"]]))[ids["F1"]].audio is None
     assert call_sound(heard) == sound
+
+
+def test_an_imported_call_is_heard_before_it_is_scored_so_its_dead_air_counts(
+    tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.LINGTING_RECORDINGS_ROOT = tmp_path
+    rate = 8000
+    # The agent greets, 15 s of silence on both channels, then the customer speaks.
+    samples = call(22, rate, [(0, 0.5, voiced(3.0, rate)), (1, 18.5, voiced(2.0, rate, seed=1))])
+    write_wav(tmp_path / "c1.wav", samples, rate)
+    # The transcript has no times: only the recording can tell the dead air.
+    record = {
+        "id": "REC1",
+        "channel": "voice",
+        "recording": "c1.wav",
+        "turns": [
+            {"speaker": "agent", "text": "您好，很高兴为您服务"},
+            {"speaker": "customer", "text": "我想查一下话费"},
+        ],
+    }
+    scorecard_version_ensure_current()
+    with django_capture_on_commit_callbacks(execute=True):
+        store(tmp_path, record, score=True, in_process=True)
+
+    stored = Contact.objects.get(external_id="REC1")
+    assert stored.recordings.get().listening.error == ""
+    (result,) = ContactScore.objects.filter(contact=stored)
+    items = {item["item"]: item for item in result.items}
+    assert items["dead_air"]["result"] == "fail"
+    assert items["dead_air"]["detail"].startswith("录音中冷场 1 次（15 秒")
+    assert ItemFailure.objects.filter(score=result, item="dead_air").exists()

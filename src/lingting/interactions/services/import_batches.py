@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.db import models
+from django.db import models, transaction
 
 from lingting.core.models import Agent
 from lingting.engine.contacts import Contact
 from lingting.engine.reader import LineError
 from lingting.interactions.models import Contact as ContactRow
 from lingting.interactions.models import Customer, Queue, Recording
+from lingting.interactions.tasks import listen_later
 
 # The report keeps this many errors for display; `on_error` sees every one.
 MAX_KEPT_ERRORS = 1000
@@ -20,7 +22,8 @@ MAX_KEPT_ERRORS = 1000
 ErrorSink = Callable[[LineError], None]
 # Called, once a batch commits, with the ids of its contacts whose transcript is new or
 # changed: quality's scoring, passed in by whoever runs the import, so that the store of
-# contacts does not depend on the apps that read them.
+# contacts does not depend on the apps that read them. It hears their recordings before it
+# scores them (the rules on sound judge what was heard: `quality.tasks.listen_and_score`).
 StoredContacts = Callable[[list[int]], None]
 
 
@@ -44,6 +47,18 @@ class FollowUp:
 
     on_stored: StoredContacts | None  # None: store only
     in_process: bool  # index the words for search here, not in the task worker
+
+
+def follow_up_batch(follow_up: FollowUp, *, recorded: list[int], to_score: list[int]) -> None:
+    """What follows a stored batch: its transcripts sent for scoring once it commits, which
+    hears their recordings first, and the other recordings its lines name heard alone."""
+    scored = set(to_score) if follow_up.on_stored is not None else set()
+    listen_later(
+        contact_ids=[row_id for row_id in recorded if row_id not in scored],
+        in_process=follow_up.in_process,
+    )
+    if follow_up.on_stored is not None and to_score:
+        transaction.on_commit(partial(follow_up.on_stored, to_score))
 
 
 def reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:

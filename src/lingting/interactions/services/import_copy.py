@@ -11,7 +11,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from datetime import tzinfo
-from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,9 +34,10 @@ from lingting.interactions.services.import_batches import (
     FollowUp,
     ImportReport,
     column_problem,
+    follow_up_batch,
     reject,
 )
-from lingting.interactions.tasks import listen_later, search_index_later
+from lingting.interactions.tasks import search_index_later
 
 # Chunks read ahead of the database: enough that the readers never wait for a batch to be
 # written, few enough that memory stays small.
@@ -492,10 +492,6 @@ def _store_rows(rows: list[_Row], follow_up: FollowUp) -> tuple[int, int, int]:
     search_entries_store(ready)
     later = [row_id for row_id in written.values() if row_id not in ready]
     search_index_later(contact_ids=later, in_process=follow_up.in_process)
-    listen_later(
-        contact_ids=[row_ids[row.id] for row in latest.values() if row.recording is not None],
-        in_process=follow_up.in_process,
-    )
 
     # New contacts with a transcript, and stored ones that have one (theirs or the stored)
     # and were changed or have no current result: a run that died after storing them,
@@ -506,8 +502,8 @@ def _store_rows(rows: list[_Row], follow_up: FollowUp) -> tuple[int, int, int]:
         for external_id, (row_id, count, unscored) in stored.items()
         if (row_id in rescored or unscored) and (count or latest[external_id].turns)
     ]
-    if follow_up.on_stored is not None and to_score:
-        transaction.on_commit(partial(follow_up.on_stored, to_score))
+    recorded = [row_ids[row.id] for row in latest.values() if row.recording is not None]
+    follow_up_batch(follow_up, recorded=recorded, to_score=to_score)
     return len(latest) - len(stored), len(stored), len(latest)
 
 

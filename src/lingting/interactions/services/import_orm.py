@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection, models, transaction
@@ -19,9 +18,10 @@ from lingting.interactions.services.import_batches import (
     FollowUp,
     ImportReport,
     column_problem,
+    follow_up_batch,
     reject,
 )
-from lingting.interactions.tasks import listen_later, search_index_later
+from lingting.interactions.tasks import search_index_later
 
 # Engine fields whose absence the engine may spell "" but the database stores as blank/NULL.
 _BLANKABLE = (
@@ -109,7 +109,6 @@ def _store(contacts: list[Contact], follow_up: FollowUp) -> tuple[int, int]:
         contact_ids=[row_ids[c.id] for c in contacts if c.id not in before or c.id in changed],
         in_process=follow_up.in_process,
     )
-    listen_later(contact_ids=[row_ids[i] for i in recorded], in_process=follow_up.in_process)
     if changed:
         ContactRow.objects.filter(id__in=[row_ids[i] for i in changed]).update(current_score=None)
     # As on PostgreSQL (`_store_rows`): stored contacts without a current result go again.
@@ -123,8 +122,7 @@ def _store(contacts: list[Contact], follow_up: FollowUp) -> tuple[int, int]:
         for c in contacts
         if c.turns and (c.id not in before or c.id in changed or c.id in unscored)
     ]
-    if follow_up.on_stored is not None and to_score:
-        transaction.on_commit(partial(follow_up.on_stored, to_score))
+    follow_up_batch(follow_up, recorded=[row_ids[i] for i in recorded], to_score=to_score)
     return len(contacts) - len(before), len(before)
 
 
