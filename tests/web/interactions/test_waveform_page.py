@@ -156,8 +156,9 @@ def test_a_mono_recording_is_one_lane_said_plainly_without_per_speaker_figures(
     svg = waveform_svg(html)
     assert lanes(svg) == ["mono"]
     assert shaded(svg, "overtalk") == []
-    assert "单声道（坐席与客户未分开）" in [text.text for text in svg.iter(f"{SVG}text")]
+    assert "单声道" in [text.text for text in svg.iter(f"{SVG}text")]
     section = sound_section(html)
+    assert "单声道（坐席与客户未分开）" in section
     assert "坐席音量" not in section
     assert "抢话</dt>" not in section
     assert "无法分别统计音量、说话占比、抢话和打断" in section
@@ -172,6 +173,27 @@ def test_a_recording_that_could_not_be_read_says_why(
 
     assert "录音无法分析：C-WAVE.wav: not a WAV file &lt;RIFF missing&gt;" in section
     assert "<svg" not in section
+
+
+def test_a_listening_without_peaks_shows_its_figures_alone(
+    client_for: ClientFor, brush_off: Contact, agent_li: User
+) -> None:
+    listened(brush_off, metrics=STEREO_METRICS, waveform=None)
+
+    section = sound_section(contact_page(client_for(agent_li), brush_off))
+
+    assert "<dt>坐席音量</dt><dd>-18.2 dBFS</dd>" in section
+    assert "<svg" not in section
+
+
+def test_a_listening_with_nothing_readable_says_so(
+    client_for: ClientFor, brush_off: Contact, agent_li: User
+) -> None:
+    listened(brush_off, metrics=None, waveform={"lanes": "?"})
+
+    section = sound_section(contact_page(client_for(agent_li), brush_off))
+
+    assert "这段录音没有可显示的分析结果。" in section
 
 
 def test_a_recording_not_listened_to_yet_is_pending(
