@@ -15,8 +15,10 @@ from django.urls import reverse
 
 from lingting.core.models import User
 from lingting.interactions.models import Contact
+from lingting.interactions.services.listening import listen_recording
 from lingting.quality.models import AssignmentKind, ContactScore, ReviewAssignment, ScorecardVersion
 from tests.conftest import ContactFactory
+from tests.engine.call_audio import call, voiced, write_wav
 from tests.web.interactions.heard_call import (
     MONO_METRICS,
     STEREO_METRICS,
@@ -110,6 +112,32 @@ def test_the_contact_page_draws_the_agent_above_the_customer_with_dead_air_and_o
     assert notches == ["客户打断坐席 0:02"]
 
 
+def test_a_call_the_task_worker_heard_is_drawn_as_it_sounds(
+    client_for: ClientFor, brush_off: Contact, root: Path, agent_li: User
+) -> None:
+    # The brush-off as sound (8 kHz stereo, the agent on channel 0): the customer cuts in
+    # at 2.6 s, both are silent from 6 to 8.5 s.
+    rate = 8000
+    placed = [
+        (0, 0.0, voiced(3.0, rate)),
+        (1, 2.6, voiced(3.4, rate, seed=1)),
+        (0, 8.5, voiced(2.5, rate, seed=2)),
+    ]
+    write_wav(root / "C-WAVE.wav", call(12.0, rate, placed), rate)
+    listen_recording(brush_off.recordings.get())
+
+    html = contact_page(client_for(agent_li), brush_off)
+
+    svg = waveform_svg(html)
+    assert lanes(svg) == ["agent", "customer"]
+    ((silence_x, _),) = shaded(svg, "silence")
+    ((overtalk_x, _),) = shaded(svg, "overtalk")
+    assert float(silence_x or 0) == pytest.approx(500, abs=10)  # 6 s of 12
+    assert float(overtalk_x or 0) == pytest.approx(216.7, abs=10)  # 2.6 s
+    assert [seconds for seconds, _ in markers(svg)] == ["6.000", "8.500"]
+    assert "坐席 0 次 · 客户 1 次" in sound_section(html)
+
+
 def test_each_deduction_is_marked_at_its_evidence_with_the_items_title(
     client_for: ClientFor, brush_off: Contact, agent_li: User
 ) -> None:
@@ -167,11 +195,12 @@ def test_a_mono_recording_is_one_lane_said_plainly_without_per_speaker_figures(
 def test_a_recording_that_could_not_be_read_says_why(
     client_for: ClientFor, brush_off: Contact, agent_li: User
 ) -> None:
-    listened(brush_off, error="C-WAVE.wav: not a WAV file <RIFF missing>")
+    # As the task worker stores it: the reason is a sentence of its own, the file's named.
+    listened(brush_off, error="录音无法分析（C-WAVE.wav）：not a WAV file <RIFF missing>")
 
     section = sound_section(contact_page(client_for(agent_li), brush_off))
 
-    assert "录音无法分析：C-WAVE.wav: not a WAV file &lt;RIFF missing&gt;" in section
+    assert "录音无法分析（C-WAVE.wav）：not a WAV file &lt;RIFF missing&gt;</p>" in section
     assert "<svg" not in section
 
 
