@@ -35,9 +35,15 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MAX_RANGE_BYTES = 2 * 1024 * 1024
 
 
+def latest_recording(contact: Contact) -> Recording | None:
+    """The contact's latest recording, the one the page plays and draws (read from the
+    contact's prefetched recordings where the page fetched them with the contact)."""
+    return max(contact.recordings.all(), key=lambda recording: recording.pk, default=None)
+
+
 def recording_file(contact: Contact) -> Path | None:
     """The playable file of the contact's latest recording, or None."""
-    recording = Recording.objects.filter(contact=contact).order_by("-id").first()
+    recording = latest_recording(contact)
     if recording is None:
         return None
     return _inside_root(recording.uri)

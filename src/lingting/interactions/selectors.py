@@ -1,4 +1,5 @@
-"""Reading contacts as stored: one contact a user may read, local days, queue names.
+"""Reading contacts as stored: one contact a user may read, local days, queue names, what
+was heard in a contact's recording.
 
 The contact list and the contact page, which show scores, are quality's
 (`lingting.quality.selectors.contacts`, `lingting.quality.selectors.contact_page`).
@@ -6,6 +7,7 @@ The contact list and the contact page, which show scores, are quality's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.http import Http404
@@ -13,7 +15,9 @@ from django.utils import timezone
 
 from lingting.core.models import User
 from lingting.core.permissions import readable_contact_scope
-from lingting.interactions.models import Contact, Queue
+from lingting.interactions.models import Contact, Listening, Queue
+from lingting.interactions.recordings import latest_recording
+from lingting.interactions.waveform import SoundFigures, Waveform, sound_figures, waveform_layout
 
 
 def local_midnight(day: date) -> datetime:
@@ -34,3 +38,33 @@ def queue_names() -> dict[str, str]:
     else its code), by code: for tables whose rows carry only the code (KPIs, the assessment,
     satisfaction)."""
     return {queue.code: str(queue) for queue in Queue.objects.only("code", "name")}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingSound:
+    """What the contact page shows of its recording's listening."""
+
+    state: str  # "pending" (not listened to yet), "failed" (see `error`) or "heard"
+    error: str = ""
+    figures: SoundFigures | None = None
+    waveform: Waveform | None = None
+
+
+def recording_sound(contact: Contact) -> RecordingSound | None:
+    """The listening of the contact's latest recording (the one the player plays); None
+    when the contact has no recording. Prefetch `recordings` with their `listening` (as the
+    contact page does) to read it without a query."""
+    recording = latest_recording(contact)
+    if recording is None:
+        return None
+    try:
+        listening = recording.listening
+    except Listening.DoesNotExist:
+        return RecordingSound(state="pending")
+    if listening.error:
+        return RecordingSound(state="failed", error=listening.error)
+    return RecordingSound(
+        state="heard",
+        figures=sound_figures(listening.metrics),
+        waveform=waveform_layout(listening.waveform, listening.metrics),
+    )

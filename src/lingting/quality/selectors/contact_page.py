@@ -6,6 +6,7 @@ may see them.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from lingting.interactions.labels import (
     SPEAKER_LABELS,
     label_of,
 )
-from lingting.interactions.models import Contact, Turn
+from lingting.interactions.models import Contact, Recording, Turn
+from lingting.interactions.selectors import RecordingSound, recording_sound
 from lingting.interactions.transcript import (
     Highlight,
     Segment,
@@ -41,6 +43,7 @@ from lingting.interactions.transcript import (
     format_clock,
     split_segments,
 )
+from lingting.interactions.waveform import Deduction, DeductionMark
 from lingting.quality.models import ContactScore, ScorecardVersion
 from lingting.quality.selectors.contacts import band_of, duration_s, meaning_of
 from lingting.quality.selectors.meaning import MeaningView, TurnEmotionView, meaning_layout
@@ -87,6 +90,7 @@ class EvidenceView:
     clock: str
     speaker_label: str
     in_transcript: bool  # False when the evidence names a turn the transcript lacks
+    at: float | None = None  # seconds into the call: its own time, else its turn's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +117,24 @@ class ContactDetail:
     personal_numbers_shown: bool
     record: ScoreOfRecord | None = None  # the headline: reviewed once reviewed, else the machine's
     meaning: MeaningView | None = None  # what the customer felt, resolved, predicted satisfaction
+    sound: RecordingSound | None = None  # what was heard in the recording; None: no recording
 
     @property
     def failed_items(self) -> list[ItemView]:
         return [i for i in self.items if i.result == "fail"]
+
+    @property
+    def deduction_marks(self) -> list[DeductionMark]:
+        """Each failed item's evidence placed on the recording's waveform (none without one,
+        and none where the items are hidden, as in a blind calibration review)."""
+        if self.sound is None or self.sound.waveform is None:
+            return []
+        return self.sound.waveform.marks(
+            Deduction(at=evidence.at, title=item.title, anchor=evidence.anchor)
+            for item in self.failed_items
+            for evidence in item.evidence
+            if evidence.at is not None
+        )
 
 
 def contact_detail_for(*, user: User, contact_id: int) -> Contact:
@@ -137,7 +155,10 @@ def _with_page_relations(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
         .select_related(
             "queue", "agent__team", "customer", "current_score__version__scorecard", "meaning"
         )
-        .prefetch_related(models.Prefetch("turns", queryset=Turn.objects.order_by("index")))
+        .prefetch_related(
+            models.Prefetch("turns", queryset=Turn.objects.order_by("index")),
+            models.Prefetch("recordings", queryset=Recording.objects.select_related("listening")),
+        )
         .fetch_mode(models.FETCH_PEERS)
     )
 
@@ -223,6 +244,7 @@ def _laid_out(contact: Contact, *, reveal: bool) -> ContactDetail:
         extra=extra,
         personal_numbers_shown=reveal,
         meaning=meaning.summary,
+        sound=recording_sound(contact),
     )
 
 
@@ -286,7 +308,7 @@ def _item_view(
         anchor = evidence_anchor(item_id, n)
         turn = turns.get(ev["turn"]) if isinstance(ev.get("turn"), int) else None
         speaker = str(ev.get("speaker") or (turn.speaker if turn else ""))
-        time_s = ev.get("time")
+        own_time = _seconds(ev.get("time"))
         evidence.append(
             EvidenceView(
                 anchor=anchor,
@@ -295,9 +317,10 @@ def _item_view(
                     if turn is not None
                     else _shown_text(str(ev.get("text") or ""), reveal)
                 ),
-                clock=format_clock(time_s) if isinstance(time_s, int | float) else "",
+                clock=format_clock(own_time) if own_time is not None else "",
                 speaker_label=str(SPEAKER_LABELS.get(speaker, speaker)),
                 in_transcript=turn is not None,
+                at=own_time if own_time is not None else (turn.start if turn else None),
             )
         )
     points = item.get("points_lost") or 0
@@ -311,6 +334,13 @@ def _item_view(
         detail=_shown_text(str(item.get("detail") or ""), reveal),
         evidence=evidence,
     )
+
+
+def _seconds(value: Any) -> float | None:
+    """A time the evidence carries, in seconds; None when it carries none (or not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def _offset(value: Any) -> int:

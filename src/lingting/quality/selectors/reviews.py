@@ -112,7 +112,7 @@ def review_page_for(*, user: User, assignment_id: int) -> ReviewPage:
         detail=detail,
         items=list(scorecard_of(version).items),
         auto_results=auto_results_of(auto),
-        playable=recording_file(assignment.contact) is not None,
+        playable=recording_file(detail.contact) is not None,
         suggestions=suggestions,
     )
 

@@ -1,5 +1,5 @@
 // The recording follows along the transcript: the turn being heard is marked and kept in
-// view; a turn's time seeks the recording to it.
+// view; a turn's time seeks the recording to it. The speed buttons set how fast it plays.
 (function () {
   "use strict";
   const audio = document.getElementById("recording");
@@ -35,4 +35,20 @@
       follow();
     });
   });
+
+  const rates = Array.from(document.querySelectorAll("button.speed-rate"));
+  function showRate() {
+    for (const button of rates) {
+      const chosen = parseFloat(button.dataset.rate) === audio.playbackRate;
+      button.setAttribute("aria-pressed", String(chosen));
+    }
+  }
+  rates.forEach((button) => {
+    button.addEventListener("click", () => {
+      // Both: loading the file again resets playbackRate to defaultPlaybackRate.
+      audio.defaultPlaybackRate = parseFloat(button.dataset.rate);
+      audio.playbackRate = audio.defaultPlaybackRate;
+    });
+  });
+  audio.addEventListener("ratechange", showRate);
 })();
