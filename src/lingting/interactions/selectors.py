@@ -17,7 +17,12 @@ from lingting.core.models import User
 from lingting.core.permissions import readable_contact_scope
 from lingting.interactions.models import Contact, Listening, Queue
 from lingting.interactions.recordings import latest_recording
-from lingting.interactions.waveform import SoundFigures, Waveform, sound_figures, waveform_layout
+from lingting.interactions.waveform_layout import (
+    SoundFigures,
+    Waveform,
+    sound_figures,
+    waveform_layout,
+)
 
 
 def local_midnight(day: date) -> datetime:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lingting.interactions.waveform import (
+from lingting.interactions.waveform_layout import (
     MAX_COLUMNS,
     WIDTH,
     Deduction,

@@ -168,6 +168,19 @@ def test_the_figures_say_levels_are_dbfs_not_sound_pressure(
         "打断": "坐席 0 次 · 客户 1 次",
     }
     assert "不是声压级 dB SPL" in section
+    assert 'id="bleed-note"' not in section
+
+
+def test_channels_that_bleed_into_each_other_are_said_to_mislead(
+    client_for: ClientFor, brush_off: Contact, agent_li: User
+) -> None:
+    listened(
+        brush_off, metrics={**STEREO_METRICS, "channels_separated": False}, waveform=STEREO_WAVEFORM
+    )
+
+    section = sound_section(contact_page(client_for(agent_li), brush_off))
+
+    assert re.search(r'id="bleed-note">两个声道互相串音', section)
 
 
 def test_a_mono_recording_is_one_lane_said_plainly_without_per_speaker_figures(

@@ -43,7 +43,7 @@ from lingting.interactions.transcript import (
     format_clock,
     split_segments,
 )
-from lingting.interactions.waveform import Deduction, DeductionMark
+from lingting.interactions.waveform_layout import Deduction, DeductionMark
 from lingting.quality.models import ContactScore, ScorecardVersion
 from lingting.quality.selectors.contacts import band_of, duration_s, meaning_of
 from lingting.quality.selectors.meaning import MeaningView, TurnEmotionView, meaning_layout

@@ -220,6 +220,9 @@ class SoundFigures:
     longest_silence_s: float | None
     agent_interruptions: int | None
     customer_interruptions: int | None
+    # False: one side is heard in the other's channel (a leaking headset, a recorder that
+    # mixes the lines), and the per-side figures and lanes mislead.
+    channels_separated: bool | None = None
 
     @property
     def stereo(self) -> bool:
@@ -255,6 +258,7 @@ def sound_figures(metrics: object) -> SoundFigures | None:
         longest_silence_s=longest,
         agent_interruptions=_whole(metrics.get("agent_interruptions")),
         customer_interruptions=_whole(metrics.get("customer_interruptions")),
+        channels_separated=_flag(metrics.get("channels_separated")),
     )
 
 
@@ -405,6 +409,10 @@ def _number(value: object) -> float | None:
     except OverflowError:  # a whole number too large for a float (JSON allows it)
         return None
     return number if math.isfinite(number) else None
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _whole(value: object) -> int | None:
