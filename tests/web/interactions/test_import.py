@@ -301,6 +301,21 @@ def test_new_and_changed_transcripts_are_sent_for_scoring_after_commit(
     assert task.enqueued == [ids["C2"]]
 
 
+def test_a_call_record_naming_a_recording_is_sent_to_be_heard_with_the_transcripts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Heard first, a recording may bring a transcript (recognition) and what the rules on
+    # sound judge; a contact still without turns is not scored.
+    task = RecordingTask()
+    monkeypatch.setattr(quality_tasks, "listen_and_score", task)
+    recorded = {"id": "K2", "queue": "ACD-01", "recording": "calls/K2.wav"}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(write(tmp_path, line(CALL), line(recorded)), score=True)
+
+    ids = dict(Contact.objects.values_list("external_id", "id"))
+    assert sorted(task.enqueued) == sorted([ids["C1"], ids["K2"]])
+
+
 def test_nothing_is_sent_for_scoring_before_the_batch_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -21,9 +21,10 @@ MAX_KEPT_ERRORS = 1000
 
 ErrorSink = Callable[[LineError], None]
 # Called, once a batch commits, with the ids of its contacts whose transcript is new or
-# changed: quality's scoring, passed in by whoever runs the import, so that the store of
-# contacts does not depend on the apps that read them. It hears their recordings before it
-# scores them (the rules on sound judge what was heard: `quality.tasks.listen_and_score`).
+# changed, or whose line names a recording: quality's scoring, passed in by whoever runs the
+# import, so that the store of contacts does not depend on the apps that read them. It hears
+# the recordings before it scores (the rules on sound judge what was heard:
+# `quality.tasks.listen_and_score`); contacts without a transcript are not scored.
 StoredContacts = Callable[[list[int]], None]
 
 
@@ -50,15 +51,16 @@ class FollowUp:
 
 
 def follow_up_batch(follow_up: FollowUp, *, recorded: list[int], to_score: list[int]) -> None:
-    """What follows a stored batch: its transcripts sent for scoring once it commits, which
-    hears their recordings first, and the other recordings its lines name heard alone."""
-    scored = set(to_score) if follow_up.on_stored is not None else set()
-    listen_later(
-        contact_ids=[row_id for row_id in recorded if row_id not in scored],
-        in_process=follow_up.in_process,
-    )
-    if follow_up.on_stored is not None and to_score:
-        transaction.on_commit(partial(follow_up.on_stored, to_score))
+    """What follows a stored batch once it commits: its new and changed transcripts, and
+    the contacts whose lines name a recording, go to the scoring follow-up, which hears the
+    recordings first (and may recognise a call without a transcript); without one, the
+    recordings are heard alone."""
+    if follow_up.on_stored is None:
+        listen_later(contact_ids=recorded, in_process=follow_up.in_process)
+        return
+    sent = list(dict.fromkeys([*to_score, *recorded]))
+    if sent:
+        transaction.on_commit(partial(follow_up.on_stored, sent))
 
 
 def reject(report: ImportReport, error: LineError, on_error: ErrorSink | None) -> None:
