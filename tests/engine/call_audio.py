@@ -21,6 +21,27 @@ import soundfile
 
 from lingting.engine.audio import ALAW_TABLE, MULAW_TABLE
 
+# The figures a mono recording gives as null: who spoke is not known (FORMATS.md).
+PER_SPEAKER_FIELDS = [
+    "agent_talk_s",
+    "customer_talk_s",
+    "overtalk_s",
+    "agent_interruptions",
+    "customer_interruptions",
+    "agent_level_dbfs",
+    "customer_level_dbfs",
+    "segments",
+    "interruptions",
+    "agent_level_trend",
+    "customer_level_trend",
+    "agent_clipping",
+    "customer_clipping",
+    "crosstalk_db",
+    "channels_separated",
+    "agent_raised_voice",
+    "customer_raised_voice",
+]
+
 Samples = npt.NDArray[np.int16]
 
 ZH_SPEECH = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "zh_speech"

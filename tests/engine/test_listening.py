@@ -21,6 +21,7 @@ from lingting.engine.listening import Heard, call_metrics, listen
 from tests.engine.call_audio import (
     AISHELL,
     FUNASR,
+    PER_SPEAKER_FIELDS,
     Samples,
     call,
     chunk,
@@ -175,26 +176,8 @@ def test_a_mono_call_gives_speech_and_no_per_speaker_figure(tmp_path: Path) -> N
     assert metrics["duration_s"] == 5.0
     assert metrics["speech_s"] == pytest.approx(3.0, abs=2 * FRAME)
     assert metrics["longest_silence_s"] == pytest.approx(1.0, abs=2 * FRAME)
-    per_speaker = [
-        "agent_talk_s",
-        "customer_talk_s",
-        "overtalk_s",
-        "agent_interruptions",
-        "customer_interruptions",
-        "agent_level_dbfs",
-        "customer_level_dbfs",
-        "segments",
-        "interruptions",
-        "agent_level_trend",
-        "customer_level_trend",
-        "agent_clipping",
-        "customer_clipping",
-        "crosstalk_db",
-        "channels_separated",
-        "agent_raised_voice",
-        "customer_raised_voice",
-    ]
-    assert {name: metrics[name] for name in per_speaker} == dict.fromkeys(per_speaker)
+    nulls = {name: metrics[name] for name in PER_SPEAKER_FIELDS}
+    assert nulls == dict.fromkeys(PER_SPEAKER_FIELDS)
     assert metrics["clipping"] == 0
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lingting.interactions.models import Contact, Listening, Recording
 from tests.conftest import ContactFactory
+from tests.engine.call_audio import PER_SPEAKER_FIELDS
 from tests.web.conftest import silent_wav
 
 TURNS = (
@@ -51,19 +52,7 @@ STEREO_METRICS: dict[str, Any] = {
 MONO_METRICS: dict[str, Any] = {
     **STEREO_METRICS,
     "channels": 1,
-    **dict.fromkeys(
-        [
-            "agent_talk_s",
-            "customer_talk_s",
-            "overtalk_s",
-            "agent_interruptions",
-            "customer_interruptions",
-            "agent_level_dbfs",
-            "customer_level_dbfs",
-            "segments",
-            "interruptions",
-        ]
-    ),
+    **dict.fromkeys(PER_SPEAKER_FIELDS),
 }
 
 

@@ -13,27 +13,7 @@ from lingting.interactions.waveform_layout import (
     sound_figures,
     waveform_layout,
 )
-
-STEREO_METRICS: dict[str, Any] = {
-    "channels": 2,
-    "duration_s": 12.0,
-    "speech_s": 9.5,
-    "agent_talk_s": 5.5,
-    "customer_talk_s": 3.4,
-    "overtalk_s": 0.4,
-    "longest_silence_s": 2.5,
-    "silences": [{"start": 6.0, "end": 8.5}],
-    "agent_interruptions": 0,
-    "customer_interruptions": 1,
-    "agent_level_dbfs": -18.2,
-    "customer_level_dbfs": -24.6,
-    "segments": [
-        {"speaker": "agent", "start": 0.0, "end": 3.0},
-        {"speaker": "customer", "start": 2.6, "end": 6.0},
-        {"speaker": "agent", "start": 8.5, "end": 11.0},
-    ],
-    "interruptions": [{"by": "customer", "at": 2.6}],
-}
+from tests.web.interactions.heard_call import STEREO_METRICS
 
 
 def stereo(agent: list[Any], customer: list[Any], duration: float = 12.0) -> dict[str, Any]:
