@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.timezone import get_default_timezone
 
@@ -289,30 +290,26 @@ def test_a_call_heard_before_a_model_was_set_is_recognised_by_the_next_listening
     assert len(recordings_listen(contact_ids=contact_ids)) == 0
 
 
-# --- imported, recognised, scored, shown --------------------------------------------------------
+# --- imported, recognised by the task worker, scored, shown -------------------------------------
 
 
+# The worker commits and closes its connection as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_call_record_with_a_recording_is_recognised_scored_and_shown(
-    tmp_path: Path,
-    root: Path,
-    asr_model: Path,
-    org: Any,
-    client_for: Any,
-    agent_li: User,
-    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path, root: Path, asr_model: Path, org: Any, client_for: Any, agent_li: User
 ) -> None:
     stereo_call(root / "K1.wav")
     line = {"id": "K1", "channel": "voice", "agent_id": "A1001", "recording": "K1.wav"}
     path = tmp_path / "cdr.jsonl"
     path.write_bytes(orjson.dumps(line) + b"\n")
     scorecard_version_ensure_current()
+    contacts_import(
+        lines=read_contacts_file(str(path), tz=get_default_timezone()),
+        on_stored=score_after_import(in_process=False),
+        in_process=False,
+    )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        contacts_import(
-            lines=read_contacts_file(str(path), tz=get_default_timezone()),
-            on_stored=score_after_import(in_process=True),
-            in_process=True,
-        )
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
 
     contact = Contact.objects.get(external_id="K1")
     assert [speaker for _, speaker, *_ in stored_turns(contact.pk)] == ["agent", "customer"]
