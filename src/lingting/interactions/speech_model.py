@@ -81,6 +81,7 @@ def recognise(folder: Path, path: Path, heard: Heard, *, agent_channel: int) -> 
         turns = loaded.pool.submit(_recognise, str(path), heard, agent_channel).result()
     except BrokenProcessPool:
         global _loaded
+        loaded.pool.shutdown(wait=False)
         stopped = f"sherpa-onnx stopped while loading or running the model in {folder}"
         _loaded = _Loaded(loaded.files, loaded.by, None, stopped)
         raise RecognitionStopped(stopped) from None
