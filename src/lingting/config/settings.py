@@ -16,6 +16,9 @@ LINGTING_LOGIN_FAILURES_PER_ACCOUNT / _PER_ADDRESS  failed sign-ins that lock an
 LINGTING_RECORDINGS_ROOT  folder the recordings are read from (default var/recordings)
 LINGTING_AGENT_CHANNEL  the channel of a stereo recording that holds the agent (0 or 1,
                default 0; the other is the customer)
+LINGTING_ASR_MODEL  a speech recognition model folder for sherpa-onnx: the task worker
+               recognises the turns of stereo calls imported without a transcript (empty:
+               no recognition)
 LINGTING_DISPUTE_DAYS  days an agent has to dispute a record (default 7)
 LINGTING_WEBHOOK_DISABLE_AFTER  failed attempts in a row that disable a webhook (default 10)
 LINGTING_SEARCH_DICTIONARY  a center's own word list for search, beside the shipped one
@@ -198,6 +201,11 @@ if LINGTING_AGENT_CHANNEL not in (0, 1):
     raise ImproperlyConfigured(
         f"LINGTING_AGENT_CHANNEL is {LINGTING_AGENT_CHANNEL}: a stereo call has channels 0 and 1"
     )
+# A speech recognition model folder on this server (as `lingting listen --asr-model` takes:
+# sherpa-onnx's SenseVoice, Paraformer, Whisper, transducer, NeMo or Zipformer CTC models;
+# Lingting never downloads one). The task worker recognises with it the stereo calls that
+# come without a transcript (interactions.services.recognition); empty: none is recognised.
+LINGTING_ASR_MODEL = os.environ.get("LINGTING_ASR_MODEL", "")
 # A center's own words for search (jieba's user-dictionary format, one a line), used beside
 # lingting/engine/search_words.txt; after changing it, run `lingting search_reindex`.
 LINGTING_SEARCH_DICTIONARY = os.environ.get("LINGTING_SEARCH_DICTIONARY", "")

@@ -6,7 +6,8 @@ same for contacts already stored. What is kept per recording (`Listening`): the 
 listen` line of the file (FORMATS.md, "Listening to audio"), the waveform drawn on the
 contact page, or — for a file that is missing, outside LINGTING_RECORDINGS_ROOT or cannot be
 read as a call — why not, so that the page can say it. A recording listened to again has
-its result replaced.
+its result replaced. With a speech model set (LINGTING_ASR_MODEL), the stereo call of a
+contact without a transcript is also recognised (`services.recognition`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lingting.engine.audio import AudioFormatError
-from lingting.engine.listening import call_metrics, listen
+from lingting.engine.listening import Heard, call_metrics, listen
 from lingting.engine.waveform import waveform
 from lingting.interactions.models import Listening, Recording
 from lingting.interactions.recordings import RecordingUnavailable, recording_path
+from lingting.interactions.services.recognition import recognition_wanted, transcript_recognise
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,10 @@ def listen_recording(recording: Recording) -> Listening:
     began = timezone.now()
     values: dict[str, Any] = {"listened_at": began, "metrics": None, "waveform": None}
     try:
-        metrics, drawn = _heard(recording.uri)
+        path, heard, metrics, drawn = _heard(recording.uri)
+        recognition = transcript_recognise(recording=recording, path=path, heard=heard)
+        if recognition is not None:
+            metrics["recognition"] = recognition
         values.update(metrics=metrics, waveform=drawn, error="")
     except RecordingUnavailable as exc:
         values["error"] = str(exc)
@@ -59,13 +65,15 @@ def listen_recording(recording: Recording) -> Listening:
     return listening
 
 
-def _heard(uri: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The `lingting listen` line of the recording at `uri` and its waveform; raises
-    `RecordingUnavailable` saying why the file cannot be heard."""
+def _heard(uri: str) -> tuple[Path, Heard, dict[str, Any], dict[str, Any]]:
+    """The file of the recording at `uri`, what the voice detector heard in it, its `lingting
+    listen` line and its waveform; raises `RecordingUnavailable` saying why the file cannot
+    be heard."""
     path = recording_path(uri)
     agent_channel = settings.LINGTING_AGENT_CHANNEL
     try:
-        metrics = call_metrics(listen(path), agent_channel=agent_channel)
+        heard = listen(path)
+        metrics = call_metrics(heard, agent_channel=agent_channel)
         drawn = waveform(path, agent_channel=agent_channel)
     except AudioFormatError as exc:
         # The reason is the engine's (in English): what `lingting listen` says of the file.
@@ -77,7 +85,7 @@ def _heard(uri: str) -> tuple[dict[str, Any], dict[str, Any]]:
             _("无法读取录音文件（%(uri)s）：%(reason)s")
             % {"uri": uri, "reason": exc.strerror or exc}
         ) from exc
-    return {"file": uri, **metrics}, drawn
+    return path, heard, {"file": uri, **metrics}, drawn
 
 
 def recordings_listen(*, contact_ids: Iterable[int], again: bool = False) -> list[Listening]:
@@ -85,13 +93,24 @@ def recordings_listen(*, contact_ids: Iterable[int], again: bool = False) -> lis
 
     Without `again`, a recording heard without error since its file last changed is left as
     it is: importing a file of contacts again costs a look at each recording, not a listen,
-    yet a recording whose file arrived, or changed, since is heard anew."""
+    yet a recording whose file arrived, or changed, since is heard anew, and so is a call
+    still to be recognised (`recognition_wanted`: a model was set, or mended, since)."""
     latest = _latest_recordings(contact_ids)
-    heard_at = dict(
-        Listening.objects.filter(recording__in=latest, error="").values_list(
-            "recording_id", "listened_at"
+    heard_at = {
+        recording_id: listened_at
+        for recording_id, listened_at, turn_count, channels, recognised_by in (
+            Listening.objects.filter(recording__in=latest, error="").values_list(
+                "recording_id",
+                "listened_at",
+                "recording__contact__turn_count",
+                "metrics__channels",
+                "metrics__recognition__by",
+            )
         )
-    )
+        if not recognition_wanted(
+            turn_count=turn_count, channels=channels, recognised_by=recognised_by
+        )
+    }
     return [
         listen_recording(recording)
         for recording in latest
