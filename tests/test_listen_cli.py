@@ -23,6 +23,7 @@ FIELDS = {
     "speech_s",
     "agent_talk_s",
     "customer_talk_s",
+    "agent_talk_ratio",
     "overtalk_s",
     "longest_silence_s",
     "silences",

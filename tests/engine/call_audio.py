@@ -24,6 +24,7 @@ from lingting.engine.audio import ALAW_TABLE, MULAW_TABLE
 # The figures a mono recording gives as null: who spoke is not known (FORMATS.md).
 PER_SPEAKER_FIELDS = [
     "agent_talk_s",
+    "agent_talk_ratio",
     "customer_talk_s",
     "overtalk_s",
     "agent_interruptions",

@@ -82,6 +82,7 @@ def test_a_conversation_gives_talk_overtalk_dead_air_and_interruptions(
     assert_spans(spans(metrics, "customer"), [(2.5, 5.0), (9.5, 11.0)])
     assert metrics["agent_talk_s"] == pytest.approx(5.5, abs=3 * FRAME)
     assert metrics["customer_talk_s"] == pytest.approx(4.0, abs=2 * FRAME)
+    assert metrics["agent_talk_ratio"] == pytest.approx(5.5 / 9.5, abs=0.02)
     assert metrics["overtalk_s"] == pytest.approx(1.0, abs=2 * FRAME)
     assert metrics["speech_s"] == pytest.approx(8.5, abs=3 * FRAME)
     assert metrics["agent_interruptions"] == 1

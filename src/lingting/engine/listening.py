@@ -360,6 +360,7 @@ def call_metrics(
         "duration_s": round(heard.duration_s, 2),
         "speech_s": seconds(_length(anyone)),
         "agent_talk_s": None,
+        "agent_talk_ratio": None,
         "customer_talk_s": None,
         "overtalk_s": None,
         "longest_silence_s": seconds(max((e - s for s, e in silences), default=0)),
@@ -415,6 +416,7 @@ def call_metrics(
     ]
     metrics.update(
         overtalk_s=seconds(_overlap(agent, customer)),
+        agent_talk_ratio=_talk_ratio(_length(agent), _length(customer)),
         agent_interruptions=len(agent_starts),
         customer_interruptions=len(customer_starts),
         interruptions=[
@@ -447,6 +449,11 @@ def _trend(levels: list[float | None], duration_s: float) -> list[dict[str, floa
         }
         for minute, level in enumerate(levels)
     ]
+
+
+def _talk_ratio(agent: int, customer: int) -> float | None:
+    """The agent's share of the two sides' talk time (0–1); null when neither spoke."""
+    return round(agent / (agent + customer), 3) if agent + customer else None
 
 
 def _share(part: int, whole: int) -> float | None:
