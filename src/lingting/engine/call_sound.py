@@ -95,15 +95,21 @@ class CallSound:
     def interruptions(self, by: str, min_overlap_s: float) -> list[tuple[float, float]]:
         """(time, overlap) where `by` starts while the other side is still talking and both
         go on together at least `min_overlap_s` (a shorter overlap is a back-channel, 嗯)."""
-        other = [s for s in self.segments if s.speaker != by]
+        other = sorted((s for s in self.segments if s.speaker != by), key=_start)
         found = []
-        for segment in self.spoken(by):
-            for talking in other:
-                if talking.start < segment.start < talking.end:
-                    overlap = min(talking.end, segment.end) - segment.start
-                    if overlap >= min_overlap_s:
-                        found.append((segment.start, overlap))
-                    break
+        # One side's segments follow one another, so a pointer walks the other side's once
+        # for the whole call: those that ended by a segment's start are past for the rest.
+        ahead = 0
+        for segment in sorted(self.spoken(by), key=_start):
+            while ahead < len(other) and other[ahead].end <= segment.start:
+                ahead += 1
+            if ahead == len(other):
+                break
+            talking = other[ahead]
+            if talking.start < segment.start:
+                overlap = min(talking.end, segment.end) - segment.start
+                if overlap >= min_overlap_s:
+                    found.append((segment.start, overlap))
         return found
 
     def raised_voice(self, speaker: str, min_jump_db: float) -> list[tuple[Segment, float]]:
@@ -148,6 +154,10 @@ def _weighted_median(ordered: list[tuple[float, float]]) -> float:
         if running >= half:
             return value
     raise ValueError("no values")
+
+
+def _start(segment: Segment) -> float:
+    return segment.start
 
 
 def to_db(level_dbfs: float, *, reference_dbfs: float, reference_db: float) -> float:
