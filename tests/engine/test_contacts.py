@@ -183,3 +183,63 @@ def test_times_and_numbers_just_inside_the_limits_are_read() -> None:
     )
     assert contact.id == str(2**63 - 1)
     assert contact.rings == 32767
+
+
+def test_every_field_of_the_format_lands_in_its_own_attribute() -> None:
+    """The contact is built positionally for speed: each value must reach its own field."""
+    contact = contact_from_record(
+        record(
+            channel="voice",
+            direction="inbound",
+            queue="ACD-01",
+            agent_id="A7",
+            customer_id="U9",
+            queued_at="2026-10-01T09:00:00+08:00",
+            started_at="2026-10-01T09:00:05+08:00",
+            answered_at="2026-10-01T09:00:09+08:00",
+            ended_at="2026-10-01T09:05:00+08:00",
+            disposition="resolved",
+            hangup_by="customer",
+            tags=["5G套餐"],
+            rings=3,
+            wait_s=4,
+            talk_s=280.5,
+            hold_s=12,
+            acw_s=30,
+            holds=[{"start": 40, "end": 52}],
+            recording="calls/C1.wav",
+            note="VIP",
+        ),
+        tz=SHANGHAI,
+    )
+    minute = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)
+    assert (contact.id, contact.channel, contact.direction, contact.queue) == (
+        "C1",
+        "voice",
+        "inbound",
+        "ACD-01",
+    )
+    assert (contact.agent_id, contact.customer_id) == ("A7", "U9")
+    assert [contact.queued_at, contact.started_at, contact.answered_at, contact.ended_at] == [
+        minute,
+        minute.replace(second=5),
+        minute.replace(second=9),
+        minute.replace(minute=5),
+    ]
+    assert (contact.disposition, contact.hangup_by, contact.tags) == (
+        "resolved",
+        "customer",
+        ("5G套餐",),
+    )
+    assert (contact.rings, contact.wait_s, contact.talk_s, contact.hold_s, contact.acw_s) == (
+        3,
+        4.0,
+        280.5,
+        12.0,
+        30.0,
+    )
+    assert [(hold.start, hold.end) for hold in contact.holds] == [(40.0, 52.0)]
+    assert contact.recording == "calls/C1.wav"
+    assert contact.extra == {"note": "VIP"}
+    assert contact.audio is None
+    assert len(contact.turns) == 2

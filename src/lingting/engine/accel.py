@@ -25,6 +25,7 @@ from types import ModuleType
 
 # The modules `lingting score` runs on every contact: parsing, the scan and rules, meaning.
 COMPILED = (
+    "lingting.engine.record_class",
     "lingting.engine.reader",
     "lingting.engine.call_sound",
     "lingting.engine.contacts",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, final
 
 from lingting.engine import agent_tone_words as words
 from lingting.engine.contacts import Turn
@@ -42,6 +42,7 @@ from lingting.engine.phrase_cues import (
 from lingting.engine.phrase_cues import (
     NEUTRAL as NEUTRAL_PHRASE,
 )
+from lingting.engine.record_class import Record
 
 NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE = (
     "neutral",
@@ -82,22 +83,38 @@ _QUESTIONS_BONUS = 0.1
 _REASSURANCE = 0.6  # 不是您的问题: a negated blame cue reassures
 
 
-class ToneCue(NamedTuple):
+@final
+class ToneCue(Record):
     """One piece of evidence: what was found where, and what kind of cue it is here."""
 
-    turn: int
-    start_char: int
-    end_char: int
-    text: str
-    # impatience, blame, dismissal, condescension, warmth, apology, soothing, reassurance, marks
-    kind: str
+    _fields = ("turn", "start_char", "end_char", "text", "kind")
+    __slots__ = _fields
+
+    def __init__(self, turn: int, start_char: int, end_char: int, text: str, kind: str) -> None:
+        self.turn = turn
+        self.start_char = start_char
+        self.end_char = end_char
+        self.text = text
+        # impatience, blame, dismissal, condescension, warmth, apology, soothing, reassurance, marks
+        self.kind = kind
 
 
-class TurnTone(NamedTuple):
-    turn: int
-    tone: str
-    intensity: float
-    evidence: tuple[ToneCue, ...]
+@final
+class TurnTone(Record):
+    _fields = ("turn", "tone", "intensity", "evidence")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        turn: int,
+        tone: str,
+        intensity: float,
+        evidence: tuple[ToneCue, ...],
+    ) -> None:
+        self.turn = turn
+        self.tone = tone
+        self.intensity = intensity
+        self.evidence = evidence
 
     @property
     def apologised(self) -> bool:
@@ -108,13 +125,26 @@ class TurnTone(NamedTuple):
         return any(cue.kind in _SOOTHING_KINDS for cue in self.evidence)
 
 
-class AgentTone(NamedTuple):
-    worst: str
-    worst_turn: int | None  # None when every agent turn was neutral or warm
-    counts: dict[str, int]
-    apology_turns: tuple[int, ...]
-    soothing_turns: tuple[int, ...]
-    turns: tuple[TurnTone, ...]
+@final
+class AgentTone(Record):
+    _fields = ("worst", "worst_turn", "counts", "apology_turns", "soothing_turns", "turns")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        worst: str,
+        worst_turn: int | None,
+        counts: dict[str, int],
+        apology_turns: tuple[int, ...],
+        soothing_turns: tuple[int, ...],
+        turns: tuple[TurnTone, ...],
+    ) -> None:
+        self.worst = worst
+        self.worst_turn = worst_turn  # None when every agent turn was neutral or warm
+        self.counts = counts
+        self.apology_turns = apology_turns
+        self.soothing_turns = soothing_turns
+        self.turns = turns
 
     @property
     def apologised(self) -> bool:
@@ -143,9 +173,14 @@ class AgentTone(NamedTuple):
         }
 
 
-class ToneEntry(NamedTuple):
-    kind: str
-    weight: float
+@final
+class ToneEntry(Record):
+    _fields = ("kind", "weight")
+    __slots__ = _fields
+
+    def __init__(self, kind: str, weight: float) -> None:
+        self.kind = kind
+        self.weight = weight
 
 
 ToneMatch = PhraseMatch[ToneEntry]

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, final
 
 from lingting.engine.call_sound import CallSound, SoundError, call_sound
+from lingting.engine.record_class import Record
 
 SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
 
@@ -34,17 +35,27 @@ class ContactError(ValueError):
     """A record that cannot be a contact; the message says why, for a person to fix."""
 
 
-class Turn(NamedTuple):
-    """One utterance. A named tuple, not a dataclass: a contact is built per line of input
-    and turns are the bulk of it, and a tuple is several times cheaper to make."""
+@final
+class Turn(Record):
+    """One utterance. A `Record`, not a dataclass: a contact is built per line of input and
+    turns are the bulk of it."""
 
-    # The position in the conversation, as FORMATS.md evidence names it; it hides the tuple
-    # method `index`, which nothing uses on a turn.
-    index: int  # type: ignore[assignment]
-    speaker: str
-    text: str
-    start: float | None = None
-    end: float | None = None
+    _fields = ("index", "speaker", "text", "start", "end")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        index: int,
+        speaker: str,
+        text: str,
+        start: float | None = None,
+        end: float | None = None,
+    ) -> None:
+        self.index = index  # the position in the conversation, as FORMATS.md evidence names it
+        self.speaker = speaker
+        self.text = text
+        self.start = start
+        self.end = end
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,34 +66,88 @@ class Hold:
     end: float
 
 
-class Contact(NamedTuple):
-    """One contact as the engine reads it (FORMATS.md). A named tuple, not a frozen
-    dataclass: one is built for every line of every input, and a frozen dataclass sets
-    each of its 22 fields through object.__setattr__."""
+@final
+class Contact(Record):
+    """One contact as the engine reads it (FORMATS.md). A `Record`, not a frozen dataclass:
+    one is built for every line of every input, and a frozen dataclass sets each of its 23
+    fields through object.__setattr__."""
 
-    id: str
-    turns: tuple[Turn, ...] = ()
-    channel: str | None = None
-    direction: str | None = None
-    queue: str | None = None
-    agent_id: str | None = None
-    customer_id: str | None = None
-    queued_at: datetime | None = None
-    started_at: datetime | None = None
-    answered_at: datetime | None = None
-    ended_at: datetime | None = None
-    disposition: str | None = None
-    hangup_by: str | None = None
-    tags: tuple[str, ...] = ()
-    rings: int | None = None
-    wait_s: float | None = None
-    talk_s: float | None = None
-    hold_s: float | None = None
-    acw_s: float | None = None
-    holds: tuple[Hold, ...] = ()
-    recording: str | None = None
-    extra: Mapping[str, Any] = MappingProxyType({})  # fields beyond the format, as read
-    audio: CallSound | None = None  # what listening to the recording found
+    _fields = (
+        "id",
+        "turns",
+        "channel",
+        "direction",
+        "queue",
+        "agent_id",
+        "customer_id",
+        "queued_at",
+        "started_at",
+        "answered_at",
+        "ended_at",
+        "disposition",
+        "hangup_by",
+        "tags",
+        "rings",
+        "wait_s",
+        "talk_s",
+        "hold_s",
+        "acw_s",
+        "holds",
+        "recording",
+        "extra",
+        "audio",
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        id: str,
+        turns: tuple[Turn, ...] = (),
+        channel: str | None = None,
+        direction: str | None = None,
+        queue: str | None = None,
+        agent_id: str | None = None,
+        customer_id: str | None = None,
+        queued_at: datetime | None = None,
+        started_at: datetime | None = None,
+        answered_at: datetime | None = None,
+        ended_at: datetime | None = None,
+        disposition: str | None = None,
+        hangup_by: str | None = None,
+        tags: tuple[str, ...] = (),
+        rings: int | None = None,
+        wait_s: float | None = None,
+        talk_s: float | None = None,
+        hold_s: float | None = None,
+        acw_s: float | None = None,
+        holds: tuple[Hold, ...] = (),
+        recording: str | None = None,
+        extra: Mapping[str, Any] = MappingProxyType({}),
+        audio: CallSound | None = None,
+    ) -> None:
+        self.id = id
+        self.turns = turns
+        self.channel = channel
+        self.direction = direction
+        self.queue = queue
+        self.agent_id = agent_id
+        self.customer_id = customer_id
+        self.queued_at = queued_at
+        self.started_at = started_at
+        self.answered_at = answered_at
+        self.ended_at = ended_at
+        self.disposition = disposition
+        self.hangup_by = hangup_by
+        self.tags = tags
+        self.rings = rings
+        self.wait_s = wait_s
+        self.talk_s = talk_s
+        self.hold_s = hold_s
+        self.acw_s = acw_s
+        self.holds = holds
+        self.recording = recording
+        self.extra = extra  # fields beyond the format, as read
+        self.audio = audio  # what listening to the recording found
 
     @property
     def is_timed(self) -> bool:
@@ -103,7 +168,7 @@ def contact_from_record(record: Any, *, tz: tzinfo) -> Contact:
     if not isinstance(contact_id, str) and not _is_whole(contact_id):
         raise ContactError(f"'id' must be a string, not {_json_type(contact_id)}")
 
-    values: dict[str, Any] = {"id": str(contact_id)}
+    values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     # Only the fields the record has are read (most records have few of them)...
     try:
@@ -122,11 +187,35 @@ def contact_from_record(record: Any, *, tz: tzinfo) -> Contact:
                 read(name, record[name], tz)
         raise
     recording = record.get("recording")
-    if isinstance(recording, str):
-        values["recording"] = recording
-    elif recording is not None:
-        extra["recording"] = recording
-    return Contact(**values, extra=extra)
+    if recording is not None and not isinstance(recording, str):
+        extra["recording"], recording = recording, None
+    # Positionally, in `Contact._fields` order: compiled, a call by keyword matches every
+    # name against the 23 parameters, and this runs for every line of every input.
+    return Contact(
+        str(contact_id),
+        values.get("turns", ()),
+        values.get("channel"),
+        values.get("direction"),
+        values.get("queue"),
+        values.get("agent_id"),
+        values.get("customer_id"),
+        values.get("queued_at"),
+        values.get("started_at"),
+        values.get("answered_at"),
+        values.get("ended_at"),
+        values.get("disposition"),
+        values.get("hangup_by"),
+        values.get("tags", ()),
+        values.get("rings"),
+        values.get("wait_s"),
+        values.get("talk_s"),
+        values.get("hold_s"),
+        values.get("acw_s"),
+        values.get("holds", ()),
+        recording,
+        extra,
+        values.get("audio"),
+    )
 
 
 def _json_type(value: Any) -> str:
@@ -230,8 +319,7 @@ def _turns(name: str, raw: Any, tz: tzinfo) -> tuple[Turn, ...]:
     last_start = 0.0
     speaking_until: dict[str, float] = {}
     # Every line of every input passes through this loop: messages are formatted only
-    # when something is wrong, and turns are made by tuple.__new__, without the Python-level
-    # __new__ of a named tuple.
+    # when something is wrong.
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
             raise ContactError(f"turn {index} must be an object, not {_json_type(item)}")
@@ -246,7 +334,7 @@ def _turns(name: str, raw: Any, tz: tzinfo) -> tuple[Turn, ...]:
             raise ContactError(f"turn {index}: 'text' must be a string, not {_json_type(text)}")
         start, end = item.get("start"), item.get("end")
         if start is None and end is None:
-            turns.append(_new_turn(Turn, (index, speaker, text, None, None)))
+            turns.append(Turn(index, speaker, text))
             continue
         timed += 1
         start_s, end_s = _turn_times(index, start, end)
@@ -264,7 +352,7 @@ def _turns(name: str, raw: Any, tz: tzinfo) -> tuple[Turn, ...]:
             )
         speaking_until[speaker] = end_s
         last_start = start_s
-        turns.append(_new_turn(Turn, (index, speaker, text, start_s, end_s)))
+        turns.append(Turn(index, speaker, text, start_s, end_s))
     if 0 < timed < len(turns):
         raise ContactError("some turns have times and some do not: give times for all or none")
     return tuple(turns)
@@ -294,8 +382,6 @@ def _holds(name: str, raw: Any, tz: tzinfo) -> tuple[Hold, ...]:
         holds.append(Hold(start, end))
     return tuple(holds)
 
-
-_new_turn = tuple.__new__
 
 # How each field the model reads is checked and converted, in the order problems are
 # reported: the first bad field in this order is named. Everything else in a record is

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, final
 
 from lingting.engine import emotion_words as words
 from lingting.engine.contacts import Turn
@@ -39,6 +39,7 @@ from lingting.engine.phrase_cues import (
     reaches,
     split_cues,
 )
+from lingting.engine.record_class import Record
 
 CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED = "calm", "anxious", "dissatisfied", "angry", "pleased"
 EMOTIONS = (CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED)
@@ -76,30 +77,66 @@ _VOICE_ONLY_INTENSITY = 0.35
 _VOICE_BONUS = 0.15
 
 
-class EmotionCue(NamedTuple):
+@final
+class EmotionCue(Record):
     """One piece of evidence: what was found where, and the emotion it signals here."""
 
-    turn: int
-    start_char: int
-    end_char: int
-    text: str
-    emotion: str
-    kind: str  # word, rhetorical, sarcasm, context, marks, voice (a raised voice)
+    _fields = ("turn", "start_char", "end_char", "text", "emotion", "kind")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        turn: int,
+        start_char: int,
+        end_char: int,
+        text: str,
+        emotion: str,
+        kind: str,
+    ) -> None:
+        self.turn = turn
+        self.start_char = start_char
+        self.end_char = end_char
+        self.text = text
+        self.emotion = emotion
+        self.kind = kind  # word, rhetorical, sarcasm, context, marks, voice (a raised voice)
 
 
-class TurnEmotion(NamedTuple):
-    turn: int
-    emotion: str
-    intensity: float
-    evidence: tuple[EmotionCue, ...]
+@final
+class TurnEmotion(Record):
+    _fields = ("turn", "emotion", "intensity", "evidence")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        turn: int,
+        emotion: str,
+        intensity: float,
+        evidence: tuple[EmotionCue, ...],
+    ) -> None:
+        self.turn = turn
+        self.emotion = emotion
+        self.intensity = intensity
+        self.evidence = evidence
 
 
-class CustomerEmotion(NamedTuple):
-    start: str
-    end: str
-    peak: str
-    turns: tuple[TurnEmotion, ...]
-    calmed: bool  # the customer was upset at the peak and ended calm or pleased
+@final
+class CustomerEmotion(Record):
+    _fields = ("start", "end", "peak", "turns", "calmed")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        start: str,
+        end: str,
+        peak: str,
+        turns: tuple[TurnEmotion, ...],
+        calmed: bool,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.peak = peak
+        self.turns = turns
+        self.calmed = calmed  # the customer was upset at the peak and ended calm or pleased
 
     def to_dict(self) -> dict[str, Any]:
         """The emotion fields of the `customer` object in `lingting score` (FORMATS.md)."""
@@ -113,10 +150,15 @@ class CustomerEmotion(NamedTuple):
         }
 
 
-class EmotionEntry(NamedTuple):
-    kind: str  # word, rhetorical, sarcasm, context, neutral, degree, negator
-    emotion: str
-    weight: float
+@final
+class EmotionEntry(Record):
+    _fields = ("kind", "emotion", "weight")
+    __slots__ = _fields
+
+    def __init__(self, kind: str, emotion: str, weight: float) -> None:
+        self.kind = kind  # word, rhetorical, sarcasm, context, neutral, degree, negator
+        self.emotion = emotion
+        self.weight = weight
 
 
 EmotionMatch = PhraseMatch[EmotionEntry]

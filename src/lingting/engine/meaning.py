@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, final
 
 from lingting.engine.agent_tone import UNFRIENDLY, AgentTone, agent_tone
 from lingting.engine.call_sound import RAISED_VOICE_DB
@@ -40,6 +40,7 @@ from lingting.engine.emotion import (
     customer_emotion,
 )
 from lingting.engine.meaning_cues import cue_index, reader_hits
+from lingting.engine.record_class import Record
 from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
 from lingting.engine.rules.scan import CueHit, turn_end
 
@@ -57,27 +58,48 @@ _WAIT_STEPS = ((180.0, -0.1), (60.0, -0.05))  # seconds in the queue, longest fi
 _TURN_SLACK_S = 0.5
 
 
-class SatisfactionFactor(NamedTuple):
+@final
+class SatisfactionFactor(Record):
     """One reason behind a prediction: what, by how much, and the turns it rests on."""
 
-    factor: str
-    effect: float
-    turns: tuple[int, ...]
+    _fields = ("factor", "effect", "turns")
+    __slots__ = _fields
+
+    def __init__(self, factor: str, effect: float, turns: tuple[int, ...]) -> None:
+        self.factor = factor
+        self.effect = effect
+        self.turns = turns
 
     def to_dict(self) -> dict[str, Any]:
         return {"factor": self.factor, "effect": self.effect, "turns": list(self.turns)}
 
 
-class Satisfaction(NamedTuple):
-    value: float  # 0–1: how satisfied the customer most likely left
-    why: tuple[SatisfactionFactor, ...]
+@final
+class Satisfaction(Record):
+    _fields = ("value", "why")
+    __slots__ = _fields
+
+    def __init__(self, value: float, why: tuple[SatisfactionFactor, ...]) -> None:
+        self.value = value  # 0–1: how satisfied the customer most likely left
+        self.why = why
 
 
-class Meaning(NamedTuple):
-    emotion: CustomerEmotion
-    tone: AgentTone
-    resolution: Resolution
-    satisfaction: Satisfaction | None  # None when the customer never spoke
+@final
+class Meaning(Record):
+    _fields = ("emotion", "tone", "resolution", "satisfaction")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        emotion: CustomerEmotion,
+        tone: AgentTone,
+        resolution: Resolution,
+        satisfaction: Satisfaction | None,
+    ) -> None:
+        self.emotion = emotion
+        self.tone = tone
+        self.resolution = resolution
+        self.satisfaction = satisfaction  # None when the customer never spoke
 
     @property
     def has_customer(self) -> bool:

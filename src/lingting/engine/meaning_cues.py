@@ -13,32 +13,54 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import NamedTuple
+from typing import final
 
 from lingting.engine import agent_tone, emotion, resolution
 from lingting.engine.agent_tone import ToneEntry, ToneMatch
 from lingting.engine.contacts import Turn
 from lingting.engine.emotion import EmotionEntry, EmotionMatch
 from lingting.engine.phrase_cues import NO_MATCHES, PhraseMatch, add_match
+from lingting.engine.record_class import Record
 from lingting.engine.resolution import ResolutionMatch
 from lingting.engine.rules.scan import CueHit, PhraseIndex
 
 
-class Cue(NamedTuple):
+@final
+class Cue(Record):
     """What one phrase is to each reader (None: not in that reader's lexicon)."""
 
-    key: str
-    emotion: EmotionEntry | None = None
-    resolution: str | None = None  # the resolution kind
-    tone: ToneEntry | None = None
+    _fields = ("key", "emotion", "resolution", "tone")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        key: str,
+        emotion: EmotionEntry | None = None,
+        resolution: str | None = None,
+        tone: ToneEntry | None = None,
+    ) -> None:
+        self.key = key
+        self.emotion = emotion
+        self.resolution = resolution  # the resolution kind
+        self.tone = tone
 
 
-class ReaderHits(NamedTuple):
+@final
+class ReaderHits(Record):
     """Each reader's lexicon hits, one list per turn of the speaker it reads."""
 
-    emotion: list[list[EmotionMatch]]  # per customer turn
-    resolution: list[list[ResolutionMatch]]  # per customer turn
-    tone: list[list[ToneMatch]]  # per agent turn
+    _fields = ("emotion", "resolution", "tone")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        emotion: list[list[EmotionMatch]],
+        resolution: list[list[ResolutionMatch]],
+        tone: list[list[ToneMatch]],
+    ) -> None:
+        self.emotion = emotion  # per customer turn
+        self.resolution = resolution  # per customer turn
+        self.tone = tone  # per agent turn
 
 
 @cache
@@ -72,7 +94,8 @@ def reader_hits(turns: Sequence[Turn], hits: Sequence[CueHit]) -> ReaderHits:
         else:
             slots.append(-1)
     found = ReaderHits([NO_MATCHES] * customers, [NO_MATCHES] * customers, [NO_MATCHES] * agents)
-    for position, start, end, cue in hits:
+    for position, start, end, entry in hits:
+        cue: Cue = entry  # typed, so that compiled its fields are read directly
         slot = slots[position]
         if cue.tone is not None:
             add_match(found.tone, slot, PhraseMatch(start, end, cue.key, cue.tone))

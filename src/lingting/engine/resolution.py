@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, final
 
 from lingting.engine import resolution_words as words
 from lingting.engine.contacts import Turn
@@ -42,6 +42,7 @@ from lingting.engine.phrase_cues import (
     find_phrases_by_turn,
     reaches,
 )
+from lingting.engine.record_class import Record
 
 CONFIRMED, THANKED, ENDED = "confirmed", "thanked", "ended"
 STILL_BROKEN, REPEATED_QUESTION, GAVE_UP = "still_broken", "repeated_question", "gave_up"
@@ -73,20 +74,36 @@ _QUESTION_ENDINGS = frozenset("?？吗么嘛")
 _WHOLE_TURN_MAX_CHARS = 16
 
 
-class ResolutionCue(NamedTuple):
+@final
+class ResolutionCue(Record):
     """One piece of evidence: what was found where, and what it says about resolution."""
 
-    turn: int
-    start_char: int
-    end_char: int
-    text: str
-    kind: str  # confirmed, thanked, ended, still_broken, repeated_question, supervisor, …
+    _fields = ("turn", "start_char", "end_char", "text", "kind")
+    __slots__ = _fields
+
+    def __init__(self, turn: int, start_char: int, end_char: int, text: str, kind: str) -> None:
+        self.turn = turn
+        self.start_char = start_char
+        self.end_char = end_char
+        self.text = text
+        # confirmed, thanked, ended, still_broken, repeated_question, supervisor, …
+        self.kind = kind
 
 
-class Resolution(NamedTuple):
-    resolved: bool | None
-    reason: str  # confirmed, thanked_and_ended, still_broken, repeated_question, …
-    evidence: tuple[ResolutionCue, ...]
+@final
+class Resolution(Record):
+    _fields = ("resolved", "reason", "evidence")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        resolved: bool | None,
+        reason: str,
+        evidence: tuple[ResolutionCue, ...],
+    ) -> None:
+        self.resolved = resolved
+        self.reason = reason  # confirmed, thanked_and_ended, still_broken, repeated_question, …
+        self.evidence = evidence
 
     def to_dict(self) -> dict[str, Any]:
         """`resolved` and the evidence it rests on, for `lingting score` (FORMATS.md)."""

@@ -1,13 +1,15 @@
 """What scoring a contact produces: the `lingting score` result contract of FORMATS.md.
 
-Named tuples, not frozen dataclasses: every contact scored builds a result, and a frozen
+`Record`s, not frozen dataclasses: every contact scored builds a result, and a frozen
 dataclass sets each field through `object.__setattr__`, several times slower.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, final
+
+from lingting.engine.record_class import Record
 
 if TYPE_CHECKING:
     from lingting.engine.meaning import Meaning
@@ -16,15 +18,28 @@ Outcome = Literal["pass", "fail", "na", "manual"]
 SEVERITIES = ("A", "B", "C")
 
 
-class Evidence(NamedTuple):
+@final
+class Evidence(Record):
     """The exact words behind an outcome: characters [start_char, end_char) of one turn."""
 
-    turn: int
-    speaker: str
-    start_char: int
-    end_char: int
-    text: str
-    time: float | None = None  # seconds from the contact's start, when the turn is timed
+    _fields = ("turn", "speaker", "start_char", "end_char", "text", "time")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        turn: int,
+        speaker: str,
+        start_char: int,
+        end_char: int,
+        text: str,
+        time: float | None = None,
+    ) -> None:
+        self.turn = turn
+        self.speaker = speaker
+        self.start_char = start_char
+        self.end_char = end_char
+        self.text = text
+        self.time = time  # seconds from the contact's start, when the turn is timed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,15 +52,30 @@ class Evidence(NamedTuple):
         }
 
 
-class ItemResult(NamedTuple):
-    item: str
-    title: str
-    result: Outcome
-    points_lost: float
-    evidence: tuple[Evidence, ...] = ()
-    severity: str | None = None
-    fatal: bool = False
-    detail: str = ""  # a sentence for the reviewer, e.g. which order-flow steps were missed
+@final
+class ItemResult(Record):
+    _fields = ("item", "title", "result", "points_lost", "evidence", "severity", "fatal", "detail")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        item: str,
+        title: str,
+        result: Outcome,
+        points_lost: float,
+        evidence: tuple[Evidence, ...] = (),
+        severity: str | None = None,
+        fatal: bool = False,
+        detail: str = "",
+    ) -> None:
+        self.item = item
+        self.title = title
+        self.result = result
+        self.points_lost = points_lost
+        self.evidence = evidence
+        self.severity = severity
+        self.fatal = fatal
+        self.detail = detail  # a sentence for the reviewer, e.g. which order-flow steps were missed
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,16 +92,42 @@ class ItemResult(NamedTuple):
         return out
 
 
-class ContactResult(NamedTuple):
-    id: str
-    scorecard: str
-    scorecard_version: str
-    score: float
-    passed: bool
-    fatal: bool
-    severity_counts: dict[str, int]
-    items: tuple[ItemResult, ...]
-    meaning: Meaning | None = None  # what the contact meant: emotion, resolution, satisfaction
+@final
+class ContactResult(Record):
+    _fields = (
+        "id",
+        "scorecard",
+        "scorecard_version",
+        "score",
+        "passed",
+        "fatal",
+        "severity_counts",
+        "items",
+        "meaning",
+    )
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        id: str,
+        scorecard: str,
+        scorecard_version: str,
+        score: float,
+        passed: bool,
+        fatal: bool,
+        severity_counts: dict[str, int],
+        items: tuple[ItemResult, ...],
+        meaning: Meaning | None = None,
+    ) -> None:
+        self.id = id
+        self.scorecard = scorecard
+        self.scorecard_version = scorecard_version
+        self.score = score
+        self.passed = passed
+        self.fatal = fatal
+        self.severity_counts = severity_counts
+        self.items = items
+        self.meaning = meaning  # what the contact meant: emotion, resolution, satisfaction
 
     def to_dict(self, *, with_items: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

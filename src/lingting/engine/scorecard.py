@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Literal, cast, final
 
 import orjson
 
 from lingting.engine.contacts import Contact
 from lingting.engine.meaning import contact_meaning
 from lingting.engine.meaning_cues import cue_lexicons
+from lingting.engine.record_class import Record
 from lingting.engine.results import SEVERITIES, ContactResult, ItemResult, passes, points_score
 from lingting.engine.rules.scan import PhraseIndex
 from lingting.engine.rules.verdicts import Rule, Verdict
@@ -145,25 +146,51 @@ class Scorecard:
 # Compiling and scoring
 
 
-class _Judged(NamedTuple):
+@final
+class _Judged(Record):
     """What one automatic item's verdict comes to in a contact's score."""
 
-    result: ItemResult
-    json: bytes | None  # None for a failure: its evidence is this contact's own
-    applicable: float  # the item's points when they count towards the score, else 0
-    lost: float
+    _fields = ("result", "json", "applicable", "lost")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        result: ItemResult,
+        json: bytes | None,
+        applicable: float,
+        lost: float,
+    ) -> None:
+        self.result = result
+        self.json = json  # None for a failure: its evidence is this contact's own
+        # The item's points when they count towards the score, else 0.
+        self.applicable = applicable
+        self.lost = lost
 
 
-class _Scored(NamedTuple):
+@final
+class _Scored(Record):
     """Everything in a contact's result but its id: the same for the same verdicts."""
 
-    score: float
-    passed: bool
-    fatal: bool
-    counts: dict[str, int]  # copied into each result, which may be changed
-    items: tuple[ItemResult, ...]
-    json: list[bytes | None]  # each item's JSON, None for failures (encoded when asked)
-    failed: tuple[int, ...]  # the positions of the failures
+    _fields = ("score", "passed", "fatal", "counts", "items", "json", "failed")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        score: float,
+        passed: bool,
+        fatal: bool,
+        counts: dict[str, int],
+        items: tuple[ItemResult, ...],
+        json: list[bytes | None],
+        failed: tuple[int, ...],
+    ) -> None:
+        self.score = score
+        self.passed = passed
+        self.fatal = fatal
+        self.counts = counts  # copied into each result, which may be changed
+        self.items = items
+        self.json = json  # each item's JSON, None for failures (encoded when asked)
+        self.failed = failed  # the positions of the failures
 
 
 class _CompiledItem:
@@ -278,12 +305,12 @@ class CompiledScorecard:
         fatal = False
         counts = dict.fromkeys(SEVERITIES, 0)
         for (slot, item), verdict in zip(self._auto, verdicts, strict=True):
-            result, part, points, points_lost = item.settled.get(verdict) or item.judge(verdict)
-            results[slot], json[slot] = result, part
-            applicable += points
-            if part is None:
+            judged = item.settled.get(verdict) or item.judge(verdict)
+            results[slot], json[slot] = judged.result, judged.json
+            applicable += judged.applicable
+            if judged.json is None:
                 failed.append(slot)
-                lost += points_lost
+                lost += judged.lost
                 counts[item.severity] += 1
                 fatal = fatal or item.fatal
         score = points_score(applicable, lost, fatal)

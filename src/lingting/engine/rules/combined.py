@@ -90,9 +90,9 @@ class AllOf:
         settled = None
         for rule in self.rules:
             verdict = rule.evaluate(scan, lo, hi)
-            if verdict[0] == "fail":
+            if verdict.outcome == "fail":
                 failed.append(verdict)
-            elif settled is None or verdict[0] == "pass":
+            elif settled is None or verdict.outcome == "pass":
                 settled = verdict
         if not failed:
             assert settled is not None  # an `all` rule has at least two rules

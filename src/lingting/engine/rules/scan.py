@@ -18,7 +18,6 @@ take their hits from `Scan.cue_hits` instead of each searching the turns again.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -79,14 +78,19 @@ class Scan:
         self.turns: tuple[Turn, ...] = contact.turns
         # Hits by phrase, filled in by `PhraseIndex.scan`, only in the turns of the speakers
         # each phrase is searched for. A phrase's hits are in order within each speaker's.
-        self.found: defaultdict[str, list[Span]] = defaultdict(list)
+        self.found: dict[str, list[Span]] = {}
         # Meaning cues found, each speaker's in the order their ends occur (see `PhraseIndex`).
         self.cue_hits: list[CueHit] = []
         self.speakers = [turn.speaker for turn in self.turns]
         self.last = len(self.turns) - 1
-        self.by_speaker: defaultdict[str, list[int]] = defaultdict(list)
+        # Plain dicts, not defaultdicts: compiled, a plain dict's lookups are direct calls.
+        self.by_speaker: dict[str, list[int]] = {}
         for position, speaker in enumerate(self.speakers):
-            self.by_speaker[speaker].append(position)
+            positions = self.by_speaker.get(speaker)
+            if positions is None:
+                self.by_speaker[speaker] = [position]
+            else:
+                positions.append(position)
         self._spoken: dict[int, int] = {}
         self._timed: bool | None = None
         # What the contact meant, for rules with meaning conditions (set by the scorer).
@@ -180,7 +184,11 @@ class PhraseIndex:
             texts = [turns[position].text for position in positions]
             for index, start, end, (phrase, cue) in automaton.in_turns(texts):
                 if phrase is not None:
-                    found[phrase].append((positions[index], start, end, phrase))
+                    hits = found.get(phrase)
+                    if hits is None:
+                        found[phrase] = [(positions[index], start, end, phrase)]
+                    else:
+                        hits.append((positions[index], start, end, phrase))
                 if cue is not None:
                     cue_hits.append((positions[index], start, end, cue))
         return scan
