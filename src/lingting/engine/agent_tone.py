@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, final
+from typing import Any, Final, final
 
 from lingting.engine import agent_tone_words as words
 from lingting.engine.contacts import Turn
@@ -44,23 +44,23 @@ from lingting.engine.phrase_cues import (
 )
 from lingting.engine.record_class import Record
 
-NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE = (
-    "neutral",
-    "warm",
-    "impatient",
-    "blaming",
-    "dismissive",
-)
-TONES = (NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE)
-UNFRIENDLY = frozenset({IMPATIENT, BLAMING, DISMISSIVE})
+NEUTRAL: Final = "neutral"
+WARM: Final = "warm"
+IMPATIENT: Final = "impatient"
+BLAMING: Final = "blaming"
+DISMISSIVE: Final = "dismissive"
+TONES: Final = (NEUTRAL, WARM, IMPATIENT, BLAMING, DISMISSIVE)
+UNFRIENDLY: Final = frozenset({IMPATIENT, BLAMING, DISMISSIVE})
 # Worst first: which tone a contact's report leads with, and which wins a tie in a turn.
-_SEVERITY = {BLAMING: 0, IMPATIENT: 1, DISMISSIVE: 2, WARM: 3, NEUTRAL: 4}
+_SEVERITY: Final = {BLAMING: 0, IMPATIENT: 1, DISMISSIVE: 2, WARM: 3, NEUTRAL: 4}
 
 # Evidence kinds: the cue families of the lexicon, plus marks and reassurance.
-APOLOGY, SOOTHING, REASSURANCE = "apology", "soothing", "reassurance"
-_WARM_KINDS = frozenset({"warmth", APOLOGY, SOOTHING, REASSURANCE})
-_SOOTHING_KINDS = frozenset({SOOTHING, REASSURANCE})
-_KIND_TONE = {
+APOLOGY: Final = "apology"
+SOOTHING: Final = "soothing"
+REASSURANCE: Final = "reassurance"
+_WARM_KINDS: Final = frozenset({"warmth", APOLOGY, SOOTHING, REASSURANCE})
+_SOOTHING_KINDS: Final = frozenset({SOOTHING, REASSURANCE})
+_KIND_TONE: Final = {
     "impatience": IMPATIENT,
     "blame": BLAMING,
     "dismissal": DISMISSIVE,
@@ -71,16 +71,16 @@ _KIND_TONE = {
     REASSURANCE: WARM,
 }
 
-_MODIFIER_GAP = 2  # 不是您的问题: 不 right before 是您的问题; 真的没办法
+_MODIFIER_GAP: Final = 2  # 不是您的问题: 不 right before 是您的问题; 真的没办法
 # Below this a turn is not called unfriendly: a bare 没办法 states a limit.
-_UNFRIENDLY_THRESHOLD = 0.35
+_UNFRIENDLY_THRESHOLD: Final = 0.35
 # Below this a turn is not called warm: routine 请您/麻烦您 alone stays neutral.
-_WARM_THRESHOLD = 0.5
+_WARM_THRESHOLD: Final = 0.5
 # An apology in the same turn softens (不好意思，这个没办法), it does not undo.
-_SOFTENED = 0.15
-_BANGS_BONUS = 0.15
-_QUESTIONS_BONUS = 0.1
-_REASSURANCE = 0.6  # 不是您的问题: a negated blame cue reassures
+_SOFTENED: Final = 0.15
+_BANGS_BONUS: Final = 0.15
+_QUESTIONS_BONUS: Final = 0.1
+_REASSURANCE: Final = 0.6  # 不是您的问题: a negated blame cue reassures
 
 
 @final
@@ -241,7 +241,7 @@ def agent_tone(turns: Iterable[Turn], found: Sequence[list[ToneMatch]] | None = 
     )
 
 
-_neutral = Unremarkable(lambda turn: TurnTone(turn, NEUTRAL, 0.0, ()))
+_neutral: Final = Unremarkable(lambda turn: TurnTone(turn, NEUTRAL, 0.0, ()))
 
 
 def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:

@@ -16,14 +16,14 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Final
 
-SPEAKERS = ("agent", "customer")
+SPEAKERS: Final = ("agent", "customer")
 # How much louder than their own earlier speech a voice must be to count as raised when a
 # scorecard does not say (`raised_voice`'s `min_jump_db`): four times the sound power.
-RAISED_VOICE_DB = 6.0
+RAISED_VOICE_DB: Final = 6.0
 # A segment shorter than this (a breath, an 嗯) is neither judged nor part of the usual level.
-MIN_LEVEL_SEGMENT_S = 0.5
+MIN_LEVEL_SEGMENT_S: Final = 0.5
 
 
 class SoundError(ValueError):

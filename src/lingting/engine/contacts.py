@@ -12,23 +12,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from types import MappingProxyType
-from typing import Any, final
+from typing import Any, Final, final
 
 from lingting.engine.call_sound import CallSound, SoundError, call_sound
 from lingting.engine.record_class import Record
 
-SPEAKERS = frozenset({"agent", "customer", "system", "bot"})
+SPEAKERS: Final = frozenset({"agent", "customer", "system", "bot"})
 
 # What every store and every report can hold. A time must be a day inside Python's (and so
 # the database driver's) calendar of years 1–9999 in UTC, so that it still has a local day
 # and hour in every time zone; a number a whole signed or unsigned 64-bit integer (what a
 # JSON reader gives exactly); a duration at most a year (no contact lasts longer, and sums
 # of such stay far from overflow); rings fit the database's small integer.
-EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
-LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
-_WHOLE_MIN, _WHOLE_MAX = -(2**63), 2**64 - 1
-MAX_SECONDS = 366 * 86400
-MAX_RINGS = 32767
+EARLIEST: Final = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
+LATEST: Final = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+_WHOLE_MIN: Final = -(2**63)
+_WHOLE_MAX: Final = 2**64 - 1
+MAX_SECONDS: Final = 366 * 86400
+MAX_RINGS: Final = 32767
 
 
 class ContactError(ValueError):
@@ -398,4 +399,4 @@ _READERS: dict[str, Callable[[str, Any, tzinfo], Any]] = {
     "holds": _holds,
     "audio": _audio,
 }
-_READ_APART = frozenset({"id", "recording"})
+_READ_APART: Final = frozenset({"id", "recording"})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, final
+from typing import Any, Final, final
 
 from lingting.engine import emotion_words as words
 from lingting.engine.contacts import Turn
@@ -41,40 +41,44 @@ from lingting.engine.phrase_cues import (
 )
 from lingting.engine.record_class import Record
 
-CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED = "calm", "anxious", "dissatisfied", "angry", "pleased"
-EMOTIONS = (CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED)
-NEGATIVE = frozenset({ANXIOUS, DISSATISFIED, ANGRY})
+CALM: Final = "calm"
+ANXIOUS: Final = "anxious"
+DISSATISFIED: Final = "dissatisfied"
+ANGRY: Final = "angry"
+PLEASED: Final = "pleased"
+EMOTIONS: Final = (CALM, ANXIOUS, DISSATISFIED, ANGRY, PLEASED)
+NEGATIVE: Final = frozenset({ANXIOUS, DISSATISFIED, ANGRY})
 # When two emotions score the same in one turn, the stronger signal for QA wins.
-_TIE_ORDER = {ANGRY: 0, DISSATISFIED: 1, ANXIOUS: 2, PLEASED: 3}
+_TIE_ORDER: Final = {ANGRY: 0, DISSATISFIED: 1, ANXIOUS: 2, PLEASED: 3}
 
 # How far (in characters) a negator or degree word may sit before the cue it modifies:
 # 不是很满意 has one character between 不是 and 满意.
-_MODIFIER_GAP = 2
+_MODIFIER_GAP: Final = 2
 # A supposition reaches a little further: 要是收到了不满意 is still supposed.
-_HYPOTHETICAL_GAP = 5
+_HYPOTHETICAL_GAP: Final = 5
 # A negated pleased cue (不太满意) is a mild complaint, weaker than the word itself.
-_NEGATED_PLEASED = 0.8
+_NEGATED_PLEASED: Final = 0.8
 # Thanks are never negated: 没有谢谢 is "no (nothing else), thanks".
-_THANKS = frozenset({"谢谢", "感谢", "多谢", "🙏"})
-_RHETORICAL_BONUS = 0.15
-_CONTEXT_BONUS = 0.1
-_REPEAT_BONUS = 0.1
-_MAX_REPEAT_BONUS = 0.2
-_STREAK_BONUS = 0.05
-_MAX_STREAK_BONUS = 0.15
-_BANGS_BONUS = 0.15  # ！！ or more
-_BANG_BONUS = 0.05  # a single ！
-_QUESTIONS_BONUS = 0.1  # ？？ or more
+_THANKS: Final = frozenset({"谢谢", "感谢", "多谢", "🙏"})
+_RHETORICAL_BONUS: Final = 0.15
+_CONTEXT_BONUS: Final = 0.1
+_REPEAT_BONUS: Final = 0.1
+_MAX_REPEAT_BONUS: Final = 0.2
+_STREAK_BONUS: Final = 0.05
+_MAX_STREAK_BONUS: Final = 0.15
+_BANGS_BONUS: Final = 0.15  # ！！ or more
+_BANG_BONUS: Final = 0.05  # a single ！
+_QUESTIONS_BONUS: Final = 0.1  # ？？ or more
 # A complaint this intense, or repeated until it is, has become anger.
-_ANGER_THRESHOLD = 0.85
+_ANGER_THRESHOLD: Final = 0.85
 # Cues that, right before an amount, say "under" (不满99元包邮), not discontent.
-_BEFORE_AMOUNTS = frozenset({"不满"})
+_BEFORE_AMOUNTS: Final = frozenset({"不满"})
 # Repeated marks with no word cue: the customer is pressing (在吗？？？).
-_MARKS_ONLY_INTENSITY = 0.3
+_MARKS_ONLY_INTENSITY: Final = 0.3
 # A voice raised well above the customer's own level (heard in the recording): with calm
 # words, discontent the words hide; with upset words, more of it.
-_VOICE_ONLY_INTENSITY = 0.35
-_VOICE_BONUS = 0.15
+_VOICE_ONLY_INTENSITY: Final = 0.35
+_VOICE_BONUS: Final = 0.15
 
 
 @final
@@ -224,7 +228,7 @@ def customer_emotion(
     return _trajectory(tuple(results))
 
 
-_calm = Unremarkable(lambda turn: TurnEmotion(turn, CALM, 0.0, ()))
+_calm: Final = Unremarkable(lambda turn: TurnEmotion(turn, CALM, 0.0, ()))
 
 
 def _with_raised_voice(result: TurnEmotion, turn: Turn) -> TurnEmotion:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, Final, final
 
 from lingting.engine.agent_tone import UNFRIENDLY, AgentTone, agent_tone
 from lingting.engine.call_sound import RAISED_VOICE_DB
@@ -44,18 +44,22 @@ from lingting.engine.record_class import Record
 from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
 from lingting.engine.rules.scan import CueHit, turn_end
 
-_NEUTRAL_START = 0.6
+_NEUTRAL_START: Final = 0.6
 # How the customer's last turn moves the prediction, at full intensity (half at the least).
-_END_EFFECT = {PLEASED: 0.25, ANXIOUS: -0.15, DISSATISFIED: -0.3, ANGRY: -0.45}
-_UNCALMED_PEAK = -0.1  # upset earlier and never calmed, beyond how they ended
-_CALMED = 0.05
-_RESOLVED, _UNRESOLVED = 0.15, -0.2
-_REPEAT, _MAX_REPEATS = -0.05, 3
-_UNFRIENDLY_AGENT = -0.1  # plus as much again at full intensity
-_APOLOGISED = 0.05  # to a customer who was upset
-_WAIT_STEPS = ((180.0, -0.1), (60.0, -0.05))  # seconds in the queue, longest first
+_END_EFFECT: Final = {PLEASED: 0.25, ANXIOUS: -0.15, DISSATISFIED: -0.3, ANGRY: -0.45}
+_UNCALMED_PEAK: Final = -0.1  # upset earlier and never calmed, beyond how they ended
+_CALMED: Final = 0.05
+_RESOLVED: Final = 0.15
+_UNRESOLVED: Final = -0.2
+_REPEAT: Final = -0.05
+_MAX_REPEATS: Final = 3
+_UNFRIENDLY_AGENT: Final = -0.1  # plus as much again at full intensity
+_APOLOGISED: Final = 0.05  # to a customer who was upset
+# Seconds in the queue, longest first. Not Final: mypyc (of mypy 2.4) leaves a Final tuple of
+# tuples unset at run time.
+_WAIT_STEPS = ((180.0, -0.1), (60.0, -0.05))
 # Voice detection may start a segment a little before the transcriber's turn time.
-_TURN_SLACK_S = 0.5
+_TURN_SLACK_S: Final = 0.5
 
 
 @final

@@ -11,20 +11,22 @@ each module: those rules differ on purpose.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from lingting.engine.phrase_search import PhraseSearch
 
 # Lexicon kinds with the same meaning in every cue lexicon.
-NEGATOR, DEGREE, NEUTRAL = "negator", "degree", "neutral"
-HYPOTHETICAL = "hypothetical"  # 要是, 如果: what follows is supposed, not felt or said
-MODIFIER_KINDS = frozenset({DEGREE, NEGATOR, HYPOTHETICAL})
+NEGATOR: Final = "negator"
+DEGREE: Final = "degree"
+NEUTRAL: Final = "neutral"
+HYPOTHETICAL: Final = "hypothetical"  # 要是, 如果: what follows is supposed, not felt or said
+MODIFIER_KINDS: Final = frozenset({DEGREE, NEGATOR, HYPOTHETICAL})
 # A modifier never reaches across one of these: 不，满意 is not 不满意.
-CLAUSE_BREAKS = frozenset("，,。.！!？?；;：:~～ \n")
-BANGS = frozenset("！!")
-QUESTIONS = frozenset("？?")
+CLAUSE_BREAKS: Final = frozenset("，,。.！!？?；;：:~～ \n")
+BANGS: Final = frozenset("！!")
+QUESTIONS: Final = frozenset("？?")
 # Each further cue of the same family in a turn adds a little, not a full cue's weight.
-EXTRA_CUE = 0.1
+EXTRA_CUE: Final = 0.1
 
 
 # A lexicon's search: each phrase found with (the phrase, its entry).

@@ -13,10 +13,11 @@ scoring a contact.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
-TURN_SEPARATOR = "\n"  # never part of a phrase: phrases are checked to be on one line
+TURN_SEPARATOR: Final = "\n"  # never part of a phrase: phrases are checked to be on one line
 
 
 class PhraseSearch[ValueT]:

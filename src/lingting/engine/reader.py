@@ -18,19 +18,19 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import orjson
 
 from lingting.engine.contacts import Contact, ContactError, contact_from_record
 
-SNIFF_BYTES = 256 * 1024
-_SHOWN_CHARS = 200
+SNIFF_BYTES: Final = 256 * 1024
+_SHOWN_CHARS: Final = 200
 # Bytes no text file of contacts holds (controls but tab, line breaks, form feed, escape):
 # a head with more than this share of them is a binary file, not text with a bad line.
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
-_BINARY_SHARE = 0.05
-_NUL_REASON = (
+_CONTROL_BYTES: Final = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_BINARY_SHARE: Final = 0.05
+_NUL_REASON: Final = (
     "the line holds a NUL character, which is not text and which no database stores; remove it"
 )
 
@@ -241,8 +241,8 @@ def holds_nul(value: Any) -> bool:
 
 
 # CSV columns are all text; these FORMATS.md fields are numbers.
-_CSV_NUMBERS = frozenset({"wait_s", "talk_s", "hold_s", "acw_s"})
-_CSV_WHOLE_NUMBERS = frozenset({"rings"})
+_CSV_NUMBERS: Final = frozenset({"wait_s", "talk_s", "hold_s", "acw_s"})
+_CSV_WHOLE_NUMBERS: Final = frozenset({"rings"})
 
 
 def csv_row_to_record(row: dict[str, str | None]) -> dict[str, Any]:
@@ -308,7 +308,7 @@ def _csv_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
 
 # The stand-ins `surrogateescape` puts for bytes that do not decode (spelt with chr(): a
 # compiled module, see `accel`, cannot hold a lone surrogate in a string literal).
-_UNDECODED = re.compile(f"[{chr(0xDC80)}-{chr(0xDCFF)}]")
+_UNDECODED: Final = re.compile(f"[{chr(0xDC80)}-{chr(0xDCFF)}]")
 
 
 def _csv_row(

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, final
+from typing import Any, Final, final
 
 from lingting.engine import resolution_words as words
 from lingting.engine.contacts import Turn
@@ -44,18 +44,28 @@ from lingting.engine.phrase_cues import (
 )
 from lingting.engine.record_class import Record
 
-CONFIRMED, THANKED, ENDED = "confirmed", "thanked", "ended"
-STILL_BROKEN, REPEATED_QUESTION, GAVE_UP = "still_broken", "repeated_question", "gave_up"
-SUPERVISOR, HANDOFF, THREAT, UNANSWERED = "supervisor", "handoff", "threat", "unanswered"
-_QUESTION, _COMPLAINT = "question", "complaint"
-_ASKED = "asked_before"  # the first asking of a question repeated later: evidence only
+CONFIRMED: Final = "confirmed"
+THANKED: Final = "thanked"
+ENDED: Final = "ended"
+STILL_BROKEN: Final = "still_broken"
+REPEATED_QUESTION: Final = "repeated_question"
+GAVE_UP: Final = "gave_up"
+SUPERVISOR: Final = "supervisor"
+HANDOFF: Final = "handoff"
+THREAT: Final = "threat"
+UNANSWERED: Final = "unanswered"
+_QUESTION: Final = "question"
+_COMPLAINT: Final = "complaint"
+_ASKED: Final = "asked_before"  # the first asking of a question repeated later: evidence only
 
-_RESOLVING = frozenset({CONFIRMED, THANKED, ENDED})
-_UNRESOLVING = frozenset({STILL_BROKEN, REPEATED_QUESTION, GAVE_UP, SUPERVISOR, HANDOFF, THREAT})
-_STICKY = frozenset({SUPERVISOR, THREAT})
+_RESOLVING: Final = frozenset({CONFIRMED, THANKED, ENDED})
+_UNRESOLVING: Final = frozenset(
+    {STILL_BROKEN, REPEATED_QUESTION, GAVE_UP, SUPERVISOR, HANDOFF, THREAT}
+)
+_STICKY: Final = frozenset({SUPERVISOR, THREAT})
 # Verdicts on an answer: before any agent turn, 转人工 is routing and 没用 tells the problem.
-_NEEDS_ANSWER = frozenset({STILL_BROKEN, HANDOFF})
-_REASONS = {
+_NEEDS_ANSWER: Final = frozenset({STILL_BROKEN, HANDOFF})
+_REASONS: Final = {
     STILL_BROKEN: "still_broken",
     REPEATED_QUESTION: "repeated_question",
     GAVE_UP: "gave_up",
@@ -65,13 +75,13 @@ _REASONS = {
 }
 
 # A negator cancels a cue only when it sits right before it (不是还没到, 不会投诉).
-_NEGATOR_GAP = 1
-_TRIM = " \t\n，,。.！!～~…"
+_NEGATOR_GAP: Final = 1
+_TRIM: Final = " \t\n，,。.！!～~…"
 # A resolving word followed by one of these is asked, not said: 收到了吗？ 申请好了吧
-_ASKING = frozenset("吗么嘛吧?？")
-_QUESTION_ENDINGS = frozenset("?？吗么嘛")
+_ASKING: Final = frozenset("吗么嘛吧?？")
+_QUESTION_ENDINGS: Final = frozenset("?？吗么嘛")
 # The longest whole-turn reply is 5 characters; this leaves room for spaces and marks.
-_WHOLE_TURN_MAX_CHARS = 16
+_WHOLE_TURN_MAX_CHARS: Final = 16
 
 
 @final

@@ -7,7 +7,7 @@ dataclass sets each field through `object.__setattr__`, several times slower.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, final
+from typing import TYPE_CHECKING, Any, Final, Literal, final
 
 from lingting.engine.record_class import Record
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from lingting.engine.meaning import Meaning
 
 Outcome = Literal["pass", "fail", "na", "manual"]
-SEVERITIES = ("A", "B", "C")
+SEVERITIES: Final = ("A", "B", "C")
 
 
 @final

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast, final
+from typing import Any, Final, Literal, cast, final
 
 import orjson
 
@@ -36,8 +36,8 @@ from lingting.engine.rules.scan import PhraseIndex
 from lingting.engine.rules.verdicts import Rule, Verdict
 
 ItemKind = Literal["auto", "manual"]
-_RESULT_CACHE_LIMIT = 64  # distinct pass/na results kept per item (their details are few)
-_SCORED_CACHE_LIMIT = 1024  # distinct sets of verdicts of contacts without a failure
+_RESULT_CACHE_LIMIT: Final = 64  # distinct pass/na results kept per item (their details are few)
+_SCORED_CACHE_LIMIT: Final = 1024  # distinct sets of verdicts of contacts without a failure
 
 
 class ScorecardError(ValueError):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import cache, partial
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from django.conf import settings
@@ -49,10 +49,6 @@ ORDER BY contact_id, "index"
 """
 
 
-# `Turn._make` without its Python-level length check: each row sliced is a turn's fields.
-_turn = cast(Callable[[tuple[Any, ...]], Turn], partial(tuple.__new__, Turn))
-
-
 def engine_contacts_for(*, contact_ids: Iterable[int]) -> list[tuple[int, Contact]]:
     """(row id, engine contact) for each stored contact, in id order, in two queries."""
     ids = sorted({int(i) for i in contact_ids})
@@ -63,7 +59,7 @@ def engine_contacts_for(*, contact_ids: Iterable[int]) -> list[tuple[int, Contac
     with connection.cursor() as cursor:
         cursor.execute(turn_sql.format(ids=ids_sql), ids_params)
         turns = {
-            contact_id: tuple([_turn(row[1:]) for row in rows])
+            contact_id: tuple([Turn(*row[1:]) for row in rows])
             for contact_id, rows in groupby(cursor.fetchall(), itemgetter(0))
         }
         cursor.execute(contact_sql.format(ids=ids_sql), ids_params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import SPEAKER_NAMES, Matcher
@@ -45,8 +46,8 @@ class AnchoredRule:
         yield from self.rule.literals()
 
 
-_OTHER_CHANNEL = Verdict("na", detail="不适用于此渠道")
-_OTHER_DIRECTION = Verdict("na", detail="不适用于此呼叫方向")
+_OTHER_CHANNEL: Final = Verdict("na", detail="不适用于此渠道")
+_OTHER_DIRECTION: Final = Verdict("na", detail="不适用于此呼叫方向")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from lingting.engine import agent_tone, emotion, resolution
 from lingting.engine.meaning import Meaning
@@ -28,7 +29,7 @@ from lingting.engine.rules.matchers import Matcher
 from lingting.engine.rules.scan import Scan, Searched, Span
 from lingting.engine.rules.verdicts import PASS, Verdict
 
-EMOTION_NAMES = {
+EMOTION_NAMES: Final = {
     emotion.CALM: "平静",
     emotion.ANXIOUS: "焦急",
     emotion.DISSATISFIED: "不满",
@@ -36,8 +37,9 @@ EMOTION_NAMES = {
     emotion.PLEASED: "满意",
 }
 # What an agent turn can be matched on: its tone, or the acts of apologising and soothing.
-APOLOGY, SOOTHING = "apology", "soothing"
-TONE_NAMES = {
+APOLOGY: Final = "apology"
+SOOTHING: Final = "soothing"
+TONE_NAMES: Final = {
     APOLOGY: "致歉",
     SOOTHING: "安抚",
     agent_tone.WARM: "热情",
@@ -45,7 +47,7 @@ TONE_NAMES = {
     agent_tone.BLAMING: "推责",
     agent_tone.DISMISSIVE: "敷衍",
 }
-_NO_CUSTOMER = Verdict("na", detail="客户没有发言，无法判断")
+_NO_CUSTOMER: Final = Verdict("na", detail="客户没有发言，无法判断")
 # What a cue of any reader offers for evidence.
 _Cue = emotion.EmotionCue | resolution.ResolutionCue
 
@@ -241,7 +243,7 @@ class MeaningGate:
         return tuple(scan.evidence(span) for span in sorted(set(spans)))
 
 
-_RESOLVED_NAMES = {True: "已解决", False: "未解决", None: "是否解决不明"}
+_RESOLVED_NAMES: Final = {True: "已解决", False: "未解决", None: "是否解决不明"}
 
 
 @dataclass(frozen=True, slots=True)

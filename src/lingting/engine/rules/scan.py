@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from lingting.engine.contacts import SPEAKERS, Contact, Turn
 from lingting.engine.phrase_search import PhraseSearch
@@ -37,11 +37,12 @@ CueHit = tuple[int, int, int, Any]
 
 # Characters that count as spoken: CJK ideographs, letters and digits — never punctuation,
 # spaces or symbols. `\w` is exactly that plus "_".
-_NOT_SPOKEN = re.compile(r"[\W_]+")
-_FULL_TO_HALF = {"，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "（": "(", "）": ")"}
-_HALF_TO_FULL = str.maketrans({half: full for full, half in _FULL_TO_HALF.items()})
-_FULL_TO_HALF_TABLE = str.maketrans(_FULL_TO_HALF)
-_MAX_VARIED_MARKS = 4  # beyond this, mixing widths inside one phrase would explode the variants
+_NOT_SPOKEN: Final = re.compile(r"[\W_]+")
+_FULL_TO_HALF: Final = {"，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "（": "(", "）": ")"}
+_HALF_TO_FULL: Final = str.maketrans({half: full for full, half in _FULL_TO_HALF.items()})
+_FULL_TO_HALF_TABLE: Final = str.maketrans(_FULL_TO_HALF)
+# Beyond this, mixing widths inside one phrase would explode the variants.
+_MAX_VARIED_MARKS: Final = 4
 
 
 def normalize_phrase(phrase: str) -> str:

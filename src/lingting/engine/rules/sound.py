@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from lingting.engine.call_sound import CallSound, to_db
 from lingting.engine.rules.matchers import SPEAKER_NAMES
 from lingting.engine.rules.scan import Scan, Searched
 from lingting.engine.rules.verdicts import PASS, Verdict
 
-_NOT_HEARD = Verdict("na", detail="没有录音分析结果")
-_MONO = Verdict("na", detail="单声道录音，分不出双方")
+_NOT_HEARD: Final = Verdict("na", detail="没有录音分析结果")
+_MONO: Final = Verdict("na", detail="单声道录音，分不出双方")
 
 
 def _stereo(scan: Scan) -> CallSound | Verdict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from lingting.engine.call_sound import CallSound
 from lingting.engine.contacts import Contact, Hold
@@ -179,7 +180,7 @@ def _hold_overlap(holds: Iterable[Hold], start: float, end: float) -> float:
 
 
 # Turn times and the recording's voice detection disagree by a few hundred milliseconds.
-_TOLERANCE_S = 0.5
+_TOLERANCE_S: Final = 0.5
 
 
 def _time_span(scan: Scan, lo: int, hi: int) -> tuple[float, float]:

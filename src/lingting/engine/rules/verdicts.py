@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal, Protocol, final
+from typing import Final, Literal, Protocol, final
 
 from lingting.engine.record_class import Record
 from lingting.engine.results import Evidence
@@ -51,9 +51,9 @@ class Verdict(Record):
         return self._hash
 
 
-PASS = Verdict("pass")
-NO_TURNS = Verdict("na", detail="没有可检查的对话")
-NO_TIMINGS = Verdict("na", detail="没有时间信息（文字会话）")
+PASS: Final = Verdict("pass")
+NO_TURNS: Final = Verdict("na", detail="没有可检查的对话")
+NO_TIMINGS: Final = Verdict("na", detail="没有时间信息（文字会话）")
 
 
 class Rule(Protocol):
