@@ -387,7 +387,7 @@ def _holds(name: str, raw: Any, tz: tzinfo) -> tuple[Hold, ...]:
 # How each field the model reads is checked and converted, in the order problems are
 # reported: the first bad field in this order is named. Everything else in a record is
 # kept verbatim in `Contact.extra`, but for these two, read apart.
-_READERS: dict[str, Callable[[str, Any, tzinfo], Any]] = {
+_READERS: Final[dict[str, Callable[[str, Any, tzinfo], Any]]] = {
     **dict.fromkeys(("channel", "direction", "queue", "agent_id", "customer_id"), _text),
     "disposition": _text,
     "hangup_by": _text,

@@ -289,8 +289,16 @@ def _scored(
     scores: dict[str, list[float]] = {}
     for cue, weight in weighed:
         scores.setdefault(cue.emotion, []).append(weight)
-    emotion = min(scores, key=lambda e: (-combined_weight(scores[e]), _TIE_ORDER[e]))
-    intensity = combined_weight(scores[emotion]) + marks_bonus
+    emotion, strongest = "", 0.0
+    for candidate, weights in scores.items():  # the heaviest; at the same weight, _TIE_ORDER
+        weight = combined_weight(weights)
+        if (
+            not emotion
+            or weight > strongest
+            or (weight == strongest and _TIE_ORDER[candidate] < _TIE_ORDER[emotion])
+        ):
+            emotion, strongest = candidate, weight
+    intensity = strongest + marks_bonus
     if emotion in NEGATIVE:
         kinds = {cue.kind for cue, _ in weighed}
         repeats = sum(cue.emotion in NEGATIVE and cue.text in complaints_seen for cue, _ in weighed)
@@ -367,7 +375,11 @@ def _trajectory(turns: tuple[TurnEmotion, ...]) -> CustomerEmotion:
         return CustomerEmotion(CALM, CALM, CALM, (), calmed=False)
     negative = [t for t in turns if t.emotion in NEGATIVE]
     candidates = negative or [t for t in turns if t.emotion != CALM]
-    peak = max(candidates, key=lambda t: t.intensity).emotion if candidates else CALM
+    peak = CALM
+    highest = -1.0
+    for turn in candidates:  # the first of the most intense
+        if turn.intensity > highest:
+            peak, highest = turn.emotion, turn.intensity
     end = turns[-1].emotion
     calmed = peak in NEGATIVE and end in (CALM, PLEASED)
     return CustomerEmotion(turns[0].emotion, end, peak, turns, calmed)

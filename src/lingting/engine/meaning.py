@@ -40,6 +40,7 @@ from lingting.engine.emotion import (
     customer_emotion,
 )
 from lingting.engine.meaning_cues import cue_index, reader_hits
+from lingting.engine.phrase_cues import clip, to_hundredths
 from lingting.engine.record_class import Record
 from lingting.engine.resolution import REPEATED_QUESTION, Resolution, contact_resolution
 from lingting.engine.rules.scan import CueHit, turn_end
@@ -234,7 +235,7 @@ def predicted_satisfaction(
         *_wait_factors(wait_s),
     ]
     value = _NEUTRAL_START + sum(factor.effect for factor in factors)
-    return Satisfaction(round(min(max(value, 0.0), 1.0), 2), tuple(factors))
+    return Satisfaction(clip(value), tuple(factors))
 
 
 def _emotion_factors(emotion: CustomerEmotion) -> list[SatisfactionFactor]:
@@ -263,7 +264,7 @@ def _resolution_factors(resolution: Resolution) -> list[SatisfactionFactor]:
     repeats = [cue.turn for cue in resolution.evidence if cue.kind == REPEATED_QUESTION]
     if repeats:
         effect = _REPEAT * min(len(repeats), _MAX_REPEATS)
-        factors.append(SatisfactionFactor("asked_again", round(effect, 2), tuple(repeats)))
+        factors.append(SatisfactionFactor("asked_again", to_hundredths(effect), tuple(repeats)))
     return factors
 
 
@@ -272,7 +273,9 @@ def _tone_factors(tone: AgentTone, emotion: CustomerEmotion) -> list[Satisfactio
     if tone.worst in UNFRIENDLY and tone.worst_turn is not None:
         worst = next(turn for turn in tone.turns if turn.turn == tone.worst_turn)
         effect = _UNFRIENDLY_AGENT * (1.0 + worst.intensity)
-        factors.append(SatisfactionFactor(f"agent_{tone.worst}", round(effect, 2), (worst.turn,)))
+        factors.append(
+            SatisfactionFactor(f"agent_{tone.worst}", to_hundredths(effect), (worst.turn,))
+        )
     upset = next((turn for turn in emotion.turns if turn.emotion in NEGATIVE), None)
     if upset is not None:
         answered = tone.apologised_or_soothed_after(upset.turn)
@@ -296,4 +299,4 @@ def _strength(intensity: float) -> float:
 
 
 def _factor(name: str, effect: float, turn: TurnEmotion) -> SatisfactionFactor:
-    return SatisfactionFactor(name, round(effect, 2), (turn.turn,))
+    return SatisfactionFactor(name, to_hundredths(effect), (turn.turn,))

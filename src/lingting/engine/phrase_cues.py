@@ -10,6 +10,7 @@ each module: those rules differ on purpose.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Protocol
 
@@ -75,7 +76,7 @@ def find_phrases_by_turn[EntryT](
 
 
 # The one empty list that turns without a hit share: `add_match` never appends to it.
-NO_MATCHES: list[Any] = []
+NO_MATCHES: Final[list[Any]] = []
 
 
 def add_match[EntryT](
@@ -161,9 +162,35 @@ def longest_run(text: str, marks: frozenset[str]) -> tuple[int, int]:
 
 def combined_weight(weights: Sequence[float]) -> float:
     """The strongest cue's weight plus a little for each further one; 0 with no cues."""
-    return max(weights) + EXTRA_CUE * (len(weights) - 1) if weights else 0.0
+    if not weights:
+        return 0.0
+    strongest = weights[0]
+    for weight in weights:
+        strongest = weight if weight > strongest else strongest
+    return strongest + EXTRA_CUE * (len(weights) - 1)
 
 
 def clip(intensity: float) -> float:
     """An intensity kept to 0–1, rounded to two places."""
-    return round(min(max(intensity, 0.0), 1.0), 2)
+    return to_hundredths(min(max(intensity, 0.0), 1.0))
+
+
+# Within this of half a hundredth, which way `value * 100` rounds may hang on the rounding
+# of that product itself; anywhere else it cannot (the product is off by ~1e-14 at most).
+_NEAR_TIE: Final = 1e-7
+
+
+def to_hundredths(value: float) -> float:
+    """Exactly `round(value, 2)` for the small values the readers weigh, a tenth of its
+    cost: `round` with digits goes through a decimal string (dtoa), for every turn's
+    intensity and every reason of a prediction. Near a tie, and for large values, it is
+    `round` itself that answers."""
+    scaled = value * 100.0
+    if not -1e9 < scaled < 1e9:
+        return round(value, 2)
+    nearest = math.floor(scaled + 0.5)
+    if abs(abs(scaled - nearest) - 0.5) < _NEAR_TIE:
+        return round(value, 2)
+    # The quotient is the double nearest the exact decimal, as `round` gives, and keeps the
+    # sign of a value that rounds to zero (-0.001 → -0.0), as `round` does.
+    return math.copysign(nearest / 100.0, value)

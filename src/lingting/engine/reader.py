@@ -180,8 +180,9 @@ def parse_json_line(number: int, line: str | bytes, *, tz: tzinfo) -> ParsedLine
     copy, and a line with any problem is then told exactly as its decoded text would be."""
     if isinstance(line, bytes):
         try:
-            # JSON may spell a NUL as an escape: such lines take the checks below.
-            if b"\\u0000" not in line:
+            # JSON may spell a NUL as an escape: such lines take the checks below. (Most
+            # lines hold no backslash at all, which is found at memchr's speed.)
+            if b"\\" not in line or b"\\u0000" not in line:
                 return ParsedLine(number, contact_from_record(orjson.loads(line), tz=tz))
         except (orjson.JSONDecodeError, ContactError):
             pass

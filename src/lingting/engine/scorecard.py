@@ -172,7 +172,7 @@ class _Scored(Record):
     """Everything in a contact's result but its id: the same for the same verdicts."""
 
     _fields = ("score", "passed", "fatal", "counts", "items", "json", "failed")
-    __slots__ = _fields
+    __slots__ = (*_fields, "items_tail")
 
     def __init__(
         self,
@@ -191,6 +191,9 @@ class _Scored(Record):
         self.items = items
         self.json = json  # each item's JSON, None for failures (encoded when asked)
         self.failed = failed  # the positions of the failures
+        # The result's JSON from its items on, when no item failed: the same for every
+        # contact with these verdicts, and most contacts pass (see `encode`).
+        self.items_tail = None if failed else _items_tail(cast(list[bytes], json))
 
 
 class _CompiledItem:
@@ -260,7 +263,7 @@ class CompiledScorecard:
             else:
                 self._auto.append((slot, _CompiledItem(item)))
                 rules.append(item.check)
-        self._evaluators = [rule.evaluate for rule in rules]
+        self._rules = rules
         # Most contacts pass every item, or find it not applicable, the same few ways: their
         # verdicts are a key to all of their result but the id (see `_Scored`).
         self._scored: dict[tuple[Verdict, ...], _Scored] = {}
@@ -280,7 +283,7 @@ class CompiledScorecard:
         scan = self._index.scan(contact)
         scan.meaning = meaning = contact_meaning(contact, scan.cue_hits)
         last = scan.last
-        verdicts = tuple([evaluate(scan, 0, last) for evaluate in self._evaluators])
+        verdicts = tuple([rule.evaluate(scan, 0, last) for rule in self._rules])
         scored = self._scored.get(verdicts) or self._judge(verdicts)
         result = ContactResult(
             id=contact.id,
@@ -337,14 +340,20 @@ class CompiledScorecard:
         last = self._last
         if last is None or last[0] is not result:
             return orjson.dumps(result.to_dict())
-        json = last[1].json
-        if last[1].failed:
-            json = json.copy()
-            for slot in last[1].failed:
+        scored = last[1]
+        tail = scored.items_tail
+        if tail is None:
+            json = scored.json.copy()
+            for slot in scored.failed:
                 json[slot] = orjson.dumps(result.items[slot].to_dict())
-        items = b",".join(cast(list[bytes], json))
+            tail = _items_tail(cast(list[bytes], json))
         head = orjson.dumps(result.to_dict(with_items=False))
-        return b"".join((head[:-1], b',"items":[', items, b"]}"))
+        return head[:-1] + tail
+
+
+def _items_tail(items_json: list[bytes]) -> bytes:
+    """`,"items":[…]}`: what follows a result's head in its JSON."""
+    return b"".join((b',"items":[', b",".join(items_json), b"]}"))
 
 
 def _manual_result(item: Item) -> ItemResult:

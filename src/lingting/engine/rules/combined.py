@@ -15,7 +15,7 @@ from lingting.engine.rules.verdicts import Rule, Verdict
 
 
 @dataclass(frozen=True, slots=True)
-class AnchoredRule:
+class AnchoredRule(Rule):
     """`anchored`: another rule, judged only on the turns after (or before) an anchor."""
 
     anchor: Matcher
@@ -51,7 +51,7 @@ _OTHER_DIRECTION: Final = Verdict("na", detail="不适用于此呼叫方向")
 
 
 @dataclass(frozen=True, slots=True)
-class OnlyIf:
+class OnlyIf(Rule):
     """`only_if:` — the item applies only to some contacts (channel, direction, words said,
     what the contact meant)."""
 
@@ -81,7 +81,7 @@ class OnlyIf:
 
 
 @dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(Rule):
     """`all`: several rules for one item; it fails when any of them fails."""
 
     rules: tuple[Rule, ...]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from lingting.engine.rules.scan import Scan, Searched, Span
 
 # How a detail names whose words it quotes ("客服说了…").
-SPEAKER_NAMES: dict[str | None, str] = {"agent": "客服", "customer": "客户"}
+SPEAKER_NAMES: Final[dict[str | None, str]] = {"agent": "客服", "customer": "客户"}
 
 
 class Matcher(Protocol):
@@ -47,15 +47,14 @@ class PhraseMatcher:
     description: str = ""  # the first few phrases as written, quoted, for messages
 
     def spans(self, scan: Scan, lo: int, hi: int) -> list[Span]:
-        found = scan.found
-        present = self.phrases.intersection(found)
+        present = self._found(scan.found)
         if not present:
             return []
         speakers, speaker = scan.speakers, self.speaker
         spans = [
             hit
-            for phrase in present
-            for hit in found[phrase]
+            for hits in present
+            for hit in hits
             if lo <= hit[0] <= hi and (speaker is None or speakers[hit[0]] == speaker)
         ]
         if spans and self.excusers:
@@ -65,10 +64,9 @@ class PhraseMatcher:
 
     def said(self, scan: Scan, lo: int, hi: int) -> bool:
         """Whether any phrase occurs in turns lo..hi (stops at the first)."""
-        found = scan.found
         speakers, speaker = scan.speakers, self.speaker
-        for phrase in self.phrases.intersection(found):
-            for hit in found[phrase]:
+        for hits in self._found(scan.found):
+            for hit in hits:
                 position = hit[0]
                 if (
                     lo <= position <= hi
@@ -77,6 +75,14 @@ class PhraseMatcher:
                 ):
                     return True
         return False
+
+    def _found(self, found: dict[str, list[Span]]) -> list[list[Span]]:
+        """The hits of each of this matcher's phrases that the contact holds, looked up from
+        the smaller side: a contact holds a dozen phrases, a matcher up to a few dozen."""
+        if len(self.phrases) <= len(found):
+            return [hits for phrase in self.phrases if (hits := found.get(phrase)) is not None]
+        phrases = self.phrases
+        return [hits for phrase, hits in found.items() if phrase in phrases]
 
     def _excused(self, scan: Scan, span: Span) -> bool:
         contexts = self.excusers.get(span[3])

@@ -27,7 +27,7 @@ from lingting.engine.meaning import Meaning
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import Matcher
 from lingting.engine.rules.scan import Scan, Searched, Span
-from lingting.engine.rules.verdicts import PASS, Verdict
+from lingting.engine.rules.verdicts import PASS, Rule, Verdict
 
 EMOTION_NAMES: Final = {
     emotion.CALM: "平静",
@@ -247,7 +247,7 @@ _RESOLVED_NAMES: Final = {True: "已解决", False: "未解决", None: "是否�
 
 
 @dataclass(frozen=True, slots=True)
-class OutcomeRule:
+class OutcomeRule(Rule):
     """`outcome`: the item fails when the contact came to what `fail_when` describes."""
 
     fail_when: MeaningGate

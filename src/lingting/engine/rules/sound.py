@@ -17,7 +17,7 @@ from typing import Final
 from lingting.engine.call_sound import CallSound, to_db
 from lingting.engine.rules.matchers import SPEAKER_NAMES
 from lingting.engine.rules.scan import Scan, Searched
-from lingting.engine.rules.verdicts import PASS, Verdict
+from lingting.engine.rules.verdicts import PASS, Rule, Verdict
 
 _NOT_HEARD: Final = Verdict("na", detail="没有录音分析结果")
 _MONO: Final = Verdict("na", detail="单声道录音，分不出双方")
@@ -35,7 +35,7 @@ def _no_literals() -> Iterator[Searched]:
 
 
 @dataclass(frozen=True, slots=True)
-class VolumeRule:
+class VolumeRule(Rule):
     """`volume`: the speaker's active speech level, in dB by the calibration, within a band."""
 
     speaker: str
@@ -69,7 +69,7 @@ class VolumeRule:
 
 
 @dataclass(frozen=True, slots=True)
-class LevelGapRule:
+class LevelGapRule(Rule):
     """`level_gap`: the agent louder than the customer by more than `max_db` — talking down
     to them, or a headset set too loud. Both on the same recording chain, so no calibration."""
 
@@ -94,7 +94,7 @@ class LevelGapRule:
 
 
 @dataclass(frozen=True, slots=True)
-class RaisedVoiceRule:
+class RaisedVoiceRule(Rule):
     """`raised_voice`: the speaker's voice jumps at least `min_jump_db` above how they spoke
     earlier in the call. For the customer it is a sign of anger the words may not show; for
     the agent, losing composure. Evidence: the turns spoken at those moments."""

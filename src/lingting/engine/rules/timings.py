@@ -14,11 +14,11 @@ from lingting.engine.contacts import Contact, Hold
 from lingting.engine.results import Evidence
 from lingting.engine.rules.matchers import PhraseMatcher
 from lingting.engine.rules.scan import Scan, Searched, turn_end, turn_start
-from lingting.engine.rules.verdicts import NO_TIMINGS, NO_TURNS, PASS, Verdict
+from lingting.engine.rules.verdicts import NO_TIMINGS, NO_TURNS, PASS, Rule, Verdict
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerSpeedRule:
+class AnswerSpeedRule(Rule):
     """`answer_speed`: answered within N rings; from times when the switch gave no ring count.
 
     Without `rings`, the ring time is answered_at − started_at, one ring being
@@ -61,7 +61,7 @@ def _ring_seconds(contact: Contact) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class SpeechRateRule:
+class SpeechRateRule(Rule):
     """`speech_rate`: spoken characters per minute over the speaker's timed turns.
 
     Evidence is the fastest turn when too fast, the slowest when too slow; turns shorter than
@@ -109,7 +109,7 @@ class SpeechRateRule:
 
 
 @dataclass(frozen=True, slots=True)
-class DeadAirRule:
+class DeadAirRule(Rule):
     """`dead_air`: silences between turns longer than `max_gap_s`, hold time excluded.
 
     A silence right after an agent turn that announced it (请稍等…) may last up to
@@ -192,7 +192,7 @@ def _time_span(scan: Scan, lo: int, hi: int) -> tuple[float, float]:
 
 
 @dataclass(frozen=True, slots=True)
-class InterruptionRule:
+class InterruptionRule(Rule):
     """`interruption`: the agent starts while the customer is still speaking.
 
     An overlap shorter than `min_overlap_s` is a normal back-channel (嗯, 好的), not an
@@ -244,7 +244,7 @@ class InterruptionRule:
 
 
 @dataclass(frozen=True, slots=True)
-class HoldRule:
+class HoldRule(Rule):
     """`hold`: hold time limits, and a notice (请稍等…) before each hold starts."""
 
     max_total_s: float | None
@@ -292,7 +292,7 @@ class HoldRule:
 
 
 @dataclass(frozen=True, slots=True)
-class HangupRule:
+class HangupRule(Rule):
     """`hangup`: who ended the call; the agent must not hang up before the customer."""
 
     forbidden_by: str

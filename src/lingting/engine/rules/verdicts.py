@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final, Literal, Protocol, final
+from typing import Final, Literal, final
 
 from lingting.engine.record_class import Record
 from lingting.engine.results import Evidence
@@ -56,11 +56,17 @@ NO_TURNS: Final = Verdict("na", detail="没有可检查的对话")
 NO_TIMINGS: Final = Verdict("na", detail="没有时间信息（文字会话）")
 
 
-class Rule(Protocol):
+class Rule:
+    """What every rule kind is. A base class rather than a protocol: compiled (`accel`), a
+    call through it (items, `all`, `only_if`, conditions) is a direct call through the
+    class's method table, where a protocol's was a Python attribute lookup and call."""
+
+    __slots__ = ()
+
     def evaluate(self, scan: Scan, lo: int, hi: int) -> Verdict:
         """Decide over the turns at positions lo..hi (inclusive)."""
-        ...
+        raise NotImplementedError
 
     def literals(self) -> Iterator[Searched]:
         """Every literal phrase this rule needs the shared scan to find, and in whose turns."""
-        ...
+        raise NotImplementedError

@@ -17,7 +17,7 @@ from lingting.engine.rules.matchers import (
 )
 from lingting.engine.rules.meaning import meaning_read
 from lingting.engine.rules.scan import Scan, Searched, Span, turn_end, turn_start
-from lingting.engine.rules.verdicts import NO_TURNS, PASS, Verdict
+from lingting.engine.rules.verdicts import NO_TURNS, PASS, Rule, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def describe_scope(speaker: str | None, window: Window | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class TextRule:
+class TextRule(Rule):
     """`phrases` and `regex`: words that must be said (required) or must not (forbidden)."""
 
     matcher: PhraseMatcher | RegexMatcher
@@ -157,7 +157,7 @@ class Ending:
 
 
 @dataclass(frozen=True, slots=True)
-class SequenceRule:
+class SequenceRule(Rule):
     """`sequence`: steps that must appear in order; reports missed and out-of-order steps.
 
     Each step's earliest occurrence after the previous step counts (greedy matching), so a
@@ -233,7 +233,7 @@ def _sequence_detail(missing: list[str], misplaced: list[str], skipped: list[str
 
 
 @dataclass(frozen=True, slots=True)
-class CountRule:
+class CountRule(Rule):
     """`count`: too many occurrences, in absolute terms or per 100 spoken characters."""
 
     matcher: Matcher
@@ -267,7 +267,7 @@ class CountRule:
 
 
 @dataclass(frozen=True, slots=True)
-class ConditionalRule:
+class ConditionalRule(Rule):
     """`conditional`: when the trigger occurs, the response must follow within N turns.
 
     Only the first trigger of each turn counts. A trigger with no turn of the responding
