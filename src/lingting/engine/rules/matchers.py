@@ -44,10 +44,11 @@ class PhraseMatcher:
     phrases: frozenset[str]
     excusers: Mapping[str, tuple[str, ...]]  # phrase → contexts around it (all punctuations)
     speaker: str | None
-    description: str = ""  # the first few phrases as written, quoted, for messages
+    description: str  # the first few phrases as written, quoted, for messages
+    bits: int  # `phrase_bits(phrases)`: checked against `Scan.found_bits` before any lookup
 
     def spans(self, scan: Scan, lo: int, hi: int) -> list[Span]:
-        present = self._found(scan.found)
+        present = self._found(scan.found, scan.found_bits)
         if not present:
             return []
         speakers, speaker = scan.speakers, self.speaker
@@ -65,7 +66,7 @@ class PhraseMatcher:
     def said(self, scan: Scan, lo: int, hi: int) -> bool:
         """Whether any phrase occurs in turns lo..hi (stops at the first)."""
         speakers, speaker = scan.speakers, self.speaker
-        for hits in self._found(scan.found):
+        for hits in self._found(scan.found, scan.found_bits):
             for hit in hits:
                 position = hit[0]
                 if (
@@ -76,11 +77,11 @@ class PhraseMatcher:
                     return True
         return False
 
-    def _found(self, found: dict[str, list[Span]]) -> list[list[Span]]:
-        """The hits of each of this matcher's phrases that the contact holds, looked up from
-        the smaller side: a contact holds a dozen phrases, a matcher up to a few dozen."""
-        if len(self.phrases) <= len(found):
-            return [hits for phrase in self.phrases if (hits := found.get(phrase)) is not None]
+    def _found(self, found: dict[str, list[Span]], found_bits: int) -> list[list[Span]]:
+        """The hits of each of this matcher's phrases that the contact holds. Most matchers
+        find none of theirs in a contact: one `&` of two integers tells so."""
+        if not self.bits & found_bits:
+            return []
         phrases = self.phrases
         return [hits for phrase, hits in found.items() if phrase in phrases]
 

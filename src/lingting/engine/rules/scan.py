@@ -45,6 +45,21 @@ _FULL_TO_HALF_TABLE: Final = str.maketrans(_FULL_TO_HALF)
 _MAX_VARIED_MARKS: Final = 4
 
 
+# Each phrase any rule looks for has a bit, for the life of the process, so that the phrases
+# a contact holds and those a matcher wants meet in one `&` of two integers (`Scan.found_bits`,
+# `PhraseMatcher.bits`): most matchers find none of theirs in a given contact. Two threads
+# compiling scorecards at once may give two phrases one bit; that costs a lookup, never a hit.
+_PHRASE_BITS: Final[dict[str, int]] = {}
+
+
+def phrase_bits(phrases: Iterable[str]) -> int:
+    """The bits of these (canonical) phrases."""
+    bits = 0
+    for phrase in phrases:
+        bits |= 1 << _PHRASE_BITS.setdefault(phrase, len(_PHRASE_BITS))
+    return bits
+
+
 def normalize_phrase(phrase: str) -> str:
     """The canonical form of a phrase: full-width punctuation (`,` → `，`)."""
     return phrase.translate(_HALF_TO_FULL)
@@ -68,6 +83,7 @@ class Scan:
         "contact",
         "cue_hits",
         "found",
+        "found_bits",
         "last",
         "meaning",
         "speakers",
@@ -80,6 +96,7 @@ class Scan:
         # Hits by phrase, filled in by `PhraseIndex.scan`, only in the turns of the speakers
         # each phrase is searched for. A phrase's hits are in order within each speaker's.
         self.found: dict[str, list[Span]] = {}
+        self.found_bits = 0  # `phrase_bits` of the phrases in `found`
         # Meaning cues found, each speaker's in the order their ends occur (see `PhraseIndex`).
         self.cue_hits: list[CueHit] = []
         self.speakers = [turn.speaker for turn in self.turns]
@@ -178,36 +195,41 @@ class PhraseIndex:
         (`PhraseSearch.in_turns`): markedly cheaper than one pass per turn."""
         scan = Scan(contact)
         found, cue_hits, turns = scan.found, scan.cue_hits, scan.turns
+        found_bits = 0
         for speaker, positions in scan.by_speaker.items():
             automaton = self._automata.get(speaker)
             if automaton is None:
                 continue
             texts = [turns[position].text for position in positions]
-            for index, start, end, (phrase, cue) in automaton.in_turns(texts):
+            for index, start, end, (phrase, cue, bit) in automaton.in_turns(texts):
                 if phrase is not None:
                     hits = found.get(phrase)
                     if hits is None:
                         found[phrase] = [(positions[index], start, end, phrase)]
+                        found_bits |= bit
                     else:
                         hits.append((positions[index], start, end, phrase))
                 if cue is not None:
                     cue_hits.append((positions[index], start, end, cue))
+        scan.found_bits = found_bits
         return scan
 
 
 # What a key found is: the rules' phrase it spells (in some punctuation), or None; the
-# meaning readers' cue entry, or None.
-_Search = PhraseSearch[tuple[str | None, Any]]
+# meaning readers' cue entry, or None; the phrase's bit (`phrase_bits`), or 0.
+_Search = PhraseSearch[tuple[str | None, Any, int]]
 
 
 def _automaton(phrases: Iterable[str], cues: Mapping[str, Any]) -> _Search:
     """A search finding each phrase, in every punctuation, and each cue as written."""
-    values: dict[str, tuple[str | None, Any]] = {}
+    values: dict[str, tuple[str | None, Any, int]] = {}
     for phrase in phrases:
+        bit = phrase_bits((phrase,))
         for key in punctuation_variants(phrase):
-            values[key] = (phrase, None)
+            values[key] = (phrase, None, bit)
     for key, cue in cues.items():
-        values[key] = (values.get(key, (None, None))[0], cue)
+        spelt, _, bit = values.get(key, (None, None, 0))
+        values[key] = (spelt, cue, bit)
     return PhraseSearch(values)
 
 
