@@ -219,8 +219,11 @@ def agent_tone(turns: Iterable[Turn], found: Sequence[list[ToneMatch]] | None = 
     agent = [turn for turn in turns if turn.speaker == "agent"]
     if found is None:
         found = find_phrases_by_turn(_automaton(), [t.text for t in agent])
-    results = tuple(_turn_tone(turn, f) for turn, f in zip(agent, found, strict=True))
-    counts = dict.fromkeys(TONES, 0)
+    # By index and a comprehension: compiled, zip(strict=...) and dict.fromkeys are generic
+    # Python calls, on every contact.
+    assert len(found) == len(agent), "one list of hits per agent turn"
+    results = tuple([_turn_tone(turn, found[index]) for index, turn in enumerate(agent)])
+    counts = {tone: 0 for tone in TONES}
     for result in results:
         counts[result.tone] += 1
     # Most turns are neutral with no evidence: only the rest need looking into.
@@ -246,14 +249,14 @@ _neutral: Final = Unremarkable(lambda turn: TurnTone(turn, NEUTRAL, 0.0, ()))
 
 def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:
     if not found:
-        return _neutral(turn.index)
+        return _neutral.at(turn.index)
     text = turn.text
     # A negator or degree word alone modifies nothing (most turns have no cue at all).
     if all(match.entry.kind in MODIFIER_KINDS for match in found):
-        return _neutral(turn.index)
+        return _neutral.at(turn.index)
     cues, modifiers = split_cues(found)
     if not cues:
-        return _neutral(turn.index)
+        return _neutral.at(turn.index)
     scores: dict[str, list[float]] = {}
     evidence: list[ToneCue] = []
     for cue in cues:
@@ -275,7 +278,7 @@ def _turn_tone(turn: Turn, found: list[_Match]) -> TurnTone:
         warm = tuple(cue for cue in evidence if cue.kind in _WARM_KINDS)
         return TurnTone(turn.index, WARM, clip(warmth), warm)
     # Apologies and soothing weigh at least the warm threshold, so nothing here needs keeping.
-    return _neutral(turn.index)
+    return _neutral.at(turn.index)
 
 
 def _modified(cue: _Match, modifiers: list[_Match], text: str) -> tuple[str, float, int]:

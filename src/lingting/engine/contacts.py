@@ -18,6 +18,9 @@ from lingting.engine.call_sound import CallSound, SoundError, call_sound
 from lingting.engine.record_class import Record
 
 SPEAKERS: Final = frozenset({"agent", "customer", "system", "bot"})
+# Each speaker's one string object: a turn holds it, not the copy the JSON reader made, so
+# every later comparison and lookup by speaker (dozens per contact) starts with identity.
+_SPEAKER_NAMES: Final = {speaker: speaker for speaker in SPEAKERS}
 
 # What every store and every report can hold. A time must be a day inside Python's (and so
 # the database driver's) calendar of years 1–9999 in UTC, so that it still has a local day
@@ -324,11 +327,12 @@ def _turns(name: str, raw: Any, tz: tzinfo) -> tuple[Turn, ...]:
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
             raise ContactError(f"turn {index} must be an object, not {_json_type(item)}")
-        speaker = item.get("speaker")
-        if speaker not in SPEAKERS:
+        said_by = item.get("speaker")
+        speaker = _SPEAKER_NAMES.get(said_by) if isinstance(said_by, str) else None
+        if speaker is None:
             raise ContactError(
                 f"turn {index}: 'speaker' must be one of agent, customer, system, bot,"
-                f" not {speaker!r}"
+                f" not {said_by!r}"
             )
         text = item.get("text")
         if type(text) is not str:

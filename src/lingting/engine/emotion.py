@@ -213,9 +213,12 @@ def customer_emotion(
     results: list[TurnEmotion] = []
     complaints_seen: set[str] = set()
     streak = 0
-    for turn, turn_found in zip(customer, found, strict=True):
+    # By index: compiled, zip(strict=True) is a generic Python call, on every contact.
+    assert len(found) == len(customer), "one list of hits per customer turn"
+    for index, turn in enumerate(customer):
+        turn_found = found[index]
         if not turn_found and not marked and turn.index not in raised:
-            results.append(_calm(turn.index))
+            results.append(_calm.at(turn.index))
             streak = 0
             continue
         result = _turn_emotion(turn, turn_found, complaints_seen, streak)
@@ -252,14 +255,14 @@ def _turn_emotion(
     text = turn.text
     marks_bonus, marks = _marks(turn.index, text)
     if not marks and all(match.entry.kind in MODIFIER_KINDS for match in found):
-        return _calm(turn.index)  # a degree word alone (好的) is no cue
+        return _calm.at(turn.index)  # a degree word alone (好的) is no cue
     cues, modifiers = split_cues(found)
     weighed = _weighed(turn.index, text, cues, modifiers) if cues else []
     if weighed:
         return _scored(turn.index, weighed, marks_bonus, marks, complaints_seen, streak)
     if marks:
         return TurnEmotion(turn.index, ANXIOUS, clip(_MARKS_ONLY_INTENSITY + marks_bonus), marks)
-    return _calm(turn.index)
+    return _calm.at(turn.index)
 
 
 def _weighed(

@@ -98,7 +98,8 @@ def add_match[EntryT](
 class Unremarkable[ResultT]:
     """A reader's result for a turn where it found nothing (calm, neutral), made once per
     turn index and shared, as such results are immutable: most turns are these, and
-    scoring reads tens of thousands of contacts a second. `unremarkable(turn)` gives it."""
+    scoring reads tens of thousands of contacts a second. `unremarkable.at(turn)` gives it
+    (a method, not `__call__`: compiled, calling an object is a generic Python call)."""
 
     __slots__ = ("_make", "_shared")
 
@@ -106,7 +107,7 @@ class Unremarkable[ResultT]:
         self._make = make
         self._shared = [make(turn) for turn in range(shared)]
 
-    def __call__(self, turn: int) -> ResultT:
+    def at(self, turn: int) -> ResultT:
         return self._shared[turn] if 0 <= turn < len(self._shared) else self._make(turn)
 
 
