@@ -28,6 +28,7 @@ from lingting.engine.phrase_cues import (
     MODIFIER_KINDS,
     NEGATOR,
     QUESTIONS,
+    FoundCue,
     Lexicon,
     PhraseMatch,
     Unremarkable,
@@ -83,20 +84,9 @@ _QUESTIONS_BONUS: Final = 0.1
 _REASSURANCE: Final = 0.6  # 不是您的问题: a negated blame cue reassures
 
 
-@final
-class ToneCue(Record):
-    """One piece of evidence: what was found where, and what kind of cue it is here."""
-
-    _fields = ("turn", "start_char", "end_char", "text", "kind")
-    __slots__ = _fields
-
-    def __init__(self, turn: int, start_char: int, end_char: int, text: str, kind: str) -> None:
-        self.turn = turn
-        self.start_char = start_char
-        self.end_char = end_char
-        self.text = text
-        # impatience, blame, dismissal, condescension, warmth, apology, soothing, reassurance, marks
-        self.kind = kind
+# Its kind: impatience, blame, dismissal, condescension, warmth, apology, soothing,
+# reassurance, marks.
+ToneCue = FoundCue
 
 
 @final

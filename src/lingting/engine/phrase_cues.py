@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, final
 
 from lingting.engine.phrase_search import PhraseSearch
+from lingting.engine.record_class import Record
 
 # Lexicon kinds with the same meaning in every cue lexicon.
 NEGATOR: Final = "negator"
@@ -57,6 +58,22 @@ class PhraseMatch[EntryT]:
 
     def __repr__(self) -> str:
         return f"PhraseMatch({self.start}, {self.end}, {self.key!r}, {self.entry!r})"
+
+
+@final
+class FoundCue(Record):
+    """One piece of a reader's evidence: where in which turn, the words, and the kind of cue
+    they are there (each reader names its kinds)."""
+
+    _fields = ("turn", "start_char", "end_char", "text", "kind")
+    __slots__ = _fields
+
+    def __init__(self, turn: int, start_char: int, end_char: int, text: str, kind: str) -> None:
+        self.turn = turn
+        self.start_char = start_char
+        self.end_char = end_char
+        self.text = text
+        self.kind = kind
 
 
 def build_automaton[EntryT](entries: Iterable[tuple[str, EntryT]]) -> Lexicon[EntryT]:

@@ -36,6 +36,7 @@ from lingting.engine.phrase_cues import (
     CLAUSE_BREAKS,
     NEGATOR,
     NEUTRAL,
+    FoundCue,
     Lexicon,
     PhraseMatch,
     build_automaton,
@@ -84,20 +85,8 @@ _QUESTION_ENDINGS: Final = frozenset("?？吗么嘛")
 _WHOLE_TURN_MAX_CHARS: Final = 16
 
 
-@final
-class ResolutionCue(Record):
-    """One piece of evidence: what was found where, and what it says about resolution."""
-
-    _fields = ("turn", "start_char", "end_char", "text", "kind")
-    __slots__ = _fields
-
-    def __init__(self, turn: int, start_char: int, end_char: int, text: str, kind: str) -> None:
-        self.turn = turn
-        self.start_char = start_char
-        self.end_char = end_char
-        self.text = text
-        # confirmed, thanked, ended, still_broken, repeated_question, supervisor, …
-        self.kind = kind
+# Its kind: confirmed, thanked, ended, still_broken, repeated_question, supervisor, …
+ResolutionCue = FoundCue
 
 
 @final
