@@ -19,7 +19,7 @@ from lingting.engine.rules.meaning import (
     OutcomeRule,
     ToneMatcher,
 )
-from lingting.engine.rules.scan import normalize_phrase, phrase_bits, punctuation_variants
+from lingting.engine.rules.scan import normalize_phrase, punctuation_variants
 from lingting.engine.rules.sound import LevelGapRule, RaisedVoiceRule, VolumeRule
 from lingting.engine.rules.timings import (
     AnswerSpeedRule,
@@ -174,7 +174,7 @@ def _phrase_matcher(settings: _Settings, default_speaker: str = "agent") -> Phra
     listed = list(dict.fromkeys(normalize_phrase(p) for p in settings.listed("phrases")))
     speaker = settings.speaker(default_speaker)
     excused = {p: c for p, c in excusers.items() if c}
-    return PhraseMatcher(phrases, excused, speaker, quote_some(listed), phrase_bits(phrases))
+    return PhraseMatcher(phrases, excused, speaker, quote_some(listed))
 
 
 def _regex_matcher(settings: _Settings, default_speaker: str = "agent") -> RegexMatcher:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Protocol
 
-from lingting.engine.rules.scan import Scan, Searched, Span
+from lingting.engine.rules.scan import Scan, Searched, Span, phrase_bits
 
 # How a detail names whose words it quotes ("客服说了…").
 SPEAKER_NAMES: Final[dict[str | None, str]] = {"agent": "客服", "customer": "客户"}
@@ -44,8 +44,12 @@ class PhraseMatcher:
     phrases: frozenset[str]
     excusers: Mapping[str, tuple[str, ...]]  # phrase → contexts around it (all punctuations)
     speaker: str | None
-    description: str  # the first few phrases as written, quoted, for messages
-    bits: int  # `phrase_bits(phrases)`: checked against `Scan.found_bits` before any lookup
+    description: str = ""  # the first few phrases as written, quoted, for messages
+    # `phrase_bits(phrases)`: checked against `Scan.found_bits` before any lookup.
+    bits: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bits", phrase_bits(self.phrases))
 
     def spans(self, scan: Scan, lo: int, hi: int) -> list[Span]:
         present = self._found(scan.found, scan.found_bits)
